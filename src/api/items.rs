@@ -1,0 +1,113 @@
+//! Work items as lists and the detail screen see them.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{Outcome, TimeEntry, UserRef};
+use crate::domain::{Category, Channel, EpochMs, FrontlineGroup, ItemKind, ItemStatus};
+
+/// A party to the matter: the person asking, the other side, a witness.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Party {
+    pub name: String,
+    /// Free text role, e.g. 申请人 / applicant, 被申请人 / respondent.
+    pub role: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
+}
+
+/// What only a mediation session has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct MediationInfo {
+    pub scheduled_start: EpochMs,
+    pub scheduled_end: EpochMs,
+    pub room_id: i64,
+    pub room_name: String,
+    /// Video link for remote sessions; absent for phone mediation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub join_link: Option<String>,
+}
+
+/// A mediation session, consultation ticket or pro bono request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct WorkItem {
+    pub id: i64,
+    pub kind: ItemKind,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    pub channel: Channel,
+    pub category: Category,
+    /// Green channel (绿色通道): frontline workers, priority handling.
+    pub green_channel: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frontline_group: Option<FrontlineGroup>,
+    /// Whether fees may be reduced or waived (减免费用).
+    pub fee_waiver_eligible: bool,
+    pub status: ItemStatus,
+    /// `None` while the item sits in the on-duty pool.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<UserRef>,
+    pub unit_id: i64,
+    #[serde(default)]
+    pub parties: Vec<Party>,
+    pub due_at: EpochMs,
+    pub created_at: EpochMs,
+    pub updated_at: EpochMs,
+    /// Flagged by the lawyer as a typical case (典型案例) for the bureau.
+    #[serde(default)]
+    pub typical_case: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mediation: Option<MediationInfo>,
+    /// Bumped on every change; send it back with a transition.
+    pub version: i64,
+}
+
+/// `GET /api/v1/items`: what changed since `since`, and the cursor to send
+/// next time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ItemList {
+    pub items: Vec<WorkItem>,
+    pub cursor: String,
+}
+
+/// `GET /api/v1/pool`: unassigned items the caller may claim.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PoolList {
+    pub items: Vec<WorkItem>,
+}
+
+/// One change in an item's life, for the detail screen's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct HistoryEntry {
+    pub at: EpochMs,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor: Option<UserRef>,
+    /// `created`, `claimed`, `assigned`, `status`, `outcome`, `time`, ...
+    pub action: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_status: Option<ItemStatus>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to_status: Option<ItemStatus>,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// `GET /api/v1/items/{id}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ItemDetail {
+    #[serde(flatten)]
+    pub item: WorkItem,
+    pub history: Vec<HistoryEntry>,
+    pub outcomes: Vec<Outcome>,
+    pub time_entries: Vec<TimeEntry>,
+}
+
+/// `POST /api/v1/items/{id}/transition`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransitionRequest {
+    pub to: ItemStatus,
+    /// The version the client last saw; a stale one gets 409.
+    pub version: i64,
+}

@@ -1,0 +1,161 @@
+//! Error bodies: `application/problem+json` (RFC 9457) with a stable `code`
+//! that clients branch on, and a `detail` written for the person reading it.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// Stable machine-readable error codes. Clients must treat an unknown code
+/// as `unknown` and show the `detail`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ProblemCode {
+    /// The body is not JSON, or not the JSON this endpoint takes.
+    InvalidBody,
+    /// A field has a value the rules do not allow; see `errors`.
+    ValidationFailed,
+    /// A query parameter or path segment is malformed.
+    InvalidParameter,
+    /// No or bad credentials.
+    Unauthorized,
+    /// Known user, not allowed to do this.
+    Forbidden,
+    NotFound,
+    /// The item changed since the `version` the client sent.
+    VersionConflict,
+    /// Someone else claimed the pool item first.
+    AlreadyClaimed,
+    /// The status change is not allowed from the current status.
+    InvalidTransition,
+    /// A creating POST came without an `Idempotency-Key`.
+    IdempotencyKeyRequired,
+    /// The same `Idempotency-Key` came with a different body.
+    IdempotencyKeyReused,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    MethodNotAllowed,
+    /// Slow down; `Retry-After` says when.
+    RateLimited,
+    /// The server failed; the request may be retried.
+    Internal,
+    /// The server cannot serve now (starting, stopping, database away).
+    Unavailable,
+    #[serde(other)]
+    Unknown,
+}
+
+impl ProblemCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InvalidBody => "invalid_body",
+            Self::ValidationFailed => "validation_failed",
+            Self::InvalidParameter => "invalid_parameter",
+            Self::Unauthorized => "unauthorized",
+            Self::Forbidden => "forbidden",
+            Self::NotFound => "not_found",
+            Self::VersionConflict => "version_conflict",
+            Self::AlreadyClaimed => "already_claimed",
+            Self::InvalidTransition => "invalid_transition",
+            Self::IdempotencyKeyRequired => "idempotency_key_required",
+            Self::IdempotencyKeyReused => "idempotency_key_reused",
+            Self::PayloadTooLarge => "payload_too_large",
+            Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::MethodNotAllowed => "method_not_allowed",
+            Self::RateLimited => "rate_limited",
+            Self::Internal => "internal",
+            Self::Unavailable => "unavailable",
+            Self::Unknown => "unknown",
+        }
+    }
+
+    /// The HTTP status this code is sent with.
+    pub fn status(self) -> u16 {
+        match self {
+            Self::InvalidBody | Self::InvalidParameter | Self::IdempotencyKeyRequired => 400,
+            Self::Unauthorized => 401,
+            Self::Forbidden => 403,
+            Self::NotFound => 404,
+            Self::MethodNotAllowed => 405,
+            Self::VersionConflict | Self::AlreadyClaimed | Self::InvalidTransition => 409,
+            Self::PayloadTooLarge => 413,
+            Self::UnsupportedMediaType => 415,
+            Self::ValidationFailed | Self::IdempotencyKeyReused => 422,
+            Self::RateLimited => 429,
+            Self::Internal | Self::Unknown => 500,
+            Self::Unavailable => 503,
+        }
+    }
+}
+
+/// One field that failed validation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct FieldError {
+    /// The JSON field name, e.g. `settled_amount`.
+    pub field: String,
+    pub message: String,
+}
+
+/// An RFC 9457 problem document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Problem {
+    /// A URI naming the problem type; `about:blank` plus `code` here.
+    #[serde(rename = "type", default = "about_blank")]
+    pub type_uri: String,
+    pub title: String,
+    pub status: u16,
+    pub code: ProblemCode,
+    /// What was wrong and what to do, for a person.
+    #[serde(default)]
+    pub detail: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+fn about_blank() -> String {
+    "about:blank".to_string()
+}
+
+impl Problem {
+    pub fn new(code: ProblemCode, detail: impl Into<String>) -> Self {
+        let status = code.status();
+        Problem {
+            type_uri: about_blank(),
+            title: code.as_str().replace('_', " "),
+            status,
+            code,
+            detail: detail.into(),
+            errors: Vec::new(),
+        }
+    }
+
+    pub fn with_field(mut self, field: impl Into<String>, message: impl Into<String>) -> Self {
+        self.errors.push(FieldError {
+            field: field.into(),
+            message: message.into(),
+        });
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_codes_from_a_newer_server_still_parse() {
+        let p: Problem =
+            serde_json::from_str(r#"{"title":"x","status":418,"code":"teapot","detail":"short and stout"}"#)
+                .unwrap();
+        assert_eq!(p.code, ProblemCode::Unknown);
+        assert_eq!(p.type_uri, "about:blank");
+    }
+
+    #[test]
+    fn codes_serialize_as_their_names() {
+        let p = Problem::new(ProblemCode::VersionConflict, "reload").with_field("version", "stale");
+        let v = serde_json::to_value(&p).unwrap();
+        assert_eq!(v["code"], "version_conflict");
+        assert_eq!(v["status"], 409);
+        assert_eq!(v["type"], "about:blank");
+        assert_eq!(v["errors"][0]["field"], "version");
+    }
+}

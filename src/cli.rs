@@ -1,0 +1,372 @@
+//! The clap command tree. Parsing only: `main.rs` dispatches each command to
+//! the module that does it.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "dutydesk",
+    version,
+    about = "On-duty legal service work in the terminal: items, outcomes, time, schedule, duty, statistics"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// With no command, opens the terminal app for the current profile.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Use this config file instead of the one in the config directory.
+    #[arg(long, global = true, env = "DUTYDESK_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Which profile of the config file to use.
+    #[arg(long, global = true, env = "DUTYDESK_PROFILE", value_name = "NAME")]
+    pub profile: Option<String>,
+    /// The server, overriding the profile's `server`.
+    #[arg(long, global = true, env = "DUTYDESK_SERVER", value_name = "URL")]
+    pub server: Option<String>,
+    /// Language of messages: zh-CN or en (default from config, then LANG).
+    #[arg(long, global = true, env = "DUTYDESK_LANG", value_name = "LANG")]
+    pub lang: Option<String>,
+    /// More detail in the log file; repeat for more.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the reference server.
+    #[cfg(feature = "server")]
+    Serve(ServeArgs),
+    /// Administer the reference server's database.
+    #[cfg(feature = "server")]
+    #[command(subcommand)]
+    Admin(AdminCommand),
+    /// Start a server with demo data in a temp dir and open the app against it.
+    #[cfg(feature = "server")]
+    Demo(DemoArgs),
+    /// Sign in and keep a token for this profile.
+    Login(LoginArgs),
+    /// Revoke this profile's token on the server and forget it here.
+    Logout,
+    /// Who you are signed in as, where, and where the token is kept.
+    Whoami(JsonFlag),
+    /// Your items (or the on-duty pool).
+    List(ListArgs),
+    /// One item with its history, outcomes and time.
+    Show(ShowArgs),
+    /// Take an item from the on-duty pool.
+    Claim(IdArg),
+    /// Start the timer on an item (one timer runs at a time).
+    Start(IdArg),
+    /// Stop the running timer and log its time.
+    Stop,
+    /// Log an outcome, which closes the item.
+    Log(LogArgs),
+    /// Log time spent on an item.
+    Time(TimeArgs),
+    /// Log work that is not an item (a visit, a training, contact cards).
+    Activity(ActivityArgs),
+    /// Mediation sessions by room for a day.
+    Schedule(ScheduleArgs),
+    /// Your duty shifts this week, and checking in and out.
+    Duty(DutyArgs),
+    /// Send what is waiting and fetch what changed.
+    Sync,
+    /// What is waiting to be sent, and what the server refused.
+    Outbox(OutboxArgs),
+    /// Campaign statistics as the bureau's forms.
+    Report(ReportArgs),
+    /// Print shell completions.
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct JsonFlag {
+    /// Print JSON (the API's types) instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct IdArg {
+    /// The item's number, as `list` shows it.
+    pub id: i64,
+}
+
+#[cfg(feature = "server")]
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// A SQLite file path, `sqlite://...`, or `postgres://...` URL.
+    #[arg(long, env = "DUTYDESK_DB", value_name = "URL_OR_PATH")]
+    pub db: Option<String>,
+    /// Address to listen on.
+    #[arg(long, env = "DUTYDESK_LISTEN", default_value = "127.0.0.1:8737")]
+    pub listen: String,
+    /// Fill an empty database with demo data and print the demo logins.
+    #[arg(long)]
+    pub demo: bool,
+}
+
+#[cfg(feature = "server")]
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Manage users.
+    #[command(subcommand)]
+    User(AdminUserCommand),
+    /// Manage tokens.
+    #[command(subcommand)]
+    Token(AdminTokenCommand),
+    /// Fill the database with data.
+    Seed(AdminSeedArgs),
+    /// Manage campaigns.
+    #[command(subcommand)]
+    Campaign(AdminCampaignCommand),
+    /// Manage statistics.
+    #[command(subcommand)]
+    Stats(AdminStatsCommand),
+}
+
+#[cfg(feature = "server")]
+#[derive(Debug, Clone, Args)]
+pub struct AdminDb {
+    /// A SQLite file path, `sqlite://...`, or `postgres://...` URL.
+    #[arg(long, env = "DUTYDESK_DB", value_name = "URL_OR_PATH")]
+    pub db: Option<String>,
+}
+
+#[cfg(feature = "server")]
+#[derive(Debug, Subcommand)]
+pub enum AdminUserCommand {
+    /// Add a user; prints a one-time password.
+    Add {
+        #[command(flatten)]
+        db: AdminDb,
+        username: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long, default_value = "lawyer")]
+        role: String,
+        #[arg(long, default_value = "lawyer")]
+        profession: String,
+        /// Reporting unit id (see `admin user list`).
+        #[arg(long)]
+        unit: i64,
+    },
+    /// List users.
+    List {
+        #[command(flatten)]
+        db: AdminDb,
+    },
+}
+
+#[cfg(feature = "server")]
+#[derive(Debug, Subcommand)]
+pub enum AdminTokenCommand {
+    /// Revoke every token of a user, or one token by its id.
+    Revoke {
+        #[command(flatten)]
+        db: AdminDb,
+        /// The user whose tokens to revoke.
+        #[arg(long)]
+        user: Option<String>,
+        /// One token's id.
+        #[arg(long)]
+        id: Option<i64>,
+    },
+}
+
+#[cfg(feature = "server")]
+#[derive(Debug, Clone, Args)]
+pub struct AdminSeedArgs {
+    #[command(flatten)]
+    pub db: AdminDb,
+    /// Demo data: units, users (password `demo`), items, rooms, duty, campaigns.
+    #[arg(long)]
+    pub demo: bool,
+}
+
+#[cfg(feature = "server")]
+#[derive(Debug, Subcommand)]
+pub enum AdminCampaignCommand {
+    /// Import (or update) a campaign definition from a TOML file.
+    Import {
+        #[command(flatten)]
+        db: AdminDb,
+        file: PathBuf,
+    },
+}
+
+#[cfg(feature = "server")]
+#[derive(Debug, Subcommand)]
+pub enum AdminStatsCommand {
+    /// Recompute every statistic from the raw records.
+    Rebuild {
+        #[command(flatten)]
+        db: AdminDb,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DemoRole {
+    Lawyer,
+    Operator,
+    Coordinator,
+}
+
+#[cfg(feature = "server")]
+#[derive(Debug, Clone, Args)]
+pub struct DemoArgs {
+    /// Whom to sign in as.
+    #[arg(long = "as", value_enum, default_value = "lawyer")]
+    pub as_role: DemoRole,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct LoginArgs {
+    #[arg(long)]
+    pub user: Option<String>,
+    /// Read the password from standard input (for scripts).
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ListArgs {
+    /// Only this kind: mediation, consultation, pro_bono.
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// The on-duty pool instead of your items.
+    #[arg(long)]
+    pub pool: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ShowArgs {
+    pub id: i64,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct LogArgs {
+    pub id: i64,
+    /// Outcome code; `show ID` lists the ones valid for the item.
+    #[arg(long)]
+    pub outcome: String,
+    #[arg(long)]
+    pub minutes: Option<i64>,
+    /// Amount settled by a mediation agreement, in yuan.
+    #[arg(long, value_name = "CNY")]
+    pub settled_amount: Option<String>,
+    /// Fee waived on a pro bono request, in yuan.
+    #[arg(long, value_name = "CNY")]
+    pub fee_waived: Option<String>,
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct TimeArgs {
+    pub id: i64,
+    #[arg(long)]
+    pub minutes: i64,
+    /// preparation, session, follow_up, travel or duty.
+    #[arg(long)]
+    pub activity: String,
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ActivityArgs {
+    /// Indicator code, e.g. enterprises_visited, trainings, contact_cards.
+    #[arg(long)]
+    pub indicator: String,
+    #[arg(long)]
+    pub count: i64,
+    /// Second value of two-valued rows (attendees, people).
+    #[arg(long)]
+    pub count2: Option<i64>,
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ScheduleArgs {
+    /// YYYY-MM-DD; today when absent.
+    #[arg(long)]
+    pub date: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DutyArgs {
+    #[command(subcommand)]
+    pub action: Option<DutyAction>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum DutyAction {
+    CheckIn { id: i64 },
+    CheckOut { id: i64 },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct OutboxArgs {
+    #[command(subcommand)]
+    pub action: Option<OutboxAction>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum OutboxAction {
+    /// Send a failed entry again (after `--note`/`--minutes` edits, if given).
+    Retry { id: String },
+    /// Drop an entry for good.
+    Discard { id: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Table,
+    Csv,
+    Xlsx,
+    Json,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ReportArgs {
+    #[arg(long)]
+    pub campaign: String,
+    /// A period as `YYYY-MM-DD..YYYY-MM-DD`.
+    #[arg(long, conflicts_with_all = ["current", "previous"])]
+    pub period: Option<String>,
+    #[arg(long)]
+    pub current: bool,
+    #[arg(long)]
+    pub previous: bool,
+    /// Reporting unit id (coordinators and admins).
+    #[arg(long)]
+    pub unit: Option<i64>,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: ReportFormat,
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CompletionsArgs {
+    pub shell: clap_complete::Shell,
+}

@@ -1,0 +1,21 @@
+//! Pure rules of on-duty legal service work. No I/O, no clocks: callers pass
+//! the time in. Both the client and the server compile against this.
+
+pub mod item;
+pub mod money;
+pub mod outcome;
+pub mod people;
+pub mod status;
+
+pub use item::{Category, Channel, FrontlineGroup, ItemKind, due_at};
+pub use money::Yuan;
+pub use outcome::{OutcomeCode, OutcomeFields, OutcomeRuleError, TimeActivity};
+pub use people::{Profession, Role};
+pub use status::{ItemStatus, TransitionError};
+
+/// Milliseconds since the Unix epoch: the one timestamp type on the wire and
+/// in both stores (sqlx's `Any` driver cannot bind date types).
+pub type EpochMs = i64;
+
+pub const MINUTE_MS: EpochMs = 60_000;
+pub const HOUR_MS: EpochMs = 60 * MINUTE_MS;

@@ -1,0 +1,107 @@
+//! Who does the work, and what they may do.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// The profession columns of the bureau's forms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Profession {
+    Lawyer,
+    Notary,
+    GrassrootsWorker,
+}
+
+impl Profession {
+    pub const ALL: [Profession; 3] = [Self::Lawyer, Self::Notary, Self::GrassrootsWorker];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Lawyer => "lawyer",
+            Self::Notary => "notary",
+            Self::GrassrootsWorker => "grassroots_worker",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+}
+
+/// What a user is in the system, which decides what the server lets them
+/// see and change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Lawyer,
+    Mediator,
+    Operator,
+    Coordinator,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [
+        Self::Lawyer,
+        Self::Mediator,
+        Self::Operator,
+        Self::Coordinator,
+        Self::Admin,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Lawyer => "lawyer",
+            Self::Mediator => "mediator",
+            Self::Operator => "operator",
+            Self::Coordinator => "coordinator",
+            Self::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// Lawyers and mediators take work: they have assigned items and a pool.
+    pub fn takes_work(self) -> bool {
+        matches!(self, Self::Lawyer | Self::Mediator)
+    }
+
+    /// Who may read the room schedule.
+    pub fn reads_schedule(self) -> bool {
+        !matches!(self, Self::Lawyer)
+    }
+
+    /// Coordinators see their whole reporting unit; admins see everything.
+    pub fn sees_unit(self) -> bool {
+        matches!(self, Self::Coordinator | Self::Admin)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_round_trips() {
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.as_str()), Some(r));
+            assert_eq!(serde_json::to_value(r).unwrap(), r.as_str());
+        }
+        for p in Profession::ALL {
+            assert_eq!(Profession::parse(p.as_str()), Some(p));
+            assert_eq!(serde_json::to_value(p).unwrap(), p.as_str());
+        }
+        assert_eq!(Role::parse("boss"), None);
+    }
+
+    #[test]
+    fn capabilities() {
+        assert!(Role::Lawyer.takes_work() && Role::Mediator.takes_work());
+        assert!(!Role::Operator.takes_work());
+        assert!(!Role::Lawyer.reads_schedule());
+        assert!(Role::Operator.reads_schedule() && Role::Mediator.reads_schedule());
+        assert!(Role::Coordinator.sees_unit() && Role::Admin.sees_unit() && !Role::Lawyer.sees_unit());
+    }
+}

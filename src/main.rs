@@ -1,0 +1,13 @@
+//! The `dutydesk` binary: parse the command line, run the command, turn the
+//! result into an exit code (see README: 0 ok, 1 error, 2 usage, 3 saved
+//! offline and not yet sent).
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use dutydesk::cli::Cli;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    dutydesk::run(cli)
+}
