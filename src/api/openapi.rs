@@ -44,6 +44,13 @@ use super::*;
         CampaignList,
         Cadence,
         IndicatorDef,
+        StatsScope,
+        PeriodInfo,
+        PeriodList,
+        StatsCell,
+        StatsRow,
+        HoursSummary,
+        StatsForm,
         ChangeEvent,
         ChangeKind,
     ))
