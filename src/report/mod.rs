@@ -32,6 +32,29 @@ pub fn render_json(form: &StatsForm) -> Result<String, ReportError> {
     Ok(serde_json::to_string_pretty(form)?)
 }
 
+/// Renders the form in the chosen format, as the bytes to write to a file
+/// or to standard output. `reporting_date` is the 填报日期 (`YYYY-MM-DD`).
+pub fn render(
+    form: &StatsForm,
+    format: crate::cli::ReportFormat,
+    lang: Language,
+    reporting_date: &str,
+) -> Result<Vec<u8>, ReportError> {
+    use crate::cli::ReportFormat;
+    Ok(match format {
+        ReportFormat::Table => render_table(form, lang, reporting_date).into_bytes(),
+        ReportFormat::Csv => render_csv(form, lang)?,
+        ReportFormat::Xlsx => render_xlsx(form, lang, reporting_date)?,
+        ReportFormat::Json => render_json(form)?.into_bytes(),
+    })
+}
+
+/// Drops control characters (escape sequences, carriage returns) from text
+/// that came from the server before it reaches a terminal.
+pub fn terminal_safe(text: &str) -> String {
+    text.chars().filter(|c| !c.is_control()).collect()
+}
+
 /// Everything the text outputs share: labels and cell texts in one language.
 pub(crate) struct Labels {
     pub title: String,

@@ -195,3 +195,82 @@ fn sheet_xml(bytes: &[u8]) -> String {
     std::io::Read::read_to_string(&mut file, &mut text).unwrap();
     text
 }
+
+#[test]
+fn server_text_with_escape_sequences_never_reaches_the_terminal() {
+    let mut form = sample_form();
+    form.unit = Some(UnitRef {
+        id: 3,
+        name: "恶意\u{1b}[2J律所\r".into(),
+    });
+    form.rows[0].name_zh = "走访\u{1b}]0;pwned\u{7}企业".into();
+    let table = render_table(&form, Language::ZhCn, "2026-04-16");
+    assert!(!table.chars().any(|c| c.is_control() && c != '\n'), "{table:?}");
+    assert!(table.contains("填报单位：恶意[2J律所"), "{table}");
+}
+
+#[test]
+fn every_format_renders_through_one_entry_point() {
+    use dutydesk::cli::ReportFormat;
+    use dutydesk::report::render;
+    let form = sample_form();
+    let table = render(&form, ReportFormat::Table, Language::En, "2026-04-16").unwrap();
+    assert!(
+        String::from_utf8(table)
+            .unwrap()
+            .contains("Reporting date: 2026-04-16")
+    );
+    let csv = render(&form, ReportFormat::Csv, Language::ZhCn, "2026-04-16").unwrap();
+    assert!(csv.starts_with(b"\xEF\xBB\xBF"));
+    let xlsx = render(&form, ReportFormat::Xlsx, Language::ZhCn, "2026-04-16").unwrap();
+    assert!(xlsx.starts_with(b"PK"), "an XLSX is a zip file");
+    let json = render(&form, ReportFormat::Json, Language::ZhCn, "2026-04-16").unwrap();
+    let back: StatsForm = serde_json::from_slice(&json).unwrap();
+    assert_eq!(back.rows.len(), 16);
+}
+
+#[test]
+fn a_form_with_fewer_columns_still_counts_everyone_in_the_total() {
+    let text = std::fs::read_to_string(super::repo_file("campaigns/form1-enterprise-service.toml"))
+        .unwrap()
+        .replace(
+            "cadence = \"half-monthly\"",
+            "cadence = \"half-monthly\"\ncolumns = [\"lawyer\"]",
+        );
+    let def = dutydesk::domain::campaign::parse_definition(&text).unwrap();
+    let period = parse_period(&def, "2026-04-01..2026-04-15").unwrap();
+    let mut totals = PeriodTotals::new();
+    totals.insert((Profession::Lawyer, "consultations".into()), (4, 0));
+    totals.insert((Profession::Notary, "consultations".into()), (3, 0));
+    let form = StatsForm::build(&def, &period, true, StatsScope::All, None, &totals);
+    let row = form.rows.iter().find(|r| r.indicator == "consultations").unwrap();
+    assert_eq!(form.columns, [Profession::Lawyer]);
+    assert_eq!(row.cells.len(), 1);
+    assert_eq!((row.cells[0].value1, row.total.value1), (4, 7));
+    let table = render_table(&form, Language::ZhCn, "2026-04-16");
+    assert!(table.contains("填报单位：全部单位"), "{table}");
+    let bytes = render_xlsx(&form, Language::ZhCn, "2026-04-16").unwrap();
+    let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
+    let range = book.worksheet_range("2026-04-01").unwrap();
+    assert_eq!(cell(&range, 3, 2), s("累计"));
+    assert_eq!(cell(&range, 8, 2), Data::Float(7.0));
+}
+
+#[test]
+fn the_api_document_describes_the_stats_form() {
+    let doc = dutydesk::api::openapi::document_json();
+    for schema in [
+        "StatsForm",
+        "StatsRow",
+        "StatsCell",
+        "PeriodList",
+        "PeriodInfo",
+        "HoursSummary",
+        "StatsScope",
+    ] {
+        assert!(
+            doc.contains(&format!("\"{schema}\"")),
+            "{schema} missing from the OpenAPI document"
+        );
+    }
+}

@@ -3,9 +3,11 @@
 //! no clock.
 
 pub mod definition;
+pub mod evaluate;
 pub mod period;
 pub mod rules;
 
 pub use definition::{Cadence, CampaignDef, DefinitionError, Indicator, parse_definition};
+pub use evaluate::{AggregateKey, Increment, RecordFact, RecordKind, contributions, recompute};
 pub use period::{Period, PeriodError, parse_period, period_of};
-pub use rules::{AggregateKey, Increment, RecordFact, RecordKind, Rule, contributions, recompute};
+pub use rules::Rule;
