@@ -7,9 +7,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::UnitRef;
-use crate::domain::Profession;
+use crate::domain::campaign::period::due_by;
 use crate::domain::campaign::rules::{HOURS_DUTY, HOURS_GREEN_CHANNEL, HOURS_TOTAL};
 use crate::domain::campaign::{CampaignDef, Period};
+use crate::domain::{EpochMs, Profession};
 
 /// Whose work a form counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -30,15 +31,19 @@ pub struct PeriodInfo {
     pub deadline: String,
     /// Still to be filed: the deadline has not passed.
     pub open: bool,
+    /// When the form becomes late: the end of the deadline day in the
+    /// campaign's zone, epoch ms. For countdowns.
+    pub due_by: EpochMs,
 }
 
 impl PeriodInfo {
-    pub fn new(p: &Period, open: bool) -> Self {
+    pub fn new(def: &CampaignDef, p: &Period, open: bool) -> Self {
         PeriodInfo {
             start: p.start.to_string(),
             end: p.end.to_string(),
             deadline: p.deadline.to_string(),
             open,
+            due_by: due_by(def, p),
         }
     }
 }
@@ -48,6 +53,20 @@ impl PeriodInfo {
 pub struct PeriodList {
     pub campaign_id: String,
     pub periods: Vec<PeriodInfo>,
+}
+
+impl PeriodList {
+    /// Every period of the campaign, oldest first, open ones marked as of `now`.
+    pub fn of(def: &CampaignDef, now: EpochMs) -> Self {
+        let periods = crate::domain::campaign::period::periods(def, now)
+            .iter()
+            .map(|(p, open)| PeriodInfo::new(def, p, *open))
+            .collect();
+        PeriodList {
+            campaign_id: def.id.clone(),
+            periods,
+        }
+    }
 }
 
 /// One cell: the first value, and the second on two-valued rows.
@@ -154,7 +173,7 @@ impl StatsForm {
             campaign_id: def.id.clone(),
             campaign_name_zh: def.name_zh.clone(),
             campaign_name_en: def.name_en.clone(),
-            period: PeriodInfo::new(period, open),
+            period: PeriodInfo::new(def, period, open),
             scope,
             unit,
             columns: def.columns.clone(),

@@ -166,3 +166,27 @@ fn beijing_time_without_the_systems_zoneinfo() {
     );
     assert!(jiff::tz::TimeZoneDatabase::bundled().get("Asia/Shanghai").is_ok());
 }
+
+#[test]
+fn a_form_is_late_after_its_deadline_day_ends_in_beijing() {
+    use dutydesk::domain::campaign::period::due_by;
+    let def = half();
+    let first = parse_period(&def, "2026-04-01..2026-04-15").unwrap();
+    // Due on the 16th: late from midnight on the 17th Beijing time = 16:00 UTC on the 16th.
+    assert_eq!(due_by(&def, &first), utc("2026-04-16T16:00:00Z"));
+    let list = dutydesk::api::PeriodList::of(&def, utc("2026-04-16T15:59:00Z"));
+    assert_eq!(list.campaign_id, "form1-enterprise-service");
+    let april = list.periods.iter().find(|p| p.start == "2026-04-01").unwrap();
+    assert!(april.open, "still open on the deadline day");
+    assert_eq!(april.deadline, "2026-04-16");
+    assert_eq!(april.due_by, utc("2026-04-16T16:00:00Z"));
+    let later = dutydesk::api::PeriodList::of(&def, utc("2026-04-16T16:00:00Z"));
+    assert!(
+        !later
+            .periods
+            .iter()
+            .find(|p| p.start == "2026-04-01")
+            .unwrap()
+            .open
+    );
+}

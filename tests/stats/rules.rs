@@ -263,3 +263,83 @@ fn recompute_sums_per_period_profession_unit_and_indicator() {
     );
     assert_eq!(sums.len(), 4);
 }
+
+/// A seeded random workload on Form 1, checked against totals counted by
+/// hand from the raw facts: what the bureau would count with a tally sheet.
+#[test]
+fn a_random_workload_adds_up_as_counted_by_hand() {
+    use rand::rngs::StdRng;
+    use rand::{Rng, SeedableRng};
+    use std::collections::BTreeMap;
+
+    let def = shipped("form1-enterprise-service");
+    let mut rng = StdRng::seed_from_u64(20260401);
+    let start = at("2026-03-01T00:00:00Z");
+    let mut facts = Vec::new();
+    for _ in 0..2_000 {
+        let kind = ItemKind::ALL[rng.random_range(0..3)];
+        let codes = OutcomeCode::for_kind(kind);
+        let code = codes[rng.random_range(0..codes.len())];
+        let category = Category::ALL[rng.random_range(0..Category::ALL.len())];
+        let mut fact = outcome(kind, code, category);
+        fact.profession = Profession::ALL[rng.random_range(0..3)];
+        fact.unit_id = rng.random_range(1..4);
+        fact.occurred_at = start + rng.random_range(0..90 * 86_400_000);
+        if kind == ItemKind::Mediation && code.takes_settled_amount() {
+            fact.settled_fen = rng.random_range(0..10_000_000);
+        }
+        facts.push(fact);
+    }
+    let sums = recompute(&def, &facts);
+
+    // By hand: per Beijing half-month, per indicator, over everyone.
+    let mut tally: BTreeMap<(jiff::civil::Date, &str), i64> = BTreeMap::new();
+    // Beijing time is UTC+8 all year (no daylight saving since 1991).
+    const EIGHT_HOURS: i64 = 8 * 3_600_000;
+    for f in &facts {
+        let shifted = Timestamp::from_millisecond(f.occurred_at + EIGHT_HOURS).unwrap();
+        let day = jiff::tz::TimeZone::UTC.to_datetime(shifted).date();
+        let half = if day.day() <= 15 {
+            day.first_of_month()
+        } else {
+            day.with().day(16).build().unwrap()
+        };
+        let mut add = |code, v| *tally.entry((half, code)).or_default() += v;
+        let agreed = matches!(
+            f.code,
+            Some(OutcomeCode::Agreement | OutcomeCode::PartialAgreement)
+        );
+        match f.kind {
+            Some(ItemKind::Consultation) => add("consultations", 1),
+            Some(ItemKind::Mediation) if agreed => {
+                add("disputes_mediated", 1);
+                add("losses_recovered", f.settled_fen);
+                if f.category.is_some_and(|c| c.is_labour()) {
+                    add("labour_disputes", 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut from_rules: BTreeMap<(jiff::civil::Date, &str), i64> = BTreeMap::new();
+    for (key, (v1, _)) in &sums {
+        let code = [
+            "consultations",
+            "disputes_mediated",
+            "losses_recovered",
+            "labour_disputes",
+        ]
+        .into_iter()
+        .find(|c| *c == key.indicator);
+        if let Some(code) = code {
+            *from_rules.entry((key.period_start, code)).or_default() += v1;
+        }
+    }
+    assert_eq!(from_rules, tally);
+    assert!(tally.len() > 20, "the workload spans several half-months");
+
+    // The order records arrive in does not matter.
+    let mut shuffled = facts.clone();
+    shuffled.reverse();
+    assert_eq!(recompute(&def, &shuffled), sums);
+}

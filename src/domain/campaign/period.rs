@@ -69,6 +69,17 @@ pub fn period_containing(cadence: Cadence, day: Date) -> Period {
     }
 }
 
+/// The instant a period's form is late: the end of its deadline day in the
+/// campaign's zone (the form is due *on* that day). For countdowns.
+pub fn due_by(def: &CampaignDef, p: &Period) -> EpochMs {
+    let day_after = p.deadline.tomorrow().unwrap_or(p.deadline);
+    def.timezone
+        .to_timestamp(day_after.to_datetime(jiff::civil::Time::midnight()))
+        .map(|t| t.as_millisecond())
+        // Only fails at the end of the calendar (year 9999).
+        .unwrap_or(EpochMs::MAX)
+}
+
 /// The period an instant belongs to, in the campaign's zone.
 pub fn period_of(def: &CampaignDef, at: EpochMs) -> Period {
     period_containing(def.cadence, local_date(def, at))
