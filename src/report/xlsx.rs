@@ -95,5 +95,10 @@ pub fn render_xlsx(form: &StatsForm, lang: Language, reporting_date: &str) -> Re
     for (c, w) in widths.iter().enumerate() {
         sheet.set_column_width(c as u16, (*w + 2) as f64)?;
     }
+    // The form is sent up on paper too: A4 (paper size 9), one page wide.
+    sheet
+        .set_paper_size(9)
+        .set_print_fit_to_pages(1, 0)
+        .set_print_center_horizontally(true);
     Ok(book.save_to_buffer()?)
 }

@@ -274,3 +274,73 @@ fn the_api_document_describes_the_stats_form() {
         );
     }
 }
+
+#[test]
+fn recorded_facts_become_a_unit_form_through_recompute() {
+    use dutydesk::api::stats::period_totals;
+    use dutydesk::domain::campaign::{RecordFact, RecordKind, SHIPPED, parse_definition, recompute};
+    use dutydesk::domain::{Category, ItemKind, OutcomeCode};
+
+    // The built-in copies are the files in campaigns/.
+    for (name, text) in SHIPPED {
+        let on_disk = std::fs::read_to_string(super::repo_file(&format!("campaigns/{name}"))).unwrap();
+        assert_eq!(on_disk, text, "{name}");
+        parse_definition(text).unwrap();
+    }
+    let def = shipped("form1-enterprise-service");
+    let mut mediation = super::rules::outcome(ItemKind::Mediation, OutcomeCode::Agreement, Category::Wages);
+    mediation.settled_fen = 8_000_000; // 80,000 yuan = 8.00 万元
+    let other_unit = RecordFact {
+        unit_id: 2,
+        ..mediation.clone()
+    };
+    let notary = RecordFact {
+        profession: Profession::Notary,
+        ..super::rules::outcome(ItemKind::Consultation, OutcomeCode::Answered, Category::Other)
+    };
+    let training = RecordFact {
+        indicator: Some("trainings".into()),
+        count: 1,
+        count2: 25,
+        ..super::rules::blank(RecordKind::Activity)
+    };
+    let cells = recompute(&def, &[mediation, other_unit, notary, training]);
+    let period = parse_period(&def, "2026-04-01..2026-04-15").unwrap();
+    let unit = UnitRef {
+        id: 1,
+        name: "一号所".into(),
+    };
+    let form = StatsForm::build(
+        &def,
+        &period,
+        false,
+        StatsScope::Unit,
+        Some(unit),
+        &period_totals(&cells, &period, Some(1)),
+    );
+    let csv = String::from_utf8(render_csv(&form, Language::ZhCn).unwrap()).unwrap();
+    assert!(
+        csv.contains("\n挽回企业经济损失（万元）,8.00,0.00,0.00,8.00\n"),
+        "{csv}"
+    );
+    assert!(csv.contains("\n调处劳资纠纷（件）,1,0,0,1\n"), "{csv}");
+    assert!(csv.contains("\n提供法律咨询（次）,0,1,0,1\n"), "{csv}");
+    assert!(
+        csv.contains("\n开展专项培训（次/人次）,1/25,0/0,0/0,1/25\n"),
+        "{csv}"
+    );
+    let all = StatsForm::build(
+        &def,
+        &period,
+        false,
+        StatsScope::All,
+        None,
+        &period_totals(&cells, &period, None),
+    );
+    let losses = all
+        .rows
+        .iter()
+        .find(|r| r.indicator == "losses_recovered")
+        .unwrap();
+    assert_eq!(losses.total.value1, 16_000_000);
+}

@@ -53,6 +53,19 @@ impl Indicator {
     }
 }
 
+/// The campaigns shipped in `campaigns/`, built in so the demo data and a
+/// fresh server have them without a path: (file name, TOML text).
+pub const SHIPPED: [(&str, &str); 2] = [
+    (
+        "form1-enterprise-service.toml",
+        include_str!("../../../campaigns/form1-enterprise-service.toml"),
+    ),
+    (
+        "form2-legal-aid.toml",
+        include_str!("../../../campaigns/form2-legal-aid.toml"),
+    ),
+];
+
 /// A checked campaign definition.
 #[derive(Debug, Clone)]
 pub struct CampaignDef {
