@@ -45,6 +45,7 @@ use super::*;
         Cadence,
         IndicatorDef,
         StatsScope,
+        StatsQuery,
         PeriodInfo,
         PeriodList,
         StatsCell,

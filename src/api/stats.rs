@@ -12,6 +12,24 @@ use crate::domain::campaign::rules::{HOURS_DUTY, HOURS_GREEN_CHANNEL, HOURS_TOTA
 use crate::domain::campaign::{AggregateKey, CampaignDef, Period};
 use crate::domain::{EpochMs, Profession};
 
+/// `GET`: the periods of a campaign, as a [`PeriodList`].
+pub const CAMPAIGN_PERIODS: &str = "/api/v1/campaigns/{id}/periods";
+/// `GET` with [`StatsQuery`]: one period's form, as a [`StatsForm`].
+pub const CAMPAIGN_STATS: &str = "/api/v1/campaigns/{id}/stats";
+
+/// The query of [`CAMPAIGN_STATS`]: `?period=2026-04-01..2026-04-15&scope=unit&unit=3`.
+/// Without `period`, the current one; without `scope`, `me`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct StatsQuery {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<StatsScope>,
+    /// A reporting unit other than the caller's (coordinators, admins).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<i64>,
+}
+
 /// Whose work a form counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]

@@ -344,3 +344,20 @@ fn recorded_facts_become_a_unit_form_through_recompute() {
         .unwrap();
     assert_eq!(losses.total.value1, 16_000_000);
 }
+
+#[test]
+fn the_stats_query_reads_as_the_url_writes_it() {
+    use dutydesk::api::StatsQuery;
+    use dutydesk::api::stats::{CAMPAIGN_PERIODS, CAMPAIGN_STATS};
+    let q: StatsQuery =
+        serde_json::from_value(serde_json::json!({"period": "2026-04-01..2026-04-15", "scope": "unit"}))
+            .unwrap();
+    assert_eq!(q.scope, Some(StatsScope::Unit));
+    assert_eq!(q.unit, None);
+    assert!(serde_json::from_value::<StatsQuery>(serde_json::json!({"scope": "bureau"})).is_err());
+    assert_eq!(
+        dutydesk::api::paths::with_id(CAMPAIGN_STATS, "form2-legal-aid"),
+        "/api/v1/campaigns/form2-legal-aid/stats"
+    );
+    assert!(CAMPAIGN_PERIODS.starts_with(dutydesk::api::paths::CAMPAIGNS));
+}
