@@ -10,6 +10,7 @@ pub mod openapi;
 pub mod problem;
 pub mod records;
 pub mod schedule;
+pub mod stats;
 
 pub use auth::{LoginRequest, LoginResponse, UnitRef, User, UserRef};
 pub use campaign::{Cadence, Campaign, CampaignList, IndicatorDef};
@@ -20,6 +21,9 @@ pub use items::{
 pub use problem::{FieldError, Problem, ProblemCode};
 pub use records::{Activity, NewActivity, NewOutcome, NewTimeEntry, Outcome, TimeEntry};
 pub use schedule::{DutyList, DutyShift, Room, RoomSchedule, Schedule};
+pub use stats::{
+    HoursSummary, PeriodInfo, PeriodList, StatsCell, StatsForm, StatsQuery, StatsRow, StatsScope,
+};
 
 /// Header that makes a creating POST safe to repeat.
 pub const IDEMPOTENCY_KEY: &str = "Idempotency-Key";

@@ -1,6 +1,7 @@
 //! Pure rules of on-duty legal service work. No I/O, no clocks: callers pass
 //! the time in. Both the client and the server compile against this.
 
+pub mod campaign;
 pub mod item;
 pub mod money;
 pub mod outcome;

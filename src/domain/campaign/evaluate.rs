@@ -1,0 +1,172 @@
+//! Applying the rules to one record. Pure: the server calls [`contributions`]
+//! inside the record's own transaction (so an idempotent repeat, which
+//! stores nothing, adds nothing), and the consistency test compares the
+//! server's aggregates with [`recompute`] over the raw rows.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+
+use super::definition::CampaignDef;
+use super::period::{local_date, period_of};
+use super::rules::{Amount, Rule};
+use crate::domain::{Category, EpochMs, ItemKind, OutcomeCode, Profession, TimeActivity};
+
+/// What a record is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RecordKind {
+    Outcome,
+    TimeEntry,
+    Activity,
+}
+
+/// One logged record, with what the rules look at. Fields that do not apply
+/// to a record's kind are left at their default. Minutes logged with an
+/// outcome arrive as their own time entry, so an outcome adds no hours.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordFact {
+    pub record: RecordKind,
+    pub kind: Option<ItemKind>,
+    pub code: Option<OutcomeCode>,
+    pub category: Option<Category>,
+    pub green_channel: bool,
+    pub settled_fen: i64,
+    pub fee_waived_fen: i64,
+    pub minutes: i64,
+    pub activity: Option<TimeActivity>,
+    pub indicator: Option<String>,
+    pub count: i64,
+    pub count2: i64,
+    pub occurred_at: EpochMs,
+    pub profession: Profession,
+    pub unit_id: i64,
+    pub user_id: i64,
+}
+
+/// What one record adds to one indicator (or hours key) of one period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Increment {
+    pub campaign_id: String,
+    pub period_start: Date,
+    pub indicator: String,
+    /// Counts, or fen on money rows, or minutes on hours keys.
+    pub value1: i64,
+    pub value2: i64,
+}
+
+fn amount_of(amount: Amount, fact: &RecordFact) -> i64 {
+    match amount {
+        Amount::Constant(v) => v,
+        Amount::SettledAmount => fact.settled_fen,
+        Amount::FeeWaived => fact.fee_waived_fen,
+        Amount::Minutes => fact.minutes,
+    }
+}
+
+/// The increments one record gives a campaign: none outside its dates.
+/// Increments to the same indicator are merged; zero ones are dropped.
+pub fn contributions(def: &CampaignDef, fact: &RecordFact) -> Vec<Increment> {
+    let period = period_of(def, fact.occurred_at);
+    let day = local_date(def, fact.occurred_at);
+    if day < def.starts_on || day > def.ends_on {
+        return Vec::new();
+    }
+    let mut sums: Vec<(String, i64, i64)> = Vec::new();
+    let mut add = |indicator: &str, v1: i64, v2: i64| match sums.iter_mut().find(|s| s.0 == indicator) {
+        Some(s) => {
+            s.1 += v1;
+            s.2 += v2;
+        }
+        None => sums.push((indicator.to_string(), v1, v2)),
+    };
+    for rule in &def.rules {
+        match (rule, fact.record) {
+            (
+                Rule::Outcome {
+                    kind,
+                    codes,
+                    category,
+                    green_channel,
+                    effects,
+                },
+                RecordKind::Outcome,
+            ) => {
+                let hit = kind.is_none_or(|k| Some(k) == fact.kind)
+                    && (codes.is_empty() || fact.code.is_some_and(|c| codes.contains(&c)))
+                    && category.is_none_or(|c| c.matches(fact.category))
+                    && green_channel.is_none_or(|g| g == fact.green_channel);
+                if hit {
+                    for e in effects {
+                        add(&e.indicator, amount_of(e.amount, fact), 0);
+                    }
+                }
+            }
+            (Rule::Activity { indicators }, RecordKind::Activity) => {
+                if let Some(code) = fact
+                    .indicator
+                    .as_deref()
+                    .filter(|c| indicators.iter().any(|i| i == c))
+                {
+                    let two = def.indicator(code).is_some_and(|i| i.two_valued());
+                    add(code, fact.count, if two { fact.count2 } else { 0 });
+                }
+            }
+            (
+                Rule::Time {
+                    green_channel,
+                    activity,
+                    effects,
+                },
+                RecordKind::TimeEntry,
+            ) => {
+                let hit = green_channel.is_none_or(|g| g == fact.green_channel)
+                    && activity.is_none_or(|a| Some(a) == fact.activity);
+                if hit {
+                    for e in effects {
+                        add(&e.indicator, amount_of(e.amount, fact), 0);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    sums.into_iter()
+        .filter(|(_, v1, v2)| *v1 != 0 || *v2 != 0)
+        .map(|(indicator, value1, value2)| Increment {
+            campaign_id: def.id.clone(),
+            period_start: period.start,
+            indicator,
+            value1,
+            value2,
+        })
+        .collect()
+}
+
+/// The key of one aggregate cell.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AggregateKey {
+    pub period_start: Date,
+    pub profession: &'static str,
+    pub unit_id: i64,
+    pub indicator: String,
+}
+
+/// The reference aggregation: every fact through [`contributions`], summed
+/// per period × profession × unit × indicator. Slow and obviously right.
+pub fn recompute(def: &CampaignDef, facts: &[RecordFact]) -> BTreeMap<AggregateKey, (i64, i64)> {
+    let mut out: BTreeMap<AggregateKey, (i64, i64)> = BTreeMap::new();
+    for fact in facts {
+        for inc in contributions(def, fact) {
+            let key = AggregateKey {
+                period_start: inc.period_start,
+                profession: fact.profession.as_str(),
+                unit_id: fact.unit_id,
+                indicator: inc.indicator,
+            };
+            let cell = out.entry(key).or_default();
+            cell.0 += inc.value1;
+            cell.1 += inc.value2;
+        }
+    }
+    out
+}

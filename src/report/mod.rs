@@ -1,0 +1,164 @@
+//! Statistics forms as the bureaus file them: an aligned text table, CSV
+//! (UTF-8 with a BOM, so spreadsheet programs read the Chinese right), XLSX
+//! laid out like the paper form, and JSON. Each takes a finished
+//! [`StatsForm`]; none does I/O, the caller writes the bytes.
+
+mod delimited;
+mod table;
+mod xlsx;
+
+use rust_i18n::t;
+
+use crate::api::{StatsCell, StatsForm, StatsRow, StatsScope};
+use crate::domain::Profession;
+use crate::i18n::Language;
+
+pub use delimited::render_csv;
+pub use table::render_table;
+pub use xlsx::render_xlsx;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("could not build the spreadsheet: {0}")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
+    #[error("could not write the CSV: {0}")]
+    Csv(#[from] csv::Error),
+    #[error("could not write the JSON: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+/// The form as pretty JSON, money in fen as on the wire.
+pub fn render_json(form: &StatsForm) -> Result<String, ReportError> {
+    Ok(serde_json::to_string_pretty(form)?)
+}
+
+/// Renders the form in the chosen format, as the bytes to write to a file
+/// or to standard output. `reporting_date` is the 填报日期 (`YYYY-MM-DD`).
+pub fn render(
+    form: &StatsForm,
+    format: crate::cli::ReportFormat,
+    lang: Language,
+    reporting_date: &str,
+) -> Result<Vec<u8>, ReportError> {
+    use crate::cli::ReportFormat;
+    Ok(match format {
+        ReportFormat::Table => render_table(form, lang, reporting_date).into_bytes(),
+        ReportFormat::Csv => render_csv(form, lang)?,
+        ReportFormat::Xlsx => render_xlsx(form, lang, reporting_date)?,
+        ReportFormat::Json => render_json(form)?.into_bytes(),
+    })
+}
+
+/// Drops control characters (escape sequences, carriage returns) from text
+/// that came from the server before it reaches a terminal.
+pub fn terminal_safe(text: &str) -> String {
+    text.chars().filter(|c| !c.is_control()).collect()
+}
+
+/// Everything the text outputs share: labels and cell texts in one language.
+pub(crate) struct Labels {
+    pub title: String,
+    pub header: Vec<String>,
+    pub unit_line: String,
+    pub date_line: String,
+    pub period_line: String,
+    pub deadline_note: String,
+    pub note: Option<String>,
+    /// (label, hours with one decimal)
+    pub hours: Vec<(String, String)>,
+}
+
+pub(crate) fn labels(form: &StatsForm, lang: Language, reporting_date: &str) -> Labels {
+    let l = lang.code();
+    let mut header = vec![t!("stats.indicator", locale = l).into_owned()];
+    header.extend(form.columns.iter().map(|p| profession_label(*p, lang)));
+    header.push(t!("stats.total", locale = l).into_owned());
+    let unit = match (&form.unit, form.scope) {
+        (Some(u), _) => u.name.clone(),
+        (None, StatsScope::Me) => t!("stats.my_work", locale = l).into_owned(),
+        (None, _) => t!("stats.all_units", locale = l).into_owned(),
+    };
+    let p = &form.period;
+    let zh = lang == Language::ZhCn;
+    Labels {
+        title: if zh {
+            form.campaign_name_zh.clone()
+        } else {
+            form.campaign_name_en.clone()
+        },
+        header,
+        unit_line: t!("stats.reporting_unit", locale = l, unit = unit).into_owned(),
+        date_line: t!("stats.reporting_date", locale = l, date = reporting_date).into_owned(),
+        period_line: t!("stats.period", locale = l, start = p.start, end = p.end).into_owned(),
+        deadline_note: t!("stats.deadline_note", locale = l, deadline = p.deadline).into_owned(),
+        note: if zh {
+            form.note_zh.clone()
+        } else {
+            form.note_en.clone()
+        },
+        hours: vec![
+            (
+                t!("stats.hours_total", locale = l).into_owned(),
+                hours_text(form.hours.total_minutes),
+            ),
+            (
+                t!("stats.hours_green_channel", locale = l).into_owned(),
+                hours_text(form.hours.green_channel_minutes),
+            ),
+            (
+                t!("stats.hours_duty", locale = l).into_owned(),
+                hours_text(form.hours.duty_minutes),
+            ),
+        ],
+    }
+}
+
+pub(crate) fn profession_label(p: Profession, lang: Language) -> String {
+    let key = format!("stats.profession.{}", p.as_str());
+    crate::i18n::text(&key, lang.code())
+}
+
+/// `走访企业（家）`, `开展专项培训（次/人次）`, `Special trainings (sessions/attendees)`.
+pub(crate) fn row_label(row: &StatsRow, lang: Language) -> String {
+    match lang {
+        Language::ZhCn => match &row.unit2_zh {
+            Some(u2) => format!("{}（{}/{}）", row.name_zh, row.unit_zh, u2),
+            None => format!("{}（{}）", row.name_zh, row.unit_zh),
+        },
+        Language::En => match &row.unit2_en {
+            Some(u2) => format!("{} ({}/{})", row.name_en, row.unit_en, u2),
+            None => format!("{} ({})", row.name_en, row.unit_en),
+        },
+    }
+}
+
+/// Fen as 万元 with two decimals, rounded half up: 123_456_789 fen → `123.46`.
+pub fn wan_text(fen: i64) -> String {
+    let hundredths = wan_hundredths(fen);
+    let sign = if hundredths < 0 { "-" } else { "" };
+    let h = hundredths.abs();
+    format!("{sign}{}.{:02}", h / 100, h % 100)
+}
+
+/// Fen in hundredths of 万元 (one hundredth is 100 yuan), rounded half up.
+pub(crate) fn wan_hundredths(fen: i64) -> i64 {
+    let half = if fen < 0 { -5_000 } else { 5_000 };
+    (fen + half) / 10_000
+}
+
+/// Minutes as hours with one decimal: 95 → `1.6`.
+pub fn hours_text(minutes: i64) -> String {
+    let tenths = (minutes * 10 + 30).div_euclid(60);
+    format!("{}.{}", tenths / 10, tenths % 10)
+}
+
+/// A cell as the paper form shows it: `12`, `3/45`, or `12.35` on money rows.
+pub fn cell_text(row: &StatsRow, cell: &StatsCell) -> String {
+    if row.money {
+        return wan_text(cell.value1);
+    }
+    match cell.value2 {
+        Some(v2) => format!("{}/{}", cell.value1, v2),
+        None => cell.value1.to_string(),
+    }
+}
