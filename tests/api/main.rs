@@ -1,0 +1,11 @@
+//! API tests against the real server (one test binary for the server).
+#![cfg(feature = "server")]
+
+mod support;
+
+mod auth;
+mod authz;
+mod bad_input;
+mod items;
+mod records;
+mod schedule;
