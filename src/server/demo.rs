@@ -270,7 +270,7 @@ async fn seed(tx: &mut Transaction<'static, Any>, now: EpochMs, hash: &str) -> a
         }
     }
     // The centre's and the office's own work, for coordinators and the pool.
-    for i in 0..8 {
+    for i in 0..20 {
         let kind = if i % 2 == 0 {
             ItemKind::Consultation
         } else {
@@ -284,9 +284,9 @@ async fn seed(tx: &mut Transaction<'static, Any>, now: EpochMs, hash: &str) -> a
         specs.push(Spec {
             kind,
             assignee: None,
-            unit: if i < 4 { office } else { centre },
+            unit: if i < 10 { office } else { centre },
             status,
-            green: i % 3 == 0,
+            green: i % 5 == 0,
             room: None,
         });
     }

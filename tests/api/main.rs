@@ -6,6 +6,8 @@ mod support;
 mod auth;
 mod authz;
 mod bad_input;
+mod commands;
 mod items;
 mod records;
 mod schedule;
+mod storage;
