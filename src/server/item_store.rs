@@ -201,3 +201,44 @@ where
         })
         .collect()
 }
+
+/// Moves an item to another assignee (or back to the pool with `None`).
+/// The one who had it keeps seeing it in delta sync, with its new
+/// assignee, so their client drops it. Returns the item after the move.
+pub async fn reassign_item(
+    store: &super::Store,
+    item_id: i64,
+    to: Option<i64>,
+    actor_id: Option<i64>,
+    now: EpochMs,
+) -> Result<Option<(ItemRow, Option<i64>)>, sqlx::Error> {
+    let mut w = store.begin_write().await?;
+    let Some(before) = load_item(&mut *w.tx, item_id).await? else {
+        return Ok(None);
+    };
+    let previous = before.item.assignee.as_ref().map(|a| a.id);
+    sqlx::query("UPDATE items SET assignee_id = $1, previous_assignee_id = $2 WHERE id = $3")
+        .bind(to)
+        .bind(previous)
+        .bind(item_id)
+        .execute(&mut *w.tx)
+        .await?;
+    touch_item(&mut w.tx, item_id, now).await?;
+    let note = format!("{previous:?} -> {to:?}");
+    add_history(
+        &mut w.tx,
+        NewHistory {
+            item_id,
+            at: now,
+            actor_id,
+            action: "assigned",
+            from: None,
+            to: None,
+            note: &note,
+        },
+    )
+    .await?;
+    let after = load_item(&mut *w.tx, item_id).await?;
+    w.tx.commit().await?;
+    Ok(after.map(|a| (a, previous)))
+}

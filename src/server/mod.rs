@@ -38,6 +38,28 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// Reassigns an item and tells both the old and the new assignee.
+    pub async fn reassign(
+        &self,
+        item_id: i64,
+        to: Option<i64>,
+        actor_id: Option<i64>,
+    ) -> Result<bool, sqlx::Error> {
+        let now = db::now_ms();
+        match item_store::reassign_item(&self.store, item_id, to, actor_id, now).await? {
+            Some((row, previous)) => {
+                let kind = if to.is_some() {
+                    crate::api::ChangeKind::Assigned
+                } else {
+                    crate::api::ChangeKind::PoolChanged
+                };
+                self.publish(Change::for_item(kind, &row, previous, now));
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+
     /// Tells every open event stream; nobody listening is fine.
     pub fn publish(&self, change: Change) {
         let _ = self.events.send(change);
@@ -58,6 +80,8 @@ pub struct ServerConfig {
 pub struct RunningServer {
     pub addr: SocketAddr,
     pub store: Store,
+    /// The live state, for in-process callers (tests, `dutydesk demo`).
+    pub state: Shared,
     shutdown: Option<oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
@@ -127,6 +151,7 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
         store: store.clone(),
         events,
     });
+    let shared = state.clone();
     let listener = tokio::net::TcpListener::bind(&config.listen)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.listen))?;
@@ -143,6 +168,7 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
     Ok(RunningServer {
         addr,
         store,
+        state: shared,
         shutdown: Some(tx),
         task,
     })

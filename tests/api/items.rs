@@ -162,3 +162,40 @@ async fn claim_race_case(ctx: &Ctx) {
     );
 }
 on_all_backends!(claim_race_has_one_winner, claim_race_case);
+
+async fn reassign_case(ctx: &Ctx) {
+    let a = ctx.login("lawyer").await;
+    let b = ctx.login("lawyer2").await;
+    let list = json(ctx.get(&a, "/api/v1/items").await, 200).await;
+    let cursor = list["cursor"].as_str().unwrap().to_string();
+    let item = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["status"] == "accepted")
+        .unwrap()
+        .clone();
+    let id = item["id"].as_i64().unwrap();
+    let me_b = json(ctx.get(&b, "/api/v1/me").await, 200).await;
+    let state = &ctx.server.as_ref().unwrap().state;
+    assert!(state.reassign(id, me_b["id"].as_i64(), None).await.unwrap());
+    // lawyer's delta carries the item with its new assignee; the full list no longer has it.
+    let delta = json(ctx.get(&a, &format!("/api/v1/items?since={cursor}")).await, 200).await;
+    let moved = delta["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == id)
+        .expect("the item that left is in the delta");
+    assert_eq!(moved["assignee"]["username"], "lawyer2");
+    let full = json(ctx.get(&a, "/api/v1/items").await, 200).await;
+    assert!(full["items"].as_array().unwrap().iter().all(|i| i["id"] != id));
+    problem(
+        ctx.get(&a, &format!("/api/v1/items/{id}")).await,
+        404,
+        "not_found",
+    )
+    .await;
+    assert_eq!(ctx.get(&b, &format!("/api/v1/items/{id}")).await.status(), 200);
+}
+on_all_backends!(reassigned_items_leave_through_delta_sync, reassign_case);
