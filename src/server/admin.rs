@@ -10,6 +10,13 @@ use crate::cli::{AdminCommand, AdminTokenCommand, AdminUserCommand, ServeArgs};
 use crate::domain::{Profession, Role};
 
 pub async fn run_serve(args: ServeArgs) -> anyhow::Result<()> {
+    // The server owns no terminal UI: its log goes to stderr (RUST_LOG).
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
     serve(ServerConfig {
         db: args.db,
         listen: args.listen,

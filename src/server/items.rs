@@ -130,6 +130,15 @@ pub async fn claim(
         .filter(|r| r.item.unit_id == me.unit_id() || me.role() == Role::Admin)
         .filter(|_| me.role().takes_work())
         .ok_or_else(|| ApiError::not_found("item"))?;
+    if row.item.assignee.is_none() && row.item.status.is_finished() {
+        return Err(ApiError::new(
+            ProblemCode::InvalidTransition,
+            format!(
+                "the item is {}; there is nothing left to claim",
+                row.item.status.as_str()
+            ),
+        ));
+    }
     // The conditional update picks exactly one winner among concurrent claims.
     let done = sqlx::query(
         "UPDATE items SET assignee_id = $1, previous_assignee_id = NULL, status = CASE WHEN status = 'new' THEN 'accepted' ELSE status END \

@@ -129,6 +129,29 @@ async fn transition_case(ctx: &Ctx) {
     assert_eq!(last["actor"]["username"], "lawyer");
     assert!(detail["outcomes"].as_array().unwrap().is_empty());
     problem(ctx.get(&token, "/api/v1/items/999999").await, 404, "not_found").await;
+    // The version sent before the move is stale now.
+    problem(
+        ctx.post(&token, &path, json!({"to": "cancelled", "version": v}))
+            .await,
+        409,
+        "version_conflict",
+    )
+    .await;
+    let cancelled = json(
+        ctx.post(&token, &path, json!({"to": "cancelled", "version": v + 1}))
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(cancelled["status"], "cancelled");
+    let p = problem(
+        ctx.post(&token, &path, json!({"to": "accepted", "version": v + 2}))
+            .await,
+        409,
+        "invalid_transition",
+    )
+    .await;
+    assert!(p["detail"].as_str().unwrap().contains("finished"), "{p}");
 }
 on_all_backends!(transition_checks_version_and_rules, transition_case);
 
@@ -177,8 +200,21 @@ async fn reassign_case(ctx: &Ctx) {
         .clone();
     let id = item["id"].as_i64().unwrap();
     let me_b = json(ctx.get(&b, "/api/v1/me").await, 200).await;
+    let stream = ctx.get(&a, "/api/v1/events").await;
+    let mut events = eventsource_stream::Eventsource::eventsource(stream.bytes_stream());
+    let mut next = async || {
+        let wait = tokio::time::timeout(
+            std::time::Duration::from_secs(10),
+            futures_util::StreamExt::next(&mut events),
+        );
+        wait.await.expect("an event in time").unwrap().unwrap()
+    };
+    assert_eq!(next().await.event, "heartbeat");
     let state = &ctx.server.as_ref().unwrap().state;
     assert!(state.reassign(id, me_b["id"].as_i64(), None).await.unwrap());
+    let ev = next().await;
+    assert_eq!(ev.event, "unassigned", "the one who lost it hears so");
+    assert!(ev.data.contains(&format!("\"item_id\":{id}")));
     // lawyer's delta carries the item with its new assignee; the full list no longer has it.
     let delta = json(ctx.get(&a, &format!("/api/v1/items?since={cursor}")).await, 200).await;
     let moved = delta["items"]
