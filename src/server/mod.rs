@@ -10,6 +10,7 @@ pub mod auth;
 pub mod db;
 pub mod demo;
 mod demo_campaigns;
+mod demo_items;
 pub mod error;
 pub mod events;
 pub mod idempotency;

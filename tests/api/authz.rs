@@ -142,6 +142,30 @@ async fn matrix_case(ctx: &Ctx) {
         let r = req.send().await.unwrap();
         problem(r, 401, "unauthorized").await;
     }
+    // What each role may see, it sees: the operator its rooms' sessions,
+    // the coordinator its unit's items, read-only.
+    let sched = json(ctx.get(&op, "/api/v1/schedule").await, 200).await;
+    let session = sched["rooms"][0]["sessions"][0]["id"]
+        .as_i64()
+        .expect("a session today");
+    let seen = json(ctx.get(&op, &format!("/api/v1/items/{session}")).await, 200).await;
+    problem(
+        ctx.post(
+            &op,
+            &format!("/api/v1/items/{session}/transition"),
+            json!({"to": "waiting", "version": seen["version"]}),
+        )
+        .await,
+        403,
+        "forbidden",
+    )
+    .await;
+    problem(
+        ctx.get(&lawyer, &format!("/api/v1/items/{session}")).await,
+        404,
+        "not_found",
+    )
+    .await;
     // The assignee still can: the matrix denied others, not everyone.
     let ok = ctx
         .post(
