@@ -82,6 +82,12 @@ pub async fn replay(tx: &mut Transaction<'static, Any>, req: &IdemRequest) -> Ap
     lookup(&mut **tx, req).await
 }
 
+/// After a conflict: the answer a concurrent duplicate has committed
+/// meanwhile, if it was one.
+pub async fn replay_committed(store: &Store, req: &IdemRequest) -> ApiResult<Option<Response>> {
+    lookup(&store.pool, req).await
+}
+
 /// Stores the response and commits. When a concurrent duplicate committed
 /// first (unique key), rolls back and answers what that one stored.
 pub async fn commit_with(

@@ -11,7 +11,7 @@ use super::auth::AuthUser;
 use super::db::now_ms;
 use super::error::{ApiError, ApiJson, ApiPath, ApiResult};
 use super::events::Change;
-use super::idempotency::{IdemRequest, commit_with, replay};
+use super::idempotency::{IdemRequest, commit_with, replay, replay_committed};
 use super::item_store::{NewHistory, add_history, load_item, may_change, may_see, touch_item};
 use crate::api::{
     Activity, ChangeKind, NewActivity, NewOutcome, NewTimeEntry, Outcome, ProblemCode, TimeEntry, paths,
@@ -135,10 +135,24 @@ pub async fn post_outcome(
     .bind(now)
     .execute(&mut *w.tx)
     .await?;
-    sqlx::query("UPDATE items SET status = 'closed' WHERE id = $1")
+    // Conditional on the status read above: two outcomes with different
+    // keys racing on PostgreSQL leave one winner, the other gets a 409.
+    let closed = sqlx::query("UPDATE items SET status = 'closed' WHERE id = $1 AND status = $2")
         .bind(item_id)
+        .bind(row.item.status.as_str())
         .execute(&mut *w.tx)
         .await?;
+    if closed.rows_affected() != 1 {
+        drop(w);
+        // A duplicate with this very key may have closed it: answer as it did.
+        if let Some(stored) = replay_committed(&state.store, &idem).await? {
+            return Ok(stored);
+        }
+        return Err(ApiError::new(
+            ProblemCode::InvalidTransition,
+            "the item changed while the outcome was logged; reload it to see its outcome",
+        ));
+    }
     touch_item(&mut w.tx, item_id, now).await?;
     add_history(
         &mut w.tx,

@@ -132,3 +132,32 @@ async fn control_chars_case(ctx: &Ctx) {
     .await;
 }
 on_all_backends!(control_characters_stored_as_given, control_chars_case);
+
+async fn racing_outcomes_case(ctx: &Ctx) {
+    let token = ctx.login("lawyer").await;
+    let item = my_item(ctx, &token, |i| {
+        i["kind"] == "mediation" && i["status"] == "in_progress"
+    })
+    .await;
+    let id = item["id"].as_i64().unwrap();
+    let path = format!("/api/v1/items/{id}/outcomes");
+    let (a, b) = tokio::join!(
+        ctx.post_idem(
+            &token,
+            &path,
+            "race-a",
+            json!({"code": "agreement", "settled_amount": 12000})
+        ),
+        ctx.post_idem(&token, &path, "race-b", json!({"code": "no_agreement"}))
+    );
+    let mut statuses = [a.status().as_u16(), b.status().as_u16()];
+    statuses.sort();
+    assert_eq!(statuses, [201, 409], "two different outcomes at once: one wins");
+    let detail = json(ctx.get(&token, &format!("/api/v1/items/{id}")).await, 200).await;
+    assert_eq!(
+        detail["outcomes"].as_array().unwrap().len(),
+        1,
+        "an item is closed by one outcome only"
+    );
+}
+on_all_backends!(racing_outcomes_close_once, racing_outcomes_case);
