@@ -139,6 +139,16 @@ pub async fn login(
     let token = new_secret();
     let device = req.device.unwrap_or_else(|| "unnamed".to_string());
     let mut w = state.store.begin_write().await?;
+    // One token per device: signing in again from the same device replaces
+    // its old token, so lost sessions do not pile up as live credentials.
+    sqlx::query(
+        "UPDATE tokens SET revoked_at = $1 WHERE user_id = $2 AND device = $3 AND revoked_at IS NULL",
+    )
+    .bind(now_ms())
+    .bind(user.id)
+    .bind(&device)
+    .execute(&mut *w.tx)
+    .await?;
     let id = next_id(&mut w.tx, "token").await?;
     sqlx::query(
         "INSERT INTO tokens (id, user_id, token_hash, device, created_at) VALUES ($1, $2, $3, $4, $5)",

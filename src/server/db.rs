@@ -36,6 +36,12 @@ pub fn database_url(db: Option<&str>) -> anyhow::Result<String> {
                 .ok_or_else(|| anyhow::anyhow!("no home directory; pass --db PATH"))?;
             let dir = dirs.data_dir();
             std::fs::create_dir_all(dir)?;
+            // The database holds password and token hashes: owner only.
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+            }
             dir.join("server.db").to_string_lossy().into_owned()
         }
     };

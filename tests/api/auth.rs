@@ -81,6 +81,24 @@ async fn login_case(ctx: &Ctx) {
     problem(ctx.get(&token, "/api/v1/me").await, 401, "unauthorized").await;
     assert_eq!(ctx.get(&other, "/api/v1/me").await.status(), 200);
     problem(ctx.get("nonsense", "/api/v1/me").await, 401, "unauthorized").await;
+    // Signing in again from one device replaces that device's token.
+    let login = |device: &'static str| {
+        ctx.http
+            .post(ctx.url("/api/v1/auth/login"))
+            .json(&json!({"username": "lawyer2", "password": "demo", "device": device}))
+            .send()
+    };
+    let first = json(login("ssh:duty-server").await.unwrap(), 200).await;
+    let second = json(login("ssh:duty-server").await.unwrap(), 200).await;
+    let first = first["token"].as_str().unwrap();
+    assert_ne!(first, second["token"].as_str().unwrap());
+    problem(ctx.get(first, "/api/v1/me").await, 401, "unauthorized").await;
+    assert_eq!(
+        ctx.get(second["token"].as_str().unwrap(), "/api/v1/me")
+            .await
+            .status(),
+        200
+    );
     let r = ctx.http.get(ctx.url("/api/v1/me")).send().await.unwrap();
     problem(r, 401, "unauthorized").await;
 }

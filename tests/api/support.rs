@@ -100,7 +100,7 @@ impl Ctx {
         let r = self
             .http
             .post(self.url("/api/v1/auth/login"))
-            .json(&serde_json::json!({"username": username, "password": "demo", "device": "test"}))
+            .json(&serde_json::json!({"username": username, "password": "demo", "device": uuid::Uuid::new_v4().to_string()}))
             .send()
             .await
             .unwrap();
