@@ -12,6 +12,8 @@ pub mod cli;
 pub mod domain;
 pub mod i18n;
 pub mod report;
+#[cfg(feature = "server")]
+pub mod server;
 
 use std::process::ExitCode;
 
@@ -31,6 +33,10 @@ pub fn run(cli: cli::Cli) -> ExitCode {
             clap_complete::generate(args.shell, &mut cmd, "dutydesk", &mut std::io::stdout());
             ExitCode::SUCCESS
         }
+        #[cfg(feature = "server")]
+        Some(Command::Serve(args)) => server::admin::block_on(server::admin::run_serve(args)),
+        #[cfg(feature = "server")]
+        Some(Command::Admin(cmd)) => server::admin::block_on(server::admin::run_admin(cmd)),
         Some(other) => {
             eprintln!("dutydesk: `{other:?}` is not built yet");
             ExitCode::from(1)

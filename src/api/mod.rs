@@ -7,6 +7,7 @@ pub mod campaign;
 pub mod events;
 pub mod items;
 pub mod openapi;
+mod openapi_paths;
 pub mod problem;
 pub mod records;
 pub mod schedule;

@@ -6,11 +6,47 @@ use utoipa::OpenApi;
 
 use super::*;
 
+/// Declares the `bearer` scheme the operations refer to.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
 #[derive(OpenApi)]
 #[openapi(
+    modifiers(&BearerAuth),
     info(
         title = "dutydesk",
         description = "On-duty legal service work: items, outcomes, time, schedule, duty, campaigns."
+    ),
+    paths(
+        super::openapi_paths::healthz,
+        super::openapi_paths::openapi,
+        super::openapi_paths::login,
+        super::openapi_paths::logout,
+        super::openapi_paths::me,
+        super::openapi_paths::items,
+        super::openapi_paths::item,
+        super::openapi_paths::pool,
+        super::openapi_paths::claim,
+        super::openapi_paths::transition,
+        super::openapi_paths::outcomes,
+        super::openapi_paths::time_entries,
+        super::openapi_paths::activities,
+        super::openapi_paths::schedule,
+        super::openapi_paths::duty,
+        super::openapi_paths::check_in,
+        super::openapi_paths::check_out,
+        super::openapi_paths::campaigns,
+        super::openapi_paths::events,
     ),
     components(schemas(
         Problem,

@@ -1,0 +1,91 @@
+//! `#[utoipa::path]` stubs for every endpoint, so the document lists the
+//! operations even in a client-only build. The functions are never called;
+//! the paths equal `api::paths` (a test checks each constant appears).
+
+#![allow(dead_code)]
+
+use super::*;
+
+#[utoipa::path(get, path = "/healthz", responses((status = 200, description = "The server is up")))]
+fn healthz() {}
+
+#[utoipa::path(get, path = "/api/v1/openapi.json", responses((status = 200, description = "This document")))]
+fn openapi() {}
+
+#[utoipa::path(post, path = "/api/v1/auth/login", request_body = LoginRequest,
+    responses((status = 200, body = LoginResponse), (status = 401, body = Problem, content_type = "application/problem+json")))]
+fn login() {}
+
+#[utoipa::path(post, path = "/api/v1/auth/logout", security(("bearer" = [])),
+    responses((status = 204, description = "This token is revoked"), (status = 401, body = Problem)))]
+fn logout() {}
+
+#[utoipa::path(get, path = "/api/v1/me", security(("bearer" = [])),
+    responses((status = 200, body = User), (status = 401, body = Problem)))]
+fn me() {}
+
+#[utoipa::path(get, path = "/api/v1/items", security(("bearer" = [])),
+    params(("since" = Option<String>, Query, description = "The cursor of an earlier list"),
+           ("If-None-Match" = Option<String>, Header, description = "The ETag of an earlier list")),
+    responses((status = 200, body = ItemList, headers(("ETag" = String))),
+              (status = 304, description = "Nothing changed"), (status = 400, body = Problem), (status = 401, body = Problem)))]
+fn items() {}
+
+#[utoipa::path(get, path = "/api/v1/items/{id}", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = ItemDetail), (status = 404, body = Problem)))]
+fn item() {}
+
+#[utoipa::path(get, path = "/api/v1/pool", security(("bearer" = [])), responses((status = 200, body = PoolList)))]
+fn pool() {}
+
+#[utoipa::path(post, path = "/api/v1/items/{id}/claim", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = WorkItem), (status = 404, body = Problem),
+              (status = 409, body = Problem, description = "already_claimed: someone else got it first")))]
+fn claim() {}
+
+#[utoipa::path(post, path = "/api/v1/items/{id}/transition", security(("bearer" = [])), params(("id" = i64, Path)),
+    request_body = TransitionRequest,
+    responses((status = 200, body = WorkItem), (status = 404, body = Problem),
+              (status = 409, body = Problem, description = "version_conflict or invalid_transition")))]
+fn transition() {}
+
+#[utoipa::path(post, path = "/api/v1/items/{id}/outcomes", security(("bearer" = [])),
+    params(("id" = i64, Path), ("Idempotency-Key" = String, Header)), request_body = NewOutcome,
+    responses((status = 201, body = Outcome), (status = 400, body = Problem, description = "idempotency_key_required"),
+              (status = 404, body = Problem), (status = 409, body = Problem),
+              (status = 422, body = Problem, description = "validation_failed or idempotency_key_reused")))]
+fn outcomes() {}
+
+#[utoipa::path(post, path = "/api/v1/time-entries", security(("bearer" = [])),
+    params(("Idempotency-Key" = String, Header)), request_body = NewTimeEntry,
+    responses((status = 201, body = TimeEntry), (status = 400, body = Problem), (status = 404, body = Problem),
+              (status = 422, body = Problem)))]
+fn time_entries() {}
+
+#[utoipa::path(post, path = "/api/v1/activities", security(("bearer" = [])),
+    params(("Idempotency-Key" = String, Header)), request_body = NewActivity,
+    responses((status = 201, body = Activity), (status = 400, body = Problem), (status = 422, body = Problem)))]
+fn activities() {}
+
+#[utoipa::path(get, path = "/api/v1/schedule", security(("bearer" = [])),
+    params(("date" = Option<String>, Query, description = "YYYY-MM-DD in Asia/Shanghai; today when absent")),
+    responses((status = 200, body = Schedule), (status = 400, body = Problem), (status = 403, body = Problem)))]
+fn schedule() {}
+
+#[utoipa::path(get, path = "/api/v1/duty", security(("bearer" = [])), responses((status = 200, body = DutyList)))]
+fn duty() {}
+
+#[utoipa::path(post, path = "/api/v1/duty/{id}/check-in", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = DutyShift), (status = 404, body = Problem), (status = 409, body = Problem)))]
+fn check_in() {}
+
+#[utoipa::path(post, path = "/api/v1/duty/{id}/check-out", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = DutyShift), (status = 404, body = Problem), (status = 409, body = Problem)))]
+fn check_out() {}
+
+#[utoipa::path(get, path = "/api/v1/campaigns", security(("bearer" = [])), responses((status = 200, body = CampaignList)))]
+fn campaigns() {}
+
+#[utoipa::path(get, path = "/api/v1/events", security(("bearer" = [])),
+    responses((status = 200, description = "text/event-stream of ChangeEvent; `event:` is the kind", body = ChangeEvent, content_type = "text/event-stream")))]
+fn events() {}

@@ -1,0 +1,165 @@
+//! `dutydesk serve` and `dutydesk admin ...` (users, tokens, demo seed).
+
+use rust_i18n::t;
+
+use super::auth::{hash_password, new_secret};
+use super::db::{Store, database_url, next_id, now_ms};
+use super::demo::{DEMO_USERS, insert_user, seed_if_empty};
+use super::{ServerConfig, serve};
+use crate::cli::{AdminCommand, AdminTokenCommand, AdminUserCommand, ServeArgs};
+use crate::domain::{Profession, Role};
+
+pub async fn run_serve(args: ServeArgs) -> anyhow::Result<()> {
+    // The server owns no terminal UI: its log goes to stderr (RUST_LOG).
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+    serve(ServerConfig {
+        db: args.db,
+        listen: args.listen,
+        demo: args.demo,
+    })
+    .await
+}
+
+async fn open(db: Option<&str>) -> anyhow::Result<Store> {
+    Store::connect(&database_url(db)?).await
+}
+
+/// Runs one admin command. `campaign` and `stats` belong to the statistics
+/// work and are answered by their own module.
+pub async fn run_admin(cmd: AdminCommand) -> anyhow::Result<()> {
+    match cmd {
+        AdminCommand::User(AdminUserCommand::Add {
+            db,
+            username,
+            name,
+            role,
+            profession,
+            unit,
+        }) => {
+            let role =
+                Role::parse(&role).ok_or_else(|| anyhow::anyhow!(t!("server.bad_role", value = role)))?;
+            let profession = Profession::parse(&profession)
+                .ok_or_else(|| anyhow::anyhow!(t!("server.bad_profession", value = profession)))?;
+            let store = open(db.db.as_deref()).await?;
+            let (units,): (i64,) = sqlx::query_as("SELECT CAST(COUNT(*) AS BIGINT) FROM units WHERE id = $1")
+                .bind(unit)
+                .fetch_one(&store.pool)
+                .await?;
+            if units == 0 {
+                anyhow::bail!(t!("server.no_unit", unit = unit));
+            }
+            let password = new_secret()[..16].to_string();
+            let pw = password.clone();
+            let hash = tokio::task::spawn_blocking(move || hash_password(&pw)).await??;
+            let mut w = store.begin_write().await?;
+            let display = name.unwrap_or_else(|| username.clone());
+            let inserted = insert_user(
+                &mut w.tx,
+                (&username, &display, role.as_str(), profession.as_str(), unit),
+                &hash,
+                now_ms(),
+            )
+            .await;
+            match inserted {
+                Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                    anyhow::bail!(t!("server.user_exists", username = username))
+                }
+                other => other?,
+            };
+            audit(&mut w.tx, "user.add", &username).await?;
+            w.tx.commit().await?;
+            println!(
+                "{}",
+                t!("server.user_added", username = username, password = password)
+            );
+        }
+        AdminCommand::User(AdminUserCommand::List { db }) => {
+            let store = open(db.db.as_deref()).await?;
+            let rows: Vec<(i64, String, String, String, String, String)> = sqlx::query_as(
+                "SELECT u.id, u.username, u.display_name, u.role, u.profession, un.name FROM users u \
+                 JOIN units un ON un.id = u.unit_id ORDER BY u.id",
+            )
+            .fetch_all(&store.pool)
+            .await?;
+            for r in rows {
+                println!("{}\t{}\t{}\t{}\t{}\t{}", r.0, r.1, r.2, r.3, r.4, r.5);
+            }
+        }
+        AdminCommand::Token(AdminTokenCommand::Revoke { db, user, id }) => {
+            let store = open(db.db.as_deref()).await?;
+            let mut w = store.begin_write().await?;
+            let done = match (user, id) {
+                (_, Some(id)) => {
+                    sqlx::query("UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+                        .bind(now_ms())
+                        .bind(id)
+                        .execute(&mut *w.tx)
+                        .await?
+                }
+                (Some(user), None) => {
+                    sqlx::query(
+                        "UPDATE tokens SET revoked_at = $1 WHERE revoked_at IS NULL AND \
+                         user_id = (SELECT id FROM users WHERE username = $2)",
+                    )
+                    .bind(now_ms())
+                    .bind(&user)
+                    .execute(&mut *w.tx)
+                    .await?
+                }
+                (None, None) => anyhow::bail!(t!("server.revoke_what")),
+            };
+            audit(&mut w.tx, "token.revoke", &done.rows_affected().to_string()).await?;
+            w.tx.commit().await?;
+            println!("{}", t!("server.tokens_revoked", count = done.rows_affected()));
+        }
+        AdminCommand::Seed(args) => {
+            if !args.demo {
+                anyhow::bail!(t!("server.seed_what"));
+            }
+            let store = open(args.db.db.as_deref()).await?;
+            if seed_if_empty(&store, now_ms()).await? {
+                println!("{}", t!("server.demo_logins", users = DEMO_USERS.join(", ")));
+            } else {
+                println!("{}", t!("server.not_empty"));
+            }
+        }
+        other => anyhow::bail!("`{other:?}` is not built yet"),
+    }
+    Ok(())
+}
+
+async fn audit(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    action: &str,
+    detail: &str,
+) -> Result<(), sqlx::Error> {
+    let id = next_id(tx, "audit").await?;
+    sqlx::query("INSERT INTO audit_log (id, at, actor_id, action, detail) VALUES ($1, $2, NULL, $3, $4)")
+        .bind(id)
+        .bind(now_ms())
+        .bind(action)
+        .bind(detail)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Runs a server command on a fresh runtime and turns its error into a
+/// message and exit code 1.
+pub fn block_on(fut: impl std::future::Future<Output = anyhow::Result<()>>) -> std::process::ExitCode {
+    let result = tokio::runtime::Runtime::new()
+        .map_err(anyhow::Error::from)
+        .and_then(|rt| rt.block_on(fut));
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{}", t!("server.failed", error = format!("{e:#}")));
+            std::process::ExitCode::from(1)
+        }
+    }
+}

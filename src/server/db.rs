@@ -1,0 +1,113 @@
+//! The server's store: one `sqlx::AnyPool` over SQLite or PostgreSQL with
+//! portable SQL (`$N` placeholders, BIGINT/TEXT only), and the embedded
+//! migrations.
+
+use std::sync::Arc;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{Any, AnyPool, Executor, Transaction};
+use tokio::sync::{Mutex, MutexGuard};
+
+use crate::domain::EpochMs;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/server");
+
+/// A write transaction, plus the SQLite writer lock held until it ends.
+pub struct WriteTx<'a> {
+    pub tx: Transaction<'static, Any>,
+    pub guard: Option<MutexGuard<'a, ()>>,
+}
+
+#[derive(Clone)]
+pub struct Store {
+    pub pool: AnyPool,
+    /// SQLite allows one writer; a deferred transaction that upgrades to a
+    /// writer while another writes fails with SQLITE_BUSY. Serializing write
+    /// transactions here keeps concurrent requests deterministic.
+    sqlite_writer: Option<Arc<Mutex<()>>>,
+}
+
+/// Turns `--db` into a URL: a plain path becomes a SQLite file URL.
+pub fn database_url(db: Option<&str>) -> anyhow::Result<String> {
+    let raw = match db {
+        Some(s) if !s.trim().is_empty() => s.trim().to_string(),
+        _ => {
+            let dirs = directories::ProjectDirs::from("", "", "dutydesk")
+                .ok_or_else(|| anyhow::anyhow!("no home directory; pass --db PATH"))?;
+            let dir = dirs.data_dir();
+            std::fs::create_dir_all(dir)?;
+            // The database holds password and token hashes: owner only.
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+            }
+            dir.join("server.db").to_string_lossy().into_owned()
+        }
+    };
+    if raw.starts_with("postgres://") || raw.starts_with("postgresql://") || raw.starts_with("sqlite:") {
+        Ok(raw)
+    } else {
+        Ok(format!("sqlite://{raw}?mode=rwc"))
+    }
+}
+
+impl Store {
+    /// Connects, sets SQLite's pragmas per connection, and migrates.
+    pub async fn connect(url: &str) -> anyhow::Result<Store> {
+        sqlx::any::install_default_drivers();
+        let sqlite = url.starts_with("sqlite:");
+        let options: AnyConnectOptions = url.parse()?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(if sqlite { 4 } else { 8 })
+            .after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    if conn.backend_name().eq_ignore_ascii_case("sqlite") {
+                        conn.execute("PRAGMA journal_mode=WAL").await?;
+                        conn.execute("PRAGMA synchronous=FULL").await?;
+                        conn.execute("PRAGMA busy_timeout=10000").await?;
+                        conn.execute("PRAGMA foreign_keys=ON").await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await?;
+        MIGRATOR.run(&pool).await?;
+        Ok(Store {
+            pool,
+            sqlite_writer: sqlite.then(|| Arc::new(Mutex::new(()))),
+        })
+    }
+
+    pub async fn begin_write(&self) -> Result<WriteTx<'_>, sqlx::Error> {
+        let guard = match &self.sqlite_writer {
+            Some(m) => Some(m.lock().await),
+            None => None,
+        };
+        let tx = self.pool.begin().await?;
+        Ok(WriteTx { tx, guard })
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Allocates the next value of a named counter inside the transaction.
+pub async fn next_id(tx: &mut Transaction<'static, Any>, name: &str) -> Result<i64, sqlx::Error> {
+    let (v,): (i64,) =
+        sqlx::query_as("UPDATE counters SET value = value + 1 WHERE name = $1 RETURNING value")
+            .bind(name)
+            .fetch_one(&mut **tx)
+            .await?;
+    Ok(v)
+}
+
+pub fn now_ms() -> EpochMs {
+    jiff::Timestamp::now().as_millisecond()
+}
+
+pub fn b(v: bool) -> i64 {
+    i64::from(v)
+}

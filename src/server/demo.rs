@@ -1,0 +1,254 @@
+//! Demo data: three reporting units, six users (password `demo`), about 60
+//! work items in Chinese, two mediation rooms with sessions today and
+//! tomorrow, this week's duty roster and the two campaigns of DOMAIN.md.
+//! Times are relative to `now`, so the demo always looks alive; the same
+//! `now` gives the same data.
+
+use sqlx::{Any, Transaction};
+
+use super::auth::hash_password;
+use super::db::{Store, next_id};
+use super::demo_campaigns::campaigns;
+use super::demo_items::{Lcg, Spec, insert_item, seed_duty};
+use super::schedule::{day_bounds, today_shanghai};
+use crate::domain::{EpochMs, HOUR_MS, ItemKind, ItemStatus, MINUTE_MS};
+
+pub const DEMO_USERS: [&str; 6] = [
+    "lawyer",
+    "lawyer2",
+    "mediator",
+    "operator",
+    "coordinator",
+    "admin",
+];
+
+pub async fn is_empty(store: &Store) -> Result<bool, sqlx::Error> {
+    let (n,): (i64,) = sqlx::query_as("SELECT CAST(COUNT(*) AS BIGINT) FROM users")
+        .fetch_one(&store.pool)
+        .await?;
+    Ok(n == 0)
+}
+
+/// Seeds only an empty database; returns whether it seeded.
+pub async fn seed_if_empty(store: &Store, now: EpochMs) -> anyhow::Result<bool> {
+    if !is_empty(store).await? {
+        return Ok(false);
+    }
+    // argon2 is slow on purpose: hash once, share among the demo users.
+    let hash = tokio::task::spawn_blocking(|| hash_password("demo")).await??;
+    let mut w = store.begin_write().await?;
+    seed(&mut w.tx, now, &hash).await?;
+    w.tx.commit().await?;
+    Ok(true)
+}
+
+async fn insert_unit(tx: &mut Transaction<'static, Any>, name: &str, kind: &str) -> Result<i64, sqlx::Error> {
+    let id = next_id(tx, "unit").await?;
+    sqlx::query("INSERT INTO units (id, name, kind) VALUES ($1, $2, $3)")
+        .bind(id)
+        .bind(name)
+        .bind(kind)
+        .execute(&mut **tx)
+        .await?;
+    Ok(id)
+}
+
+pub async fn insert_user(
+    tx: &mut Transaction<'static, Any>,
+    (username, name, role, profession, unit): (&str, &str, &str, &str, i64),
+    hash: &str,
+    now: EpochMs,
+) -> Result<i64, sqlx::Error> {
+    let id = next_id(tx, "user").await?;
+    sqlx::query(
+        "INSERT INTO users (id, username, display_name, role, profession, unit_id, password_hash, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(id)
+    .bind(username)
+    .bind(name)
+    .bind(role)
+    .bind(profession)
+    .bind(unit)
+    .bind(hash)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
+async fn seed(tx: &mut Transaction<'static, Any>, now: EpochMs, hash: &str) -> anyhow::Result<()> {
+    let firm = insert_unit(tx, "明德律师事务所", "law_firm").await?;
+    let office = insert_unit(tx, "城关基层法律服务所", "grassroots_office").await?;
+    let centre = insert_unit(tx, "区公共法律服务中心", "service_centre").await?;
+    let lawyer = insert_user(tx, ("lawyer", "张明律师", "lawyer", "lawyer", firm), hash, now).await?;
+    let lawyer2 = insert_user(tx, ("lawyer2", "李华律师", "lawyer", "lawyer", firm), hash, now).await?;
+    let mediator = insert_user(
+        tx,
+        ("mediator", "王芳", "mediator", "grassroots_worker", centre),
+        hash,
+        now,
+    )
+    .await?;
+    let operator = insert_user(
+        tx,
+        ("operator", "赵磊", "operator", "grassroots_worker", centre),
+        hash,
+        now,
+    )
+    .await?;
+    insert_user(
+        tx,
+        ("coordinator", "陈静", "coordinator", "grassroots_worker", office),
+        hash,
+        now,
+    )
+    .await?;
+    insert_user(tx, ("admin", "系统管理员", "admin", "lawyer", centre), hash, now).await?;
+
+    let mut rooms = Vec::new();
+    for name in ["律师调解室一号", "律师调解室二号"] {
+        let id = next_id(tx, "room").await?;
+        sqlx::query("INSERT INTO rooms (id, name, unit_id, operator_id) VALUES ($1, $2, $3, $4)")
+            .bind(id)
+            .bind(name)
+            .bind(centre)
+            .bind(operator)
+            .execute(&mut **tx)
+            .await?;
+        rooms.push(id);
+    }
+
+    let mut specs = Vec::new();
+    // lawyer: open items of every kind, plus closed history.
+    for (i, kind) in [ItemKind::Consultation, ItemKind::ProBono, ItemKind::Mediation]
+        .into_iter()
+        .enumerate()
+    {
+        for status in [
+            ItemStatus::New,
+            ItemStatus::Accepted,
+            ItemStatus::InProgress,
+            ItemStatus::Waiting,
+        ] {
+            specs.push(Spec {
+                kind,
+                assignee: Some(lawyer),
+                unit: firm,
+                status,
+                green: kind == ItemKind::ProBono,
+                room: None,
+            });
+        }
+        specs.push(Spec {
+            kind,
+            assignee: Some(lawyer),
+            unit: firm,
+            status: ItemStatus::Cancelled,
+            green: i == 0,
+            room: None,
+        });
+    }
+    for status in [
+        ItemStatus::Accepted,
+        ItemStatus::InProgress,
+        ItemStatus::New,
+        ItemStatus::Cancelled,
+    ] {
+        specs.push(Spec {
+            kind: ItemKind::Consultation,
+            assignee: Some(lawyer2),
+            unit: firm,
+            status,
+            green: false,
+            room: None,
+        });
+    }
+    // The firm's on-duty pool, shared by lawyer and lawyer2.
+    for i in 0..10 {
+        let kind = if i % 3 == 2 {
+            ItemKind::ProBono
+        } else {
+            ItemKind::Consultation
+        };
+        specs.push(Spec {
+            kind,
+            assignee: None,
+            unit: firm,
+            status: ItemStatus::New,
+            green: i % 4 == 0,
+            room: None,
+        });
+    }
+    // Mediation sessions today and tomorrow in both rooms.
+    let today = today_shanghai(now);
+    let day_start = day_bounds(today).map(|b| b.0).unwrap_or(now);
+    for day in 0..2 {
+        for slot in 0..4 {
+            let room = rooms[slot % 2];
+            let start = day_start + day * 24 * HOUR_MS + (9 + 2 * slot as i64) * HOUR_MS + 30 * MINUTE_MS;
+            let status = if day == 0 && slot == 0 {
+                ItemStatus::InProgress
+            } else {
+                ItemStatus::Accepted
+            };
+            specs.push(Spec {
+                kind: ItemKind::Mediation,
+                assignee: Some(mediator),
+                unit: centre,
+                status,
+                green: slot == 3,
+                room: Some((room, start)),
+            });
+        }
+    }
+    // The centre's and the office's own work, for coordinators and the pool.
+    for i in 0..20 {
+        let kind = if i % 2 == 0 {
+            ItemKind::Consultation
+        } else {
+            ItemKind::ProBono
+        };
+        let status = if i < 4 {
+            ItemStatus::Cancelled
+        } else {
+            ItemStatus::New
+        };
+        specs.push(Spec {
+            kind,
+            assignee: None,
+            unit: if i < 10 { office } else { centre },
+            status,
+            green: i % 5 == 0,
+            room: None,
+        });
+    }
+    for i in 0..3 {
+        specs.push(Spec {
+            kind: ItemKind::Mediation,
+            assignee: Some(mediator),
+            unit: centre,
+            status: if i == 0 {
+                ItemStatus::Waiting
+            } else {
+                ItemStatus::New
+            },
+            green: false,
+            room: None,
+        });
+    }
+
+    let mut rng = Lcg(20_200_512);
+    for (n, spec) in specs.iter().enumerate() {
+        insert_item(tx, &mut rng, n as i64, spec, rooms[0], now).await?;
+    }
+    seed_duty(tx, now, &[lawyer, lawyer2, mediator]).await?;
+    for c in campaigns() {
+        sqlx::query("INSERT INTO campaigns (id, definition) VALUES ($1, $2)")
+            .bind(&c.id)
+            .bind(serde_json::to_string(&c)?)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,193 @@
+//! How demo items and duty shifts are made: Chinese names, titles from the
+//! category, deterministic from a seed.
+
+use sqlx::{Any, Transaction};
+
+use super::db::{b, next_id};
+use crate::api::Party;
+use crate::domain::{
+    Category, Channel, EpochMs, FrontlineGroup, HOUR_MS, ItemKind, ItemStatus, MINUTE_MS, due_at,
+};
+
+const SURNAMES: [&str; 12] = [
+    "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙",
+];
+const GIVEN: [&str; 12] = [
+    "建国", "秀英", "伟", "芳", "敏", "静", "磊", "洋", "艳", "勇", "军", "娜",
+];
+const FIRMS: [&str; 6] = [
+    "恒达餐饮有限公司",
+    "新华物业公司",
+    "宏运物流公司",
+    "锦江建筑劳务公司",
+    "百佳超市",
+    "顺通快递站点",
+];
+
+/// A small deterministic generator: the same seed gives the same demo.
+pub(super) struct Lcg(pub(super) u64);
+impl Lcg {
+    pub(super) fn next(&mut self, n: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.0 >> 33) as usize) % n.max(1)
+    }
+}
+
+pub(super) fn person(r: &mut Lcg) -> String {
+    format!(
+        "{}{}",
+        SURNAMES[r.next(SURNAMES.len())],
+        GIVEN[r.next(GIVEN.len())]
+    )
+}
+
+pub(super) fn title_for(category: Category, kind: ItemKind, who: &str, firm: &str) -> (String, String) {
+    let topic = match category {
+        Category::LabourContract => "劳动合同解除纠纷",
+        Category::Wages => "拖欠工资",
+        Category::HousingLease => "房屋租赁合同纠纷",
+        Category::ContractBreach => "疫情导致合同违约",
+        Category::Insurance => "医疗保险、社会保险待遇",
+        Category::EnterpriseHealthCheck => "企业法治体检",
+        Category::Epidemic => "疫情防控相关法律问题",
+        Category::Other => "邻里纠纷",
+    };
+    let title = match kind {
+        ItemKind::Mediation => format!("{who}与{firm}{topic}调解"),
+        ItemKind::Consultation => format!("{who}咨询：{topic}"),
+        ItemKind::ProBono => format!("绿色通道：{who}{topic}法律援助"),
+    };
+    let desc = format!("{who}反映与{firm}之间存在{topic}问题，请求提供法律帮助。");
+    (title, desc)
+}
+
+/// What one demo item needs beyond the generated text.
+pub(super) struct Spec {
+    pub(super) kind: ItemKind,
+    pub(super) assignee: Option<i64>,
+    pub(super) unit: i64,
+    pub(super) status: ItemStatus,
+    pub(super) green: bool,
+    pub(super) room: Option<(i64, EpochMs)>,
+}
+
+pub(super) async fn insert_item(
+    tx: &mut Transaction<'static, Any>,
+    rng: &mut Lcg,
+    n: i64,
+    s: &Spec,
+    default_room: i64,
+    now: EpochMs,
+) -> anyhow::Result<()> {
+    let category = Category::ALL[rng.next(Category::ALL.len())];
+    let channel = match s.kind {
+        ItemKind::Mediation => {
+            if n % 2 == 0 {
+                Channel::Video
+            } else {
+                Channel::Hotline
+            }
+        }
+        _ => Channel::ALL[rng.next(4)],
+    };
+    let who = person(rng);
+    let firm = FIRMS[rng.next(FIRMS.len())];
+    let (title, description) = title_for(category, s.kind, &who, firm);
+    let frontline = s
+        .green
+        .then(|| FrontlineGroup::ALL[rng.next(FrontlineGroup::ALL.len())]);
+    let created = now - (1 + rng.next(72) as i64) * HOUR_MS;
+    let mut parties = vec![Party {
+        name: who.clone(),
+        role: "申请人".into(),
+        contact: Some(format!("138{:08}", rng.next(100_000_000))),
+    }];
+    if s.kind == ItemKind::Mediation {
+        parties.push(Party {
+            name: firm.to_string(),
+            role: "被申请人".into(),
+            contact: None,
+        });
+    }
+    let (room, start) = match (s.kind, s.room) {
+        (_, Some((room, start))) => (Some(room), Some(start)),
+        (ItemKind::Mediation, None) => (Some(default_room), Some(now + (48 + n) * HOUR_MS)),
+        _ => (None, None),
+    };
+    let due = due_at(s.kind, channel, s.green, created, start);
+    let id = next_id(tx, "item").await?;
+    let seq = next_id(tx, "change_seq").await?;
+    sqlx::query(
+        "INSERT INTO items (id, kind, title, description, channel, category, green_channel, frontline_group, \
+         fee_waiver_eligible, status, assignee_id, unit_id, parties, due_at, created_at, updated_at, typical_case, \
+         scheduled_start, scheduled_end, room_id, join_link, version, change_seq) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, 1, $22)",
+    )
+    .bind(id)
+    .bind(s.kind.as_str())
+    .bind(title)
+    .bind(description)
+    .bind(channel.as_str())
+    .bind(category.as_str())
+    .bind(b(s.green))
+    .bind(frontline.map(|f| f.as_str()))
+    .bind(b(s.green || s.kind == ItemKind::ProBono))
+    .bind(s.status.as_str())
+    .bind(s.assignee)
+    .bind(s.unit)
+    .bind(serde_json::to_string(&parties)?)
+    .bind(due)
+    .bind(created)
+    .bind(created)
+    .bind(b(n % 17 == 5))
+    .bind(start)
+    .bind(start.map(|t| t + 90 * MINUTE_MS))
+    .bind(room)
+    .bind((channel == Channel::Video && room.is_some()).then(|| format!("https://meet.example.cn/room/{id}")))
+    .bind(seq)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO item_history (id, item_id, at, actor_id, action, from_status, to_status, note) \
+         VALUES ($1, $2, $3, NULL, 'created', NULL, 'new', '')",
+    )
+    .bind(next_id(tx, "history").await?)
+    .bind(id)
+    .bind(created)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn seed_duty(
+    tx: &mut Transaction<'static, Any>,
+    now: EpochMs,
+    people: &[i64],
+) -> Result<(), sqlx::Error> {
+    let (week_start, _) = super::schedule::week_bounds(now);
+    let places = ["区公共法律服务中心窗口", "12348 热线", "网络咨询平台"];
+    for day in 0..7i64 {
+        for (i, user) in people.iter().enumerate() {
+            if (day + i as i64) % 2 == 1 {
+                continue;
+            }
+            let starts = week_start + day * 24 * HOUR_MS + 9 * HOUR_MS;
+            let id = next_id(tx, "duty").await?;
+            sqlx::query(
+                "INSERT INTO duty_shifts (id, user_id, place, starts_at, ends_at, checked_in_at, checked_out_at, version) \
+                 VALUES ($1, $2, $3, $4, $5, NULL, NULL, 1)",
+            )
+            .bind(id)
+            .bind(user)
+            .bind(places[(day as usize + i) % places.len()])
+            .bind(starts)
+            .bind(starts + 8 * HOUR_MS)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    Ok(())
+}

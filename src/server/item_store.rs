@@ -1,0 +1,244 @@
+//! Reading and writing work items: the row mapping, who may see what, and
+//! the history and change stamps every change leaves.
+
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+
+use super::auth::AuthUser;
+use super::db::next_id;
+use crate::api::{HistoryEntry, MediationInfo, Party, UserRef, WorkItem};
+use crate::domain::{Category, Channel, EpochMs, FrontlineGroup, ItemKind, ItemStatus, Role};
+
+pub const ITEM_SELECT: &str = "SELECT i.id, i.kind, i.title, i.description, i.channel, i.category, \
+    i.green_channel, i.frontline_group, i.fee_waiver_eligible, i.status, i.assignee_id, \
+    a.username AS a_username, a.display_name AS a_display, i.unit_id, i.parties, i.due_at, i.created_at, \
+    i.updated_at, i.typical_case, i.scheduled_start, i.scheduled_end, i.room_id, r.name AS room_name, \
+    i.join_link, i.version, i.change_seq, i.previous_assignee_id, r.operator_id \
+    FROM items i LEFT JOIN users a ON a.id = i.assignee_id LEFT JOIN rooms r ON r.id = i.room_id";
+
+fn parse_enum<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, sqlx::Error> {
+    serde_json::from_value(serde_json::Value::String(s.to_string()))
+        .map_err(|e| sqlx::Error::Decode(format!("stored value {s:?}: {e}").into()))
+}
+
+/// An item plus the columns the server needs for access checks.
+#[derive(Debug, Clone)]
+pub struct ItemRow {
+    pub item: WorkItem,
+    pub previous_assignee_id: Option<i64>,
+    pub room_operator_id: Option<i64>,
+}
+
+pub fn item_from_row(r: &AnyRow) -> Result<ItemRow, sqlx::Error> {
+    let assignee_id: Option<i64> = r.try_get("assignee_id")?;
+    let assignee = match assignee_id {
+        Some(id) => Some(UserRef {
+            id,
+            username: r.try_get("a_username")?,
+            display_name: r.try_get("a_display")?,
+        }),
+        None => None,
+    };
+    let frontline: Option<String> = r.try_get("frontline_group")?;
+    let parties: String = r.try_get("parties")?;
+    let parties: Vec<Party> =
+        serde_json::from_str(&parties).map_err(|e| sqlx::Error::Decode(format!("parties: {e}").into()))?;
+    let start: Option<i64> = r.try_get("scheduled_start")?;
+    let room_id: Option<i64> = r.try_get("room_id")?;
+    let mediation = match (start, room_id) {
+        (Some(start), Some(room_id)) => Some(MediationInfo {
+            scheduled_start: start,
+            scheduled_end: r.try_get::<Option<i64>, _>("scheduled_end")?.unwrap_or(start),
+            room_id,
+            room_name: r.try_get::<Option<String>, _>("room_name")?.unwrap_or_default(),
+            join_link: r.try_get("join_link")?,
+        }),
+        _ => None,
+    };
+    let item = WorkItem {
+        id: r.try_get("id")?,
+        kind: parse_enum::<ItemKind>(&r.try_get::<String, _>("kind")?)?,
+        title: r.try_get("title")?,
+        description: r.try_get("description")?,
+        channel: parse_enum::<Channel>(&r.try_get::<String, _>("channel")?)?,
+        category: parse_enum::<Category>(&r.try_get::<String, _>("category")?)?,
+        green_channel: r.try_get::<i64, _>("green_channel")? != 0,
+        frontline_group: frontline
+            .as_deref()
+            .map(parse_enum::<FrontlineGroup>)
+            .transpose()?,
+        fee_waiver_eligible: r.try_get::<i64, _>("fee_waiver_eligible")? != 0,
+        status: parse_enum::<ItemStatus>(&r.try_get::<String, _>("status")?)?,
+        assignee,
+        unit_id: r.try_get("unit_id")?,
+        parties,
+        due_at: r.try_get("due_at")?,
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+        typical_case: r.try_get::<i64, _>("typical_case")? != 0,
+        mediation,
+        version: r.try_get("version")?,
+    };
+    Ok(ItemRow {
+        item,
+        previous_assignee_id: r.try_get("previous_assignee_id")?,
+        room_operator_id: r.try_get("operator_id")?,
+    })
+}
+
+/// Whether the caller may read the item. Everyone else gets a 404, so ids
+/// do not reveal that an item exists.
+pub fn may_see(me: &AuthUser, row: &ItemRow) -> bool {
+    let item = &row.item;
+    let assignee = item.assignee.as_ref().map(|a| a.id);
+    match me.role() {
+        Role::Admin => true,
+        Role::Coordinator => item.unit_id == me.unit_id(),
+        Role::Operator => row.room_operator_id == Some(me.id()),
+        Role::Lawyer | Role::Mediator => {
+            assignee == Some(me.id()) || (assignee.is_none() && item.unit_id == me.unit_id())
+        }
+    }
+}
+
+/// Whether the caller may change the item (transition, outcome, time).
+pub fn may_change(me: &AuthUser, row: &ItemRow) -> bool {
+    let assignee = row.item.assignee.as_ref().map(|a| a.id);
+    me.role() == Role::Admin || assignee == Some(me.id())
+}
+
+pub async fn load_item<'e, E>(exec: E, id: i64) -> Result<Option<ItemRow>, sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = Any>,
+{
+    let sql = format!("{ITEM_SELECT} WHERE i.id = $1");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(exec)
+        .await?;
+    row.as_ref().map(item_from_row).transpose()
+}
+
+/// Stamps the next change sequence on the item and bumps its version.
+pub async fn touch_item(
+    tx: &mut Transaction<'static, Any>,
+    id: i64,
+    now: EpochMs,
+) -> Result<(), sqlx::Error> {
+    let seq = next_id(tx, "change_seq").await?;
+    sqlx::query("UPDATE items SET change_seq = $1, version = version + 1, updated_at = $2 WHERE id = $3")
+        .bind(seq)
+        .bind(now)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub struct NewHistory<'a> {
+    pub item_id: i64,
+    pub at: EpochMs,
+    pub actor_id: Option<i64>,
+    pub action: &'a str,
+    pub from: Option<ItemStatus>,
+    pub to: Option<ItemStatus>,
+    pub note: &'a str,
+}
+
+pub async fn add_history(tx: &mut Transaction<'static, Any>, h: NewHistory<'_>) -> Result<(), sqlx::Error> {
+    let id = next_id(tx, "history").await?;
+    sqlx::query(
+        "INSERT INTO item_history (id, item_id, at, actor_id, action, from_status, to_status, note) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(id)
+    .bind(h.item_id)
+    .bind(h.at)
+    .bind(h.actor_id)
+    .bind(h.action)
+    .bind(h.from.map(|s| s.as_str()))
+    .bind(h.to.map(|s| s.as_str()))
+    .bind(h.note)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn load_history<'e, E>(exec: E, item_id: i64) -> Result<Vec<HistoryEntry>, sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = Any>,
+{
+    let rows: Vec<(
+        i64,
+        Option<i64>,
+        Option<String>,
+        Option<String>,
+        String,
+        Option<String>,
+        Option<String>,
+        String,
+    )> = sqlx::query_as(
+        "SELECT h.at, h.actor_id, u.username, u.display_name, h.action, h.from_status, h.to_status, h.note \
+             FROM item_history h LEFT JOIN users u ON u.id = h.actor_id WHERE h.item_id = $1 ORDER BY h.id",
+    )
+    .bind(item_id)
+    .fetch_all(exec)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(HistoryEntry {
+                at: r.0,
+                actor: r.1.map(|id| UserRef {
+                    id,
+                    username: r.2.clone().unwrap_or_default(),
+                    display_name: r.3.clone().unwrap_or_default(),
+                }),
+                action: r.4,
+                from_status: r.5.as_deref().map(parse_enum).transpose()?,
+                to_status: r.6.as_deref().map(parse_enum).transpose()?,
+                note: r.7,
+            })
+        })
+        .collect()
+}
+
+/// Moves an item to another assignee (or back to the pool with `None`).
+/// The one who had it keeps seeing it in delta sync, with its new
+/// assignee, so their client drops it. Returns the item after the move.
+pub async fn reassign_item(
+    store: &super::Store,
+    item_id: i64,
+    to: Option<i64>,
+    actor_id: Option<i64>,
+    now: EpochMs,
+) -> Result<Option<(ItemRow, Option<i64>)>, sqlx::Error> {
+    let mut w = store.begin_write().await?;
+    let Some(before) = load_item(&mut *w.tx, item_id).await? else {
+        return Ok(None);
+    };
+    let previous = before.item.assignee.as_ref().map(|a| a.id);
+    sqlx::query("UPDATE items SET assignee_id = $1, previous_assignee_id = $2 WHERE id = $3")
+        .bind(to)
+        .bind(previous)
+        .bind(item_id)
+        .execute(&mut *w.tx)
+        .await?;
+    touch_item(&mut w.tx, item_id, now).await?;
+    let note = format!("{previous:?} -> {to:?}");
+    add_history(
+        &mut w.tx,
+        NewHistory {
+            item_id,
+            at: now,
+            actor_id,
+            action: "assigned",
+            from: None,
+            to: None,
+            note: &note,
+        },
+    )
+    .await?;
+    let after = load_item(&mut *w.tx, item_id).await?;
+    w.tx.commit().await?;
+    Ok(after.map(|a| (a, previous)))
+}

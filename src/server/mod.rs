@@ -1,0 +1,216 @@
+//! The reference server: routes, auth, storage, demo data.
+//! Entry points: [`start`] (in-process, used by tests and `dutydesk demo`)
+//! and [`serve`] (the `dutydesk serve` command).
+
+// Row tuples mirror their SELECT column lists; naming each would only hide them.
+#![allow(clippy::type_complexity)]
+
+pub mod admin;
+pub mod auth;
+pub mod db;
+pub mod demo;
+mod demo_campaigns;
+mod demo_items;
+pub mod error;
+pub mod events;
+pub mod idempotency;
+pub mod item_store;
+pub mod items;
+pub mod records;
+pub mod schedule;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::header;
+use axum::routing::{get, post};
+use tokio::sync::{broadcast, oneshot};
+
+pub use db::Store;
+use events::Change;
+
+use crate::api::{MAX_BODY_BYTES, paths};
+
+pub struct AppState {
+    pub store: Store,
+    pub events: broadcast::Sender<Change>,
+}
+
+impl AppState {
+    /// Reassigns an item and tells both the old and the new assignee.
+    pub async fn reassign(
+        &self,
+        item_id: i64,
+        to: Option<i64>,
+        actor_id: Option<i64>,
+    ) -> Result<bool, sqlx::Error> {
+        let now = db::now_ms();
+        match item_store::reassign_item(&self.store, item_id, to, actor_id, now).await? {
+            Some((row, previous)) => {
+                let kind = if to.is_some() {
+                    crate::api::ChangeKind::Assigned
+                } else {
+                    crate::api::ChangeKind::PoolChanged
+                };
+                self.publish(Change::for_item(kind, &row, previous, now));
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+
+    /// Tells every open event stream; nobody listening is fine.
+    pub fn publish(&self, change: Change) {
+        let _ = self.events.send(change);
+    }
+}
+
+pub type Shared = Arc<AppState>;
+
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// `--db`: a path, `sqlite://...` or `postgres://...`; `None` = data dir.
+    pub db: Option<String>,
+    pub listen: String,
+    /// Fill an empty database with demo data.
+    pub demo: bool,
+}
+
+pub struct RunningServer {
+    pub addr: SocketAddr,
+    pub store: Store,
+    /// The live state, for in-process callers (tests, `dutydesk demo`).
+    pub state: Shared,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl RunningServer {
+    /// Stops accepting, lets running requests finish, then returns.
+    pub async fn shutdown(mut self) -> anyhow::Result<()> {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        (&mut self.task).await??;
+        self.store.close().await;
+        Ok(())
+    }
+
+    /// Waits until the server ends on its own (it never does unless told).
+    pub async fn wait(self) -> anyhow::Result<()> {
+        self.task.await??;
+        Ok(())
+    }
+}
+
+pub fn router(state: Shared) -> Router {
+    Router::new()
+        .route(paths::HEALTHZ, get(|| async { "ok" }))
+        .route(
+            paths::OPENAPI,
+            get(|| async {
+                (
+                    [(header::CONTENT_TYPE, "application/json")],
+                    crate::api::openapi::document_json(),
+                )
+            }),
+        )
+        .route(paths::LOGIN, post(auth::login))
+        .route(paths::LOGOUT, post(auth::logout))
+        .route(paths::ME, get(auth::me))
+        .route(paths::ITEMS, get(items::list))
+        .route(paths::ITEM, get(items::detail))
+        .route(paths::POOL, get(items::pool))
+        .route(paths::ITEM_CLAIM, post(items::claim))
+        .route(paths::ITEM_TRANSITION, post(items::transition))
+        .route(paths::ITEM_OUTCOMES, post(records::post_outcome))
+        .route(paths::TIME_ENTRIES, post(records::post_time_entry))
+        .route(paths::ACTIVITIES, post(records::post_activity))
+        .route(paths::SCHEDULE, get(schedule::schedule))
+        .route(paths::DUTY, get(schedule::duty))
+        .route(paths::DUTY_CHECK_IN, post(schedule::check_in))
+        .route(paths::DUTY_CHECK_OUT, post(schedule::check_out))
+        .route(paths::CAMPAIGNS, get(schedule::campaigns))
+        .route(paths::EVENTS, get(events::stream))
+        .fallback(error::route_not_found)
+        .method_not_allowed_fallback(error::method_not_allowed)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Opens the store, seeds demo data when asked, binds and serves in a task.
+pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
+    let url = db::database_url(config.db.as_deref())?;
+    let store = Store::connect(&url).await?;
+    if config.demo {
+        demo::seed_if_empty(&store, db::now_ms()).await?;
+    }
+    let (events, _) = broadcast::channel(256);
+    let state = Arc::new(AppState {
+        store: store.clone(),
+        events,
+    });
+    let shared = state.clone();
+    let listener = tokio::net::TcpListener::bind(&config.listen)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.listen))?;
+    let addr = listener.local_addr()?;
+    let (tx, rx) = oneshot::channel::<()>();
+    let app = router(state);
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = rx.await;
+            })
+            .await
+    });
+    Ok(RunningServer {
+        addr,
+        store,
+        state: shared,
+        shutdown: Some(tx),
+        task,
+    })
+}
+
+/// `dutydesk serve`: runs until SIGINT or SIGTERM, then shuts down cleanly.
+pub async fn serve(config: ServerConfig) -> anyhow::Result<()> {
+    let demo = config.demo;
+    let server = start(config).await?;
+    println!("{}", rust_i18n::t!("server.listening", addr = server.addr));
+    if demo {
+        println!(
+            "{}",
+            rust_i18n::t!("server.demo_logins", users = demo::DEMO_USERS.join(", "))
+        );
+    }
+    tracing::info!(addr = %server.addr, "listening");
+    wait_for_signal().await;
+    println!("{}", rust_i18n::t!("server.stopping"));
+    server.shutdown().await
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

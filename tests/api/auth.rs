@@ -1,0 +1,141 @@
+//! Health, the OpenAPI document, login/logout/me, token storage, campaigns.
+
+use serde_json::json;
+
+use crate::on_all_backends;
+use crate::support::{Ctx, json, problem};
+
+async fn health_and_openapi_case(ctx: &Ctx) {
+    let r = ctx.http.get(ctx.url("/healthz")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let served = ctx
+        .http
+        .get(ctx.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/openapi.json");
+    if std::env::var_os("UPDATE_OPENAPI").is_some() {
+        std::fs::write(&file, &served).unwrap();
+    }
+    let committed = std::fs::read_to_string(&file).unwrap_or_default();
+    assert!(
+        committed == served,
+        "docs/openapi.json differs from the served document; regenerate it with \
+         `UPDATE_OPENAPI=1 cargo test --all-features --test api openapi` and commit it"
+    );
+    let doc: serde_json::Value = serde_json::from_str(&served).unwrap();
+    for p in [
+        "/healthz",
+        "/api/v1/auth/login",
+        "/api/v1/auth/logout",
+        "/api/v1/me",
+        "/api/v1/items",
+        "/api/v1/items/{id}",
+        "/api/v1/items/{id}/claim",
+        "/api/v1/items/{id}/transition",
+        "/api/v1/items/{id}/outcomes",
+        "/api/v1/pool",
+        "/api/v1/time-entries",
+        "/api/v1/activities",
+        "/api/v1/schedule",
+        "/api/v1/duty",
+        "/api/v1/duty/{id}/check-in",
+        "/api/v1/duty/{id}/check-out",
+        "/api/v1/campaigns",
+        "/api/v1/events",
+        "/api/v1/openapi.json",
+    ] {
+        assert!(doc["paths"].get(p).is_some(), "the document lacks {p}");
+    }
+}
+on_all_backends!(openapi_file_matches_the_served_document, health_and_openapi_case);
+
+async fn login_case(ctx: &Ctx) {
+    let r = ctx
+        .http
+        .post(ctx.url("/api/v1/auth/login"))
+        .json(&json!({"username": "lawyer", "password": "wrong"}))
+        .send()
+        .await
+        .unwrap();
+    problem(r, 401, "unauthorized").await;
+    let token = ctx.login("lawyer").await;
+    let me = json(ctx.get(&token, "/api/v1/me").await, 200).await;
+    assert_eq!(me["username"], "lawyer");
+    assert_eq!(me["role"], "lawyer");
+    assert_eq!(me["unit"]["name"], "明德律师事务所");
+    // A second device keeps its own token; logging one out leaves the other.
+    let other = ctx.login("lawyer").await;
+    let r = ctx
+        .http
+        .post(ctx.url("/api/v1/auth/logout"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    problem(ctx.get(&token, "/api/v1/me").await, 401, "unauthorized").await;
+    assert_eq!(ctx.get(&other, "/api/v1/me").await.status(), 200);
+    problem(ctx.get("nonsense", "/api/v1/me").await, 401, "unauthorized").await;
+    // Signing in again from one device replaces that device's token.
+    let login = |device: &'static str| {
+        ctx.http
+            .post(ctx.url("/api/v1/auth/login"))
+            .json(&json!({"username": "lawyer2", "password": "demo", "device": device}))
+            .send()
+    };
+    let first = json(login("ssh:duty-server").await.unwrap(), 200).await;
+    let second = json(login("ssh:duty-server").await.unwrap(), 200).await;
+    let first = first["token"].as_str().unwrap();
+    assert_ne!(first, second["token"].as_str().unwrap());
+    problem(ctx.get(first, "/api/v1/me").await, 401, "unauthorized").await;
+    assert_eq!(
+        ctx.get(second["token"].as_str().unwrap(), "/api/v1/me")
+            .await
+            .status(),
+        200
+    );
+    let r = ctx.http.get(ctx.url("/api/v1/me")).send().await.unwrap();
+    problem(r, 401, "unauthorized").await;
+}
+on_all_backends!(login_me_logout, login_case);
+
+#[tokio::test]
+async fn tokens_are_stored_only_hashed() {
+    let ctx = crate::support::sqlite().await;
+    let token = ctx.login("lawyer").await;
+    assert_eq!(ctx.get(&token, "/api/v1/me").await.status(), 200);
+    let path = ctx.sqlite_path.clone().unwrap();
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes.extend(std::fs::read(path.with_extension("db-wal")).unwrap_or_default());
+    let hay = String::from_utf8_lossy(&bytes);
+    assert!(!hay.contains(&token), "the raw token is in the database file");
+    assert!(
+        hay.contains("argon2"),
+        "sanity: passwords are argon2 hashes in this file"
+    );
+    ctx.stop().await;
+}
+
+async fn campaigns_case(ctx: &Ctx) {
+    let token = ctx.login("coordinator").await;
+    let v = json(ctx.get(&token, "/api/v1/campaigns").await, 200).await;
+    let list = v["campaigns"].as_array().unwrap();
+    assert_eq!(list.len(), 2);
+    let form1 = list.iter().find(|c| c["cadence"] == "half-monthly").unwrap();
+    assert_eq!(form1["indicators"].as_array().unwrap().len(), 16);
+    let trainings = form1["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["code"] == "trainings")
+        .unwrap();
+    assert_eq!(trainings["unit2_zh"], "人数");
+    let form2 = list.iter().find(|c| c["cadence"] == "monthly").unwrap();
+    assert_eq!(form2["deadline_day"], 23);
+}
+on_all_backends!(campaigns_list_both_forms, campaigns_case);

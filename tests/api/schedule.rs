@@ -1,0 +1,155 @@
+//! The rooms' day, duty check-in/out, and the event stream.
+
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use serde_json::json;
+
+use crate::on_all_backends;
+use crate::support::{Ctx, json, my_item, problem};
+
+async fn schedule_case(ctx: &Ctx) {
+    let today = jiff::Timestamp::now()
+        .to_zoned_datetime(jiff::tz::TimeZone::get("Asia/Shanghai").unwrap())
+        .date();
+    for who in ["mediator", "operator", "admin"] {
+        let t = ctx.login(who).await;
+        let s = json(ctx.get(&t, &format!("/api/v1/schedule?date={today}")).await, 200).await;
+        assert_eq!(s["date"], today.to_string());
+        let rooms = s["rooms"].as_array().unwrap();
+        assert_eq!(rooms.len(), 2, "{who} sees both rooms");
+        for room in rooms {
+            let sessions = room["sessions"].as_array().unwrap();
+            assert!(!sessions.is_empty(), "sessions today in {}", room["room"]["name"]);
+            let starts: Vec<i64> = sessions
+                .iter()
+                .map(|x| x["mediation"]["scheduled_start"].as_i64().unwrap())
+                .collect();
+            assert!(starts.windows(2).all(|w| w[0] <= w[1]), "by start time");
+            assert!(
+                sessions
+                    .iter()
+                    .all(|x| x["mediation"]["room_id"] == room["room"]["id"])
+            );
+        }
+    }
+    let t = ctx.login("mediator").await;
+    let tomorrow = today.tomorrow().unwrap();
+    let s = json(
+        ctx.get(&t, &format!("/api/v1/schedule?date={tomorrow}")).await,
+        200,
+    )
+    .await;
+    assert!(
+        s["rooms"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| !r["sessions"].as_array().unwrap().is_empty())
+    );
+    problem(
+        ctx.get(&t, "/api/v1/schedule?date=2026-13-40").await,
+        400,
+        "invalid_parameter",
+    )
+    .await;
+    // The coordinator's unit has no rooms: an empty day, not someone else's.
+    let c = ctx.login("coordinator").await;
+    let s = json(ctx.get(&c, &format!("/api/v1/schedule?date={today}")).await, 200).await;
+    assert!(s["rooms"].as_array().unwrap().is_empty());
+}
+on_all_backends!(schedule_groups_sessions_by_room, schedule_case);
+
+async fn duty_case(ctx: &Ctx) {
+    let t = ctx.login("lawyer").await;
+    let d = json(ctx.get(&t, "/api/v1/duty").await, 200).await;
+    let shifts = d["shifts"].as_array().unwrap();
+    assert!(!shifts.is_empty(), "a roster this week");
+    assert!(shifts.iter().all(|s| s["user_id"] == shifts[0]["user_id"]));
+    let id = shifts[0]["id"].as_i64().unwrap();
+    problem(
+        ctx.post(&t, &format!("/api/v1/duty/{id}/check-out"), json!({}))
+            .await,
+        409,
+        "invalid_transition",
+    )
+    .await;
+    let s = json(
+        ctx.post(&t, &format!("/api/v1/duty/{id}/check-in"), json!({}))
+            .await,
+        200,
+    )
+    .await;
+    assert!(s["checked_in_at"].as_i64().is_some());
+    problem(
+        ctx.post(&t, &format!("/api/v1/duty/{id}/check-in"), json!({}))
+            .await,
+        409,
+        "invalid_transition",
+    )
+    .await;
+    let s = json(
+        ctx.post(&t, &format!("/api/v1/duty/{id}/check-out"), json!({}))
+            .await,
+        200,
+    )
+    .await;
+    assert!(s["checked_out_at"].as_i64().is_some());
+    problem(
+        ctx.post(&t, &format!("/api/v1/duty/{id}/check-out"), json!({}))
+            .await,
+        409,
+        "invalid_transition",
+    )
+    .await;
+    problem(
+        ctx.post(&t, "/api/v1/duty/999999/check-in", json!({})).await,
+        404,
+        "not_found",
+    )
+    .await;
+}
+on_all_backends!(duty_check_in_and_out, duty_case);
+
+async fn events_case(ctx: &Ctx) {
+    let lawyer = ctx.login("lawyer").await;
+    let other = ctx.login("lawyer2").await;
+    let resp = ctx.get(&lawyer, "/api/v1/events").await;
+    assert_eq!(resp.status(), 200);
+    assert!(
+        resp.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/event-stream")
+    );
+    let mut events = eventsource_stream::Eventsource::eventsource(resp.bytes_stream());
+    let next = async |events: &mut _| -> eventsource_stream::Event {
+        let e: &mut eventsource_stream::EventStream<_> = events;
+        tokio::time::timeout(Duration::from_secs(10), e.next())
+            .await
+            .expect("an event in time")
+            .unwrap()
+            .unwrap()
+    };
+    assert_eq!(next(&mut events).await.event, "heartbeat");
+    // lawyer2's own change is not lawyer's business; lawyer's is.
+    let theirs = my_item(ctx, &other, |i| i["status"] == "accepted").await;
+    ctx.post(
+        &other,
+        &format!("/api/v1/items/{}/transition", theirs["id"]),
+        json!({"to": "in_progress", "version": theirs["version"]}),
+    )
+    .await;
+    let mine = my_item(ctx, &lawyer, |i| i["status"] == "new").await;
+    ctx.post(
+        &lawyer,
+        &format!("/api/v1/items/{}/transition", mine["id"]),
+        json!({"to": "accepted", "version": mine["version"]}),
+    )
+    .await;
+    let ev = next(&mut events).await;
+    assert_eq!(ev.event, "updated");
+    let data: serde_json::Value = serde_json::from_str(&ev.data).unwrap();
+    assert_eq!(data["item_id"], mine["id"]);
+}
+on_all_backends!(events_stream_the_callers_changes, events_case);

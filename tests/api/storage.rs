@@ -1,0 +1,117 @@
+//! The store itself on both backends: migrations, id allocation under
+//! concurrency, portable aggregates, and deterministic demo data.
+
+use dutydesk::server::Store;
+use dutydesk::server::db::next_id;
+use dutydesk::server::demo::seed_if_empty;
+
+struct Fresh {
+    store: Store,
+    _dir: Option<tempfile::TempDir>,
+    drop_schema: Option<(String, String)>,
+}
+
+async fn fresh_stores() -> Vec<Fresh> {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("s.db").display());
+    let mut out = vec![Fresh {
+        store: Store::connect(&url).await.unwrap(),
+        _dir: Some(dir),
+        drop_schema: None,
+    }];
+    if let Some(base) = crate::support::postgres_url() {
+        let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+        let admin = sqlx::AnyPool::connect(&base).await.unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+            .execute(&admin)
+            .await
+            .unwrap();
+        admin.close().await;
+        let url = format!("{base}?options=-csearch_path%3D{schema}");
+        out.push(Fresh {
+            store: Store::connect(&url).await.unwrap(),
+            _dir: None,
+            drop_schema: Some((base, schema)),
+        });
+    }
+    out
+}
+
+async fn cleanup(f: Fresh) {
+    f.store.close().await;
+    if let Some((base, schema)) = f.drop_schema {
+        let admin = sqlx::AnyPool::connect(&base).await.unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
+            .execute(&admin)
+            .await
+            .unwrap();
+        admin.close().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_id_allocation_never_repeats() {
+    for f in fresh_stores().await {
+        let mut tasks = Vec::new();
+        for _ in 0..8 {
+            let store = f.store.clone();
+            tasks.push(tokio::spawn(async move {
+                let mut got = Vec::new();
+                for _ in 0..10 {
+                    let mut w = store.begin_write().await.unwrap();
+                    got.push(next_id(&mut w.tx, "item").await.unwrap());
+                    w.tx.commit().await.unwrap();
+                }
+                got
+            }));
+        }
+        let mut all = Vec::new();
+        for t in tasks {
+            all.extend(t.await.unwrap());
+        }
+        all.sort();
+        assert_eq!(all, (1..=80).collect::<Vec<i64>>());
+        cleanup(f).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_data_is_deterministic_and_aggregates_decode() {
+    let now = 1_795_000_000_000;
+    let mut snapshots = Vec::new();
+    for f in fresh_stores().await {
+        assert!(seed_if_empty(&f.store, now).await.unwrap());
+        assert!(
+            !seed_if_empty(&f.store, now).await.unwrap(),
+            "seeds only an empty database"
+        );
+        let rows: Vec<(i64, String, String, Option<i64>)> =
+            sqlx::query_as("SELECT id, title, status, assignee_id FROM items ORDER BY id")
+                .fetch_all(&f.store.pool)
+                .await
+                .unwrap();
+        assert!(
+            (55..=70).contains(&rows.len()),
+            "about 60 items, got {}",
+            rows.len()
+        );
+        let (green,): (i64,) = sqlx::query_as("SELECT CAST(SUM(green_channel) AS BIGINT) FROM items")
+            .fetch_one(&f.store.pool)
+            .await
+            .unwrap();
+        assert!(
+            (10..=16).contains(&green),
+            "about a dozen green-channel items, got {green}"
+        );
+        assert!(
+            rows.iter()
+                .all(|r| r.1.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))),
+            "titles in Chinese"
+        );
+        snapshots.push(rows);
+        cleanup(f).await;
+    }
+    if snapshots.len() == 2 {
+        assert_eq!(snapshots[0], snapshots[1], "the same data on both backends");
+    }
+}
