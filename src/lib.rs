@@ -11,6 +11,7 @@ pub mod api;
 pub mod cli;
 pub mod domain;
 pub mod i18n;
+pub mod tui;
 
 use std::process::ExitCode;
 
