@@ -165,6 +165,15 @@ impl Theme {
         }
     }
 
+    /// Between parts of the status bar: a box-drawing bar is ambiguous
+    /// width, so ASCII borders get an ASCII bar.
+    pub fn separator(&self) -> &'static str {
+        match self.borders {
+            Borders::Unicode => " │ ",
+            Borders::Ascii => " | ",
+        }
+    }
+
     pub fn base(&self) -> Style {
         self.get("base")
     }

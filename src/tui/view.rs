@@ -46,16 +46,19 @@ fn help_bar(model: &Model, frame: &mut Frame, area: Rect) {
         .for_screen(model.screen)
         .into_iter()
         .filter(|a| a.scope() == Some(model.screen));
-    let global = [Action::Help, Action::Palette, Action::Back, Action::Quit];
+    // Help first: whatever does not fit here is one key away.
+    let global = [Action::Palette, Action::Back, Action::Quit];
     let shown: Vec<Action> = if model.screen == Screen::Queue && model.queue.filtering {
         vec![]
     } else {
-        own.chain(
-            global
-                .into_iter()
-                .filter(|a| model.screen != Screen::Queue || *a != Action::Back),
-        )
-        .collect()
+        std::iter::once(Action::Help)
+            .chain(own)
+            .chain(
+                global
+                    .into_iter()
+                    .filter(|a| model.screen != Screen::Queue || *a != Action::Back),
+            )
+            .collect()
     };
     if shown.is_empty() {
         spans.push(Span::styled(
@@ -111,8 +114,16 @@ fn status_bar(model: &Model, frame: &mut Frame, area: Rect) {
             time::elapsed(timer.started_at, model.now)
         ));
     }
-    let left = format!(" {}", parts.join(" │ "));
     let w = area.width as usize;
+    if let Some(notice) = &model.notice {
+        // A fresh notice matters more than the time of the last sync.
+        let full = sanitize::width(&parts.join(theme.separator())) + sanitize::width(&notice.text) + 4;
+        if full > w {
+            parts.remove(3);
+        }
+    }
+    let sep = theme.separator();
+    let left = format!(" {}", parts.join(sep));
     let mut spans = vec![Span::styled(sanitize::truncate(&left, w), theme.status_bar())];
     let rest = w.saturating_sub(sanitize::width(&left));
     if let Some(notice) = &model.notice
@@ -123,7 +134,7 @@ fn status_bar(model: &Model, frame: &mut Frame, area: Rect) {
         } else {
             theme.status_bar()
         };
-        let text = format!(" │ {}", notice.text);
+        let text = format!("{}{}", theme.separator(), notice.text);
         spans.push(Span::styled(sanitize::fit(&text, rest), style));
     } else {
         spans.push(Span::styled(" ".repeat(rest), theme.status_bar()));

@@ -25,10 +25,10 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
             (None, None) => t!("tui.duty.not_checked_in").into_owned(),
         };
         let when = format!("{}–{}", time::md_hm(s.starts_at), time::hm(s.ends_at));
-        let place_w = w.saturating_sub(12 + 16 + 3).max(6);
+        let place_w = w.saturating_sub(18 + 18 + 2).max(6);
         let text = format!(
             "{} {} {}",
-            sanitize::fit(&when, 12),
+            sanitize::fit(&when, 18),
             sanitize::cell(&s.place, place_w),
             state
         );
