@@ -5,7 +5,7 @@
 use super::labels;
 use super::model::{QueueTab, SortOrder};
 use crate::api::WorkItem;
-use crate::domain::{EpochMs, ItemKind};
+use crate::domain::{Category, EpochMs, ItemKind};
 
 #[derive(Debug, Default, Clone)]
 pub struct QueueIndex {
@@ -36,25 +36,29 @@ fn in_tab(item: &WorkItem, tab: QueueTab) -> bool {
     }
 }
 
-/// Does the item match what was typed: title, a party's name, or its
-/// category in either language, ignoring case.
-pub fn matches(item: &WorkItem, needle: &str) -> bool {
-    if needle.is_empty() {
-        return true;
-    }
-    let needle = needle.to_lowercase();
-    item.title.to_lowercase().contains(&needle)
+/// Does the item match what was typed (already lower-cased): title, a
+/// party's name, or its category in either language, ignoring case.
+/// `category_hit` holds the categories whose names contain the text.
+fn matches(item: &WorkItem, needle: &str, category_hit: &[Category]) -> bool {
+    needle.is_empty()
+        || category_hit.contains(&item.category)
+        || item.title.to_lowercase().contains(needle)
         || item
             .parties
             .iter()
-            .any(|p| p.name.to_lowercase().contains(&needle))
-        || labels::category_both(item.category).contains(&needle)
+            .any(|p| p.name.to_lowercase().contains(needle))
 }
 
 impl QueueIndex {
     pub fn build(items: &[WorkItem], tab: QueueTab, filter: &str, sort: SortOrder, now: EpochMs) -> Self {
+        let needle = filter.trim().to_lowercase();
+        // The catalogs are asked once per category, not once per item.
+        let category_hit: Vec<Category> = Category::ALL
+            .into_iter()
+            .filter(|c| !needle.is_empty() && labels::category_both(*c).contains(&needle))
+            .collect();
         let mut rows: Vec<usize> = (0..items.len())
-            .filter(|&i| in_tab(&items[i], tab) && matches(&items[i], filter.trim()))
+            .filter(|&i| in_tab(&items[i], tab) && matches(&items[i], &needle, &category_hit))
             .collect();
         match sort {
             SortOrder::Due => rows.sort_by_key(|&i| {

@@ -5,6 +5,7 @@ mod fixtures;
 mod keys;
 mod pictures;
 mod sanitize;
+mod scale;
 mod style;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
