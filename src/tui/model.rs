@@ -171,6 +171,8 @@ pub enum Command {
         typical: bool,
         version: i64,
     },
+    /// Keep an open form's content locally (every second while it
+    /// changes), so a killed session can offer it back.
     SaveDraft(Draft),
     DiscardDraft(i64),
     StartTimer(i64),
@@ -302,6 +304,8 @@ pub struct Model {
     pub queue: QueueState,
     pub detail_id: Option<i64>,
     pub detail: Option<ItemDetail>,
+    /// Lines scrolled off the top of the detail screen.
+    pub detail_scroll: u16,
     pub schedule: ScheduleState,
     pub duty: Vec<DutyShift>,
     pub duty_state: ListState,
@@ -313,6 +317,9 @@ pub struct Model {
     pub notice: Option<Notice>,
     pub next_request: u64,
     pub quitting: bool,
+    /// The draft last handed out for saving, so an unchanged form is not
+    /// saved again every second.
+    pub saved_draft: Option<Draft>,
 }
 
 impl Model {
@@ -332,6 +339,7 @@ impl Model {
             queue: QueueState::default(),
             detail_id: None,
             detail: None,
+            detail_scroll: 0,
             schedule: ScheduleState {
                 date: super::time::date_of(now),
                 ..ScheduleState::default()
@@ -346,6 +354,7 @@ impl Model {
             notice: None,
             next_request: 1,
             quitting: false,
+            saved_draft: None,
         }
     }
 

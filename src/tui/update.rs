@@ -28,7 +28,7 @@ pub fn update(model: &mut Model, msg: Message) -> Option<Command> {
         }
         Message::Tick(now) => {
             model.now = now;
-            None
+            autosave(model)
         }
         Message::ItemsLoaded(items) => {
             model.items = items;
@@ -274,6 +274,7 @@ pub fn apply_action(model: &mut Model, action: Action) -> Option<Command> {
         Action::Open => {
             let id = model.selected_item()?.id;
             model.detail_id = Some(id);
+            model.detail_scroll = 0;
             model.screen = Screen::Detail;
             Some(Command::FetchDetail(id))
         }
@@ -338,7 +339,10 @@ fn move_selection(model: &mut Model, by: isize) -> Option<Command> {
             let n = model.outbox.entries.len();
             model.outbox_state.selected = screens::step(model.outbox_state.selected, n, by)
         }
-        Screen::Detail => {}
+        Screen::Detail => {
+            let max = screens::detail::max_scroll(model) as isize;
+            model.detail_scroll = (model.detail_scroll as isize + by).clamp(0, max) as u16
+        }
     }
     None
 }
@@ -419,6 +423,16 @@ fn detail_action(model: &mut Model, action: Action) -> Option<Command> {
         }),
         _ => None,
     }
+}
+
+/// A changed open form is handed out to be kept as a draft.
+fn autosave(model: &mut Model) -> Option<Command> {
+    let draft = open_draft(model)?;
+    if model.saved_draft.as_ref() == Some(&draft) {
+        return None;
+    }
+    model.saved_draft = Some(draft.clone());
+    Some(Command::SaveDraft(draft))
 }
 
 /// The draft to save when the app is stopped with a form open.

@@ -477,3 +477,56 @@ fn pushed_assignment_notifies_and_rings_when_asked() {
     m.bell = true;
     assert_eq!(update(&mut m, Message::Pushed(ev)), Some(Command::Bell));
 }
+
+#[test]
+fn an_open_form_is_autosaved_once_per_change() {
+    let _l = lang("en");
+    let mut m = fixtures::model();
+    open_detail(&mut m, 1);
+    assert_eq!(
+        update(&mut m, Message::Tick(NOW + 1_000)),
+        None,
+        "no form, nothing to keep"
+    );
+    press(&mut m, KeyCode::Char('o'));
+    press(&mut m, KeyCode::Tab);
+    typed(&mut m, "15");
+    let Some(Command::SaveDraft(draft)) = update(&mut m, Message::Tick(NOW + 2_000)) else {
+        panic!()
+    };
+    assert_eq!((draft.item_id, draft.minutes.as_str()), (1, "15"));
+    assert_eq!(update(&mut m, Message::Tick(NOW + 3_000)), None, "unchanged");
+    typed(&mut m, "0");
+    assert!(matches!(
+        update(&mut m, Message::Tick(NOW + 4_000)),
+        Some(Command::SaveDraft(_))
+    ));
+}
+
+#[test]
+fn detail_scrolls_to_show_long_history() {
+    let _l = lang("en");
+    let mut m = fixtures::model();
+    open_detail(&mut m, 1);
+    let item = m.detail_item().cloned().expect("item");
+    let mut detail = fixtures::detail_of(&item);
+    let first = detail.history[0].clone();
+    detail.history = (0..40)
+        .map(|i| {
+            let mut h = first.clone();
+            h.note = format!("记录{i:02}");
+            h
+        })
+        .collect();
+    update(&mut m, Message::ItemDetailLoaded(Box::new(detail)));
+    assert!(render(&mut m, 80, 24).contains("记录39"), "newest first");
+    assert!(!render(&mut m, 80, 24).contains("记录00"));
+    for _ in 0..60 {
+        press(&mut m, KeyCode::Down);
+    }
+    let screen = render(&mut m, 80, 24);
+    assert!(screen.contains("记录00"), "{screen}");
+    // Scrolling past the end does not have to be undone key by key.
+    press(&mut m, KeyCode::Up);
+    assert!(!render(&mut m, 80, 24).contains("记录00"));
+}

@@ -19,13 +19,29 @@ fn field(theme: &Theme, key: &str, value: String) -> Line<'static> {
 }
 
 pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
+    let lines = lines(model, area.width as usize);
+    // Never scroll the last line above the bottom: at most one screenful.
+    let max = (lines.len() as u16).saturating_sub(area.height);
+    let scroll = model.detail_scroll.min(max);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .style(model.theme.base())
+            .scroll((scroll, 0)),
+        area,
+    );
+}
+
+/// How far the detail screen can scroll at the model's terminal size.
+pub fn max_scroll(model: &Model) -> u16 {
+    let body = model.height.saturating_sub(2);
+    (lines(model, model.width as usize).len() as u16).saturating_sub(body)
+}
+
+fn lines(model: &Model, w: usize) -> Vec<Line<'static>> {
     let theme = &model.theme;
     let Some(item) = model.detail_item() else {
-        let text = t!("tui.detail.loading").into_owned();
-        frame.render_widget(Paragraph::new(Line::styled(text, theme.muted())), area);
-        return;
+        return vec![Line::styled(t!("tui.detail.loading").into_owned(), theme.muted())];
     };
-    let w = area.width as usize;
     let mut lines = head_lines(model, item);
     let detail = model.detail.as_ref().filter(|d| d.item.id == item.id);
     if let Some(d) = detail {
@@ -85,8 +101,7 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
     } else {
         lines.push(Line::styled(t!("tui.detail.loading").into_owned(), theme.muted()));
     }
-    lines.truncate(area.height as usize);
-    frame.render_widget(Paragraph::new(lines).style(theme.base()), area);
+    lines
 }
 
 fn head_lines(model: &Model, item: &WorkItem) -> Vec<Line<'static>> {
