@@ -174,6 +174,23 @@ impl Theme {
         }
     }
 
+    /// The green-channel marker; `●` is ambiguous width, so ASCII borders
+    /// get `*`.
+    pub fn mark(&self) -> &'static str {
+        match self.borders {
+            Borders::Unicode => "●",
+            Borders::Ascii => "*",
+        }
+    }
+
+    /// Before a room's name on the schedule.
+    pub fn room_mark(&self) -> &'static str {
+        match self.borders {
+            Borders::Unicode => "■",
+            Borders::Ascii => "#",
+        }
+    }
+
     pub fn base(&self) -> Style {
         self.get("base")
     }

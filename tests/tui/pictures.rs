@@ -148,6 +148,10 @@ fn ascii_borders_for_terminals_that_draw_box_characters_wide() {
     let screen = render(&mut m, 80, 24);
     assert!(screen.contains("+-"), "{screen}");
     assert!(!screen.contains('│') && !screen.contains('┌'), "{screen}");
+    press(&mut m, KeyCode::Esc);
+    tab(&mut m, QueueTab::ProBono);
+    let screen = render(&mut m, 80, 24);
+    assert!(screen.contains("*医") && !screen.contains('●'), "{screen}");
 }
 
 /// Twenty green-channel requests, so a dialog sits on Chinese text whose

@@ -132,7 +132,11 @@ fn head_lines(model: &Model, item: &WorkItem) -> Vec<Line<'static>> {
         };
         lines.push(Line::styled(
             sanitize::fit(
-                &format!("● {} {group} {waiver}", t!("tui.detail.green_channel")),
+                &format!(
+                    "{} {} {group} {waiver}",
+                    theme.mark(),
+                    t!("tui.detail.green_channel")
+                ),
                 w,
             ),
             theme.green_channel(),

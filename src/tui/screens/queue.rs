@@ -77,7 +77,7 @@ fn item_line(model: &Model, item: &WorkItem, title_w: usize, selected: bool) -> 
     let pick = |s: Style| if selected { theme.selected() } else { s };
     let mark = if item.green_channel {
         let group = item.frontline_group.map(labels::group).unwrap_or_default();
-        format!("●{group}")
+        format!("{}{group}", theme.mark())
     } else {
         String::new()
     };

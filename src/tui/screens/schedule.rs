@@ -57,8 +57,11 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
             .as_ref()
             .map(|o| o.display_name.as_str())
             .unwrap_or("");
-        let head = format!("■ {} {}", room.room.name, operator);
+        let head = format!("{} {} {}", theme.room_mark(), room.room.name, operator);
         lines.push(Line::styled(sanitize::cell(&head, w), theme.header()));
+        if let Some(start) = time::day_start(&st.date) {
+            lines.push(timeline(model, &room.sessions, start, w));
+        }
         for s in &room.sessions {
             let selected = index == st.selected;
             index += 1;
@@ -82,4 +85,39 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
     let start = super::window_start(lines.len().saturating_sub(1).min(st.selected + 4), rows);
     let lines: Vec<Line> = lines.into_iter().skip(start).collect();
     frame.render_widget(Paragraph::new(lines).style(theme.base()), area);
+}
+
+/// The working day of 08:00–20:00 as a bar, sessions marked on it. Plain
+/// ASCII: block and dot characters are ambiguous-width in CJK terminals.
+fn timeline(model: &Model, sessions: &[WorkItem], day_start: i64, w: usize) -> Line<'static> {
+    const FROM: i64 = 8;
+    const TO: i64 = 20;
+    let theme = &model.theme;
+    let cols = w.saturating_sub(10).max(12);
+    let hour = 3_600_000;
+    let col_of = |ms: i64| {
+        let rel = (ms - day_start - FROM * hour).clamp(0, (TO - FROM) * hour);
+        (rel * cols as i64 / ((TO - FROM) * hour)) as usize
+    };
+    let mut busy = vec![false; cols];
+    for s in sessions {
+        if let Some(m) = &s.mediation {
+            let (a, b) = (col_of(m.scheduled_start), col_of(m.scheduled_end));
+            for cell in busy.iter_mut().take(b.max(a + 1).min(cols)).skip(a) {
+                *cell = true;
+            }
+        }
+    }
+    let now = (model.now >= day_start && model.now < day_start + 24 * hour).then(|| col_of(model.now));
+    let mut spans = vec![Span::styled(format!("  {FROM:02} "), theme.muted())];
+    for (i, b) in busy.iter().enumerate() {
+        let (ch, style) = match (b, now == Some(i)) {
+            (_, true) => ("|", theme.overdue()),
+            (true, false) => ("=", theme.header()),
+            (false, false) => (".", theme.muted()),
+        };
+        spans.push(Span::styled(ch, style));
+    }
+    spans.push(Span::styled(format!(" {TO:02}"), theme.muted()));
+    Line::from(spans)
 }
