@@ -183,6 +183,14 @@ impl Theme {
         }
     }
 
+    /// Offline, beside the status bar's online marker.
+    pub fn off_mark(&self) -> &'static str {
+        match self.borders {
+            Borders::Unicode => "○",
+            Borders::Ascii => "o",
+        }
+    }
+
     /// Before a room's name on the schedule.
     pub fn room_mark(&self) -> &'static str {
         match self.borders {

@@ -93,9 +93,9 @@ fn status_bar(model: &Model, frame: &mut Frame, area: Rect) {
         sanitize::clean(&model.identity.profile)
     );
     let online = if model.online {
-        t!("tui.status.online")
+        format!("{} {}", theme.mark(), t!("tui.status.online"))
     } else {
-        t!("tui.status.offline")
+        format!("{} {}", theme.off_mark(), t!("tui.status.offline"))
     };
     let outbox = t!(
         "tui.status.outbox",
@@ -106,7 +106,7 @@ fn status_bar(model: &Model, frame: &mut Frame, area: Rect) {
         Some(at) => t!("tui.status.synced", at = time::hm(at)),
         None => t!("tui.status.never_synced"),
     };
-    let mut parts = vec![who, online.into_owned(), outbox.into_owned(), sync.into_owned()];
+    let mut parts = vec![who, online, outbox.into_owned(), sync.into_owned()];
     if let Some(timer) = &model.timer {
         parts.push(format!(
             "⏱ #{} {}",
