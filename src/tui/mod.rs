@@ -3,6 +3,7 @@
 //! background task, [`view`] draws the model. `run` owns the terminal and
 //! the loop; the caller plugs in a [`run::Backend`] that does the work.
 
+mod detail_actions;
 pub mod keymap;
 pub mod labels;
 pub mod model;
@@ -12,6 +13,7 @@ pub mod run;
 pub mod sanitize;
 mod schedule_actions;
 pub mod screens;
+pub mod state;
 pub mod theme;
 pub mod time;
 pub mod update;

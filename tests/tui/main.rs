@@ -3,6 +3,7 @@
 
 mod fixtures;
 mod keys;
+mod keys_detail;
 mod pictures;
 mod sanitize;
 mod scale;

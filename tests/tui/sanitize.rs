@@ -55,3 +55,13 @@ fn fit_pads_and_truncates_by_display_width_without_splitting_wide_chars() {
     // A zero-width joiner sequence counts as what it draws.
     assert!(width(&fit("👩‍⚕️👩‍⚕️👩‍⚕️", 5)) <= 5);
 }
+
+#[test]
+fn clipboard_text_is_base64_for_osc_52() {
+    use dutydesk::tui::run::base64;
+    assert_eq!(base64(b""), "");
+    assert_eq!(base64(b"f"), "Zg==");
+    assert_eq!(base64(b"fo"), "Zm8=");
+    assert_eq!(base64(b"foo"), "Zm9v");
+    assert_eq!(base64("调解".as_bytes()), "6LCD6Kej");
+}
