@@ -111,8 +111,9 @@ fn save_draft(model: &Model, backend: &dyn Backend) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Runs one command; true when the app should end.
-fn run_command(cmd: Command, backend: &dyn Backend, tx: &mpsc::Sender<Message>) -> anyhow::Result<bool> {
+/// Runs one command: the terminal's own (quit, clipboard, bell) here, the
+/// rest through the backend. True when the app should end.
+pub fn run_command(cmd: Command, backend: &dyn Backend, tx: &mpsc::Sender<Message>) -> anyhow::Result<bool> {
     match cmd {
         Command::Quit => return Ok(true),
         Command::CopyToClipboard(text) => {

@@ -1,6 +1,7 @@
 //! The terminal app's tests: pure `update` tests per screen, snapshots of
 //! every screen and dialog, the sanitizer, themes and the keymap.
 
+mod backend;
 mod fixtures;
 mod keys;
 mod keys_detail;
