@@ -14,6 +14,7 @@ pub mod i18n;
 pub mod report;
 #[cfg(feature = "server")]
 pub mod server;
+pub mod tui;
 
 use std::process::ExitCode;
 

@@ -1,0 +1,49 @@
+//! The words for domain values on screen, from the catalogs.
+
+use crate::domain::{Category, Channel, FrontlineGroup, ItemKind, ItemStatus, OutcomeCode, TimeActivity};
+
+fn label(prefix: &str, name: &str) -> String {
+    let key = format!("tui.{prefix}.{name}");
+    rust_i18n::t!(&key).into_owned()
+}
+
+/// The same label in a named language, for matching typed text in both.
+fn label_in(prefix: &str, name: &str, lang: &str) -> String {
+    crate::i18n::text(&format!("tui.{prefix}.{name}"), lang)
+}
+
+pub fn kind(k: ItemKind) -> String {
+    label("kind", k.as_str())
+}
+pub fn channel(c: Channel) -> String {
+    label("channel", c.as_str())
+}
+pub fn category(c: Category) -> String {
+    label("category", c.as_str())
+}
+pub fn group(g: FrontlineGroup) -> String {
+    label("group", g.as_str())
+}
+pub fn status(s: ItemStatus) -> String {
+    label("status", s.as_str())
+}
+pub fn outcome(o: OutcomeCode) -> String {
+    label("outcome", o.as_str())
+}
+pub fn activity(a: TimeActivity) -> String {
+    label("activity", a.as_str())
+}
+
+/// A category's names in both languages, lower-cased, for the filter.
+pub fn category_both(c: Category) -> String {
+    format!(
+        "{} {}",
+        label_in("category", c.as_str(), "en").to_lowercase(),
+        label_in("category", c.as_str(), "zh-CN")
+    )
+}
+
+/// Both languages' names of a catalog key, for the command palette.
+pub fn both(key: &str) -> (String, String) {
+    (crate::i18n::text(key, "en"), crate::i18n::text(key, "zh-CN"))
+}

@@ -1,0 +1,26 @@
+//! The terminal app, Elm style: a [`Model`] holds all state, [`update`]
+//! turns a [`Message`] into a changed model and maybe a [`Command`] for a
+//! background task, [`view`] draws the model. `run` owns the terminal and
+//! the loop; the caller plugs in a [`run::Backend`] that does the work.
+
+mod detail_actions;
+pub mod keymap;
+pub mod labels;
+pub mod model;
+pub mod popups;
+pub mod queue_index;
+pub mod run;
+pub mod sanitize;
+mod schedule_actions;
+pub mod screens;
+pub mod state;
+pub mod theme;
+pub mod time;
+pub mod update;
+pub mod view;
+
+pub use model::{
+    Command, Draft, Identity, Message, Model, OutboxEntry, OutboxState, OutboxSummary, RunningTimer, Screen,
+};
+pub use update::update;
+pub use view::view;

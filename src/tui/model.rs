@@ -1,0 +1,336 @@
+//! All the TUI's state, the messages that change it and the commands it
+//! asks the outside world to run. Nothing here does I/O or reads a clock.
+
+use crossterm::event::KeyEvent;
+use serde::{Deserialize, Serialize};
+
+use super::keymap::Keymap;
+use super::popups::Popup;
+use super::queue_index::QueueIndex;
+pub use super::state::{ListState, QueueState, QueueTab, ScheduleState, SortOrder};
+use super::theme::Theme;
+use crate::api::{ChangeEvent, DutyShift, ItemDetail, NewOutcome, NewTimeEntry, Schedule, WorkItem};
+use crate::domain::{EpochMs, ItemStatus};
+
+/// The screens. A new screen is a variant here, a module in `screens/`
+/// and a line in `screens::draw`/`screens::handle_key`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Screen {
+    Queue,
+    Detail,
+    Schedule,
+    Duty,
+    Outbox,
+}
+
+impl Screen {
+    pub const ALL: [Screen; 5] = [
+        Self::Queue,
+        Self::Detail,
+        Self::Schedule,
+        Self::Duty,
+        Self::Outbox,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Queue => "queue",
+            Self::Detail => "detail",
+            Self::Schedule => "schedule",
+            Self::Duty => "duty",
+            Self::Outbox => "outbox",
+        }
+    }
+
+    pub fn label(self) -> String {
+        let key = format!("tui.screen.{}", self.name());
+        rust_i18n::t!(&key).into_owned()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutboxState {
+    Pending,
+    Failed,
+}
+
+/// One unsent record as the client core's outbox reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxEntry {
+    pub id: String,
+    /// What it is, already in words ("outcome for #12").
+    pub what: String,
+    pub state: OutboxState,
+    /// The server's message for a failed entry.
+    pub message: Option<String>,
+    pub created_at: EpochMs,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OutboxSummary {
+    pub entries: Vec<OutboxEntry>,
+}
+
+impl OutboxSummary {
+    pub fn count(&self, state: OutboxState) -> usize {
+        self.entries.iter().filter(|e| e.state == state).count()
+    }
+}
+
+/// The running timer, stored locally by the client core.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunningTimer {
+    pub item_id: i64,
+    pub started_at: EpochMs,
+}
+
+/// An unsent form, saved when the app is killed and offered back on start.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Draft {
+    pub item_id: i64,
+    pub code: Option<String>,
+    pub minutes: String,
+    pub settled_amount: String,
+    pub fee_waived: String,
+    pub note: String,
+}
+
+/// How a mediation session went, as the room operator marks it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionMark {
+    Started,
+    Ended,
+    NoShow,
+}
+
+/// What comes in: keys, sizes, time, and the results of commands.
+#[derive(Debug, Clone)]
+pub enum Message {
+    Key(KeyEvent),
+    Resize(u16, u16),
+    Tick(EpochMs),
+    ItemsLoaded(Vec<WorkItem>),
+    PoolLoaded(Vec<WorkItem>),
+    ItemDetailLoaded(Box<ItemDetail>),
+    ScheduleLoaded(Schedule),
+    DutyLoaded(Vec<DutyShift>),
+    OutboxChanged(OutboxSummary),
+    TimerChanged(Option<RunningTimer>),
+    DraftFound(Draft),
+    /// A form's record is durably in the outbox.
+    Saved {
+        request: u64,
+    },
+    /// The server confirmed it.
+    Sent {
+        request: u64,
+    },
+    /// The server refused it, or it could not be stored.
+    Failed {
+        request: u64,
+        message: String,
+    },
+    /// Someone else took a pool item first (409).
+    ClaimConflict {
+        item_id: i64,
+        taken_by: String,
+    },
+    /// A command failed; shown in the status line.
+    Error(String),
+    Online(bool),
+    Synced(EpochMs),
+    Pushed(ChangeEvent),
+}
+
+/// Background work `update` asks for; the runtime hands it to a `Backend`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    Quit,
+    Refresh,
+    Claim(i64),
+    Transition {
+        id: i64,
+        to: ItemStatus,
+        version: i64,
+    },
+    SaveOutcome {
+        request: u64,
+        item_id: i64,
+        outcome: NewOutcome,
+    },
+    SaveTime {
+        request: u64,
+        entry: NewTimeEntry,
+    },
+    AddNote {
+        request: u64,
+        item_id: i64,
+        note: String,
+    },
+    FlagTypical {
+        id: i64,
+        typical: bool,
+        version: i64,
+    },
+    /// Keep an open form's content locally (every second while it
+    /// changes), so a killed session can offer it back.
+    SaveDraft(Draft),
+    DiscardDraft(i64),
+    StartTimer(i64),
+    StopTimer,
+    FetchDetail(i64),
+    FetchSchedule(String),
+    MarkSession {
+        item_id: i64,
+        mark: SessionMark,
+        version: i64,
+    },
+    FetchDuty,
+    CheckIn(i64),
+    CheckOut(i64),
+    RetryOutbox(String),
+    DiscardOutbox(String),
+    /// Put text on the clipboard (OSC 52 where the terminal allows).
+    CopyToClipboard(String),
+    Bell,
+}
+
+/// Who is at the keyboard, for the status bar.
+#[derive(Debug, Clone, Default)]
+pub struct Identity {
+    pub user: String,
+    pub profile: String,
+}
+
+/// A short line in the status bar: the result of the last action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub text: String,
+    pub error: bool,
+}
+
+pub struct Model {
+    pub now: EpochMs,
+    pub width: u16,
+    pub height: u16,
+    pub identity: Identity,
+    pub keymap: Keymap,
+    pub theme: Theme,
+    pub bell: bool,
+    pub screen: Screen,
+    pub popup: Option<Popup>,
+    pub items: Vec<WorkItem>,
+    pub pool: Vec<WorkItem>,
+    pub queue: QueueState,
+    pub detail_id: Option<i64>,
+    pub detail: Option<ItemDetail>,
+    /// Lines scrolled off the top of the detail screen.
+    pub detail_scroll: u16,
+    pub schedule: ScheduleState,
+    pub duty: Vec<DutyShift>,
+    pub duty_state: ListState,
+    pub outbox: OutboxSummary,
+    pub outbox_state: ListState,
+    pub timer: Option<RunningTimer>,
+    pub online: bool,
+    pub last_sync: Option<EpochMs>,
+    pub notice: Option<Notice>,
+    pub next_request: u64,
+    pub quitting: bool,
+    /// The draft last handed out for saving, so an unchanged form is not
+    /// saved again every second.
+    pub saved_draft: Option<Draft>,
+}
+
+impl Model {
+    pub fn new(identity: Identity, keymap: Keymap, theme: Theme, now: EpochMs) -> Self {
+        Model {
+            now,
+            width: 80,
+            height: 24,
+            identity,
+            keymap,
+            theme,
+            bell: false,
+            screen: Screen::Queue,
+            popup: None,
+            items: Vec::new(),
+            pool: Vec::new(),
+            queue: QueueState::default(),
+            detail_id: None,
+            detail: None,
+            detail_scroll: 0,
+            schedule: ScheduleState {
+                date: super::time::date_of(now),
+                ..ScheduleState::default()
+            },
+            duty: Vec::new(),
+            duty_state: ListState::default(),
+            outbox: OutboxSummary::default(),
+            outbox_state: ListState::default(),
+            timer: None,
+            online: false,
+            last_sync: None,
+            notice: None,
+            next_request: 1,
+            quitting: false,
+            saved_draft: None,
+        }
+    }
+
+    /// The items the current queue tab draws from.
+    pub fn tab_source(&self) -> &[WorkItem] {
+        if self.queue.tab() == QueueTab::Pool {
+            &self.pool
+        } else {
+            &self.items
+        }
+    }
+
+    pub fn rebuild_queue(&mut self) {
+        let tab = self.queue.tab();
+        let source = if tab == QueueTab::Pool {
+            &self.pool
+        } else {
+            &self.items
+        };
+        self.queue.index = QueueIndex::build(source, tab, &self.queue.filter, self.queue.sort, self.now);
+        let len = self.queue.index.rows.len();
+        self.queue.selected = self.queue.selected.min(len.saturating_sub(1));
+    }
+
+    pub fn selected_item(&self) -> Option<&WorkItem> {
+        let row = *self.queue.index.rows.get(self.queue.selected)?;
+        self.tab_source().get(row)
+    }
+
+    /// The item the detail screen shows: the full detail once loaded, the
+    /// cached list row until then.
+    pub fn detail_item(&self) -> Option<&WorkItem> {
+        let id = self.detail_id?;
+        if let Some(d) = self.detail.as_ref().filter(|d| d.item.id == id) {
+            return Some(&d.item);
+        }
+        self.items.iter().chain(self.pool.iter()).find(|i| i.id == id)
+    }
+
+    pub fn take_request(&mut self) -> u64 {
+        let r = self.next_request;
+        self.next_request += 1;
+        r
+    }
+
+    pub fn notify(&mut self, text: impl Into<String>) {
+        self.notice = Some(Notice {
+            text: text.into(),
+            error: false,
+        });
+    }
+
+    pub fn warn(&mut self, text: impl Into<String>) {
+        self.notice = Some(Notice {
+            text: text.into(),
+            error: true,
+        });
+    }
+}

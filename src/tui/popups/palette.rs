@@ -1,0 +1,98 @@
+//! `:`: type part of a screen's or an action's name, in either language,
+//! and Enter runs it.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use rust_i18n::t;
+
+use super::{KeyResult, centered, frame_popup};
+use crate::tui::keymap::Action;
+use crate::tui::labels;
+use crate::tui::sanitize;
+use crate::tui::theme::Theme;
+
+/// Actions that make no sense from a list of names.
+const HIDDEN: [Action; 7] = [
+    Action::Back,
+    Action::Up,
+    Action::Down,
+    Action::PageUp,
+    Action::PageDown,
+    Action::Palette,
+    Action::Filter,
+];
+
+#[derive(Default)]
+pub struct Palette {
+    pub query: String,
+    pub selected: usize,
+    pub chosen: Option<Action>,
+}
+
+impl Palette {
+    /// The actions whose name matches, in either language, ignoring case.
+    pub fn matches(&self) -> Vec<Action> {
+        let q = self.query.trim().to_lowercase();
+        Action::ALL
+            .iter()
+            .copied()
+            .filter(|a| !HIDDEN.contains(a))
+            .filter(|a| {
+                let (en, zh) = labels::both(&a.label_key());
+                q.is_empty() || en.to_lowercase().contains(&q) || zh.contains(&q) || a.name().contains(&q)
+            })
+            .collect()
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent) -> KeyResult {
+        match key.code {
+            KeyCode::Esc => return KeyResult::Close(None),
+            KeyCode::Enter => {
+                self.chosen = self.matches().get(self.selected).copied();
+                return KeyResult::Close(None);
+            }
+            KeyCode::Up => self.selected = self.selected.saturating_sub(1),
+            KeyCode::Down => self.selected = (self.selected + 1).min(self.matches().len().saturating_sub(1)),
+            KeyCode::Backspace => {
+                self.query.pop();
+                self.selected = 0;
+            }
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                self.query.push(c);
+                self.selected = 0;
+            }
+            _ => {}
+        }
+        KeyResult::Consumed(None)
+    }
+
+    pub fn draw(&self, theme: &Theme, frame: &mut Frame, area: Rect) {
+        let inner = frame_popup(frame, centered(area, 50, 14), &t!("tui.palette.title"), theme);
+        let mut lines = vec![Line::from(vec![
+            Span::styled(": ", theme.header()),
+            Span::raw(sanitize::clean(&self.query)),
+            Span::styled("▏", theme.muted()),
+        ])];
+        let found = self.matches();
+        if found.is_empty() {
+            lines.push(Line::styled(t!("tui.palette.none").into_owned(), theme.muted()));
+        }
+        let room = inner.height.saturating_sub(1) as usize;
+        let start = self.selected.saturating_sub(room.saturating_sub(1));
+        for (i, a) in found.iter().enumerate().skip(start).take(room) {
+            let style = if i == self.selected {
+                theme.selected()
+            } else {
+                theme.base()
+            };
+            lines.push(Line::styled(
+                sanitize::fit(&a.label(), inner.width as usize),
+                style,
+            ));
+        }
+        frame.render_widget(Paragraph::new(lines), inner);
+    }
+}

@@ -1,0 +1,75 @@
+//! The queue's derived rows: which items a tab shows, filtered and sorted.
+//! Built when the items, tab, filter or sort change, so drawing a frame
+//! only reads a window of it, whatever the number of items.
+
+use super::labels;
+use super::model::{QueueTab, SortOrder};
+use crate::api::WorkItem;
+use crate::domain::{Category, EpochMs, ItemKind};
+
+#[derive(Debug, Default, Clone)]
+pub struct QueueIndex {
+    /// Positions in the tab's source list, in display order.
+    pub rows: Vec<usize>,
+}
+
+const HOUR: EpochMs = 3_600_000;
+
+/// Due bands: within a band, green-channel requests come first (优先办理).
+fn due_band(due: EpochMs, now: EpochMs) -> u8 {
+    let left = due - now;
+    match left {
+        l if l < 0 => 0,
+        l if l < HOUR => 1,
+        l if l < 4 * HOUR => 2,
+        l if l < 24 * HOUR => 3,
+        _ => 4,
+    }
+}
+
+fn in_tab(item: &WorkItem, tab: QueueTab) -> bool {
+    match tab {
+        QueueTab::Mediation => item.kind == ItemKind::Mediation,
+        QueueTab::Consultations => item.kind == ItemKind::Consultation,
+        QueueTab::ProBono => item.kind == ItemKind::ProBono || item.green_channel,
+        QueueTab::Pool => true,
+    }
+}
+
+/// Does the item match what was typed (already lower-cased): title, a
+/// party's name, or its category in either language, ignoring case.
+/// `category_hit` holds the categories whose names contain the text.
+fn matches(item: &WorkItem, needle: &str, category_hit: &[Category]) -> bool {
+    needle.is_empty()
+        || category_hit.contains(&item.category)
+        || item.title.to_lowercase().contains(needle)
+        || item
+            .parties
+            .iter()
+            .any(|p| p.name.to_lowercase().contains(needle))
+}
+
+impl QueueIndex {
+    pub fn build(items: &[WorkItem], tab: QueueTab, filter: &str, sort: SortOrder, now: EpochMs) -> Self {
+        let needle = filter.trim().to_lowercase();
+        // The catalogs are asked once per category, not once per item.
+        let category_hit: Vec<Category> = Category::ALL
+            .into_iter()
+            .filter(|c| !needle.is_empty() && labels::category_both(*c).contains(&needle))
+            .collect();
+        let mut rows: Vec<usize> = (0..items.len())
+            .filter(|&i| in_tab(&items[i], tab) && matches(&items[i], &needle, &category_hit))
+            .collect();
+        match sort {
+            SortOrder::Due => rows.sort_by_key(|&i| {
+                let it = &items[i];
+                (due_band(it.due_at, now), !it.green_channel, it.due_at, it.id)
+            }),
+            SortOrder::Newest => rows.sort_by_key(|&i| (std::cmp::Reverse(items[i].created_at), items[i].id)),
+            SortOrder::Category => {
+                rows.sort_by_key(|&i| (items[i].category.as_str(), items[i].due_at, items[i].id))
+            }
+        }
+        QueueIndex { rows }
+    }
+}

@@ -1,0 +1,365 @@
+//! `update`: a message in, the model changed, maybe a command out. No
+//! I/O and no clock: time arrives as `Message::Tick`.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use rust_i18n::t;
+
+use super::keymap::Action;
+use super::model::{Command, Message, Model, QueueTab, Screen};
+use super::popups::outcome::{FormState, OutcomeForm};
+use super::popups::{Popup, confirm, message, palette};
+use super::screens::{self, schedule};
+use super::{sanitize, time};
+use crate::api::ChangeKind;
+
+pub fn update(model: &mut Model, msg: Message) -> Option<Command> {
+    match msg {
+        Message::Key(key) => {
+            if key.kind == KeyEventKind::Release {
+                return None;
+            }
+            on_key(model, key)
+        }
+        Message::Resize(w, h) => {
+            model.width = w;
+            model.height = h;
+            None
+        }
+        Message::Tick(now) => {
+            model.now = now;
+            autosave(model)
+        }
+        Message::ItemsLoaded(items) => {
+            model.items = items;
+            model.rebuild_queue();
+            None
+        }
+        Message::PoolLoaded(items) => {
+            model.pool = items;
+            model.rebuild_queue();
+            None
+        }
+        Message::ItemDetailLoaded(detail) => {
+            if model.detail_id == Some(detail.item.id) {
+                model.detail = Some(*detail);
+            }
+            None
+        }
+        Message::ScheduleLoaded(s) => {
+            if s.date == model.schedule.date {
+                model.schedule.schedule = Some(s);
+                let n = schedule::sessions(model).len();
+                model.schedule.selected = model.schedule.selected.min(n.saturating_sub(1));
+            }
+            None
+        }
+        Message::DutyLoaded(shifts) => {
+            model.duty_state.selected = model.duty_state.selected.min(shifts.len().saturating_sub(1));
+            model.duty = shifts;
+            None
+        }
+        Message::OutboxChanged(summary) => {
+            let n = summary.entries.len();
+            model.outbox = summary;
+            model.outbox_state.selected = model.outbox_state.selected.min(n.saturating_sub(1));
+            None
+        }
+        Message::TimerChanged(timer) => {
+            model.timer = timer;
+            None
+        }
+        Message::DraftFound(draft) => {
+            let found = model
+                .items
+                .iter()
+                .chain(model.pool.iter())
+                .find(|i| i.id == draft.item_id);
+            if let Some(item) = found {
+                let form = OutcomeForm::from_draft(&draft, item.kind, &item.title);
+                model.popup = Some(Popup::Outcome(Box::new(form)));
+                model.notify(t!("tui.notice.draft_restored"));
+            }
+            None
+        }
+        Message::Saved { request } => on_saved(model, request),
+        Message::Sent { request } => {
+            if let Some(Popup::Outcome(form)) = &mut model.popup
+                && form.state == FormState::Saved(request)
+            {
+                form.state = FormState::Sent;
+            }
+            model.notify(t!("tui.notice.sent"));
+            None
+        }
+        Message::Failed { request, message } => {
+            match &mut model.popup {
+                Some(Popup::Outcome(form)) if form.state == FormState::Saving(request) => {
+                    form.state = FormState::Failed(message.clone());
+                }
+                Some(Popup::Time(form)) if form.saving == Some(request) => {
+                    form.saving = None;
+                    form.error = Some(sanitize::clean(&message));
+                }
+                _ => {}
+            }
+            model.warn(t!("tui.notice.failed", message = sanitize::clean(&message)));
+            None
+        }
+        Message::ClaimConflict { item_id, taken_by } => {
+            model.popup = Some(Popup::Message(message::MessageBox {
+                title: t!("tui.claim.conflict_title").into_owned(),
+                text: t!(
+                    "tui.claim.conflict",
+                    id = item_id,
+                    name = sanitize::clean(&taken_by)
+                )
+                .into_owned(),
+            }));
+            Some(Command::Refresh)
+        }
+        Message::Error(text) => {
+            model.warn(sanitize::clean(&text));
+            None
+        }
+        Message::Online(online) => {
+            model.online = online;
+            None
+        }
+        Message::Synced(at) => {
+            model.last_sync = Some(at);
+            None
+        }
+        Message::Pushed(event) => on_push(model, event.kind, event.item_id),
+    }
+}
+
+fn on_saved(model: &mut Model, request: u64) -> Option<Command> {
+    match &mut model.popup {
+        Some(Popup::Outcome(form)) if form.state == FormState::Saving(request) => {
+            form.state = FormState::Saved(request);
+            let item_id = form.item_id;
+            model.notify(t!("tui.notice.saved"));
+            // The outcome is in the outbox now; a draft of it is stale.
+            return Some(Command::DiscardDraft(item_id));
+        }
+        Some(Popup::Time(form)) if form.saving == Some(request) => model.popup = None,
+        _ => {}
+    }
+    model.notify(t!("tui.notice.saved"));
+    None
+}
+
+fn on_push(model: &mut Model, kind: ChangeKind, item_id: Option<i64>) -> Option<Command> {
+    let bell = model.bell;
+    match kind {
+        ChangeKind::Assigned => {
+            let id = item_id.map(|i| format!("#{i}")).unwrap_or_default();
+            model.notify(t!("tui.notice.assigned", id = id));
+        }
+        ChangeKind::ScheduleChanged => model.notify(t!("tui.notice.schedule_changed")),
+        ChangeKind::Heartbeat | ChangeKind::Unknown => return None,
+        _ => return Some(Command::Refresh),
+    }
+    // A new assignment or schedule change rings when the user asked for it;
+    // the refresh that follows brings the data.
+    if bell {
+        Some(Command::Bell)
+    } else {
+        Some(Command::Refresh)
+    }
+}
+
+fn on_key(model: &mut Model, key: KeyEvent) -> Option<Command> {
+    if model.popup.is_some() {
+        return super::popups::handle_key(model, key);
+    }
+    if model.screen == Screen::Queue && model.queue.filtering {
+        return filter_key(model, key);
+    }
+    let action = model.keymap.action(model.screen, &key)?;
+    apply_action(model, action)
+}
+
+/// Typing in the queue's filter: every key narrows the list at once.
+fn filter_key(model: &mut Model, key: KeyEvent) -> Option<Command> {
+    let q = &mut model.queue;
+    match key.code {
+        KeyCode::Esc => {
+            q.filter.clear();
+            q.filtering = false;
+        }
+        KeyCode::Enter => q.filtering = false,
+        KeyCode::Backspace => {
+            q.filter.pop();
+        }
+        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => q.filter.push(c),
+        KeyCode::Up | KeyCode::Down => {
+            q.filtering = false;
+            return None;
+        }
+        _ => return None,
+    }
+    model.queue.selected = 0;
+    model.rebuild_queue();
+    None
+}
+
+/// What an action does where the user is. The palette runs actions here too.
+pub fn apply_action(model: &mut Model, action: Action) -> Option<Command> {
+    let page = (model.height as isize - 6).max(1);
+    match action {
+        Action::Quit => {
+            model.quitting = true;
+            Some(Command::Quit)
+        }
+        Action::Help => {
+            model.popup = Some(Popup::Help);
+            None
+        }
+        Action::Palette => {
+            model.popup = Some(Popup::Palette(palette::Palette::default()));
+            None
+        }
+        Action::Back => {
+            if model.screen == Screen::Queue {
+                if !model.queue.filter.is_empty() {
+                    model.queue.filter.clear();
+                    model.rebuild_queue();
+                }
+            } else {
+                model.screen = Screen::Queue;
+            }
+            model.schedule.shown_link = None;
+            None
+        }
+        Action::Up => move_selection(model, -1),
+        Action::Down => move_selection(model, 1),
+        Action::PageUp => move_selection(model, -page),
+        Action::PageDown => move_selection(model, page),
+        Action::GoQueue => go(model, Screen::Queue, None),
+        Action::GoSchedule => {
+            let date = model.schedule.date.clone();
+            go(model, Screen::Schedule, Some(Command::FetchSchedule(date)))
+        }
+        Action::GoDuty => go(model, Screen::Duty, Some(Command::FetchDuty)),
+        Action::GoOutbox => go(model, Screen::Outbox, None),
+        Action::Refresh => Some(Command::Refresh),
+        Action::NextTab | Action::PrevTab => {
+            let n = QueueTab::ALL.len();
+            let step = if action == Action::NextTab { 1 } else { n - 1 };
+            model.queue.tab_index = (model.queue.tab_index + step) % n;
+            model.queue.selected = 0;
+            model.rebuild_queue();
+            None
+        }
+        Action::Filter => {
+            model.screen = Screen::Queue;
+            model.queue.filtering = true;
+            None
+        }
+        Action::Sort => {
+            model.queue.sort = model.queue.sort.next();
+            model.rebuild_queue();
+            None
+        }
+        Action::Claim => {
+            let item = model
+                .selected_item()
+                .filter(|_| model.queue.tab() == QueueTab::Pool)?;
+            let id = item.id;
+            model.notify(t!("tui.notice.claiming", id = id));
+            Some(Command::Claim(id))
+        }
+        Action::Open => {
+            let id = model.selected_item()?.id;
+            model.detail_id = Some(id);
+            model.detail_scroll = 0;
+            model.screen = Screen::Detail;
+            Some(Command::FetchDetail(id))
+        }
+        Action::Timer
+        | Action::Accept
+        | Action::Transition
+        | Action::LogOutcome
+        | Action::AddTime
+        | Action::AddNote
+        | Action::FlagTypical => super::detail_actions::apply(model, action),
+        Action::MarkStarted | Action::MarkEnded | Action::MarkNoShow | Action::CopyLink => {
+            super::schedule_actions::apply(model, action)
+        }
+        Action::PrevDay | Action::NextDay => {
+            let step = if action == Action::NextDay { 1 } else { -1 };
+            model.schedule.date = time::shift_day(&model.schedule.date, step);
+            model.schedule.selected = 0;
+            model.schedule.shown_link = None;
+            Some(Command::FetchSchedule(model.schedule.date.clone()))
+        }
+        Action::CheckIn | Action::CheckOut => {
+            let shift = model.duty.get(model.duty_state.selected)?;
+            Some(if action == Action::CheckIn {
+                Command::CheckIn(shift.id)
+            } else {
+                Command::CheckOut(shift.id)
+            })
+        }
+        Action::Retry => {
+            let entry = model.outbox.entries.get(model.outbox_state.selected)?;
+            Some(Command::RetryOutbox(entry.id.clone()))
+        }
+        Action::Discard => {
+            let entry = model.outbox.entries.get(model.outbox_state.selected)?;
+            model.popup = Some(Popup::Confirm(confirm::Confirm {
+                question: t!("tui.outbox.discard_question", what = sanitize::clean(&entry.what)).into_owned(),
+                command: Command::DiscardOutbox(entry.id.clone()),
+            }));
+            None
+        }
+    }
+}
+
+fn go(model: &mut Model, screen: Screen, cmd: Option<Command>) -> Option<Command> {
+    model.screen = screen;
+    cmd
+}
+
+fn move_selection(model: &mut Model, by: isize) -> Option<Command> {
+    match model.screen {
+        Screen::Queue => {
+            model.queue.selected = screens::step(model.queue.selected, model.queue.index.rows.len(), by)
+        }
+        Screen::Schedule => {
+            let n = schedule::sessions(model).len();
+            model.schedule.selected = screens::step(model.schedule.selected, n, by);
+        }
+        Screen::Duty => {
+            model.duty_state.selected = screens::step(model.duty_state.selected, model.duty.len(), by)
+        }
+        Screen::Outbox => {
+            let n = model.outbox.entries.len();
+            model.outbox_state.selected = screens::step(model.outbox_state.selected, n, by)
+        }
+        Screen::Detail => {
+            let max = screens::detail::max_scroll(model) as isize;
+            model.detail_scroll = (model.detail_scroll as isize + by).clamp(0, max) as u16
+        }
+    }
+    None
+}
+
+/// A changed open form is handed out to be kept as a draft.
+fn autosave(model: &mut Model) -> Option<Command> {
+    let draft = open_draft(model)?;
+    if model.saved_draft.as_ref() == Some(&draft) {
+        return None;
+    }
+    model.saved_draft = Some(draft.clone());
+    Some(Command::SaveDraft(draft))
+}
+
+/// The draft to save when the app is stopped with a form open.
+pub fn open_draft(model: &Model) -> Option<super::model::Draft> {
+    match &model.popup {
+        Some(Popup::Outcome(form)) => form.draft(),
+        _ => None,
+    }
+}
