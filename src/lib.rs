@@ -9,6 +9,7 @@ rust_i18n::i18n!("locales", fallback = "en");
 
 pub mod api;
 pub mod cli;
+pub mod client;
 pub mod domain;
 pub mod i18n;
 
@@ -30,6 +31,7 @@ pub fn run(cli: cli::Cli) -> ExitCode {
             clap_complete::generate(args.shell, &mut cmd, "dutydesk", &mut std::io::stdout());
             ExitCode::SUCCESS
         }
+        Some(cmd) if client::commands::handles(&cmd) => client::commands::run(cmd, &cli.global),
         Some(other) => {
             eprintln!("dutydesk: `{other:?}` is not built yet");
             ExitCode::from(1)
