@@ -5,7 +5,7 @@
 
 mod auth;
 mod day;
-mod items;
+pub mod items;
 mod outbox;
 mod record;
 
@@ -279,10 +279,11 @@ pub fn report_flush(report: &FlushReport, entry_id: Option<&str>) -> Exit {
     exit
 }
 
-/// The first 8 characters of an outbox id name it well enough on screen;
-/// commands accept any unique prefix.
+/// The last 8 characters of an outbox id name it well enough on screen (a
+/// UUIDv7 starts with the time, so its head is shared by entries saved the
+/// same minute; its tail is random). Commands accept any unique head or tail.
 pub fn short(id: &str) -> &str {
-    id.get(..8).unwrap_or(id)
+    id.get(id.len().saturating_sub(8)..).unwrap_or(id)
 }
 
 pub fn print_json<T: serde::Serialize>(value: &T) -> Result<(), CliError> {

@@ -213,13 +213,18 @@ impl Store {
         Ok(())
     }
 
-    /// Finds an entry by its full id or a unique prefix of it (ids are long).
+    /// Finds an entry by its full id or a unique head or tail of it (ids are
+    /// long; `outbox` shows the tail).
     pub async fn find_entry(&self, id_or_prefix: &str) -> Result<OutboxEntry, StoreError> {
-        let pattern = format!("{}%", id_or_prefix.replace(['%', '_'], ""));
+        let part = id_or_prefix.trim().replace(['%', '_'], "");
+        if part.is_empty() {
+            return Err(StoreError::NoSuchEntry(id_or_prefix.to_string()));
+        }
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM outbox WHERE id LIKE ? ORDER BY seq"
+            "SELECT {COLUMNS} FROM outbox WHERE id LIKE ? OR id LIKE ? ORDER BY seq"
         )))
-        .bind(pattern)
+        .bind(format!("{part}%"))
+        .bind(format!("%{part}"))
         .fetch_all(&self.pool)
         .await?;
         match rows.as_slice() {

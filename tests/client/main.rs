@@ -1,0 +1,11 @@
+//! Integration tests of the client core and the scriptable CLI: real SQLite
+//! files in temp dirs, the real binary, temp XDG dirs.
+
+mod cli_offline;
+mod config;
+mod credentials;
+mod flush;
+mod loopback;
+mod store;
+mod support;
+mod text;
