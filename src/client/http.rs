@@ -123,8 +123,15 @@ impl Api {
                 reason,
             };
             let pem = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
-            let cert = reqwest::Certificate::from_pem(&pem).map_err(|e| bad(e.to_string()))?;
-            builder = builder.add_root_certificate(cert);
+            // A bundle may hold several; a file with none is a mistake
+            // (reqwest would accept it silently and TLS would fail later).
+            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| bad(e.to_string()))?;
+            if certs.is_empty() {
+                return Err(bad("no PEM certificate in it".into()));
+            }
+            for cert in certs {
+                builder = builder.add_root_certificate(cert);
+            }
         }
         let client = builder.build().map_err(|e| HttpError::BadResponse {
             url: base.clone(),

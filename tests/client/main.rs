@@ -2,6 +2,7 @@
 //! files in temp dirs, the real binary, temp XDG dirs.
 
 mod cli_offline;
+mod cli_online;
 mod config;
 mod credentials;
 mod flush;

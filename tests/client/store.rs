@@ -229,3 +229,39 @@ async fn the_cache_keeps_items_by_list() {
         (Some("c1".into()), Some("\"e1\"".into()))
     );
 }
+
+#[tokio::test]
+async fn a_lease_of_a_dead_process_on_this_host_is_free_at_once() {
+    let home = Home::new();
+    let store = open(&home).await;
+    store.enqueue(entry(1)).await.unwrap();
+    let host = dutydesk::client::store::host_name();
+    // A pid far above any pid_max in use: that process does not run.
+    let dead = format!("{host}:4194999:x");
+    store.claim_next(&dead, 600_000).await.unwrap().unwrap();
+    assert!(
+        store
+            .claim_next("other-host:1:y", 600_000)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    // A live process's lease (ours) keeps others out.
+    let alive = format!("{host}:{}:z", std::process::id());
+    let store2 = open(&home).await;
+    store2.enqueue(entry(2)).await.unwrap();
+    let c = store2
+        .claim_next("other-host:1:y", 600_000)
+        .await
+        .unwrap()
+        .unwrap();
+    store2.mark_sent(&c).await.unwrap();
+    store2.claim_next(&alive, 600_000).await.unwrap().unwrap();
+    assert!(
+        store2
+            .claim_next(&format!("{host}:4194998:w"), 600_000)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}

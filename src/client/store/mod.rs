@@ -15,7 +15,7 @@ use sqlx::sqlite::{
 };
 
 pub use cache::{CachedDoc, MINE, POOL, Timer};
-pub use outbox::{Claim, EntryState, NewEntry, OutboxEntry};
+pub use outbox::{Claim, EntryState, NewEntry, OutboxEntry, host_name};
 
 use super::fsutil;
 use crate::domain::EpochMs;

@@ -66,6 +66,31 @@ fn entry_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<OutboxEntry, StoreErr
     })
 }
 
+/// A lease owner names its host and process: `host:pid:nonce`. This host's
+/// name, for telling our own machine's processes from others' (a home dir
+/// on NFS is shared between machines).
+pub fn host_name() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_string())
+        .unwrap_or_default()
+}
+
+/// A lease held by a process of this host that no longer runs (killed
+/// after printing "saved") is free at once, rather than when it expires.
+/// Leases of other hosts are left to expire.
+fn owner_is_gone(owner: &str) -> bool {
+    let mut parts = owner.splitn(3, ':');
+    let (Some(host), Some(pid)) = (parts.next(), parts.next()) else {
+        return false;
+    };
+    let here = host_name();
+    !here.is_empty()
+        && host == here
+        && pid.parse::<u32>().is_ok()
+        && std::path::Path::new("/proc/self").exists()
+        && !std::path::Path::new(&format!("/proc/{pid}")).exists()
+}
+
 const COLUMNS: &str = "id, method, path, body, summary, state, attempts, last_error, created_at";
 
 impl Store {
@@ -139,8 +164,10 @@ impl Store {
         };
         let lease_owner: Option<String> = row.try_get("lease_owner")?;
         let lease_until: Option<i64> = row.try_get("lease_until")?;
-        let held_by_other =
-            lease_owner.as_deref().is_some_and(|o| o != owner) && lease_until.is_some_and(|u| u >= now);
+        let held_by_other = lease_owner
+            .as_deref()
+            .is_some_and(|o| o != owner && !owner_is_gone(o))
+            && lease_until.is_some_and(|u| u >= now);
         if held_by_other {
             tx.commit().await?;
             return Ok(None);

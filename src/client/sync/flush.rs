@@ -9,7 +9,7 @@ use crate::client::store::StoreError;
 
 /// The lease must outlast one entry's retries, so nobody else picks it up
 /// while this process is still trying.
-const LEASE_MS: i64 = 120_000;
+const LEASE_MS: i64 = 300_000;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct SentEntry {

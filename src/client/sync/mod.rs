@@ -51,7 +51,12 @@ impl Engine {
         Engine {
             store,
             api,
-            owner: format!("{}:{}", std::process::id(), uuid::Uuid::new_v4()),
+            owner: format!(
+                "{}:{}:{}",
+                super::store::host_name(),
+                std::process::id(),
+                uuid::Uuid::new_v4()
+            ),
             policy: RetryPolicy::default(),
         }
     }
