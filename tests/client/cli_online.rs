@@ -165,3 +165,126 @@ fn a_bad_ca_file_is_named() {
         "{stderr}"
     );
 }
+
+const USER: &str = r#"{"id":3,"username":"zhang.wei","display_name":"张伟","role":"lawyer","profession":"lawyer","unit":{"id":1,"name":"明理律师事务所"}}"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_keeps_a_private_file_whoami_names_it_logout_revokes_and_forgets() {
+    let home = Home::new();
+    let peer = loopback::start(vec![
+        Reply::Json(
+            200,
+            vec![],
+            format!(r#"{{"token":"tok-secret-42","user":{USER}}}"#),
+        ),
+        Reply::Json(200, vec![], USER.into()),
+        Reply::Json(204, vec![], String::new()),
+    ])
+    .await;
+    home.write_config(&format!(
+        "[profiles.default]\nserver = \"{}\"\nuser = \"zhang.wei\"\n",
+        peer.url
+    ));
+    let mut c = home.cmd();
+    c.args(["login", "--password-stdin"]).write_stdin("demo\n");
+    let out = run(c).await;
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    // No keyring on this box: auto falls back to the file, and says so in one line.
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("no keyring"), "{stderr}");
+    assert!(
+        stdout.contains("张伟") && stdout.contains("token file"),
+        "{stdout}"
+    );
+    let file = home.dirs().config.join("credentials");
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+
+    let mut c = home.cmd();
+    c.args(["whoami", "--json"]);
+    let out = run(c).await;
+    let who: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(who["credential_store"], "file");
+    assert_eq!(who["profile"], "default");
+    let user: dutydesk::api::User = serde_json::from_value(who["user"].clone()).unwrap();
+    assert_eq!(user.display_name, "张伟");
+    assert_eq!(
+        peer.seen()[1].authorization.as_deref(),
+        Some("Bearer tok-secret-42")
+    );
+
+    let mut c = home.cmd();
+    c.arg("logout");
+    let out = run(c).await;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let logout = &peer.seen()[2];
+    assert_eq!(logout.path, "/api/v1/auth/logout");
+    assert_eq!(logout.authorization.as_deref(), Some("Bearer tok-secret-42"));
+    assert!(!std::fs::read_to_string(&file).unwrap().contains("tok-secret-42"));
+    let mut c = home.cmd();
+    c.arg("whoami");
+    assert_eq!(run(c).await.status.code(), Some(1), "signed out");
+    assert!(!home.all_logs().contains("tok-secret-42"), "no token in any log");
+    assert!(!home.all_logs().is_empty(), "the log file exists and was checked");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_of_every_read_command_parses_as_the_contract_types() {
+    let home = Home::new();
+    let item = serde_json::to_value(item(7, "mediation", "劳动合同纠纷调解")).unwrap();
+    let mut detail = item.clone();
+    detail["history"] = serde_json::json!([]);
+    detail["outcomes"] = serde_json::json!([]);
+    detail["time_entries"] = serde_json::json!([]);
+    let schedule = serde_json::json!({"date": "2026-03-09", "rooms": [{
+        "room": {"id": 1, "name": "第一调解室", "unit_id": 1}, "sessions": [item]}]});
+    let duty =
+        r#"{"shifts":[{"id":4,"user_id":3,"place":"12348 热线","starts_at":1,"ends_at":2,"version":1}]}"#;
+    let peer = loopback::start(vec![
+        Reply::Json(200, vec![], detail.to_string()),
+        Reply::Json(200, vec![], schedule.to_string()),
+        Reply::Json(200, vec![], duty.into()),
+        Reply::Json(200, vec![], USER.into()),
+    ])
+    .await;
+    use_server(&home, &peer.url);
+    let json = |args: &'static [&'static str]| {
+        let mut c = home.cmd();
+        c.args(args).env("DUTYDESK_TOKEN", "t");
+        c
+    };
+    let out = run(json(&["show", "7", "--json"])).await;
+    let d: dutydesk::api::ItemDetail = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(d.item.title, "劳动合同纠纷调解");
+    let out = run(json(&["schedule", "--date", "2026-03-09", "--json"])).await;
+    let s: dutydesk::api::Schedule = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(s.rooms[0].room.name, "第一调解室");
+    assert_eq!(peer.seen()[1].path, "/api/v1/schedule?date=2026-03-09");
+    let out = run(json(&["duty", "--json"])).await;
+    let l: dutydesk::api::DutyList = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(l.shifts[0].place, "12348 热线");
+    let out = run(json(&["whoami", "--json"])).await;
+    let w: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(w["credential_store"], "env");
+    // Offline, the same commands answer from the cache, still as JSON.
+    use_server(&home, &dead_server());
+    let out = run(json(&["show", "7", "--json"])).await;
+    assert_eq!(out.status.code(), Some(0));
+    let d2: dutydesk::api::ItemDetail = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(d2, d);
+    let out = run(json(&["outbox", "--json"])).await;
+    let o: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(o.is_empty());
+}
