@@ -12,6 +12,8 @@ use tokio::net::TcpListener;
 #[derive(Clone, Debug)]
 pub enum Reply {
     Json(u16, Vec<(&'static str, String)>, String),
+    /// A server-sent event stream that ends after `body`.
+    Sse(String),
     /// Reads the request and never answers.
     Hang,
     /// Starts a 201 and drops the connection halfway through the body.
@@ -27,6 +29,7 @@ pub struct Seen {
     pub path: String,
     pub key: Option<String>,
     pub authorization: Option<String>,
+    pub if_none_match: Option<String>,
 }
 
 pub struct Peer {
@@ -93,6 +96,7 @@ pub async fn start(script: Vec<Reply>) -> Peer {
                     path,
                     key: header("idempotency-key"),
                     authorization: header("authorization"),
+                    if_none_match: header("if-none-match"),
                 });
                 let reply = {
                     let mut s = script.lock().unwrap();
@@ -114,6 +118,13 @@ pub async fn start(script: Vec<Reply>) -> Peer {
                         }
                         out.push_str("\r\n");
                         out.push_str(&body);
+                        let _ = sock.write_all(out.as_bytes()).await;
+                    }
+                    Reply::Sse(body) => {
+                        let out = format!(
+                            "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                            body.len()
+                        );
                         let _ = sock.write_all(out.as_bytes()).await;
                     }
                     Reply::Hang => tokio::time::sleep(Duration::from_secs(30)).await,

@@ -7,6 +7,7 @@ mod config;
 mod credentials;
 mod flush;
 mod loopback;
+mod pull;
 mod store;
 mod support;
 mod text;

@@ -10,8 +10,7 @@ use crate::api::{LoginRequest, LoginResponse, User, paths};
 use crate::cli::LoginArgs;
 use crate::client::credentials::{StoreKind, Token};
 use crate::client::http::{Fetched, HttpError};
-
-const ME_KEY: &str = "me";
+use crate::client::sync::ME_KEY;
 
 pub async fn login(ctx: &Ctx, args: LoginArgs) -> Result<Exit, CliError> {
     let server = ctx.server()?;

@@ -54,6 +54,17 @@ impl Store {
         self.upsert_items(list, items).await
     }
 
+    /// Drops items from the cache (they left the caller).
+    pub async fn forget_items(&self, ids: &[i64]) -> Result<(), StoreError> {
+        for id in ids {
+            sqlx::query("DELETE FROM cached_items WHERE id = ?")
+                .bind(id)
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
+    }
+
     pub async fn cached_items(&self, list: &str) -> Result<Vec<WorkItem>, StoreError> {
         let rows = sqlx::query("SELECT json FROM cached_items WHERE list = ? ORDER BY id")
             .bind(list)

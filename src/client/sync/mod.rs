@@ -11,7 +11,7 @@ use std::time::Duration;
 
 pub use events::{SyncEvent, run_events};
 pub use flush::{FlushReport, SentEntry};
-pub use pull::{PullError, PullReport};
+pub use pull::{ME_KEY, PullError, PullReport};
 
 use super::http::Api;
 use super::store::Store;

@@ -25,6 +25,8 @@ pub enum PullError {
 }
 
 const ITEMS_KEY: &str = "items";
+/// The signed-in user, cached by `login` and `whoami`.
+pub const ME_KEY: &str = "me";
 
 impl Engine {
     pub async fn pull(&self) -> Result<PullReport, PullError> {
@@ -39,22 +41,38 @@ impl Engine {
             self.store
                 .upsert_items(crate::client::store::MINE, &value.items)
                 .await?;
+            // An item reassigned to someone else arrives in the delta with
+            // its new assignee: it leaves "mine".
+            if let Some(me) = self.cached_doc::<crate::api::User>(ME_KEY).await? {
+                let gone: Vec<i64> = value
+                    .items
+                    .iter()
+                    .filter(|i| i.assignee.as_ref().is_some_and(|a| a.id != me.id))
+                    .map(|i| i.id)
+                    .collect();
+                self.store.forget_items(&gone).await?;
+            }
             self.store
                 .set_sync_state(ITEMS_KEY, Some(&value.cursor), etag.as_deref())
                 .await?;
         }
-        let pool: PoolList = match self.fetch_doc(paths::POOL, "pool").await? {
-            Some(p) => p,
-            None => PoolList {
-                items: self.store.cached_items(crate::client::store::POOL).await?,
-            },
-        };
-        self.store
-            .replace_list(crate::client::store::POOL, &pool.items)
-            .await?;
-        report.pool_size = pool.items.len();
-        if let Some(duty) = self.fetch_doc::<DutyList>(paths::DUTY, "duty").await? {
-            report.duty_shifts = duty.shifts.len();
+        // Not every role may see the pool or has duty: a refusal there is
+        // not a failed pull.
+        match self.fetch_doc::<PoolList>(paths::POOL, "pool").await {
+            Ok(Some(pool)) => {
+                self.store
+                    .replace_list(crate::client::store::POOL, &pool.items)
+                    .await?;
+                report.pool_size = pool.items.len();
+            }
+            Ok(None) => report.pool_size = self.store.cached_items(crate::client::store::POOL).await?.len(),
+            Err(PullError::Http(HttpError::Refused { .. })) => {}
+            Err(e) => return Err(e),
+        }
+        match self.fetch_doc::<DutyList>(paths::DUTY, "duty").await {
+            Ok(Some(duty)) => report.duty_shifts = duty.shifts.len(),
+            Ok(None) | Err(PullError::Http(HttpError::Refused { .. })) => {}
+            Err(e) => return Err(e),
         }
         Ok(report)
     }
