@@ -106,3 +106,13 @@ async fn remove_forgets_only_this_profile() {
 fn debug_never_shows_a_token() {
     assert!(!format!("{:?}", Token::new("s3cr3t")).contains("s3cr3t"));
 }
+
+#[tokio::test]
+async fn keyring_only_without_a_keyring_says_what_to_do() {
+    let home = Home::new();
+    let c = config(&home, "keyring");
+    let creds = Credentials::new(&c, None);
+    let e = creds.save(&Token::new("t1")).await.unwrap_err().to_string();
+    assert!(e.contains("credential_store") && e.contains("\"file\""), "{e}");
+    assert!(!creds.file.exists(), "keyring only: no file written");
+}
