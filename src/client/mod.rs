@@ -6,6 +6,8 @@ pub mod config;
 pub mod credentials;
 pub mod fsutil;
 pub mod http;
+pub mod session;
 pub mod store;
 pub mod sync;
 pub mod text;
+pub mod writes;

@@ -4,11 +4,11 @@ use rust_i18n::t;
 
 use super::record::save_and_flush;
 use super::{CliError, Ctx, Exit, print_json, when};
-use crate::api::{DutyList, Schedule, paths};
+use crate::api::{DutyList, Schedule};
 use crate::cli::{DutyAction, DutyArgs, ScheduleArgs};
-use crate::client::store::NewEntry;
 use crate::client::sync::PullError;
 use crate::client::text::{sanitize, table, truncate};
+use crate::client::writes;
 
 fn today() -> String {
     let tz = jiff::tz::TimeZone::get("Asia/Shanghai").unwrap_or(jiff::tz::TimeZone::UTC);
@@ -77,15 +77,9 @@ fn clock(ms: i64) -> String {
 pub async fn duty(ctx: &Ctx, args: DutyArgs) -> Result<Exit, CliError> {
     let engine = ctx.engine().await?;
     if let Some(action) = args.action {
-        let (template, id, key) = match action {
-            DutyAction::CheckIn { id } => (paths::DUTY_CHECK_IN, id, "cli.summary.check_in"),
-            DutyAction::CheckOut { id } => (paths::DUTY_CHECK_OUT, id, "cli.summary.check_out"),
-        };
-        let entry = NewEntry {
-            method: "POST".into(),
-            path: paths::with_id(template, id),
-            body: serde_json::json!({}),
-            summary: t!(key, id = id).into_owned(),
+        let entry = match action {
+            DutyAction::CheckIn { id } => writes::check_in(id),
+            DutyAction::CheckOut { id } => writes::check_out(id),
         };
         return save_and_flush(&engine, entry).await;
     }

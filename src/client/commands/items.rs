@@ -4,11 +4,12 @@ use rust_i18n::t;
 
 use super::record::{save_and_flush, save_and_flush_with};
 use super::{CliError, Ctx, Exit, print_json, when};
-use crate::api::{ItemDetail, ItemList, NewTimeEntry, PoolList, WorkItem, paths};
+use crate::api::{ItemDetail, ItemList, NewTimeEntry, PoolList, WorkItem};
 use crate::cli::{ListArgs, ShowArgs};
 use crate::client::store::{MINE, NewEntry, POOL, Store, now_ms};
 use crate::client::sync::{Engine, PullError};
 use crate::client::text::{sanitize, table, truncate};
+use crate::client::writes;
 use crate::domain::{ItemKind, MINUTE_MS, TimeActivity, outcome::MAX_MINUTES_PER_ENTRY};
 
 /// Pulls, or says why not and carries on with the cache. Only a transient
@@ -166,17 +167,11 @@ pub async fn show(ctx: &Ctx, args: ShowArgs) -> Result<Exit, CliError> {
 
 pub async fn claim(ctx: &Ctx, id: i64) -> Result<Exit, CliError> {
     let engine = ctx.engine().await?;
-    let entry = NewEntry {
-        method: "POST".into(),
-        path: paths::with_id(paths::ITEM_CLAIM, id),
-        body: serde_json::json!({}),
-        summary: t!("cli.summary.claim", id = id).into_owned(),
-    };
-    save_and_flush(&engine, entry).await
+    save_and_flush(&engine, writes::claim(id)).await
 }
 
 /// The time entry for a stopped timer, rounded up to whole minutes.
-fn timer_entry(item_id: i64, started_at: i64) -> Result<NewEntry, CliError> {
+pub fn timer_entry(item_id: i64, started_at: i64) -> NewEntry {
     let elapsed = (now_ms() - started_at).max(0);
     let minutes = ((elapsed + MINUTE_MS - 1) / MINUTE_MS).clamp(1, MAX_MINUTES_PER_ENTRY);
     // A timer runs while the lawyer is with the client: a session, whatever the kind.
@@ -188,19 +183,14 @@ fn timer_entry(item_id: i64, started_at: i64) -> Result<NewEntry, CliError> {
         note: None,
         occurred_at: Some(started_at),
     };
-    Ok(NewEntry {
-        method: "POST".into(),
-        path: paths::TIME_ENTRIES.into(),
-        body: serde_json::to_value(&body).map_err(|e| CliError::new(e.to_string()))?,
-        summary: t!("cli.summary.time", minutes = minutes, id = item_id).into_owned(),
-    })
+    writes::time_entry(&body)
 }
 
 async fn stop_running(store: &Store) -> Result<Option<NewEntry>, CliError> {
     let Some(timer) = store.timer().await? else {
         return Ok(None);
     };
-    let entry = timer_entry(timer.item_id, timer.started_at)?;
+    let entry = timer_entry(timer.item_id, timer.started_at);
     Ok(Some(entry))
 }
 

@@ -16,7 +16,8 @@ use rust_i18n::t;
 use super::config::{Config, ConfigError, Dirs};
 use super::credentials::{CredError, Credentials, StoreKind, Token};
 use super::http::{Api, HttpError, Timeouts};
-use super::store::{OpenNotice, Store, StoreError};
+use super::session::{self, SessionError};
+use super::store::{Store, StoreError};
 use super::sync::{Engine, FlushReport};
 use crate::cli::{Command, GlobalArgs};
 
@@ -83,6 +84,15 @@ macro_rules! plain_error {
     )*};
 }
 plain_error!(ConfigError, CredError, StoreError);
+
+impl From<SessionError> for CliError {
+    fn from(e: SessionError) -> Self {
+        match e {
+            SessionError::Http(h) => h.into(),
+            other => CliError::new(other.to_string()),
+        }
+    }
+}
 
 impl From<super::sync::PullError> for CliError {
     fn from(e: super::sync::PullError) -> Self {
@@ -212,10 +222,9 @@ impl Ctx {
 
     /// Opens this profile's store, telling the user if a corrupt one was moved aside.
     pub async fn store(&self) -> Result<Store, CliError> {
-        let path = Store::path_for(&self.config.dirs.data, &self.config.profile_name);
-        let (store, notice) = Store::open(&path).await?;
-        if let Some(OpenNotice::MovedAside(aside)) = notice {
-            eprintln!("{}", t!("cli.store.moved_aside", path = aside.display()));
+        let (store, notices) = session::open_store(&self.config).await?;
+        for n in notices {
+            eprintln!("{n}");
         }
         Ok(store)
     }
@@ -240,9 +249,15 @@ impl Ctx {
 
     /// The engine for a signed-in command.
     pub async fn engine(&self) -> Result<Engine, CliError> {
-        let store = self.store().await?;
-        let (token, _) = self.token().await?;
-        Ok(Engine::new(store, self.api(Some(token))?))
+        let s = session::open(
+            &self.config,
+            self.creds.env_token.as_ref().map(|t| t.secret().to_string()),
+        )
+        .await?;
+        for n in s.notices {
+            eprintln!("{n}");
+        }
+        Ok(s.engine)
     }
 }
 

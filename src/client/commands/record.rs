@@ -4,10 +4,11 @@ use rust_i18n::t;
 
 use super::items::pull_or_cache;
 use super::{CliError, Ctx, Exit, report_flush};
-use crate::api::{NewActivity, NewOutcome, NewTimeEntry, paths};
+use crate::api::{NewActivity, NewOutcome, NewTimeEntry};
 use crate::cli::{ActivityArgs, LogArgs, TimeArgs};
 use crate::client::store::{NewEntry, now_ms};
 use crate::client::sync::Engine;
+use crate::client::writes;
 use crate::domain::{OutcomeCode, OutcomeFields, TimeActivity, Yuan, outcome::check_minutes};
 
 /// Stores the write durably, says "saved", then tries one flush.
@@ -30,10 +31,6 @@ pub async fn save_and_flush_with(
     println!("{}", t!("cli.saved", summary = summary.as_str()));
     let report = engine.flush_once().await?;
     Ok(report_flush(&report, Some(&id)))
-}
-
-fn to_json<T: serde::Serialize>(v: &T) -> Result<serde_json::Value, CliError> {
-    serde_json::to_value(v).map_err(|e| CliError::new(e.to_string()))
 }
 
 fn parse_money(field: &str, text: Option<&str>) -> Result<Option<Yuan>, CliError> {
@@ -88,12 +85,7 @@ pub async fn log(ctx: &Ctx, args: LogArgs) -> Result<Exit, CliError> {
         note: args.note,
         occurred_at: Some(now_ms()),
     };
-    let entry = NewEntry {
-        method: "POST".into(),
-        path: paths::with_id(paths::ITEM_OUTCOMES, args.id),
-        body: to_json(&body)?,
-        summary: t!("cli.summary.outcome", code = code.as_str(), id = args.id).into_owned(),
-    };
+    let entry = writes::outcome(args.id, &body);
     save_and_flush(&engine, entry).await
 }
 
@@ -115,12 +107,7 @@ pub async fn time(ctx: &Ctx, args: TimeArgs) -> Result<Exit, CliError> {
         note: args.note,
         occurred_at: Some(now_ms()),
     };
-    let entry = NewEntry {
-        method: "POST".into(),
-        path: paths::TIME_ENTRIES.into(),
-        body: to_json(&body)?,
-        summary: t!("cli.summary.time", minutes = args.minutes, id = args.id).into_owned(),
-    };
+    let entry = writes::time_entry(&body);
     save_and_flush(&engine, entry).await
 }
 
@@ -151,16 +138,6 @@ pub async fn activity(ctx: &Ctx, args: ActivityArgs) -> Result<Exit, CliError> {
         note: args.note,
         occurred_at: Some(now_ms()),
     };
-    let entry = NewEntry {
-        method: "POST".into(),
-        path: paths::ACTIVITIES.into(),
-        body: to_json(&body)?,
-        summary: t!(
-            "cli.summary.activity",
-            indicator = indicator.as_str(),
-            count = args.count
-        )
-        .into_owned(),
-    };
+    let entry = writes::activity(&body);
     save_and_flush(&engine, entry).await
 }
