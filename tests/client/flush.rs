@@ -182,3 +182,55 @@ async fn the_cli_exits_4_when_the_server_refuses() {
     let left = store.outbox().await.unwrap();
     assert_eq!(left[0].state, EntryState::Failed);
 }
+
+fn detail_assigned_to(user: i64) -> String {
+    let mut v = serde_json::to_value(crate::support::item(7, "consultation", "工资")).unwrap();
+    v["assignee"] = serde_json::json!({"id": user, "username": "u", "display_name": "U"});
+    v["history"] = serde_json::json!([]);
+    v["outcomes"] = serde_json::json!([]);
+    v["time_entries"] = serde_json::json!([]);
+    v.to_string()
+}
+
+const ME: &str = r#"{"id":3,"username":"zhang.wei","display_name":"张伟","role":"lawyer","profession":"lawyer","unit":{"id":1,"name":"所"}}"#;
+const TAKEN: &str = r#"{"title":"already claimed","status":409,"code":"already_claimed","detail":"张伟 claimed this item first"}"#;
+
+#[tokio::test]
+async fn a_claim_whose_answer_was_lost_is_done_not_failed() {
+    let home = Home::new();
+    let peer = loopback::start(vec![
+        Reply::DropMidBody,
+        Reply::Json(409, vec![], TAKEN.into()),
+        Reply::Json(200, vec![], ME.into()),
+        Reply::Json(200, vec![], detail_assigned_to(3)),
+    ])
+    .await;
+    let e = engine(&home, &peer.url).await;
+    e.store()
+        .enqueue(dutydesk::client::writes::claim(7))
+        .await
+        .unwrap();
+    let report = e.flush_once().await.unwrap();
+    assert_eq!((report.sent.len(), report.failed.len()), (1, 0), "{report:?}");
+    assert!(e.store().outbox().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_claim_someone_else_won_is_failed_with_the_servers_words() {
+    let home = Home::new();
+    let taken = TAKEN.replace("张伟", "李娜");
+    let peer = loopback::start(vec![
+        Reply::Json(409, vec![], taken),
+        Reply::Json(200, vec![], ME.into()),
+        Reply::Json(200, vec![], detail_assigned_to(8)),
+    ])
+    .await;
+    let e = engine(&home, &peer.url).await;
+    e.store()
+        .enqueue(dutydesk::client::writes::claim(7))
+        .await
+        .unwrap();
+    let report = e.flush_once().await.unwrap();
+    assert_eq!(report.failed.len(), 1, "{report:?}");
+    assert!(report.failed[0].2.contains("李娜"));
+}

@@ -4,7 +4,8 @@ use backon::{ExponentialBuilder, Retryable};
 use serde::Serialize;
 
 use super::Engine;
-use crate::client::http::HttpError;
+use crate::api::{DutyList, ItemDetail, User, paths};
+use crate::client::http::{Fetched, HttpError};
 use crate::client::store::StoreError;
 
 /// The lease must outlast one entry's retries, so nobody else picks it up
@@ -66,6 +67,19 @@ impl Engine {
                         response: serde_json::from_slice(&reply.body).unwrap_or(serde_json::Value::Null),
                     });
                 }
+                Err(HttpError::Refused { problem })
+                    if problem.status == 409 && self.intent_already_met(&entry.path).await =>
+                {
+                    // The first send got through but its answer was lost
+                    // (crash, dropped connection); the resend finds the work done.
+                    self.store.mark_sent(&claim).await?;
+                    tracing::info!(id = %entry.id, path = %entry.path, "already done on the server");
+                    report.sent.push(SentEntry {
+                        id: entry.id.clone(),
+                        summary: entry.summary.clone(),
+                        response: serde_json::Value::Null,
+                    });
+                }
                 Err(HttpError::Refused { problem }) => {
                     let message = if problem.detail.is_empty() {
                         problem.title.clone()
@@ -92,5 +106,44 @@ impl Engine {
         }
         report.waiting = self.store.pending_count().await?;
         Ok(report)
+    }
+
+    /// Claims and duty stamps are not records with an idempotency key on
+    /// the server: a resend of one that already went through answers 409.
+    /// Then the state the entry asked for is checked; if it holds, the
+    /// entry is done rather than failed.
+    async fn intent_already_met(&self, path: &str) -> bool {
+        let mut parts = path.trim_end_matches('/').rsplitn(3, '/');
+        let (Some(action), Some(id)) = (parts.next(), parts.next().and_then(|i| i.parse::<i64>().ok()))
+        else {
+            return false;
+        };
+        match action {
+            "claim" => {
+                let me = self.api.get::<User>(paths::ME, None).await;
+                let item = self
+                    .api
+                    .get::<ItemDetail>(&paths::with_id(paths::ITEM, id), None)
+                    .await;
+                match (me, item) {
+                    (Ok(Fetched::Fresh { value: me, .. }), Ok(Fetched::Fresh { value: d, .. })) => {
+                        d.item.assignee.is_some_and(|a| a.id == me.id)
+                    }
+                    _ => false,
+                }
+            }
+            "check-in" | "check-out" => match self.api.get::<DutyList>(paths::DUTY, None).await {
+                Ok(Fetched::Fresh { value, .. }) => value.shifts.iter().any(|s| {
+                    s.id == id
+                        && if action == "check-in" {
+                            s.checked_in_at.is_some()
+                        } else {
+                            s.checked_out_at.is_some()
+                        }
+                }),
+                _ => false,
+            },
+            _ => false,
+        }
     }
 }
