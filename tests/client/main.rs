@@ -11,3 +11,5 @@ mod pull;
 mod store;
 mod support;
 mod text;
+// Runs once the reference server (issue 2) is merged: declare it then.
+// mod with_server;
