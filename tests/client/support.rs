@@ -73,13 +73,8 @@ pub fn dead_server() -> String {
     format!("http://{addr}")
 }
 
-/// The reference server on 127.0.0.1:0 with a real SQLite file, once issue
-/// 2 lands (`dutydesk::server::start`). Until then the tests that need it
-/// use the loopback fault injector in `loopback.rs` and this returns `None`.
-#[allow(dead_code)]
-pub fn spawn_server() -> Option<String> {
-    None
-}
+// The reference server on 127.0.0.1:0 (`spawn_server`) is in with_server.rs,
+// declared once issue 2 is merged; until then `loopback.rs` stands in.
 
 pub fn item(id: i64, kind: &str, title: &str) -> dutydesk::api::WorkItem {
     serde_json::from_value(serde_json::json!({

@@ -32,7 +32,9 @@ pub async fn spawn_server() -> Server {
 }
 
 async fn run(mut cmd: assert_cmd::Command) -> std::process::Output {
-    tokio::task::spawn_blocking(move || cmd.output().unwrap()).await.unwrap()
+    tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap()
 }
 
 fn text(b: &[u8]) -> String {
@@ -40,7 +42,9 @@ fn text(b: &[u8]) -> String {
 }
 
 async fn login(home: &Home, url: &str, user: &str) {
-    home.write_config(&format!("[profiles.default]\nserver = \"{url}\"\nuser = \"{user}\"\n"));
+    home.write_config(&format!(
+        "[profiles.default]\nserver = \"{url}\"\nuser = \"{user}\"\n"
+    ));
     let mut c = home.cmd();
     c.args(["login", "--password-stdin"]).write_stdin("demo\n");
     let out = run(c).await;
@@ -83,7 +87,10 @@ async fn logged_while_the_server_is_down_is_sent_once_by_sync() {
     let mut c = home.cmd();
     c.args(["outbox", "--json"]);
     let pending: Vec<serde_json::Value> = serde_json::from_slice(&run(c).await.stdout).unwrap();
-    assert_eq!((pending.len(), pending[0]["state"].as_str()), (1, Some("pending")));
+    assert_eq!(
+        (pending.len(), pending[0]["state"].as_str()),
+        (1, Some("pending"))
+    );
     // Reachable again: sync sends it, once.
     home.write_config(&format!("[profiles.default]\nserver = \"{}\"\n", server.url));
     for _ in 0..2 {
@@ -106,7 +113,14 @@ async fn two_processes_syncing_at_once_send_each_entry_once() {
     home.write_config(&format!("[profiles.default]\nserver = \"{dead}\"\n"));
     for minutes in 1..=6 {
         let mut c = home.cmd();
-        c.args(["time", &id.to_string(), "--minutes", &minutes.to_string(), "--activity", "preparation"]);
+        c.args([
+            "time",
+            &id.to_string(),
+            "--minutes",
+            &minutes.to_string(),
+            "--activity",
+            "preparation",
+        ]);
         assert_eq!(run(c).await.status.code(), Some(3));
     }
     home.write_config(&format!("[profiles.default]\nserver = \"{}\"\n", server.url));
@@ -115,14 +129,24 @@ async fn two_processes_syncing_at_once_send_each_entry_once() {
     let mut b = home.cmd();
     b.arg("sync");
     let (ra, rb) = tokio::join!(run(a), run(b));
-    assert!(ra.status.success() && rb.status.success(), "{}{}", text(&ra.stderr), text(&rb.stderr));
+    assert!(
+        ra.status.success() && rb.status.success(),
+        "{}{}",
+        text(&ra.stderr),
+        text(&rb.stderr)
+    );
     let mut c = home.cmd();
     c.arg("sync");
     run(c).await;
     let mut c = home.cmd();
     c.args(["show", &id.to_string(), "--json"]);
     let d: dutydesk::api::ItemDetail = serde_json::from_slice(&run(c).await.stdout).unwrap();
-    let mut minutes: Vec<i64> = d.time_entries.iter().map(|t| t.minutes).filter(|m| *m <= 6).collect();
+    let mut minutes: Vec<i64> = d
+        .time_entries
+        .iter()
+        .map(|t| t.minutes)
+        .filter(|m| *m <= 6)
+        .collect();
     minutes.sort();
     assert_eq!(minutes, vec![1, 2, 3, 4, 5, 6], "each entry exactly once");
 }
@@ -140,7 +164,14 @@ async fn an_outcome_reaches_the_server_once_and_a_422_stays_failed() {
     assert_eq!(outcomes_on_server(&home, id).await, 1);
     // A second outcome on the now closed item: the server refuses it.
     let mut c = home.cmd();
-    c.args(["time", &id.to_string(), "--minutes", "5000", "--activity", "session"]);
+    c.args([
+        "time",
+        &id.to_string(),
+        "--minutes",
+        "5000",
+        "--activity",
+        "session",
+    ]);
     assert_eq!(run(c).await.status.code(), Some(2), "caught before saving");
     let mut c = home.cmd();
     c.args(["log", &id.to_string(), "--outcome", "answered"]);
@@ -172,6 +203,10 @@ async fn logout_revokes_the_token_on_the_server() {
     c.arg("whoami").env("DUTYDESK_TOKEN", &token);
     let out = run(c).await;
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("dutydesk login"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("dutydesk login"),
+        "{}",
+        text(&out.stderr)
+    );
     assert!(!home.all_logs().contains(&token));
 }
