@@ -230,7 +230,7 @@ fn parse(path: &Path, text: &str) -> Result<FileConfig, ConfigError> {
 
 /// 1-based line and column (in chars) of a byte offset.
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
+    let before = &text[..boundary(text, offset)];
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
     (line, column)
@@ -239,7 +239,7 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 /// The key named on the line holding `offset`, with its table as a prefix:
 /// `profiles.work.credential_store`.
 fn key_at(text: &str, offset: usize) -> String {
-    let offset = offset.min(text.len());
+    let offset = boundary(text, offset);
     let line_start = text[..offset].rfind('\n').map(|i| i + 1).unwrap_or(0);
     let line = text[line_start..].lines().next().unwrap_or("").trim();
     let table = text[..line_start]
@@ -256,4 +256,14 @@ fn key_at(text: &str, offset: usize) -> String {
         Some(t) if !key.is_empty() => format!("{t}.{key}"),
         _ => key,
     }
+}
+
+/// `offset` moved back to a char boundary within `text`, so slicing at it
+/// cannot panic whatever span the parser reports.
+fn boundary(text: &str, offset: usize) -> usize {
+    let mut o = offset.min(text.len());
+    while !text.is_char_boundary(o) {
+        o -= 1;
+    }
+    o
 }

@@ -155,3 +155,16 @@ fn the_binary_reports_a_bad_config_and_exits_1() {
         "{err}"
     );
 }
+
+#[test]
+fn errors_on_lines_with_chinese_text_point_at_the_right_place() {
+    let home = Home::new();
+    home.write_config("# 配置文件\n[profiles.default]\nuser = \"张伟\"\n服务器 = \"x\"\n");
+    let msg = Config::load(&args(), home.dirs(), |_| None)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        msg.contains("line 4") && msg.contains("profiles.default.服务器"),
+        "{msg}"
+    );
+}
