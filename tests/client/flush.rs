@@ -159,7 +159,7 @@ async fn two_processes_flushing_the_same_store_send_each_entry_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_cli_exits_4_when_the_server_refuses() {
     let home = Home::new();
-    let problem = r#"{"title":"validation failed","status":422,"code":"validation_failed","detail":"unknown indicator"}"#;
+    let problem = r#"{"title":"validation failed","status":422,"code":"validation_failed","detail":"unknown indicator\u001b[2J"}"#;
     let peer = loopback::start(vec![Reply::Json(422, vec![], problem.into())]).await;
     home.write_config(&format!("[profiles.default]\nserver = \"{}\"\n", peer.url));
     let mut cmd = home.cmd();
@@ -174,6 +174,10 @@ async fn the_cli_exits_4_when_the_server_refuses() {
     assert!(
         stderr.contains("unknown indicator") && stderr.contains("outbox retry"),
         "{stderr}"
+    );
+    assert!(
+        !stderr.contains('\u{1b}'),
+        "the server's escape sequence must not reach the terminal"
     );
     let store = Store::open(&Store::path_for(&home.dirs().data, "default"))
         .await

@@ -153,7 +153,8 @@ pub fn run(cmd: Command, global: &GlobalArgs) -> ExitCode {
     match result {
         Ok(exit) => exit.into(),
         Err(e) => {
-            eprintln!("dutydesk: {}", e.message);
+            // Messages may quote the server's words: no escape sequences.
+            eprintln!("dutydesk: {}", super::text::sanitize(&e.message));
             e.exit.into()
         }
     }
@@ -273,7 +274,8 @@ pub fn report_flush(report: &FlushReport, entry_id: Option<&str>) -> Exit {
             t!(
                 "cli.refused_entry",
                 summary = summary.as_str(),
-                message = msg.as_str(),
+                // The server's words: no escape sequences reach the terminal.
+                message = super::text::sanitize(msg),
                 id = short(id)
             )
         );
@@ -284,7 +286,11 @@ pub fn report_flush(report: &FlushReport, entry_id: Option<&str>) -> Exit {
     if let Some(why) = &report.offline {
         eprintln!(
             "{}",
-            t!("cli.offline", reason = why.as_str(), count = report.waiting)
+            t!(
+                "cli.offline",
+                reason = super::text::sanitize(why),
+                count = report.waiting
+            )
         );
         let ours_waiting = entry_id.is_none_or(|e| !report.sent.iter().any(|s| s.id == e));
         if exit == Exit::Ok && ours_waiting && report.waiting > 0 {
