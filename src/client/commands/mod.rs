@@ -150,6 +150,9 @@ pub fn run(cmd: Command, global: &GlobalArgs) -> ExitCode {
         let ctx = Ctx::new(config, std::env::var("DUTYDESK_TOKEN").ok());
         dispatch(cmd, &ctx).await
     });
+    // A keyring call that never answered still holds a blocking thread;
+    // do not let it keep the process alive after the answer is printed.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(300));
     match result {
         Ok(exit) => exit.into(),
         Err(e) => {
