@@ -9,6 +9,7 @@ rust_i18n::i18n!("locales", fallback = "en");
 
 pub mod api;
 pub mod cli;
+pub mod client;
 pub mod domain;
 pub mod i18n;
 pub mod report;
@@ -38,6 +39,7 @@ pub fn run(cli: cli::Cli) -> ExitCode {
         Some(Command::Serve(args)) => server::admin::block_on(server::admin::run_serve(args)),
         #[cfg(feature = "server")]
         Some(Command::Admin(cmd)) => server::admin::block_on(server::admin::run_admin(cmd)),
+        Some(cmd) if client::commands::handles(&cmd) => client::commands::run(cmd, &cli.global),
         Some(other) => {
             eprintln!("dutydesk: `{other:?}` is not built yet");
             ExitCode::from(1)

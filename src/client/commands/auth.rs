@@ -1,0 +1,169 @@
+//! login, logout, whoami.
+
+use std::io::BufRead;
+
+use rust_i18n::t;
+use serde::Serialize;
+
+use super::{CliError, Ctx, Exit, print_json};
+use crate::api::{LoginRequest, LoginResponse, User, paths};
+use crate::cli::LoginArgs;
+use crate::client::credentials::{StoreKind, Token};
+use crate::client::http::{Fetched, HttpError};
+use crate::client::sync::ME_KEY;
+
+pub async fn login(ctx: &Ctx, args: LoginArgs) -> Result<Exit, CliError> {
+    let server = ctx.server()?;
+    let username = args
+        .user
+        .or_else(|| ctx.config.profile.user.clone())
+        .ok_or_else(|| CliError::usage(t!("cli.login.no_user")))?;
+    let password = if args.password_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .map_err(|e| CliError::new(e.to_string()))?;
+        line.trim_end_matches(['\r', '\n']).to_string()
+    } else {
+        rpassword::prompt_password(t!(
+            "cli.login.password_prompt",
+            user = username.as_str(),
+            server = server.as_str()
+        ))
+        .map_err(|e| CliError::new(t!("cli.login.no_tty", error = e)))?
+    };
+    let device = std::fs::read_to_string("/etc/hostname")
+        .ok()
+        .map(|h| format!("cli:{}", h.trim()))
+        .filter(|h| h.len() > 4);
+    let request = LoginRequest {
+        username: username.clone(),
+        password,
+        device,
+    };
+    let body = serde_json::to_value(&request).map_err(|e| CliError::new(e.to_string()))?;
+    let reply: LoginResponse = match ctx.api(None)?.post(paths::LOGIN, &body).await {
+        Ok(r) => r,
+        // 401 on login means the name or password is wrong, not "sign in again".
+        Err(HttpError::Unauthorized { .. }) => {
+            return Err(CliError {
+                message: t!("cli.login.bad_password", user = username.as_str()).into_owned(),
+                exit: Exit::Refused,
+            });
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let token = Token::new(reply.token);
+    let (kind, notice) = ctx.creds.save(&token).await?;
+    if let Some(n) = notice {
+        eprintln!("{n}");
+    }
+    if let Ok(store) = ctx.store().await {
+        let json = serde_json::to_string(&reply.user).unwrap_or_default();
+        let _ = store.put_doc(ME_KEY, &json, None).await;
+    }
+    tracing::info!(user = %reply.user.username, "signed in");
+    println!(
+        "{}",
+        t!(
+            "cli.login.done",
+            name = crate::client::text::sanitize(&reply.user.display_name),
+            server = server.as_str(),
+            store = kind.describe(&ctx.creds.file)
+        )
+    );
+    Ok(Exit::Ok)
+}
+
+pub async fn logout(ctx: &Ctx) -> Result<Exit, CliError> {
+    let Some((token, kind)) = ctx.creds.load().await? else {
+        println!("{}", t!("cli.logout.not_signed_in"));
+        return Ok(Exit::Ok);
+    };
+    let revoked = ctx
+        .api(Some(token))?
+        .post::<serde_json::Value>(paths::LOGOUT, &serde_json::json!({}))
+        .await;
+    ctx.creds.remove().await?;
+    if kind == StoreKind::Env {
+        eprintln!("{}", t!("cli.logout.env_token"));
+    }
+    match revoked {
+        Ok(_) | Err(HttpError::Unauthorized { .. }) => {
+            println!("{}", t!("cli.logout.done"));
+            Ok(Exit::Ok)
+        }
+        Err(e) => Err(CliError::new(t!("cli.logout.not_revoked", error = e))),
+    }
+}
+
+#[derive(Serialize)]
+struct WhoAmI {
+    user: Option<User>,
+    server: String,
+    profile: String,
+    credential_store: &'static str,
+    /// True when the user came from the local cache (server unreachable).
+    offline: bool,
+}
+
+pub async fn whoami(ctx: &Ctx, json: bool) -> Result<Exit, CliError> {
+    let (token, kind) = ctx.token().await?;
+    let api = ctx.api(Some(token))?;
+    let store = ctx.store().await?;
+    let (user, offline) = match api.get::<User>(paths::ME, None).await {
+        Ok(Fetched::Fresh { value, raw, .. }) => {
+            store.put_doc(ME_KEY, &raw, None).await?;
+            (Some(value), false)
+        }
+        Ok(Fetched::NotModified) => (None, false),
+        Err(e) if e.is_transient() => {
+            eprintln!("{e}");
+            let cached = store
+                .doc(ME_KEY)
+                .await?
+                .and_then(|d| serde_json::from_str(&d.json).ok());
+            (cached, true)
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let who = WhoAmI {
+        user,
+        server: api.base().to_string(),
+        profile: ctx.config.profile_name.clone(),
+        credential_store: match kind {
+            StoreKind::Env => "env",
+            StoreKind::Keyring => "keyring",
+            StoreKind::File => "file",
+        },
+        offline,
+    };
+    if json {
+        print_json(&who)?;
+        return Ok(Exit::Ok);
+    }
+    let name = who
+        .user
+        .as_ref()
+        .map(|u| {
+            format!(
+                "{} ({}, {})",
+                crate::client::text::sanitize(&u.display_name),
+                crate::client::text::sanitize(&u.username),
+                u.role.as_str()
+            )
+        })
+        .unwrap_or_else(|| "?".into());
+    let rows = vec![
+        vec![t!("cli.whoami.user").into_owned(), name],
+        vec![t!("cli.whoami.server").into_owned(), who.server.clone()],
+        vec![t!("cli.whoami.profile").into_owned(), who.profile.clone()],
+        vec![
+            t!("cli.whoami.store").into_owned(),
+            kind.describe(&ctx.creds.file),
+        ],
+    ];
+    print!("{}", crate::client::text::table(&rows));
+    Ok(Exit::Ok)
+}

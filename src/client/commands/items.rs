@@ -1,0 +1,218 @@
+//! list, show, claim, start, stop.
+
+use rust_i18n::t;
+
+use super::record::{save_and_flush, save_and_flush_with};
+use super::{CliError, Ctx, Exit, print_json, when};
+use crate::api::{ItemDetail, ItemList, NewTimeEntry, PoolList, WorkItem};
+use crate::cli::{ListArgs, ShowArgs};
+use crate::client::store::{MINE, NewEntry, POOL, Store, now_ms};
+use crate::client::sync::{Engine, PullError};
+use crate::client::text::{sanitize, table, truncate};
+use crate::client::writes;
+use crate::domain::{ItemKind, MINUTE_MS, TimeActivity, outcome::MAX_MINUTES_PER_ENTRY};
+
+/// Pulls, or says why not and carries on with the cache. Only a transient
+/// failure (offline) is tolerated; a refused token is an error.
+pub(super) async fn pull_or_cache(engine: &Engine) -> Result<(), CliError> {
+    match engine.pull().await {
+        Ok(_) => Ok(()),
+        Err(PullError::Http(e)) if e.is_transient() => {
+            eprintln!("{}", t!("cli.showing_cache", reason = e.to_string()));
+            Ok(())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn parse_kind(s: &str) -> Result<ItemKind, CliError> {
+    ItemKind::ALL
+        .into_iter()
+        .find(|k| k.as_str() == s)
+        .ok_or_else(|| {
+            let valid: Vec<_> = ItemKind::ALL.iter().map(|k| k.as_str()).collect();
+            CliError::usage(t!("cli.bad_kind", kind = s, valid = valid.join(", ")))
+        })
+}
+
+pub fn kind_label(kind: ItemKind) -> String {
+    t!(format!("kind.{}", kind.as_str())).into_owned()
+}
+
+/// The rows `list` prints, one per item; the title is cut to fit 80 columns.
+pub fn item_rows(items: &[WorkItem]) -> Vec<Vec<String>> {
+    let mut rows = vec![vec![
+        t!("cli.col.id").into_owned(),
+        t!("cli.col.kind").into_owned(),
+        t!("cli.col.status").into_owned(),
+        t!("cli.col.due").into_owned(),
+        t!("cli.col.title").into_owned(),
+    ]];
+    for i in items {
+        let green = if i.green_channel { "★ " } else { "" };
+        rows.push(vec![
+            format!("#{}", i.id),
+            kind_label(i.kind),
+            i.status.as_str().to_string(),
+            when(i.due_at),
+            truncate(&format!("{green}{}", sanitize(&i.title)), 40),
+        ]);
+    }
+    rows
+}
+
+pub async fn list(ctx: &Ctx, args: ListArgs) -> Result<Exit, CliError> {
+    let kind = args.kind.as_deref().map(parse_kind).transpose()?;
+    let engine = ctx.engine().await?;
+    pull_or_cache(&engine).await?;
+    let store = engine.store();
+    let mut items = store.cached_items(if args.pool { POOL } else { MINE }).await?;
+    if let Some(k) = kind {
+        items.retain(|i| i.kind == k);
+    }
+    items.sort_by_key(|i| (!i.green_channel, i.status.is_finished(), i.due_at));
+    if args.json {
+        if args.pool {
+            print_json(&PoolList { items })?;
+        } else {
+            let cursor = store.sync_state("items").await?.0.unwrap_or_default();
+            print_json(&ItemList { items, cursor })?;
+        }
+        return Ok(Exit::Ok);
+    }
+    if items.is_empty() {
+        println!(
+            "{}",
+            t!(if args.pool {
+                "cli.list.pool_empty"
+            } else {
+                "cli.list.empty"
+            })
+        );
+    } else {
+        print!("{}", table(&item_rows(&items)));
+    }
+    Ok(Exit::Ok)
+}
+
+pub async fn show(ctx: &Ctx, args: ShowArgs) -> Result<Exit, CliError> {
+    let engine = ctx.engine().await?;
+    let detail = match engine.item_detail(args.id).await {
+        Ok(d) => d,
+        Err(PullError::Http(e)) if e.is_transient() => {
+            eprintln!("{}", t!("cli.showing_cache", reason = e.to_string()));
+            match engine
+                .cached_doc::<ItemDetail>(&format!("item:{}", args.id))
+                .await?
+            {
+                Some(d) => d,
+                None => match engine.store().cached_item(args.id).await? {
+                    Some(item) => ItemDetail {
+                        item,
+                        history: vec![],
+                        outcomes: vec![],
+                        time_entries: vec![],
+                    },
+                    None => return Err(CliError::new(t!("cli.not_cached", id = args.id))),
+                },
+            }
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if args.json {
+        print_json(&detail)?;
+        return Ok(Exit::Ok);
+    }
+    let i = &detail.item;
+    let valid: Vec<_> = crate::domain::OutcomeCode::for_kind(i.kind)
+        .iter()
+        .map(|c| c.as_str())
+        .collect();
+    let mut rows = vec![
+        vec![t!("cli.col.id").into_owned(), format!("#{}", i.id)],
+        vec![t!("cli.col.title").into_owned(), sanitize(&i.title)],
+        vec![t!("cli.col.kind").into_owned(), kind_label(i.kind)],
+        vec![t!("cli.col.status").into_owned(), i.status.as_str().to_string()],
+        vec![t!("cli.col.due").into_owned(), when(i.due_at)],
+        vec![t!("cli.col.outcomes").into_owned(), valid.join(", ")],
+    ];
+    if !i.description.is_empty() {
+        rows.push(vec![
+            t!("cli.col.description").into_owned(),
+            sanitize(&i.description),
+        ]);
+    }
+    for p in &i.parties {
+        rows.push(vec![sanitize(&p.role), sanitize(&p.name)]);
+    }
+    print!("{}", table(&rows));
+    if !detail.history.is_empty() {
+        println!();
+        let hist: Vec<Vec<String>> = detail
+            .history
+            .iter()
+            .map(|h| {
+                let who = h
+                    .actor
+                    .as_ref()
+                    .map(|a| sanitize(&a.display_name))
+                    .unwrap_or_default();
+                vec![when(h.at), who, sanitize(&h.action), sanitize(&h.note)]
+            })
+            .collect();
+        print!("{}", table(&hist));
+    }
+    Ok(Exit::Ok)
+}
+
+pub async fn claim(ctx: &Ctx, id: i64) -> Result<Exit, CliError> {
+    let engine = ctx.engine().await?;
+    save_and_flush(&engine, writes::claim(id)).await
+}
+
+/// The time entry for a stopped timer, rounded up to whole minutes.
+pub fn timer_entry(item_id: i64, started_at: i64) -> NewEntry {
+    let elapsed = (now_ms() - started_at).max(0);
+    let minutes = ((elapsed + MINUTE_MS - 1) / MINUTE_MS).clamp(1, MAX_MINUTES_PER_ENTRY);
+    // A timer runs while the lawyer is with the client: a session, whatever the kind.
+    let activity = TimeActivity::Session;
+    let body = NewTimeEntry {
+        item_id,
+        minutes,
+        activity,
+        note: None,
+        occurred_at: Some(started_at),
+    };
+    writes::time_entry(&body)
+}
+
+async fn stop_running(store: &Store) -> Result<Option<NewEntry>, CliError> {
+    let Some(timer) = store.timer().await? else {
+        return Ok(None);
+    };
+    let entry = timer_entry(timer.item_id, timer.started_at);
+    Ok(Some(entry))
+}
+
+pub async fn start(ctx: &Ctx, id: i64) -> Result<Exit, CliError> {
+    let store = ctx.store().await?;
+    // The running timer's time is logged before the new one starts: one timer.
+    let previous = stop_running(&store).await?;
+    if let Some(entry) = previous {
+        let summary = entry.summary.clone();
+        store.enqueue_stopping_timer(entry).await?;
+        println!("{}", t!("cli.saved", summary = summary.as_str()));
+    }
+    store.start_timer(id, now_ms()).await?;
+    println!("{}", t!("cli.timer.started", id = id));
+    Ok(Exit::Ok)
+}
+
+pub async fn stop(ctx: &Ctx) -> Result<Exit, CliError> {
+    let engine = ctx.engine().await?;
+    let Some(entry) = stop_running(engine.store()).await? else {
+        println!("{}", t!("cli.timer.none"));
+        return Ok(Exit::Ok);
+    };
+    save_and_flush_with(&engine, entry, true).await
+}

@@ -1,0 +1,328 @@
+//! The scriptable CLI commands. Each group lives in its own file; this one
+//! sets up a run (config, logs, store, token) and maps errors to exit codes:
+//! 0 ok, 1 error, 2 usage (clap), 3 saved offline and not yet sent, 4 the
+//! server refused (a 4xx).
+
+mod auth;
+mod day;
+pub mod items;
+mod outbox;
+mod record;
+
+use std::process::ExitCode;
+
+use rust_i18n::t;
+
+use super::config::{Config, ConfigError, Dirs};
+use super::credentials::{CredError, Credentials, StoreKind, Token};
+use super::http::{Api, HttpError, Timeouts};
+use super::session::{self, SessionError};
+use super::store::{Store, StoreError};
+use super::sync::{Engine, FlushReport};
+use crate::cli::{Command, GlobalArgs};
+
+/// How a command ended, as the shell sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Ok = 0,
+    Error = 1,
+    Usage = 2,
+    /// Saved in the outbox, not yet on the server.
+    SavedOffline = 3,
+    /// The server refused the request (4xx).
+    Refused = 4,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(e: Exit) -> ExitCode {
+        ExitCode::from(e as u8)
+    }
+}
+
+/// A failed command: what to tell the user and how to exit.
+#[derive(Debug)]
+pub struct CliError {
+    pub message: String,
+    pub exit: Exit,
+}
+
+impl CliError {
+    pub fn new(message: impl Into<String>) -> Self {
+        CliError {
+            message: message.into(),
+            exit: Exit::Error,
+        }
+    }
+    pub fn usage(message: impl Into<String>) -> Self {
+        CliError {
+            message: message.into(),
+            exit: Exit::Usage,
+        }
+    }
+}
+
+impl From<HttpError> for CliError {
+    fn from(e: HttpError) -> Self {
+        let exit = match e {
+            HttpError::Refused { .. } => Exit::Refused,
+            _ => Exit::Error,
+        };
+        CliError {
+            message: e.to_string(),
+            exit,
+        }
+    }
+}
+
+macro_rules! plain_error {
+    ($($t:ty),*) => {$(
+        impl From<$t> for CliError {
+            fn from(e: $t) -> Self {
+                CliError::new(e.to_string())
+            }
+        }
+    )*};
+}
+plain_error!(ConfigError, CredError, StoreError);
+
+impl From<SessionError> for CliError {
+    fn from(e: SessionError) -> Self {
+        match e {
+            SessionError::Http(h) => h.into(),
+            other => CliError::new(other.to_string()),
+        }
+    }
+}
+
+impl From<super::sync::PullError> for CliError {
+    fn from(e: super::sync::PullError) -> Self {
+        match e {
+            super::sync::PullError::Http(h) => h.into(),
+            super::sync::PullError::Store(s) => s.into(),
+        }
+    }
+}
+
+/// Is this one of the commands this module runs?
+pub fn handles(cmd: &Command) -> bool {
+    matches!(
+        cmd,
+        Command::Login(_)
+            | Command::Logout
+            | Command::Whoami(_)
+            | Command::List(_)
+            | Command::Show(_)
+            | Command::Claim(_)
+            | Command::Start(_)
+            | Command::Stop
+            | Command::Log(_)
+            | Command::Time(_)
+            | Command::Activity(_)
+            | Command::Schedule(_)
+            | Command::Duty(_)
+            | Command::Sync
+            | Command::Outbox(_)
+    )
+}
+
+/// Runs one client command with the platform's dirs and the process env.
+pub fn run(cmd: Command, global: &GlobalArgs) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("dutydesk: {e}");
+            return Exit::Error.into();
+        }
+    };
+    let result = runtime.block_on(async {
+        let dirs = Dirs::from_platform()?;
+        let config = Config::load(global, dirs, |k| std::env::var(k).ok())?;
+        if global.lang.is_none()
+            && let Some(lang) = config.language.as_deref().and_then(crate::i18n::Language::parse)
+        {
+            crate::i18n::set_language(lang);
+        }
+        init_logs(&config, global.verbose);
+        let ctx = Ctx::new(config, std::env::var("DUTYDESK_TOKEN").ok());
+        dispatch(cmd, &ctx).await
+    });
+    // A keyring call that never answered still holds a blocking thread;
+    // do not let it keep the process alive after the answer is printed.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(300));
+    match result {
+        Ok(exit) => exit.into(),
+        Err(e) => {
+            // Messages may quote the server's words: no escape sequences.
+            eprintln!("dutydesk: {}", super::text::sanitize(&e.message));
+            e.exit.into()
+        }
+    }
+}
+
+async fn dispatch(cmd: Command, ctx: &Ctx) -> Result<Exit, CliError> {
+    match cmd {
+        Command::Login(a) => auth::login(ctx, a).await,
+        Command::Logout => auth::logout(ctx).await,
+        Command::Whoami(a) => auth::whoami(ctx, a.json).await,
+        Command::List(a) => items::list(ctx, a).await,
+        Command::Show(a) => items::show(ctx, a).await,
+        Command::Claim(a) => items::claim(ctx, a.id).await,
+        Command::Start(a) => items::start(ctx, a.id).await,
+        Command::Stop => items::stop(ctx).await,
+        Command::Log(a) => record::log(ctx, a).await,
+        Command::Time(a) => record::time(ctx, a).await,
+        Command::Activity(a) => record::activity(ctx, a).await,
+        Command::Schedule(a) => day::schedule(ctx, a).await,
+        Command::Duty(a) => day::duty(ctx, a).await,
+        Command::Sync => outbox::sync(ctx).await,
+        Command::Outbox(a) => outbox::outbox(ctx, a).await,
+        _ => Err(CliError::usage("not a client command")),
+    }
+}
+
+/// Logs go to a daily file in the state dir; the terminal is for output.
+fn init_logs(config: &Config, verbose: u8) {
+    let level = match verbose {
+        0 => "info",
+        1 => "debug",
+        _ => "trace",
+    };
+    if super::fsutil::private_dir(&config.dirs.state).is_err() {
+        return;
+    }
+    let appender = tracing_appender::rolling::daily(&config.dirs.state, "dutydesk.log");
+    // Only our own crate logs at the chosen level: reqwest/hyper at debug
+    // would print request headers, and with them the token.
+    let filter = tracing_subscriber::EnvFilter::new(format!("warn,dutydesk={level}"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(appender)
+        .with_ansi(false)
+        .try_init();
+}
+
+/// What one run knows: its settings and credential stores. The store and
+/// the token are opened when a command asks for them.
+pub struct Ctx {
+    pub config: Config,
+    pub creds: Credentials,
+}
+
+impl Ctx {
+    pub fn new(config: Config, env_token: Option<String>) -> Self {
+        let creds = Credentials::new(&config, env_token);
+        Ctx { config, creds }
+    }
+
+    pub fn server(&self) -> Result<String, CliError> {
+        self.config
+            .server()
+            .ok_or_else(|| CliError::new(t!("cli.no_server", profile = self.config.profile_name.as_str())))
+    }
+
+    /// Opens this profile's store, telling the user if a corrupt one was moved aside.
+    pub async fn store(&self) -> Result<Store, CliError> {
+        let (store, notices) = session::open_store(&self.config).await?;
+        for n in notices {
+            eprintln!("{n}");
+        }
+        Ok(store)
+    }
+
+    pub async fn token(&self) -> Result<(Token, StoreKind), CliError> {
+        self.creds.load().await?.ok_or_else(|| {
+            CliError::new(t!(
+                "cli.not_signed_in",
+                profile = self.config.profile_name.as_str()
+            ))
+        })
+    }
+
+    pub fn api(&self, token: Option<Token>) -> Result<Api, CliError> {
+        Ok(Api::new(
+            &self.server()?,
+            token,
+            self.config.profile.ca_file.as_deref(),
+            Timeouts::default(),
+        )?)
+    }
+
+    /// The engine for a signed-in command.
+    pub async fn engine(&self) -> Result<Engine, CliError> {
+        let s = session::open(
+            &self.config,
+            self.creds.env_token.as_ref().map(|t| t.secret().to_string()),
+        )
+        .await?;
+        for n in s.notices {
+            eprintln!("{n}");
+        }
+        Ok(s.engine)
+    }
+}
+
+/// After a write was saved: one flush, then say what happened and pick the exit.
+pub fn report_flush(report: &FlushReport, entry_id: Option<&str>) -> Exit {
+    for s in &report.sent {
+        println!("{}", t!("cli.sent", summary = s.summary.as_str()));
+    }
+    let mut exit = Exit::Ok;
+    for (id, summary, msg) in &report.failed {
+        eprintln!(
+            "{}",
+            t!(
+                "cli.refused_entry",
+                summary = summary.as_str(),
+                // The server's words: no escape sequences reach the terminal.
+                message = super::text::sanitize(msg),
+                id = short(id)
+            )
+        );
+        if entry_id.is_none_or(|e| e == id) {
+            exit = Exit::Refused;
+        }
+    }
+    if let Some(why) = &report.offline {
+        eprintln!(
+            "{}",
+            t!(
+                "cli.offline",
+                reason = super::text::sanitize(why),
+                count = report.waiting
+            )
+        );
+        let ours_waiting = entry_id.is_none_or(|e| !report.sent.iter().any(|s| s.id == e));
+        if exit == Exit::Ok && ours_waiting && report.waiting > 0 {
+            exit = Exit::SavedOffline;
+        }
+    }
+    exit
+}
+
+/// The last 8 characters of an outbox id name it well enough on screen (a
+/// UUIDv7 starts with the time, so its head is shared by entries saved the
+/// same minute; its tail is random). Commands accept any unique head or tail.
+pub fn short(id: &str) -> &str {
+    id.get(id.len().saturating_sub(8)..).unwrap_or(id)
+}
+
+pub fn print_json<T: serde::Serialize>(value: &T) -> Result<(), CliError> {
+    let text = serde_json::to_string_pretty(value).map_err(|e| CliError::new(e.to_string()))?;
+    println!("{text}");
+    Ok(())
+}
+
+/// Formats epoch ms as local wall time in Asia/Shanghai (the users' zone).
+pub fn when(ms: i64) -> String {
+    let Ok(ts) = jiff::Timestamp::from_millisecond(ms) else {
+        return ms.to_string();
+    };
+    match jiff::tz::TimeZone::get("Asia/Shanghai") {
+        Ok(tz) => ts.to_zoned_datetime(tz).strftime("%Y-%m-%d %H:%M").to_string(),
+        Err(_) => ts.strftime("%Y-%m-%d %H:%M UTC").to_string(),
+    }
+}

@@ -1,0 +1,326 @@
+//! The one HTTP client: rustls, connect and read timeouts, the system's
+//! proxy variables (reqwest's default), a bureau's own CA from `ca_file`.
+//! Every failure becomes an `HttpError` that says what happened and what to do.
+
+use std::path::Path;
+use std::time::Duration;
+
+use reqwest::{Method, StatusCode, header};
+use rust_i18n::t;
+use serde::de::DeserializeOwned;
+
+use super::credentials::Token;
+use crate::api::{IDEMPOTENCY_KEY, Problem, ProblemCode};
+
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    pub connect: Duration,
+    pub read: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            connect: Duration::from_secs(5),
+            read: Duration::from_secs(20),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum HttpError {
+    #[error("{}", t!("cli.http.unreachable", url = url, reason = reason))]
+    Unreachable { url: String, reason: String },
+    #[error("{}", t!("cli.http.timeout", url = url))]
+    Timeout { url: String },
+    /// 5xx or 429: the request may be repeated.
+    #[error("{}", t!("cli.http.server_trouble", url = url, status = status, detail = detail))]
+    ServerTrouble {
+        url: String,
+        status: u16,
+        detail: String,
+        retry_after: Option<Duration>,
+    },
+    #[error("{}", t!("cli.http.unauthorized", server = server))]
+    Unauthorized { server: String },
+    /// Any other 4xx: the server refused this request; repeating won't help.
+    #[error("{}", t!("cli.http.refused", status = problem.status, code = problem.code.as_str(), detail = problem.detail))]
+    Refused { problem: Problem },
+    #[error("{}", t!("cli.http.bad_response", url = url, reason = reason))]
+    BadResponse { url: String, reason: String },
+    #[error("{}", t!("cli.http.bad_ca", path = path, reason = reason))]
+    BadCaFile { path: String, reason: String },
+    #[error("{}", t!("cli.http.bad_url", url = url))]
+    BadUrl { url: String },
+}
+
+impl HttpError {
+    /// Worth trying again later: the network or the server, not the request.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            Self::Unreachable { .. } | Self::Timeout { .. } | Self::ServerTrouble { .. }
+        )
+    }
+
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::ServerTrouble { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+}
+
+/// A response that passed the status check.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub etag: Option<String>,
+    pub body: Vec<u8>,
+}
+
+/// A GET that may answer "not modified".
+#[derive(Debug)]
+pub enum Fetched<T> {
+    NotModified,
+    Fresh {
+        value: T,
+        etag: Option<String>,
+        raw: String,
+    },
+}
+
+/// The API of one server, with or without a token.
+#[derive(Debug, Clone)]
+pub struct Api {
+    client: reqwest::Client,
+    base: String,
+    token: Option<Token>,
+}
+
+impl Api {
+    /// Builds the client. Reads `ca_file` when given; nothing else touches
+    /// the network or the disk.
+    pub fn new(
+        base: &str,
+        token: Option<Token>,
+        ca_file: Option<&Path>,
+        timeouts: Timeouts,
+    ) -> Result<Api, HttpError> {
+        let base = base.trim_end_matches('/').to_string();
+        if reqwest::Url::parse(&base).is_err()
+            || !(base.starts_with("http://") || base.starts_with("https://"))
+        {
+            return Err(HttpError::BadUrl { url: base });
+        }
+        let mut builder = reqwest::Client::builder()
+            .connect_timeout(timeouts.connect)
+            .read_timeout(timeouts.read)
+            .user_agent(concat!("dutydesk/", env!("CARGO_PKG_VERSION")));
+        if let Some(path) = ca_file {
+            let bad = |reason: String| HttpError::BadCaFile {
+                path: path.display().to_string(),
+                reason,
+            };
+            let pem = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
+            // A bundle may hold several; a file with none is a mistake
+            // (reqwest would accept it silently and TLS would fail later).
+            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| bad(e.to_string()))?;
+            if certs.is_empty() {
+                return Err(bad("no PEM certificate in it".into()));
+            }
+            for cert in certs {
+                builder = builder.add_root_certificate(cert);
+            }
+        }
+        let client = builder.build().map_err(|e| HttpError::BadResponse {
+            url: base.clone(),
+            reason: e.to_string(),
+        })?;
+        Ok(Api { client, base, token })
+    }
+
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    pub fn has_token(&self) -> bool {
+        self.token.is_some()
+    }
+
+    fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
+        let mut req = self.client.request(method, format!("{}{}", self.base, path));
+        if let Some(t) = &self.token {
+            req = req.bearer_auth(t.secret());
+        }
+        req
+    }
+
+    /// Sends one request; `idempotency_key` for creating POSTs.
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&serde_json::Value>,
+        idempotency_key: Option<&str>,
+        if_none_match: Option<&str>,
+    ) -> Result<Reply, HttpError> {
+        let url = format!("{}{}", self.base, path);
+        let method =
+            Method::from_bytes(method.as_bytes()).map_err(|_| HttpError::BadUrl { url: url.clone() })?;
+        let mut req = self.request(method, path);
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        if let Some(k) = idempotency_key {
+            req = req.header(IDEMPOTENCY_KEY, k);
+        }
+        if let Some(e) = if_none_match {
+            req = req.header(header::IF_NONE_MATCH, e);
+        }
+        let resp = req.send().await.map_err(|e| transport_error(&url, &e))?;
+        let status = resp.status();
+        let etag = resp
+            .headers()
+            .get(header::ETAG)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let retry_after = resp
+            .headers()
+            .get(header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        // A connection dropped mid-body is a transport failure: retry.
+        let body = resp
+            .bytes()
+            .await
+            .map_err(|e| transport_error(&url, &e))?
+            .to_vec();
+        classify(&self.base, &url, status, etag, retry_after, body)
+    }
+
+    pub async fn get<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        if_none_match: Option<&str>,
+    ) -> Result<Fetched<T>, HttpError> {
+        let url = format!("{}{}", self.base, path);
+        let reply = self.send("GET", path, None, None, if_none_match).await?;
+        if reply.status == 304 {
+            return Ok(Fetched::NotModified);
+        }
+        let raw = String::from_utf8(reply.body).map_err(|e| HttpError::BadResponse {
+            url: url.clone(),
+            reason: e.to_string(),
+        })?;
+        let value = serde_json::from_str(&raw).map_err(|e| HttpError::BadResponse {
+            url,
+            reason: e.to_string(),
+        })?;
+        Ok(Fetched::Fresh {
+            value,
+            etag: reply.etag,
+            raw,
+        })
+    }
+
+    /// A JSON POST without an idempotency key (login, logout).
+    pub async fn post<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> Result<T, HttpError> {
+        let url = format!("{}{}", self.base, path);
+        let reply = self.send("POST", path, Some(body), None, None).await?;
+        let body = if reply.body.is_empty() {
+            b"null".to_vec()
+        } else {
+            reply.body
+        };
+        serde_json::from_slice(&body).map_err(|e| HttpError::BadResponse {
+            url,
+            reason: e.to_string(),
+        })
+    }
+
+    /// Opens the server-sent event stream.
+    pub async fn events(&self) -> Result<reqwest::Response, HttpError> {
+        let url = format!("{}{}", self.base, crate::api::paths::EVENTS);
+        let resp = self
+            .request(Method::GET, crate::api::paths::EVENTS)
+            .header(header::ACCEPT, "text/event-stream")
+            .send()
+            .await
+            .map_err(|e| transport_error(&url, &e))?;
+        if resp.status().is_success() {
+            Ok(resp)
+        } else {
+            let status = resp.status();
+            let body = resp.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
+            classify(&self.base, &url, status, None, None, body).and(Err(HttpError::BadResponse {
+                url,
+                reason: status.to_string(),
+            }))
+        }
+    }
+}
+
+fn transport_error(url: &str, e: &reqwest::Error) -> HttpError {
+    if e.is_timeout() {
+        return HttpError::Timeout { url: url.to_string() };
+    }
+    // The innermost cause names it best ("connection refused").
+    let mut reason = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        reason = s.to_string();
+        source = s.source();
+    }
+    HttpError::Unreachable {
+        url: url.to_string(),
+        reason,
+    }
+}
+
+fn classify(
+    base: &str,
+    url: &str,
+    status: StatusCode,
+    etag: Option<String>,
+    retry_after: Option<Duration>,
+    body: Vec<u8>,
+) -> Result<Reply, HttpError> {
+    let code = status.as_u16();
+    if status.is_success() || code == 304 {
+        return Ok(Reply {
+            status: code,
+            etag,
+            body,
+        });
+    }
+    let problem: Option<Problem> = serde_json::from_slice(&body).ok();
+    let detail = problem
+        .as_ref()
+        .map(|p| p.detail.clone())
+        .unwrap_or_else(|| String::from_utf8_lossy(&body).chars().take(200).collect());
+    if code == 429 || status.is_server_error() {
+        return Err(HttpError::ServerTrouble {
+            url: url.to_string(),
+            status: code,
+            detail,
+            retry_after,
+        });
+    }
+    if code == 401 {
+        return Err(HttpError::Unauthorized {
+            server: base.to_string(),
+        });
+    }
+    let problem = problem.unwrap_or_else(|| {
+        let mut p = Problem::new(ProblemCode::Unknown, detail);
+        p.status = code;
+        p
+    });
+    Err(HttpError::Refused { problem })
+}

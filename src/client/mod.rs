@@ -1,0 +1,13 @@
+//! Talking to a server: config, credentials, HTTP, the local store (cache,
+//! outbox, drafts, timer) and the sync engine. The TUI and the CLI use this.
+
+pub mod commands;
+pub mod config;
+pub mod credentials;
+pub mod fsutil;
+pub mod http;
+pub mod session;
+pub mod store;
+pub mod sync;
+pub mod text;
+pub mod writes;

@@ -1,0 +1,71 @@
+//! Opening everything a signed-in client needs, without printing: the TUI
+//! owns the terminal and shows `notices` itself; the CLI prints them.
+
+use rust_i18n::t;
+
+use super::config::Config;
+use super::credentials::{CredError, Credentials, StoreKind};
+use super::http::{Api, HttpError, Timeouts};
+use super::store::{OpenNotice, Store, StoreError};
+use super::sync::Engine;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    #[error("{}", t!("cli.no_server", profile = .0))]
+    NoServer(String),
+    #[error("{}", t!("cli.not_signed_in", profile = .0))]
+    NotSignedIn(String),
+    #[error(transparent)]
+    Credentials(#[from] CredError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Http(#[from] HttpError),
+}
+
+/// A signed-in client: the engine (store + API) and what to tell the user.
+pub struct Session {
+    pub engine: Engine,
+    pub token_store: StoreKind,
+    /// One line each, already in the user's language (e.g. the store was
+    /// corrupt and moved aside).
+    pub notices: Vec<String>,
+}
+
+/// Opens this profile's store and, when signed in, its engine. `env_token`
+/// is `DUTYDESK_TOKEN` as the caller read it.
+pub async fn open(config: &Config, env_token: Option<String>) -> Result<Session, SessionError> {
+    let (store, notices) = open_store(config).await?;
+    let creds = Credentials::new(config, env_token);
+    let (token, token_store) = creds
+        .load()
+        .await?
+        .ok_or_else(|| SessionError::NotSignedIn(config.profile_name.clone()))?;
+    let server = config
+        .server()
+        .ok_or_else(|| SessionError::NoServer(config.profile_name.clone()))?;
+    let api = Api::new(
+        &server,
+        Some(token),
+        config.profile.ca_file.as_deref(),
+        Timeouts::default(),
+    )?;
+    Ok(Session {
+        engine: Engine::new(store, api),
+        token_store,
+        notices,
+    })
+}
+
+/// Opens this profile's store alone (reading offline, the timer, drafts).
+pub async fn open_store(config: &Config) -> Result<(Store, Vec<String>), SessionError> {
+    let path = Store::path_for(&config.dirs.data, &config.profile_name);
+    let (store, notice) = Store::open(&path).await?;
+    let notices = match notice {
+        Some(OpenNotice::MovedAside(aside)) => {
+            vec![t!("cli.store.moved_aside", path = aside.display()).into_owned()]
+        }
+        None => vec![],
+    };
+    Ok((store, notices))
+}

@@ -1,0 +1,206 @@
+//! The read cache (so the client starts at once and reads offline), sync
+//! cursors, drafts and the one running timer.
+
+use serde::Serialize;
+use sqlx::Row;
+
+use super::{Store, StoreError, now_ms};
+use crate::api::WorkItem;
+use crate::domain::EpochMs;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Timer {
+    pub item_id: i64,
+    pub started_at: EpochMs,
+}
+
+#[derive(Debug, Clone)]
+pub struct CachedDoc {
+    pub json: String,
+    pub etag: Option<String>,
+    pub fetched_at: EpochMs,
+}
+
+/// Which cached list an item belongs to.
+pub const MINE: &str = "mine";
+pub const POOL: &str = "pool";
+
+impl Store {
+    /// Replaces or adds items of one list (a delta from `?since=`).
+    pub async fn upsert_items(&self, list: &str, items: &[WorkItem]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        for item in items {
+            sqlx::query(
+                "INSERT INTO cached_items (id, list, json, updated_at) VALUES (?, ?, ?, ?) \
+                 ON CONFLICT(id) DO UPDATE SET list = excluded.list, json = excluded.json, updated_at = excluded.updated_at",
+            )
+            .bind(item.id)
+            .bind(list)
+            .bind(serde_json::to_string(item)?)
+            .bind(item.updated_at)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Makes `items` the whole of a list (the pool is fetched whole).
+    pub async fn replace_list(&self, list: &str, items: &[WorkItem]) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM cached_items WHERE list = ?")
+            .bind(list)
+            .execute(&self.pool)
+            .await?;
+        self.upsert_items(list, items).await
+    }
+
+    /// Drops items from the cache (they left the caller).
+    pub async fn forget_items(&self, ids: &[i64]) -> Result<(), StoreError> {
+        for id in ids {
+            sqlx::query("DELETE FROM cached_items WHERE id = ?")
+                .bind(id)
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
+    }
+
+    pub async fn cached_items(&self, list: &str) -> Result<Vec<WorkItem>, StoreError> {
+        let rows = sqlx::query("SELECT json FROM cached_items WHERE list = ? ORDER BY id")
+            .bind(list)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| Ok(serde_json::from_str(&r.try_get::<String, _>("json")?)?))
+            .collect()
+    }
+
+    pub async fn cached_item(&self, id: i64) -> Result<Option<WorkItem>, StoreError> {
+        let json: Option<String> = sqlx::query_scalar("SELECT json FROM cached_items WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(json.map(|j| serde_json::from_str(&j)).transpose()?)
+    }
+
+    pub async fn put_doc(&self, key: &str, json: &str, etag: Option<&str>) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO cached_docs (key, json, etag, fetched_at) VALUES (?, ?, ?, ?) \
+             ON CONFLICT(key) DO UPDATE SET json = excluded.json, etag = excluded.etag, fetched_at = excluded.fetched_at",
+        )
+        .bind(key)
+        .bind(json)
+        .bind(etag)
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn doc(&self, key: &str) -> Result<Option<CachedDoc>, StoreError> {
+        let row = sqlx::query("SELECT json, etag, fetched_at FROM cached_docs WHERE key = ?")
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| {
+            Ok(CachedDoc {
+                json: r.try_get("json")?,
+                etag: r.try_get("etag")?,
+                fetched_at: r.try_get("fetched_at")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// The `since` cursor and ETag last seen for a list.
+    pub async fn sync_state(&self, key: &str) -> Result<(Option<String>, Option<String>), StoreError> {
+        let row = sqlx::query("SELECT cursor, etag FROM sync_state WHERE key = ?")
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?;
+        match row {
+            Some(r) => Ok((r.try_get("cursor")?, r.try_get("etag")?)),
+            None => Ok((None, None)),
+        }
+    }
+
+    pub async fn set_sync_state(
+        &self,
+        key: &str,
+        cursor: Option<&str>,
+        etag: Option<&str>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO sync_state (key, cursor, etag) VALUES (?, ?, ?) \
+             ON CONFLICT(key) DO UPDATE SET cursor = excluded.cursor, etag = excluded.etag",
+        )
+        .bind(key)
+        .bind(cursor)
+        .bind(etag)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Keeps a half-filled form (JSON) under its form key.
+    pub async fn save_draft(&self, form: &str, json: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO drafts (form, json, updated_at) VALUES (?, ?, ?) \
+             ON CONFLICT(form) DO UPDATE SET json = excluded.json, updated_at = excluded.updated_at",
+        )
+        .bind(form)
+        .bind(json)
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn draft(&self, form: &str) -> Result<Option<String>, StoreError> {
+        Ok(sqlx::query_scalar("SELECT json FROM drafts WHERE form = ?")
+            .bind(form)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    pub async fn delete_draft(&self, form: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM drafts WHERE form = ?")
+            .bind(form)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn timer(&self) -> Result<Option<Timer>, StoreError> {
+        let row = sqlx::query("SELECT item_id, started_at FROM timer WHERE slot = 1")
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| {
+            Ok(Timer {
+                item_id: r.try_get("item_id")?,
+                started_at: r.try_get("started_at")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Starts the timer on `item_id`; returns the timer it replaced, if one ran.
+    pub async fn start_timer(&self, item_id: i64, at: EpochMs) -> Result<Option<Timer>, StoreError> {
+        let previous = self.timer().await?;
+        sqlx::query(
+            "INSERT INTO timer (slot, item_id, started_at) VALUES (1, ?, ?) \
+             ON CONFLICT(slot) DO UPDATE SET item_id = excluded.item_id, started_at = excluded.started_at",
+        )
+        .bind(item_id)
+        .bind(at)
+        .execute(&self.pool)
+        .await?;
+        Ok(previous)
+    }
+
+    pub async fn stop_timer(&self) -> Result<Option<Timer>, StoreError> {
+        let t = self.timer().await?;
+        sqlx::query("DELETE FROM timer").execute(&self.pool).await?;
+        Ok(t)
+    }
+}

@@ -1,0 +1,156 @@
+//! The local store: one SQLite file per profile in the data dir. Rollback
+//! journal, not WAL (home dirs on shared servers are often NFS, where WAL
+//! breaks), and `synchronous=FULL` so "saved" means on disk.
+
+mod cache;
+mod outbox;
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use rust_i18n::t;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+
+pub use cache::{CachedDoc, MINE, POOL, Timer};
+pub use outbox::{Claim, EntryState, NewEntry, OutboxEntry, host_name};
+
+use super::fsutil;
+use crate::domain::EpochMs;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{}", t!("cli.store.io", path = path.display(), error = source))]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("{}", t!("cli.store.db", error = .0))]
+    Db(#[from] sqlx::Error),
+    #[error("{}", t!("cli.store.migrate", error = .0))]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("{}", t!("cli.store.no_entry", id = .0))]
+    NoSuchEntry(String),
+    #[error("{}", t!("cli.store.bad_json", error = .0))]
+    Json(#[from] serde_json::Error),
+}
+
+/// An open store. Cheap to clone (a pool handle).
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: SqlitePool,
+    path: PathBuf,
+}
+
+/// What opening found, for the caller to tell the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OpenNotice {
+    /// The old file was unreadable and now lives here; a fresh one was made.
+    MovedAside(PathBuf),
+}
+
+pub fn now_ms() -> EpochMs {
+    jiff::Timestamp::now().as_millisecond()
+}
+
+impl Store {
+    /// The file of one profile's store inside `data_dir`.
+    pub fn path_for(data_dir: &Path, profile: &str) -> PathBuf {
+        let safe: String = profile
+            .chars()
+            .map(|c| {
+                if c.is_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        data_dir.join(format!("{safe}.sqlite"))
+    }
+
+    /// Opens (creating, upgrading) the store at `path`. A corrupt file is
+    /// moved aside, never deleted, and a fresh store made.
+    pub async fn open(path: &Path) -> Result<(Store, Option<OpenNotice>), StoreError> {
+        let io = |source| StoreError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        if let Some(dir) = path.parent() {
+            fsutil::private_dir(dir).map_err(io)?;
+        }
+        match Self::open_checked(path).await {
+            Ok(store) => Ok((store, None)),
+            Err(e) if is_corrupt(&e) => {
+                let stamp = jiff::Timestamp::now().strftime("%Y%m%dT%H%M%S").to_string();
+                let mut aside = path.as_os_str().to_owned();
+                aside.push(format!(".corrupt-{stamp}"));
+                let aside = PathBuf::from(aside);
+                std::fs::rename(path, &aside).map_err(io)?;
+                // A journal left beside the corrupt file belongs to it.
+                let mut journal = path.as_os_str().to_owned();
+                journal.push("-journal");
+                let _ = std::fs::remove_file(PathBuf::from(journal));
+                tracing::warn!(aside = %aside.display(), "local store was corrupt; moved aside");
+                let store = Self::open_checked(path).await?;
+                Ok((store, Some(OpenNotice::MovedAside(aside))))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn open_checked(path: &Path) -> Result<Store, StoreError> {
+        fsutil::touch_private(path).map_err(|source| StoreError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let url = format!("sqlite://{}", path.display());
+        let options = SqliteConnectOptions::from_str(&url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Delete)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            // Another SSH session may hold the write lock for a moment.
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(2)
+            .connect_with(options)
+            .await?;
+        let check: String = sqlx::query_scalar("PRAGMA quick_check").fetch_one(&pool).await?;
+        if check != "ok" {
+            pool.close().await;
+            return Err(StoreError::Db(sqlx::Error::Protocol(format!(
+                "quick_check: {check}"
+            ))));
+        }
+        sqlx::migrate!("migrations/client").run(&pool).await?;
+        Ok(Store {
+            pool,
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// SQLite's "not a database" (26) and "corrupt" (11), in any extended form,
+/// or a failed integrity check. Busy or I/O errors are not corruption.
+fn is_corrupt(e: &StoreError) -> bool {
+    match e {
+        StoreError::Db(sqlx::Error::Database(db)) => db
+            .code()
+            .and_then(|c| c.parse::<i64>().ok())
+            .is_some_and(|c| matches!(c & 0xff, 11 | 26)),
+        StoreError::Db(sqlx::Error::Protocol(m)) => m.starts_with("quick_check"),
+        StoreError::Migrate(sqlx::migrate::MigrateError::Execute(sqlx::Error::Database(db))) => db
+            .code()
+            .and_then(|c| c.parse::<i64>().ok())
+            .is_some_and(|c| matches!(c & 0xff, 11 | 26)),
+        _ => false,
+    }
+}

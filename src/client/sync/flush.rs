@@ -1,0 +1,149 @@
+//! Sending the outbox.
+
+use backon::{ExponentialBuilder, Retryable};
+use serde::Serialize;
+
+use super::Engine;
+use crate::api::{DutyList, ItemDetail, User, paths};
+use crate::client::http::{Fetched, HttpError};
+use crate::client::store::StoreError;
+
+/// The lease must outlast one entry's retries, so nobody else picks it up
+/// while this process is still trying.
+const LEASE_MS: i64 = 300_000;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SentEntry {
+    pub id: String,
+    pub summary: String,
+    /// The server's answer (the created record), as JSON.
+    pub response: serde_json::Value,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct FlushReport {
+    pub sent: Vec<SentEntry>,
+    /// Entries the server refused in this flush: (id, summary, server's message).
+    pub failed: Vec<(String, String, String)>,
+    /// Still pending afterwards.
+    pub waiting: i64,
+    /// Why the flush stopped early (offline), as a message for people.
+    pub offline: Option<String>,
+    /// The server does not accept our token.
+    pub unauthorized: bool,
+}
+
+impl Engine {
+    /// Sends pending entries in order until none is left, the network gives
+    /// out, or another process is flushing the same store.
+    pub async fn flush_once(&self) -> Result<FlushReport, StoreError> {
+        let mut report = FlushReport::default();
+        while let Some(claim) = self.store.claim_next(&self.owner, LEASE_MS).await? {
+            let entry = &claim.entry;
+            let builder = ExponentialBuilder::default()
+                .with_min_delay(self.policy.min_delay)
+                .with_max_delay(self.policy.max_delay)
+                .with_max_times(self.policy.max_times)
+                .with_jitter();
+            let max_wait = self.policy.max_retry_after;
+            let result = (|| async {
+                self.api
+                    .send(&entry.method, &entry.path, Some(&entry.body), Some(&entry.id), None)
+                    .await
+            })
+            .retry(builder)
+            .when(HttpError::is_transient)
+            // Retry-After from the server wins over our own backoff, within reason.
+            .adjust(|e: &HttpError, d| d.map(|d| e.retry_after().map(|r| r.min(max_wait).max(d)).unwrap_or(d)))
+            .notify(|e, d| tracing::info!(id = %entry.id, error = %e, wait_ms = d.as_millis() as u64, "send failed; retrying"))
+            .await;
+            match result {
+                Ok(reply) => {
+                    self.store.mark_sent(&claim).await?;
+                    tracing::info!(id = %entry.id, path = %entry.path, "sent");
+                    report.sent.push(SentEntry {
+                        id: entry.id.clone(),
+                        summary: entry.summary.clone(),
+                        response: serde_json::from_slice(&reply.body).unwrap_or(serde_json::Value::Null),
+                    });
+                }
+                Err(HttpError::Refused { problem })
+                    if problem.status == 409 && self.intent_already_met(&entry.path).await =>
+                {
+                    // The first send got through but its answer was lost
+                    // (crash, dropped connection); the resend finds the work done.
+                    self.store.mark_sent(&claim).await?;
+                    tracing::info!(id = %entry.id, path = %entry.path, "already done on the server");
+                    report.sent.push(SentEntry {
+                        id: entry.id.clone(),
+                        summary: entry.summary.clone(),
+                        response: serde_json::Value::Null,
+                    });
+                }
+                Err(HttpError::Refused { problem }) => {
+                    let message = if problem.detail.is_empty() {
+                        problem.title.clone()
+                    } else {
+                        problem.detail.clone()
+                    };
+                    tracing::warn!(id = %entry.id, code = problem.code.as_str(), "server refused an entry");
+                    self.store.mark_failed(&claim, &message).await?;
+                    report
+                        .failed
+                        .push((entry.id.clone(), entry.summary.clone(), message));
+                }
+                Err(e) => {
+                    // Offline, or signed out: keep the entry and stop, so the
+                    // order is kept for the next flush.
+                    let message = e.to_string();
+                    self.store.note_attempt(&claim, Some(&message), 0).await?;
+                    self.store.release(&claim, &message).await?;
+                    report.unauthorized = matches!(e, HttpError::Unauthorized { .. });
+                    report.offline = Some(message);
+                    break;
+                }
+            }
+        }
+        report.waiting = self.store.pending_count().await?;
+        Ok(report)
+    }
+
+    /// Claims and duty stamps are not records with an idempotency key on
+    /// the server: a resend of one that already went through answers 409.
+    /// Then the state the entry asked for is checked; if it holds, the
+    /// entry is done rather than failed.
+    async fn intent_already_met(&self, path: &str) -> bool {
+        let mut parts = path.trim_end_matches('/').rsplitn(3, '/');
+        let (Some(action), Some(id)) = (parts.next(), parts.next().and_then(|i| i.parse::<i64>().ok()))
+        else {
+            return false;
+        };
+        match action {
+            "claim" => {
+                let me = self.api.get::<User>(paths::ME, None).await;
+                let item = self
+                    .api
+                    .get::<ItemDetail>(&paths::with_id(paths::ITEM, id), None)
+                    .await;
+                match (me, item) {
+                    (Ok(Fetched::Fresh { value: me, .. }), Ok(Fetched::Fresh { value: d, .. })) => {
+                        d.item.assignee.is_some_and(|a| a.id == me.id)
+                    }
+                    _ => false,
+                }
+            }
+            "check-in" | "check-out" => match self.api.get::<DutyList>(paths::DUTY, None).await {
+                Ok(Fetched::Fresh { value, .. }) => value.shifts.iter().any(|s| {
+                    s.id == id
+                        && if action == "check-in" {
+                            s.checked_in_at.is_some()
+                        } else {
+                            s.checked_out_at.is_some()
+                        }
+                }),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+}

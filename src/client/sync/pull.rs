@@ -1,0 +1,150 @@
+//! Fetching what changed: items by `since` cursor with `If-None-Match`, the
+//! pool, duty and campaigns whole (they are small), schedule by day.
+
+use serde::Serialize;
+
+use super::Engine;
+use crate::api::{DutyList, ItemDetail, ItemList, PoolList, Schedule, paths};
+use crate::client::http::{Fetched, HttpError};
+use crate::client::store::StoreError;
+
+#[derive(Debug, Default, Serialize)]
+pub struct PullReport {
+    /// Items of mine that changed since the last pull.
+    pub items_changed: usize,
+    pub pool_size: usize,
+    pub duty_shifts: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PullError {
+    #[error(transparent)]
+    Http(#[from] HttpError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+const ITEMS_KEY: &str = "items";
+/// The signed-in user, cached by `login` and `whoami`.
+pub const ME_KEY: &str = "me";
+
+impl Engine {
+    pub async fn pull(&self) -> Result<PullReport, PullError> {
+        let mut report = PullReport::default();
+        let (cursor, etag) = self.store.sync_state(ITEMS_KEY).await?;
+        let path = match &cursor {
+            Some(c) => format!("{}?since={}", paths::ITEMS, encode(c)),
+            None => paths::ITEMS.to_string(),
+        };
+        if let Fetched::Fresh { value, etag, .. } = self.api.get::<ItemList>(&path, etag.as_deref()).await? {
+            report.items_changed = value.items.len();
+            self.store
+                .upsert_items(crate::client::store::MINE, &value.items)
+                .await?;
+            // An item reassigned to someone else arrives in the delta with
+            // its new assignee: it leaves "mine".
+            if let Some(me) = self.cached_doc::<crate::api::User>(ME_KEY).await? {
+                let gone: Vec<i64> = value
+                    .items
+                    .iter()
+                    .filter(|i| i.assignee.as_ref().is_some_and(|a| a.id != me.id))
+                    .map(|i| i.id)
+                    .collect();
+                self.store.forget_items(&gone).await?;
+            }
+            self.store
+                .set_sync_state(ITEMS_KEY, Some(&value.cursor), etag.as_deref())
+                .await?;
+        }
+        // Not every role may see the pool or has duty: a refusal there is
+        // not a failed pull.
+        match self.fetch_doc::<PoolList>(paths::POOL, "pool").await {
+            Ok(Some(pool)) => {
+                self.store
+                    .replace_list(crate::client::store::POOL, &pool.items)
+                    .await?;
+                report.pool_size = pool.items.len();
+            }
+            Ok(None) => report.pool_size = self.store.cached_items(crate::client::store::POOL).await?.len(),
+            Err(PullError::Http(HttpError::Refused { .. })) => {}
+            Err(e) => return Err(e),
+        }
+        match self.fetch_doc::<DutyList>(paths::DUTY, "duty").await {
+            Ok(Some(duty)) => report.duty_shifts = duty.shifts.len(),
+            Ok(None) | Err(PullError::Http(HttpError::Refused { .. })) => {}
+            Err(e) => return Err(e),
+        }
+        Ok(report)
+    }
+
+    /// GETs a whole document with its cached ETag, caching it under `key`.
+    /// `None` when the server says it has not changed.
+    pub async fn fetch_doc<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        key: &str,
+    ) -> Result<Option<T>, PullError> {
+        let etag = self.store.doc(key).await?.and_then(|d| d.etag);
+        match self.api.get::<T>(path, etag.as_deref()).await? {
+            Fetched::NotModified => Ok(None),
+            Fetched::Fresh { value, etag, raw } => {
+                self.store.put_doc(key, &raw, etag.as_deref()).await?;
+                Ok(Some(value))
+            }
+        }
+    }
+
+    pub async fn schedule(&self, date: &str) -> Result<Schedule, PullError> {
+        let key = format!("schedule:{date}");
+        let path = format!("{}?date={}", paths::SCHEDULE, encode(date));
+        self.cached_or_fetch(&path, &key).await
+    }
+
+    pub async fn item_detail(&self, id: i64) -> Result<ItemDetail, PullError> {
+        let detail: ItemDetail = self
+            .cached_or_fetch(&paths::with_id(paths::ITEM, id), &format!("item:{id}"))
+            .await?;
+        Ok(detail)
+    }
+
+    pub async fn duty(&self) -> Result<DutyList, PullError> {
+        self.cached_or_fetch(paths::DUTY, "duty").await
+    }
+
+    async fn cached_or_fetch<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        key: &str,
+    ) -> Result<T, PullError> {
+        if let Some(v) = self.fetch_doc(path, key).await? {
+            return Ok(v);
+        }
+        self.cached_doc(key).await?.ok_or_else(|| {
+            PullError::Http(HttpError::BadResponse {
+                url: path.to_string(),
+                reason: "304 without a cached copy".into(),
+            })
+        })
+    }
+
+    /// A cached document, for reading offline.
+    pub async fn cached_doc<T: serde::de::DeserializeOwned>(
+        &self,
+        key: &str,
+    ) -> Result<Option<T>, StoreError> {
+        match self.store.doc(key).await? {
+            Some(d) => Ok(Some(serde_json::from_str(&d.json)?)),
+            None => Ok(None),
+        }
+    }
+}
+
+/// Percent-encodes a query value (cursors are opaque to us).
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -1,0 +1,105 @@
+//! Width-aware text for terminals: CJK characters take two columns, so
+//! alignment is by display width (unicode-width), never by bytes or chars.
+//! The TUI reuses these helpers.
+
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// Columns `s` takes on a terminal.
+pub fn width(s: &str) -> usize {
+    UnicodeWidthStr::width(s)
+}
+
+/// Removes control characters and escape sequences' lead bytes, so text
+/// from the server cannot move the cursor or recolour the terminal.
+pub fn sanitize(s: &str) -> String {
+    s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+}
+
+/// Cuts `s` to at most `max` columns, ending with `…` when it was cut. A wide
+/// character that would straddle the limit is dropped whole, never split.
+pub fn truncate(s: &str, max: usize) -> String {
+    if width(s) <= max {
+        return s.to_string();
+    }
+    if max == 0 {
+        return String::new();
+    }
+    // One column is kept for the ellipsis.
+    let budget = max - 1;
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > budget {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+/// `s` truncated to `cols` and padded with spaces on the right to exactly
+/// `cols` columns.
+pub fn pad(s: &str, cols: usize) -> String {
+    let mut out = truncate(s, cols);
+    let w = width(&out);
+    out.extend(std::iter::repeat_n(' ', cols.saturating_sub(w)));
+    out
+}
+
+/// Lays out rows as columns separated by two spaces, each column as wide as
+/// its widest cell (in display columns). The last column is not padded.
+pub fn table(rows: &[Vec<String>]) -> String {
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..cols)
+        .map(|i| {
+            rows.iter()
+                .filter_map(|r| r.get(i))
+                .map(|c| width(c))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for row in rows {
+        let mut line = String::new();
+        for (i, cell) in row.iter().enumerate() {
+            if i + 1 == row.len() {
+                line.push_str(cell);
+            } else {
+                line.push_str(&pad(cell, widths[i]));
+                line.push_str("  ");
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cjk_counts_two_columns() {
+        assert_eq!(width("劳动合同"), 8);
+        assert_eq!(pad("劳动", 6), "劳动  ");
+    }
+
+    #[test]
+    fn truncation_never_splits_a_wide_char() {
+        // 5 columns: two wide chars (4) + ellipsis (1).
+        assert_eq!(truncate("劳动合同纠纷", 5), "劳动…");
+        // 6 columns: a third wide char would need 7 with the ellipsis.
+        assert_eq!(truncate("劳动合同纠纷", 6), "劳动…");
+        assert_eq!(width(&pad("劳动合同纠纷", 6)), 6);
+    }
+
+    #[test]
+    fn control_characters_are_removed() {
+        assert_eq!(sanitize("a\u{1b}[31mb\n"), "a [31mb ");
+    }
+}

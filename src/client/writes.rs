@@ -1,0 +1,84 @@
+//! The outbox entries for every write, built in one place so the CLI and
+//! the TUI send the same requests with the same summaries.
+
+use rust_i18n::t;
+
+use super::store::NewEntry;
+use crate::api::{NewActivity, NewOutcome, NewTimeEntry, TransitionRequest, paths};
+
+fn post(path: String, body: serde_json::Value, summary: String) -> NewEntry {
+    NewEntry {
+        method: "POST".into(),
+        path,
+        body,
+        summary,
+    }
+}
+
+/// Serialising these plain structs cannot fail (no maps with non-string
+/// keys, no failing Serialize impls); `Null` would be refused by the server
+/// anyway rather than sent silently wrong.
+fn json<T: serde::Serialize>(v: &T) -> serde_json::Value {
+    serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
+}
+
+pub fn outcome(item_id: i64, body: &NewOutcome) -> NewEntry {
+    post(
+        paths::with_id(paths::ITEM_OUTCOMES, item_id),
+        json(body),
+        t!("cli.summary.outcome", code = body.code.as_str(), id = item_id).into_owned(),
+    )
+}
+
+pub fn time_entry(body: &NewTimeEntry) -> NewEntry {
+    post(
+        paths::TIME_ENTRIES.into(),
+        json(body),
+        t!("cli.summary.time", minutes = body.minutes, id = body.item_id).into_owned(),
+    )
+}
+
+pub fn activity(body: &NewActivity) -> NewEntry {
+    post(
+        paths::ACTIVITIES.into(),
+        json(body),
+        t!(
+            "cli.summary.activity",
+            indicator = body.indicator.as_str(),
+            count = body.count
+        )
+        .into_owned(),
+    )
+}
+
+pub fn claim(item_id: i64) -> NewEntry {
+    post(
+        paths::with_id(paths::ITEM_CLAIM, item_id),
+        serde_json::json!({}),
+        t!("cli.summary.claim", id = item_id).into_owned(),
+    )
+}
+
+pub fn transition(item_id: i64, body: &TransitionRequest) -> NewEntry {
+    post(
+        paths::with_id(paths::ITEM_TRANSITION, item_id),
+        json(body),
+        t!("cli.summary.transition", id = item_id, to = body.to.as_str()).into_owned(),
+    )
+}
+
+pub fn check_in(shift_id: i64) -> NewEntry {
+    post(
+        paths::with_id(paths::DUTY_CHECK_IN, shift_id),
+        serde_json::json!({}),
+        t!("cli.summary.check_in", id = shift_id).into_owned(),
+    )
+}
+
+pub fn check_out(shift_id: i64) -> NewEntry {
+    post(
+        paths::with_id(paths::DUTY_CHECK_OUT, shift_id),
+        serde_json::json!({}),
+        t!("cli.summary.check_out", id = shift_id).into_owned(),
+    )
+}

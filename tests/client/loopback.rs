@@ -1,0 +1,141 @@
+//! A scripted HTTP peer on 127.0.0.1:0 that injects the faults a real link
+//! has (503, 429, hangs, connections dropped mid-answer) and records what it
+//! received. It stands in front of the client until the reference server
+//! lands; then it fronts `support::spawn_server()` as a proxy.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+#[derive(Clone, Debug)]
+pub enum Reply {
+    Json(u16, Vec<(&'static str, String)>, String),
+    /// A server-sent event stream that ends after `body`.
+    Sse(String),
+    /// Reads the request and never answers.
+    Hang,
+    /// Starts a 201 and drops the connection halfway through the body.
+    DropMidBody,
+}
+
+pub fn ok_created() -> Reply {
+    Reply::Json(201, vec![], r#"{"id":"x"}"#.into())
+}
+
+#[derive(Clone, Debug)]
+pub struct Seen {
+    pub path: String,
+    pub key: Option<String>,
+    pub authorization: Option<String>,
+    pub if_none_match: Option<String>,
+}
+
+pub struct Peer {
+    pub url: String,
+    pub seen: Arc<Mutex<Vec<Seen>>>,
+}
+
+impl Peer {
+    pub fn seen(&self) -> Vec<Seen> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+/// Answers requests with `script` in order; the last reply repeats.
+pub async fn start(script: Vec<Reply>) -> Peer {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let script = Arc::new(Mutex::new(script));
+    let log = seen.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut sock, _)) = listener.accept().await else {
+                return;
+            };
+            let log = log.clone();
+            let script = script.clone();
+            tokio::spawn(async move {
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 4096];
+                let head_end = loop {
+                    let Ok(n) = sock.read(&mut chunk).await else {
+                        return;
+                    };
+                    if n == 0 {
+                        return;
+                    }
+                    buf.extend_from_slice(&chunk[..n]);
+                    if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                        break i + 4;
+                    }
+                };
+                let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
+                let header = |name: &str| {
+                    head.lines()
+                        .find(|l| {
+                            l.to_ascii_lowercase()
+                                .starts_with(&format!("{}:", name.to_ascii_lowercase()))
+                        })
+                        .map(|l| l.split_once(':').unwrap().1.trim().to_string())
+                };
+                let len: usize = header("content-length").and_then(|v| v.parse().ok()).unwrap_or(0);
+                while buf.len() < head_end + len {
+                    let Ok(n) = sock.read(&mut chunk).await else {
+                        return;
+                    };
+                    if n == 0 {
+                        break;
+                    }
+                    buf.extend_from_slice(&chunk[..n]);
+                }
+                let path = head.split_whitespace().nth(1).unwrap_or("").to_string();
+                log.lock().unwrap().push(Seen {
+                    path,
+                    key: header("idempotency-key"),
+                    authorization: header("authorization"),
+                    if_none_match: header("if-none-match"),
+                });
+                let reply = {
+                    let mut s = script.lock().unwrap();
+                    if s.len() > 1 { s.remove(0) } else { s[0].clone() }
+                };
+                match reply {
+                    Reply::Json(status, headers, body) => {
+                        let ctype = if status >= 400 {
+                            "application/problem+json"
+                        } else {
+                            "application/json"
+                        };
+                        let mut out = format!(
+                            "HTTP/1.1 {status} X\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n",
+                            body.len()
+                        );
+                        for (k, v) in headers {
+                            out.push_str(&format!("{k}: {v}\r\n"));
+                        }
+                        out.push_str("\r\n");
+                        out.push_str(&body);
+                        let _ = sock.write_all(out.as_bytes()).await;
+                    }
+                    Reply::Sse(body) => {
+                        let out = format!(
+                            "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                            body.len()
+                        );
+                        let _ = sock.write_all(out.as_bytes()).await;
+                    }
+                    Reply::Hang => tokio::time::sleep(Duration::from_secs(30)).await,
+                    Reply::DropMidBody => {
+                        let _ = sock
+                            .write_all(b"HTTP/1.1 201 Created\r\nContent-Length: 200\r\nConnection: close\r\n\r\n{\"id\":")
+                            .await;
+                    }
+                }
+            });
+        }
+    });
+    Peer { url, seen }
+}
