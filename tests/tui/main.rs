@@ -7,7 +7,6 @@ mod keys;
 mod keys_detail;
 mod pictures;
 mod sanitize;
-mod scale;
 mod style;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
