@@ -4,10 +4,9 @@
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
-use super::auth::AuthUser;
-use super::db::next_id;
-use crate::api::{HistoryEntry, MediationInfo, Party, UserRef, WorkItem};
+use crate::api::{HistoryEntry, MediationInfo, Party, User, UserRef, WorkItem};
 use crate::domain::{Category, Channel, EpochMs, FrontlineGroup, ItemKind, ItemStatus, Role};
+use crate::server::db::next_id;
 
 pub const ITEM_SELECT: &str = "SELECT i.id, i.kind, i.title, i.description, i.channel, i.category, \
     i.green_channel, i.frontline_group, i.fee_waiver_eligible, i.status, i.assignee_id, \
@@ -88,23 +87,34 @@ pub fn item_from_row(r: &AnyRow) -> Result<ItemRow, sqlx::Error> {
 
 /// Whether the caller may read the item. Everyone else gets a 404, so ids
 /// do not reveal that an item exists.
-pub fn may_see(me: &AuthUser, row: &ItemRow) -> bool {
+pub fn may_see(me: &User, row: &ItemRow) -> bool {
     let item = &row.item;
     let assignee = item.assignee.as_ref().map(|a| a.id);
-    match me.role() {
+    match me.role {
         Role::Admin => true,
-        Role::Coordinator => item.unit_id == me.unit_id(),
-        Role::Operator => row.room_operator_id == Some(me.id()),
+        Role::Coordinator => item.unit_id == me.unit.id,
+        Role::Operator => row.room_operator_id == Some(me.id),
         Role::Lawyer | Role::Mediator => {
-            assignee == Some(me.id()) || (assignee.is_none() && item.unit_id == me.unit_id())
+            assignee == Some(me.id) || (assignee.is_none() && item.unit_id == me.unit.id)
         }
     }
 }
 
 /// Whether the caller may change the item (transition, outcome, time).
-pub fn may_change(me: &AuthUser, row: &ItemRow) -> bool {
+pub fn may_change(me: &User, row: &ItemRow) -> bool {
     let assignee = row.item.assignee.as_ref().map(|a| a.id);
-    me.role() == Role::Admin || assignee == Some(me.id())
+    me.role == Role::Admin || assignee == Some(me.id)
+}
+
+/// Whether the caller may move the item to `to`: whoever may change it,
+/// and the operator of a session's room, who keeps the room's day running
+/// and so marks a session started or no-show. Ending it with an outcome
+/// stays with the mediator.
+pub fn may_transition(me: &User, row: &ItemRow, to: ItemStatus) -> bool {
+    let room_operator = me.role == Role::Operator
+        && row.item.kind == ItemKind::Mediation
+        && row.room_operator_id == Some(me.id);
+    may_change(me, row) || (room_operator && matches!(to, ItemStatus::InProgress | ItemStatus::NoShow))
 }
 
 pub async fn load_item<'e, E>(exec: E, id: i64) -> Result<Option<ItemRow>, sqlx::Error>
@@ -200,45 +210,4 @@ where
             })
         })
         .collect()
-}
-
-/// Moves an item to another assignee (or back to the pool with `None`).
-/// The one who had it keeps seeing it in delta sync, with its new
-/// assignee, so their client drops it. Returns the item after the move.
-pub async fn reassign_item(
-    store: &super::Store,
-    item_id: i64,
-    to: Option<i64>,
-    actor_id: Option<i64>,
-    now: EpochMs,
-) -> Result<Option<(ItemRow, Option<i64>)>, sqlx::Error> {
-    let mut w = store.begin_write().await?;
-    let Some(before) = load_item(&mut *w.tx, item_id).await? else {
-        return Ok(None);
-    };
-    let previous = before.item.assignee.as_ref().map(|a| a.id);
-    sqlx::query("UPDATE items SET assignee_id = $1, previous_assignee_id = $2 WHERE id = $3")
-        .bind(to)
-        .bind(previous)
-        .bind(item_id)
-        .execute(&mut *w.tx)
-        .await?;
-    touch_item(&mut w.tx, item_id, now).await?;
-    let note = format!("{previous:?} -> {to:?}");
-    add_history(
-        &mut w.tx,
-        NewHistory {
-            item_id,
-            at: now,
-            actor_id,
-            action: "assigned",
-            from: None,
-            to: None,
-            note: &note,
-        },
-    )
-    .await?;
-    let after = load_item(&mut *w.tx, item_id).await?;
-    w.tx.commit().await?;
-    Ok(after.map(|a| (a, previous)))
 }
