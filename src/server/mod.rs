@@ -247,17 +247,26 @@ pub async fn start_tuned(config: ServerConfig, tuning: ServerTuning) -> anyhow::
 pub async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     let demo = config.demo;
     let server = start(config).await?;
-    println!("{}", rust_i18n::t!("server.listening", addr = server.addr));
+    say(&rust_i18n::t!("server.listening", addr = server.addr));
     if demo {
-        println!(
-            "{}",
-            rust_i18n::t!("server.demo_logins", users = demo::DEMO_USERS.join(", "))
-        );
+        say(&rust_i18n::t!(
+            "server.demo_logins",
+            users = demo::DEMO_USERS.join(", ")
+        ));
     }
     tracing::info!(addr = %server.addr, "listening");
     wait_for_signal().await;
-    println!("{}", rust_i18n::t!("server.stopping"));
+    say(&rust_i18n::t!("server.stopping"));
     server.shutdown().await
+}
+
+/// Prints a line for whoever started the server. A closed stdout (piped
+/// into `head`, or a supervisor that stopped reading) must not take the
+/// server down, so write errors are ignored where `println!` would panic.
+fn say(line: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}").and_then(|()| out.flush());
 }
 
 async fn wait_for_signal() {
