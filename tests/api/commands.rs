@@ -240,3 +240,31 @@ async fn serve_runs_on_postgres() {
     reader.await.unwrap();
     crate::support::drop_schema(&base, &schema).await;
 }
+
+/// Whoever reads `serve`'s output may go away (a pipe into `head`); the
+/// server keeps serving and still stops cleanly.
+#[test]
+fn serve_outlives_a_closed_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("serve.db");
+    let mut child = dutydesk()
+        .args(["serve", "--listen", "127.0.0.1:0", "--db", db.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let first = BufReader::new(child.stdout.take().unwrap())
+        .lines()
+        .next()
+        .unwrap()
+        .unwrap();
+    // The reader is gone now: the next line the server prints hits a closed pipe.
+    let addr = first.rsplit("http://").next().unwrap().to_string();
+    assert_eq!(reqwest::blocking_get(&format!("http://{addr}/healthz")), "ok");
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "exit status after SIGTERM: {status}");
+}
