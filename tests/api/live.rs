@@ -9,7 +9,7 @@ use eventsource_stream::{Event, EventStream, Eventsource};
 use futures_util::StreamExt;
 use serde_json::{Value, json};
 
-use crate::support::{Ctx, json, my_item, postgres_tuned, postgres_url, problem, sqlite, sqlite_tuned};
+use crate::support::{Ctx, json, my_item, postgres_tuned, postgres_url, problem, sqlite_tuned};
 
 type Events = std::pin::Pin<Box<dyn futures_util::Stream<Item = Result<Event, String>> + Send>>;
 
@@ -92,6 +92,8 @@ async fn schedule_change_case(ctx: &Ctx) {
     let id = session["id"].as_i64().unwrap();
     let mut op_events = subscribe(ctx, &op).await;
     let mut med_events = subscribe(ctx, &med).await;
+    let lawyer = ctx.login("lawyer").await;
+    let mut lawyer_events = subscribe(ctx, &lawyer).await;
     let path = format!("/api/v1/items/{id}/transition");
     // The operator may not close or park it: that is the mediator's.
     problem(
@@ -142,6 +144,17 @@ async fn schedule_change_case(ctx: &Ctx) {
         let ev = next_change(events).await;
         assert_eq!((ev.event.as_str(), item_id(&ev)), ("schedule_changed", id));
     }
+    // A lawyer is neither the room's operator nor the mediator: only
+    // heartbeats (200 ms apart here) reach them meanwhile.
+    // Everything published so far arrives within this window, in order.
+    let until = tokio::time::Instant::now() + Duration::from_millis(1500);
+    let mut beats = 0;
+    while let Ok(ev) = tokio::time::timeout_at(until, lawyer_events.next()).await {
+        let ev = ev.expect("the stream stays open").expect("a well-formed event");
+        assert_eq!(ev.event, "heartbeat", "{ev:?}");
+        beats += 1;
+    }
+    assert!(beats >= 3, "the lawyer's stream is alive: {beats} heartbeats");
     let moved = json(ctx.get(&med, &format!("/api/v1/items/{id}")).await, 200).await;
     assert_eq!(moved["mediation"]["room_id"], other_room);
     assert_eq!(moved["mediation"]["scheduled_start"], start);
@@ -157,7 +170,6 @@ async fn schedule_change_case(ctx: &Ctx) {
     assert_eq!(ev.event, "updated");
     assert_eq!(next_change(&mut med_events).await.event, "schedule_changed");
     // A consultation is no one's schedule: no such session to move.
-    let lawyer = ctx.login("lawyer").await;
     let consultation = my_item(ctx, &lawyer, |i| i["kind"] == "consultation").await;
     let consultation = consultation["id"].as_i64().unwrap();
     assert!(!state.reschedule(consultation, slot, None).await.unwrap());
@@ -165,11 +177,14 @@ async fn schedule_change_case(ctx: &Ctx) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn operators_mark_sessions_and_schedule_changes_reach_room_and_mediator() {
-    let ctx = sqlite().await;
+    let tuning = ServerTuning {
+        heartbeat: Duration::from_millis(200),
+    };
+    let ctx = sqlite_tuned(tuning.clone()).await;
     schedule_change_case(&ctx).await;
     ctx.stop().await;
     if let Some(url) = postgres_url() {
-        let ctx = crate::support::postgres(&url).await;
+        let ctx = postgres_tuned(&url, tuning).await;
         schedule_change_case(&ctx).await;
         ctx.stop().await;
     }
