@@ -211,3 +211,60 @@ where
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::UnitRef;
+    use crate::domain::Profession;
+
+    fn user(id: i64, role: Role) -> User {
+        User {
+            id,
+            username: format!("u{id}"),
+            display_name: format!("U{id}"),
+            role,
+            profession: Profession::GrassrootsWorker,
+            unit: UnitRef {
+                id: 3,
+                name: "centre".into(),
+            },
+        }
+    }
+
+    fn session(kind: &str, operator: i64) -> ItemRow {
+        let item: WorkItem = serde_json::from_value(serde_json::json!({
+            "id": 1, "kind": kind, "title": "调解", "description": "", "channel": "video",
+            "category": "other", "green_channel": false, "fee_waiver_eligible": false,
+            "status": "accepted", "assignee": {"id": 7, "username": "mediator", "display_name": "王芳"},
+            "unit_id": 3, "parties": [], "due_at": 0, "created_at": 0, "updated_at": 0,
+            "typical_case": false, "version": 1,
+            "mediation": {"scheduled_start": 0, "scheduled_end": 1, "room_id": 1, "room_name": "一号"}
+        }))
+        .unwrap();
+        ItemRow {
+            item,
+            previous_assignee_id: None,
+            room_operator_id: Some(operator),
+        }
+    }
+
+    #[test]
+    fn the_rooms_operator_marks_sessions_started_or_no_show_only() {
+        use ItemStatus::*;
+        let op = user(9, Role::Operator);
+        let row = session("mediation", 9);
+        assert!(may_transition(&op, &row, InProgress));
+        assert!(may_transition(&op, &row, NoShow));
+        for to in [Waiting, Cancelled, Accepted, Closed] {
+            assert!(!may_transition(&op, &row, to), "{to:?} is the mediator's");
+        }
+        assert!(!may_change(&op, &row), "no outcome or time from the operator");
+        let other_room = session("mediation", 10);
+        assert!(!may_transition(&op, &other_room, InProgress));
+        let not_a_session = session("consultation", 9);
+        assert!(!may_transition(&op, &not_a_session, InProgress));
+        let mediator = user(7, Role::Mediator);
+        assert!(may_transition(&mediator, &row, Waiting), "the assignee still may");
+    }
+}
