@@ -5,6 +5,8 @@ use rust_i18n::t;
 use super::auth::{hash_password, new_secret};
 use super::db::{Store, database_url, next_id, now_ms};
 use super::demo::{DEMO_USERS, insert_user, seed_if_empty};
+use super::storage::sql::SqlStorage;
+use super::storage::{RevokeTarget, Storage};
 use super::{ServerConfig, serve};
 use crate::cli::{AdminCommand, AdminTokenCommand, AdminUserCommand, ServeArgs};
 use crate::domain::{Profession, Role};
@@ -91,31 +93,18 @@ pub async fn run_admin(cmd: AdminCommand) -> anyhow::Result<()> {
             }
         }
         AdminCommand::Token(AdminTokenCommand::Revoke { db, user, id }) => {
-            let store = open(db.db.as_deref()).await?;
-            let mut w = store.begin_write().await?;
-            let done = match (user, id) {
-                (_, Some(id)) => {
-                    sqlx::query("UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
-                        .bind(now_ms())
-                        .bind(id)
-                        .execute(&mut *w.tx)
-                        .await?
-                }
-                (Some(user), None) => {
-                    sqlx::query(
-                        "UPDATE tokens SET revoked_at = $1 WHERE revoked_at IS NULL AND \
-                         user_id = (SELECT id FROM users WHERE username = $2)",
-                    )
-                    .bind(now_ms())
-                    .bind(&user)
-                    .execute(&mut *w.tx)
-                    .await?
-                }
+            let target = match (user, id) {
+                (_, Some(id)) => RevokeTarget::Token(id),
+                (Some(user), None) => RevokeTarget::User(user),
                 (None, None) => anyhow::bail!(t!("server.revoke_what")),
             };
-            audit(&mut w.tx, "token.revoke", &done.rows_affected().to_string()).await?;
-            w.tx.commit().await?;
-            println!("{}", t!("server.tokens_revoked", count = done.rows_affected()));
+            let storage = SqlStorage::new(open(db.db.as_deref()).await?);
+            let count = storage
+                .revoke_tokens(target, now_ms())
+                .await
+                .map_err(|e| anyhow::anyhow!(e.0.detail))?;
+            storage.store.close().await;
+            println!("{}", t!("server.tokens_revoked", count = count));
         }
         AdminCommand::Seed(args) => {
             if !args.demo {

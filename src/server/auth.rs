@@ -9,10 +9,10 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 use super::Shared;
-use super::db::{Store, next_id, now_ms};
+use super::db::now_ms;
 use super::error::{ApiError, ApiJson, ApiResult};
-use crate::api::{LoginRequest, LoginResponse, ProblemCode, UnitRef, User};
-use crate::domain::{Profession, Role};
+use crate::api::{LoginRequest, LoginResponse, ProblemCode, User};
+use crate::domain::Role;
 
 pub fn hash_password(password: &str) -> anyhow::Result<String> {
     let mut salt = [0u8; 16];
@@ -59,22 +59,6 @@ impl AuthUser {
     }
 }
 
-pub const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.role, u.profession, u.unit_id, un.name";
-
-type UserRow = (i64, String, String, String, String, i64, String);
-
-pub fn user_from_row(r: UserRow) -> User {
-    User {
-        id: r.0,
-        username: r.1,
-        display_name: r.2,
-        // Stored values come only from Role/Profession::as_str.
-        role: Role::parse(&r.3).unwrap_or(Role::Lawyer),
-        profession: Profession::parse(&r.4).unwrap_or(Profession::Lawyer),
-        unit: UnitRef { id: r.5, name: r.6 },
-    }
-}
-
 impl FromRequestParts<Shared> for AuthUser {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &Shared) -> Result<Self, Self::Rejection> {
@@ -86,41 +70,20 @@ impl FromRequestParts<Shared> for AuthUser {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or_else(ApiError::unauthorized)?;
-        let sql = format!(
-            "SELECT t.id, {USER_COLUMNS} FROM tokens t JOIN users u ON u.id = t.user_id \
-             JOIN units un ON un.id = u.unit_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL"
-        );
-        let row: Option<(i64, i64, String, String, String, String, i64, String)> =
-            sqlx::query_as(sqlx::AssertSqlSafe(sql))
-                .bind(token_hash(token))
-                .fetch_optional(&state.store.pool)
-                .await?;
-        let r = row.ok_or_else(ApiError::unauthorized)?;
-        Ok(AuthUser {
-            token_id: r.0,
-            user: user_from_row((r.1, r.2, r.3, r.4, r.5, r.6, r.7)),
-        })
+        let (token_id, user) = state
+            .storage
+            .authenticate(&token_hash(token))
+            .await?
+            .ok_or_else(ApiError::unauthorized)?;
+        Ok(AuthUser { user, token_id })
     }
-}
-
-pub async fn find_user_by_name(store: &Store, username: &str) -> Result<Option<(User, String)>, sqlx::Error> {
-    let sql = format!(
-        "SELECT {USER_COLUMNS}, u.password_hash FROM users u JOIN units un ON un.id = u.unit_id \
-         WHERE u.username = $1"
-    );
-    let row: Option<(i64, String, String, String, String, i64, String, String)> =
-        sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(username)
-            .fetch_optional(&store.pool)
-            .await?;
-    Ok(row.map(|r| (user_from_row((r.0, r.1, r.2, r.3, r.4, r.5, r.6)), r.7)))
 }
 
 pub async fn login(
     State(state): State<Shared>,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> ApiResult<axum::Json<LoginResponse>> {
-    let found = find_user_by_name(&state.store, req.username.trim()).await?;
+    let found = state.storage.user_for_login(req.username.trim()).await?;
     let bad = || {
         ApiError::new(
             ProblemCode::Unauthorized,
@@ -138,40 +101,15 @@ pub async fn login(
     }
     let token = new_secret();
     let device = req.device.unwrap_or_else(|| "unnamed".to_string());
-    let mut w = state.store.begin_write().await?;
-    // One token per device: signing in again from the same device replaces
-    // its old token, so lost sessions do not pile up as live credentials.
-    sqlx::query(
-        "UPDATE tokens SET revoked_at = $1 WHERE user_id = $2 AND device = $3 AND revoked_at IS NULL",
-    )
-    .bind(now_ms())
-    .bind(user.id)
-    .bind(&device)
-    .execute(&mut *w.tx)
-    .await?;
-    let id = next_id(&mut w.tx, "token").await?;
-    sqlx::query(
-        "INSERT INTO tokens (id, user_id, token_hash, device, created_at) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(id)
-    .bind(user.id)
-    .bind(token_hash(&token))
-    .bind(device)
-    .bind(now_ms())
-    .execute(&mut *w.tx)
-    .await?;
-    w.tx.commit().await?;
+    state
+        .storage
+        .issue_token(user.id, &device, &token_hash(&token), now_ms())
+        .await?;
     Ok(axum::Json(LoginResponse { token, user }))
 }
 
 pub async fn logout(State(state): State<Shared>, me: AuthUser) -> ApiResult<axum::http::StatusCode> {
-    let mut w = state.store.begin_write().await?;
-    sqlx::query("UPDATE tokens SET revoked_at = $1 WHERE id = $2")
-        .bind(now_ms())
-        .bind(me.token_id)
-        .execute(&mut *w.tx)
-        .await?;
-    w.tx.commit().await?;
+    state.storage.end_session(me.token_id, now_ms()).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 

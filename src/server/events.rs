@@ -1,7 +1,6 @@
 //! `GET /api/v1/events`: changes the caller may see, as server-sent events.
 
 use std::convert::Infallible;
-use std::time::Duration;
 
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -11,7 +10,7 @@ use tokio::sync::broadcast;
 use super::Shared;
 use super::auth::AuthUser;
 use super::db::now_ms;
-use super::item_store::ItemRow;
+use super::storage::ItemRow;
 use crate::api::{ChangeEvent, ChangeKind};
 use crate::domain::{EpochMs, Role};
 
@@ -116,7 +115,7 @@ pub async fn stream(
         at: 0,
     };
     let keep = KeepAlive::new()
-        .interval(Duration::from_secs(15))
+        .interval(state.heartbeat)
         .event(sse_event(&heartbeat));
     Sse::new(first.chain(changes).boxed()).keep_alive(keep)
 }

@@ -14,13 +14,14 @@ mod demo_items;
 pub mod error;
 pub mod events;
 pub mod idempotency;
-pub mod item_store;
 pub mod items;
 pub mod records;
 pub mod schedule;
+pub mod storage;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -30,12 +31,20 @@ use tokio::sync::{broadcast, oneshot};
 
 pub use db::Store;
 use events::Change;
+pub use storage::sql::SqlStorage;
+use storage::{ItemChange, NewSlot, Storage};
 
 use crate::api::{MAX_BODY_BYTES, paths};
 
 pub struct AppState {
+    /// Every handler's way to the data.
+    pub storage: Arc<dyn Storage>,
+    /// The pool itself, for the parts not behind the trait yet (demo
+    /// seeding, admin, statistics).
     pub store: Store,
     pub events: broadcast::Sender<Change>,
+    /// How often an idle event stream gets a `heartbeat`.
+    pub heartbeat: Duration,
 }
 
 impl AppState {
@@ -45,19 +54,55 @@ impl AppState {
         item_id: i64,
         to: Option<i64>,
         actor_id: Option<i64>,
-    ) -> Result<bool, sqlx::Error> {
+    ) -> Result<bool, error::ApiError> {
         let now = db::now_ms();
-        match item_store::reassign_item(&self.store, item_id, to, actor_id, now).await? {
-            Some((row, previous)) => {
+        match self.storage.reassign(item_id, to, actor_id, now).await? {
+            Some(change) => {
                 let kind = if to.is_some() {
                     crate::api::ChangeKind::Assigned
                 } else {
                     crate::api::ChangeKind::PoolChanged
                 };
-                self.publish(Change::for_item(kind, &row, previous, now));
+                let previous = change.before.item.assignee.as_ref().map(|a| a.id);
+                self.publish(Change::for_item(kind, &change.after, previous, now));
                 Ok(true)
             }
             None => Ok(false),
+        }
+    }
+
+    /// Moves a mediation session to another time or room and tells the
+    /// operators of both rooms and the mediator. False when no such session.
+    pub async fn reschedule(
+        &self,
+        item_id: i64,
+        slot: NewSlot,
+        actor_id: Option<i64>,
+    ) -> Result<bool, error::ApiError> {
+        let now = db::now_ms();
+        match self.storage.reschedule(item_id, slot, actor_id, now).await? {
+            Some(change) => {
+                self.publish_schedule_change(&change, now);
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+
+    /// `schedule_changed` for a session's change, to the room's operator
+    /// and the mediator; also to the old room's operator when it moved.
+    pub fn publish_schedule_change(&self, change: &ItemChange, at: crate::domain::EpochMs) {
+        if change.after.item.mediation.is_none() {
+            return;
+        }
+        let kind = crate::api::ChangeKind::ScheduleChanged;
+        self.publish(Change::for_item(kind, &change.after, None, at));
+        let old_operator = change.before.room_operator_id;
+        if old_operator.is_some() && old_operator != change.after.room_operator_id {
+            let mut old = Change::for_item(kind, &change.before, None, at);
+            // Only the old room's operator: the mediator has heard already.
+            old.assignee_id = None;
+            self.publish(old);
         }
     }
 
@@ -76,6 +121,21 @@ pub struct ServerConfig {
     pub listen: String,
     /// Fill an empty database with demo data.
     pub demo: bool,
+}
+
+/// Knobs a test or an embedding caller may turn; `Default` is production.
+#[derive(Debug, Clone)]
+pub struct ServerTuning {
+    /// The SSE heartbeat interval (15 s by default).
+    pub heartbeat: Duration,
+}
+
+impl Default for ServerTuning {
+    fn default() -> Self {
+        ServerTuning {
+            heartbeat: Duration::from_secs(15),
+        }
+    }
 }
 
 pub struct RunningServer {
@@ -143,6 +203,11 @@ pub fn router(state: Shared) -> Router {
 
 /// Opens the store, seeds demo data when asked, binds and serves in a task.
 pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
+    start_tuned(config, ServerTuning::default()).await
+}
+
+/// [`start`] with non-default tuning (e.g. a short heartbeat in tests).
+pub async fn start_tuned(config: ServerConfig, tuning: ServerTuning) -> anyhow::Result<RunningServer> {
     let url = db::database_url(config.db.as_deref())?;
     let store = Store::connect(&url).await?;
     if config.demo {
@@ -150,8 +215,10 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
     }
     let (events, _) = broadcast::channel(256);
     let state = Arc::new(AppState {
+        storage: Arc::new(SqlStorage::new(store.clone())),
         store: store.clone(),
         events,
+        heartbeat: tuning.heartbeat,
     });
     let shared = state.clone();
     let listener = tokio::net::TcpListener::bind(&config.listen)
@@ -180,17 +247,26 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
 pub async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     let demo = config.demo;
     let server = start(config).await?;
-    println!("{}", rust_i18n::t!("server.listening", addr = server.addr));
+    say(&rust_i18n::t!("server.listening", addr = server.addr));
     if demo {
-        println!(
-            "{}",
-            rust_i18n::t!("server.demo_logins", users = demo::DEMO_USERS.join(", "))
-        );
+        say(&rust_i18n::t!(
+            "server.demo_logins",
+            users = demo::DEMO_USERS.join(", ")
+        ));
     }
     tracing::info!(addr = %server.addr, "listening");
     wait_for_signal().await;
-    println!("{}", rust_i18n::t!("server.stopping"));
+    say(&rust_i18n::t!("server.stopping"));
     server.shutdown().await
+}
+
+/// Prints a line for whoever started the server. A closed stdout (piped
+/// into `head`, or a supervisor that stopped reading) must not take the
+/// server down, so write errors are ignored where `println!` would panic.
+fn say(line: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}").and_then(|()| out.flush());
 }
 
 async fn wait_for_signal() {

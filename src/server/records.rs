@@ -1,24 +1,21 @@
 //! Outcomes, time entries and activities: each created once per
-//! `Idempotency-Key`, together with the statistics they feed.
+//! `Idempotency-Key`, together with the statistics they feed. The handlers
+//! here only extract and answer; storing happens in `storage`.
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use sqlx::{Any, Transaction};
 
 use super::Shared;
 use super::auth::AuthUser;
 use super::db::now_ms;
-use super::error::{ApiError, ApiJson, ApiPath, ApiResult};
+use super::error::{ApiJson, ApiPath, ApiResult};
 use super::events::Change;
-use super::idempotency::{IdemRequest, commit_with, replay, replay_committed};
-use super::item_store::{NewHistory, add_history, load_item, may_change, may_see, touch_item};
-use crate::api::{
-    Activity, ChangeKind, NewActivity, NewOutcome, NewTimeEntry, Outcome, ProblemCode, TimeEntry, paths,
-};
-use crate::domain::{
-    EpochMs, ItemKind, ItemStatus, OutcomeFields, TimeActivity, Yuan, outcome::check_minutes,
-};
+use super::idempotency::{idem_request, stored_response};
+use super::storage::sql::records::validation;
+use crate::api::{Activity, ChangeKind, NewActivity, NewOutcome, NewTimeEntry, Outcome, TimeEntry, paths};
+use crate::domain::ItemKind;
 
 /// A record that may count toward campaign indicators.
 pub enum StatRecord<'a> {
@@ -40,33 +37,6 @@ pub async fn apply_statistics(
     Ok(())
 }
 
-fn to_json<T: serde::Serialize>(v: &T) -> String {
-    // Plain derive(Serialize) data with string keys: cannot fail.
-    serde_json::to_string(v).unwrap_or_default()
-}
-
-fn validation(field: &str, msg: String) -> ApiError {
-    ApiError(crate::api::Problem::new(ProblemCode::ValidationFailed, msg.clone()).with_field(field, msg))
-}
-
-async fn insert_time_entry(tx: &mut Transaction<'static, Any>, e: &TimeEntry) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO time_entries (id, item_id, user_id, minutes, activity, note, occurred_at, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(&e.id)
-    .bind(e.item_id)
-    .bind(e.user_id)
-    .bind(e.minutes)
-    .bind(e.activity.as_str())
-    .bind(&e.note)
-    .bind(e.occurred_at)
-    .bind(e.created_at)
-    .execute(&mut **tx)
-    .await?;
-    apply_statistics(tx, StatRecord::TimeEntry(e)).await
-}
-
 pub async fn post_outcome(
     State(state): State<Shared>,
     me: AuthUser,
@@ -75,124 +45,16 @@ pub async fn post_outcome(
     ApiJson(req): ApiJson<NewOutcome>,
 ) -> ApiResult<Response> {
     let path = paths::with_id(paths::ITEM_OUTCOMES, item_id);
-    let idem = IdemRequest::from_headers(&headers, me.id(), &format!("POST {path}"), &req)?;
+    let idem = idem_request(&headers, me.id(), &format!("POST {path}"), &req)?;
     let now = now_ms();
-    let mut w = state.store.begin_write().await?;
-    if let Some(stored) = replay(&mut w.tx, &idem).await? {
-        return Ok(stored);
-    }
-    let row = load_item(&mut *w.tx, item_id)
-        .await?
-        .filter(|r| may_see(&me, r))
-        .ok_or_else(|| ApiError::not_found("item"))?;
-    if !may_change(&me, &row) {
-        return Err(ApiError::forbidden(
-            "only the assigned lawyer or mediator may log an outcome on this item",
-        ));
-    }
-    if !row.item.status.accepts_outcome() {
-        return Err(ApiError::new(
-            ProblemCode::InvalidTransition,
-            format!(
-                "the item is {} already; it takes no outcome",
-                row.item.status.as_str()
-            ),
-        ));
-    }
-    let fields = OutcomeFields {
-        kind: row.item.kind,
-        code: req.code,
-        minutes: req.minutes,
-        settled_amount: req.settled_amount,
-        fee_waived: req.fee_waived,
-    };
-    fields.check().map_err(|e| validation("code", e.to_string()))?;
-    let outcome = Outcome {
-        id: uuid::Uuid::now_v7().to_string(),
-        item_id,
-        user_id: me.id(),
-        code: req.code,
-        minutes: req.minutes,
-        settled_amount: req.settled_amount,
-        fee_waived: req.fee_waived,
-        note: req.note.clone().unwrap_or_default(),
-        occurred_at: req.occurred_at.unwrap_or(now),
-        created_at: now,
-    };
-    sqlx::query(
-        "INSERT INTO outcomes (id, item_id, user_id, code, minutes, settled_fen, fee_waived_fen, note, occurred_at, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(&outcome.id)
-    .bind(item_id)
-    .bind(me.id())
-    .bind(outcome.code.as_str())
-    .bind(outcome.minutes)
-    .bind(outcome.settled_amount.map(Yuan::fen))
-    .bind(outcome.fee_waived.map(Yuan::fen))
-    .bind(&outcome.note)
-    .bind(outcome.occurred_at)
-    .bind(now)
-    .execute(&mut *w.tx)
-    .await?;
-    // Conditional on the status read above: two outcomes with different
-    // keys racing on PostgreSQL leave one winner, the other gets a 409.
-    let closed = sqlx::query("UPDATE items SET status = 'closed' WHERE id = $1 AND status = $2")
-        .bind(item_id)
-        .bind(row.item.status.as_str())
-        .execute(&mut *w.tx)
+    let logged = state
+        .storage
+        .log_outcome(&me.user, item_id, &idem, &req, now)
         .await?;
-    if closed.rows_affected() != 1 {
-        drop(w);
-        // A duplicate with this very key may have closed it: answer as it did.
-        if let Some(stored) = replay_committed(&state.store, &idem).await? {
-            return Ok(stored);
-        }
-        return Err(ApiError::new(
-            ProblemCode::InvalidTransition,
-            "the item changed while the outcome was logged; reload it to see its outcome",
-        ));
+    if let Some(after) = &logged.closed {
+        state.publish(Change::for_item(ChangeKind::Updated, after, None, now));
     }
-    touch_item(&mut w.tx, item_id, now).await?;
-    add_history(
-        &mut w.tx,
-        NewHistory {
-            item_id,
-            at: now,
-            actor_id: Some(me.id()),
-            action: "outcome",
-            from: Some(row.item.status),
-            to: Some(ItemStatus::Closed),
-            note: outcome.code.as_str(),
-        },
-    )
-    .await?;
-    if let Some(minutes) = outcome.minutes {
-        let entry = TimeEntry {
-            id: uuid::Uuid::now_v7().to_string(),
-            item_id,
-            user_id: me.id(),
-            minutes,
-            activity: TimeActivity::Session,
-            note: outcome.note.clone(),
-            occurred_at: outcome.occurred_at,
-            created_at: now,
-        };
-        insert_time_entry(&mut w.tx, &entry).await?;
-    }
-    apply_statistics(
-        &mut w.tx,
-        StatRecord::Outcome {
-            item_kind: row.item.kind,
-            outcome: &outcome,
-        },
-    )
-    .await?;
-    let resp = commit_with(&state.store, w, &idem, StatusCode::CREATED, to_json(&outcome)).await?;
-    if let Some(after) = load_item(&state.store.pool, item_id).await? {
-        state.publish(Change::for_item(ChangeKind::Updated, &after, None, now));
-    }
-    Ok(resp)
+    Ok(stored_response(logged.response))
 }
 
 pub async fn post_time_entry(
@@ -201,47 +63,12 @@ pub async fn post_time_entry(
     headers: HeaderMap,
     ApiJson(req): ApiJson<NewTimeEntry>,
 ) -> ApiResult<Response> {
-    let idem = IdemRequest::from_headers(&headers, me.id(), &format!("POST {}", paths::TIME_ENTRIES), &req)?;
-    let now = now_ms();
-    let mut w = state.store.begin_write().await?;
-    if let Some(stored) = replay(&mut w.tx, &idem).await? {
-        return Ok(stored);
-    }
-    let row = load_item(&mut *w.tx, req.item_id)
-        .await?
-        .filter(|r| may_see(&me, r))
-        .ok_or_else(|| ApiError::not_found("item"))?;
-    if !may_change(&me, &row) {
-        return Err(ApiError::forbidden(
-            "only the assigned lawyer or mediator may log time on this item",
-        ));
-    }
-    check_minutes(Some(req.minutes)).map_err(|e| validation("minutes", e.to_string()))?;
-    let entry = TimeEntry {
-        id: uuid::Uuid::now_v7().to_string(),
-        item_id: req.item_id,
-        user_id: me.id(),
-        minutes: req.minutes,
-        activity: req.activity,
-        note: req.note.clone().unwrap_or_default(),
-        occurred_at: req.occurred_at.unwrap_or(now),
-        created_at: now,
-    };
-    insert_time_entry(&mut w.tx, &entry).await?;
-    add_history(
-        &mut w.tx,
-        NewHistory {
-            item_id: req.item_id,
-            at: now,
-            actor_id: Some(me.id()),
-            action: "time",
-            from: None,
-            to: None,
-            note: &format!("{} min", entry.minutes),
-        },
-    )
-    .await?;
-    commit_with(&state.store, w, &idem, StatusCode::CREATED, to_json(&entry)).await
+    let idem = idem_request(&headers, me.id(), &format!("POST {}", paths::TIME_ENTRIES), &req)?;
+    let stored = state
+        .storage
+        .log_time_entry(&me.user, &idem, &req, now_ms())
+        .await?;
+    Ok(stored_response(stored))
 }
 
 pub async fn post_activity(
@@ -250,9 +77,8 @@ pub async fn post_activity(
     headers: HeaderMap,
     ApiJson(req): ApiJson<NewActivity>,
 ) -> ApiResult<Response> {
-    let idem = IdemRequest::from_headers(&headers, me.id(), &format!("POST {}", paths::ACTIVITIES), &req)?;
-    let indicator = req.indicator.trim();
-    if indicator.is_empty() {
+    let idem = idem_request(&headers, me.id(), &format!("POST {}", paths::ACTIVITIES), &req)?;
+    if req.indicator.trim().is_empty() {
         return Err(validation(
             "indicator",
             "name the indicator this activity counts toward, e.g. enterprises_visited".into(),
@@ -261,107 +87,9 @@ pub async fn post_activity(
     if req.count < 0 || req.count2.is_some_and(|c| c < 0) {
         return Err(validation("count", "counts cannot be negative".into()));
     }
-    let now = now_ms();
-    let mut w = state.store.begin_write().await?;
-    if let Some(stored) = replay(&mut w.tx, &idem).await? {
-        return Ok(stored);
-    }
-    let activity = Activity {
-        id: uuid::Uuid::now_v7().to_string(),
-        user_id: me.id(),
-        indicator: indicator.to_string(),
-        count: req.count,
-        count2: req.count2,
-        note: req.note.clone().unwrap_or_default(),
-        occurred_at: req.occurred_at.unwrap_or(now),
-        created_at: now,
-    };
-    sqlx::query(
-        "INSERT INTO activities (id, user_id, indicator, count, count2, note, occurred_at, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(&activity.id)
-    .bind(me.id())
-    .bind(&activity.indicator)
-    .bind(activity.count)
-    .bind(activity.count2)
-    .bind(&activity.note)
-    .bind(activity.occurred_at)
-    .bind(now)
-    .execute(&mut *w.tx)
-    .await?;
-    apply_statistics(&mut w.tx, StatRecord::Activity(&activity)).await?;
-    commit_with(&state.store, w, &idem, StatusCode::CREATED, to_json(&activity)).await
-}
-
-type OutcomeRow = (
-    String,
-    i64,
-    i64,
-    String,
-    Option<i64>,
-    Option<i64>,
-    Option<i64>,
-    String,
-    EpochMs,
-    EpochMs,
-);
-
-pub async fn load_outcomes<'e, E>(exec: E, item_id: i64) -> Result<Vec<Outcome>, sqlx::Error>
-where
-    E: sqlx::Executor<'e, Database = Any>,
-{
-    let rows: Vec<OutcomeRow> = sqlx::query_as(
-        "SELECT id, item_id, user_id, code, minutes, settled_fen, fee_waived_fen, note, occurred_at, created_at \
-         FROM outcomes WHERE item_id = $1 ORDER BY created_at, id",
-    )
-    .bind(item_id)
-    .fetch_all(exec)
-    .await?;
-    let fen = |v: Option<i64>| v.and_then(|f| Yuan::from_fen(f).ok());
-    rows.into_iter()
-        .map(|r| {
-            Ok(Outcome {
-                id: r.0,
-                item_id: r.1,
-                user_id: r.2,
-                code: crate::domain::OutcomeCode::parse(&r.3)
-                    .ok_or_else(|| sqlx::Error::Decode(format!("outcome code {:?}", r.3).into()))?,
-                minutes: r.4,
-                settled_amount: fen(r.5),
-                fee_waived: fen(r.6),
-                note: r.7,
-                occurred_at: r.8,
-                created_at: r.9,
-            })
-        })
-        .collect()
-}
-
-pub async fn load_time_entries<'e, E>(exec: E, item_id: i64) -> Result<Vec<TimeEntry>, sqlx::Error>
-where
-    E: sqlx::Executor<'e, Database = Any>,
-{
-    let rows: Vec<(String, i64, i64, i64, String, String, EpochMs, EpochMs)> = sqlx::query_as(
-        "SELECT id, item_id, user_id, minutes, activity, note, occurred_at, created_at \
-         FROM time_entries WHERE item_id = $1 ORDER BY created_at, id",
-    )
-    .bind(item_id)
-    .fetch_all(exec)
-    .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(TimeEntry {
-                id: r.0,
-                item_id: r.1,
-                user_id: r.2,
-                minutes: r.3,
-                activity: TimeActivity::parse(&r.4)
-                    .ok_or_else(|| sqlx::Error::Decode(format!("activity {:?}", r.4).into()))?,
-                note: r.5,
-                occurred_at: r.6,
-                created_at: r.7,
-            })
-        })
-        .collect()
+    let stored = state
+        .storage
+        .log_activity(&me.user, &idem, &req, now_ms())
+        .await?;
+    Ok(stored_response(stored))
 }

@@ -8,11 +8,10 @@ use super::Shared;
 use super::auth::AuthUser;
 use super::db::now_ms;
 use super::error::{ApiError, ApiPath, ApiQuery, ApiResult};
-use super::item_store::{ITEM_SELECT, item_from_row};
-use crate::api::{
-    Campaign, CampaignList, DutyList, DutyShift, ProblemCode, Room, RoomSchedule, Schedule, UserRef,
-};
-use crate::domain::{EpochMs, Role};
+use crate::api::{CampaignList, DutyList, DutyShift, ProblemCode, Schedule};
+use crate::domain::EpochMs;
+
+pub use super::storage::sql::schedule::load_campaigns;
 
 /// Asia/Shanghai; China keeps no daylight saving, so a fixed +08:00 is the
 /// same zone where no tz database is installed.
@@ -71,83 +70,12 @@ pub async fn schedule(
     };
     let (start, end) = day_bounds(date)
         .ok_or_else(|| ApiError::new(ProblemCode::InvalidParameter, "`date` is out of range"))?;
-    let rooms: Vec<(i64, String, i64, Option<i64>, Option<String>, Option<String>)> = sqlx::query_as(
-        "SELECT r.id, r.name, r.unit_id, r.operator_id, u.username, u.display_name FROM rooms r \
-         LEFT JOIN users u ON u.id = r.operator_id ORDER BY r.id",
-    )
-    .fetch_all(&state.store.pool)
-    .await?;
-    let mut out = Vec::new();
-    for r in rooms {
-        let visible = match me.role() {
-            Role::Admin => true,
-            Role::Operator => r.3 == Some(me.id()),
-            _ => r.2 == me.unit_id(),
-        };
-        if !visible {
-            continue;
-        }
-        let sql = format!(
-            "{ITEM_SELECT} WHERE i.room_id = $1 AND i.scheduled_start >= $2 AND i.scheduled_start < $3 \
-             ORDER BY i.scheduled_start, i.id"
-        );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(r.0)
-            .bind(start)
-            .bind(end)
-            .fetch_all(&state.store.pool)
-            .await?;
-        let sessions = rows
-            .iter()
-            .map(|x| item_from_row(x).map(|i| i.item))
-            .collect::<Result<_, _>>()?;
-        let operator = r.3.map(|id| UserRef {
-            id,
-            username: r.4.clone().unwrap_or_default(),
-            display_name: r.5.clone().unwrap_or_default(),
-        });
-        out.push(RoomSchedule {
-            room: Room {
-                id: r.0,
-                name: r.1,
-                unit_id: r.2,
-                operator,
-            },
-            sessions,
-        });
-    }
+    let rooms = state.storage.schedule(&me.user, start, end).await?;
     Ok(Json(Schedule {
         date: date.to_string(),
-        rooms: out,
+        rooms,
     }))
 }
-
-type ShiftRow = (
-    i64,
-    i64,
-    String,
-    EpochMs,
-    EpochMs,
-    Option<EpochMs>,
-    Option<EpochMs>,
-    i64,
-);
-
-fn shift(r: ShiftRow) -> DutyShift {
-    DutyShift {
-        id: r.0,
-        user_id: r.1,
-        place: r.2,
-        starts_at: r.3,
-        ends_at: r.4,
-        checked_in_at: r.5,
-        checked_out_at: r.6,
-        version: r.7,
-    }
-}
-
-const SHIFT_SELECT: &str =
-    "SELECT id, user_id, place, starts_at, ends_at, checked_in_at, checked_out_at, version FROM duty_shifts";
 
 /// Monday 00:00 to next Monday 00:00 in Shanghai, around `now`.
 pub fn week_bounds(now: EpochMs) -> (EpochMs, EpochMs) {
@@ -162,51 +90,8 @@ pub fn week_bounds(now: EpochMs) -> (EpochMs, EpochMs) {
 
 pub async fn duty(State(state): State<Shared>, me: AuthUser) -> ApiResult<Json<DutyList>> {
     let (start, end) = week_bounds(now_ms());
-    let sql = format!(
-        "{SHIFT_SELECT} WHERE user_id = $1 AND starts_at < $2 AND ends_at > $3 ORDER BY starts_at, id"
-    );
-    let rows: Vec<ShiftRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(me.id())
-        .bind(end)
-        .bind(start)
-        .fetch_all(&state.store.pool)
-        .await?;
-    Ok(Json(DutyList {
-        shifts: rows.into_iter().map(shift).collect(),
-    }))
-}
-
-async fn stamp(state: &Shared, me: &AuthUser, id: i64, check_in: bool) -> ApiResult<Json<DutyShift>> {
-    let mut w = state.store.begin_write().await?;
-    let sql = format!("{SHIFT_SELECT} WHERE id = $1 AND user_id = $2");
-    let row: Option<ShiftRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(id)
-        .bind(me.id())
-        .fetch_optional(&mut *w.tx)
-        .await?;
-    let s = shift(row.ok_or_else(|| ApiError::not_found("duty shift"))?);
-    let conflict = |d: &str| ApiError::new(ProblemCode::InvalidTransition, d.to_string());
-    let sql = match (check_in, s.checked_in_at, s.checked_out_at) {
-        (true, Some(_), _) => return Err(conflict("you are already checked in to this shift")),
-        (false, None, _) => return Err(conflict("check in to this shift before checking out")),
-        (false, _, Some(_)) => return Err(conflict("you are already checked out of this shift")),
-        (true, None, _) => "UPDATE duty_shifts SET checked_in_at = $1, version = version + 1 WHERE id = $2",
-        (false, Some(_), None) => {
-            "UPDATE duty_shifts SET checked_out_at = $1, version = version + 1 WHERE id = $2"
-        }
-    };
-    sqlx::query(sql)
-        .bind(now_ms())
-        .bind(id)
-        .execute(&mut *w.tx)
-        .await?;
-    let sql = format!("{SHIFT_SELECT} WHERE id = $1");
-    let row: ShiftRow = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(id)
-        .fetch_one(&mut *w.tx)
-        .await?;
-    w.tx.commit().await?;
-    Ok(Json(shift(row)))
+    let shifts = state.storage.duty_shifts(me.id(), start, end).await?;
+    Ok(Json(DutyList { shifts }))
 }
 
 pub async fn check_in(
@@ -214,7 +99,7 @@ pub async fn check_in(
     me: AuthUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<DutyShift>> {
-    stamp(&state, &me, id, true).await
+    Ok(Json(state.storage.stamp_duty(me.id(), id, true, now_ms()).await?))
 }
 
 pub async fn check_out(
@@ -222,25 +107,13 @@ pub async fn check_out(
     me: AuthUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<DutyShift>> {
-    stamp(&state, &me, id, false).await
-}
-
-pub async fn load_campaigns<'e, E>(exec: E) -> Result<Vec<Campaign>, sqlx::Error>
-where
-    E: sqlx::Executor<'e, Database = sqlx::Any>,
-{
-    let rows: Vec<(String, String)> = sqlx::query_as("SELECT id, definition FROM campaigns ORDER BY id")
-        .fetch_all(exec)
-        .await?;
-    rows.into_iter()
-        .map(|(id, def)| {
-            serde_json::from_str(&def).map_err(|e| sqlx::Error::Decode(format!("campaign {id}: {e}").into()))
-        })
-        .collect()
+    Ok(Json(
+        state.storage.stamp_duty(me.id(), id, false, now_ms()).await?,
+    ))
 }
 
 pub async fn campaigns(State(state): State<Shared>, _me: AuthUser) -> ApiResult<Json<CampaignList>> {
     Ok(Json(CampaignList {
-        campaigns: load_campaigns(&state.store.pool).await?,
+        campaigns: state.storage.campaigns().await?,
     }))
 }

@@ -8,6 +8,7 @@ mod authz;
 mod bad_input;
 mod commands;
 mod items;
+mod live;
 mod records;
 mod schedule;
 mod storage;

@@ -3,7 +3,7 @@
 
 use std::sync::Once;
 
-use dutydesk::server::{RunningServer, ServerConfig, start};
+use dutydesk::server::{RunningServer, ServerConfig, ServerTuning, start_tuned};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::Value;
 
@@ -33,19 +33,53 @@ pub fn postgres_url() -> Option<String> {
 }
 
 pub async fn sqlite() -> Ctx {
+    sqlite_tuned(ServerTuning::default()).await
+}
+
+pub async fn sqlite_tuned(tuning: ServerTuning) -> Ctx {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("server.db");
-    let server = start(ServerConfig {
-        db: Some(path.to_string_lossy().into_owned()),
-        listen: "127.0.0.1:0".into(),
-        demo: true,
-    })
+    let server = start_tuned(
+        ServerConfig {
+            db: Some(path.to_string_lossy().into_owned()),
+            listen: "127.0.0.1:0".into(),
+            demo: true,
+        },
+        tuning,
+    )
     .await
     .unwrap();
     ctx(server, "sqlite", Some(path), Some(dir), None)
 }
 
 pub async fn postgres(base_url: &str) -> Ctx {
+    postgres_tuned(base_url, ServerTuning::default()).await
+}
+
+/// A fresh schema on the server at `base_url`; returns the URL that uses it.
+pub async fn fresh_schema(base_url: &str) -> (String, String) {
+    sqlx::any::install_default_drivers();
+    let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+    let admin = sqlx::AnyPool::connect(base_url).await.unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+        .execute(&admin)
+        .await
+        .unwrap();
+    admin.close().await;
+    let sep = if base_url.contains('?') { '&' } else { '?' };
+    (format!("{base_url}{sep}options=-csearch_path%3D{schema}"), schema)
+}
+
+pub async fn drop_schema(base_url: &str, schema: &str) {
+    let admin = sqlx::AnyPool::connect(base_url).await.unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
+        .execute(&admin)
+        .await
+        .unwrap();
+    admin.close().await;
+}
+
+pub async fn postgres_tuned(base_url: &str, tuning: ServerTuning) -> Ctx {
     sqlx::any::install_default_drivers();
     let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
     let admin = sqlx::AnyPool::connect(base_url).await.unwrap();
@@ -56,11 +90,14 @@ pub async fn postgres(base_url: &str) -> Ctx {
     admin.close().await;
     let sep = if base_url.contains('?') { '&' } else { '?' };
     let url = format!("{base_url}{sep}options=-csearch_path%3D{schema}");
-    let server = start(ServerConfig {
-        db: Some(url),
-        listen: "127.0.0.1:0".into(),
-        demo: true,
-    })
+    let server = start_tuned(
+        ServerConfig {
+            db: Some(url),
+            listen: "127.0.0.1:0".into(),
+            demo: true,
+        },
+        tuning,
+    )
     .await
     .unwrap();
     ctx(

@@ -4,10 +4,9 @@
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
-use super::auth::AuthUser;
-use super::db::next_id;
-use crate::api::{HistoryEntry, MediationInfo, Party, UserRef, WorkItem};
+use crate::api::{HistoryEntry, MediationInfo, Party, User, UserRef, WorkItem};
 use crate::domain::{Category, Channel, EpochMs, FrontlineGroup, ItemKind, ItemStatus, Role};
+use crate::server::db::next_id;
 
 pub const ITEM_SELECT: &str = "SELECT i.id, i.kind, i.title, i.description, i.channel, i.category, \
     i.green_channel, i.frontline_group, i.fee_waiver_eligible, i.status, i.assignee_id, \
@@ -88,23 +87,34 @@ pub fn item_from_row(r: &AnyRow) -> Result<ItemRow, sqlx::Error> {
 
 /// Whether the caller may read the item. Everyone else gets a 404, so ids
 /// do not reveal that an item exists.
-pub fn may_see(me: &AuthUser, row: &ItemRow) -> bool {
+pub fn may_see(me: &User, row: &ItemRow) -> bool {
     let item = &row.item;
     let assignee = item.assignee.as_ref().map(|a| a.id);
-    match me.role() {
+    match me.role {
         Role::Admin => true,
-        Role::Coordinator => item.unit_id == me.unit_id(),
-        Role::Operator => row.room_operator_id == Some(me.id()),
+        Role::Coordinator => item.unit_id == me.unit.id,
+        Role::Operator => row.room_operator_id == Some(me.id),
         Role::Lawyer | Role::Mediator => {
-            assignee == Some(me.id()) || (assignee.is_none() && item.unit_id == me.unit_id())
+            assignee == Some(me.id) || (assignee.is_none() && item.unit_id == me.unit.id)
         }
     }
 }
 
 /// Whether the caller may change the item (transition, outcome, time).
-pub fn may_change(me: &AuthUser, row: &ItemRow) -> bool {
+pub fn may_change(me: &User, row: &ItemRow) -> bool {
     let assignee = row.item.assignee.as_ref().map(|a| a.id);
-    me.role() == Role::Admin || assignee == Some(me.id())
+    me.role == Role::Admin || assignee == Some(me.id)
+}
+
+/// Whether the caller may move the item to `to`: whoever may change it,
+/// and the operator of a session's room, who keeps the room's day running
+/// and so marks a session started or no-show. Ending it with an outcome
+/// stays with the mediator.
+pub fn may_transition(me: &User, row: &ItemRow, to: ItemStatus) -> bool {
+    let room_operator = me.role == Role::Operator
+        && row.item.kind == ItemKind::Mediation
+        && row.room_operator_id == Some(me.id);
+    may_change(me, row) || (room_operator && matches!(to, ItemStatus::InProgress | ItemStatus::NoShow))
 }
 
 pub async fn load_item<'e, E>(exec: E, id: i64) -> Result<Option<ItemRow>, sqlx::Error>
@@ -202,43 +212,59 @@ where
         .collect()
 }
 
-/// Moves an item to another assignee (or back to the pool with `None`).
-/// The one who had it keeps seeing it in delta sync, with its new
-/// assignee, so their client drops it. Returns the item after the move.
-pub async fn reassign_item(
-    store: &super::Store,
-    item_id: i64,
-    to: Option<i64>,
-    actor_id: Option<i64>,
-    now: EpochMs,
-) -> Result<Option<(ItemRow, Option<i64>)>, sqlx::Error> {
-    let mut w = store.begin_write().await?;
-    let Some(before) = load_item(&mut *w.tx, item_id).await? else {
-        return Ok(None);
-    };
-    let previous = before.item.assignee.as_ref().map(|a| a.id);
-    sqlx::query("UPDATE items SET assignee_id = $1, previous_assignee_id = $2 WHERE id = $3")
-        .bind(to)
-        .bind(previous)
-        .bind(item_id)
-        .execute(&mut *w.tx)
-        .await?;
-    touch_item(&mut w.tx, item_id, now).await?;
-    let note = format!("{previous:?} -> {to:?}");
-    add_history(
-        &mut w.tx,
-        NewHistory {
-            item_id,
-            at: now,
-            actor_id,
-            action: "assigned",
-            from: None,
-            to: None,
-            note: &note,
-        },
-    )
-    .await?;
-    let after = load_item(&mut *w.tx, item_id).await?;
-    w.tx.commit().await?;
-    Ok(after.map(|a| (a, previous)))
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::UnitRef;
+    use crate::domain::Profession;
+
+    fn user(id: i64, role: Role) -> User {
+        User {
+            id,
+            username: format!("u{id}"),
+            display_name: format!("U{id}"),
+            role,
+            profession: Profession::GrassrootsWorker,
+            unit: UnitRef {
+                id: 3,
+                name: "centre".into(),
+            },
+        }
+    }
+
+    fn session(kind: &str, operator: i64) -> ItemRow {
+        let item: WorkItem = serde_json::from_value(serde_json::json!({
+            "id": 1, "kind": kind, "title": "调解", "description": "", "channel": "video",
+            "category": "other", "green_channel": false, "fee_waiver_eligible": false,
+            "status": "accepted", "assignee": {"id": 7, "username": "mediator", "display_name": "王芳"},
+            "unit_id": 3, "parties": [], "due_at": 0, "created_at": 0, "updated_at": 0,
+            "typical_case": false, "version": 1,
+            "mediation": {"scheduled_start": 0, "scheduled_end": 1, "room_id": 1, "room_name": "一号"}
+        }))
+        .unwrap();
+        ItemRow {
+            item,
+            previous_assignee_id: None,
+            room_operator_id: Some(operator),
+        }
+    }
+
+    #[test]
+    fn the_rooms_operator_marks_sessions_started_or_no_show_only() {
+        use ItemStatus::*;
+        let op = user(9, Role::Operator);
+        let row = session("mediation", 9);
+        assert!(may_transition(&op, &row, InProgress));
+        assert!(may_transition(&op, &row, NoShow));
+        for to in [Waiting, Cancelled, Accepted, Closed] {
+            assert!(!may_transition(&op, &row, to), "{to:?} is the mediator's");
+        }
+        assert!(!may_change(&op, &row), "no outcome or time from the operator");
+        let other_room = session("mediation", 10);
+        assert!(!may_transition(&op, &other_room, InProgress));
+        let not_a_session = session("consultation", 9);
+        assert!(!may_transition(&op, &not_a_session, InProgress));
+        let mediator = user(7, Role::Mediator);
+        assert!(may_transition(&mediator, &row, Waiting), "the assignee still may");
+    }
 }

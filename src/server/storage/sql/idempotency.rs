@@ -1,0 +1,90 @@
+//! Stored answers per `Idempotency-Key`: a creating request stores its
+//! response in the same transaction as the record it creates, so a repeat
+//! gets the same status and body and creates nothing.
+
+use sqlx::{Any, Transaction};
+
+use crate::api::ProblemCode;
+use crate::server::db::{Store, WriteTx, now_ms};
+use crate::server::error::ApiError;
+use crate::server::storage::{IdemRequest, StoredResponse};
+
+async fn lookup<'e, E>(exec: E, req: &IdemRequest) -> Result<Option<StoredResponse>, ApiError>
+where
+    E: sqlx::Executor<'e, Database = Any>,
+{
+    let row: Option<(String, i64, String)> = sqlx::query_as(
+        "SELECT request_hash, status, body FROM idempotency_records WHERE user_id = $1 AND idem_key = $2",
+    )
+    .bind(req.user_id)
+    .bind(&req.key)
+    .fetch_optional(exec)
+    .await?;
+    match row {
+        None => Ok(None),
+        Some((hash, _, _)) if hash != req.hash => Err(ApiError::new(
+            ProblemCode::IdempotencyKeyReused,
+            "this Idempotency-Key was already used for a different request; use a fresh key for a new record",
+        )),
+        Some((_, status, body)) => Ok(Some(StoredResponse {
+            // Stored only from a real status code; 200 if a row was edited by hand.
+            status: u16::try_from(status).unwrap_or(200),
+            body,
+        })),
+    }
+}
+
+/// Inside the write transaction, before creating anything: the stored
+/// answer when this key was seen.
+pub async fn replay(
+    tx: &mut Transaction<'static, Any>,
+    req: &IdemRequest,
+) -> Result<Option<StoredResponse>, ApiError> {
+    lookup(&mut **tx, req).await
+}
+
+/// After a conflict: the answer a concurrent duplicate has committed
+/// meanwhile, if it was one.
+pub async fn replay_committed(store: &Store, req: &IdemRequest) -> Result<Option<StoredResponse>, ApiError> {
+    lookup(&store.pool, req).await
+}
+
+/// Stores the response and commits. When a concurrent duplicate committed
+/// first (unique key), rolls back and answers what that one stored.
+pub async fn commit_with(
+    store: &Store,
+    mut w: WriteTx<'_>,
+    req: &IdemRequest,
+    status: u16,
+    body: String,
+) -> Result<StoredResponse, ApiError> {
+    let inserted = sqlx::query(
+        "INSERT INTO idempotency_records (user_id, idem_key, request_hash, status, body, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(req.user_id)
+    .bind(&req.key)
+    .bind(&req.hash)
+    .bind(i64::from(status))
+    .bind(&body)
+    .bind(now_ms())
+    .execute(&mut *w.tx)
+    .await;
+    let WriteTx { tx, guard } = w;
+    let committed = match inserted {
+        Ok(_) => tx.commit().await,
+        Err(e) => {
+            drop(tx);
+            Err(e)
+        }
+    };
+    // The writer lock goes only after the transaction has ended.
+    drop(guard);
+    match committed {
+        Ok(()) => Ok(StoredResponse { status, body }),
+        Err(sqlx::Error::Database(db)) if db.is_unique_violation() => lookup(&store.pool, req)
+            .await?
+            .ok_or_else(|| ApiError::new(ProblemCode::Internal, "retry the request")),
+        Err(e) => Err(e.into()),
+    }
+}

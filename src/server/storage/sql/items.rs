@@ -1,0 +1,281 @@
+//! Work items: delta lists, the pool, claim, transitions, reassignment and
+//! rescheduling. Every change stamps the item and leaves a history entry.
+
+use super::SqlStorage;
+use super::item_rows::{
+    ITEM_SELECT, NewHistory, add_history, item_from_row, load_history, load_item, may_see, may_transition,
+    touch_item,
+};
+use super::records::{load_outcomes, load_time_entries};
+use crate::api::{ItemDetail, ProblemCode, TransitionRequest, User, WorkItem};
+use crate::domain::{EpochMs, ItemStatus, Role};
+use crate::server::error::ApiError;
+use crate::server::storage::{ClaimResult, ItemChange, ItemRow, ItemsSince, NewSlot};
+
+impl SqlStorage {
+    pub(super) async fn items_changed_since_impl(
+        &self,
+        user_id: i64,
+        since: i64,
+    ) -> Result<ItemsSince, ApiError> {
+        // Without a cursor: what the caller holds. With one: also items that
+        // left the caller since, carrying their new assignee, so clients drop them.
+        let sql = if since == 0 {
+            format!("{ITEM_SELECT} WHERE i.assignee_id = $1 AND i.change_seq > $2 ORDER BY i.change_seq")
+        } else {
+            format!(
+                "{ITEM_SELECT} WHERE (i.assignee_id = $1 OR i.previous_assignee_id = $1) AND i.change_seq > $2 \
+                 ORDER BY i.change_seq"
+            )
+        };
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(user_id)
+            .bind(since)
+            .fetch_all(&self.store.pool)
+            .await?;
+        let mut items = Vec::with_capacity(rows.len());
+        let mut cursor = since;
+        for r in &rows {
+            let row = item_from_row(r)?;
+            cursor = cursor.max(sqlx::Row::try_get::<i64, _>(r, "change_seq")?);
+            items.push(row.item);
+        }
+        Ok(ItemsSince { items, cursor })
+    }
+
+    pub(super) async fn item_detail_impl(&self, me: &User, id: i64) -> Result<Option<ItemDetail>, ApiError> {
+        let pool = &self.store.pool;
+        let Some(row) = load_item(pool, id).await?.filter(|r| may_see(me, r)) else {
+            return Ok(None);
+        };
+        Ok(Some(ItemDetail {
+            item: row.item,
+            history: load_history(pool, id).await?,
+            outcomes: load_outcomes(pool, id).await?,
+            time_entries: load_time_entries(pool, id).await?,
+        }))
+    }
+
+    pub(super) async fn item_impl(&self, id: i64) -> Result<Option<ItemRow>, ApiError> {
+        Ok(load_item(&self.store.pool, id).await?)
+    }
+
+    pub(super) async fn pool_impl(&self, unit_id: i64) -> Result<Vec<WorkItem>, ApiError> {
+        let sql = format!(
+            "{ITEM_SELECT} WHERE i.assignee_id IS NULL AND i.unit_id = $1 AND i.status NOT IN ('closed', 'cancelled', 'no_show') \
+             ORDER BY i.green_channel DESC, i.due_at"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(unit_id)
+            .fetch_all(&self.store.pool)
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| item_from_row(r).map(|x| x.item))
+            .collect::<Result<_, _>>()?)
+    }
+
+    pub(super) async fn claim_impl(&self, me: &User, id: i64, now: EpochMs) -> Result<ClaimResult, ApiError> {
+        let mut w = self.store.begin_write().await?;
+        let row = load_item(&mut *w.tx, id).await?;
+        let row = row
+            .filter(|r| r.item.unit_id == me.unit.id || me.role == Role::Admin)
+            .filter(|_| me.role.takes_work())
+            .ok_or_else(|| ApiError::not_found("item"))?;
+        if row.item.assignee.is_none() && row.item.status.is_finished() {
+            return Err(ApiError::new(
+                ProblemCode::InvalidTransition,
+                format!(
+                    "the item is {}; there is nothing left to claim",
+                    row.item.status.as_str()
+                ),
+            ));
+        }
+        // The conditional update picks exactly one winner among concurrent claims.
+        let done = sqlx::query(
+            "UPDATE items SET assignee_id = $1, previous_assignee_id = NULL, status = CASE WHEN status = 'new' THEN 'accepted' ELSE status END \
+             WHERE id = $2 AND assignee_id IS NULL",
+        )
+        .bind(me.id)
+        .bind(id)
+        .execute(&mut *w.tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            drop(w);
+            let holder = load_item(&self.store.pool, id)
+                .await?
+                .and_then(|r| r.item.assignee)
+                .map(|h| h.display_name);
+            return Ok(ClaimResult::Taken { holder });
+        }
+        touch_item(&mut w.tx, id, now).await?;
+        let to = (row.item.status == ItemStatus::New).then_some(ItemStatus::Accepted);
+        let history = NewHistory {
+            item_id: id,
+            at: now,
+            actor_id: Some(me.id),
+            action: "claimed",
+            from: to.map(|_| row.item.status),
+            to,
+            note: "",
+        };
+        add_history(&mut w.tx, history).await?;
+        let after = load_item(&mut *w.tx, id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("item"))?;
+        w.tx.commit().await?;
+        Ok(ClaimResult::Claimed(Box::new(after)))
+    }
+
+    pub(super) async fn transition_impl(
+        &self,
+        me: &User,
+        id: i64,
+        req: TransitionRequest,
+        now: EpochMs,
+    ) -> Result<ItemChange, ApiError> {
+        let mut w = self.store.begin_write().await?;
+        let row = load_item(&mut *w.tx, id)
+            .await?
+            .filter(|r| may_see(me, r))
+            .ok_or_else(|| ApiError::not_found("item"))?;
+        if !may_transition(me, &row, req.to) {
+            let detail = if me.role == Role::Operator {
+                "the room's operator may only mark a session in_progress (started) or no_show; \
+                 the rest is the assigned mediator's"
+            } else {
+                "only the assigned lawyer or mediator may change this item"
+            };
+            return Err(ApiError::forbidden(detail));
+        }
+        if row.item.version != req.version {
+            return Err(ApiError::new(
+                ProblemCode::VersionConflict,
+                format!(
+                    "the item changed since you loaded it (version {} now, you sent {}); reload and try again",
+                    row.item.version, req.version
+                ),
+            ));
+        }
+        row.item
+            .status
+            .check_transition(row.item.kind, req.to)
+            .map_err(|e| ApiError::new(ProblemCode::InvalidTransition, e.to_string()))?;
+        let done = sqlx::query("UPDATE items SET status = $1 WHERE id = $2 AND version = $3")
+            .bind(req.to.as_str())
+            .bind(id)
+            .bind(req.version)
+            .execute(&mut *w.tx)
+            .await?;
+        if done.rows_affected() != 1 {
+            return Err(ApiError::new(
+                ProblemCode::VersionConflict,
+                "the item changed meanwhile; reload and try again",
+            ));
+        }
+        touch_item(&mut w.tx, id, now).await?;
+        let history = NewHistory {
+            item_id: id,
+            at: now,
+            actor_id: Some(me.id),
+            action: "status",
+            from: Some(row.item.status),
+            to: Some(req.to),
+            note: "",
+        };
+        add_history(&mut w.tx, history).await?;
+        let after = load_item(&mut *w.tx, id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("item"))?;
+        w.tx.commit().await?;
+        Ok(ItemChange { before: row, after })
+    }
+
+    /// The one who had the item keeps seeing it in delta sync, with its
+    /// new assignee, so their client drops it.
+    pub(super) async fn reassign_impl(
+        &self,
+        item_id: i64,
+        to: Option<i64>,
+        actor_id: Option<i64>,
+        now: EpochMs,
+    ) -> Result<Option<ItemChange>, ApiError> {
+        let mut w = self.store.begin_write().await?;
+        let Some(before) = load_item(&mut *w.tx, item_id).await? else {
+            return Ok(None);
+        };
+        let previous = before.item.assignee.as_ref().map(|a| a.id);
+        sqlx::query("UPDATE items SET assignee_id = $1, previous_assignee_id = $2 WHERE id = $3")
+            .bind(to)
+            .bind(previous)
+            .bind(item_id)
+            .execute(&mut *w.tx)
+            .await?;
+        touch_item(&mut w.tx, item_id, now).await?;
+        let note = format!("{previous:?} -> {to:?}");
+        let history = NewHistory {
+            item_id,
+            at: now,
+            actor_id,
+            action: "assigned",
+            from: None,
+            to: None,
+            note: &note,
+        };
+        add_history(&mut w.tx, history).await?;
+        let after = load_item(&mut *w.tx, item_id).await?;
+        w.tx.commit().await?;
+        Ok(after.map(|after| ItemChange { before, after }))
+    }
+
+    pub(super) async fn reschedule_impl(
+        &self,
+        item_id: i64,
+        slot: NewSlot,
+        actor_id: Option<i64>,
+        now: EpochMs,
+    ) -> Result<Option<ItemChange>, ApiError> {
+        if slot.end < slot.start {
+            return Err(ApiError::new(
+                ProblemCode::ValidationFailed,
+                "a session cannot end before it starts; check the new times",
+            ));
+        }
+        let mut w = self.store.begin_write().await?;
+        let Some(before) = load_item(&mut *w.tx, item_id).await? else {
+            return Ok(None);
+        };
+        if before.item.mediation.is_none() {
+            return Ok(None);
+        }
+        let (rooms,): (i64,) = sqlx::query_as("SELECT CAST(COUNT(*) AS BIGINT) FROM rooms WHERE id = $1")
+            .bind(slot.room_id)
+            .fetch_one(&mut *w.tx)
+            .await?;
+        if rooms == 0 {
+            return Err(ApiError::not_found("room"));
+        }
+        sqlx::query("UPDATE items SET scheduled_start = $1, scheduled_end = $2, room_id = $3 WHERE id = $4")
+            .bind(slot.start)
+            .bind(slot.end)
+            .bind(slot.room_id)
+            .bind(item_id)
+            .execute(&mut *w.tx)
+            .await?;
+        touch_item(&mut w.tx, item_id, now).await?;
+        let note = format!("room {} at {}", slot.room_id, slot.start);
+        let history = NewHistory {
+            item_id,
+            at: now,
+            actor_id,
+            action: "rescheduled",
+            from: None,
+            to: None,
+            note: &note,
+        };
+        add_history(&mut w.tx, history).await?;
+        let after = load_item(&mut *w.tx, item_id).await?;
+        w.tx.commit().await?;
+        Ok(after.map(|after| ItemChange { before, after }))
+    }
+}

@@ -1,0 +1,159 @@
+//! [`SqlStorage`]: the [`Storage`] trait on sqlx's `AnyPool`, in portable
+//! SQL for SQLite and PostgreSQL. Split by meaning: users and tokens,
+//! items, records, the rooms' day, idempotency.
+
+pub mod idempotency;
+pub mod item_rows;
+mod items;
+pub mod records;
+pub mod schedule;
+pub mod users;
+
+use super::{
+    ClaimResult, IdemRequest, ItemChange, ItemRow, ItemsSince, NewSlot, OutcomeLogged, RevokeTarget, Storage,
+    StoreFuture, StoredResponse,
+};
+use crate::api::{
+    Campaign, DutyShift, ItemDetail, NewActivity, NewOutcome, NewTimeEntry, RoomSchedule, TransitionRequest,
+    User, WorkItem,
+};
+use crate::domain::EpochMs;
+use crate::server::db::Store;
+
+#[derive(Clone)]
+pub struct SqlStorage {
+    pub store: Store,
+}
+
+impl SqlStorage {
+    pub fn new(store: Store) -> SqlStorage {
+        SqlStorage { store }
+    }
+}
+
+impl Storage for SqlStorage {
+    fn authenticate<'a>(&'a self, token_hash: &'a str) -> StoreFuture<'a, Option<(i64, User)>> {
+        Box::pin(self.authenticate_impl(token_hash))
+    }
+    fn user_for_login<'a>(&'a self, username: &'a str) -> StoreFuture<'a, Option<(User, String)>> {
+        Box::pin(self.user_for_login_impl(username))
+    }
+    fn issue_token<'a>(
+        &'a self,
+        user_id: i64,
+        device: &'a str,
+        token_hash: &'a str,
+        now: EpochMs,
+    ) -> StoreFuture<'a, i64> {
+        Box::pin(self.issue_token_impl(user_id, device, token_hash, now))
+    }
+    fn end_session(&self, token_id: i64, now: EpochMs) -> StoreFuture<'_, ()> {
+        Box::pin(self.end_session_impl(token_id, now))
+    }
+    fn revoke_tokens(&self, target: RevokeTarget, now: EpochMs) -> StoreFuture<'_, u64> {
+        Box::pin(self.revoke_tokens_impl(target, now))
+    }
+
+    fn items_changed_since(&self, user_id: i64, since: i64) -> StoreFuture<'_, ItemsSince> {
+        Box::pin(self.items_changed_since_impl(user_id, since))
+    }
+    fn item_detail<'a>(&'a self, me: &'a User, id: i64) -> StoreFuture<'a, Option<ItemDetail>> {
+        Box::pin(self.item_detail_impl(me, id))
+    }
+    fn item(&self, id: i64) -> StoreFuture<'_, Option<ItemRow>> {
+        Box::pin(self.item_impl(id))
+    }
+    fn pool(&self, unit_id: i64) -> StoreFuture<'_, Vec<WorkItem>> {
+        Box::pin(self.pool_impl(unit_id))
+    }
+    fn claim<'a>(&'a self, me: &'a User, id: i64, now: EpochMs) -> StoreFuture<'a, ClaimResult> {
+        Box::pin(self.claim_impl(me, id, now))
+    }
+    fn transition<'a>(
+        &'a self,
+        me: &'a User,
+        id: i64,
+        req: TransitionRequest,
+        now: EpochMs,
+    ) -> StoreFuture<'a, ItemChange> {
+        Box::pin(self.transition_impl(me, id, req, now))
+    }
+    fn reassign(
+        &self,
+        item_id: i64,
+        to: Option<i64>,
+        actor_id: Option<i64>,
+        now: EpochMs,
+    ) -> StoreFuture<'_, Option<ItemChange>> {
+        Box::pin(self.reassign_impl(item_id, to, actor_id, now))
+    }
+    fn reschedule(
+        &self,
+        item_id: i64,
+        slot: NewSlot,
+        actor_id: Option<i64>,
+        now: EpochMs,
+    ) -> StoreFuture<'_, Option<ItemChange>> {
+        Box::pin(self.reschedule_impl(item_id, slot, actor_id, now))
+    }
+
+    fn log_outcome<'a>(
+        &'a self,
+        me: &'a User,
+        item_id: i64,
+        idem: &'a IdemRequest,
+        req: &'a NewOutcome,
+        now: EpochMs,
+    ) -> StoreFuture<'a, OutcomeLogged> {
+        Box::pin(self.log_outcome_impl(me, item_id, idem, req, now))
+    }
+    fn log_time_entry<'a>(
+        &'a self,
+        me: &'a User,
+        idem: &'a IdemRequest,
+        req: &'a NewTimeEntry,
+        now: EpochMs,
+    ) -> StoreFuture<'a, StoredResponse> {
+        Box::pin(self.log_time_entry_impl(me, idem, req, now))
+    }
+    fn log_activity<'a>(
+        &'a self,
+        me: &'a User,
+        idem: &'a IdemRequest,
+        req: &'a NewActivity,
+        now: EpochMs,
+    ) -> StoreFuture<'a, StoredResponse> {
+        Box::pin(self.log_activity_impl(me, idem, req, now))
+    }
+
+    fn schedule<'a>(
+        &'a self,
+        me: &'a User,
+        start: EpochMs,
+        end: EpochMs,
+    ) -> StoreFuture<'a, Vec<RoomSchedule>> {
+        Box::pin(self.schedule_impl(me, start, end))
+    }
+    fn duty_shifts(&self, user_id: i64, start: EpochMs, end: EpochMs) -> StoreFuture<'_, Vec<DutyShift>> {
+        Box::pin(self.duty_shifts_impl(user_id, start, end))
+    }
+    fn stamp_duty(
+        &self,
+        user_id: i64,
+        shift_id: i64,
+        check_in: bool,
+        now: EpochMs,
+    ) -> StoreFuture<'_, DutyShift> {
+        Box::pin(self.stamp_duty_impl(user_id, shift_id, check_in, now))
+    }
+    fn campaigns(&self) -> StoreFuture<'_, Vec<Campaign>> {
+        Box::pin(self.campaigns_impl())
+    }
+
+    fn close(&self) -> StoreFuture<'_, ()> {
+        Box::pin(async move {
+            self.store.close().await;
+            Ok(())
+        })
+    }
+}

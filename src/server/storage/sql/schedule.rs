@@ -1,0 +1,161 @@
+//! The rooms' day, duty shifts and campaign definitions.
+
+use super::SqlStorage;
+use super::item_rows::{ITEM_SELECT, item_from_row};
+use crate::api::{Campaign, DutyShift, ProblemCode, Room, RoomSchedule, User, UserRef};
+use crate::domain::{EpochMs, Role};
+use crate::server::error::ApiError;
+
+type ShiftRow = (
+    i64,
+    i64,
+    String,
+    EpochMs,
+    EpochMs,
+    Option<EpochMs>,
+    Option<EpochMs>,
+    i64,
+);
+
+fn shift(r: ShiftRow) -> DutyShift {
+    DutyShift {
+        id: r.0,
+        user_id: r.1,
+        place: r.2,
+        starts_at: r.3,
+        ends_at: r.4,
+        checked_in_at: r.5,
+        checked_out_at: r.6,
+        version: r.7,
+    }
+}
+
+const SHIFT_SELECT: &str =
+    "SELECT id, user_id, place, starts_at, ends_at, checked_in_at, checked_out_at, version FROM duty_shifts";
+
+pub async fn load_campaigns<'e, E>(exec: E) -> Result<Vec<Campaign>, sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let rows: Vec<(String, String)> = sqlx::query_as("SELECT id, definition FROM campaigns ORDER BY id")
+        .fetch_all(exec)
+        .await?;
+    rows.into_iter()
+        .map(|(id, def)| {
+            serde_json::from_str(&def).map_err(|e| sqlx::Error::Decode(format!("campaign {id}: {e}").into()))
+        })
+        .collect()
+}
+
+impl SqlStorage {
+    pub(super) async fn schedule_impl(
+        &self,
+        me: &User,
+        start: EpochMs,
+        end: EpochMs,
+    ) -> Result<Vec<RoomSchedule>, ApiError> {
+        let rooms: Vec<(i64, String, i64, Option<i64>, Option<String>, Option<String>)> = sqlx::query_as(
+            "SELECT r.id, r.name, r.unit_id, r.operator_id, u.username, u.display_name FROM rooms r \
+             LEFT JOIN users u ON u.id = r.operator_id ORDER BY r.id",
+        )
+        .fetch_all(&self.store.pool)
+        .await?;
+        let mut out = Vec::new();
+        for r in rooms {
+            let visible = match me.role {
+                Role::Admin => true,
+                Role::Operator => r.3 == Some(me.id),
+                _ => r.2 == me.unit.id,
+            };
+            if !visible {
+                continue;
+            }
+            let sql = format!(
+                "{ITEM_SELECT} WHERE i.room_id = $1 AND i.scheduled_start >= $2 AND i.scheduled_start < $3 \
+                 ORDER BY i.scheduled_start, i.id"
+            );
+            let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(r.0)
+                .bind(start)
+                .bind(end)
+                .fetch_all(&self.store.pool)
+                .await?;
+            let sessions = rows
+                .iter()
+                .map(|x| item_from_row(x).map(|i| i.item))
+                .collect::<Result<_, _>>()?;
+            let operator = r.3.map(|id| UserRef {
+                id,
+                username: r.4.clone().unwrap_or_default(),
+                display_name: r.5.clone().unwrap_or_default(),
+            });
+            let room = Room {
+                id: r.0,
+                name: r.1,
+                unit_id: r.2,
+                operator,
+            };
+            out.push(RoomSchedule { room, sessions });
+        }
+        Ok(out)
+    }
+
+    pub(super) async fn duty_shifts_impl(
+        &self,
+        user_id: i64,
+        start: EpochMs,
+        end: EpochMs,
+    ) -> Result<Vec<DutyShift>, ApiError> {
+        let sql = format!(
+            "{SHIFT_SELECT} WHERE user_id = $1 AND starts_at < $2 AND ends_at > $3 ORDER BY starts_at, id"
+        );
+        let rows: Vec<ShiftRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(user_id)
+            .bind(end)
+            .bind(start)
+            .fetch_all(&self.store.pool)
+            .await?;
+        Ok(rows.into_iter().map(shift).collect())
+    }
+
+    pub(super) async fn stamp_duty_impl(
+        &self,
+        user_id: i64,
+        id: i64,
+        check_in: bool,
+        now: EpochMs,
+    ) -> Result<DutyShift, ApiError> {
+        let mut w = self.store.begin_write().await?;
+        let sql = format!("{SHIFT_SELECT} WHERE id = $1 AND user_id = $2");
+        let row: Option<ShiftRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .bind(user_id)
+            .fetch_optional(&mut *w.tx)
+            .await?;
+        let s = shift(row.ok_or_else(|| ApiError::not_found("duty shift"))?);
+        let conflict = |d: &str| ApiError::new(ProblemCode::InvalidTransition, d.to_string());
+        let sql = match (check_in, s.checked_in_at, s.checked_out_at) {
+            (true, Some(_), _) => return Err(conflict("you are already checked in to this shift")),
+            (false, None, _) => return Err(conflict("check in to this shift before checking out")),
+            (false, _, Some(_)) => return Err(conflict("you are already checked out of this shift")),
+            (true, None, _) => {
+                "UPDATE duty_shifts SET checked_in_at = $1, version = version + 1 WHERE id = $2"
+            }
+            (false, Some(_), None) => {
+                "UPDATE duty_shifts SET checked_out_at = $1, version = version + 1 WHERE id = $2"
+            }
+        };
+        sqlx::query(sql).bind(now).bind(id).execute(&mut *w.tx).await?;
+        let sql = format!("{SHIFT_SELECT} WHERE id = $1");
+        let row: ShiftRow = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_one(&mut *w.tx)
+            .await?;
+        w.tx.commit().await?;
+        Ok(shift(row))
+    }
+
+    pub(super) async fn campaigns_impl(&self) -> Result<Vec<Campaign>, ApiError> {
+        Ok(load_campaigns(&self.store.pool).await?)
+    }
+}

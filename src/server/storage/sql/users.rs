@@ -1,0 +1,141 @@
+//! Users and their bearer tokens (only SHA-256 hashes are stored).
+
+use super::SqlStorage;
+use crate::api::{UnitRef, User};
+use crate::domain::{EpochMs, Profession, Role};
+use crate::server::db::next_id;
+use crate::server::error::ApiError;
+use crate::server::storage::RevokeTarget;
+
+pub const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.role, u.profession, u.unit_id, un.name";
+
+type UserRow = (i64, String, String, String, String, i64, String);
+
+pub fn user_from_row(r: UserRow) -> User {
+    User {
+        id: r.0,
+        username: r.1,
+        display_name: r.2,
+        // Stored values come only from Role/Profession::as_str.
+        role: Role::parse(&r.3).unwrap_or(Role::Lawyer),
+        profession: Profession::parse(&r.4).unwrap_or(Profession::Lawyer),
+        unit: UnitRef { id: r.5, name: r.6 },
+    }
+}
+
+impl SqlStorage {
+    pub(super) async fn authenticate_impl(&self, token_hash: &str) -> Result<Option<(i64, User)>, ApiError> {
+        let sql = format!(
+            "SELECT t.id, {USER_COLUMNS} FROM tokens t JOIN users u ON u.id = t.user_id \
+             JOIN units un ON un.id = u.unit_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL"
+        );
+        let row: Option<(i64, i64, String, String, String, String, i64, String)> =
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(token_hash)
+                .fetch_optional(&self.store.pool)
+                .await?;
+        Ok(row.map(|r| (r.0, user_from_row((r.1, r.2, r.3, r.4, r.5, r.6, r.7)))))
+    }
+
+    pub(super) async fn user_for_login_impl(
+        &self,
+        username: &str,
+    ) -> Result<Option<(User, String)>, ApiError> {
+        let sql = format!(
+            "SELECT {USER_COLUMNS}, u.password_hash FROM users u JOIN units un ON un.id = u.unit_id \
+             WHERE u.username = $1"
+        );
+        let row: Option<(i64, String, String, String, String, i64, String, String)> =
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(username)
+                .fetch_optional(&self.store.pool)
+                .await?;
+        Ok(row.map(|r| (user_from_row((r.0, r.1, r.2, r.3, r.4, r.5, r.6)), r.7)))
+    }
+
+    pub(super) async fn issue_token_impl(
+        &self,
+        user_id: i64,
+        device: &str,
+        token_hash: &str,
+        now: EpochMs,
+    ) -> Result<i64, ApiError> {
+        let mut w = self.store.begin_write().await?;
+        // One token per device: signing in again from the same device replaces
+        // its old token, so lost sessions do not pile up as live credentials.
+        sqlx::query(
+            "UPDATE tokens SET revoked_at = $1 WHERE user_id = $2 AND device = $3 AND revoked_at IS NULL",
+        )
+        .bind(now)
+        .bind(user_id)
+        .bind(device)
+        .execute(&mut *w.tx)
+        .await?;
+        let id = next_id(&mut w.tx, "token").await?;
+        sqlx::query(
+            "INSERT INTO tokens (id, user_id, token_hash, device, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id)
+        .bind(user_id)
+        .bind(token_hash)
+        .bind(device)
+        .bind(now)
+        .execute(&mut *w.tx)
+        .await?;
+        w.tx.commit().await?;
+        Ok(id)
+    }
+
+    pub(super) async fn end_session_impl(&self, token_id: i64, now: EpochMs) -> Result<(), ApiError> {
+        let mut w = self.store.begin_write().await?;
+        sqlx::query("UPDATE tokens SET revoked_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(token_id)
+            .execute(&mut *w.tx)
+            .await?;
+        w.tx.commit().await?;
+        Ok(())
+    }
+
+    pub(super) async fn revoke_tokens_impl(
+        &self,
+        target: RevokeTarget,
+        now: EpochMs,
+    ) -> Result<u64, ApiError> {
+        let mut w = self.store.begin_write().await?;
+        let done = match &target {
+            RevokeTarget::Token(id) => {
+                sqlx::query("UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+                    .bind(now)
+                    .bind(*id)
+                    .execute(&mut *w.tx)
+                    .await?
+            }
+            RevokeTarget::User(user) => {
+                sqlx::query(
+                    "UPDATE tokens SET revoked_at = $1 WHERE revoked_at IS NULL AND \
+                     user_id = (SELECT id FROM users WHERE username = $2)",
+                )
+                .bind(now)
+                .bind(user)
+                .execute(&mut *w.tx)
+                .await?
+            }
+        };
+        let count = done.rows_affected();
+        let detail = match &target {
+            RevokeTarget::Token(id) => format!("token {id}: {count}"),
+            RevokeTarget::User(user) => format!("user {user}: {count}"),
+        };
+        let audit_id = next_id(&mut w.tx, "audit").await?;
+        sqlx::query("INSERT INTO audit_log (id, at, actor_id, action, detail) VALUES ($1, $2, NULL, $3, $4)")
+            .bind(audit_id)
+            .bind(now)
+            .bind("token.revoke")
+            .bind(detail)
+            .execute(&mut *w.tx)
+            .await?;
+        w.tx.commit().await?;
+        Ok(count)
+    }
+}
