@@ -10,4 +10,6 @@ mod commands;
 mod items;
 mod records;
 mod schedule;
+mod stats_access;
+mod stats_consistency;
 mod storage;

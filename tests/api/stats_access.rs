@@ -1,0 +1,1 @@
+//! Who may read which statistics, the periods endpoint, bad queries.
