@@ -131,7 +131,8 @@ async fn seed(conn: &mut AnyConnection, defs: &[Arc<CampaignDef>]) {
                 let settled = (kind == ItemKind::Mediation && code.takes_settled_amount())
                     .then(|| rng.next(10_000_000) as i64);
                 let fee = (kind == ItemKind::ProBono).then(|| rng.next(500_000) as i64);
-                let at = START_MS + rng.next(SPAN_MS as u64) as i64;
+                // Day and time of day apart: one draw is below 2^31.
+                let at = START_MS + rng.next(306) as i64 * 86_400_000 + rng.next(86_400_000) as i64;
                 let opt = |v: Option<i64>| v.map_or("NULL".to_string(), |v| v.to_string());
                 let sep = if i == 0 { "" } else { "," };
                 write!(
@@ -273,6 +274,8 @@ async fn raw_form(conn: &mut AnyConnection, def: &CampaignDef, p: &Period, unit:
 
 fn bench(c: &mut Criterion) {
     let rt = tokio::runtime::Runtime::new().unwrap();
+    // Pooled connections return themselves on drop, which needs a runtime.
+    let _guard = rt.enter();
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("bench.db").display());
     let store = rt.block_on(Store::connect(&url)).unwrap();
