@@ -12,4 +12,5 @@ mod records;
 mod schedule;
 mod stats_access;
 mod stats_consistency;
+mod stats_golden;
 mod storage;
