@@ -234,9 +234,30 @@ pub(crate) async fn add_increment(
     Ok(())
 }
 
+/// Orders record transactions against a rebuild on PostgreSQL, where they
+/// run at once: otherwise a record could add by the old rules after an
+/// import rebuilt everything by the new ones. Records take ROW EXCLUSIVE on
+/// the aggregates before reading the rules (records do not block each
+/// other); a rebuild takes EXCLUSIVE, so it waits for the records in flight
+/// and later ones wait for it, then read the new rules. Reads are never
+/// blocked. SQLite has a single writer, so there is nothing to do.
+pub(crate) async fn lock_aggregates(conn: &mut AnyConnection, rebuild: bool) -> Result<(), sqlx::Error> {
+    if !conn.backend_name().eq_ignore_ascii_case("postgresql") {
+        return Ok(());
+    }
+    let sql = if rebuild {
+        "LOCK TABLE aggregates IN EXCLUSIVE MODE"
+    } else {
+        "LOCK TABLE aggregates IN ROW EXCLUSIVE MODE"
+    };
+    sqlx::query(sql).execute(conn).await?;
+    Ok(())
+}
+
 /// What one record adds to every campaign with rules, in the record's own
 /// transaction.
 pub async fn apply(tx: &mut Transaction<'static, Any>, record: StatRecord<'_>) -> Result<(), sqlx::Error> {
+    lock_aggregates(tx, false).await?;
     let defs = campaigns_with_rules(tx).await?;
     if defs.is_empty() {
         return Ok(());

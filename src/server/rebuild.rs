@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use sqlx::{Any, AnyConnection, Transaction};
 
-use super::aggregate::{blank_fact, campaigns_with_rules, parse_category, parse_kind};
+use super::aggregate::{blank_fact, campaigns_with_rules, lock_aggregates, parse_category, parse_kind};
 use crate::domain::campaign::{CampaignDef, Increment, RecordFact, RecordKind, contributions};
 use crate::domain::{OutcomeCode, TimeActivity};
 
@@ -135,6 +135,7 @@ pub struct RebuildReport {
 /// Replaces every aggregate with a recomputation from the raw records,
 /// inside the caller's transaction.
 pub async fn rebuild(tx: &mut Transaction<'static, Any>) -> Result<RebuildReport, sqlx::Error> {
+    lock_aggregates(tx, true).await?;
     let defs = campaigns_with_rules(tx).await?;
     let facts = load_facts(tx).await?;
     let before = stored_cells(tx).await?;

@@ -5,7 +5,7 @@ use std::path::Path;
 use rust_i18n::t;
 use sqlx::{Any, Transaction};
 
-use super::aggregate::store_campaign;
+use super::aggregate::{lock_aggregates, store_campaign};
 use super::db::{Store, next_id, now_ms};
 use super::rebuild::{RebuildReport, rebuild};
 use crate::domain::campaign::parse_definition;
@@ -41,6 +41,8 @@ pub async fn import(store: &Store, file: &Path) -> anyhow::Result<()> {
         None => anyhow::anyhow!(t!("stats.import_refused", file = shown, reason = e.message)),
     })?;
     let mut w = store.begin_write().await?;
+    // Before the new rules are visible: no record adds by the old ones after.
+    lock_aggregates(&mut w.tx, true).await?;
     store_campaign(&mut w.tx, &def, &source).await?;
     let report = rebuild(&mut w.tx).await?;
     audit(&mut w.tx, "campaign.import", &def.id).await?;

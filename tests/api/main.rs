@@ -11,6 +11,7 @@ mod items;
 mod records;
 mod schedule;
 mod stats_access;
+mod stats_concurrency;
 mod stats_consistency;
 mod stats_golden;
 mod storage;
