@@ -111,5 +111,27 @@ async fn golden_case(ctx: &Ctx) {
     assert_eq!(later["hours"]["total_minutes"], 0);
     let theirs = get(ctx, &lawyer, &format!("{FIRST_HALF}&scope=me")).await;
     assert_eq!(grassroots(&theirs, "disputes_mediated"), (0, 0));
+
+    // New rules through `admin campaign import`: the stored work is recounted
+    // by them at once, while the server runs.
+    let (_, form1) = dutydesk::domain::campaign::SHIPPED[0];
+    let old = "effects = [\"disputes_mediated += 1\", \"losses_recovered += settled_amount\"]";
+    assert!(form1.contains(old), "the shipped rule this test rewrites");
+    let revised = form1.replace(old, "effects = [\"disputes_mediated += 3\"]");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("form1.toml");
+    std::fs::write(&file, revised).unwrap();
+    dutydesk::server::stats_admin::import(&ctx.server.as_ref().unwrap().store, &file)
+        .await
+        .unwrap();
+    let f = get(ctx, &mediator, &format!("{FIRST_HALF}&scope=me")).await;
+    assert_eq!(
+        grassroots(&f, "disputes_mediated"),
+        (3, 0),
+        "[{}] {f}",
+        ctx.backend
+    );
+    assert_eq!(grassroots(&f, "losses_recovered"), (0, 0));
+    assert_eq!(grassroots(&f, "trainings"), (2, 30));
 }
 on_all_backends!(logged_work_shows_on_the_form, golden_case);
