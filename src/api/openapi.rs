@@ -46,6 +46,8 @@ impl utoipa::Modify for BearerAuth {
         super::openapi_paths::check_in,
         super::openapi_paths::check_out,
         super::openapi_paths::campaigns,
+        super::openapi_paths::campaign_periods,
+        super::openapi_paths::campaign_stats,
         super::openapi_paths::events,
     ),
     components(schemas(

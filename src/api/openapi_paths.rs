@@ -86,6 +86,22 @@ fn check_out() {}
 #[utoipa::path(get, path = "/api/v1/campaigns", security(("bearer" = [])), responses((status = 200, body = CampaignList)))]
 fn campaigns() {}
 
+#[utoipa::path(get, path = "/api/v1/campaigns/{id}/periods", security(("bearer" = [])),
+    params(("id" = String, Path, description = "campaign id, e.g. form1-enterprise-service")),
+    responses((status = 200, body = PeriodList), (status = 401, body = Problem), (status = 404, body = Problem)))]
+fn campaign_periods() {}
+
+#[utoipa::path(get, path = "/api/v1/campaigns/{id}/stats", security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "campaign id, e.g. form1-enterprise-service"),
+        ("period" = Option<String>, Query, description = "YYYY-MM-DD..YYYY-MM-DD, one of the campaign's periods; the current one when absent"),
+        ("scope" = Option<StatsScope>, Query, description = "me | unit | all; by default me for lawyers and mediators, unit for coordinators, all for admins"),
+        ("unit" = Option<i64>, Query, description = "a reporting unit other than the caller's (admins); implies scope=unit"),
+    ),
+    responses((status = 200, body = StatsForm), (status = 400, body = Problem), (status = 401, body = Problem),
+        (status = 403, body = Problem), (status = 404, body = Problem)))]
+fn campaign_stats() {}
+
 #[utoipa::path(get, path = "/api/v1/events", security(("bearer" = [])),
     responses((status = 200, description = "text/event-stream of ChangeEvent; `event:` is the kind", body = ChangeEvent, content_type = "text/event-stream")))]
 fn events() {}

@@ -1,10 +1,11 @@
 //! Statistics forms as the bureaus file them: an aligned text table, CSV
 //! (UTF-8 with a BOM, so spreadsheet programs read the Chinese right), XLSX
 //! laid out like the paper form, and JSON. Each takes a finished
-//! [`StatsForm`]; none does I/O, the caller writes the bytes.
+//! [`StatsForm`]; only [`write`] does I/O, putting the bytes where asked.
 
 mod delimited;
 mod table;
+mod write;
 mod xlsx;
 
 use rust_i18n::t;
@@ -15,6 +16,7 @@ use crate::i18n::Language;
 
 pub use delimited::render_csv;
 pub use table::render_table;
+pub use write::{WriteError, reporting_date_today, write};
 pub use xlsx::render_xlsx;
 
 #[derive(Debug, thiserror::Error)]

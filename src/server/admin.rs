@@ -8,7 +8,9 @@ use super::demo::{DEMO_USERS, insert_user, seed_if_empty};
 use super::storage::sql::SqlStorage;
 use super::storage::{RevokeTarget, Storage};
 use super::{ServerConfig, serve};
-use crate::cli::{AdminCommand, AdminTokenCommand, AdminUserCommand, ServeArgs};
+use crate::cli::{
+    AdminCampaignCommand, AdminCommand, AdminStatsCommand, AdminTokenCommand, AdminUserCommand, ServeArgs,
+};
 use crate::domain::{Profession, Role};
 
 pub async fn run_serve(args: ServeArgs) -> anyhow::Result<()> {
@@ -117,7 +119,17 @@ pub async fn run_admin(cmd: AdminCommand) -> anyhow::Result<()> {
                 println!("{}", t!("server.not_empty"));
             }
         }
-        other => anyhow::bail!("`{other:?}` is not built yet"),
+        AdminCommand::Campaign(AdminCampaignCommand::Import { db, file }) => {
+            let store = open(db.db.as_deref()).await?;
+            super::stats_admin::import(&store, &file).await?;
+        }
+        AdminCommand::Stats(AdminStatsCommand::Rebuild { db }) => {
+            let store = open(db.db.as_deref()).await?;
+            let report = super::stats_admin::rebuild_all(&store).await?;
+            for line in super::stats_admin::report_lines(&report) {
+                println!("{line}");
+            }
+        }
     }
     Ok(())
 }

@@ -8,7 +8,6 @@ use sqlx::{Any, Transaction};
 
 use super::auth::hash_password;
 use super::db::{Store, next_id};
-use super::demo_campaigns::campaigns;
 use super::demo_items::{Lcg, Spec, insert_item, seed_duty};
 use super::schedule::{day_bounds, today_shanghai};
 use crate::domain::{EpochMs, HOUR_MS, ItemKind, ItemStatus, MINUTE_MS};
@@ -243,12 +242,11 @@ async fn seed(tx: &mut Transaction<'static, Any>, now: EpochMs, hash: &str) -> a
         insert_item(tx, &mut rng, n as i64, spec, rooms[0], now).await?;
     }
     seed_duty(tx, now, &[lawyer, lawyer2, mediator]).await?;
-    for c in campaigns() {
-        sqlx::query("INSERT INTO campaigns (id, definition) VALUES ($1, $2)")
-            .bind(&c.id)
-            .bind(serde_json::to_string(&c)?)
-            .execute(&mut **tx)
-            .await?;
+    // The shipped definitions with their rules, so demo work counts.
+    for (file, source) in crate::domain::campaign::SHIPPED {
+        let def = crate::domain::campaign::parse_definition(source)
+            .map_err(|e| anyhow::anyhow!("shipped campaign {file}: {e}"))?;
+        super::aggregate::store_campaign(tx, &def, source).await?;
     }
     Ok(())
 }

@@ -6,17 +6,20 @@
 #![allow(clippy::type_complexity)]
 
 pub mod admin;
+pub mod aggregate;
 pub mod auth;
 pub mod db;
 pub mod demo;
-mod demo_campaigns;
 mod demo_items;
 pub mod error;
 pub mod events;
 pub mod idempotency;
 pub mod items;
+pub mod rebuild;
 pub mod records;
 pub mod schedule;
+pub mod stats;
+pub mod stats_admin;
 pub mod storage;
 
 use std::net::SocketAddr;
@@ -193,6 +196,8 @@ pub fn router(state: Shared) -> Router {
         .route(paths::DUTY_CHECK_IN, post(schedule::check_in))
         .route(paths::DUTY_CHECK_OUT, post(schedule::check_out))
         .route(paths::CAMPAIGNS, get(schedule::campaigns))
+        .route(crate::api::stats::CAMPAIGN_PERIODS, get(stats::periods))
+        .route(crate::api::stats::CAMPAIGN_STATS, get(stats::stats))
         .route(paths::EVENTS, get(events::stream))
         .fallback(error::route_not_found)
         .method_not_allowed_fallback(error::method_not_allowed)

@@ -28,13 +28,12 @@ pub enum StatRecord<'a> {
 }
 
 /// Adds what a record counts to the campaign aggregates, inside the same
-/// transaction that stores the record. The statistics work fills this in;
-/// until then nothing is aggregated.
+/// transaction that stores the record.
 pub async fn apply_statistics(
-    _tx: &mut Transaction<'static, Any>,
-    _record: StatRecord<'_>,
+    tx: &mut Transaction<'static, Any>,
+    record: StatRecord<'_>,
 ) -> Result<(), sqlx::Error> {
-    Ok(())
+    super::aggregate::apply(tx, record).await
 }
 
 pub async fn post_outcome(

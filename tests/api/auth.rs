@@ -134,7 +134,8 @@ async fn campaigns_case(ctx: &Ctx) {
         .iter()
         .find(|i| i["code"] == "trainings")
         .unwrap();
-    assert_eq!(trainings["unit2_zh"], "人数");
+    // As in the shipped campaigns/form1-enterprise-service.toml (attendances).
+    assert_eq!(trainings["unit2_zh"], "人次");
     let form2 = list.iter().find(|c| c["cadence"] == "monthly").unwrap();
     assert_eq!(form2["deadline_day"], 23);
 }

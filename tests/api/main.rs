@@ -11,4 +11,8 @@ mod items;
 mod live;
 mod records;
 mod schedule;
+mod stats_access;
+mod stats_concurrency;
+mod stats_consistency;
+mod stats_golden;
 mod storage;

@@ -361,3 +361,40 @@ fn the_stats_query_reads_as_the_url_writes_it() {
     );
     assert!(CAMPAIGN_PERIODS.starts_with(dutydesk::api::paths::CAMPAIGNS));
 }
+
+#[test]
+fn write_replaces_the_output_file_whole() {
+    use dutydesk::cli::ReportFormat;
+    use dutydesk::report::write;
+    let form = sample_form();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("form1.csv");
+    std::fs::write(&out, "an older, longer report that must not survive in part").unwrap();
+    write(&form, ReportFormat::Csv, Language::ZhCn, Some(&out)).unwrap();
+    assert_eq!(
+        std::fs::read(&out).unwrap(),
+        render_csv(&form, Language::ZhCn).unwrap()
+    );
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names.len(), 1, "no partial file left behind: {names:?}");
+
+    // An XLSX that opens as a workbook with the form's title.
+    let xlsx = dir.path().join("form1.xlsx");
+    write(&form, ReportFormat::Xlsx, Language::ZhCn, Some(&xlsx)).unwrap();
+    let mut book: Xlsx<_> = calamine::open_workbook(&xlsx).unwrap();
+    let range = book.worksheet_range("2026-04-01").unwrap();
+    assert_eq!(cell(&range, 0, 0), s(&form.campaign_name_zh));
+
+    // A folder that does not exist: a message naming the file, nothing written.
+    let missing = dir.path().join("no-such-dir").join("form1.csv");
+    let err = write(&form, ReportFormat::Csv, Language::En, Some(&missing))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("could not write") && err.contains("no-such-dir"),
+        "{err}"
+    );
+}

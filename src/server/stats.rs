@@ -1,0 +1,183 @@
+//! `GET /campaigns/{id}/periods` and `GET /campaigns/{id}/stats`: the
+//! periods of a campaign, and one period's form read from the aggregates.
+
+use axum::Json;
+use axum::extract::State;
+use sqlx::AnyConnection;
+
+use super::Shared;
+use super::aggregate::campaign;
+use super::auth::AuthUser;
+use super::db::now_ms;
+use super::error::{ApiError, ApiPath, ApiQuery, ApiResult};
+use crate::api::stats::PeriodTotals;
+use crate::api::{PeriodList, ProblemCode, StatsForm, StatsQuery, StatsScope, UnitRef};
+use crate::domain::campaign::period::{current, local_date};
+use crate::domain::campaign::{CampaignDef, Period, parse_period};
+use crate::domain::{Profession, Role};
+
+/// Whose cells a form sums.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Whose {
+    User(i64),
+    Unit(i64),
+    All,
+}
+
+/// One period's sums per profession and indicator (or hours key), read
+/// from the aggregates: a handful of index rows, whatever the record count.
+pub async fn read_totals(
+    conn: &mut AnyConnection,
+    campaign_id: &str,
+    period: &Period,
+    whose: Whose,
+) -> Result<PeriodTotals, sqlx::Error> {
+    let (filter, id) = match whose {
+        Whose::User(id) => ("AND user_id = $3", id),
+        Whose::Unit(id) => ("AND unit_id = $3", id),
+        Whose::All => ("AND $3 = $3", 0),
+    };
+    // PostgreSQL sums BIGINT as NUMERIC, which the Any driver cannot decode.
+    let sql = format!(
+        "SELECT profession, indicator, CAST(SUM(value1) AS BIGINT), CAST(SUM(value2) AS BIGINT) \
+         FROM aggregates WHERE campaign_id = $1 AND period_start = $2 {filter} \
+         GROUP BY profession, indicator"
+    );
+    let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(campaign_id)
+        .bind(period.start.to_string())
+        .bind(id)
+        .fetch_all(conn)
+        .await?;
+    let mut out = PeriodTotals::new();
+    for (profession, indicator, v1, v2) in rows {
+        // Stored professions come only from Profession::as_str.
+        if let Some(p) = Profession::parse(&profession) {
+            let cell = out.entry((p, indicator)).or_default();
+            cell.0 += v1;
+            cell.1 += v2;
+        }
+    }
+    Ok(out)
+}
+
+/// The form of one period, as the stats endpoint answers it.
+pub async fn read_form(
+    conn: &mut AnyConnection,
+    def: &CampaignDef,
+    period: &Period,
+    scope: StatsScope,
+    whose: Whose,
+    unit: Option<UnitRef>,
+    now: i64,
+) -> Result<StatsForm, sqlx::Error> {
+    let totals = read_totals(conn, &def.id, period, whose).await?;
+    let open = period.is_open(local_date(def, now));
+    Ok(StatsForm::build(def, period, open, scope, unit, &totals))
+}
+
+async fn load_campaign(
+    state: &Shared,
+    id: &str,
+) -> ApiResult<(sqlx::pool::PoolConnection<sqlx::Any>, std::sync::Arc<CampaignDef>)> {
+    let mut conn = state.store.pool.acquire().await?;
+    let def = campaign(&mut conn, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("campaign"))?;
+    Ok((conn, def))
+}
+
+pub async fn periods(
+    State(state): State<Shared>,
+    _me: AuthUser,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<PeriodList>> {
+    let (_conn, def) = load_campaign(&state, &id).await?;
+    Ok(Json(PeriodList::of(&def, now_ms())))
+}
+
+/// The scope a caller gets without asking: their own work if they log
+/// work, their unit if they coordinate one, everything for admins.
+fn default_scope(role: Role) -> StatsScope {
+    match role {
+        Role::Coordinator | Role::Operator => StatsScope::Unit,
+        Role::Admin => StatsScope::All,
+        Role::Lawyer | Role::Mediator => StatsScope::Me,
+    }
+}
+
+/// Who may read what: lawyers and mediators their own work and their unit,
+/// coordinators their unit, admins everything.
+fn whose(me: &AuthUser, scope: StatsScope, unit: Option<i64>) -> ApiResult<Whose> {
+    let role = me.role();
+    match scope {
+        StatsScope::Me => {
+            if unit.is_some() {
+                return Err(ApiError::new(
+                    ProblemCode::InvalidParameter,
+                    "`unit` goes with scope=unit; drop it or ask for scope=unit",
+                ));
+            }
+            if !(role.takes_work() || role == Role::Admin) {
+                return Err(ApiError::forbidden(
+                    "only lawyers and mediators log work of their own; ask for scope=unit",
+                ));
+            }
+            Ok(Whose::User(me.id()))
+        }
+        StatsScope::Unit => {
+            let unit = unit.unwrap_or(me.unit_id());
+            match role {
+                Role::Admin => Ok(Whose::Unit(unit)),
+                Role::Lawyer | Role::Mediator | Role::Coordinator if unit == me.unit_id() => {
+                    Ok(Whose::Unit(unit))
+                }
+                Role::Lawyer | Role::Mediator | Role::Coordinator => Err(ApiError::forbidden(
+                    "you may read only your own unit's statistics; drop `unit` to get them",
+                )),
+                Role::Operator => Err(ApiError::forbidden(
+                    "room operators have no campaign statistics; ask your coordinator",
+                )),
+            }
+        }
+        StatsScope::All if role == Role::Admin => Ok(Whose::All),
+        StatsScope::All => Err(ApiError::forbidden(
+            "only admins read every unit's statistics; ask for scope=unit",
+        )),
+    }
+}
+
+pub async fn stats(
+    State(state): State<Shared>,
+    me: AuthUser,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(q): ApiQuery<StatsQuery>,
+) -> ApiResult<Json<StatsForm>> {
+    let (mut conn, def) = load_campaign(&state, &id).await?;
+    let now = now_ms();
+    let period = match q.period.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        Some(text) => parse_period(&def, text)
+            .map_err(|e| ApiError::new(ProblemCode::InvalidParameter, format!("period: {e}")))?,
+        None => current(&def, now),
+    };
+    let scope = q.scope.unwrap_or(if q.unit.is_some() {
+        StatsScope::Unit
+    } else {
+        default_scope(me.role())
+    });
+    let whose = whose(&me, scope, q.unit)?;
+    let unit = match whose {
+        Whose::Unit(unit_id) => {
+            let row: Option<(String,)> = sqlx::query_as("SELECT name FROM units WHERE id = $1")
+                .bind(unit_id)
+                .fetch_optional(&mut *conn)
+                .await?;
+            let (name,) = row.ok_or_else(|| ApiError::not_found("reporting unit"))?;
+            Some(UnitRef { id: unit_id, name })
+        }
+        Whose::User(_) | Whose::All => None,
+    };
+    Ok(Json(
+        read_form(&mut conn, &def, &period, scope, whose, unit, now).await?,
+    ))
+}
