@@ -71,8 +71,10 @@ async fn concurrent_case(ctx: &Ctx) {
         ctx.post_idem(&token, &path, "dup", body.clone()),
         ctx.post_idem(&token, &path, "dup", body)
     );
-    assert_eq!((a.status().as_u16(), b.status().as_u16()), (201, 201));
-    assert_eq!(a.text().await.unwrap(), b.text().await.unwrap());
+    let (sa, sb) = (a.status().as_u16(), b.status().as_u16());
+    let (ta, tb) = (a.text().await.unwrap(), b.text().await.unwrap());
+    assert_eq!((sa, sb), (201, 201), "{ta} / {tb}");
+    assert_eq!(ta, tb);
     let detail = json(ctx.get(&token, &format!("/api/v1/items/{id}")).await, 200).await;
     let outcomes = detail["outcomes"].as_array().unwrap();
     assert_eq!(outcomes.len(), 1, "two concurrent duplicates store one outcome");

@@ -105,7 +105,14 @@ impl Storage for SqlStorage {
         req: &'a NewOutcome,
         now: EpochMs,
     ) -> StoreFuture<'a, OutcomeLogged> {
-        Box::pin(self.log_outcome_impl(me, item_id, idem, req, now))
+        Box::pin(async move {
+            let result = self.log_outcome_impl(me, item_id, idem, req, now).await;
+            records::answer_as_duplicate(self, idem, result, |response| OutcomeLogged {
+                response,
+                closed: None,
+            })
+            .await
+        })
     }
     fn log_time_entry<'a>(
         &'a self,
@@ -114,7 +121,10 @@ impl Storage for SqlStorage {
         req: &'a NewTimeEntry,
         now: EpochMs,
     ) -> StoreFuture<'a, StoredResponse> {
-        Box::pin(self.log_time_entry_impl(me, idem, req, now))
+        Box::pin(async move {
+            let result = self.log_time_entry_impl(me, idem, req, now).await;
+            records::answer_as_duplicate(self, idem, result, |stored| stored).await
+        })
     }
     fn log_activity<'a>(
         &'a self,
@@ -123,7 +133,10 @@ impl Storage for SqlStorage {
         req: &'a NewActivity,
         now: EpochMs,
     ) -> StoreFuture<'a, StoredResponse> {
-        Box::pin(self.log_activity_impl(me, idem, req, now))
+        Box::pin(async move {
+            let result = self.log_activity_impl(me, idem, req, now).await;
+            records::answer_as_duplicate(self, idem, result, |stored| stored).await
+        })
     }
 
     fn schedule<'a>(

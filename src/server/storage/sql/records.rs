@@ -5,6 +5,7 @@ use sqlx::{Any, Transaction};
 
 use super::SqlStorage;
 use super::idempotency::{commit_with, replay, replay_committed};
+
 use super::item_rows::{NewHistory, add_history, load_item, may_change, may_see, touch_item};
 use crate::api::{Activity, NewActivity, NewOutcome, NewTimeEntry, Outcome, ProblemCode, TimeEntry, User};
 use crate::domain::{EpochMs, ItemStatus, OutcomeFields, TimeActivity, Yuan, outcome::check_minutes};
@@ -13,6 +14,26 @@ use crate::server::records::{StatRecord, apply_statistics};
 use crate::server::storage::{IdemRequest, OutcomeLogged, StoredResponse};
 
 const CREATED: u16 = 201;
+
+/// When a keyed write fails, a concurrent duplicate with the same key may
+/// have committed while this one ran (it read the item before the other
+/// closed it, or lost a row lock to it): then the right answer is the one
+/// that duplicate stored, not this failure. Same key with another body is
+/// still refused as reused.
+pub(super) async fn answer_as_duplicate<T>(
+    storage: &SqlStorage,
+    idem: &IdemRequest,
+    result: Result<T, ApiError>,
+    wrap: impl FnOnce(StoredResponse) -> T,
+) -> Result<T, ApiError> {
+    match result {
+        Ok(done) => Ok(done),
+        Err(failure) => match replay_committed(&storage.store, idem).await? {
+            Some(stored) => Ok(wrap(stored)),
+            None => Err(failure),
+        },
+    }
+}
 
 fn to_json<T: serde::Serialize>(v: &T) -> String {
     // Plain derive(Serialize) data with string keys: cannot fail.
@@ -119,14 +140,8 @@ impl SqlStorage {
             .execute(&mut *w.tx)
             .await?;
         if closed.rows_affected() != 1 {
-            drop(w);
-            // A duplicate with this very key may have closed it: answer as it did.
-            if let Some(response) = replay_committed(&self.store, idem).await? {
-                return Ok(OutcomeLogged {
-                    response,
-                    closed: None,
-                });
-            }
+            // A duplicate with this very key may have closed it; the caller
+            // answers as that one did (see `answer_as_duplicate`).
             return Err(ApiError::new(
                 ProblemCode::InvalidTransition,
                 "the item changed while the outcome was logged; reload it to see its outcome",
