@@ -5,6 +5,7 @@ mod cli_offline;
 mod cli_online;
 mod config;
 mod credentials;
+mod edit;
 mod flush;
 mod loopback;
 mod pull;

@@ -96,7 +96,9 @@ pub async fn report(ctx: &Ctx, args: ReportArgs) -> Result<Exit, CliError> {
         .map_err(|e| CliError::new(e.to_string()))?;
     match &args.output {
         Some(path) => {
-            std::fs::write(path, &bytes).map_err(|e| {
+            // Whole or not at all (a temp file renamed over), and 0600: on a
+            // shared server a unit's statistics are not for every account.
+            crate::client::fsutil::write_private(path, &bytes).map_err(|e| {
                 CliError::new(t!(
                     "cli.report.write_failed",
                     path = path.display().to_string(),
