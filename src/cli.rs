@@ -335,6 +335,7 @@ pub struct OutboxArgs {
 pub enum OutboxAction {
     /// Send a failed entry again, after the edits given (if any).
     Retry {
+        /// The entry as `outbox` shows it (any unique head or tail of its id).
         id: String,
         #[command(flatten)]
         edits: EntryEdits,
@@ -352,6 +353,7 @@ pub struct EntryEdits {
     /// A different outcome code.
     #[arg(long)]
     pub outcome: Option<String>,
+    /// Minutes worked (outcomes and time entries).
     #[arg(long)]
     pub minutes: Option<i64>,
     /// Amount settled by a mediation agreement, in yuan.
@@ -360,6 +362,7 @@ pub struct EntryEdits {
     /// Fee waived on a pro bono request, in yuan.
     #[arg(long, value_name = "CNY")]
     pub fee_waived: Option<String>,
+    /// A new note (outcomes, time entries, activities).
     #[arg(long)]
     pub note: Option<String>,
 }
@@ -381,6 +384,7 @@ pub enum ReportScope {
 
 #[derive(Debug, Clone, Args)]
 pub struct ReportArgs {
+    /// The campaign's id, e.g. form1-enterprise-service.
     #[arg(long)]
     pub campaign: String,
     /// A period as `YYYY-MM-DD..YYYY-MM-DD`, or any day in it.
