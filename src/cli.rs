@@ -62,7 +62,8 @@ pub enum Command {
     Show(ShowArgs),
     /// Take an item from the on-duty pool.
     Claim(IdArg),
-    /// Start the timer on an item (one timer runs at a time).
+    /// Start working on an item: the timer starts (one timer runs at a time)
+    /// and a new or accepted item is moved to in progress on the server.
     Start(IdArg),
     /// Stop the running timer and log its time.
     Stop,
@@ -332,10 +333,38 @@ pub struct OutboxArgs {
 
 #[derive(Debug, Clone, Subcommand)]
 pub enum OutboxAction {
-    /// Send a failed entry again (after `--note`/`--minutes` edits, if given).
-    Retry { id: String },
+    /// Send a failed entry again, after the edits given (if any).
+    Retry {
+        /// The entry as `outbox` shows it (any unique head or tail of its id).
+        id: String,
+        #[command(flatten)]
+        edits: EntryEdits,
+    },
     /// Drop an entry for good.
     Discard { id: String },
+}
+
+/// Changes to a failed entry before it is sent again. Each applies only to
+/// the entries that have that field: `--outcome`, `--settled-amount` and
+/// `--fee-waived` to outcomes, `--minutes` to outcomes and time entries,
+/// `--note` to outcomes, time entries and activities.
+#[derive(Debug, Clone, Default, Args)]
+pub struct EntryEdits {
+    /// A different outcome code.
+    #[arg(long)]
+    pub outcome: Option<String>,
+    /// Minutes worked (outcomes and time entries).
+    #[arg(long)]
+    pub minutes: Option<i64>,
+    /// Amount settled by a mediation agreement, in yuan.
+    #[arg(long, value_name = "CNY")]
+    pub settled_amount: Option<String>,
+    /// Fee waived on a pro bono request, in yuan.
+    #[arg(long, value_name = "CNY")]
+    pub fee_waived: Option<String>,
+    /// A new note (outcomes, time entries, activities).
+    #[arg(long)]
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -346,22 +375,36 @@ pub enum ReportFormat {
     Json,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportScope {
+    Me,
+    Unit,
+    All,
+}
+
 #[derive(Debug, Clone, Args)]
 pub struct ReportArgs {
+    /// The campaign's id, e.g. form1-enterprise-service.
     #[arg(long)]
     pub campaign: String,
-    /// A period as `YYYY-MM-DD..YYYY-MM-DD`.
+    /// A period as `YYYY-MM-DD..YYYY-MM-DD`, or any day in it.
     #[arg(long, conflicts_with_all = ["current", "previous"])]
     pub period: Option<String>,
-    #[arg(long)]
+    /// The period that contains today (the default).
+    #[arg(long, conflicts_with = "previous")]
     pub current: bool,
+    /// The period before the current one.
     #[arg(long)]
     pub previous: bool,
     /// Reporting unit id (coordinators and admins).
     #[arg(long)]
     pub unit: Option<i64>,
+    /// Whose work: me, unit or all (default: unit with `--unit`, else me).
+    #[arg(long, value_enum)]
+    pub scope: Option<ReportScope>,
     #[arg(long, value_enum, default_value = "table")]
     pub format: ReportFormat,
+    /// Write to this file instead of standard output (required for xlsx).
     #[arg(long)]
     pub output: Option<PathBuf>,
 }

@@ -4,6 +4,7 @@
 pub mod commands;
 pub mod config;
 pub mod credentials;
+pub mod edit;
 pub mod fsutil;
 pub mod http;
 pub mod session;

@@ -4,7 +4,8 @@
 use rust_i18n::t;
 
 use super::store::NewEntry;
-use crate::api::{NewActivity, NewOutcome, NewTimeEntry, TransitionRequest, paths};
+use crate::api::{NewActivity, NewOutcome, NewTimeEntry, TransitionRequest, WorkItem, paths};
+use crate::domain::ItemStatus;
 
 fn post(path: String, body: serde_json::Value, summary: String) -> NewEntry {
     NewEntry {
@@ -81,4 +82,32 @@ pub fn check_out(shift_id: i64) -> NewEntry {
         serde_json::json!({}),
         t!("cli.summary.check_out", id = shift_id).into_owned(),
     )
+}
+
+/// The transitions that take an item to in progress from where it stands
+/// (new → accepted → in progress), each with the version it will have by
+/// then. Empty when the item is past that, or a step is not allowed for it.
+pub fn to_in_progress(item: &WorkItem) -> Vec<NewEntry> {
+    let steps: &[ItemStatus] = match item.status {
+        ItemStatus::New => &[ItemStatus::Accepted, ItemStatus::InProgress],
+        ItemStatus::Accepted => &[ItemStatus::InProgress],
+        _ => &[],
+    };
+    let mut from = item.status;
+    let mut out = Vec::new();
+    for (n, to) in (0i64..).zip(steps) {
+        if from.check_transition(item.kind, *to).is_err() {
+            return Vec::new();
+        }
+        from = *to;
+        // The server adds one to the version on every change.
+        out.push(transition(
+            item.id,
+            &TransitionRequest {
+                to: *to,
+                version: item.version + n,
+            },
+        ));
+    }
+    out
 }

@@ -5,12 +5,16 @@ mod cli_offline;
 mod cli_online;
 mod config;
 mod credentials;
+mod edit;
 mod flush;
 mod loopback;
 mod pull;
+mod report;
 mod store;
 mod support;
 mod text;
-// Runs once the reference server (issue 2) is merged: declare it then.
+// Against the real reference server.
+#[cfg(feature = "server")]
+mod server_writes;
 #[cfg(feature = "server")]
 mod with_server;

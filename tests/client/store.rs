@@ -265,3 +265,69 @@ async fn a_lease_of_a_dead_process_on_this_host_is_free_at_once() {
             .is_none()
     );
 }
+
+#[tokio::test]
+async fn a_store_of_the_first_version_is_upgraded_and_keeps_its_outbox() {
+    use sqlx::sqlite::{SqliteConnectOptions, SqlitePool};
+    let home = Home::new();
+    let path = Store::path_for(&home.dirs().data, "default");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    // The store as the first release made it: migration 0001 alone.
+    let first_release = tempfile::tempdir().unwrap();
+    let migrations = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/client");
+    std::fs::copy(
+        migrations.join("0001_initial.sql"),
+        first_release.path().join("0001_initial.sql"),
+    )
+    .unwrap();
+    let options = SqliteConnectOptions::new()
+        .filename(&path)
+        .create_if_missing(true);
+    let pool = SqlitePool::connect_with(options.clone()).await.unwrap();
+    sqlx::migrate::Migrator::new(first_release.path())
+        .await
+        .unwrap()
+        .run(&pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO outbox (id, method, path, body, summary, state, last_error, created_at) \
+         VALUES ('old-1', 'POST', '/api/v1/activities', '{\"indicator\":\"trainings\",\"count\":3}', \
+         'activity 3', 'failed', 'refused', 1)",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+
+    let (store, notice) = Store::open(&path).await.unwrap();
+    assert_eq!(notice, None, "upgraded in place, not moved aside");
+    let outbox = store.outbox().await.unwrap();
+    assert_eq!(outbox.len(), 1);
+    assert_eq!(
+        (outbox[0].id.as_str(), outbox[0].state, outbox[0].summary.as_str()),
+        ("old-1", EntryState::Failed, "activity 3")
+    );
+    // New writes still go in after it.
+    store.enqueue(entry(4)).await.unwrap();
+    store.retry_entry("old-1", None).await.unwrap();
+    assert_eq!(
+        store.claim_next("me", 60_000).await.unwrap().unwrap().entry.id,
+        "old-1"
+    );
+    store.close().await;
+
+    let pool = SqlitePool::connect_with(options).await.unwrap();
+    let versions: Vec<i64> = sqlx::query_scalar("SELECT version FROM _sqlx_migrations ORDER BY version")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(versions, vec![1, 2]);
+    let index: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'outbox_state_seq'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(index, 1, "migration 0002 ran");
+}

@@ -31,17 +31,17 @@ pub async fn spawn_server() -> Server {
     }
 }
 
-async fn run(mut cmd: assert_cmd::Command) -> std::process::Output {
+pub async fn run(mut cmd: assert_cmd::Command) -> std::process::Output {
     tokio::task::spawn_blocking(move || cmd.output().unwrap())
         .await
         .unwrap()
 }
 
-fn text(b: &[u8]) -> String {
+pub fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
-async fn login(home: &Home, url: &str, user: &str) {
+pub async fn login(home: &Home, url: &str, user: &str) {
     home.write_config(&format!(
         "[profiles.default]\nserver = \"{url}\"\nuser = \"{user}\"\n"
     ));
@@ -52,7 +52,7 @@ async fn login(home: &Home, url: &str, user: &str) {
 }
 
 /// An open consultation of the signed-in lawyer, from `list --json`.
-async fn open_consultation(home: &Home) -> i64 {
+pub async fn open_consultation(home: &Home) -> i64 {
     let mut c = home.cmd();
     c.args(["list", "--json", "--kind", "consultation"]);
     let out = run(c).await;
@@ -64,7 +64,7 @@ async fn open_consultation(home: &Home) -> i64 {
         .expect("the demo data gives the lawyer an open consultation")
 }
 
-async fn outcomes_on_server(home: &Home, id: i64) -> usize {
+pub async fn outcomes_on_server(home: &Home, id: i64) -> usize {
     let mut c = home.cmd();
     c.args(["show", &id.to_string(), "--json"]);
     let out = run(c).await;

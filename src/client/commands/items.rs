@@ -3,7 +3,7 @@
 use rust_i18n::t;
 
 use super::record::{save_and_flush, save_and_flush_with};
-use super::{CliError, Ctx, Exit, print_json, when};
+use super::{CliError, Ctx, Exit, print_json, report_flush, when};
 use crate::api::{ItemDetail, ItemList, NewTimeEntry, PoolList, WorkItem};
 use crate::cli::{ListArgs, ShowArgs};
 use crate::client::store::{MINE, NewEntry, POOL, Store, now_ms};
@@ -194,18 +194,54 @@ async fn stop_running(store: &Store) -> Result<Option<NewEntry>, CliError> {
     Ok(Some(entry))
 }
 
+/// Starts working on an item: the timer starts, and a new or accepted item
+/// of mine is moved to in progress (queued like every write). Signed out,
+/// the timer still starts and the moves wait in the outbox.
 pub async fn start(ctx: &Ctx, id: i64) -> Result<Exit, CliError> {
-    let store = ctx.store().await?;
+    let engine = ctx.engine().await.ok();
+    let store = match &engine {
+        Some(e) => e.store().clone(),
+        None => ctx.store().await?,
+    };
     // The running timer's time is logged before the new one starts: one timer.
     let previous = stop_running(&store).await?;
+    let mut queued = false;
     if let Some(entry) = previous {
         let summary = entry.summary.clone();
         store.enqueue_stopping_timer(entry).await?;
         println!("{}", t!("cli.saved", summary = summary.as_str()));
+        queued = true;
     }
     store.start_timer(id, now_ms()).await?;
     println!("{}", t!("cli.timer.started", id = id));
-    Ok(Exit::Ok)
+    let mut item = store.cached_item(id).await?;
+    if item.is_none()
+        && let Some(e) = &engine
+    {
+        // Not fetched yet: one pull; offline, the timer alone will do.
+        let _ = e.pull().await;
+        item = store.cached_item(id).await?;
+    }
+    if let Some(mut item) = item.filter(|i| i.assignee.is_some()) {
+        let moves = writes::to_in_progress(&item);
+        for entry in &moves {
+            let summary = entry.summary.clone();
+            store.enqueue(entry.clone()).await?;
+            println!("{}", t!("cli.saved", summary = summary.as_str()));
+        }
+        if !moves.is_empty() {
+            // Shown as in progress at once (and not moved twice by a second
+            // `start`); the next pull brings the server's word.
+            item.version += moves.len() as i64;
+            item.status = crate::domain::ItemStatus::InProgress;
+            store.upsert_items(MINE, &[item]).await?;
+            queued = true;
+        }
+    }
+    match engine {
+        Some(e) if queued => Ok(report_flush(&e.flush_once().await?, None)),
+        _ => Ok(Exit::Ok),
+    }
 }
 
 pub async fn stop(ctx: &Ctx) -> Result<Exit, CliError> {

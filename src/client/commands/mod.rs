@@ -8,6 +8,7 @@ mod day;
 pub mod items;
 mod outbox;
 mod record;
+mod report;
 
 use std::process::ExitCode;
 
@@ -122,6 +123,7 @@ pub fn handles(cmd: &Command) -> bool {
             | Command::Duty(_)
             | Command::Sync
             | Command::Outbox(_)
+            | Command::Report(_)
     )
 }
 
@@ -180,6 +182,7 @@ async fn dispatch(cmd: Command, ctx: &Ctx) -> Result<Exit, CliError> {
         Command::Duty(a) => day::duty(ctx, a).await,
         Command::Sync => outbox::sync(ctx).await,
         Command::Outbox(a) => outbox::outbox(ctx, a).await,
+        Command::Report(a) => report::report(ctx, a).await,
         _ => Err(CliError::usage("not a client command")),
     }
 }

@@ -3,10 +3,14 @@
 use rust_i18n::t;
 
 use super::items::pull_or_cache;
+use super::record::{parse_money, parse_outcome};
 use super::{CliError, Ctx, Exit, print_json, report_flush, short, when};
-use crate::cli::{OutboxAction, OutboxArgs};
-use crate::client::store::EntryState;
+use crate::api::NewOutcome;
+use crate::cli::{EntryEdits, OutboxAction, OutboxArgs};
+use crate::client::edit::{self, Edits};
+use crate::client::store::{EntryState, NewEntry, Store};
 use crate::client::text::{sanitize, table, truncate};
+use crate::domain::OutcomeFields;
 
 pub async fn sync(ctx: &Ctx) -> Result<Exit, CliError> {
     let engine = ctx.engine().await?;
@@ -37,8 +41,16 @@ pub async fn sync(ctx: &Ctx) -> Result<Exit, CliError> {
 pub async fn outbox(ctx: &Ctx, args: OutboxArgs) -> Result<Exit, CliError> {
     let store = ctx.store().await?;
     match args.action {
-        Some(OutboxAction::Retry { id }) => {
-            store.retry_entry(&id, None).await?;
+        Some(OutboxAction::Retry { id, edits }) => {
+            let edits = parse_edits(&edits)?;
+            if edits.is_empty() {
+                store.retry_entry(&id, None).await?;
+            } else {
+                let entry = store.find_entry(&id).await?;
+                let edited = edit::apply(&entry, &edits).map_err(|e| CliError::usage(e.to_string()))?;
+                check_outcome(&store, &edited).await?;
+                store.retry_edited(&id, edited).await?;
+            }
             println!("{}", t!("cli.outbox.requeued", id = id.as_str()));
             // Send it now if we can; a signed-out profile just keeps it queued.
             if let Ok(engine) = ctx.engine().await {
@@ -86,4 +98,38 @@ pub async fn outbox(ctx: &Ctx, args: OutboxArgs) -> Result<Exit, CliError> {
             Ok(Exit::Ok)
         }
     }
+}
+
+fn parse_edits(e: &EntryEdits) -> Result<Edits, CliError> {
+    Ok(Edits {
+        outcome: e.outcome.as_deref().map(parse_outcome).transpose()?,
+        minutes: e.minutes,
+        settled_amount: parse_money("--settled-amount", e.settled_amount.as_deref())?,
+        fee_waived: parse_money("--fee-waived", e.fee_waived.as_deref())?,
+        note: e.note.clone(),
+    })
+}
+
+/// An edited outcome is checked against its item's kind, as `log` checks a
+/// new one, when the item is in the cache (the server checks it anyway).
+async fn check_outcome(store: &Store, edited: &NewEntry) -> Result<(), CliError> {
+    let Some(item_id) = edit::outcome_item(&edited.path) else {
+        return Ok(());
+    };
+    let Some(item) = store.cached_item(item_id).await? else {
+        return Ok(());
+    };
+    let Ok(body) = serde_json::from_value::<NewOutcome>(edited.body.clone()) else {
+        return Ok(());
+    };
+    let fields = OutcomeFields {
+        kind: item.kind,
+        code: body.code,
+        minutes: body.minutes,
+        settled_amount: body.settled_amount,
+        fee_waived: body.fee_waived,
+    };
+    fields
+        .check()
+        .map_err(|e| CliError::usage(t!("cli.outcome_rule", id = item_id, error = e.to_string())))
 }

@@ -33,7 +33,7 @@ pub async fn save_and_flush_with(
     Ok(report_flush(&report, Some(&id)))
 }
 
-fn parse_money(field: &str, text: Option<&str>) -> Result<Option<Yuan>, CliError> {
+pub(super) fn parse_money(field: &str, text: Option<&str>) -> Result<Option<Yuan>, CliError> {
     text.map(|t| {
         Yuan::parse(t).map_err(|e| {
             CliError::usage(t!(
@@ -47,15 +47,15 @@ fn parse_money(field: &str, text: Option<&str>) -> Result<Option<Yuan>, CliError
     .transpose()
 }
 
-pub async fn log(ctx: &Ctx, args: LogArgs) -> Result<Exit, CliError> {
-    let code = OutcomeCode::parse(&args.outcome).ok_or_else(|| {
+pub(super) fn parse_outcome(code: &str) -> Result<OutcomeCode, CliError> {
+    OutcomeCode::parse(code).ok_or_else(|| {
         let valid: Vec<_> = OutcomeCode::ALL.iter().map(|c| c.as_str()).collect();
-        CliError::usage(t!(
-            "cli.bad_outcome",
-            code = args.outcome.as_str(),
-            valid = valid.join(", ")
-        ))
-    })?;
+        CliError::usage(t!("cli.bad_outcome", code = code, valid = valid.join(", ")))
+    })
+}
+
+pub async fn log(ctx: &Ctx, args: LogArgs) -> Result<Exit, CliError> {
+    let code = parse_outcome(&args.outcome)?;
     let settled_amount = parse_money("--settled-amount", args.settled_amount.as_deref())?;
     let fee_waived = parse_money("--fee-waived", args.fee_waived.as_deref())?;
     let engine = ctx.engine().await?;

@@ -264,23 +264,42 @@ impl Store {
     /// (the Idempotency-Key) is kept unless the body changed.
     pub async fn retry_entry(&self, id: &str, new_body: Option<serde_json::Value>) -> Result<(), StoreError> {
         let entry = self.find_entry(id).await?;
+        let body = new_body.unwrap_or_else(|| entry.body.clone());
+        let summary = entry.summary.clone();
+        self.requeue(&entry, body, &summary).await.map(|_| ())
+    }
+
+    /// A failed entry goes back in line as edited (`edit::apply`), with the
+    /// summary of its new body. Returns its id, new when the body changed.
+    pub async fn retry_edited(&self, id: &str, edited: NewEntry) -> Result<String, StoreError> {
+        let entry = self.find_entry(id).await?;
+        self.requeue(&entry, edited.body, &edited.summary).await
+    }
+
+    async fn requeue(
+        &self,
+        entry: &OutboxEntry,
+        body: serde_json::Value,
+        summary: &str,
+    ) -> Result<String, StoreError> {
         // A changed body is a different request: it needs a new key, or the
         // server would answer "key reused with a different body".
-        let new_id = match &new_body {
-            Some(b) if *b != entry.body => uuid::Uuid::now_v7().to_string(),
-            _ => entry.id.clone(),
+        let new_id = if body != entry.body {
+            uuid::Uuid::now_v7().to_string()
+        } else {
+            entry.id.clone()
         };
-        let body = new_body.unwrap_or(entry.body).to_string();
         sqlx::query(
-            "UPDATE outbox SET id = ?, body = ?, state = 'pending', attempts = 0, last_error = NULL, \
+            "UPDATE outbox SET id = ?, body = ?, summary = ?, state = 'pending', attempts = 0, last_error = NULL, \
              lease_owner = NULL, lease_until = NULL WHERE id = ?",
         )
-        .bind(new_id)
-        .bind(body)
+        .bind(&new_id)
+        .bind(body.to_string())
+        .bind(summary)
         .bind(&entry.id)
         .execute(&self.pool)
         .await?;
-        Ok(())
+        Ok(new_id)
     }
 
     pub async fn discard_entry(&self, id: &str) -> Result<OutboxEntry, StoreError> {

@@ -6,12 +6,14 @@
 mod events;
 mod flush;
 mod pull;
+mod stats;
 
 use std::time::Duration;
 
 pub use events::{SyncEvent, run_events};
 pub use flush::{FlushReport, SentEntry};
 pub use pull::{ME_KEY, PullError, PullReport};
+pub use stats::{Fetch, PeriodChoice, Stale, pick_period, scope_text};
 
 use super::http::Api;
 use super::store::Store;

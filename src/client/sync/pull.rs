@@ -140,7 +140,7 @@ impl Engine {
 }
 
 /// Percent-encodes a query value (cursors are opaque to us).
-fn encode(s: &str) -> String {
+pub(super) fn encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),

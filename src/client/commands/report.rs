@@ -1,0 +1,125 @@
+//! report: a campaign period's statistics as the bureau's form, to a file
+//! or standard output. Offline, the copy fetched last is used, and said so.
+
+use std::io::Write;
+
+use rust_i18n::t;
+
+use super::{CliError, Ctx, Exit, when};
+use crate::api::{StatsQuery, StatsScope};
+use crate::cli::{ReportArgs, ReportFormat, ReportScope};
+use crate::client::sync::{PeriodChoice, Stale, pick_period};
+use crate::i18n::Language;
+
+/// Campaign ids are short codes (`tianjin-2026`); anything else is a typo,
+/// and must not reach a URL path unchecked.
+fn valid_campaign(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// Today in Asia/Shanghai (the campaigns' zone), `YYYY-MM-DD`.
+fn today() -> String {
+    let now = jiff::Timestamp::now();
+    match jiff::tz::TimeZone::get("Asia/Shanghai") {
+        Ok(tz) => now.to_zoned_datetime(tz).date().to_string(),
+        Err(_) => now.to_zoned_datetime(jiff::tz::TimeZone::UTC).date().to_string(),
+    }
+}
+
+fn say_stale(stale: &Option<Stale>) {
+    if let Some(s) = stale {
+        eprintln!(
+            "{}",
+            t!(
+                "cli.report.stale",
+                reason = crate::client::text::sanitize(&s.reason),
+                at = when(s.fetched_at)
+            )
+        );
+    }
+}
+
+pub async fn report(ctx: &Ctx, args: ReportArgs) -> Result<Exit, CliError> {
+    if !valid_campaign(&args.campaign) {
+        return Err(CliError::usage(t!(
+            "cli.report.bad_campaign",
+            value = crate::client::text::sanitize(&args.campaign)
+        )));
+    }
+    if args.format == ReportFormat::Xlsx && args.output.is_none() {
+        return Err(CliError::usage(t!("cli.report.xlsx_needs_output")));
+    }
+    let engine = ctx.engine().await?;
+    let periods = engine.periods(&args.campaign).await?;
+    say_stale(&periods.stale);
+    let today = today();
+    let choice = match (&args.period, args.previous) {
+        (Some(p), _) => PeriodChoice::Named(p.clone()),
+        (None, true) => PeriodChoice::Previous,
+        (None, false) => PeriodChoice::Current,
+    };
+    let period = pick_period(&periods.value, &choice, &today).ok_or_else(|| {
+        let known: Vec<String> = periods
+            .value
+            .periods
+            .iter()
+            .map(|p| format!("{}..{}", p.start, p.end))
+            .collect();
+        CliError::usage(t!(
+            "cli.report.no_period",
+            campaign = args.campaign.as_str(),
+            choice = args
+                .period
+                .as_deref()
+                .unwrap_or(if args.previous { "--previous" } else { "--current" }),
+            known = known.join(", ")
+        ))
+    })?;
+    let scope = match (args.scope, args.unit) {
+        (Some(ReportScope::Me), _) => StatsScope::Me,
+        (Some(ReportScope::Unit), _) | (None, Some(_)) => StatsScope::Unit,
+        (Some(ReportScope::All), _) => StatsScope::All,
+        (None, None) => StatsScope::Me,
+    };
+    let query = StatsQuery {
+        period: Some(format!("{}..{}", period.start, period.end)),
+        scope: Some(scope),
+        unit: args.unit,
+    };
+    let form = engine.stats(&args.campaign, &query).await?;
+    say_stale(&form.stale);
+    let lang = Language::parse(&rust_i18n::locale()).unwrap_or_default();
+    let bytes = crate::report::render(&form.value, args.format, lang, &today)
+        .map_err(|e| CliError::new(e.to_string()))?;
+    match &args.output {
+        Some(path) => {
+            // Whole or not at all (a temp file renamed over), and 0600: on a
+            // shared server a unit's statistics are not for every account.
+            crate::client::fsutil::write_private(path, &bytes).map_err(|e| {
+                CliError::new(t!(
+                    "cli.report.write_failed",
+                    path = path.display().to_string(),
+                    error = e.to_string()
+                ))
+            })?;
+            eprintln!("{}", t!("cli.report.written", path = path.display().to_string()));
+        }
+        None => {
+            // Names and notes come from the server: no escape sequences on
+            // the terminal (line breaks stay, CSV needs them).
+            let text = String::from_utf8_lossy(&bytes);
+            let safe: String = text
+                .chars()
+                .filter(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'))
+                .collect();
+            let mut out = std::io::stdout().lock();
+            out.write_all(safe.as_bytes())
+                .and_then(|_| out.flush())
+                .map_err(|e| CliError::new(e.to_string()))?;
+        }
+    }
+    Ok(Exit::Ok)
+}
