@@ -8,6 +8,8 @@ mod keys_detail;
 mod pictures;
 mod sanitize;
 mod scale;
+mod stats;
+mod stats_fixtures;
 mod style;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
