@@ -248,3 +248,66 @@ fn the_countdown_warns_in_the_last_two_days_only() {
     update(&mut m, Message::Tick(NOW + 8 * DAY));
     assert!(render(&mut m, 80, 24).contains("Next deadline 12-16"));
 }
+
+#[test]
+fn a_form_longer_than_the_screen_scrolls_and_says_what_is_below() {
+    let _l = lang("zh-CN");
+    let mut m = fixtures::model();
+    on_stats(&mut m);
+    fetched(press(&mut m, KeyCode::Char('c')));
+    update(&mut m, sf::loaded_form2());
+    let screen = render(&mut m, 80, 24);
+    assert!(screen.contains("法律援助统计表 (2/2)"), "{screen}");
+    assert!(screen.contains("↓ 还有 4 行"), "{screen}");
+    assert!(!screen.contains("免收法律服务费"), "{screen}");
+    for _ in 0..10 {
+        press(&mut m, KeyCode::Down);
+    }
+    let screen = render(&mut m, 80, 24);
+    assert!(
+        screen.contains("免收法律服务费") && !screen.contains("还有"),
+        "{screen}"
+    );
+    // Scrolled no further than needed: one step up shows "more" again.
+    press(&mut m, KeyCode::Up);
+    assert!(render(&mut m, 80, 24).contains("↓ 还有 1 行"));
+    // Tall enough, everything shows.
+    assert!(!render(&mut m, 120, 40).contains("还有"));
+}
+
+#[test]
+fn ascii_borders_draw_bars_and_hours_without_block_characters() {
+    let _l = lang("en");
+    let over: toml::Table = "borders = \"ascii\"".parse().expect("toml");
+    let mut m = fixtures::model();
+    m.theme = dutydesk::tui::theme::Theme::load("default", Some(&over), false).expect("theme");
+    on_stats(&mut m);
+    let screen = render(&mut m, 80, 24);
+    assert!(!screen.contains('█') && !screen.contains('▃'), "{screen}");
+    let row = screen
+        .lines()
+        .find(|l| l.starts_with("Legal consultations"))
+        .expect("row");
+    assert!(row.ends_with("########"), "{row}");
+    let hours = screen
+        .lines()
+        .find(|l| l.starts_with("My hours/day "))
+        .expect("hours");
+    assert!(hours.contains('#'), "{hours}");
+}
+
+#[test]
+fn switching_period_keeps_the_old_numbers_marked_as_loading() {
+    let _l = lang("en");
+    let mut m = fixtures::model();
+    on_stats(&mut m);
+    assert!(!render(&mut m, 80, 24).contains("Loading"));
+    press(&mut m, KeyCode::Left);
+    let screen = render(&mut m, 80, 24);
+    assert!(
+        screen.contains("Loading…") && screen.contains("2026-11-16"),
+        "{screen}"
+    );
+    update(&mut m, sf::loaded_at(NOW - 10 * DAY, StatsScope::Me));
+    assert!(!render(&mut m, 80, 24).contains("Loading"));
+}

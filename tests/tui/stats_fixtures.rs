@@ -107,3 +107,21 @@ pub fn on_stats(m: &mut Model) {
     update(m, loaded_at(NOW, StatsScope::Me));
     update(m, Message::StatsPending(pending()));
 }
+
+/// Form 2 (legal aid, monthly, 19 rows) with nothing logged yet.
+pub fn loaded_form2() -> Message {
+    let d = def(1);
+    let p = period::current(&d, NOW);
+    Message::StatsLoaded {
+        periods: PeriodList::of(&d, NOW),
+        form: Box::new(StatsForm::build(
+            &d,
+            &p,
+            true,
+            StatsScope::Me,
+            None,
+            &HashMap::new(),
+        )),
+        hours_by_day: Vec::new(),
+    }
+}

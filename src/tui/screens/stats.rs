@@ -46,12 +46,23 @@ pub(crate) fn language() -> Language {
     Language::parse(&rust_i18n::locale()).unwrap_or_default()
 }
 
+/// The sparkline's height and the gap above it, for a body `height` tall.
+fn spark_rows(height: u16) -> (u16, u16) {
+    if height >= 30 { (3, 1) } else { (1, 0) }
+}
+
+/// Lines the table (header included) may take in a body `height` tall:
+/// what the three head lines, the sparkline and the export line leave.
+fn table_room(height: u16) -> u16 {
+    let (spark_h, gap) = spark_rows(height);
+    height.saturating_sub(3 + gap + spark_h + 1)
+}
+
 pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
-    let tall = area.height >= 30;
-    let (spark_h, gap) = if tall { (3, 1) } else { (1, 0) };
+    let (spark_h, gap) = spark_rows(area.height);
     // The table as tall as its rows and header where there is room, the
     // sparkline under it, the export line at the bottom.
-    let room = area.height.saturating_sub(3 + gap + spark_h + 1);
+    let room = table_room(area.height);
     let table_h = model
         .stats
         .form
@@ -68,7 +79,10 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
     ])
     .areas(area);
     let theme = &model.theme;
-    frame.render_widget(Paragraph::new(head_lines(model)).style(theme.base()), head);
+    frame.render_widget(
+        Paragraph::new(head_lines(model, head.width as usize)).style(theme.base()),
+        head,
+    );
     let st = &model.stats;
     match &st.form {
         Some(form) => table::draw(model, form, frame, body),
@@ -91,7 +105,7 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
 }
 
 /// Title, period with scope and countdown, and the unsent records.
-fn head_lines(model: &Model) -> Vec<Line<'static>> {
+fn head_lines(model: &Model, width: usize) -> Vec<Line<'static>> {
     let theme = &model.theme;
     let st = &model.stats;
     let zh = language() == Language::ZhCn;
@@ -107,7 +121,18 @@ fn head_lines(model: &Model) -> Vec<Line<'static>> {
     if st.campaigns.len() > 1 {
         title.push_str(&format!(" ({}/{})", st.campaign + 1, st.campaigns.len()));
     }
-    let mut lines = vec![Line::styled(title, theme.title())];
+    // The old numbers stay until the new ones arrive; say so.
+    let loading = if st.loading && st.form.is_some() {
+        format!("{}{}", theme.separator(), t!("stats_screen.loading"))
+    } else {
+        String::new()
+    };
+    let title = sanitize::truncate(&title, width.saturating_sub(sanitize::width(&loading)));
+    let first = vec![
+        Span::styled(title, theme.title()),
+        Span::styled(loading, theme.muted()),
+    ];
+    let mut lines = vec![Line::from(first)];
 
     let mut second = Vec::new();
     if let Some(form) = &st.form {

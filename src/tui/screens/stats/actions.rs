@@ -69,8 +69,11 @@ pub fn apply(model: &mut Model, action: Action) -> Option<Command> {
             st.scope = scope;
         }
         Action::Export => {
-            // Nothing to write until a form is on screen.
+            // Nothing to write until a form is on screen, and one at a time.
             st.form.as_ref()?;
+            if matches!(st.export, ExportState::Running(_)) {
+                return None;
+            }
             st.export = ExportState::Choosing;
             return None;
         }
@@ -95,9 +98,13 @@ pub fn export_key(model: &mut Model, key: KeyEvent) -> Option<Command> {
     Some(Command::ExportStats { format, form })
 }
 
+/// Scrolls the table, never past the point where its last row shows.
 pub fn scroll(model: &mut Model, by: isize) {
     let rows = model.stats.form.as_ref().map_or(0, |f| f.rows.len());
-    model.stats.scroll = crate::tui::screens::step(model.stats.scroll, rows, by);
+    // The body is the terminal less the help and status bars.
+    let lines = super::table_room(model.height.saturating_sub(2)) as usize;
+    let (last_start, _) = super::table::window(rows, lines, usize::MAX);
+    model.stats.scroll = crate::tui::screens::step(model.stats.scroll, last_start + 1, by);
 }
 
 pub fn on_message(model: &mut Model, msg: Message) -> Option<Command> {

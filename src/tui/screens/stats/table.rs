@@ -105,14 +105,7 @@ pub fn draw(model: &Model, form: &StatsForm, frame: &mut Frame, area: Rect) {
     }
     let mut lines = vec![Line::from(head)];
 
-    let visible = (area.height as usize).saturating_sub(1);
-    // When not all rows fit, the last line says how many more there are.
-    let room = if rows.len() > visible {
-        visible.saturating_sub(1)
-    } else {
-        visible
-    };
-    let start = st.scroll.min(rows.len().saturating_sub(room));
+    let (start, room) = window(rows.len(), area.height as usize, st.scroll);
     let max_of = |money: bool| {
         form.rows
             .iter()
@@ -149,6 +142,18 @@ pub fn draw(model: &Model, form: &StatsForm, frame: &mut Frame, area: Rect) {
         lines.push(Line::styled(sanitize::fit(&more, w), theme.muted()));
     }
     frame.render_widget(Paragraph::new(lines).style(theme.base()), area);
+}
+
+/// The first row shown and how many rows show, for `rows` indicators in a
+/// table `lines` tall (header included) scrolled by `scroll`. When not all
+/// fit, the last line says how many more there are.
+pub fn window(rows: usize, lines: usize, scroll: usize) -> (usize, usize) {
+    let visible = lines.saturating_sub(1);
+    if rows <= visible {
+        return (0, rows);
+    }
+    let room = visible.saturating_sub(1);
+    (scroll.min(rows - room), room)
 }
 
 /// `text` right-aligned in `cols` columns.
