@@ -34,6 +34,10 @@ const CASES: &[(&str, Setup)] = &[
             },
         );
     }),
+    ("stats_help", |m| {
+        on_stats(m);
+        press(m, KeyCode::Char('?'));
+    }),
 ];
 
 #[test]
