@@ -315,3 +315,40 @@ fn switching_period_keeps_the_old_numbers_marked_as_loading() {
     update(&mut m, sf::loaded_at(NOW - 10 * DAY, StatsScope::Me));
     assert!(!render(&mut m, 80, 24).contains("Loading"));
 }
+
+#[test]
+fn unsent_records_count_by_the_campaigns_rules_in_their_period_only() {
+    use dutydesk::domain::campaign::{RecordFact, RecordKind};
+    use dutydesk::domain::{Category, ItemKind, OutcomeCode, Profession};
+    use dutydesk::tui::model::StatsPending;
+    let mediation = |code, settled_fen, at| RecordFact {
+        record: RecordKind::Outcome,
+        kind: Some(ItemKind::Mediation),
+        code: Some(code),
+        category: Some(Category::Wages),
+        green_channel: false,
+        settled_fen,
+        fee_waived_fen: 0,
+        minutes: 0,
+        activity: None,
+        indicator: None,
+        count: 0,
+        count2: 0,
+        occurred_at: at,
+        profession: Profession::Lawyer,
+        unit_id: 1,
+        user_id: 7,
+    };
+    let facts = [
+        mediation(OutcomeCode::Agreement, 800_000, NOW),
+        mediation(OutcomeCode::NoAgreement, 0, NOW),
+        // Last half-month's: not this period's pending.
+        mediation(OutcomeCode::Agreement, 500_000, NOW - 10 * DAY),
+    ];
+    let p = StatsPending::from_facts(&sf::def(0), "2026-11-16", &facts);
+    assert_eq!(p.records, 1);
+    let get = |code: &str| p.by_indicator.get(code).map(|c| c.value1);
+    assert_eq!(get("disputes_mediated"), Some(1));
+    assert_eq!(get("labour_disputes"), Some(1), "wages is a labour category");
+    assert_eq!(get("losses_recovered"), Some(800_000));
+}
