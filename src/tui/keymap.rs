@@ -47,6 +47,7 @@ actions! {
     GoSchedule = "go_schedule", ["2"], None;
     GoDuty = "go_duty", ["3"], None;
     GoOutbox = "go_outbox", ["4"], None;
+    GoStats = "go_stats", ["5"], None;
     Refresh = "refresh", ["ctrl-r"], None;
     NextTab = "next_tab", ["tab", "right", "l"], Some(Queue);
     PrevTab = "prev_tab", ["backtab", "left", "h"], Some(Queue);
@@ -71,6 +72,12 @@ actions! {
     CheckOut = "check_out", ["o"], Some(Duty);
     Retry = "retry", ["r"], Some(Outbox);
     Discard = "discard", ["d"], Some(Outbox);
+    PrevPeriod = "prev_period", ["left", "h", "["], Some(Stats);
+    NextPeriod = "next_period", ["right", "l", "]"], Some(Stats);
+    NextCampaign = "next_campaign", ["c", "tab"], Some(Stats);
+    ScopeMe = "scope_me", ["m"], Some(Stats);
+    ScopeUnit = "scope_unit", ["u"], Some(Stats);
+    Export = "export", ["e"], Some(Stats);
 }
 
 impl Action {

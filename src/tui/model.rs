@@ -7,9 +7,14 @@ use serde::{Deserialize, Serialize};
 use super::keymap::Keymap;
 use super::popups::Popup;
 use super::queue_index::QueueIndex;
+pub use super::screens::stats::{ExportState, StatsPending, StatsState};
 pub use super::state::{ListState, QueueState, QueueTab, ScheduleState, SortOrder};
 use super::theme::Theme;
-use crate::api::{ChangeEvent, DutyShift, ItemDetail, NewOutcome, NewTimeEntry, Schedule, WorkItem};
+use crate::api::{
+    CampaignList, ChangeEvent, DutyShift, ItemDetail, NewOutcome, NewTimeEntry, PeriodList, Schedule,
+    StatsForm, StatsScope, WorkItem,
+};
+use crate::cli::ReportFormat;
 use crate::domain::{EpochMs, ItemStatus};
 
 /// The screens. A new screen is a variant here, a module in `screens/`
@@ -21,15 +26,17 @@ pub enum Screen {
     Schedule,
     Duty,
     Outbox,
+    Stats,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 5] = [
+    pub const ALL: [Screen; 6] = [
         Self::Queue,
         Self::Detail,
         Self::Schedule,
         Self::Duty,
         Self::Outbox,
+        Self::Stats,
     ];
 
     pub fn name(self) -> &'static str {
@@ -39,6 +46,7 @@ impl Screen {
             Self::Schedule => "schedule",
             Self::Duty => "duty",
             Self::Outbox => "outbox",
+            Self::Stats => "stats",
         }
     }
 
@@ -140,6 +148,24 @@ pub enum Message {
     Online(bool),
     Synced(EpochMs),
     Pushed(ChangeEvent),
+    /// The campaigns the user may see statistics of.
+    CampaignsLoaded(CampaignList),
+    /// One period's form, the campaign's periods, and my minutes per day of
+    /// the period (for the sparkline), computed by the backend.
+    StatsLoaded {
+        periods: PeriodList,
+        form: Box<StatsForm>,
+        hours_by_day: Vec<u64>,
+    },
+    /// What the local outbox holds that would still count, not yet sent.
+    StatsPending(StatsPending),
+    /// The export was written.
+    ExportDone {
+        path: String,
+    },
+    ExportFailed {
+        message: String,
+    },
 }
 
 /// Background work `update` asks for; the runtime hands it to a `Backend`.
@@ -193,6 +219,18 @@ pub enum Command {
     /// Put text on the clipboard (OSC 52 where the terminal allows).
     CopyToClipboard(String),
     Bell,
+    FetchCampaigns,
+    /// One period's form; `period` is `(start, end)`, `None` the current one.
+    FetchStats {
+        campaign_id: String,
+        period: Option<(String, String)>,
+        scope: StatsScope,
+    },
+    /// Write the form on screen as a file; answered by `ExportDone`/`ExportFailed`.
+    ExportStats {
+        format: ReportFormat,
+        form: Box<StatsForm>,
+    },
 }
 
 /// Who is at the keyboard, for the status bar.
@@ -231,6 +269,7 @@ pub struct Model {
     pub duty_state: ListState,
     pub outbox: OutboxSummary,
     pub outbox_state: ListState,
+    pub stats: StatsState,
     pub timer: Option<RunningTimer>,
     pub online: bool,
     pub last_sync: Option<EpochMs>,
@@ -268,6 +307,7 @@ impl Model {
             duty_state: ListState::default(),
             outbox: OutboxSummary::default(),
             outbox_state: ListState::default(),
+            stats: StatsState::default(),
             timer: None,
             online: false,
             last_sync: None,

@@ -16,7 +16,7 @@ const BUILT_IN: [(&str, &str); 4] = [
 ];
 
 /// The meanings a theme must style; a theme file names each one.
-pub const MEANINGS: [&str; 16] = [
+pub const MEANINGS: [&str; 17] = [
     "base",
     "border",
     "title",
@@ -33,6 +33,7 @@ pub const MEANINGS: [&str; 16] = [
     "error",
     "ok",
     "popup",
+    "deadline_near",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -246,6 +247,10 @@ impl Theme {
     }
     pub fn popup(&self) -> Style {
         self.get("popup")
+    }
+    /// A reporting deadline in the last two days.
+    pub fn deadline_near(&self) -> Style {
+        self.get("deadline_near")
     }
 }
 

@@ -130,6 +130,11 @@ pub fn update(model: &mut Model, msg: Message) -> Option<Command> {
             None
         }
         Message::Pushed(event) => on_push(model, event.kind, event.item_id),
+        Message::CampaignsLoaded(_)
+        | Message::StatsLoaded { .. }
+        | Message::StatsPending(_)
+        | Message::ExportDone { .. }
+        | Message::ExportFailed { .. } => screens::stats::on_message(model, msg),
     }
 }
 
@@ -175,6 +180,9 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Option<Command> {
     }
     if model.screen == Screen::Queue && model.queue.filtering {
         return filter_key(model, key);
+    }
+    if model.screen == Screen::Stats && model.stats.export == screens::stats::ExportState::Choosing {
+        return screens::stats::export_key(model, key);
     }
     let action = model.keymap.action(model.screen, &key)?;
     apply_action(model, action)
@@ -243,6 +251,7 @@ pub fn apply_action(model: &mut Model, action: Action) -> Option<Command> {
         }
         Action::GoDuty => go(model, Screen::Duty, Some(Command::FetchDuty)),
         Action::GoOutbox => go(model, Screen::Outbox, None),
+        Action::GoStats => screens::stats::go(model),
         Action::Refresh => Some(Command::Refresh),
         Action::NextTab | Action::PrevTab => {
             let n = QueueTab::ALL.len();
@@ -314,6 +323,12 @@ pub fn apply_action(model: &mut Model, action: Action) -> Option<Command> {
             }));
             None
         }
+        Action::PrevPeriod
+        | Action::NextPeriod
+        | Action::NextCampaign
+        | Action::ScopeMe
+        | Action::ScopeUnit
+        | Action::Export => screens::stats::apply(model, action),
     }
 }
 
@@ -338,6 +353,7 @@ fn move_selection(model: &mut Model, by: isize) -> Option<Command> {
             let n = model.outbox.entries.len();
             model.outbox_state.selected = screens::step(model.outbox_state.selected, n, by)
         }
+        Screen::Stats => screens::stats::scroll(model, by),
         Screen::Detail => {
             let max = screens::detail::max_scroll(model) as isize;
             model.detail_scroll = (model.detail_scroll as isize + by).clamp(0, max) as u16

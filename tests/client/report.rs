@@ -275,7 +275,6 @@ fn current_previous_and_named_periods_are_picked_from_the_list() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 // Passed with branch stats2 (8803602) merged in temporarily; un-ignore
 // once the stats endpoints are on main.
-#[ignore = "needs the stats endpoints"]
 async fn a_logged_consultation_counts_in_the_current_form() {
     use crate::with_server::{login, open_consultation, spawn_server};
     let home = Home::new();

@@ -7,6 +7,8 @@ mod keys;
 mod keys_detail;
 mod pictures;
 mod sanitize;
+mod stats;
+mod stats_fixtures;
 mod style;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};

@@ -7,6 +7,7 @@ pub mod duty;
 pub mod outbox;
 pub mod queue;
 pub mod schedule;
+pub mod stats;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -20,6 +21,7 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
         Screen::Schedule => schedule::draw(model, frame, area),
         Screen::Duty => duty::draw(model, frame, area),
         Screen::Outbox => outbox::draw(model, frame, area),
+        Screen::Stats => stats::draw(model, frame, area),
     }
 }
 

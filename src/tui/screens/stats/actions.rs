@@ -1,0 +1,157 @@
+//! The Stats screen's part of `update`: its keys and the answers to its
+//! commands. Pure, like the rest of `update`.
+
+use crossterm::event::{KeyCode, KeyEvent};
+use rust_i18n::t;
+
+use super::state::ExportState;
+use crate::api::StatsScope;
+use crate::cli::ReportFormat;
+use crate::tui::keymap::Action;
+use crate::tui::model::{Command, Message, Model, Screen};
+use crate::tui::sanitize;
+
+/// To the Stats screen: the campaigns first if they are not known yet.
+pub fn go(model: &mut Model) -> Option<Command> {
+    model.screen = Screen::Stats;
+    if model.stats.campaigns_loaded {
+        fetch(model)
+    } else {
+        model.stats.loading = true;
+        Some(Command::FetchCampaigns)
+    }
+}
+
+/// Asks for the form of the chosen campaign, period and scope.
+pub fn fetch(model: &mut Model) -> Option<Command> {
+    let st = &mut model.stats;
+    let campaign_id = st.campaign_id()?.to_string();
+    st.loading = true;
+    Some(Command::FetchStats {
+        campaign_id,
+        period: st.period.clone(),
+        scope: st.scope,
+    })
+}
+
+pub fn apply(model: &mut Model, action: Action) -> Option<Command> {
+    // From the palette elsewhere: the screen first, where the keys mean something.
+    if model.screen != Screen::Stats {
+        return go(model);
+    }
+    let st = &mut model.stats;
+    match action {
+        Action::PrevPeriod | Action::NextPeriod => {
+            let step = if action == Action::NextPeriod { 1 } else { -1 };
+            st.period = Some(st.period_step(step)?);
+            st.scroll = 0;
+        }
+        Action::NextCampaign => {
+            if st.campaigns.len() < 2 {
+                return None;
+            }
+            st.campaign = (st.campaign + 1) % st.campaigns.len();
+            st.period = None;
+            st.periods = None;
+            st.form = None;
+            st.hours_by_day.clear();
+            st.scroll = 0;
+        }
+        Action::ScopeMe | Action::ScopeUnit => {
+            let scope = if action == Action::ScopeMe {
+                StatsScope::Me
+            } else {
+                StatsScope::Unit
+            };
+            if st.scope == scope {
+                return None;
+            }
+            st.scope = scope;
+        }
+        Action::Export => {
+            // Nothing to write until a form is on screen, and one at a time.
+            st.form.as_ref()?;
+            if matches!(st.export, ExportState::Running(_)) {
+                return None;
+            }
+            st.export = ExportState::Choosing;
+            return None;
+        }
+        _ => return None,
+    }
+    fetch(model)
+}
+
+/// The key after `e`: `c` for CSV, `x` for XLSX, anything else cancels.
+pub fn export_key(model: &mut Model, key: KeyEvent) -> Option<Command> {
+    let st = &mut model.stats;
+    let format = match key.code {
+        KeyCode::Char('c' | 'C') => ReportFormat::Csv,
+        KeyCode::Char('x' | 'X') => ReportFormat::Xlsx,
+        _ => {
+            st.export = ExportState::Idle;
+            return None;
+        }
+    };
+    let form = Box::new(st.form.clone()?);
+    st.export = ExportState::Running(format);
+    Some(Command::ExportStats { format, form })
+}
+
+/// Scrolls the table, never past the point where its last row shows.
+pub fn scroll(model: &mut Model, by: isize) {
+    let rows = model.stats.form.as_ref().map_or(0, |f| f.rows.len());
+    // The body is the terminal less the help and status bars.
+    let lines = super::table_room(model.height.saturating_sub(2)) as usize;
+    let (last_start, _) = super::table::window(rows, lines, usize::MAX);
+    model.stats.scroll = crate::tui::screens::step(model.stats.scroll, last_start + 1, by);
+}
+
+pub fn on_message(model: &mut Model, msg: Message) -> Option<Command> {
+    let st = &mut model.stats;
+    match msg {
+        Message::CampaignsLoaded(list) => {
+            // Keep the chosen campaign if it is still there.
+            let chosen = st.campaign_id().map(str::to_string);
+            st.campaigns = list.campaigns;
+            st.campaigns_loaded = true;
+            st.campaign = chosen
+                .and_then(|id| st.campaigns.iter().position(|c| c.id == id))
+                .unwrap_or(0);
+            st.loading = false;
+            if model.screen == Screen::Stats {
+                return fetch(model);
+            }
+        }
+        Message::StatsLoaded {
+            periods,
+            form,
+            hours_by_day,
+        } => {
+            // An answer to an earlier question (another campaign, scope or
+            // period) is dropped: the newer one is on its way.
+            let wanted_period = st
+                .period
+                .as_ref()
+                .is_none_or(|(s, e)| *s == form.period.start && *e == form.period.end);
+            if st.campaign_id() != Some(form.campaign_id.as_str()) || form.scope != st.scope || !wanted_period
+            {
+                return None;
+            }
+            st.scroll = st.scroll.min(form.rows.len().saturating_sub(1));
+            st.periods = Some(periods);
+            st.form = Some(*form);
+            st.hours_by_day = hours_by_day;
+            st.loading = false;
+        }
+        Message::StatsPending(pending) => st.pending = pending,
+        Message::ExportDone { path } => st.export = ExportState::Done(sanitize::clean(&path)),
+        Message::ExportFailed { message } => {
+            let message = sanitize::clean(&message);
+            st.export = ExportState::Failed(message.clone());
+            model.warn(t!("stats_screen.export_failed", message = message));
+        }
+        _ => {}
+    }
+    None
+}

@@ -1,0 +1,123 @@
+//! What the Stats screen holds: the campaigns, the chosen campaign, period
+//! and scope, the form last loaded, and the export in progress.
+
+use std::collections::BTreeMap;
+
+use crate::api::{Campaign, PeriodInfo, PeriodList, StatsCell, StatsForm, StatsScope};
+use crate::cli::ReportFormat;
+use crate::domain::EpochMs;
+use crate::domain::campaign::{CampaignDef, RecordFact, contributions};
+
+/// Records in the local outbox that will count once sent, per indicator
+/// code, computed by the backend with the campaign's rules. Shown apart
+/// from the server's (confirmed) numbers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StatsPending {
+    /// Unsent records that touch this campaign.
+    pub records: usize,
+    /// Indicator code → what those records would add (money rows in fen).
+    pub by_indicator: BTreeMap<String, StatsCell>,
+}
+
+impl StatsPending {
+    /// What unsent records would add to the period starting `period_start`
+    /// (`YYYY-MM-DD`) of a campaign, by the campaign's own rules: for the
+    /// backend to call with the outbox's records. Hours are not form rows
+    /// and are left out; records outside the period do not count.
+    pub fn from_facts(def: &CampaignDef, period_start: &str, facts: &[RecordFact]) -> Self {
+        let mut pending = StatsPending::default();
+        for fact in facts {
+            let mut counted = false;
+            for inc in contributions(def, fact) {
+                let row = def.indicators.iter().find(|i| i.code == inc.indicator);
+                let (Some(row), true) = (row, inc.period_start.to_string() == period_start) else {
+                    continue;
+                };
+                let cell = pending.by_indicator.entry(inc.indicator).or_default();
+                cell.value1 += inc.value1;
+                if row.two_valued() {
+                    cell.value2 = Some(cell.value2.unwrap_or(0) + inc.value2);
+                }
+                counted = true;
+            }
+            pending.records += usize::from(counted);
+        }
+        pending
+    }
+}
+
+/// The export line at the bottom of the screen.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum ExportState {
+    #[default]
+    Idle,
+    /// `e` was pressed: the next key picks CSV or XLSX.
+    Choosing,
+    Running(ReportFormat),
+    Done(String),
+    Failed(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct StatsState {
+    pub campaigns: Vec<Campaign>,
+    /// Whether the campaign list has arrived (an empty list is an answer).
+    pub campaigns_loaded: bool,
+    pub campaign: usize,
+    pub scope: StatsScope,
+    /// `(start, end)` asked for; `None` is the current period.
+    pub period: Option<(String, String)>,
+    pub periods: Option<PeriodList>,
+    pub form: Option<StatsForm>,
+    /// My minutes per day of the shown period.
+    pub hours_by_day: Vec<u64>,
+    pub pending: StatsPending,
+    pub export: ExportState,
+    /// Table rows scrolled off the top.
+    pub scroll: usize,
+    pub loading: bool,
+}
+
+impl Default for StatsState {
+    fn default() -> Self {
+        StatsState {
+            campaigns: Vec::new(),
+            campaigns_loaded: false,
+            campaign: 0,
+            scope: StatsScope::Me,
+            period: None,
+            periods: None,
+            form: None,
+            hours_by_day: Vec::new(),
+            pending: StatsPending::default(),
+            export: ExportState::Idle,
+            scroll: 0,
+            loading: false,
+        }
+    }
+}
+
+impl StatsState {
+    pub fn campaign_id(&self) -> Option<&str> {
+        self.campaigns.get(self.campaign).map(|c| c.id.as_str())
+    }
+
+    /// The next deadline still ahead of `now`, across all periods.
+    pub fn next_deadline(&self, now: EpochMs) -> Option<&PeriodInfo> {
+        self.periods
+            .as_ref()?
+            .periods
+            .iter()
+            .filter(|p| p.due_by > now)
+            .min_by_key(|p| p.due_by)
+    }
+
+    /// The period `step` away from the one shown, if the campaign has it.
+    pub fn period_step(&self, step: isize) -> Option<(String, String)> {
+        let shown = &self.form.as_ref()?.period;
+        let list = &self.periods.as_ref()?.periods;
+        let at = list.iter().position(|p| p.start == shown.start)?;
+        let to = at.checked_add_signed(step)?;
+        list.get(to).map(|p| (p.start.clone(), p.end.clone()))
+    }
+}
