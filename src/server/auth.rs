@@ -30,6 +30,12 @@ fn verify_password(password: &str, hash: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// A real argon2 hash of a random password, made once per process.
+fn decoy_hash() -> &'static str {
+    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DECOY.get_or_init(|| hash_password(&new_secret()).unwrap_or_default())
+}
+
 pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
@@ -90,15 +96,20 @@ pub async fn login(
             "wrong username or password; check both and try again",
         )
     };
-    let (user, hash) = found.ok_or_else(bad)?;
+    // An unknown user is checked against a decoy hash, so the answer takes
+    // as long as for a real one and does not tell which usernames exist.
+    let (user, hash) = match found {
+        Some((user, hash)) => (Some(user), hash),
+        None => (None, decoy_hash().to_string()),
+    };
     // argon2 is deliberately slow: keep it off the async workers.
     let password = req.password.clone();
     let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
         .await
         .unwrap_or(false);
-    if !ok {
+    let Some(user) = user.filter(|_| ok) else {
         return Err(bad());
-    }
+    };
     let token = new_secret();
     let device = req.device.unwrap_or_else(|| "unnamed".to_string());
     state

@@ -17,6 +17,10 @@ use super::storage::sql::records::validation;
 use crate::api::{Activity, ChangeKind, NewActivity, NewOutcome, NewTimeEntry, Outcome, TimeEntry, paths};
 use crate::domain::ItemKind;
 
+/// The most one activity may add to a value. Far above a real training's
+/// attendees; low enough that no sum of such entries overflows.
+pub const MAX_ACTIVITY_COUNT: i64 = 1_000_000;
+
 /// A record that may count toward campaign indicators.
 pub enum StatRecord<'a> {
     Outcome {
@@ -85,6 +89,14 @@ pub async fn post_activity(
     }
     if req.count < 0 || req.count2.is_some_and(|c| c < 0) {
         return Err(validation("count", "counts cannot be negative".into()));
+    }
+    if req.count > MAX_ACTIVITY_COUNT || req.count2.is_some_and(|c| c > MAX_ACTIVITY_COUNT) {
+        return Err(validation(
+            "count",
+            format!(
+                "one activity counts at most {MAX_ACTIVITY_COUNT}; split larger ones or check the number"
+            ),
+        ));
     }
     let stored = state
         .storage

@@ -107,6 +107,18 @@ async fn concurrent_case(ctx: &Ctx) {
         )
         .await;
     problem(neg, 422, "validation_failed").await;
+    // A count no activity has (a typo, or a value meant to overflow the
+    // sums) is refused with the limit, and counts nowhere.
+    let huge = ctx
+        .post_idem(
+            &token,
+            "/api/v1/activities",
+            "a-3",
+            json!({"indicator": "trainings", "count": 1, "count2": i64::MAX}),
+        )
+        .await;
+    let p = problem(huge, 422, "validation_failed").await;
+    assert!(p["detail"].as_str().unwrap().contains("1000000"), "{p}");
 }
 on_all_backends!(concurrent_duplicates_store_one_row, concurrent_case);
 

@@ -53,6 +53,38 @@ async fn schedule_case(ctx: &Ctx) {
         "invalid_parameter",
     )
     .await;
+    // Another mediator's (here: the lawyer's) sessions stay on the timeline
+    // without their description and the parties' phone numbers; the
+    // mediator's own keep them.
+    let s = json(ctx.get(&t, &format!("/api/v1/schedule?date={today}")).await, 200).await;
+    let first = s["rooms"][0]["sessions"][0]["id"].as_i64().unwrap();
+    let lawyer = ctx.login("lawyer").await;
+    let lawyer_id = json(ctx.get(&lawyer, "/api/v1/me").await, 200).await["id"].as_i64();
+    let state = &ctx.server.as_ref().unwrap().state;
+    assert!(state.reassign(first, lawyer_id, None).await.unwrap());
+    let s = json(ctx.get(&t, &format!("/api/v1/schedule?date={today}")).await, 200).await;
+    let me_id = json(ctx.get(&t, "/api/v1/me").await, 200).await["id"].clone();
+    let sessions: Vec<&serde_json::Value> = s["rooms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["sessions"].as_array().unwrap())
+        .collect();
+    let (own, others): (Vec<&serde_json::Value>, Vec<&serde_json::Value>) =
+        sessions.into_iter().partition(|x| x["assignee"]["id"] == me_id);
+    assert!(!others.is_empty(), "the demo has sessions of others today");
+    for x in &others {
+        assert_eq!(x["description"], "", "{}", x["title"]);
+        for p in x["parties"].as_array().unwrap() {
+            assert!(p.get("contact").is_none(), "{}", x["title"]);
+            assert!(!p["name"].as_str().unwrap().is_empty());
+        }
+    }
+    let own_contacts = own
+        .iter()
+        .flat_map(|x| x["parties"].as_array().unwrap())
+        .any(|p| p.get("contact").is_some());
+    assert!(own.is_empty() || own_contacts, "own sessions keep the contacts");
     // The coordinator's unit has no rooms: an empty day, not someone else's.
     let c = ctx.login("coordinator").await;
     let s = json(ctx.get(&c, &format!("/api/v1/schedule?date={today}")).await, 200).await;

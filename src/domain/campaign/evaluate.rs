@@ -74,8 +74,8 @@ pub fn contributions(def: &CampaignDef, fact: &RecordFact) -> Vec<Increment> {
     let mut sums: Vec<(String, i64, i64)> = Vec::new();
     let mut add = |indicator: &str, v1: i64, v2: i64| match sums.iter_mut().find(|s| s.0 == indicator) {
         Some(s) => {
-            s.1 += v1;
-            s.2 += v2;
+            s.1 = s.1.saturating_add(v1);
+            s.2 = s.2.saturating_add(v2);
         }
         None => sums.push((indicator.to_string(), v1, v2)),
     };
@@ -164,8 +164,8 @@ pub fn recompute(def: &CampaignDef, facts: &[RecordFact]) -> BTreeMap<AggregateK
                 indicator: inc.indicator,
             };
             let cell = out.entry(key).or_default();
-            cell.0 += inc.value1;
-            cell.1 += inc.value2;
+            cell.0 = cell.0.saturating_add(inc.value1);
+            cell.1 = cell.1.saturating_add(inc.value2);
         }
     }
     out

@@ -1,7 +1,7 @@
 //! The rooms' day, duty shifts and campaign definitions.
 
 use super::SqlStorage;
-use super::item_rows::{ITEM_SELECT, item_from_row};
+use super::item_rows::{ITEM_SELECT, item_from_row, may_see};
 use crate::api::{Campaign, DutyShift, ProblemCode, Room, RoomSchedule, User, UserRef};
 use crate::domain::{EpochMs, Role};
 use crate::server::error::ApiError;
@@ -82,7 +82,15 @@ impl SqlStorage {
                 .await?;
             let sessions = rows
                 .iter()
-                .map(|x| item_from_row(x).map(|i| i.item))
+                .map(|x| {
+                    item_from_row(x).map(|row| {
+                        if may_see(me, &row) {
+                            row.item
+                        } else {
+                            for_the_timeline(row.item)
+                        }
+                    })
+                })
                 .collect::<Result<_, _>>()?;
             let operator = r.3.map(|id| UserRef {
                 id,
@@ -158,4 +166,15 @@ impl SqlStorage {
     pub(super) async fn campaigns_impl(&self) -> Result<Vec<Campaign>, ApiError> {
         Ok(load_campaigns(&self.store.pool).await?)
     }
+}
+
+/// A session the caller may see on the room's timeline but not open (another
+/// mediator's case): its time, room, title and parties' names stay, the
+/// description and the parties' contacts do not.
+fn for_the_timeline(mut item: crate::api::WorkItem) -> crate::api::WorkItem {
+    item.description.clear();
+    for party in &mut item.parties {
+        party.contact = None;
+    }
+    item
 }
