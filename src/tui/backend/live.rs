@@ -17,9 +17,10 @@ pub fn spawn(backend: ClientBackend, tx: mpsc::Sender<Message>) {
     let (events_tx, mut events) = mpsc::channel::<SyncEvent>(64);
     let api = backend.engine.api().clone();
     // Ends when the translator below drops its receiver.
-    backend.handle.spawn(run_events(api, events_tx, POLL_EVERY));
+    let stream = backend.handle.spawn(run_events(api, events_tx, POLL_EVERY));
     let handle = backend.handle.clone();
-    handle.spawn(async move {
+    let live = backend.live.clone();
+    let translator = handle.spawn(async move {
         let mut was_lost = false;
         while let Some(ev) = events.recv().await {
             let msg = match ev {
@@ -47,4 +48,7 @@ pub fn spawn(backend: ClientBackend, tx: mpsc::Sender<Message>) {
             }
         }
     });
+    live.lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .extend([stream.abort_handle(), translator.abort_handle()]);
 }

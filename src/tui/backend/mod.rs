@@ -33,6 +33,9 @@ pub struct ClientBackend {
     claims: Arc<Mutex<HashMap<String, i64>>>,
     /// One flush at a time from this process, so each report is complete.
     flushing: Arc<tokio::sync::Mutex<()>>,
+    /// The live-update tasks, stopped when the app ends: an open event
+    /// stream would otherwise keep a server's graceful shutdown waiting.
+    live: Arc<Mutex<Vec<tokio::task::AbortHandle>>>,
 }
 
 impl ClientBackend {
@@ -45,6 +48,15 @@ impl ClientBackend {
             requests: Arc::default(),
             claims: Arc::default(),
             flushing: Arc::default(),
+            live: Arc::default(),
+        }
+    }
+
+    /// Stops the live updates (the app has ended).
+    pub fn stop(&self) {
+        let tasks = std::mem::take(&mut *self.live.lock().unwrap_or_else(|e| e.into_inner()));
+        for task in tasks {
+            task.abort();
         }
     }
 
