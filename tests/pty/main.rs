@@ -2,6 +2,7 @@
 //! vt100 parser: the app as a user sees it, against the real reference
 //! server on 127.0.0.1:0 with a SQLite file in a temp dir.
 
+mod backend;
 mod demo;
 mod flow;
 mod hangup;

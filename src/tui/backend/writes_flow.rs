@@ -5,6 +5,7 @@ use rust_i18n::t;
 use tokio::sync::mpsc;
 
 use super::{ClientBackend, send};
+use crate::api::ProblemCode;
 use crate::client::commands::items::timer_entry;
 use crate::client::store::NewEntry;
 use crate::domain::ItemStatus;
@@ -18,6 +19,18 @@ pub fn session_status(mark: SessionMark) -> ItemStatus {
         SessionMark::Ended => ItemStatus::Waiting,
         SessionMark::NoShow => ItemStatus::NoShow,
     }
+}
+
+/// The holder's name from the server's `already_claimed` detail ("NAME
+/// claimed this item first; ..."): a lawyer may not read another's item,
+/// so the refusal is the one place that says who took it.
+fn holder_named_in(detail: &str) -> String {
+    detail
+        .split_once(" claimed this item first")
+        .map(|(who, _)| who.trim())
+        .filter(|who| !who.is_empty())
+        .map(str::to_string)
+        .unwrap_or_else(|| t!("app.someone_else").into_owned())
 }
 
 /// Locks a map even if a task panicked while holding it: the maps only
@@ -80,11 +93,14 @@ impl ClientBackend {
         }
         for (id, summary, message) in &report.failed {
             let claimed = lock(&self.claims).remove(id);
-            if let Some(item_id) = claimed
-                && let Some(taken_by) = self.taken_by(item_id).await
-            {
+            let lost_race = report
+                .refused_codes
+                .iter()
+                .any(|(e, code)| e == id && *code == ProblemCode::AlreadyClaimed);
+            if let (Some(item_id), true) = (claimed, lost_race) {
                 // Someone else was quicker; the entry has no use any more.
                 let _ = self.store().discard_entry(id).await;
+                let taken_by = holder_named_in(message);
                 send(tx, Message::ClaimConflict { item_id, taken_by }).await;
                 continue;
             }
@@ -106,23 +122,6 @@ impl ClientBackend {
         }
         send(tx, Message::Online(report.offline.is_none())).await;
         self.outbox_changed(tx).await;
-    }
-
-    /// Who holds an item now, when it is not us: a refused claim of an item
-    /// someone else has is "taken", anything else an ordinary failure.
-    async fn taken_by(&self, item_id: i64) -> Option<String> {
-        let detail = self.engine.item_detail(item_id).await.ok()?;
-        let me = self
-            .engine
-            .cached_doc::<crate::api::User>(crate::client::sync::ME_KEY)
-            .await
-            .ok()
-            .flatten();
-        let holder = detail.item.assignee?;
-        if me.is_some_and(|me| me.id == holder.id) {
-            return None;
-        }
-        Some(holder.display_name)
     }
 
     /// One timer: a running one is logged before the new one starts.
