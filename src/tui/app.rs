@@ -3,6 +3,7 @@
 //! local cache, timer and drafts. Nothing touches the network before that
 //! frame; the backend refreshes right after it.
 
+use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -70,6 +71,10 @@ pub async fn open_tui(config: &Config, env_token: Option<String>) -> Result<(), 
     let session = session::open(config, env_token)
         .await
         .map_err(|e| e.to_string())?;
+    // Without a terminal the app cannot draw (ratatui's init would panic).
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err(t!("app.no_terminal").into_owned());
+    }
     let store = session.engine.store().clone();
     let model = build_model(config, &session.engine).await?;
     let mut startup = startup_messages(&store).await?;

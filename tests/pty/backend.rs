@@ -177,3 +177,38 @@ async fn an_outcome_saved_offline_is_sent_by_the_next_refresh() {
         .collect();
     assert_eq!(sent.len(), 1, "sent once: {sent:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_lawyers_claim_arrives_as_a_push() {
+    let server = spawn_server().await;
+    let home = tempfile::tempdir().unwrap();
+    let b = backend(&home, &server.url, token(&server.url, "lawyer").await).await;
+    let (tx, mut rx) = mpsc::channel(256);
+    b.start(tx);
+    until(&mut rx, |m| matches!(m, Message::Online(true))).await;
+
+    let other = token(&server.url, "lawyer2").await;
+    let http = reqwest::Client::new();
+    let pool: PoolList = http
+        .get(format!("{}/api/v1/pool", server.url))
+        .bearer_auth(&other)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = pool.items.first().expect("the demo pool has items").id;
+    http.post(format!("{}/api/v1/items/{id}/claim", server.url))
+        .bearer_auth(&other)
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .unwrap();
+    until(
+        &mut rx,
+        |m| matches!(m, Message::Pushed(e) if e.kind == dutydesk::api::ChangeKind::PoolChanged),
+    )
+    .await;
+    b.stop();
+}
