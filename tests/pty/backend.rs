@@ -212,3 +212,41 @@ async fn another_lawyers_claim_arrives_as_a_push() {
     .await;
     b.stop();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_item_opened_once_opens_offline_from_the_cache() {
+    let server = spawn_server().await;
+    let home = tempfile::tempdir().unwrap();
+    let lawyer = token(&server.url, "lawyer").await;
+    let online = backend(&home, &server.url, lawyer.clone()).await;
+    let (tx, mut rx) = mpsc::channel(256);
+    online.run(Command::Refresh, tx.clone());
+    let seen = until(
+        &mut rx,
+        |m| matches!(m, Message::ItemsLoaded(items) if !items.is_empty()),
+    )
+    .await;
+    let Some(Message::ItemsLoaded(items)) = seen.last() else {
+        unreachable!()
+    };
+    let id = items[0].id;
+    online.run(Command::FetchDetail(id), tx);
+    until(
+        &mut rx,
+        |m| matches!(m, Message::ItemDetailLoaded(d) if d.item.id == id),
+    )
+    .await;
+
+    let offline = backend(&home, "http://127.0.0.1:9", lawyer).await;
+    let (tx, mut rx) = mpsc::channel(256);
+    offline.run(Command::FetchDetail(id), tx);
+    let seen = until(
+        &mut rx,
+        |m| matches!(m, Message::ItemDetailLoaded(d) if d.item.id == id),
+    )
+    .await;
+    assert!(
+        seen.iter().any(|m| matches!(m, Message::Online(false))),
+        "the status bar learns it is offline: {seen:?}"
+    );
+}

@@ -23,3 +23,14 @@ fn the_demo_shows_the_queue_and_cleans_up() {
         "the user's own config dir is untouched"
     );
 }
+
+#[test]
+fn the_demo_speaks_chinese_as_the_room_operator() {
+    let home = Home::new();
+    let args = ["demo", "--as", "operator", "--lang", "zh-CN"];
+    let mut pty = Pty::spawn(&args, &home.env("xterm-256color"));
+    pty.wait_for("同步于");
+    pty.wait_for("在线");
+    pty.send("q");
+    assert_eq!(pty.wait_exit(), 0);
+}

@@ -123,25 +123,20 @@ impl ClientBackend {
             Command::StartTimer(id) => self.start_timer(id, tx).await,
             Command::StopTimer => self.stop_timer(tx).await,
             Command::FetchDetail(id) => {
-                let detail = self
-                    .engine
-                    .item_detail(id)
-                    .await
-                    .map_err(|e| self.offline(e, tx))?;
+                let fetched = self.engine.item_detail(id).await;
+                let detail = self.or_cached(fetched, &format!("item:{id}"), tx).await?;
                 send(tx, Message::ItemDetailLoaded(Box::new(detail))).await;
                 Ok(())
             }
             Command::FetchSchedule(date) => {
-                let schedule = self
-                    .engine
-                    .schedule(&date)
-                    .await
-                    .map_err(|e| self.offline(e, tx))?;
+                let fetched = self.engine.schedule(&date).await;
+                let schedule = self.or_cached(fetched, &format!("schedule:{date}"), tx).await?;
                 send(tx, Message::ScheduleLoaded(schedule)).await;
                 Ok(())
             }
             Command::FetchDuty => {
-                let duty = self.engine.duty().await.map_err(|e| self.offline(e, tx))?;
+                let fetched = self.engine.duty().await;
+                let duty: crate::api::DutyList = self.or_cached(fetched, "duty", tx).await?;
                 send(tx, Message::DutyLoaded(duty.shifts)).await;
                 Ok(())
             }
@@ -173,8 +168,33 @@ impl ClientBackend {
                 send(tx, Message::Synced(super::run::now_ms())).await;
                 Ok(())
             }
+            // Offline shows in the status bar; the cache stays on screen.
+            Err(PullError::Http(h)) if h.is_transient() => {
+                send(tx, Message::Online(false)).await;
+                Ok(())
+            }
             Err(e) => Err(self.offline(e, tx)),
         }
+    }
+
+    /// A fetch's answer, or while offline the copy cached under `key`
+    /// (the same key the engine caches it under).
+    async fn or_cached<T: serde::de::DeserializeOwned>(
+        &self,
+        fetched: Result<T, PullError>,
+        key: &str,
+        tx: &mpsc::Sender<Message>,
+    ) -> Result<T, String> {
+        let e = match fetched {
+            Ok(v) => return Ok(v),
+            Err(e) => e,
+        };
+        let transient = matches!(&e, PullError::Http(h) if h.is_transient());
+        let message = self.offline(e, tx);
+        if transient && let Ok(Some(v)) = self.engine.cached_doc::<T>(key).await {
+            return Ok(v);
+        }
+        Err(message)
     }
 
     async fn send_cached_lists(&self, tx: &mpsc::Sender<Message>) -> Result<(), String> {
