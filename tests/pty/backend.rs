@@ -250,3 +250,53 @@ async fn an_item_opened_once_opens_offline_from_the_cache() {
         "the status bar learns it is offline: {seen:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stopped_timer_becomes_a_time_entry_on_the_server() {
+    let server = spawn_server().await;
+    let home = tempfile::tempdir().unwrap();
+    let b = backend(&home, &server.url, token(&server.url, "lawyer").await).await;
+    let (tx, mut rx) = mpsc::channel(256);
+    b.run(Command::Refresh, tx.clone());
+    let seen = until(
+        &mut rx,
+        |m| matches!(m, Message::ItemsLoaded(items) if !items.is_empty()),
+    )
+    .await;
+    let Some(Message::ItemsLoaded(items)) = seen.last() else {
+        unreachable!()
+    };
+    let id = items[0].id;
+    b.run(Command::StartTimer(id), tx.clone());
+    until(
+        &mut rx,
+        |m| matches!(m, Message::TimerChanged(Some(t)) if t.item_id == id),
+    )
+    .await;
+    b.run(Command::StopTimer, tx);
+    let seen = until(
+        &mut rx,
+        |m| matches!(m, Message::OutboxChanged(s) if s.entries.is_empty()),
+    )
+    .await;
+    assert!(
+        seen.iter().any(|m| matches!(m, Message::TimerChanged(None))),
+        "the timer stopped: {seen:?}"
+    );
+    let detail: dutydesk::api::ItemDetail = reqwest::Client::new()
+        .get(format!("{}/api/v1/items/{id}", server.url))
+        .bearer_auth(token(&server.url, "lawyer").await)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let fresh: Vec<_> = detail.time_entries.iter().filter(|e| e.minutes == 1).collect();
+    assert_eq!(
+        fresh.len(),
+        1,
+        "one minute, rounded up: {:?}",
+        detail.time_entries
+    );
+}
