@@ -17,7 +17,7 @@ use super::run::Backend;
 use crate::client::store::{EntryState, MINE, POOL, Store};
 use crate::client::sync::{Engine, PullError};
 
-/// The outbox key a form's draft is kept under.
+/// The key an outcome form's draft is kept under in the store's drafts.
 pub fn draft_key(item_id: i64) -> String {
     format!("outcome:{item_id}")
 }
