@@ -10,6 +10,8 @@ rust_i18n::i18n!("locales", fallback = "en");
 pub mod api;
 pub mod cli;
 pub mod client;
+#[cfg(feature = "server")]
+pub mod demo;
 pub mod domain;
 pub mod i18n;
 pub mod report;
@@ -39,14 +41,13 @@ pub fn run(cli: cli::Cli) -> ExitCode {
         Some(Command::Serve(args)) => server::admin::block_on(server::admin::run_serve(args)),
         #[cfg(feature = "server")]
         Some(Command::Admin(cmd)) => server::admin::block_on(server::admin::run_admin(cmd)),
+        #[cfg(feature = "server")]
+        Some(Command::Demo(args)) => demo::run(&args, &cli.global),
         Some(cmd) if client::commands::handles(&cmd) => client::commands::run(cmd, &cli.global),
         Some(other) => {
             eprintln!("dutydesk: `{other:?}` is not built yet");
             ExitCode::from(1)
         }
-        None => {
-            eprintln!("dutydesk: the terminal app is not built yet; try `dutydesk --help`");
-            ExitCode::from(1)
-        }
+        None => tui::app::run(&cli.global),
     }
 }

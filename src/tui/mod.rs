@@ -3,6 +3,8 @@
 //! background task, [`view`] draws the model. `run` owns the terminal and
 //! the loop; the caller plugs in a [`run::Backend`] that does the work.
 
+pub mod app;
+pub mod backend;
 mod detail_actions;
 pub mod keymap;
 pub mod labels;

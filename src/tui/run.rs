@@ -24,6 +24,9 @@ pub trait Backend: Send + Sync {
     fn run(&self, cmd: Command, tx: mpsc::Sender<Message>);
     /// Stores a draft durably before the process exits on a signal.
     fn save_draft_now(&self, draft: &Draft) -> anyhow::Result<()>;
+    /// Called once after the first frame: start live updates that send
+    /// messages on their own (the server's event stream).
+    fn start(&self, _tx: mpsc::Sender<Message>) {}
 }
 
 pub fn now_ms() -> EpochMs {
@@ -61,6 +64,7 @@ async fn event_loop(
     }
     terminal.draw(|f| view::view(model, f))?;
     backend.run(Command::Refresh, tx.clone());
+    backend.start(tx.clone());
 
     let input_tx = tx.clone();
     tokio::spawn(async move {

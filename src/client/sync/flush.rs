@@ -25,6 +25,9 @@ pub struct FlushReport {
     pub sent: Vec<SentEntry>,
     /// Entries the server refused in this flush: (id, summary, server's message).
     pub failed: Vec<(String, String, String)>,
+    /// The problem code of each entry in `failed`, by entry id, so a caller
+    /// can tell e.g. a lost claim race (`already_claimed`) from an error.
+    pub refused_codes: Vec<(String, crate::api::ProblemCode)>,
     /// Still pending afterwards.
     pub waiting: i64,
     /// Why the flush stopped early (offline), as a message for people.
@@ -88,6 +91,7 @@ impl Engine {
                     };
                     tracing::warn!(id = %entry.id, code = problem.code.as_str(), "server refused an entry");
                     self.store.mark_failed(&claim, &message).await?;
+                    report.refused_codes.push((entry.id.clone(), problem.code));
                     report
                         .failed
                         .push((entry.id.clone(), entry.summary.clone(), message));

@@ -1,0 +1,165 @@
+//! Opening the terminal app: config → session (store + token) → model from
+//! the config's keys, theme, borders and bell → the first frame from the
+//! local cache, timer and drafts. Nothing touches the network before that
+//! frame; the backend refreshes right after it.
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use rust_i18n::t;
+
+use super::backend::{ClientBackend, draft_key, outbox_summary};
+use super::keymap::Keymap;
+use super::model::{Draft, Identity, Message, Model, RunningTimer};
+use super::theme::{Borders, Theme};
+use crate::cli::GlobalArgs;
+use crate::client::config::{self, Config, Dirs};
+use crate::client::session;
+use crate::client::store::{MINE, POOL, Store};
+use crate::client::sync::ME_KEY;
+
+/// `dutydesk` with no subcommand: the TUI for the current profile.
+pub fn run(global: &GlobalArgs) -> ExitCode {
+    with_runtime(|| async {
+        let dirs = Dirs::from_platform().map_err(|e| e.to_string())?;
+        let config = Config::load(global, dirs, |k| std::env::var(k).ok()).map_err(|e| e.to_string())?;
+        if global.lang.is_none()
+            && let Some(lang) = config.language.as_deref().and_then(crate::i18n::Language::parse)
+        {
+            crate::i18n::set_language(lang);
+        }
+        init_logs(&config.dirs.state, global.verbose);
+        open_tui(&config, std::env::var("DUTYDESK_TOKEN").ok()).await
+    })
+}
+
+/// Runs `body` on a multi-thread runtime (the backend blocks in place on
+/// it to save a draft on a signal) and maps its error to exit code 1.
+pub fn with_runtime<F, Fut>(body: F) -> ExitCode
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<(), String>>,
+{
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("dutydesk: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let result = runtime.block_on(body());
+    // A keyring call that never answered must not keep the process alive.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(300));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("dutydesk: {}", crate::client::text::sanitize(&message));
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Opens the TUI for a loaded config. Not signed in is an error before
+/// the terminal is touched.
+pub async fn open_tui(config: &Config, env_token: Option<String>) -> Result<(), String> {
+    let session = session::open(config, env_token)
+        .await
+        .map_err(|e| e.to_string())?;
+    // Without a terminal the app cannot draw (ratatui's init would panic).
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err(t!("app.no_terminal").into_owned());
+    }
+    let store = session.engine.store().clone();
+    let model = build_model(config, &session.engine).await?;
+    let mut startup = startup_messages(&store).await?;
+    startup.extend(session.notices.into_iter().map(Message::Error));
+    let backend = Arc::new(ClientBackend::new(
+        session.engine,
+        tokio::runtime::Handle::current(),
+    ));
+    let result = super::run::run(model, backend, startup).await;
+    store.close().await;
+    result.map_err(|e| t!("app.terminal_failed", error = e).into_owned())
+}
+
+async fn build_model(config: &Config, engine: &crate::client::sync::Engine) -> Result<Model, String> {
+    let keymap = Keymap::with_overrides(Some(&config.keys)).map_err(|e| t!("app.bad_config", error = e))?;
+    let (name, overrides) = match &config.theme {
+        Some(toml::Value::String(name)) => (name.as_str(), None),
+        Some(toml::Value::Table(table)) => ("default", Some(table)),
+        _ => ("default", None),
+    };
+    let mut theme = Theme::from_env(name, overrides).map_err(|e| t!("app.bad_config", error = e))?;
+    if config.borders == config::Borders::Ascii {
+        theme.borders = Borders::Ascii;
+    }
+    let me = engine.cached_doc::<crate::api::User>(ME_KEY).await.ok().flatten();
+    let identity = Identity {
+        user: me
+            .map(|u| u.display_name)
+            .or_else(|| config.profile.user.clone())
+            .unwrap_or_default(),
+        profile: config.profile_name.clone(),
+    };
+    let mut model = Model::new(identity, keymap, theme, super::run::now_ms());
+    model.bell = config.bell;
+    Ok(model)
+}
+
+/// What the local store already knows, drawn in the first frame: the
+/// cached lists, the running timer, the outbox and an unsent form.
+pub async fn startup_messages(store: &Store) -> Result<Vec<Message>, String> {
+    let mine = store.cached_items(MINE).await.map_err(|e| e.to_string())?;
+    let pool = store.cached_items(POOL).await.map_err(|e| e.to_string())?;
+    let timer = store.timer().await.map_err(|e| e.to_string())?;
+    let mut draft = None;
+    for item in mine.iter().chain(pool.iter()) {
+        let json = store
+            .draft(&draft_key(item.id))
+            .await
+            .map_err(|e| e.to_string())?;
+        // A draft that no longer parses (an older version's) is not offered.
+        if let Some(d) = json.and_then(|j| serde_json::from_str::<Draft>(&j).ok()) {
+            draft = Some(d);
+            break;
+        }
+    }
+    let mut out = vec![
+        Message::ItemsLoaded(mine),
+        Message::PoolLoaded(pool),
+        Message::TimerChanged(timer.map(|t| RunningTimer {
+            item_id: t.item_id,
+            started_at: t.started_at,
+        })),
+        Message::OutboxChanged(outbox_summary(store).await?),
+    ];
+    out.extend(draft.map(Message::DraftFound));
+    Ok(out)
+}
+
+/// Logs go to a daily file in the state dir: the terminal belongs to the app.
+pub fn init_logs(state_dir: &Path, verbose: u8) {
+    let level = match verbose {
+        0 => "info",
+        1 => "debug",
+        _ => "trace",
+    };
+    if crate::client::fsutil::private_dir(state_dir).is_err() {
+        return;
+    }
+    let appender = tracing_appender::rolling::daily(state_dir, "dutydesk.log");
+    // Only our own crate at the chosen level: reqwest/hyper at debug would
+    // log request headers, and with them the token.
+    let filter = tracing_subscriber::EnvFilter::new(format!("warn,dutydesk={level}"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(appender)
+        .with_ansi(false)
+        .try_init();
+}

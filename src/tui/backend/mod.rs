@@ -1,0 +1,289 @@
+//! The TUI's [`Backend`] over the client core: every command runs on a
+//! tokio task, writes go durably into the outbox before the UI hears
+//! "saved", then one flush tells "sent" or "failed" per entry.
+
+mod live;
+mod writes_flow;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use rust_i18n::t;
+use tokio::runtime::Handle;
+use tokio::sync::mpsc;
+
+use super::model::{Command, Draft, Message, OutboxEntry, OutboxState, OutboxSummary, RunningTimer};
+use super::run::Backend;
+use crate::client::store::{EntryState, MINE, POOL, Store};
+use crate::client::sync::{Engine, PullError};
+
+/// The key an outcome form's draft is kept under in the store's drafts.
+pub fn draft_key(item_id: i64) -> String {
+    format!("outcome:{item_id}")
+}
+
+/// Cheap to clone: every field is a handle.
+#[derive(Clone)]
+pub struct ClientBackend {
+    engine: Engine,
+    handle: Handle,
+    /// Outbox entry id → the form request waiting to hear about it.
+    requests: Arc<Mutex<HashMap<String, u64>>>,
+    /// Outbox entry id → the pool item a claim entry asked for.
+    claims: Arc<Mutex<HashMap<String, i64>>>,
+    /// One flush at a time from this process, so each report is complete.
+    flushing: Arc<tokio::sync::Mutex<()>>,
+    /// The live-update tasks, stopped when the app ends: an open event
+    /// stream would otherwise keep a server's graceful shutdown waiting.
+    live: Arc<Mutex<Vec<tokio::task::AbortHandle>>>,
+}
+
+impl ClientBackend {
+    /// `handle` must belong to a multi-thread runtime: `save_draft_now`
+    /// blocks in place on it.
+    pub fn new(engine: Engine, handle: Handle) -> Self {
+        ClientBackend {
+            engine,
+            handle,
+            requests: Arc::default(),
+            claims: Arc::default(),
+            flushing: Arc::default(),
+            live: Arc::default(),
+        }
+    }
+
+    /// Stops the live updates (the app has ended).
+    pub fn stop(&self) {
+        let tasks = std::mem::take(&mut *self.live.lock().unwrap_or_else(|e| e.into_inner()));
+        for task in tasks {
+            task.abort();
+        }
+    }
+
+    fn store(&self) -> &Store {
+        self.engine.store()
+    }
+
+    async fn execute(&self, cmd: Command, tx: &mpsc::Sender<Message>) -> Result<(), String> {
+        use crate::client::writes;
+        match cmd {
+            Command::Refresh => self.refresh(tx).await,
+            Command::Claim(id) => self.write(None, Some(id), writes::claim(id), tx).await,
+            Command::Transition { id, to, version } => {
+                let body = crate::api::TransitionRequest { to, version };
+                self.write(None, None, writes::transition(id, &body), tx).await
+            }
+            Command::MarkSession {
+                item_id,
+                mark,
+                version,
+            } => {
+                let body = crate::api::TransitionRequest {
+                    to: writes_flow::session_status(mark),
+                    version,
+                };
+                self.write(None, None, writes::transition(item_id, &body), tx)
+                    .await
+            }
+            Command::SaveOutcome {
+                request,
+                item_id,
+                outcome,
+            } => {
+                let entry = writes::outcome(item_id, &outcome);
+                self.write(Some(request), None, entry, tx).await
+            }
+            Command::SaveTime { request, entry } => {
+                self.write(Some(request), None, writes::time_entry(&entry), tx)
+                    .await
+            }
+            Command::CheckIn(id) => self.write(None, None, writes::check_in(id), tx).await,
+            Command::CheckOut(id) => self.write(None, None, writes::check_out(id), tx).await,
+            // The reference server has no notes or typical-case flag yet;
+            // say so instead of pretending the write was kept.
+            Command::AddNote { request, .. } => {
+                let message = t!("app.not_on_server").into_owned();
+                send(tx, Message::Failed { request, message }).await;
+                Ok(())
+            }
+            Command::FlagTypical { .. } => Err(t!("app.not_on_server").into_owned()),
+            Command::SaveDraft(draft) => {
+                let json = serde_json::to_string(&draft).map_err(|e| e.to_string())?;
+                let key = draft_key(draft.item_id);
+                self.store()
+                    .save_draft(&key, &json)
+                    .await
+                    .map_err(|e| e.to_string())
+            }
+            Command::DiscardDraft(id) => self
+                .store()
+                .delete_draft(&draft_key(id))
+                .await
+                .map_err(|e| e.to_string()),
+            Command::StartTimer(id) => self.start_timer(id, tx).await,
+            Command::StopTimer => self.stop_timer(tx).await,
+            Command::FetchDetail(id) => {
+                let fetched = self.engine.item_detail(id).await;
+                let detail = self.or_cached(fetched, &format!("item:{id}"), tx).await?;
+                send(tx, Message::ItemDetailLoaded(Box::new(detail))).await;
+                Ok(())
+            }
+            Command::FetchSchedule(date) => {
+                let fetched = self.engine.schedule(&date).await;
+                let schedule = self.or_cached(fetched, &format!("schedule:{date}"), tx).await?;
+                send(tx, Message::ScheduleLoaded(schedule)).await;
+                Ok(())
+            }
+            Command::FetchDuty => {
+                let fetched = self.engine.duty().await;
+                let duty: crate::api::DutyList = self.or_cached(fetched, "duty", tx).await?;
+                send(tx, Message::DutyLoaded(duty.shifts)).await;
+                Ok(())
+            }
+            Command::RetryOutbox(id) => {
+                self.store()
+                    .retry_entry(&id, None)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                self.flush(tx).await;
+                Ok(())
+            }
+            Command::DiscardOutbox(id) => {
+                self.store().discard_entry(&id).await.map_err(|e| e.to_string())?;
+                self.outbox_changed(tx).await;
+                Ok(())
+            }
+            // The event loop handles these itself.
+            Command::Quit | Command::CopyToClipboard(_) | Command::Bell => Ok(()),
+        }
+    }
+
+    /// Flush, then pull what changed, then show the cache.
+    async fn refresh(&self, tx: &mpsc::Sender<Message>) -> Result<(), String> {
+        self.flush(tx).await;
+        match self.engine.pull().await {
+            Ok(_) => {
+                self.send_cached_lists(tx).await?;
+                send(tx, Message::Online(true)).await;
+                send(tx, Message::Synced(super::run::now_ms())).await;
+                Ok(())
+            }
+            // Offline shows in the status bar; the cache stays on screen.
+            Err(PullError::Http(h)) if h.is_transient() => {
+                send(tx, Message::Online(false)).await;
+                Ok(())
+            }
+            Err(e) => Err(self.offline(e, tx)),
+        }
+    }
+
+    /// A fetch's answer, or while offline the copy cached under `key`
+    /// (the same key the engine caches it under).
+    async fn or_cached<T: serde::de::DeserializeOwned>(
+        &self,
+        fetched: Result<T, PullError>,
+        key: &str,
+        tx: &mpsc::Sender<Message>,
+    ) -> Result<T, String> {
+        let e = match fetched {
+            Ok(v) => return Ok(v),
+            Err(e) => e,
+        };
+        let transient = matches!(&e, PullError::Http(h) if h.is_transient());
+        let message = self.offline(e, tx);
+        if transient && let Ok(Some(v)) = self.engine.cached_doc::<T>(key).await {
+            return Ok(v);
+        }
+        Err(message)
+    }
+
+    async fn send_cached_lists(&self, tx: &mpsc::Sender<Message>) -> Result<(), String> {
+        let mine = self.store().cached_items(MINE).await.map_err(|e| e.to_string())?;
+        let pool = self.store().cached_items(POOL).await.map_err(|e| e.to_string())?;
+        send(tx, Message::ItemsLoaded(mine)).await;
+        send(tx, Message::PoolLoaded(pool)).await;
+        Ok(())
+    }
+
+    /// A failed fetch: offline when the network is the cause; the text for
+    /// the status line either way.
+    fn offline(&self, e: PullError, tx: &mpsc::Sender<Message>) -> String {
+        if let PullError::Http(h) = &e
+            && h.is_transient()
+        {
+            let _ = tx.try_send(Message::Online(false));
+        }
+        e.to_string()
+    }
+
+    async fn outbox_changed(&self, tx: &mpsc::Sender<Message>) {
+        match outbox_summary(self.store()).await {
+            Ok(summary) => send(tx, Message::OutboxChanged(summary)).await,
+            Err(e) => send(tx, Message::Error(e)).await,
+        }
+    }
+
+    async fn timer_changed(&self, tx: &mpsc::Sender<Message>) {
+        match self.store().timer().await {
+            Ok(t) => {
+                let timer = t.map(|t| RunningTimer {
+                    item_id: t.item_id,
+                    started_at: t.started_at,
+                });
+                send(tx, Message::TimerChanged(timer)).await
+            }
+            Err(e) => send(tx, Message::Error(e.to_string())).await,
+        }
+    }
+}
+
+impl Backend for ClientBackend {
+    fn run(&self, cmd: Command, tx: mpsc::Sender<Message>) {
+        let this = self.clone();
+        self.handle.spawn(async move {
+            if let Err(message) = this.execute(cmd, &tx).await {
+                send(&tx, Message::Error(message)).await;
+            }
+        });
+    }
+
+    fn save_draft_now(&self, draft: &Draft) -> anyhow::Result<()> {
+        let json = serde_json::to_string(draft)?;
+        let key = draft_key(draft.item_id);
+        let store = self.store().clone();
+        // Called from the event loop on SIGTERM/SIGHUP, and the process ends
+        // right after: wait until the draft is on disk. The app builds a
+        // multi-thread runtime, where blocking in place is allowed.
+        tokio::task::block_in_place(|| self.handle.block_on(store.save_draft(&key, &json)))?;
+        Ok(())
+    }
+
+    fn start(&self, tx: mpsc::Sender<Message>) {
+        live::spawn(self.clone(), tx);
+    }
+}
+
+/// The outbox as the outbox screen shows it.
+pub async fn outbox_summary(store: &Store) -> Result<OutboxSummary, String> {
+    let entries = store.outbox().await.map_err(|e| e.to_string())?;
+    Ok(OutboxSummary {
+        entries: entries
+            .into_iter()
+            .map(|e| OutboxEntry {
+                id: e.id,
+                what: e.summary,
+                state: match e.state {
+                    EntryState::Pending => OutboxState::Pending,
+                    EntryState::Failed => OutboxState::Failed,
+                },
+                message: e.last_error,
+                created_at: e.created_at,
+            })
+            .collect(),
+    })
+}
+
+/// A closed channel means the app has ended; nothing is waiting any more.
+async fn send(tx: &mpsc::Sender<Message>, msg: Message) {
+    let _ = tx.send(msg).await;
+}

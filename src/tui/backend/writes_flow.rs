@@ -1,0 +1,167 @@
+//! Writes: durably into the outbox, "saved", then a flush whose report
+//! becomes "sent" or "failed" for the form that asked.
+
+use rust_i18n::t;
+use tokio::sync::mpsc;
+
+use super::{ClientBackend, send};
+use crate::api::ProblemCode;
+use crate::client::commands::items::timer_entry;
+use crate::client::store::NewEntry;
+use crate::domain::ItemStatus;
+use crate::tui::model::{Message, SessionMark};
+
+/// What a room operator's mark means for the session's status. An ended
+/// session waits for its outcome (closing needs one).
+pub fn session_status(mark: SessionMark) -> ItemStatus {
+    match mark {
+        SessionMark::Started => ItemStatus::InProgress,
+        SessionMark::Ended => ItemStatus::Waiting,
+        SessionMark::NoShow => ItemStatus::NoShow,
+    }
+}
+
+/// The holder's name from the server's `already_claimed` detail ("NAME
+/// claimed this item first; ..."): a lawyer may not read another's item,
+/// so the refusal is the one place that says who took it.
+fn holder_named_in(detail: &str) -> String {
+    detail
+        .split_once(" claimed this item first")
+        .map(|(who, _)| who.trim())
+        .filter(|who| !who.is_empty())
+        .map(str::to_string)
+        .unwrap_or_else(|| t!("app.someone_else").into_owned())
+}
+
+/// Locks a map even if a task panicked while holding it: the maps only
+/// pair ids, a half-done insert cannot leave them inconsistent.
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl ClientBackend {
+    /// Enqueues `entry`; `request` is the form waiting for it, `claim_of`
+    /// the pool item when it is a claim.
+    pub(super) async fn write(
+        &self,
+        request: Option<u64>,
+        claim_of: Option<i64>,
+        entry: NewEntry,
+        tx: &mpsc::Sender<Message>,
+    ) -> Result<(), String> {
+        let id = match self.store().enqueue(entry).await {
+            Ok(id) => id,
+            Err(e) => {
+                let message = e.to_string();
+                return match request {
+                    Some(request) => {
+                        send(tx, Message::Failed { request, message }).await;
+                        Ok(())
+                    }
+                    None => Err(message),
+                };
+            }
+        };
+        if let Some(request) = request {
+            lock(&self.requests).insert(id.clone(), request);
+            send(tx, Message::Saved { request }).await;
+        }
+        if let Some(item_id) = claim_of {
+            lock(&self.claims).insert(id, item_id);
+        }
+        self.outbox_changed(tx).await;
+        self.flush(tx).await;
+        Ok(())
+    }
+
+    /// Sends what is pending and reports each entry to whoever waits on it.
+    pub(super) async fn flush(&self, tx: &mpsc::Sender<Message>) {
+        let _one_at_a_time = self.flushing.lock().await;
+        let report = match self.engine.flush_once().await {
+            Ok(r) => r,
+            Err(e) => {
+                send(tx, Message::Error(e.to_string())).await;
+                return;
+            }
+        };
+        for sent in &report.sent {
+            lock(&self.claims).remove(&sent.id);
+            let request = lock(&self.requests).remove(&sent.id);
+            if let Some(request) = request {
+                send(tx, Message::Sent { request }).await;
+            }
+        }
+        for (id, summary, message) in &report.failed {
+            let claimed = lock(&self.claims).remove(id);
+            let lost_race = report
+                .refused_codes
+                .iter()
+                .any(|(e, code)| e == id && *code == ProblemCode::AlreadyClaimed);
+            if let (Some(item_id), true) = (claimed, lost_race) {
+                // Someone else was quicker; the entry has no use any more.
+                let _ = self.store().discard_entry(id).await;
+                let taken_by = holder_named_in(message);
+                send(tx, Message::ClaimConflict { item_id, taken_by }).await;
+                continue;
+            }
+            let request = lock(&self.requests).remove(id);
+            let msg = match request {
+                Some(request) => Message::Failed {
+                    request,
+                    message: message.clone(),
+                },
+                None => Message::Failed {
+                    request: 0,
+                    message: format!("{summary}: {message}"),
+                },
+            };
+            send(tx, msg).await;
+        }
+        if report.unauthorized {
+            send(tx, Message::Error(t!("app.signed_out").into_owned())).await;
+        }
+        send(tx, Message::Online(report.offline.is_none())).await;
+        self.outbox_changed(tx).await;
+    }
+
+    /// One timer: a running one is logged before the new one starts.
+    pub(super) async fn start_timer(&self, item_id: i64, tx: &mpsc::Sender<Message>) -> Result<(), String> {
+        let store = self.store();
+        let previous = store.timer().await.map_err(|e| e.to_string())?;
+        if let Some(t) = previous {
+            let entry = timer_entry(t.item_id, t.started_at);
+            store
+                .enqueue_stopping_timer(entry)
+                .await
+                .map_err(|e| e.to_string())?;
+        }
+        store
+            .start_timer(item_id, super::super::run::now_ms())
+            .await
+            .map_err(|e| e.to_string())?;
+        self.timer_changed(tx).await;
+        if previous.is_some() {
+            self.outbox_changed(tx).await;
+            self.flush(tx).await;
+        }
+        Ok(())
+    }
+
+    pub(super) async fn stop_timer(&self, tx: &mpsc::Sender<Message>) -> Result<(), String> {
+        let store = self.store();
+        let Some(t) = store.timer().await.map_err(|e| e.to_string())? else {
+            self.timer_changed(tx).await;
+            return Ok(());
+        };
+        let entry = timer_entry(t.item_id, t.started_at);
+        store
+            .enqueue_stopping_timer(entry)
+            .await
+            .map_err(|e| e.to_string())?;
+        self.timer_changed(tx).await;
+        send(tx, Message::Saved { request: 0 }).await;
+        self.outbox_changed(tx).await;
+        self.flush(tx).await;
+        Ok(())
+    }
+}

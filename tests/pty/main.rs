@@ -1,0 +1,10 @@
+//! The real binary in a real pseudo-terminal (80x24), read back through a
+//! vt100 parser: the app as a user sees it, against the real reference
+//! server on 127.0.0.1:0 with a SQLite file in a temp dir.
+
+mod backend;
+mod demo;
+mod flow;
+mod hangup;
+mod startup;
+mod support;
