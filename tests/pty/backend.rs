@@ -300,3 +300,104 @@ async fn a_stopped_timer_becomes_a_time_entry_on_the_server() {
         detail.time_entries
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_stats_screen_gets_the_form_what_waits_to_be_sent_and_an_export() {
+    let server = spawn_server().await;
+    let lawyer = token(&server.url, "lawyer").await;
+    let list: dutydesk::api::ItemList = reqwest::Client::new()
+        .get(format!("{}/api/v1/items", server.url))
+        .bearer_auth(&lawyer)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let item = list
+        .items
+        .iter()
+        .find(|i| i.kind == dutydesk::domain::ItemKind::Consultation && i.status.accepts_outcome())
+        .expect("the demo lawyer has an open consultation")
+        .clone();
+    let home = tempfile::tempdir().unwrap();
+    let exports = tempfile::tempdir().unwrap();
+    // The online backend caches the item; an offline one on the same store
+    // then saves an outcome that stays in the outbox.
+    let online = backend(&home, &server.url, lawyer.clone())
+        .await
+        .with_export_dir(exports.path());
+    let (tx, mut rx) = mpsc::channel(256);
+    online.run(Command::Refresh, tx);
+    until(&mut rx, |m| matches!(m, Message::Synced(_))).await;
+    let offline = backend(&home, "http://127.0.0.1:9", lawyer).await;
+    let (tx, mut rx) = mpsc::channel(256);
+    let outcome = NewOutcome {
+        code: OutcomeCode::Answered,
+        minutes: None,
+        settled_amount: None,
+        fee_waived: None,
+        note: None,
+        occurred_at: None,
+    };
+    offline.run(
+        Command::SaveOutcome {
+            request: 1,
+            item_id: item.id,
+            outcome,
+        },
+        tx,
+    );
+    until(&mut rx, |m| matches!(m, Message::Saved { .. })).await;
+
+    let (tx, mut rx) = mpsc::channel(256);
+    online.run(Command::FetchCampaigns, tx);
+    let seen = until(&mut rx, |m| matches!(m, Message::CampaignsLoaded(_))).await;
+    let Some(Message::CampaignsLoaded(campaigns)) = seen.last() else {
+        unreachable!()
+    };
+    assert_eq!(campaigns.campaigns.len(), 2, "both shipped forms");
+
+    let (tx, mut rx) = mpsc::channel(256);
+    online.run(
+        Command::FetchStats {
+            campaign_id: "form1-enterprise-service".into(),
+            period: None,
+            scope: dutydesk::api::StatsScope::Me,
+        },
+        tx,
+    );
+    let seen = until(&mut rx, |m| matches!(m, Message::StatsPending(_))).await;
+    let form = seen
+        .iter()
+        .find_map(|m| match m {
+            Message::StatsLoaded { form, .. } => Some(form.clone()),
+            _ => None,
+        })
+        .expect("the form came before what is pending");
+    assert_eq!(form.rows.len(), 16, "form 1 has 16 rows");
+    let Some(Message::StatsPending(pending)) = seen.last() else {
+        unreachable!()
+    };
+    assert_eq!(pending.records, 1, "the unsent outcome: {pending:?}");
+    assert_eq!(pending.by_indicator["consultations"].value1, 1);
+
+    let (tx, mut rx) = mpsc::channel(256);
+    online.run(
+        Command::ExportStats {
+            format: dutydesk::cli::ReportFormat::Csv,
+            form,
+        },
+        tx,
+    );
+    let seen = until(&mut rx, |m| {
+        matches!(m, Message::ExportDone { .. } | Message::ExportFailed { .. })
+    })
+    .await;
+    let Some(Message::ExportDone { path }) = seen.last() else {
+        panic!("{seen:?}")
+    };
+    let bytes = std::fs::read(path).unwrap();
+    assert!(bytes.starts_with("\u{feff}".as_bytes()), "CSV with a BOM");
+    assert!(path.starts_with(exports.path().to_str().unwrap()));
+}

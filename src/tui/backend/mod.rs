@@ -3,6 +3,7 @@
 //! "saved", then one flush tells "sent" or "failed" per entry.
 
 mod live;
+mod stats_flow;
 mod writes_flow;
 
 use std::collections::HashMap;
@@ -36,6 +37,9 @@ pub struct ClientBackend {
     /// The live-update tasks, stopped when the app ends: an open event
     /// stream would otherwise keep a server's graceful shutdown waiting.
     live: Arc<Mutex<Vec<tokio::task::AbortHandle>>>,
+    /// Where the Stats screen writes exports: the directory the app was
+    /// started in, like any command-line tool's output.
+    export_dir: std::path::PathBuf,
 }
 
 impl ClientBackend {
@@ -49,7 +53,14 @@ impl ClientBackend {
             claims: Arc::default(),
             flushing: Arc::default(),
             live: Arc::default(),
+            export_dir: std::env::current_dir().unwrap_or_else(|_| ".".into()),
         }
+    }
+
+    /// Exports go to `dir` instead of the current directory.
+    pub fn with_export_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.export_dir = dir.into();
+        self
     }
 
     /// Stops the live updates (the app has ended).
@@ -153,6 +164,13 @@ impl ClientBackend {
                 self.outbox_changed(tx).await;
                 Ok(())
             }
+            Command::FetchCampaigns => self.fetch_campaigns(tx).await,
+            Command::FetchStats {
+                campaign_id,
+                period,
+                scope,
+            } => self.fetch_stats(&campaign_id, period, scope, tx).await,
+            Command::ExportStats { format, form } => self.export_stats(format, &form, tx).await,
             // The event loop handles these itself.
             Command::Quit | Command::CopyToClipboard(_) | Command::Bell => Ok(()),
         }
