@@ -17,7 +17,7 @@ const HOUR: EpochMs = 3_600_000;
 
 /// Due bands: within a band, green-channel requests come first (优先办理).
 fn due_band(due: EpochMs, now: EpochMs) -> u8 {
-    let left = due - now;
+    let left = due.saturating_sub(now);
     match left {
         l if l < 0 => 0,
         l if l < HOUR => 1,

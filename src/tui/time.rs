@@ -64,9 +64,10 @@ pub fn day_start(date: &str) -> Option<EpochMs> {
 
 /// A compact countdown: `45m`, `3h20m`, `2d4h`; negative is overdue.
 pub fn countdown(due: EpochMs, now: EpochMs) -> (String, bool) {
-    let left = due - now;
+    // Saturating: a server's due time is untrusted and may be absurd.
+    let left = due.saturating_sub(now);
     let overdue = left < 0;
-    let mins = left.abs() / 60_000;
+    let mins = left.saturating_abs() / 60_000;
     let text = if mins < 60 {
         format!("{mins}m")
     } else if mins < 24 * 60 {
@@ -83,11 +84,11 @@ pub fn countdown(due: EpochMs, now: EpochMs) -> (String, bool) {
 
 /// `01:02:03` for a running timer.
 pub fn elapsed(since: EpochMs, now: EpochMs) -> String {
-    let s = ((now - since).max(0)) / 1000;
+    let s = now.saturating_sub(since).max(0) / 1000;
     format!("{:02}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60)
 }
 
 /// Whole minutes a timer has run, at least 1 (for the outcome form).
 pub fn timer_minutes(since: EpochMs, now: EpochMs) -> i64 {
-    (((now - since).max(0) + 59_999) / 60_000).max(1)
+    (now.saturating_sub(since).max(0).saturating_add(59_999) / 60_000).max(1)
 }

@@ -153,13 +153,33 @@ async fn matrix_case(ctx: &Ctx) {
         ctx.post(
             &op,
             &format!("/api/v1/items/{session}/transition"),
-            json!({"to": "waiting", "version": seen["version"]}),
+            json!({"to": "cancelled", "version": seen["version"]}),
         )
         .await,
         403,
         "forbidden",
     )
     .await;
+    // Started and ended (the outcome to come from the mediator) are the
+    // operator's marks on the room's day.
+    let tpath = format!("/api/v1/items/{session}/transition");
+    let started = if seen["status"] == "in_progress" {
+        seen.clone()
+    } else {
+        let start = json!({"to": "in_progress", "version": seen["version"]});
+        json(ctx.post(&op, &tpath, start).await, 200).await
+    };
+    let ended = json(
+        ctx.post(
+            &op,
+            &tpath,
+            json!({"to": "waiting", "version": started["version"]}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(ended["status"], "waiting");
     problem(
         ctx.get(&lawyer, &format!("/api/v1/items/{session}")).await,
         404,

@@ -65,3 +65,19 @@ fn clipboard_text_is_base64_for_osc_52() {
     assert_eq!(base64(b"foo"), "Zm9v");
     assert_eq!(base64("调解".as_bytes()), "6LCD6Kej");
 }
+
+#[test]
+fn absurd_times_from_the_server_draw_without_panicking() {
+    use dutydesk::tui::{Message, update};
+    let _l = crate::fixtures::lang("en");
+    let mut model = crate::fixtures::model();
+    let mut items = crate::fixtures::my_items();
+    items[0].due_at = i64::MIN;
+    items[1].due_at = i64::MAX;
+    update(&mut model, Message::ItemsLoaded(items));
+    let screen = crate::render(&mut model, 80, 24);
+    assert!(
+        screen.contains('-'),
+        "the overdue one still shows a countdown:\n{screen}"
+    );
+}

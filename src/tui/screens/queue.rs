@@ -84,7 +84,7 @@ fn item_line(model: &Model, item: &WorkItem, title_w: usize, selected: bool) -> 
     let (due, overdue) = time::countdown(item.due_at, model.now);
     let due_style = if overdue {
         theme.overdue()
-    } else if item.due_at - model.now < 3_600_000 {
+    } else if item.due_at.saturating_sub(model.now) < 3_600_000 {
         theme.due_soon()
     } else {
         theme.base()

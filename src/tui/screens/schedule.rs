@@ -96,7 +96,10 @@ fn timeline(model: &Model, sessions: &[WorkItem], day_start: i64, w: usize) -> L
     let cols = w.saturating_sub(10).max(12);
     let hour = 3_600_000;
     let col_of = |ms: i64| {
-        let rel = (ms - day_start - FROM * hour).clamp(0, (TO - FROM) * hour);
+        let rel = ms
+            .saturating_sub(day_start)
+            .saturating_sub(FROM * hour)
+            .clamp(0, (TO - FROM) * hour);
         (rel * cols as i64 / ((TO - FROM) * hour)) as usize
     };
     let mut busy = vec![false; cols];

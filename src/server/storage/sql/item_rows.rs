@@ -108,13 +108,18 @@ pub fn may_change(me: &User, row: &ItemRow) -> bool {
 
 /// Whether the caller may move the item to `to`: whoever may change it,
 /// and the operator of a session's room, who keeps the room's day running
-/// and so marks a session started or no-show. Ending it with an outcome
-/// stays with the mediator.
+/// and so marks a session started, ended (waiting for the mediator's
+/// outcome) or no-show. Logging the outcome stays with the mediator.
 pub fn may_transition(me: &User, row: &ItemRow, to: ItemStatus) -> bool {
     let room_operator = me.role == Role::Operator
         && row.item.kind == ItemKind::Mediation
         && row.room_operator_id == Some(me.id);
-    may_change(me, row) || (room_operator && matches!(to, ItemStatus::InProgress | ItemStatus::NoShow))
+    may_change(me, row)
+        || (room_operator
+            && matches!(
+                to,
+                ItemStatus::InProgress | ItemStatus::Waiting | ItemStatus::NoShow
+            ))
 }
 
 pub async fn load_item<'e, E>(exec: E, id: i64) -> Result<Option<ItemRow>, sqlx::Error>
@@ -250,13 +255,14 @@ mod tests {
     }
 
     #[test]
-    fn the_rooms_operator_marks_sessions_started_or_no_show_only() {
+    fn the_rooms_operator_marks_sessions_started_ended_or_no_show_only() {
         use ItemStatus::*;
         let op = user(9, Role::Operator);
         let row = session("mediation", 9);
         assert!(may_transition(&op, &row, InProgress));
         assert!(may_transition(&op, &row, NoShow));
-        for to in [Waiting, Cancelled, Accepted, Closed] {
+        assert!(may_transition(&op, &row, Waiting), "ended, the outcome to come");
+        for to in [Cancelled, Accepted, Closed] {
             assert!(!may_transition(&op, &row, to), "{to:?} is the mediator's");
         }
         assert!(!may_change(&op, &row), "no outcome or time from the operator");
