@@ -138,6 +138,10 @@ pub struct StatsForm {
     pub columns: Vec<Profession>,
     pub rows: Vec<StatsRow>,
     pub hours: HoursSummary,
+    /// The caller's own minutes logged on each day of the period, first day
+    /// first, whatever the scope: the Stats screen's sparkline.
+    #[serde(default)]
+    pub my_minutes_by_day: Vec<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note_zh: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -220,6 +224,7 @@ impl StatsForm {
                 green_channel_minutes: hours(HOURS_GREEN_CHANNEL),
                 duty_minutes: hours(HOURS_DUTY),
             },
+            my_minutes_by_day: Vec::new(),
             note_zh: def.note_zh.clone(),
             note_en: def.note_en.clone(),
         }

@@ -177,7 +177,42 @@ pub async fn stats(
         }
         Whose::User(_) | Whose::All => None,
     };
-    Ok(Json(
-        read_form(&mut conn, &def, &period, scope, whose, unit, now).await?,
-    ))
+    let mut form = read_form(&mut conn, &def, &period, scope, whose, unit, now).await?;
+    form.my_minutes_by_day = minutes_by_day(&mut conn, &def, &period, me.id()).await?;
+    Ok(Json(form))
+}
+
+/// The caller's minutes per local day of the period, from the raw time
+/// entries (one user, one period: a handful of rows on an index).
+async fn minutes_by_day(
+    conn: &mut AnyConnection,
+    def: &CampaignDef,
+    period: &Period,
+    user_id: i64,
+) -> Result<Vec<i64>, ApiError> {
+    let days = usize::try_from((period.end - period.start).get_days() + 1).unwrap_or(0);
+    let at_midnight = |d: jiff::civil::Date| {
+        def.timezone
+            .to_timestamp(d.to_datetime(jiff::civil::Time::midnight()))
+            .map(|t| t.as_millisecond())
+            .unwrap_or(0)
+    };
+    let from = at_midnight(period.start);
+    let to = period.end.tomorrow().map(at_midnight).unwrap_or(i64::MAX);
+    let rows: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT occurred_at, minutes FROM time_entries WHERE user_id = $1 AND occurred_at >= $2 AND occurred_at < $3",
+    )
+    .bind(user_id)
+    .bind(from)
+    .bind(to)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out = vec![0i64; days];
+    for (at, minutes) in rows {
+        let day = (local_date(def, at) - period.start).get_days();
+        if let Some(slot) = usize::try_from(day).ok().and_then(|d| out.get_mut(d)) {
+            *slot = slot.saturating_add(minutes);
+        }
+    }
+    Ok(out)
 }

@@ -94,6 +94,15 @@ async fn golden_case(ctx: &Ctx) {
         "the early training is not counted"
     );
     assert_eq!(f["hours"]["total_minutes"], 90);
+    // The sparkline's days: the 90 minutes on the 15th, the last of 15 days.
+    let days: Vec<i64> = f["my_minutes_by_day"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d.as_i64().unwrap())
+        .collect();
+    assert_eq!(days.len(), 15);
+    assert_eq!((days[14], days.iter().sum::<i64>()), (90, 90), "{days:?}");
     assert_eq!(f["hours"]["green_channel_minutes"], if green { 90 } else { 0 });
     let total = f["rows"]
         .as_array()

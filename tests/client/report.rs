@@ -89,6 +89,7 @@ fn form(p: PeriodInfo) -> StatsForm {
             green_channel_minutes: 0,
             duty_minutes: 60,
         },
+        my_minutes_by_day: Vec::new(),
         note_zh: None,
         note_en: None,
     }

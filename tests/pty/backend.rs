@@ -368,13 +368,19 @@ async fn the_stats_screen_gets_the_form_what_waits_to_be_sent_and_an_export() {
         tx,
     );
     let seen = until(&mut rx, |m| matches!(m, Message::StatsPending(_))).await;
-    let form = seen
+    let (form, days) = seen
         .iter()
         .find_map(|m| match m {
-            Message::StatsLoaded { form, .. } => Some(form.clone()),
+            Message::StatsLoaded {
+                form, hours_by_day, ..
+            } => Some((form.clone(), hours_by_day.len())),
             _ => None,
         })
         .expect("the form came before what is pending");
+    assert!(
+        (13..=16).contains(&days),
+        "a sparkline day for each day of a half-month: {days}"
+    );
     assert_eq!(form.rows.len(), 16, "form 1 has 16 rows");
     let Some(Message::StatsPending(pending)) = seen.last() else {
         unreachable!()

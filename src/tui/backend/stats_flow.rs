@@ -66,12 +66,18 @@ impl ClientBackend {
             send(tx, Message::Online(false)).await;
         }
         let pending = self.pending_for(&form.value).await;
+        let hours_by_day = form
+            .value
+            .my_minutes_by_day
+            .iter()
+            .map(|m| u64::try_from(*m).unwrap_or(0))
+            .collect();
         send(
             tx,
             Message::StatsLoaded {
                 periods: periods.value,
+                hours_by_day,
                 form: Box::new(form.value),
-                hours_by_day: Vec::new(),
             },
         )
         .await;
