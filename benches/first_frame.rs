@@ -28,6 +28,11 @@ fn main() {
         floor_app();
         return;
     }
+    // To look at one start by hand (strace, perf): prepare the files there.
+    if let Some(dir) = std::env::var_os("DUTYDESK_BENCH_PREPARE") {
+        prepare_cache(Path::new(&dir));
+        return;
+    }
     // `cargo bench` passes `--bench`; criterion-style filters are ignored.
     let dir = tempfile::tempdir().expect("temp dir");
     prepare_cache(dir.path());

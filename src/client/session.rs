@@ -35,7 +35,6 @@ pub struct Session {
 /// Opens this profile's store and, when signed in, its engine. `env_token`
 /// is `DUTYDESK_TOKEN` as the caller read it.
 pub async fn open(config: &Config, env_token: Option<String>) -> Result<Session, SessionError> {
-    let (store, notices) = open_store(config).await?;
     let creds = Credentials::new(config, env_token);
     let (token, token_store) = creds
         .load()
@@ -44,12 +43,24 @@ pub async fn open(config: &Config, env_token: Option<String>) -> Result<Session,
     let server = config
         .server()
         .ok_or_else(|| SessionError::NoServer(config.profile_name.clone()))?;
-    let api = Api::new(
-        &server,
-        Some(token),
-        config.profile.ca_file.as_deref(),
-        Timeouts::default(),
-    )?;
+    // Building the HTTP client reads every system root certificate: on a
+    // blocking thread while the store opens, not before the first frame.
+    let ca_file = config.profile.ca_file.clone();
+    let api = tokio::task::spawn_blocking(move || {
+        Api::new(&server, Some(token), ca_file.as_deref(), Timeouts::default())
+    });
+    let (store, notices) = open_store(config).await?;
+    let api = match api.await {
+        Ok(built) => built?,
+        // The closure does not panic; if the runtime is going away, the
+        // session is too.
+        Err(e) => {
+            return Err(SessionError::Store(StoreError::Io {
+                path: store.path().to_path_buf(),
+                source: std::io::Error::other(e),
+            }));
+        }
+    };
     Ok(Session {
         engine: Engine::new(store, api),
         token_store,

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use rust_i18n::t;
 
-use super::backend::{ClientBackend, draft_key, outbox_summary};
+use super::backend::{ClientBackend, draft_key, draft_key_prefix, outbox_summary};
 use super::keymap::Keymap;
 use super::model::{Draft, Identity, Message, Model, RunningTimer};
 use super::theme::{Borders, Theme};
@@ -118,18 +118,18 @@ pub async fn startup_messages(store: &Store) -> Result<Vec<Message>, String> {
     let mine = store.cached_items(MINE).await.map_err(|e| e.to_string())?;
     let pool = store.cached_items(POOL).await.map_err(|e| e.to_string())?;
     let timer = store.timer().await.map_err(|e| e.to_string())?;
-    let mut draft = None;
-    for item in mine.iter().chain(pool.iter()) {
-        let json = store
-            .draft(&draft_key(item.id))
-            .await
-            .map_err(|e| e.to_string())?;
-        // A draft that no longer parses (an older version's) is not offered.
-        if let Some(d) = json.and_then(|j| serde_json::from_str::<Draft>(&j).ok()) {
-            draft = Some(d);
-            break;
-        }
-    }
+    // The newest draft of an item still on this lawyer's lists. One query
+    // for all drafts: a query per cached item made a 10,000-item start
+    // take over a second. A draft that no longer parses (an older
+    // version's) is not offered.
+    let listed = |form: &str| mine.iter().chain(pool.iter()).any(|i| draft_key(i.id) == form);
+    let draft = store
+        .drafts(&draft_key_prefix())
+        .await
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .filter(|(form, _)| listed(form))
+        .find_map(|(_, json)| serde_json::from_str::<Draft>(&json).ok());
     let mut out = vec![
         Message::ItemsLoaded(mine),
         Message::PoolLoaded(pool),

@@ -20,7 +20,12 @@ use crate::client::sync::{Engine, PullError};
 
 /// The key an outcome form's draft is kept under in the store's drafts.
 pub fn draft_key(item_id: i64) -> String {
-    format!("outcome:{item_id}")
+    format!("{}{item_id}", draft_key_prefix())
+}
+
+/// What every outcome form's draft key starts with.
+pub fn draft_key_prefix() -> String {
+    "outcome:".to_string()
 }
 
 /// Cheap to clone: every field is a handle.
