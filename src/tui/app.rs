@@ -68,9 +68,11 @@ where
 /// Opens the TUI for a loaded config. Not signed in is an error before
 /// the terminal is touched.
 pub async fn open_tui(config: &Config, env_token: Option<String>) -> Result<(), String> {
+    let started = std::time::Instant::now();
     let session = session::open(config, env_token)
         .await
         .map_err(|e| e.to_string())?;
+    let opened = started.elapsed();
     // Without a terminal the app cannot draw (ratatui's init would panic).
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err(t!("app.no_terminal").into_owned());
@@ -78,6 +80,10 @@ pub async fn open_tui(config: &Config, env_token: Option<String>) -> Result<(), 
     let store = session.engine.store().clone();
     let model = build_model(config, &session.engine).await?;
     let mut startup = startup_messages(&store).await?;
+    tracing::info!(
+        "start: session and store open in {opened:?}, cache read in {:?}",
+        started.elapsed() - opened
+    );
     startup.extend(session.notices.into_iter().map(Message::Error));
     let backend = Arc::new(ClientBackend::new(
         session.engine,

@@ -57,12 +57,14 @@ async fn event_loop(
     let size = terminal.size()?;
     update::update(model, Message::Resize(size.width, size.height));
     update::update(model, Message::Tick(now_ms()));
+    let first = std::time::Instant::now();
     for msg in startup {
         if let Some(cmd) = update::update(model, msg) {
             backend.run(cmd, tx.clone());
         }
     }
     terminal.draw(|f| view::view(model, f))?;
+    tracing::info!("start: cache applied and first frame drawn in {:?}", first.elapsed());
     backend.run(Command::Refresh, tx.clone());
     backend.start(tx.clone());
 
