@@ -15,7 +15,10 @@ pub fn sanitize(s: &str) -> String {
     s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
 }
 
-/// Cuts `s` to at most `max` columns, ending with `…` when it was cut. A wide
+const ELLIPSIS: &str = "...";
+
+/// Cuts `s` to at most `max` columns, ending with `...` when it was cut
+/// (ASCII: `…` is ambiguous-width, two columns on some CJK terminals). A wide
 /// character that would straddle the limit is dropped whole, never split.
 pub fn truncate(s: &str, max: usize) -> String {
     if width(s) <= max {
@@ -24,8 +27,11 @@ pub fn truncate(s: &str, max: usize) -> String {
     if max == 0 {
         return String::new();
     }
-    // One column is kept for the ellipsis.
-    let budget = max - 1;
+    if max <= ELLIPSIS.len() {
+        return ".".repeat(max);
+    }
+    // Columns are kept for the ellipsis.
+    let budget = max - ELLIPSIS.len();
     let mut out = String::new();
     let mut used = 0;
     for c in s.chars() {
@@ -36,7 +42,7 @@ pub fn truncate(s: &str, max: usize) -> String {
         used += w;
         out.push(c);
     }
-    out.push('…');
+    out.push_str(ELLIPSIS);
     out
 }
 
@@ -91,10 +97,11 @@ mod tests {
 
     #[test]
     fn truncation_never_splits_a_wide_char() {
-        // 5 columns: two wide chars (4) + ellipsis (1).
-        assert_eq!(truncate("劳动合同纠纷", 5), "劳动…");
-        // 6 columns: a third wide char would need 7 with the ellipsis.
-        assert_eq!(truncate("劳动合同纠纷", 6), "劳动…");
+        // 5 columns: one wide char (2) + ellipsis (3).
+        assert_eq!(truncate("劳动合同纠纷", 5), "劳...");
+        // 7 columns fit two; at 6 a second one would need 7 with the ellipsis.
+        assert_eq!(truncate("劳动合同纠纷", 7), "劳动...");
+        assert_eq!(truncate("劳动合同纠纷", 6), "劳...");
         assert_eq!(width(&pad("劳动合同纠纷", 6)), 6);
     }
 

@@ -7,6 +7,7 @@ mod config;
 mod credentials;
 mod edit;
 mod flush;
+mod hardening;
 mod loopback;
 mod pull;
 mod report;

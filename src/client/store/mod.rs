@@ -30,6 +30,8 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("{}", t!("cli.store.no_entry", id = .0))]
     NoSuchEntry(String),
+    #[error("{}", t!("cli.store.not_retryable", id = .0))]
+    NotRetryable(String),
     #[error("{}", t!("cli.store.bad_json", error = .0))]
     Json(#[from] serde_json::Error),
 }

@@ -5,7 +5,7 @@
 use serde::Serialize;
 use sqlx::Row;
 
-use super::{Store, StoreError, now_ms};
+use super::{Store, StoreError, Timer, now_ms};
 use crate::domain::EpochMs;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -91,38 +91,100 @@ fn owner_is_gone(owner: &str) -> bool {
         && !std::path::Path::new(&format!("/proc/{pid}")).exists()
 }
 
-const COLUMNS: &str = "id, method, path, body, summary, state, attempts, last_error, created_at";
-
-impl Store {
-    /// Stores a write durably and returns its id. When this returns, the
-    /// entry is on disk (`synchronous=FULL`) and may be reported as saved.
-    pub async fn enqueue(&self, entry: NewEntry) -> Result<String, StoreError> {
-        self.enqueue_inner(entry, false).await
-    }
-
-    /// Enqueues the stopped timer's time entry and clears the timer in one
-    /// transaction: a crash can neither lose the time nor log it twice.
-    pub async fn enqueue_stopping_timer(&self, entry: NewEntry) -> Result<String, StoreError> {
-        self.enqueue_inner(entry, true).await
-    }
-
-    async fn enqueue_inner(&self, entry: NewEntry, stop_timer: bool) -> Result<String, StoreError> {
-        let id = uuid::Uuid::now_v7().to_string();
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        sqlx::query(
-            "INSERT INTO outbox (id, method, path, body, summary, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-        )
+async fn insert_entry(conn: &mut sqlx::SqliteConnection, entry: &NewEntry) -> Result<String, StoreError> {
+    let id = uuid::Uuid::now_v7().to_string();
+    sqlx::query("INSERT INTO outbox (id, method, path, body, summary, created_at) VALUES (?, ?, ?, ?, ?, ?)")
         .bind(&id)
         .bind(&entry.method)
         .bind(&entry.path)
         .bind(entry.body.to_string())
         .bind(&entry.summary)
         .bind(now_ms())
-        .execute(&mut *tx)
+        .execute(conn)
         .await?;
-        if stop_timer {
-            sqlx::query("DELETE FROM timer").execute(&mut *tx).await?;
+    Ok(id)
+}
+
+const COLUMNS: &str = "id, method, path, body, summary, state, attempts, last_error, created_at";
+
+impl Store {
+    /// Stores a write durably and returns its id. When this returns, the
+    /// entry is on disk (`synchronous=FULL`) and may be reported as saved.
+    pub async fn enqueue(&self, entry: NewEntry) -> Result<String, StoreError> {
+        self.enqueue_inner(entry).await
+    }
+
+    /// Stops the running timer: reads it, queues the time entry
+    /// `entry_for` makes of it and clears it, all in one IMMEDIATE
+    /// transaction, so two sessions stopping at once log the time once and a
+    /// crash can neither lose it nor log it twice. `None` when no timer runs.
+    pub async fn stop_timer_logged(
+        &self,
+        entry_for: impl FnOnce(&Timer) -> NewEntry,
+    ) -> Result<Option<(String, NewEntry)>, StoreError> {
+        self.switch_timer(None, entry_for).await
+    }
+
+    /// Starts the timer on `item_id`. A timer already running (perhaps
+    /// started by another session) is stopped and its time queued in the
+    /// same transaction: a lawyer switching items expects the time so far
+    /// to count, never to vanish. Returns the entry queued for it.
+    pub async fn start_timer_logged(
+        &self,
+        item_id: i64,
+        at: EpochMs,
+        entry_for: impl FnOnce(&Timer) -> NewEntry,
+    ) -> Result<Option<(String, NewEntry)>, StoreError> {
+        self.switch_timer(Some((item_id, at)), entry_for).await
+    }
+
+    async fn switch_timer(
+        &self,
+        next: Option<(i64, EpochMs)>,
+        entry_for: impl FnOnce(&Timer) -> NewEntry,
+    ) -> Result<Option<(String, NewEntry)>, StoreError> {
+        // IMMEDIATE: the write lock is taken before the timer is read, so
+        // no other session can stop or replace it between read and write.
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let row = sqlx::query("SELECT item_id, started_at FROM timer WHERE slot = 1")
+            .fetch_optional(&mut *tx)
+            .await?;
+        let mut logged = None;
+        if let Some(row) = row {
+            let timer = Timer {
+                item_id: row.try_get("item_id")?,
+                started_at: row.try_get("started_at")?,
+            };
+            // Only the row just read is cleared; if it is not there any
+            // more, someone else logged it and this stop logs nothing.
+            let cleared = sqlx::query("DELETE FROM timer WHERE item_id = ? AND started_at = ?")
+                .bind(timer.item_id)
+                .bind(timer.started_at)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if cleared == 0 {
+                tx.rollback().await?;
+                return Ok(None);
+            }
+            let entry = entry_for(&timer);
+            let id = insert_entry(&mut tx, &entry).await?;
+            logged = Some((id, entry));
         }
+        if let Some((item_id, at)) = next {
+            sqlx::query("INSERT INTO timer (slot, item_id, started_at) VALUES (1, ?, ?)")
+                .bind(item_id)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(logged)
+    }
+
+    async fn enqueue_inner(&self, entry: NewEntry) -> Result<String, StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let id = insert_entry(&mut tx, &entry).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -208,8 +270,11 @@ impl Store {
 
     /// The server has it: the entry leaves the outbox.
     pub async fn mark_sent(&self, claim: &Claim) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM outbox WHERE id = ?")
+        // Only while the lease is ours: an entry someone else took over is
+        // theirs to settle.
+        sqlx::query("DELETE FROM outbox WHERE id = ? AND lease_owner = ?")
             .bind(&claim.entry.id)
+            .bind(&claim.owner)
             .execute(&self.pool)
             .await?;
         Ok(())
@@ -218,10 +283,12 @@ impl Store {
     /// The server refused it: it stays, failed, with the server's words.
     pub async fn mark_failed(&self, claim: &Claim, message: &str) -> Result<(), StoreError> {
         sqlx::query(
-            "UPDATE outbox SET state = 'failed', last_error = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?",
+            "UPDATE outbox SET state = 'failed', last_error = ?, lease_owner = NULL, lease_until = NULL \
+             WHERE id = ? AND lease_owner = ?",
         )
         .bind(message)
         .bind(&claim.entry.id)
+        .bind(&claim.owner)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -289,16 +356,25 @@ impl Store {
         } else {
             entry.id.clone()
         };
-        sqlx::query(
+        // Only a failed entry nobody is sending: changing the id of one in
+        // flight would make its sender's `mark_sent` miss and the work go
+        // out twice, under two keys.
+        let changed = sqlx::query(
             "UPDATE outbox SET id = ?, body = ?, summary = ?, state = 'pending', attempts = 0, last_error = NULL, \
-             lease_owner = NULL, lease_until = NULL WHERE id = ?",
+             lease_owner = NULL, lease_until = NULL \
+             WHERE id = ? AND state = 'failed' AND (lease_until IS NULL OR lease_until < ?)",
         )
         .bind(&new_id)
         .bind(body.to_string())
         .bind(summary)
         .bind(&entry.id)
+        .bind(now_ms())
         .execute(&self.pool)
-        .await?;
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            return Err(StoreError::NotRetryable(entry.id.clone()));
+        }
         Ok(new_id)
     }
 
