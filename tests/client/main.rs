@@ -8,6 +8,7 @@ mod credentials;
 mod edit;
 mod flush;
 mod hardening;
+mod hardening_flush;
 mod loopback;
 mod pull;
 mod report;
