@@ -20,3 +20,5 @@ mod text;
 mod server_writes;
 #[cfg(feature = "server")]
 mod with_server;
+#[cfg(feature = "server")]
+mod writers;

@@ -5,7 +5,7 @@
 use serde::Serialize;
 use sqlx::Row;
 
-use super::{Store, StoreError, Timer, now_ms};
+use super::{Store, StoreError, Writer, now_ms};
 use crate::domain::EpochMs;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -37,6 +37,23 @@ pub struct OutboxEntry {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_error: Option<String>,
     pub created_at: EpochMs,
+    /// Who queued it (user name), when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub writer_user: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub writer_server: Option<String>,
+}
+
+impl OutboxEntry {
+    /// Queued by someone else than `me` (or for another server): only
+    /// they can send it. Entries from before writers were recorded are
+    /// anyone's.
+    pub fn is_others(&self, me: Option<&Writer>) -> bool {
+        match (&self.writer_user, &self.writer_server) {
+            (None, _) => false,
+            (Some(u), s) => me.is_none_or(|m| &m.user != u || s.as_deref() != Some(m.server.as_str())),
+        }
+    }
 }
 
 /// An entry this process holds the lease on.
@@ -63,6 +80,8 @@ fn entry_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<OutboxEntry, StoreErr
         attempts: row.try_get("attempts")?,
         last_error: row.try_get("last_error")?,
         created_at: row.try_get("created_at")?,
+        writer_user: row.try_get("writer_user")?,
+        writer_server: row.try_get("writer_server")?,
     })
 }
 
@@ -91,21 +110,31 @@ fn owner_is_gone(owner: &str) -> bool {
         && !std::path::Path::new(&format!("/proc/{pid}")).exists()
 }
 
-async fn insert_entry(conn: &mut sqlx::SqliteConnection, entry: &NewEntry) -> Result<String, StoreError> {
+pub(super) async fn insert_entry(
+    conn: &mut sqlx::SqliteConnection,
+    entry: &NewEntry,
+    writer: Option<&Writer>,
+) -> Result<String, StoreError> {
     let id = uuid::Uuid::now_v7().to_string();
-    sqlx::query("INSERT INTO outbox (id, method, path, body, summary, created_at) VALUES (?, ?, ?, ?, ?, ?)")
-        .bind(&id)
-        .bind(&entry.method)
-        .bind(&entry.path)
-        .bind(entry.body.to_string())
-        .bind(&entry.summary)
-        .bind(now_ms())
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "INSERT INTO outbox (id, method, path, body, summary, created_at, writer_user, writer_server) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&id)
+    .bind(&entry.method)
+    .bind(&entry.path)
+    .bind(entry.body.to_string())
+    .bind(&entry.summary)
+    .bind(now_ms())
+    .bind(writer.map(|w| w.user.as_str()))
+    .bind(writer.map(|w| w.server.as_str()))
+    .execute(conn)
+    .await?;
     Ok(id)
 }
 
-const COLUMNS: &str = "id, method, path, body, summary, state, attempts, last_error, created_at";
+const COLUMNS: &str =
+    "id, method, path, body, summary, state, attempts, last_error, created_at, writer_user, writer_server";
 
 impl Store {
     /// Stores a write durably and returns its id. When this returns, the
@@ -114,77 +143,9 @@ impl Store {
         self.enqueue_inner(entry).await
     }
 
-    /// Stops the running timer: reads it, queues the time entry
-    /// `entry_for` makes of it and clears it, all in one IMMEDIATE
-    /// transaction, so two sessions stopping at once log the time once and a
-    /// crash can neither lose it nor log it twice. `None` when no timer runs.
-    pub async fn stop_timer_logged(
-        &self,
-        entry_for: impl FnOnce(&Timer) -> NewEntry,
-    ) -> Result<Option<(String, NewEntry)>, StoreError> {
-        self.switch_timer(None, entry_for).await
-    }
-
-    /// Starts the timer on `item_id`. A timer already running (perhaps
-    /// started by another session) is stopped and its time queued in the
-    /// same transaction: a lawyer switching items expects the time so far
-    /// to count, never to vanish. Returns the entry queued for it.
-    pub async fn start_timer_logged(
-        &self,
-        item_id: i64,
-        at: EpochMs,
-        entry_for: impl FnOnce(&Timer) -> NewEntry,
-    ) -> Result<Option<(String, NewEntry)>, StoreError> {
-        self.switch_timer(Some((item_id, at)), entry_for).await
-    }
-
-    async fn switch_timer(
-        &self,
-        next: Option<(i64, EpochMs)>,
-        entry_for: impl FnOnce(&Timer) -> NewEntry,
-    ) -> Result<Option<(String, NewEntry)>, StoreError> {
-        // IMMEDIATE: the write lock is taken before the timer is read, so
-        // no other session can stop or replace it between read and write.
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let row = sqlx::query("SELECT item_id, started_at FROM timer WHERE slot = 1")
-            .fetch_optional(&mut *tx)
-            .await?;
-        let mut logged = None;
-        if let Some(row) = row {
-            let timer = Timer {
-                item_id: row.try_get("item_id")?,
-                started_at: row.try_get("started_at")?,
-            };
-            // Only the row just read is cleared; if it is not there any
-            // more, someone else logged it and this stop logs nothing.
-            let cleared = sqlx::query("DELETE FROM timer WHERE item_id = ? AND started_at = ?")
-                .bind(timer.item_id)
-                .bind(timer.started_at)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            if cleared == 0 {
-                tx.rollback().await?;
-                return Ok(None);
-            }
-            let entry = entry_for(&timer);
-            let id = insert_entry(&mut tx, &entry).await?;
-            logged = Some((id, entry));
-        }
-        if let Some((item_id, at)) = next {
-            sqlx::query("INSERT INTO timer (slot, item_id, started_at) VALUES (1, ?, ?)")
-                .bind(item_id)
-                .bind(at)
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
-        Ok(logged)
-    }
-
     async fn enqueue_inner(&self, entry: NewEntry) -> Result<String, StoreError> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let id = insert_entry(&mut tx, &entry).await?;
+        let id = insert_entry(&mut tx, &entry, self.writer.as_ref()).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -197,6 +158,16 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(entry_from_row).collect()
+    }
+
+    /// Pending entries queued by someone other than `user` on `server`.
+    pub async fn others_pending(&self, user: &str, server: &str) -> Result<Vec<OutboxEntry>, StoreError> {
+        let me = Writer {
+            user: user.to_string(),
+            server: server.to_string(),
+        };
+        let all = self.outbox().await?;
+        Ok(all.into_iter().filter(|e| e.is_others(Some(&me))).collect())
     }
 
     pub async fn pending_count(&self) -> Result<i64, StoreError> {
@@ -216,8 +187,13 @@ impl Store {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let now = now_ms();
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS}, lease_owner, lease_until FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT 1"
+            "SELECT {COLUMNS}, lease_owner, lease_until FROM outbox WHERE state = 'pending' \
+             AND (writer_user IS NULL OR (writer_user = ? AND writer_server = ?)) ORDER BY seq LIMIT 1"
         )))
+        // Only the signed-in lawyer's own entries go out with their token;
+        // others' wait for them to sign in.
+        .bind(self.writer.as_ref().map(|w| w.user.as_str()))
+        .bind(self.writer.as_ref().map(|w| w.server.as_str()))
         .fetch_optional(&mut *tx)
         .await?;
         let Some(row) = row else {

@@ -27,6 +27,8 @@ pub enum PullError {
 const ITEMS_KEY: &str = "items";
 /// The signed-in user, cached by `login` and `whoami`.
 pub const ME_KEY: &str = "me";
+/// The server `login` signed in to, as a JSON string.
+pub const ME_SERVER_KEY: &str = "me_server";
 
 impl Engine {
     pub async fn pull(&self) -> Result<PullReport, PullError> {
