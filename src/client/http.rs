@@ -28,35 +28,37 @@ impl Default for Timeouts {
     }
 }
 
+/// Every text field is sanitized when shown: a server's or a proxy's
+/// words (and URLs from the config) reach the terminal through `eprintln!`.
 #[derive(Debug, thiserror::Error)]
 pub enum HttpError {
-    #[error("{}", t!("cli.http.unreachable", url = url, reason = reason))]
+    #[error("{}", t!("cli.http.unreachable", url = sanitize(url), reason = sanitize(reason)))]
     Unreachable { url: String, reason: String },
-    #[error("{}", t!("cli.http.timeout", url = url))]
+    #[error("{}", t!("cli.http.timeout", url = sanitize(url)))]
     Timeout { url: String },
     /// 5xx or 429: the request may be repeated.
-    #[error("{}", t!("cli.http.server_trouble", url = url, status = status, detail = detail))]
+    #[error("{}", t!("cli.http.server_trouble", url = sanitize(url), status = status, detail = sanitize(detail)))]
     ServerTrouble {
         url: String,
         status: u16,
         detail: String,
         retry_after: Option<Duration>,
     },
-    #[error("{}", t!("cli.http.unauthorized", server = server))]
+    #[error("{}", t!("cli.http.unauthorized", server = sanitize(server)))]
     Unauthorized { server: String },
     /// Any other 4xx: the server refused this request; repeating won't help.
-    #[error("{}", t!("cli.http.refused", status = problem.status, code = problem.code.as_str(), detail = problem.detail))]
+    #[error("{}", t!("cli.http.refused", status = problem.status, code = problem.code.as_str(), detail = sanitize(&problem.detail)))]
     Refused { problem: Problem },
-    #[error("{}", t!("cli.http.bad_response", url = url, reason = reason))]
+    #[error("{}", t!("cli.http.bad_response", url = sanitize(url), reason = sanitize(reason)))]
     BadResponse { url: String, reason: String },
     /// A redirect, a 2xx that is not our JSON, or a 4xx without
     /// `application/problem+json`: a captive portal or a proxy answered,
     /// not the dutydesk server. Nothing was decided; try again later.
-    #[error("{}", t!("cli.http.not_our_server", url = url, status = status))]
+    #[error("{}", t!("cli.http.not_our_server", url = sanitize(url), status = status))]
     NotOurServer { url: String, status: u16 },
     #[error("{}", t!("cli.http.bad_ca", path = path, reason = reason))]
     BadCaFile { path: String, reason: String },
-    #[error("{}", t!("cli.http.bad_url", url = url))]
+    #[error("{}", t!("cli.http.bad_url", url = sanitize(url)))]
     BadUrl { url: String },
 }
 
