@@ -17,6 +17,7 @@ pub mod i18n;
 pub mod report;
 #[cfg(feature = "server")]
 pub mod server;
+pub mod text;
 pub mod tui;
 
 use std::process::ExitCode;

@@ -10,7 +10,8 @@ use rust_i18n::t;
 use serde::de::DeserializeOwned;
 
 use super::credentials::Token;
-use crate::api::{IDEMPOTENCY_KEY, Problem, ProblemCode};
+use super::text::sanitize;
+use crate::api::{IDEMPOTENCY_KEY, PROBLEM_JSON, Problem, ProblemCode};
 
 #[derive(Debug, Clone, Copy)]
 pub struct Timeouts {
@@ -27,30 +28,37 @@ impl Default for Timeouts {
     }
 }
 
+/// Every text field is sanitized when shown: a server's or a proxy's
+/// words (and URLs from the config) reach the terminal through `eprintln!`.
 #[derive(Debug, thiserror::Error)]
 pub enum HttpError {
-    #[error("{}", t!("cli.http.unreachable", url = url, reason = reason))]
+    #[error("{}", t!("cli.http.unreachable", url = sanitize(url), reason = sanitize(reason)))]
     Unreachable { url: String, reason: String },
-    #[error("{}", t!("cli.http.timeout", url = url))]
+    #[error("{}", t!("cli.http.timeout", url = sanitize(url)))]
     Timeout { url: String },
     /// 5xx or 429: the request may be repeated.
-    #[error("{}", t!("cli.http.server_trouble", url = url, status = status, detail = detail))]
+    #[error("{}", t!("cli.http.server_trouble", url = sanitize(url), status = status, detail = sanitize(detail)))]
     ServerTrouble {
         url: String,
         status: u16,
         detail: String,
         retry_after: Option<Duration>,
     },
-    #[error("{}", t!("cli.http.unauthorized", server = server))]
+    #[error("{}", t!("cli.http.unauthorized", server = sanitize(server)))]
     Unauthorized { server: String },
     /// Any other 4xx: the server refused this request; repeating won't help.
-    #[error("{}", t!("cli.http.refused", status = problem.status, code = problem.code.as_str(), detail = problem.detail))]
+    #[error("{}", t!("cli.http.refused", status = problem.status, code = problem.code.as_str(), detail = sanitize(&problem.detail)))]
     Refused { problem: Problem },
-    #[error("{}", t!("cli.http.bad_response", url = url, reason = reason))]
+    #[error("{}", t!("cli.http.bad_response", url = sanitize(url), reason = sanitize(reason)))]
     BadResponse { url: String, reason: String },
+    /// A redirect, a 2xx that is not our JSON, or a 4xx without
+    /// `application/problem+json`: a captive portal or a proxy answered,
+    /// not the dutydesk server. Nothing was decided; try again later.
+    #[error("{}", t!("cli.http.not_our_server", url = sanitize(url), status = status))]
+    NotOurServer { url: String, status: u16 },
     #[error("{}", t!("cli.http.bad_ca", path = path, reason = reason))]
     BadCaFile { path: String, reason: String },
-    #[error("{}", t!("cli.http.bad_url", url = url))]
+    #[error("{}", t!("cli.http.bad_url", url = sanitize(url)))]
     BadUrl { url: String },
 }
 
@@ -59,8 +67,17 @@ impl HttpError {
     pub fn is_transient(&self) -> bool {
         matches!(
             self,
-            Self::Unreachable { .. } | Self::Timeout { .. } | Self::ServerTrouble { .. }
+            Self::Unreachable { .. }
+                | Self::Timeout { .. }
+                | Self::ServerTrouble { .. }
+                | Self::NotOurServer { .. }
         )
+    }
+
+    /// Worth repeating at once with backoff: a portal or proxy in the way
+    /// will not step aside within seconds, so that one is not.
+    pub fn is_worth_retrying(&self) -> bool {
+        self.is_transient() && !matches!(self, Self::NotOurServer { .. })
     }
 
     pub fn retry_after(&self) -> Option<Duration> {
@@ -76,7 +93,17 @@ impl HttpError {
 pub struct Reply {
     pub status: u16,
     pub etag: Option<String>,
+    pub content_type: Option<String>,
     pub body: Vec<u8>,
+}
+
+impl Reply {
+    /// Our server answers every write with a JSON object; a login page of
+    /// a captive portal answers 200 with HTML.
+    pub fn is_json_object(&self) -> bool {
+        self.content_type.as_deref().is_some_and(|c| c.contains("json"))
+            && serde_json::from_slice::<serde_json::Value>(&self.body).is_ok_and(|v| v.is_object())
+    }
 }
 
 /// A GET that may answer "not modified".
@@ -116,6 +143,9 @@ impl Api {
         let mut builder = reqwest::Client::builder()
             .connect_timeout(timeouts.connect)
             .read_timeout(timeouts.read)
+            // A redirect is never the server's answer (a captive portal's
+            // login page would come back as a 200): it is reported instead.
+            .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("dutydesk/", env!("CARGO_PKG_VERSION")));
         if let Some(path) = ca_file {
             let bad = |reason: String| HttpError::BadCaFile {
@@ -191,13 +221,18 @@ impl Api {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
+        let content_type = resp
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
         // A connection dropped mid-body is a transport failure: retry.
         let body = resp
             .bytes()
             .await
             .map_err(|e| transport_error(&url, &e))?
             .to_vec();
-        classify(&self.base, &url, status, etag, retry_after, body)
+        classify(&self.base, &url, status, (etag, content_type), retry_after, body)
     }
 
     pub async fn get<T: DeserializeOwned>(
@@ -258,7 +293,7 @@ impl Api {
         } else {
             let status = resp.status();
             let body = resp.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
-            classify(&self.base, &url, status, None, None, body).and(Err(HttpError::BadResponse {
+            classify(&self.base, &url, status, (None, None), None, body).and(Err(HttpError::BadResponse {
                 url,
                 reason: status.to_string(),
             }))
@@ -287,7 +322,7 @@ fn classify(
     base: &str,
     url: &str,
     status: StatusCode,
-    etag: Option<String>,
+    (etag, content_type): (Option<String>, Option<String>),
     retry_after: Option<Duration>,
     body: Vec<u8>,
 ) -> Result<Reply, HttpError> {
@@ -296,14 +331,34 @@ fn classify(
         return Ok(Reply {
             status: code,
             etag,
+            content_type,
             body,
         });
     }
-    let problem: Option<Problem> = serde_json::from_slice(&body).ok();
-    let detail = problem
-        .as_ref()
-        .map(|p| p.detail.clone())
-        .unwrap_or_else(|| String::from_utf8_lossy(&body).chars().take(200).collect());
+    let not_ours = || HttpError::NotOurServer {
+        url: url.to_string(),
+        status: code,
+    };
+    if status.is_redirection() {
+        return Err(not_ours());
+    }
+    let is_problem = content_type
+        .as_deref()
+        .is_some_and(|c| c.starts_with(PROBLEM_JSON));
+    // Text from the far end reaches the terminal: no escape sequences.
+    let problem: Option<Problem> = serde_json::from_slice::<Problem>(&body).ok().map(|mut p| {
+        p.title = sanitize(&p.title);
+        p.detail = sanitize(&p.detail);
+        p
+    });
+    let detail = problem.as_ref().map(|p| p.detail.clone()).unwrap_or_else(|| {
+        sanitize(
+            &String::from_utf8_lossy(&body)
+                .chars()
+                .take(200)
+                .collect::<String>(),
+        )
+    });
     if code == 429 || status.is_server_error() {
         return Err(HttpError::ServerTrouble {
             url: url.to_string(),
@@ -316,6 +371,11 @@ fn classify(
         return Err(HttpError::Unauthorized {
             server: base.to_string(),
         });
+    }
+    // Our server refuses only with problem+json; a proxy's 403/404/407
+    // page must not mark work as refused.
+    if !is_problem {
+        return Err(not_ours());
     }
     let problem = problem.unwrap_or_else(|| {
         let mut p = Problem::new(ProblemCode::Unknown, detail);

@@ -6,7 +6,7 @@ use rust_i18n::t;
 use super::config::Config;
 use super::credentials::{CredError, Credentials, StoreKind};
 use super::http::{Api, HttpError, Timeouts};
-use super::store::{OpenNotice, Store, StoreError};
+use super::store::{OpenNotice, Store, StoreError, Writer};
 use super::sync::Engine;
 
 #[derive(Debug, thiserror::Error)]
@@ -71,7 +71,24 @@ pub async fn open(config: &Config, env_token: Option<String>) -> Result<Session,
 /// Opens this profile's store alone (reading offline, the timer, drafts).
 pub async fn open_store(config: &Config) -> Result<(Store, Vec<String>), SessionError> {
     let path = Store::path_for(&config.dirs.data, &config.profile_name);
-    let (store, notice) = Store::open(&path).await?;
+    let (mut store, notice) = Store::open(&path).await?;
+    // Entries are queued and sent as the lawyer last signed in here, for
+    // the server they signed in to (a config pointed elsewhere for a while
+    // does not make their work someone else's).
+    let me = store
+        .doc(super::sync::ME_KEY)
+        .await?
+        .and_then(|d| serde_json::from_str::<crate::api::User>(&d.json).ok());
+    let signed_in_to = store
+        .doc(super::sync::ME_SERVER_KEY)
+        .await?
+        .and_then(|d| serde_json::from_str::<String>(&d.json).ok());
+    if let (Some(me), Some(server)) = (me, signed_in_to.or_else(|| config.server())) {
+        store = store.with_writer(Writer {
+            user: me.username,
+            server,
+        });
+    }
     let notices = match notice {
         Some(OpenNotice::MovedAside(aside)) => {
             vec![t!("cli.store.moved_aside", path = aside.display()).into_owned()]

@@ -2,42 +2,23 @@
 //! alignment is by display width (unicode-width), never by bytes or chars.
 //! The TUI reuses these helpers.
 
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
-
 /// Columns `s` takes on a terminal.
 pub fn width(s: &str) -> usize {
-    UnicodeWidthStr::width(s)
+    crate::text::width(s)
 }
 
-/// Removes control characters and escape sequences' lead bytes, so text
-/// from the server cannot move the cursor or recolour the terminal.
+/// Removes escape sequences (CSI, OSC 52, ...), control characters and
+/// bidi overrides, so text from the server cannot move the cursor, write
+/// the clipboard or reorder what the lawyer reads.
 pub fn sanitize(s: &str) -> String {
-    s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+    crate::text::clean(s)
 }
 
-/// Cuts `s` to at most `max` columns, ending with `…` when it was cut. A wide
-/// character that would straddle the limit is dropped whole, never split.
+/// Cuts `s` to at most `max` columns, ending with `...` when it was cut
+/// (ASCII: `…` is ambiguous-width, two columns on some CJK terminals). A
+/// wide character or grapheme cluster is dropped whole, never split.
 pub fn truncate(s: &str, max: usize) -> String {
-    if width(s) <= max {
-        return s.to_string();
-    }
-    if max == 0 {
-        return String::new();
-    }
-    // One column is kept for the ellipsis.
-    let budget = max - 1;
-    let mut out = String::new();
-    let mut used = 0;
-    for c in s.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w > budget {
-            break;
-        }
-        used += w;
-        out.push(c);
-    }
-    out.push('…');
-    out
+    crate::text::truncate_with(s, max, "...")
 }
 
 /// `s` truncated to `cols` and padded with spaces on the right to exactly
@@ -91,15 +72,16 @@ mod tests {
 
     #[test]
     fn truncation_never_splits_a_wide_char() {
-        // 5 columns: two wide chars (4) + ellipsis (1).
-        assert_eq!(truncate("劳动合同纠纷", 5), "劳动…");
-        // 6 columns: a third wide char would need 7 with the ellipsis.
-        assert_eq!(truncate("劳动合同纠纷", 6), "劳动…");
+        // 5 columns: one wide char (2) + ellipsis (3).
+        assert_eq!(truncate("劳动合同纠纷", 5), "劳...");
+        // 7 columns fit two; at 6 a second one would need 7 with the ellipsis.
+        assert_eq!(truncate("劳动合同纠纷", 7), "劳动...");
+        assert_eq!(truncate("劳动合同纠纷", 6), "劳...");
         assert_eq!(width(&pad("劳动合同纠纷", 6)), 6);
     }
 
     #[test]
     fn control_characters_are_removed() {
-        assert_eq!(sanitize("a\u{1b}[31mb\n"), "a [31mb ");
+        assert_eq!(sanitize("a\u{1b}[31mb\n"), "ab ");
     }
 }

@@ -51,10 +51,10 @@ pub fn render(
     })
 }
 
-/// Drops control characters (escape sequences, carriage returns) from text
+/// Drops escape sequences, control characters and bidi overrides from text
 /// that came from the server before it reaches a terminal.
 pub fn terminal_safe(text: &str) -> String {
-    text.chars().filter(|c| !c.is_control()).collect()
+    crate::text::clean(text)
 }
 
 /// Everything the text outputs share: labels and cell texts in one language.

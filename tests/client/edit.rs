@@ -18,6 +18,8 @@ fn saved(e: NewEntry) -> OutboxEntry {
         attempts: 1,
         last_error: Some("refused".into()),
         created_at: 1,
+        writer_user: None,
+        writer_server: None,
     }
 }
 

@@ -14,6 +14,8 @@ pub enum Reply {
     Json(u16, Vec<(&'static str, String)>, String),
     /// A server-sent event stream that ends after `body`.
     Sse(String),
+    /// Any status with this content type and body (a portal's or proxy's page).
+    Other(u16, &'static str, String),
     /// Reads the request and never answers.
     Hang,
     /// Starts a 201 and drops the connection halfway through the body.
@@ -102,9 +104,25 @@ pub async fn start(script: Vec<Reply>) -> Peer {
                     let mut s = script.lock().unwrap();
                     if s.len() > 1 { s.remove(0) } else { s[0].clone() }
                 };
+                let reply = match reply {
+                    Reply::Other(status, ctype, body) => {
+                        Reply::Json(status, vec![("X-Content-Type", ctype.into())], body)
+                    }
+                    r => r,
+                };
                 match reply {
                     Reply::Json(status, headers, body) => {
-                        let ctype = if status >= 400 {
+                        let forced = headers
+                            .iter()
+                            .find(|(k, _)| *k == "X-Content-Type")
+                            .map(|(_, v)| v.clone());
+                        let headers: Vec<_> = headers
+                            .into_iter()
+                            .filter(|(k, _)| *k != "X-Content-Type")
+                            .collect();
+                        let ctype = if let Some(c) = &forced {
+                            c.as_str()
+                        } else if status >= 400 {
                             "application/problem+json"
                         } else {
                             "application/json"
@@ -127,6 +145,8 @@ pub async fn start(script: Vec<Reply>) -> Peer {
                         );
                         let _ = sock.write_all(out.as_bytes()).await;
                     }
+                    // Turned into a Json reply with its own type above.
+                    Reply::Other(..) => {}
                     Reply::Hang => tokio::time::sleep(Duration::from_secs(30)).await,
                     Reply::DropMidBody => {
                         let _ = sock

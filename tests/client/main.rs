@@ -7,6 +7,8 @@ mod config;
 mod credentials;
 mod edit;
 mod flush;
+mod hardening;
+mod hardening_flush;
 mod loopback;
 mod pull;
 mod report;
@@ -18,3 +20,5 @@ mod text;
 mod server_writes;
 #[cfg(feature = "server")]
 mod with_server;
+#[cfg(feature = "server")]
+mod writers;

@@ -100,3 +100,36 @@ async fn events_arrive_and_a_dropped_stream_falls_back_to_polling() {
     );
     assert_eq!(peer.seen()[0].path, "/api/v1/events");
 }
+
+#[tokio::test]
+async fn items_back_in_the_pool_leave_mine_even_when_me_was_never_cached() {
+    let home = Home::new();
+    // Signed in through DUTYDESK_TOKEN: `login` never cached who I am.
+    let list =
+        serde_json::json!({"items": [assigned(1, 3), item(2, "consultation", "released")], "cursor": "c2"});
+    let peer = loopback::start(vec![
+        Reply::Json(200, vec![], list.to_string()),
+        Reply::Json(200, vec![], ME.into()),
+        Reply::Json(200, vec![], r#"{"items":[]}"#.into()),
+        Reply::Json(200, vec![], r#"{"shifts":[]}"#.into()),
+    ])
+    .await;
+    let (store, _) = Store::open(&Store::path_for(&home.dirs().data, "default"))
+        .await
+        .unwrap();
+    store
+        .upsert_items("mine", &[item(2, "consultation", "was mine")])
+        .await
+        .unwrap();
+    let api = Api::new(&peer.url, Some(Token::new("t")), None, Timeouts::default()).unwrap();
+    Engine::new(store.clone(), api).pull().await.unwrap();
+    let mine: Vec<i64> = store
+        .cached_items("mine")
+        .await
+        .unwrap()
+        .iter()
+        .map(|i| i.id)
+        .collect();
+    assert_eq!(mine, vec![1], "item 2 went back to the pool");
+    assert_eq!(peer.seen()[1].path, "/api/v1/me");
+}

@@ -180,7 +180,8 @@ async fn a_corrupt_store_is_moved_aside_not_deleted() {
 async fn the_timer_and_drafts_survive_a_restart() {
     let home = Home::new();
     let store = open(&home).await;
-    assert_eq!(store.start_timer(7, 1_000).await.unwrap(), None);
+    let replaced = store.start_timer_logged(7, 1_000, |_| entry(0)).await.unwrap();
+    assert!(replaced.is_none());
     store
         .save_draft("outcome:7", r#"{"note":"调解中"}"#)
         .await
@@ -194,7 +195,7 @@ async fn the_timer_and_drafts_survive_a_restart() {
         Some(r#"{"note":"调解中"}"#)
     );
     // Stopping enqueues the time and clears the timer together.
-    store.enqueue_stopping_timer(entry(5)).await.unwrap();
+    store.stop_timer_logged(|_| entry(5)).await.unwrap();
     assert_eq!(store.timer().await.unwrap(), None);
     assert_eq!(store.pending_count().await.unwrap(), 1);
     store.delete_draft("outcome:7").await.unwrap();
@@ -322,7 +323,7 @@ async fn a_store_of_the_first_version_is_upgraded_and_keeps_its_outbox() {
         .fetch_all(&pool)
         .await
         .unwrap();
-    assert_eq!(versions, vec![1, 2]);
+    assert_eq!(versions, vec![1, 2, 3]);
     let index: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'outbox_state_seq'",
     )

@@ -10,7 +10,7 @@ use crate::api::{LoginRequest, LoginResponse, User, paths};
 use crate::cli::LoginArgs;
 use crate::client::credentials::{StoreKind, Token};
 use crate::client::http::{Fetched, HttpError};
-use crate::client::sync::ME_KEY;
+use crate::client::sync::{ME_KEY, ME_SERVER_KEY};
 
 pub async fn login(ctx: &Ctx, args: LoginArgs) -> Result<Exit, CliError> {
     let server = ctx.server()?;
@@ -62,6 +62,29 @@ pub async fn login(ctx: &Ctx, args: LoginArgs) -> Result<Exit, CliError> {
     if let Ok(store) = ctx.store().await {
         let json = serde_json::to_string(&reply.user).unwrap_or_default();
         let _ = store.put_doc(ME_KEY, &json, None).await;
+        let signed_in_to = serde_json::Value::String(server.clone()).to_string();
+        let _ = store.put_doc(ME_SERVER_KEY, &signed_in_to, None).await;
+        // Work someone else queued here stays theirs: say so, or it would
+        // seem lost (it is not sent with this lawyer's token).
+        if let Ok(others) = store.others_pending(&reply.user.username, &server).await
+            && !others.is_empty()
+        {
+            let mut whose: Vec<String> = others
+                .iter()
+                .filter_map(|e| e.writer_user.as_deref())
+                .map(crate::client::text::sanitize)
+                .collect();
+            whose.sort();
+            whose.dedup();
+            eprintln!(
+                "{}",
+                t!(
+                    "cli.login.others_pending",
+                    count = others.len(),
+                    users = whose.join(", ")
+                )
+            );
+        }
     }
     tracing::info!(user = %reply.user.username, "signed in");
     println!(

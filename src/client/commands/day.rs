@@ -52,7 +52,7 @@ pub async fn schedule(ctx: &Ctx, args: ScheduleArgs) -> Result<Exit, CliError> {
             let time = s
                 .mediation
                 .as_ref()
-                .map(|m| format!("{}–{}", clock(m.scheduled_start), clock(m.scheduled_end)))
+                .map(|m| format!("{}-{}", clock(m.scheduled_start), clock(m.scheduled_end)))
                 .unwrap_or_default();
             rows.push(vec![
                 sanitize(&room.room.name),
@@ -117,7 +117,7 @@ pub async fn duty(ctx: &Ctx, args: DutyArgs) -> Result<Exit, CliError> {
         rows.push(vec![
             format!("#{}", s.id),
             sanitize(&s.place),
-            format!("{}–{}", when(s.starts_at), clock(s.ends_at)),
+            format!("{}-{}", when(s.starts_at), clock(s.ends_at)),
             checked,
         ]);
     }

@@ -2,11 +2,11 @@
 
 use rust_i18n::t;
 
-use super::record::{save_and_flush, save_and_flush_with};
+use super::record::save_and_flush;
 use super::{CliError, Ctx, Exit, print_json, report_flush, when};
 use crate::api::{ItemDetail, ItemList, NewTimeEntry, PoolList, WorkItem};
 use crate::cli::{ListArgs, ShowArgs};
-use crate::client::store::{MINE, NewEntry, POOL, Store, now_ms};
+use crate::client::store::{MINE, NewEntry, POOL, now_ms};
 use crate::client::sync::{Engine, PullError};
 use crate::client::text::{sanitize, table, truncate};
 use crate::client::writes;
@@ -49,7 +49,7 @@ pub fn item_rows(items: &[WorkItem]) -> Vec<Vec<String>> {
         t!("cli.col.title").into_owned(),
     ]];
     for i in items {
-        let green = if i.green_channel { "★ " } else { "" };
+        let green = if i.green_channel { "* " } else { "" };
         rows.push(vec![
             format!("#{}", i.id),
             kind_label(i.kind),
@@ -186,14 +186,6 @@ pub fn timer_entry(item_id: i64, started_at: i64) -> NewEntry {
     writes::time_entry(&body)
 }
 
-async fn stop_running(store: &Store) -> Result<Option<NewEntry>, CliError> {
-    let Some(timer) = store.timer().await? else {
-        return Ok(None);
-    };
-    let entry = timer_entry(timer.item_id, timer.started_at);
-    Ok(Some(entry))
-}
-
 /// Starts working on an item: the timer starts, and a new or accepted item
 /// of mine is moved to in progress (queued like every write). Signed out,
 /// the timer still starts and the moves wait in the outbox.
@@ -204,15 +196,14 @@ pub async fn start(ctx: &Ctx, id: i64) -> Result<Exit, CliError> {
         None => ctx.store().await?,
     };
     // The running timer's time is logged before the new one starts: one timer.
-    let previous = stop_running(&store).await?;
+    let previous = store
+        .start_timer_logged(id, now_ms(), |t| timer_entry(t.item_id, t.started_at))
+        .await?;
     let mut queued = false;
-    if let Some(entry) = previous {
-        let summary = entry.summary.clone();
-        store.enqueue_stopping_timer(entry).await?;
-        println!("{}", t!("cli.saved", summary = summary.as_str()));
+    if let Some((_, entry)) = previous {
+        println!("{}", t!("cli.saved", summary = entry.summary.as_str()));
         queued = true;
     }
-    store.start_timer(id, now_ms()).await?;
     println!("{}", t!("cli.timer.started", id = id));
     let mut item = store.cached_item(id).await?;
     if item.is_none()
@@ -246,9 +237,17 @@ pub async fn start(ctx: &Ctx, id: i64) -> Result<Exit, CliError> {
 
 pub async fn stop(ctx: &Ctx) -> Result<Exit, CliError> {
     let engine = ctx.engine().await?;
-    let Some(entry) = stop_running(engine.store()).await? else {
+    // Read, queued and cleared in one transaction: a second session
+    // stopping at the same moment finds no timer and logs nothing.
+    let stopped = engine
+        .store()
+        .stop_timer_logged(|t| timer_entry(t.item_id, t.started_at))
+        .await?;
+    let Some((entry_id, entry)) = stopped else {
         println!("{}", t!("cli.timer.none"));
         return Ok(Exit::Ok);
     };
-    save_and_flush_with(&engine, entry, true).await
+    println!("{}", t!("cli.saved", summary = entry.summary.as_str()));
+    let report = engine.flush_once().await?;
+    Ok(report_flush(&report, Some(&entry_id)))
 }

@@ -81,7 +81,21 @@ pub async fn outbox(ctx: &Ctx, args: OutboxArgs) -> Result<Exit, CliError> {
                 t!("cli.col.what").into_owned(),
                 t!("cli.col.message").into_owned(),
             ]];
+            let me = store.writer().cloned();
+            let mut others = 0;
             for e in &entries {
+                // Someone else's work waits for them; say whose it is.
+                let message = if e.is_others(me.as_ref()) {
+                    others += 1;
+                    t!(
+                        "cli.outbox.others_entry",
+                        user = sanitize(e.writer_user.as_deref().unwrap_or("")),
+                        server = sanitize(e.writer_server.as_deref().unwrap_or(""))
+                    )
+                    .into_owned()
+                } else {
+                    truncate(&sanitize(e.last_error.as_deref().unwrap_or("")), 60)
+                };
                 let state = match e.state {
                     EntryState::Pending => t!("cli.outbox.pending"),
                     EntryState::Failed => t!("cli.outbox.failed"),
@@ -91,10 +105,13 @@ pub async fn outbox(ctx: &Ctx, args: OutboxArgs) -> Result<Exit, CliError> {
                     state.into_owned(),
                     when(e.created_at),
                     e.summary.clone(),
-                    truncate(&sanitize(e.last_error.as_deref().unwrap_or("")), 60),
+                    message,
                 ]);
             }
             print!("{}", table(&rows));
+            if others > 0 {
+                println!("{}", t!("cli.outbox.others_note", count = others));
+            }
             Ok(Exit::Ok)
         }
     }

@@ -13,20 +13,8 @@ use crate::domain::{OutcomeCode, OutcomeFields, TimeActivity, Yuan, outcome::che
 
 /// Stores the write durably, says "saved", then tries one flush.
 pub async fn save_and_flush(engine: &Engine, entry: NewEntry) -> Result<Exit, CliError> {
-    save_and_flush_with(engine, entry, false).await
-}
-
-pub async fn save_and_flush_with(
-    engine: &Engine,
-    entry: NewEntry,
-    stop_timer: bool,
-) -> Result<Exit, CliError> {
     let summary = entry.summary.clone();
-    let id = if stop_timer {
-        engine.store().enqueue_stopping_timer(entry).await?
-    } else {
-        engine.store().enqueue(entry).await?
-    };
+    let id = engine.store().enqueue(entry).await?;
     // Only now, with the entry on disk, may we say "saved".
     println!("{}", t!("cli.saved", summary = summary.as_str()));
     let report = engine.flush_once().await?;

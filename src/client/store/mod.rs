@@ -4,6 +4,7 @@
 
 mod cache;
 mod outbox;
+mod timer;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -30,6 +31,8 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("{}", t!("cli.store.no_entry", id = .0))]
     NoSuchEntry(String),
+    #[error("{}", t!("cli.store.not_retryable", id = .0))]
+    NotRetryable(String),
     #[error("{}", t!("cli.store.bad_json", error = .0))]
     Json(#[from] serde_json::Error),
 }
@@ -39,6 +42,16 @@ pub enum StoreError {
 pub struct Store {
     pool: SqlitePool,
     path: PathBuf,
+    /// Who is signed in on this profile: recorded on every entry queued,
+    /// and only their entries are sent. `None`: nobody known yet.
+    writer: Option<Writer>,
+}
+
+/// The lawyer who queued an entry, and the server it was meant for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Writer {
+    pub user: String,
+    pub server: String,
 }
 
 /// What opening found, for the caller to tell the user.
@@ -53,19 +66,29 @@ pub fn now_ms() -> EpochMs {
 }
 
 impl Store {
-    /// The file of one profile's store inside `data_dir`.
+    /// The file of one profile's store inside `data_dir`. A simple name
+    /// (`[A-Za-z0-9-]+`) is the file name as it always was; any other gets
+    /// a hash of the exact name too, so `a.b` and `a_b` never share a file.
     pub fn path_for(data_dir: &Path, profile: &str) -> PathBuf {
-        let safe: String = profile
+        let simple = !profile.is_empty() && profile.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        if simple {
+            return data_dir.join(format!("{profile}.sqlite"));
+        }
+        let readable: String = profile
             .chars()
             .map(|c| {
-                if c.is_alphanumeric() || c == '-' || c == '_' {
+                if c.is_ascii_alphanumeric() || c == '-' {
                     c
                 } else {
                     '_'
                 }
             })
+            .take(40)
             .collect();
-        data_dir.join(format!("{safe}.sqlite"))
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(profile.as_bytes());
+        let hash: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
+        data_dir.join(format!("{readable}.{hash}.sqlite"))
     }
 
     /// Opens (creating, upgrading) the store at `path`. A corrupt file is
@@ -126,7 +149,18 @@ impl Store {
         Ok(Store {
             pool,
             path: path.to_path_buf(),
+            writer: None,
         })
+    }
+
+    /// This handle queues and sends as `writer`.
+    pub fn with_writer(mut self, writer: Writer) -> Store {
+        self.writer = Some(writer);
+        self
+    }
+
+    pub fn writer(&self) -> Option<&Writer> {
+        self.writer.as_ref()
     }
 
     pub fn path(&self) -> &Path {

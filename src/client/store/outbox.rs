@@ -5,7 +5,7 @@
 use serde::Serialize;
 use sqlx::Row;
 
-use super::{Store, StoreError, now_ms};
+use super::{Store, StoreError, Writer, now_ms};
 use crate::domain::EpochMs;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -37,6 +37,23 @@ pub struct OutboxEntry {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_error: Option<String>,
     pub created_at: EpochMs,
+    /// Who queued it (user name), when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub writer_user: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub writer_server: Option<String>,
+}
+
+impl OutboxEntry {
+    /// Queued by someone else than `me` (or for another server): only
+    /// they can send it. Entries from before writers were recorded are
+    /// anyone's.
+    pub fn is_others(&self, me: Option<&Writer>) -> bool {
+        match (&self.writer_user, &self.writer_server) {
+            (None, _) => false,
+            (Some(u), s) => me.is_none_or(|m| &m.user != u || s.as_deref() != Some(m.server.as_str())),
+        }
+    }
 }
 
 /// An entry this process holds the lease on.
@@ -63,6 +80,8 @@ fn entry_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<OutboxEntry, StoreErr
         attempts: row.try_get("attempts")?,
         last_error: row.try_get("last_error")?,
         created_at: row.try_get("created_at")?,
+        writer_user: row.try_get("writer_user")?,
+        writer_server: row.try_get("writer_server")?,
     })
 }
 
@@ -91,38 +110,42 @@ fn owner_is_gone(owner: &str) -> bool {
         && !std::path::Path::new(&format!("/proc/{pid}")).exists()
 }
 
-const COLUMNS: &str = "id, method, path, body, summary, state, attempts, last_error, created_at";
+pub(super) async fn insert_entry(
+    conn: &mut sqlx::SqliteConnection,
+    entry: &NewEntry,
+    writer: Option<&Writer>,
+) -> Result<String, StoreError> {
+    let id = uuid::Uuid::now_v7().to_string();
+    sqlx::query(
+        "INSERT INTO outbox (id, method, path, body, summary, created_at, writer_user, writer_server) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&id)
+    .bind(&entry.method)
+    .bind(&entry.path)
+    .bind(entry.body.to_string())
+    .bind(&entry.summary)
+    .bind(now_ms())
+    .bind(writer.map(|w| w.user.as_str()))
+    .bind(writer.map(|w| w.server.as_str()))
+    .execute(conn)
+    .await?;
+    Ok(id)
+}
+
+const COLUMNS: &str =
+    "id, method, path, body, summary, state, attempts, last_error, created_at, writer_user, writer_server";
 
 impl Store {
     /// Stores a write durably and returns its id. When this returns, the
     /// entry is on disk (`synchronous=FULL`) and may be reported as saved.
     pub async fn enqueue(&self, entry: NewEntry) -> Result<String, StoreError> {
-        self.enqueue_inner(entry, false).await
+        self.enqueue_inner(entry).await
     }
 
-    /// Enqueues the stopped timer's time entry and clears the timer in one
-    /// transaction: a crash can neither lose the time nor log it twice.
-    pub async fn enqueue_stopping_timer(&self, entry: NewEntry) -> Result<String, StoreError> {
-        self.enqueue_inner(entry, true).await
-    }
-
-    async fn enqueue_inner(&self, entry: NewEntry, stop_timer: bool) -> Result<String, StoreError> {
-        let id = uuid::Uuid::now_v7().to_string();
+    async fn enqueue_inner(&self, entry: NewEntry) -> Result<String, StoreError> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        sqlx::query(
-            "INSERT INTO outbox (id, method, path, body, summary, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&id)
-        .bind(&entry.method)
-        .bind(&entry.path)
-        .bind(entry.body.to_string())
-        .bind(&entry.summary)
-        .bind(now_ms())
-        .execute(&mut *tx)
-        .await?;
-        if stop_timer {
-            sqlx::query("DELETE FROM timer").execute(&mut *tx).await?;
-        }
+        let id = insert_entry(&mut tx, &entry, self.writer.as_ref()).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -135,6 +158,16 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(entry_from_row).collect()
+    }
+
+    /// Pending entries queued by someone other than `user` on `server`.
+    pub async fn others_pending(&self, user: &str, server: &str) -> Result<Vec<OutboxEntry>, StoreError> {
+        let me = Writer {
+            user: user.to_string(),
+            server: server.to_string(),
+        };
+        let all = self.outbox().await?;
+        Ok(all.into_iter().filter(|e| e.is_others(Some(&me))).collect())
     }
 
     pub async fn pending_count(&self) -> Result<i64, StoreError> {
@@ -154,8 +187,13 @@ impl Store {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let now = now_ms();
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS}, lease_owner, lease_until FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT 1"
+            "SELECT {COLUMNS}, lease_owner, lease_until FROM outbox WHERE state = 'pending' \
+             AND (writer_user IS NULL OR (writer_user = ? AND writer_server = ?)) ORDER BY seq LIMIT 1"
         )))
+        // Only the signed-in lawyer's own entries go out with their token;
+        // others' wait for them to sign in.
+        .bind(self.writer.as_ref().map(|w| w.user.as_str()))
+        .bind(self.writer.as_ref().map(|w| w.server.as_str()))
         .fetch_optional(&mut *tx)
         .await?;
         let Some(row) = row else {
@@ -208,8 +246,11 @@ impl Store {
 
     /// The server has it: the entry leaves the outbox.
     pub async fn mark_sent(&self, claim: &Claim) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM outbox WHERE id = ?")
+        // Only while the lease is ours: an entry someone else took over is
+        // theirs to settle.
+        sqlx::query("DELETE FROM outbox WHERE id = ? AND lease_owner = ?")
             .bind(&claim.entry.id)
+            .bind(&claim.owner)
             .execute(&self.pool)
             .await?;
         Ok(())
@@ -218,10 +259,12 @@ impl Store {
     /// The server refused it: it stays, failed, with the server's words.
     pub async fn mark_failed(&self, claim: &Claim, message: &str) -> Result<(), StoreError> {
         sqlx::query(
-            "UPDATE outbox SET state = 'failed', last_error = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?",
+            "UPDATE outbox SET state = 'failed', last_error = ?, lease_owner = NULL, lease_until = NULL \
+             WHERE id = ? AND lease_owner = ?",
         )
         .bind(message)
         .bind(&claim.entry.id)
+        .bind(&claim.owner)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -289,16 +332,25 @@ impl Store {
         } else {
             entry.id.clone()
         };
-        sqlx::query(
+        // Only a failed entry nobody is sending: changing the id of one in
+        // flight would make its sender's `mark_sent` miss and the work go
+        // out twice, under two keys.
+        let changed = sqlx::query(
             "UPDATE outbox SET id = ?, body = ?, summary = ?, state = 'pending', attempts = 0, last_error = NULL, \
-             lease_owner = NULL, lease_until = NULL WHERE id = ?",
+             lease_owner = NULL, lease_until = NULL \
+             WHERE id = ? AND state = 'failed' AND (lease_until IS NULL OR lease_until < ?)",
         )
         .bind(&new_id)
         .bind(body.to_string())
         .bind(summary)
         .bind(&entry.id)
+        .bind(now_ms())
         .execute(&self.pool)
-        .await?;
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            return Err(StoreError::NotRetryable(entry.id.clone()));
+        }
         Ok(new_id)
     }
 

@@ -55,11 +55,22 @@ impl Engine {
                     .await
             })
             .retry(builder)
-            .when(HttpError::is_transient)
+            .when(HttpError::is_worth_retrying)
             // Retry-After from the server wins over our own backoff, within reason.
             .adjust(|e: &HttpError, d| d.map(|d| e.retry_after().map(|r| r.min(max_wait).max(d)).unwrap_or(d)))
             .notify(|e, d| tracing::info!(id = %entry.id, error = %e, wait_ms = d.as_millis() as u64, "send failed; retrying"))
             .await;
+            // A 2xx that is not our JSON (a portal's page) proves nothing.
+            let result = result.and_then(|reply| {
+                if reply.is_json_object() {
+                    Ok(reply)
+                } else {
+                    Err(HttpError::NotOurServer {
+                        url: format!("{}{}", self.api.base(), entry.path),
+                        status: reply.status,
+                    })
+                }
+            });
             match result {
                 Ok(reply) => {
                     self.store.mark_sent(&claim).await?;
@@ -71,7 +82,7 @@ impl Engine {
                     });
                 }
                 Err(HttpError::Refused { problem })
-                    if problem.status == 409 && self.intent_already_met(&entry.path).await =>
+                    if problem.status == 409 && self.intent_already_met(&entry.path, &entry.body).await =>
                 {
                     // The first send got through but its answer was lost
                     // (crash, dropped connection); the resend finds the work done.
@@ -112,11 +123,11 @@ impl Engine {
         Ok(report)
     }
 
-    /// Claims and duty stamps are not records with an idempotency key on
+    /// Claims, moves and duty stamps are not records with an idempotency key on
     /// the server: a resend of one that already went through answers 409.
     /// Then the state the entry asked for is checked; if it holds, the
     /// entry is done rather than failed.
-    async fn intent_already_met(&self, path: &str) -> bool {
+    async fn intent_already_met(&self, path: &str, body: &serde_json::Value) -> bool {
         let mut parts = path.trim_end_matches('/').rsplitn(3, '/');
         let (Some(action), Some(id)) = (parts.next(), parts.next().and_then(|i| i.parse::<i64>().ok()))
         else {
@@ -133,6 +144,21 @@ impl Engine {
                     (Ok(Fetched::Fresh { value: me, .. }), Ok(Fetched::Fresh { value: d, .. })) => {
                         d.item.assignee.is_some_and(|a| a.id == me.id)
                     }
+                    _ => false,
+                }
+            }
+            "transition" => {
+                // A resent move answers 409 version_conflict when the first
+                // went through: done if the item already is where it asked.
+                let Some(to) = body.get("to").and_then(|t| t.as_str()) else {
+                    return false;
+                };
+                match self
+                    .api
+                    .get::<ItemDetail>(&paths::with_id(paths::ITEM, id), None)
+                    .await
+                {
+                    Ok(Fetched::Fresh { value: d, .. }) => d.item.status.as_str() == to,
                     _ => false,
                 }
             }

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 pub use events::{SyncEvent, run_events};
 pub use flush::{FlushReport, SentEntry};
-pub use pull::{ME_KEY, PullError, PullReport};
+pub use pull::{ME_KEY, ME_SERVER_KEY, PullError, PullReport};
 pub use stats::{Fetch, PeriodChoice, Stale, pick_period, scope_text};
 
 use super::http::Api;

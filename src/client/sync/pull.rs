@@ -27,6 +27,8 @@ pub enum PullError {
 const ITEMS_KEY: &str = "items";
 /// The signed-in user, cached by `login` and `whoami`.
 pub const ME_KEY: &str = "me";
+/// The server `login` signed in to, as a JSON string.
+pub const ME_SERVER_KEY: &str = "me_server";
 
 impl Engine {
     pub async fn pull(&self) -> Result<PullReport, PullError> {
@@ -41,13 +43,15 @@ impl Engine {
             self.store
                 .upsert_items(crate::client::store::MINE, &value.items)
                 .await?;
-            // An item reassigned to someone else arrives in the delta with
-            // its new assignee: it leaves "mine".
-            if let Some(me) = self.cached_doc::<crate::api::User>(ME_KEY).await? {
+            // An item reassigned to someone else, or back in the pool with
+            // no assignee, arrives in the delta: it leaves "mine".
+            if !value.items.is_empty()
+                && let Some(me) = self.own_user().await?
+            {
                 let gone: Vec<i64> = value
                     .items
                     .iter()
-                    .filter(|i| i.assignee.as_ref().is_some_and(|a| a.id != me.id))
+                    .filter(|i| i.assignee.as_ref().is_none_or(|a| a.id != me.id))
                     .map(|i| i.id)
                     .collect();
                 self.store.forget_items(&gone).await?;
@@ -75,6 +79,15 @@ impl Engine {
             Err(e) => return Err(e),
         }
         Ok(report)
+    }
+
+    /// The signed-in user: cached by `login`, fetched when it is not (a
+    /// token from `DUTYDESK_TOKEN` never went through `login`).
+    async fn own_user(&self) -> Result<Option<crate::api::User>, PullError> {
+        if let Some(me) = self.cached_doc::<crate::api::User>(ME_KEY).await? {
+            return Ok(Some(me));
+        }
+        self.fetch_doc::<crate::api::User>(paths::ME, ME_KEY).await
     }
 
     /// GETs a whole document with its cached ETag, caching it under `key`.

@@ -1,0 +1,121 @@
+//! Text from the server is untrusted: a title or a note could carry escape
+//! sequences that move the cursor, rewrite the clipboard (OSC 52) or reorder
+//! what the user reads (bidi overrides). Everything drawn passes through
+//! [`clean`] first; [`fit`] then pads or truncates to a display width.
+//! Shared by the TUI and the client CLI (which must not depend on the TUI).
+
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
+
+/// Removes control characters, terminal escape sequences (ESC and C1
+/// introduced: CSI, OSC, DCS, APC, PM, SOS), bidi embeddings, overrides and
+/// isolates, and invisible zero-width spaces. Line breaks and tabs become a
+/// space: every caller draws one line at a time. CJK and emoji are kept.
+pub fn clean(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    let mut chars = input.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{1b}' => match chars.next() {
+                Some('[') => skip_csi(&mut chars),
+                Some(']' | 'P' | '_' | '^' | 'X') => skip_string(&mut chars),
+                // A two-character escape (ESC 7, ESC c, ...): drop both.
+                _ => {}
+            },
+            '\u{9b}' => skip_csi(&mut chars),
+            '\u{90}' | '\u{9d}' | '\u{98}' | '\u{9e}' | '\u{9f}' => skip_string(&mut chars),
+            '\n' | '\r' | '\t' => {
+                if !out.ends_with(' ') {
+                    out.push(' ');
+                }
+            }
+            c if is_unsafe(c) => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(c,
+            '\u{202a}'..='\u{202e}' // embeddings and overrides
+            | '\u{2066}'..='\u{2069}' // isolates
+            | '\u{200e}' | '\u{200f}' | '\u{061c}' // direction marks
+            | '\u{200b}' | '\u{2060}' | '\u{feff}' // invisible spaces
+            | '\u{2028}' | '\u{2029}' // line and paragraph separators
+        )
+}
+
+/// CSI: parameters and intermediates up to a final byte in `@`..=`~`.
+fn skip_csi(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
+    for c in chars.by_ref() {
+        if ('@'..='~').contains(&c) {
+            return;
+        }
+    }
+}
+
+/// OSC, DCS and friends: up to BEL, ESC \ or the C1 string terminator.
+fn skip_string(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{7}' | '\u{9c}' => return,
+            '\u{1b}' => {
+                if chars.peek() == Some(&'\\') {
+                    chars.next();
+                }
+                return;
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The number of terminal columns `text` takes.
+pub fn width(text: &str) -> usize {
+    UnicodeWidthStr::width(text)
+}
+
+/// Exactly `cols` columns: truncated with `…` (never through a wide
+/// character or a grapheme cluster) or padded with spaces.
+pub fn fit(text: &str, cols: usize) -> String {
+    let mut out = truncate(text, cols);
+    let used = width(&out);
+    out.extend(std::iter::repeat_n(' ', cols.saturating_sub(used)));
+    out
+}
+
+/// At most `cols` columns, ending in `…` when something was cut.
+pub fn truncate(text: &str, cols: usize) -> String {
+    truncate_with(text, cols, "…")
+}
+
+/// At most `cols` columns, ending in `ellipsis` when something was cut;
+/// never through a wide character or a grapheme cluster. The CLI passes
+/// `...`: `…` is ambiguous-width (two columns on some CJK terminals).
+pub fn truncate_with(text: &str, cols: usize, ellipsis: &str) -> String {
+    if width(text) <= cols {
+        return text.to_string();
+    }
+    // Too narrow for the ellipsis: as much text as fits, unmarked.
+    let mark = if width(ellipsis) < cols { ellipsis } else { "" };
+    let budget = cols - width(mark);
+    let mut out = String::new();
+    let mut used = 0;
+    for g in text.graphemes(true) {
+        let w = width(g);
+        if used + w > budget {
+            break;
+        }
+        used += w;
+        out.push_str(g);
+    }
+    out.push_str(mark);
+    out
+}
+
+/// Sanitized and fitted in one step, for server text in a column.
+pub fn cell(text: &str, cols: usize) -> String {
+    fit(&clean(text), cols)
+}
