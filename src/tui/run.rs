@@ -64,7 +64,10 @@ async fn event_loop(
         }
     }
     terminal.draw(|f| view::view(model, f))?;
-    tracing::info!("start: cache applied and first frame drawn in {:?}", first.elapsed());
+    tracing::info!(
+        "start: cache applied and first frame drawn in {:?}",
+        first.elapsed()
+    );
     backend.run(Command::Refresh, tx.clone());
     backend.start(tx.clone());
 

@@ -124,23 +124,18 @@ impl ClientBackend {
         self.outbox_changed(tx).await;
     }
 
-    /// One timer: a running one is logged before the new one starts.
+    /// One timer: a running one (perhaps another session's) is logged in
+    /// the same transaction that starts the new one.
     pub(super) async fn start_timer(&self, item_id: i64, tx: &mpsc::Sender<Message>) -> Result<(), String> {
-        let store = self.store();
-        let previous = store.timer().await.map_err(|e| e.to_string())?;
-        if let Some(t) = previous {
-            let entry = timer_entry(t.item_id, t.started_at);
-            store
-                .enqueue_stopping_timer(entry)
-                .await
-                .map_err(|e| e.to_string())?;
-        }
-        store
-            .start_timer(item_id, super::super::run::now_ms())
+        let logged = self
+            .store()
+            .start_timer_logged(item_id, super::super::run::now_ms(), |t| {
+                timer_entry(t.item_id, t.started_at)
+            })
             .await
             .map_err(|e| e.to_string())?;
         self.timer_changed(tx).await;
-        if previous.is_some() {
+        if logged.is_some() {
             self.outbox_changed(tx).await;
             self.flush(tx).await;
         }
@@ -148,17 +143,16 @@ impl ClientBackend {
     }
 
     pub(super) async fn stop_timer(&self, tx: &mpsc::Sender<Message>) -> Result<(), String> {
-        let store = self.store();
-        let Some(t) = store.timer().await.map_err(|e| e.to_string())? else {
-            self.timer_changed(tx).await;
-            return Ok(());
-        };
-        let entry = timer_entry(t.item_id, t.started_at);
-        store
-            .enqueue_stopping_timer(entry)
+        let logged = self
+            .store()
+            .stop_timer_logged(|t| timer_entry(t.item_id, t.started_at))
             .await
             .map_err(|e| e.to_string())?;
         self.timer_changed(tx).await;
+        // Another session stopped it first: its time is logged once, there.
+        if logged.is_none() {
+            return Ok(());
+        }
         send(tx, Message::Saved { request: 0 }).await;
         self.outbox_changed(tx).await;
         self.flush(tx).await;
