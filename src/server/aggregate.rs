@@ -115,25 +115,9 @@ pub(crate) fn parse_category(s: &str) -> Option<Category> {
 /// A fact with only the fields every record has; the rest at their default.
 pub(crate) fn blank_fact(record: RecordKind, occurred_at: i64, who: (&str, i64, i64)) -> RecordFact {
     let (profession, unit_id, user_id) = who;
-    RecordFact {
-        record,
-        kind: None,
-        code: None,
-        category: None,
-        green_channel: false,
-        settled_fen: 0,
-        fee_waived_fen: 0,
-        minutes: 0,
-        activity: None,
-        indicator: None,
-        count: 0,
-        count2: 0,
-        occurred_at,
-        // Stored professions come only from Profession::as_str.
-        profession: Profession::parse(profession).unwrap_or(Profession::Lawyer),
-        unit_id,
-        user_id,
-    }
+    // Stored professions come only from Profession::as_str.
+    let profession = Profession::parse(profession).unwrap_or(Profession::Lawyer);
+    RecordFact::new(record, occurred_at, profession, unit_id, user_id)
 }
 
 /// The item's category and green-channel flag, and the user's profession and unit.

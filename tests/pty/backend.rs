@@ -29,6 +29,23 @@ async fn token(url: &str, user: &str) -> String {
     r.token
 }
 
+/// One of the demo lawyer's open consultations.
+async fn open_consultation(url: &str, token: &str) -> dutydesk::api::WorkItem {
+    let list: dutydesk::api::ItemList = reqwest::Client::new()
+        .get(format!("{url}/api/v1/items"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    list.items
+        .into_iter()
+        .find(|i| i.kind == dutydesk::domain::ItemKind::Consultation && i.status.accepts_outcome())
+        .expect("the demo lawyer has an open consultation")
+}
+
 /// A backend for `user` whose requests go to `server_url`.
 async fn backend(home: &tempfile::TempDir, server_url: &str, token: String) -> ClientBackend {
     let args = GlobalArgs {
@@ -112,20 +129,7 @@ async fn a_claim_someone_else_won_says_who_has_it() {
 async fn an_outcome_saved_offline_is_sent_by_the_next_refresh() {
     let server = spawn_server().await;
     let lawyer = token(&server.url, "lawyer").await;
-    let list: dutydesk::api::ItemList = reqwest::Client::new()
-        .get(format!("{}/api/v1/items", server.url))
-        .bearer_auth(&lawyer)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let item = list
-        .items
-        .iter()
-        .find(|i| i.kind == dutydesk::domain::ItemKind::Consultation && i.status.accepts_outcome())
-        .expect("the demo lawyer has an open consultation");
+    let item = open_consultation(&server.url, &lawyer).await;
     // The discard port: nothing listens there, so connecting is refused.
     let dead = "http://127.0.0.1:9".to_string();
     let home = tempfile::tempdir().unwrap();
@@ -305,21 +309,7 @@ async fn a_stopped_timer_becomes_a_time_entry_on_the_server() {
 async fn the_stats_screen_gets_the_form_what_waits_to_be_sent_and_an_export() {
     let server = spawn_server().await;
     let lawyer = token(&server.url, "lawyer").await;
-    let list: dutydesk::api::ItemList = reqwest::Client::new()
-        .get(format!("{}/api/v1/items", server.url))
-        .bearer_auth(&lawyer)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let item = list
-        .items
-        .iter()
-        .find(|i| i.kind == dutydesk::domain::ItemKind::Consultation && i.status.accepts_outcome())
-        .expect("the demo lawyer has an open consultation")
-        .clone();
+    let item = open_consultation(&server.url, &lawyer).await;
     let home = tempfile::tempdir().unwrap();
     let exports = tempfile::tempdir().unwrap();
     // The online backend caches the item; an offline one on the same store

@@ -13,24 +13,7 @@ fn at(text: &str) -> EpochMs {
 }
 
 pub fn blank(record: RecordKind) -> RecordFact {
-    RecordFact {
-        record,
-        kind: None,
-        code: None,
-        category: None,
-        green_channel: false,
-        settled_fen: 0,
-        fee_waived_fen: 0,
-        minutes: 0,
-        activity: None,
-        indicator: None,
-        count: 0,
-        count2: 0,
-        occurred_at: at(APRIL_3),
-        profession: Profession::Lawyer,
-        unit_id: 1,
-        user_id: 7,
-    }
+    RecordFact::new(record, at(APRIL_3), Profession::Lawyer, 1, 7)
 }
 
 pub fn outcome(kind: ItemKind, code: OutcomeCode, category: Category) -> RecordFact {

@@ -43,6 +43,37 @@ pub struct RecordFact {
     pub user_id: i64,
 }
 
+impl RecordFact {
+    /// A fact with only what every record has: what it is, when, and whose;
+    /// the other fields at their defaults, for the caller to fill.
+    pub fn new(
+        record: RecordKind,
+        occurred_at: EpochMs,
+        profession: Profession,
+        unit_id: i64,
+        user_id: i64,
+    ) -> Self {
+        RecordFact {
+            record,
+            kind: None,
+            code: None,
+            category: None,
+            green_channel: false,
+            settled_fen: 0,
+            fee_waived_fen: 0,
+            minutes: 0,
+            activity: None,
+            indicator: None,
+            count: 0,
+            count2: 0,
+            occurred_at,
+            profession,
+            unit_id,
+            user_id,
+        }
+    }
+}
+
 /// What one record adds to one indicator (or hours key) of one period.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Increment {

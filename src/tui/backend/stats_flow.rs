@@ -179,23 +179,7 @@ fn outcome_item(path: &str) -> Option<i64> {
         .ok()
 }
 
+/// Whose and when do not matter for what is pending: only the counts.
 fn blank_fact() -> RecordFact {
-    RecordFact {
-        record: RecordKind::Outcome,
-        kind: None,
-        code: None,
-        category: None,
-        green_channel: false,
-        settled_fen: 0,
-        fee_waived_fen: 0,
-        minutes: 0,
-        activity: None,
-        indicator: None,
-        count: 0,
-        count2: 0,
-        occurred_at: 0,
-        profession: Profession::Lawyer,
-        unit_id: 0,
-        user_id: 0,
-    }
+    RecordFact::new(RecordKind::Outcome, 0, Profession::Lawyer, 0, 0)
 }
