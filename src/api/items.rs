@@ -111,3 +111,25 @@ pub struct TransitionRequest {
     /// The version the client last saw; a stale one gets 409.
     pub version: i64,
 }
+
+/// `POST /api/v1/items/{id}/notes`: a free-text note on the item's
+/// history, created once per `Idempotency-Key`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewNote {
+    /// Not blank; at most [`MAX_NOTE_CHARS`] characters.
+    pub text: String,
+}
+
+/// The longest note the server keeps, in characters.
+pub const MAX_NOTE_CHARS: usize = 4000;
+
+/// `POST /api/v1/items/{id}/typical`: flags or unflags the item as a
+/// typical case (典型案例).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TypicalCaseRequest {
+    pub typical: bool,
+    /// The version the client last saw; a stale one gets 409.
+    pub version: i64,
+}

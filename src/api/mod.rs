@@ -17,7 +17,8 @@ pub use auth::{LoginRequest, LoginResponse, UnitRef, User, UserRef};
 pub use campaign::{Cadence, Campaign, CampaignList, IndicatorDef};
 pub use events::{ChangeEvent, ChangeKind};
 pub use items::{
-    HistoryEntry, ItemDetail, ItemList, MediationInfo, Party, PoolList, TransitionRequest, WorkItem,
+    HistoryEntry, ItemDetail, ItemList, MAX_NOTE_CHARS, MediationInfo, NewNote, Party, PoolList,
+    TransitionRequest, TypicalCaseRequest, WorkItem,
 };
 pub use problem::{FieldError, Problem, ProblemCode};
 pub use records::{Activity, NewActivity, NewOutcome, NewTimeEntry, Outcome, TimeEntry};
@@ -47,6 +48,8 @@ pub mod paths {
     pub const ITEM_CLAIM: &str = "/api/v1/items/{id}/claim";
     pub const ITEM_TRANSITION: &str = "/api/v1/items/{id}/transition";
     pub const ITEM_OUTCOMES: &str = "/api/v1/items/{id}/outcomes";
+    pub const ITEM_NOTES: &str = "/api/v1/items/{id}/notes";
+    pub const ITEM_TYPICAL: &str = "/api/v1/items/{id}/typical";
     pub const POOL: &str = "/api/v1/pool";
     pub const TIME_ENTRIES: &str = "/api/v1/time-entries";
     pub const ACTIVITIES: &str = "/api/v1/activities";

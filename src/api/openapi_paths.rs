@@ -56,6 +56,19 @@ fn transition() {}
               (status = 422, body = Problem, description = "validation_failed or idempotency_key_reused")))]
 fn outcomes() {}
 
+#[utoipa::path(post, path = "/api/v1/items/{id}/notes", security(("bearer" = [])),
+    params(("id" = i64, Path), ("Idempotency-Key" = String, Header)), request_body = NewNote,
+    responses((status = 201, body = HistoryEntry), (status = 400, body = Problem, description = "idempotency_key_required"),
+              (status = 403, body = Problem), (status = 404, body = Problem),
+              (status = 422, body = Problem, description = "validation_failed or idempotency_key_reused")))]
+fn notes() {}
+
+#[utoipa::path(post, path = "/api/v1/items/{id}/typical", security(("bearer" = [])), params(("id" = i64, Path)),
+    request_body = TypicalCaseRequest,
+    responses((status = 200, body = WorkItem), (status = 403, body = Problem), (status = 404, body = Problem),
+              (status = 409, body = Problem, description = "version_conflict")))]
+fn typical() {}
+
 #[utoipa::path(post, path = "/api/v1/time-entries", security(("bearer" = [])),
     params(("Idempotency-Key" = String, Header)), request_body = NewTimeEntry,
     responses((status = 201, body = TimeEntry), (status = 400, body = Problem), (status = 404, body = Problem),

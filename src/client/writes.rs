@@ -4,7 +4,9 @@
 use rust_i18n::t;
 
 use super::store::NewEntry;
-use crate::api::{NewActivity, NewOutcome, NewTimeEntry, TransitionRequest, WorkItem, paths};
+use crate::api::{
+    NewActivity, NewNote, NewOutcome, NewTimeEntry, TransitionRequest, TypicalCaseRequest, WorkItem, paths,
+};
 use crate::domain::ItemStatus;
 
 fn post(path: String, body: serde_json::Value, summary: String) -> NewEntry {
@@ -65,6 +67,33 @@ pub fn transition(item_id: i64, body: &TransitionRequest) -> NewEntry {
         paths::with_id(paths::ITEM_TRANSITION, item_id),
         json(body),
         t!("cli.summary.transition", id = item_id, to = body.to.as_str()).into_owned(),
+    )
+}
+
+/// A note on the item's history; sent with the entry's Idempotency-Key
+/// like every outbox entry, so a resend never adds it twice.
+pub fn note(item_id: i64, text: &str) -> NewEntry {
+    post(
+        paths::with_id(paths::ITEM_NOTES, item_id),
+        json(&NewNote {
+            text: text.to_string(),
+        }),
+        t!("app.summary.note", id = item_id).into_owned(),
+    )
+}
+
+/// Flags or unflags the item as a typical case; a resend that finds the
+/// flag already so counts as done (see the flush's 409 check).
+pub fn typical(item_id: i64, body: &TypicalCaseRequest) -> NewEntry {
+    let summary = if body.typical {
+        t!("app.summary.typical", id = item_id)
+    } else {
+        t!("app.summary.not_typical", id = item_id)
+    };
+    post(
+        paths::with_id(paths::ITEM_TYPICAL, item_id),
+        json(body),
+        summary.into_owned(),
     )
 }
 

@@ -15,6 +15,7 @@ pub mod error;
 pub mod events;
 pub mod idempotency;
 pub mod items;
+pub mod notes;
 pub mod rebuild;
 pub mod records;
 pub mod schedule;
@@ -189,6 +190,8 @@ pub fn router(state: Shared) -> Router {
         .route(paths::ITEM_CLAIM, post(items::claim))
         .route(paths::ITEM_TRANSITION, post(items::transition))
         .route(paths::ITEM_OUTCOMES, post(records::post_outcome))
+        .route(paths::ITEM_NOTES, post(notes::post_note))
+        .route(paths::ITEM_TYPICAL, post(notes::set_typical))
         .route(paths::TIME_ENTRIES, post(records::post_time_entry))
         .route(paths::ACTIVITIES, post(records::post_activity))
         .route(paths::SCHEDULE, get(schedule::schedule))

@@ -9,6 +9,7 @@ mod bad_input;
 mod commands;
 mod items;
 mod live;
+mod notes;
 mod records;
 mod schedule;
 mod stats_access;

@@ -15,6 +15,7 @@ mod report;
 mod store;
 mod support;
 mod text;
+mod typical_flush;
 // Against the real reference server.
 #[cfg(feature = "server")]
 mod server_writes;

@@ -16,7 +16,7 @@ use tokio::sync::mpsc;
 
 use super::support::{outcomes_of, spawn_server};
 
-async fn token(url: &str, user: &str) -> String {
+pub(super) async fn token(url: &str, user: &str) -> String {
     let r: LoginResponse = reqwest::Client::new()
         .post(format!("{url}/api/v1/auth/login"))
         .json(&serde_json::json!({"username": user, "password": "demo"}))
@@ -47,7 +47,7 @@ async fn open_consultation(url: &str, token: &str) -> dutydesk::api::WorkItem {
 }
 
 /// A backend for `user` whose requests go to `server_url`.
-async fn backend(home: &tempfile::TempDir, server_url: &str, token: String) -> ClientBackend {
+pub(super) async fn backend(home: &tempfile::TempDir, server_url: &str, token: String) -> ClientBackend {
     let args = GlobalArgs {
         config: None,
         profile: None,
@@ -66,7 +66,7 @@ async fn backend(home: &tempfile::TempDir, server_url: &str, token: String) -> C
 }
 
 /// Collects messages until `done` holds for one (which is returned last).
-async fn until(rx: &mut mpsc::Receiver<Message>, done: impl Fn(&Message) -> bool) -> Vec<Message> {
+pub(super) async fn until(rx: &mut mpsc::Receiver<Message>, done: impl Fn(&Message) -> bool) -> Vec<Message> {
     let mut seen = Vec::new();
     loop {
         match tokio::time::timeout(Duration::from_secs(20), rx.recv()).await {

@@ -3,6 +3,7 @@
 //! server on 127.0.0.1:0 with a SQLite file in a temp dir.
 
 mod backend;
+mod backend_notes;
 mod demo;
 mod flow;
 mod hangup;

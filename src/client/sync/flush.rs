@@ -162,6 +162,21 @@ impl Engine {
                     _ => false,
                 }
             }
+            "typical" => {
+                // Like a transition: a resent flag answers 409 when the
+                // first went through; done if the item already has it.
+                let Some(typical) = body.get("typical").and_then(|t| t.as_bool()) else {
+                    return false;
+                };
+                match self
+                    .api
+                    .get::<ItemDetail>(&paths::with_id(paths::ITEM, id), None)
+                    .await
+                {
+                    Ok(Fetched::Fresh { value: d, .. }) => d.item.typical_case == typical,
+                    _ => false,
+                }
+            }
             "check-in" | "check-out" => match self.api.get::<DutyList>(paths::DUTY, None).await {
                 Ok(Fetched::Fresh { value, .. }) => value.shifts.iter().any(|s| {
                     s.id == id

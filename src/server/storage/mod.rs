@@ -18,7 +18,7 @@ pub use sql::item_rows::ItemRow;
 use super::error::ApiError;
 use crate::api::{
     Campaign, DutyShift, ItemDetail, NewActivity, NewOutcome, NewTimeEntry, RoomSchedule, TransitionRequest,
-    User, WorkItem,
+    TypicalCaseRequest, User, WorkItem,
 };
 use crate::domain::EpochMs;
 
@@ -163,6 +163,24 @@ pub trait Storage: Send + Sync {
         req: &'a NewActivity,
         now: EpochMs,
     ) -> StoreFuture<'a, StoredResponse>;
+
+    /// A note on the item's history; `text` is taken as already checked.
+    fn add_note<'a>(
+        &'a self,
+        me: &'a User,
+        item_id: i64,
+        idem: &'a IdemRequest,
+        text: &'a str,
+        now: EpochMs,
+    ) -> StoreFuture<'a, StoredResponse>;
+    /// Flags or unflags the item as a typical case, version-checked.
+    fn set_typical<'a>(
+        &'a self,
+        me: &'a User,
+        item_id: i64,
+        req: &'a TypicalCaseRequest,
+        now: EpochMs,
+    ) -> StoreFuture<'a, ItemChange>;
 
     // Rooms, duty, campaigns.
     /// The rooms `me` may see, each with its sessions starting in [start, end).

@@ -9,7 +9,6 @@ mod writes_flow;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use rust_i18n::t;
 use tokio::runtime::Handle;
 use tokio::sync::mpsc;
 
@@ -115,14 +114,18 @@ impl ClientBackend {
             }
             Command::CheckIn(id) => self.write(None, None, writes::check_in(id), tx).await,
             Command::CheckOut(id) => self.write(None, None, writes::check_out(id), tx).await,
-            // The reference server has no notes or typical-case flag yet;
-            // say so instead of pretending the write was kept.
-            Command::AddNote { request, .. } => {
-                let message = t!("app.not_on_server").into_owned();
-                send(tx, Message::Failed { request, message }).await;
-                Ok(())
+            Command::AddNote {
+                request,
+                item_id,
+                note,
+            } => {
+                self.write(Some(request), None, writes::note(item_id, &note), tx)
+                    .await
             }
-            Command::FlagTypical { .. } => Err(t!("app.not_on_server").into_owned()),
+            Command::FlagTypical { id, typical, version } => {
+                let body = crate::api::TypicalCaseRequest { typical, version };
+                self.write(None, None, writes::typical(id, &body), tx).await
+            }
             Command::SaveDraft(draft) => {
                 let json = serde_json::to_string(&draft).map_err(|e| e.to_string())?;
                 let key = draft_key(draft.item_id);

@@ -5,6 +5,7 @@
 pub mod idempotency;
 pub mod item_rows;
 mod items;
+mod notes;
 pub mod records;
 pub mod schedule;
 pub mod users;
@@ -15,7 +16,7 @@ use super::{
 };
 use crate::api::{
     Campaign, DutyShift, ItemDetail, NewActivity, NewOutcome, NewTimeEntry, RoomSchedule, TransitionRequest,
-    User, WorkItem,
+    TypicalCaseRequest, User, WorkItem,
 };
 use crate::domain::EpochMs;
 use crate::server::db::Store;
@@ -137,6 +138,28 @@ impl Storage for SqlStorage {
             let result = self.log_activity_impl(me, idem, req, now).await;
             records::answer_as_duplicate(self, idem, result, |stored| stored).await
         })
+    }
+    fn add_note<'a>(
+        &'a self,
+        me: &'a User,
+        item_id: i64,
+        idem: &'a IdemRequest,
+        text: &'a str,
+        now: EpochMs,
+    ) -> StoreFuture<'a, StoredResponse> {
+        Box::pin(async move {
+            let result = self.add_note_impl(me, item_id, idem, text, now).await;
+            records::answer_as_duplicate(self, idem, result, |stored| stored).await
+        })
+    }
+    fn set_typical<'a>(
+        &'a self,
+        me: &'a User,
+        item_id: i64,
+        req: &'a TypicalCaseRequest,
+        now: EpochMs,
+    ) -> StoreFuture<'a, ItemChange> {
+        Box::pin(self.set_typical_impl(me, item_id, req, now))
     }
 
     fn schedule<'a>(

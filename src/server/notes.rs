@@ -1,0 +1,65 @@
+//! `POST /items/{id}/notes` and `/items/{id}/typical`: extract, check,
+//! call storage, tell the event streams, answer.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::Response;
+
+use super::Shared;
+use super::auth::AuthUser;
+use super::db::now_ms;
+use super::error::{ApiJson, ApiPath, ApiResult};
+use super::events::Change;
+use super::idempotency::{idem_request, stored_response};
+use super::storage::sql::records::validation;
+use crate::api::{ChangeKind, MAX_NOTE_CHARS, NewNote, TypicalCaseRequest, WorkItem, paths};
+
+pub async fn post_note(
+    State(state): State<Shared>,
+    me: AuthUser,
+    ApiPath(item_id): ApiPath<i64>,
+    headers: HeaderMap,
+    ApiJson(req): ApiJson<NewNote>,
+) -> ApiResult<Response> {
+    let path = paths::with_id(paths::ITEM_NOTES, item_id);
+    let idem = idem_request(&headers, me.id(), &format!("POST {path}"), &req)?;
+    let text = req.text.trim();
+    if text.is_empty() {
+        return Err(validation(
+            "text",
+            "the note is empty; write what happened".into(),
+        ));
+    }
+    let chars = text.chars().count();
+    if chars > MAX_NOTE_CHARS {
+        return Err(validation(
+            "text",
+            format!(
+                "a note holds at most {MAX_NOTE_CHARS} characters, this one has {chars}; shorten or split it"
+            ),
+        ));
+    }
+    let now = now_ms();
+    let stored = state
+        .storage
+        .add_note(&me.user, item_id, &idem, text, now)
+        .await?;
+    // A repeat publishes again; clients only reload the item, so that is harmless.
+    if let Some(after) = state.storage.item(item_id).await? {
+        state.publish(Change::for_item(ChangeKind::Updated, &after, None, now));
+    }
+    Ok(stored_response(stored))
+}
+
+pub async fn set_typical(
+    State(state): State<Shared>,
+    me: AuthUser,
+    ApiPath(item_id): ApiPath<i64>,
+    ApiJson(req): ApiJson<TypicalCaseRequest>,
+) -> ApiResult<Json<WorkItem>> {
+    let now = now_ms();
+    let change = state.storage.set_typical(&me.user, item_id, &req, now).await?;
+    state.publish(Change::for_item(ChangeKind::Updated, &change.after, None, now));
+    Ok(Json(change.after.item))
+}

@@ -1,0 +1,121 @@
+//! Notes on an item's history (once per `Idempotency-Key`) and the
+//! typical-case flag (version-checked like a transition).
+
+use super::SqlStorage;
+use super::idempotency::{commit_with, replay};
+use super::item_rows::{NewHistory, add_history, load_item, may_change, may_see, touch_item};
+use crate::api::{HistoryEntry, ProblemCode, TypicalCaseRequest, User, UserRef};
+use crate::domain::EpochMs;
+use crate::server::error::ApiError;
+use crate::server::storage::{IdemRequest, ItemChange, StoredResponse};
+
+const CREATED: u16 = 201;
+
+impl SqlStorage {
+    /// `text` is taken as already checked (not blank, not too long) by the caller.
+    pub(super) async fn add_note_impl(
+        &self,
+        me: &User,
+        item_id: i64,
+        idem: &IdemRequest,
+        text: &str,
+        now: EpochMs,
+    ) -> Result<StoredResponse, ApiError> {
+        let mut w = self.store.begin_write().await?;
+        if let Some(stored) = replay(&mut w.tx, idem).await? {
+            return Ok(stored);
+        }
+        let row = load_item(&mut *w.tx, item_id)
+            .await?
+            .filter(|r| may_see(me, r))
+            .ok_or_else(|| ApiError::not_found("item"))?;
+        if !may_change(me, &row) {
+            return Err(ApiError::forbidden(
+                "only the assigned lawyer or mediator may add a note to this item",
+            ));
+        }
+        // The change sequence moves so delta sync brings the note's item again.
+        touch_item(&mut w.tx, item_id, now).await?;
+        let history = NewHistory {
+            item_id,
+            at: now,
+            actor_id: Some(me.id),
+            action: "note",
+            from: None,
+            to: None,
+            note: text,
+        };
+        add_history(&mut w.tx, history).await?;
+        let entry = HistoryEntry {
+            at: now,
+            actor: Some(UserRef {
+                id: me.id,
+                username: me.username.clone(),
+                display_name: me.display_name.clone(),
+            }),
+            action: "note".into(),
+            from_status: None,
+            to_status: None,
+            note: text.to_string(),
+        };
+        // Plain derive(Serialize) data with string keys: cannot fail.
+        let body = serde_json::to_string(&entry).unwrap_or_default();
+        commit_with(&self.store, w, idem, CREATED, body).await
+    }
+
+    pub(super) async fn set_typical_impl(
+        &self,
+        me: &User,
+        item_id: i64,
+        req: &TypicalCaseRequest,
+        now: EpochMs,
+    ) -> Result<ItemChange, ApiError> {
+        let mut w = self.store.begin_write().await?;
+        let row = load_item(&mut *w.tx, item_id)
+            .await?
+            .filter(|r| may_see(me, r))
+            .ok_or_else(|| ApiError::not_found("item"))?;
+        if !may_change(me, &row) {
+            return Err(ApiError::forbidden(
+                "only the assigned lawyer or mediator may flag this item as a typical case",
+            ));
+        }
+        let stale = || {
+            ApiError::new(
+                ProblemCode::VersionConflict,
+                format!(
+                    "the item changed since you loaded it (version {} now, you sent {}); reload and try again",
+                    row.item.version, req.version
+                ),
+            )
+        };
+        if row.item.version != req.version {
+            return Err(stale());
+        }
+        let done = sqlx::query("UPDATE items SET typical_case = $1 WHERE id = $2 AND version = $3")
+            .bind(i64::from(req.typical))
+            .bind(item_id)
+            .bind(req.version)
+            .execute(&mut *w.tx)
+            .await?;
+        if done.rows_affected() != 1 {
+            return Err(stale());
+        }
+        touch_item(&mut w.tx, item_id, now).await?;
+        let history = NewHistory {
+            item_id,
+            at: now,
+            actor_id: Some(me.id),
+            action: "typical_case",
+            from: None,
+            to: None,
+            note: if req.typical { "flagged" } else { "unflagged" },
+        };
+        add_history(&mut w.tx, history).await?;
+        let after = load_item(&mut *w.tx, item_id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("item"))?;
+        w.tx.commit().await?;
+        Ok(ItemChange { before: row, after })
+    }
+}
