@@ -66,19 +66,47 @@ impl Store {
     }
 
     pub async fn cached_items(&self, list: &str) -> Result<Vec<WorkItem>, StoreError> {
-        // One row holding the whole list as a JSON array: rows cross from
-        // SQLite's worker thread one message each, which dominated a
-        // 10,000-item start.
+        // The first frame waits on this. Each half of the id range is read
+        // on one of the pool's two connections as a single JSON array (rows
+        // cross from SQLite's worker thread one message each) and decoded
+        // on its own thread.
+        let (low, high): (Option<i64>, Option<i64>) =
+            sqlx::query_as("SELECT min(id), max(id) FROM cached_items")
+                .fetch_one(&self.pool)
+                .await?;
+        let (Some(low), Some(high)) = (low, high) else {
+            return Ok(Vec::new());
+        };
+        let middle = low + (high - low) / 2;
+        let (mut first, second) = tokio::try_join!(
+            self.cached_range(list, low, middle),
+            self.cached_range(list, middle + 1, high)
+        )?;
+        first.extend(second);
+        Ok(first)
+    }
+
+    /// The items of `list` with ids in `from..=to`, by id.
+    async fn cached_range(&self, list: &str, from: i64, to: i64) -> Result<Vec<WorkItem>, StoreError> {
         let array: Option<String> = sqlx::query_scalar(
             "SELECT '[' || group_concat(json, ',') || ']' FROM \
-             (SELECT json FROM cached_items WHERE list = ? ORDER BY id)",
+             (SELECT json FROM cached_items WHERE id BETWEEN ? AND ? AND list = ? ORDER BY id)",
         )
+        .bind(from)
+        .bind(to)
         .bind(list)
         .fetch_one(&self.pool)
         .await?;
-        match array {
-            Some(text) => Ok(serde_json::from_str(&text)?),
-            None => Ok(Vec::new()),
+        let Some(text) = array else {
+            return Ok(Vec::new());
+        };
+        match tokio::task::spawn_blocking(move || serde_json::from_str(&text)).await {
+            Ok(decoded) => Ok(decoded?),
+            // Decoding does not panic; a runtime shutting down ends the read.
+            Err(e) => Err(StoreError::Io {
+                path: self.path.clone(),
+                source: std::io::Error::other(e),
+            }),
         }
     }
 
