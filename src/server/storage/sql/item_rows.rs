@@ -106,6 +106,28 @@ pub fn may_change(me: &User, row: &ItemRow) -> bool {
     me.role == Role::Admin || assignee == Some(me.id)
 }
 
+/// The item `me` is about to change, read inside the write transaction:
+/// 404 when they may not see it (ids do not leak), 403 saying who may `what`
+/// when they see it but may not change it.
+pub async fn item_to_change(
+    tx: &mut Transaction<'static, Any>,
+    me: &User,
+    item_id: i64,
+    what: &str,
+) -> Result<ItemRow, crate::server::error::ApiError> {
+    use crate::server::error::ApiError;
+    let row = load_item(&mut **tx, item_id)
+        .await?
+        .filter(|r| may_see(me, r))
+        .ok_or_else(|| ApiError::not_found("item"))?;
+    if !may_change(me, &row) {
+        return Err(ApiError::forbidden(format!(
+            "only the assigned lawyer or mediator may {what}"
+        )));
+    }
+    Ok(row)
+}
+
 /// Whether the caller may move the item to `to`: whoever may change it,
 /// and the operator of a session's room, who keeps the room's day running
 /// and so marks a session started, ended (waiting for the mediator's

@@ -3,7 +3,7 @@
 
 use super::SqlStorage;
 use super::idempotency::{commit_with, replay};
-use super::item_rows::{NewHistory, add_history, load_item, may_change, may_see, touch_item};
+use super::item_rows::{NewHistory, add_history, item_to_change, load_item, touch_item};
 use crate::api::{HistoryEntry, ProblemCode, TypicalCaseRequest, User, UserRef};
 use crate::domain::EpochMs;
 use crate::server::error::ApiError;
@@ -25,15 +25,7 @@ impl SqlStorage {
         if let Some(stored) = replay(&mut w.tx, idem).await? {
             return Ok(stored);
         }
-        let row = load_item(&mut *w.tx, item_id)
-            .await?
-            .filter(|r| may_see(me, r))
-            .ok_or_else(|| ApiError::not_found("item"))?;
-        if !may_change(me, &row) {
-            return Err(ApiError::forbidden(
-                "only the assigned lawyer or mediator may add a note to this item",
-            ));
-        }
+        item_to_change(&mut w.tx, me, item_id, "add a note to this item").await?;
         // The change sequence moves so delta sync brings the note's item again.
         touch_item(&mut w.tx, item_id, now).await?;
         let history = NewHistory {
@@ -71,15 +63,7 @@ impl SqlStorage {
         now: EpochMs,
     ) -> Result<ItemChange, ApiError> {
         let mut w = self.store.begin_write().await?;
-        let row = load_item(&mut *w.tx, item_id)
-            .await?
-            .filter(|r| may_see(me, r))
-            .ok_or_else(|| ApiError::not_found("item"))?;
-        if !may_change(me, &row) {
-            return Err(ApiError::forbidden(
-                "only the assigned lawyer or mediator may flag this item as a typical case",
-            ));
-        }
+        let row = item_to_change(&mut w.tx, me, item_id, "flag this item as a typical case").await?;
         let stale = || {
             ApiError::new(
                 ProblemCode::VersionConflict,

@@ -6,7 +6,7 @@ use sqlx::{Any, Transaction};
 use super::SqlStorage;
 use super::idempotency::{commit_with, replay, replay_committed};
 
-use super::item_rows::{NewHistory, add_history, load_item, may_change, may_see, touch_item};
+use super::item_rows::{NewHistory, add_history, item_to_change, load_item, touch_item};
 use crate::api::{Activity, NewActivity, NewOutcome, NewTimeEntry, Outcome, ProblemCode, TimeEntry, User};
 use crate::domain::{EpochMs, ItemStatus, OutcomeFields, TimeActivity, Yuan, outcome::check_minutes};
 use crate::server::error::ApiError;
@@ -78,15 +78,7 @@ impl SqlStorage {
                 closed: None,
             });
         }
-        let row = load_item(&mut *w.tx, item_id)
-            .await?
-            .filter(|r| may_see(me, r))
-            .ok_or_else(|| ApiError::not_found("item"))?;
-        if !may_change(me, &row) {
-            return Err(ApiError::forbidden(
-                "only the assigned lawyer or mediator may log an outcome on this item",
-            ));
-        }
+        let row = item_to_change(&mut w.tx, me, item_id, "log an outcome on this item").await?;
         if !row.item.status.accepts_outcome() {
             return Err(ApiError::new(
                 ProblemCode::InvalidTransition,
@@ -192,15 +184,7 @@ impl SqlStorage {
         if let Some(stored) = replay(&mut w.tx, idem).await? {
             return Ok(stored);
         }
-        let row = load_item(&mut *w.tx, req.item_id)
-            .await?
-            .filter(|r| may_see(me, r))
-            .ok_or_else(|| ApiError::not_found("item"))?;
-        if !may_change(me, &row) {
-            return Err(ApiError::forbidden(
-                "only the assigned lawyer or mediator may log time on this item",
-            ));
-        }
+        item_to_change(&mut w.tx, me, req.item_id, "log time on this item").await?;
         check_minutes(Some(req.minutes)).map_err(|e| validation("minutes", e.to_string()))?;
         let entry = TimeEntry {
             id: uuid::Uuid::now_v7().to_string(),
