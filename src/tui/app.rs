@@ -1,6 +1,6 @@
 //! Opening the terminal app: config → session (store + token) → model from
 //! the config's keys, theme, borders and bell → the first frame from the
-//! local cache, timer and drafts. Nothing touches the network before that
+//! local cache (its first screenful), timer and drafts. Nothing touches the network before that
 //! frame; the backend refreshes right after it.
 
 use std::io::IsTerminal;
@@ -10,9 +10,10 @@ use std::sync::Arc;
 
 use rust_i18n::t;
 
-use super::backend::{ClientBackend, draft_key, draft_key_prefix, outbox_summary};
+use super::backend::{ClientBackend, draft_key_prefix, outbox_summary};
 use super::keymap::Keymap;
-use super::model::{Draft, Identity, Message, Model, RunningTimer};
+use super::model::{Draft, Identity, Message, Model, QueueTab, RunningTimer, SortOrder};
+use super::queue_index::first_screen;
 use super::theme::{Borders, Theme};
 use crate::cli::GlobalArgs;
 use crate::client::config::{self, Config, Dirs};
@@ -79,7 +80,9 @@ pub async fn open_tui(config: &Config, env_token: Option<String>) -> Result<(), 
     }
     let store = session.engine.store().clone();
     let model = build_model(config, &session.engine).await?;
-    let mut startup = startup_messages(&store).await?;
+    // Rows of the first screen: the terminal's height is more than enough.
+    let rows = crossterm::terminal::size().map_or(200, |(_, h)| usize::from(h));
+    let mut startup = startup_messages(&store, &model, rows).await?;
     tracing::info!(
         "start: session and store open in {opened:?}, cache read in {:?}",
         started.elapsed() - opened
@@ -119,26 +122,36 @@ async fn build_model(config: &Config, engine: &crate::client::sync::Engine) -> R
 }
 
 /// What the local store already knows, drawn in the first frame: the
-/// cached lists, the running timer, the outbox and an unsent form.
-pub async fn startup_messages(store: &Store) -> Result<Vec<Message>, String> {
-    let mine = store.cached_items(MINE).await.map_err(|e| e.to_string())?;
-    let pool = store.cached_items(POOL).await.map_err(|e| e.to_string())?;
-    let timer = store.timer().await.map_err(|e| e.to_string())?;
-    // The newest draft of an item still on this lawyer's lists. One query
-    // for all drafts: a query per cached item made a 10,000-item start
-    // take over a second. A draft that no longer parses (an older
-    // version's) is not offered.
-    let listed = |form: &str| mine.iter().chain(pool.iter()).any(|i| draft_key(i.id) == form);
+/// first screenful of the queue, the running timer, the outbox and an
+/// unsent form. The whole cached lists follow right after the first frame
+/// ([`Command::Start`]): decoding 10,000 cached items took longer than
+/// everything else before the first frame together.
+pub async fn startup_messages(store: &Store, model: &Model, rows: usize) -> Result<Vec<Message>, String> {
+    let e = |e: crate::client::store::StoreError| e.to_string();
+    let tab = model.queue.tab();
+    let list = if tab == QueueTab::Pool { POOL } else { MINE };
+    let first = if model.queue.sort == SortOrder::Due && model.queue.filter.is_empty() {
+        let keys = store.cached_keys(list).await.map_err(e)?;
+        let ids = first_screen(&keys, tab, model.now, rows);
+        store.cached_items_by_id(&ids).await.map_err(e)?
+    } else {
+        store.cached_items(list).await.map_err(e)?
+    };
+    let timer = store.timer().await.map_err(e)?;
+    // The newest draft of an item still cached. A draft that no longer
+    // parses (an older version's) is not offered.
     let draft = store
-        .drafts(&draft_key_prefix())
+        .drafts_of_cached_items(&draft_key_prefix())
         .await
-        .map_err(|e| e.to_string())?
+        .map_err(e)?
         .into_iter()
-        .filter(|(form, _)| listed(form))
         .find_map(|(_, json)| serde_json::from_str::<Draft>(&json).ok());
     let mut out = vec![
-        Message::ItemsLoaded(mine),
-        Message::PoolLoaded(pool),
+        if list == POOL {
+            Message::PoolLoaded(first)
+        } else {
+            Message::ItemsLoaded(first)
+        },
         Message::TimerChanged(timer.map(|t| RunningTimer {
             item_id: t.item_id,
             started_at: t.started_at,

@@ -172,6 +172,9 @@ pub enum Message {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
     Quit,
+    /// Right after the first frame: the whole cached lists (the first frame
+    /// read only its screenful), then a refresh from the server.
+    Start,
     Refresh,
     Claim(i64),
     Transition {

@@ -5,6 +5,7 @@
 use super::labels;
 use super::model::{QueueTab, SortOrder};
 use crate::api::WorkItem;
+use crate::client::store::CachedKey;
 use crate::domain::{Category, EpochMs, ItemKind};
 
 #[derive(Debug, Default, Clone)]
@@ -27,13 +28,36 @@ fn due_band(due: EpochMs, now: EpochMs) -> u8 {
     }
 }
 
-fn in_tab(item: &WorkItem, tab: QueueTab) -> bool {
+fn in_tab(kind: ItemKind, green_channel: bool, tab: QueueTab) -> bool {
     match tab {
-        QueueTab::Mediation => item.kind == ItemKind::Mediation,
-        QueueTab::Consultations => item.kind == ItemKind::Consultation,
-        QueueTab::ProBono => item.kind == ItemKind::ProBono || item.green_channel,
+        QueueTab::Mediation => kind == ItemKind::Mediation,
+        QueueTab::Consultations => kind == ItemKind::Consultation,
+        QueueTab::ProBono => kind == ItemKind::ProBono || green_channel,
         QueueTab::Pool => true,
     }
+}
+
+/// The "due" order: by due band, green channel first within a band, then
+/// by due time and id.
+fn due_order(due_at: EpochMs, green_channel: bool, id: i64, now: EpochMs) -> (u8, bool, EpochMs, i64) {
+    (due_band(due_at, now), !green_channel, due_at, id)
+}
+
+/// The ids of the first `rows` items a tab shows in due order, unfiltered,
+/// from the sort keys alone: what the first frame needs from the cache.
+pub fn first_screen(keys: &[CachedKey], tab: QueueTab, now: EpochMs, rows: usize) -> Vec<i64> {
+    let mut shown: Vec<&CachedKey> = keys
+        .iter()
+        .filter(|k| in_tab(k.kind, k.green_channel, tab))
+        .collect();
+    let order = |k: &&CachedKey| due_order(k.due_at, k.green_channel, k.id, now);
+    if shown.len() > rows {
+        // Only the first `rows` need to be in order.
+        shown.select_nth_unstable_by_key(rows, order);
+        shown.truncate(rows);
+    }
+    shown.sort_unstable_by_key(order);
+    shown.into_iter().map(|k| k.id).collect()
 }
 
 /// Does the item match what was typed (already lower-cased): title, a
@@ -58,12 +82,15 @@ impl QueueIndex {
             .filter(|c| !needle.is_empty() && labels::category_both(*c).contains(&needle))
             .collect();
         let mut rows: Vec<usize> = (0..items.len())
-            .filter(|&i| in_tab(&items[i], tab) && matches(&items[i], &needle, &category_hit))
+            .filter(|&i| {
+                in_tab(items[i].kind, items[i].green_channel, tab)
+                    && matches(&items[i], &needle, &category_hit)
+            })
             .collect();
         match sort {
             SortOrder::Due => rows.sort_by_key(|&i| {
                 let it = &items[i];
-                (due_band(it.due_at, now), !it.green_channel, it.due_at, it.id)
+                due_order(it.due_at, it.green_channel, it.id, now)
             }),
             SortOrder::Newest => rows.sort_by_key(|&i| (std::cmp::Reverse(items[i].created_at), items[i].id)),
             SortOrder::Category => {

@@ -68,7 +68,7 @@ async fn event_loop(
         "start: cache applied and first frame drawn in {:?}",
         first.elapsed()
     );
-    backend.run(Command::Refresh, tx.clone());
+    backend.run(Command::Start, tx.clone());
     backend.start(tx.clone());
 
     let input_tx = tx.clone();

@@ -1,6 +1,7 @@
 //! Integration tests of the client core and the scriptable CLI: real SQLite
 //! files in temp dirs, the real binary, temp XDG dirs.
 
+mod cache_keys;
 mod cli_offline;
 mod cli_online;
 mod config;

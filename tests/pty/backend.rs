@@ -397,3 +397,37 @@ async fn the_stats_screen_gets_the_form_what_waits_to_be_sent_and_an_export() {
     assert!(bytes.starts_with("\u{feff}".as_bytes()), "CSV with a BOM");
     assert!(path.starts_with(exports.path().to_str().unwrap()));
 }
+
+/// After the first frame (a screenful read from the cache), `Start` sends
+/// the whole cached lists, then refreshes: offline, the lists still come.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn start_sends_the_whole_cache_then_refreshes() {
+    let server = spawn_server().await;
+    let home = tempfile::tempdir().unwrap();
+    let lawyer = token(&server.url, "lawyer").await;
+    let online = backend(&home, &server.url, lawyer.clone()).await;
+    let (tx, mut rx) = mpsc::channel(256);
+    online.run(Command::Refresh, tx);
+    let seen = until(&mut rx, |m| matches!(m, Message::Synced(_))).await;
+    let count = |seen: &[Message], pool: bool| {
+        seen.iter()
+            .find_map(|m| match m {
+                Message::ItemsLoaded(items) if !pool => Some(items.len()),
+                Message::PoolLoaded(items) if pool => Some(items.len()),
+                _ => None,
+            })
+            .expect("the lists were sent")
+    };
+    let (mine, pool) = (count(&seen, false), count(&seen, true));
+    assert!(mine > 0 && pool > 0, "the demo has both: {mine}, {pool}");
+
+    let offline = backend(&home, "http://127.0.0.1:9", lawyer).await;
+    let (tx, mut rx) = mpsc::channel(256);
+    offline.run(Command::Start, tx);
+    let seen = until(&mut rx, |m| matches!(m, Message::Online(false))).await;
+    assert_eq!(
+        (count(&seen, false), count(&seen, true)),
+        (mine, pool),
+        "{seen:?}"
+    );
+}

@@ -2,6 +2,7 @@
 //! every screen and dialog, the sanitizer, themes and the keymap.
 
 mod backend;
+mod first_screen;
 mod fixtures;
 mod keys;
 mod keys_detail;

@@ -6,7 +6,7 @@ use sqlx::Row;
 
 use super::{Store, StoreError, now_ms};
 use crate::api::WorkItem;
-use crate::domain::EpochMs;
+use crate::domain::{EpochMs, ItemKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Timer {
@@ -21,6 +21,15 @@ pub struct CachedDoc {
     pub fetched_at: EpochMs,
 }
 
+/// What the queue files and sorts an item by, kept beside its JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CachedKey {
+    pub id: i64,
+    pub kind: ItemKind,
+    pub green_channel: bool,
+    pub due_at: EpochMs,
+}
+
 /// Which cached list an item belongs to.
 pub const MINE: &str = "mine";
 pub const POOL: &str = "pool";
@@ -31,13 +40,19 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         for item in items {
             sqlx::query(
-                "INSERT INTO cached_items (id, list, json, updated_at) VALUES (?, ?, ?, ?) \
-                 ON CONFLICT(id) DO UPDATE SET list = excluded.list, json = excluded.json, updated_at = excluded.updated_at",
+                "INSERT INTO cached_items (id, list, json, updated_at, kind, green_channel, due_at) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?) \
+                 ON CONFLICT(id) DO UPDATE SET list = excluded.list, json = excluded.json, \
+                 updated_at = excluded.updated_at, kind = excluded.kind, \
+                 green_channel = excluded.green_channel, due_at = excluded.due_at",
             )
             .bind(item.id)
             .bind(list)
             .bind(serde_json::to_string(item)?)
             .bind(item.updated_at)
+            .bind(item.kind.as_str())
+            .bind(item.green_channel)
+            .bind(item.due_at)
             .execute(&mut *tx)
             .await?;
         }
@@ -108,6 +123,48 @@ impl Store {
                 source: std::io::Error::other(e),
             }),
         }
+    }
+
+    /// What the queue files and sorts the items of `list` by, for all of
+    /// them: read from an index, one small JSON array, cheap at any size.
+    pub async fn cached_keys(&self, list: &str) -> Result<Vec<CachedKey>, StoreError> {
+        let array: String = sqlx::query_scalar(
+            "SELECT json_group_array(json_array(id, kind, green_channel, due_at)) \
+             FROM cached_items WHERE list = ?",
+        )
+        .bind(list)
+        .fetch_one(&self.pool)
+        .await?;
+        // An item cached before its kind was recorded (an empty kind) is
+        // left out here; the full read that follows the first frame has it.
+        let rows: Vec<(i64, String, i64, EpochMs)> = serde_json::from_str(&array)?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, kind, green, due_at)| {
+                let kind = serde_json::from_value(serde_json::Value::String(kind)).ok()?;
+                Some(CachedKey {
+                    id,
+                    kind,
+                    green_channel: green != 0,
+                    due_at,
+                })
+            })
+            .collect())
+    }
+
+    /// The cached items with these ids, in no particular order.
+    pub async fn cached_items_by_id(&self, ids: &[i64]) -> Result<Vec<WorkItem>, StoreError> {
+        let array: Option<String> = sqlx::query_scalar(
+            "SELECT '[' || group_concat(json, ',') || ']' FROM cached_items \
+             WHERE id IN (SELECT value FROM json_each(?))",
+        )
+        .bind(serde_json::to_string(ids)?)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(match array {
+            Some(text) => serde_json::from_str(&text)?,
+            None => Vec::new(),
+        })
     }
 
     pub async fn cached_item(&self, id: i64) -> Result<Option<WorkItem>, StoreError> {
@@ -203,6 +260,22 @@ impl Store {
     pub async fn drafts(&self, prefix: &str) -> Result<Vec<(String, String)>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT form, json FROM drafts WHERE substr(form, 1, length(?1)) = ?1 ORDER BY updated_at DESC",
+        )
+        .bind(prefix)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Like [`Store::drafts`], only those whose form key is `prefix`
+    /// followed by the id of an item still cached: one query, without
+    /// reading the cached items.
+    pub async fn drafts_of_cached_items(&self, prefix: &str) -> Result<Vec<(String, String)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT d.form, d.json FROM drafts d WHERE substr(d.form, 1, length(?1)) = ?1 \
+             AND EXISTS (SELECT 1 FROM cached_items c \
+                         WHERE c.id = CAST(substr(d.form, length(?1) + 1) AS INTEGER) \
+                         AND CAST(c.id AS TEXT) = substr(d.form, length(?1) + 1)) \
+             ORDER BY d.updated_at DESC",
         )
         .bind(prefix)
         .fetch_all(&self.pool)

@@ -15,7 +15,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
-pub use cache::{CachedDoc, MINE, POOL, Timer};
+pub use cache::{CachedDoc, CachedKey, MINE, POOL, Timer};
 pub use outbox::{Claim, EntryState, NewEntry, OutboxEntry, host_name};
 
 use super::fsutil;

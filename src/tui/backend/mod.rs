@@ -82,6 +82,12 @@ impl ClientBackend {
     async fn execute(&self, cmd: Command, tx: &mpsc::Sender<Message>) -> Result<(), String> {
         use crate::client::writes;
         match cmd {
+            // In this order: a list read from the cache must never arrive
+            // after the fresher one a refresh sends.
+            Command::Start => {
+                self.send_cached_lists(tx).await?;
+                self.refresh(tx).await
+            }
             Command::Refresh => self.refresh(tx).await,
             Command::Claim(id) => self.write(None, Some(id), writes::claim(id), tx).await,
             Command::Transition { id, to, version } => {
