@@ -138,14 +138,26 @@ pub async fn startup_messages(store: &Store, model: &Model, rows: usize) -> Resu
         store.cached_items(list).await.map_err(e)?
     };
     let timer = store.timer().await.map_err(e)?;
-    // The newest draft of an item still cached. A draft that no longer
-    // parses (an older version's) is not offered.
-    let draft = store
+    // The newest draft of an item still cached, with that item (it need
+    // not be on the first screen). A draft that no longer parses (an older
+    // version's) is not offered.
+    let mut draft = None;
+    for (_, json) in store
         .drafts_of_cached_items(&draft_key_prefix())
         .await
         .map_err(e)?
-        .into_iter()
-        .find_map(|(_, json)| serde_json::from_str::<Draft>(&json).ok());
+    {
+        let Ok(found) = serde_json::from_str::<Draft>(&json) else {
+            continue;
+        };
+        if let Some(item) = store.cached_item(found.item_id).await.map_err(e)? {
+            draft = Some(Message::DraftFound {
+                draft: found,
+                item: Box::new(item),
+            });
+            break;
+        }
+    }
     let mut out = vec![
         if list == POOL {
             Message::PoolLoaded(first)
@@ -158,7 +170,7 @@ pub async fn startup_messages(store: &Store, model: &Model, rows: usize) -> Resu
         })),
         Message::OutboxChanged(outbox_summary(store).await?),
     ];
-    out.extend(draft.map(Message::DraftFound));
+    out.extend(draft);
     Ok(out)
 }
 

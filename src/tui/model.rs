@@ -124,7 +124,12 @@ pub enum Message {
     DutyLoaded(Vec<DutyShift>),
     OutboxChanged(OutboxSummary),
     TimerChanged(Option<RunningTimer>),
-    DraftFound(Draft),
+    /// An unsent form kept from the last run, with the cached item it is
+    /// for (which need not be among the rows the first frame read).
+    DraftFound {
+        draft: Draft,
+        item: Box<WorkItem>,
+    },
     /// A form's record is durably in the outbox.
     Saved {
         request: u64,

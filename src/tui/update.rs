@@ -68,13 +68,8 @@ pub fn update(model: &mut Model, msg: Message) -> Option<Command> {
             model.timer = timer;
             None
         }
-        Message::DraftFound(draft) => {
-            let found = model
-                .items
-                .iter()
-                .chain(model.pool.iter())
-                .find(|i| i.id == draft.item_id);
-            if let Some(item) = found {
+        Message::DraftFound { draft, item } => {
+            if item.id == draft.item_id {
                 let form = OutcomeForm::from_draft(&draft, item.kind, &item.title);
                 model.popup = Some(Popup::Outcome(Box::new(form)));
                 model.notify(t!("tui.notice.draft_restored"));

@@ -134,3 +134,43 @@ async fn another_sort_order_at_start_reads_the_whole_list() {
     };
     assert_eq!(read.len(), 50);
 }
+
+/// A form left unsent on an item far down the queue (not among the rows
+/// the first frame read) is still offered back at start.
+#[test]
+fn a_draft_of_an_item_off_the_first_screen_is_offered_back() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let items = many_items(500);
+    let (_dir, store) = rt.block_on(store_with(&items, &[]));
+    let mut model = empty_model();
+    let keys = keys_of(&items);
+    let order = first_screen(&keys, model.queue.tab(), NOW, usize::MAX);
+    let last = *order.last().expect("the tab has items");
+    let draft = dutydesk::tui::model::Draft {
+        item_id: last,
+        code: None,
+        minutes: "25".into(),
+        settled_amount: String::new(),
+        fee_waived: String::new(),
+        note: "还没说完".into(),
+    };
+    rt.block_on(store.save_draft(
+        &dutydesk::tui::backend::draft_key(last),
+        &serde_json::to_string(&draft).unwrap(),
+    ))
+    .unwrap();
+
+    let startup = rt.block_on(startup_messages(&store, &model, 24)).unwrap();
+    for msg in startup {
+        update(&mut model, msg);
+    }
+    assert!(
+        !model.items.iter().any(|i| i.id == last),
+        "not on the first screen"
+    );
+    let Some(dutydesk::tui::popups::Popup::Outcome(form)) = &model.popup else {
+        panic!("the draft's form is open again");
+    };
+    assert_eq!(form.note_text(), "还没说完");
+    assert_eq!(form.minutes, "25");
+}

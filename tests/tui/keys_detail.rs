@@ -189,7 +189,13 @@ fn draft_of_an_open_form_is_kept_and_offered_back() {
     assert_eq!(draft.note, "未说完的备注");
     // Next start: the draft comes back into the form.
     let mut again = fixtures::model();
-    update(&mut again, Message::DraftFound(draft));
+    let item = again
+        .items
+        .iter()
+        .find(|i| i.id == draft.item_id)
+        .expect("the item");
+    let item = Box::new(item.clone());
+    update(&mut again, Message::DraftFound { draft, item });
     let Some(Popup::Outcome(form)) = &again.popup else {
         panic!("form reopened")
     };
