@@ -4,6 +4,7 @@
 //! the loop; the caller plugs in a [`run::Backend`] that does the work.
 
 pub mod app;
+mod ascii;
 pub mod backend;
 mod detail_actions;
 pub mod keymap;

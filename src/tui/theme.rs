@@ -192,6 +192,15 @@ impl Theme {
         }
     }
 
+    /// Before the running timer in the status bar: `⏱` is drawn as an
+    /// emoji, two columns wide, by many terminals.
+    pub fn timer_mark(&self) -> String {
+        match self.borders {
+            Borders::Unicode => "⏱".to_string(),
+            Borders::Ascii => rust_i18n::t!("tui.status.timer").into_owned(),
+        }
+    }
+
     /// Before a room's name on the schedule.
     pub fn room_mark(&self) -> &'static str {
         match self.borders {

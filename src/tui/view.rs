@@ -8,6 +8,7 @@ use rust_i18n::t;
 
 use super::keymap::Action;
 use super::model::{Model, OutboxState, Screen};
+use super::theme::Borders;
 use super::{popups, sanitize, screens, time};
 
 pub const MIN_WIDTH: u16 = 80;
@@ -17,15 +18,18 @@ pub fn view(model: &Model, frame: &mut Frame) {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(model, frame, area);
-        return;
+    } else {
+        let body = Rect::new(area.x, area.y, area.width, area.height - 2);
+        let help = Rect::new(area.x, area.bottom() - 2, area.width, 1);
+        let status = Rect::new(area.x, area.bottom() - 1, area.width, 1);
+        screens::draw(model, frame, body);
+        help_bar(model, frame, help);
+        status_bar(model, frame, status);
+        popups::draw(model, frame, area);
     }
-    let body = Rect::new(area.x, area.y, area.width, area.height - 2);
-    let help = Rect::new(area.x, area.bottom() - 2, area.width, 1);
-    let status = Rect::new(area.x, area.bottom() - 1, area.width, 1);
-    screens::draw(model, frame, body);
-    help_bar(model, frame, help);
-    status_bar(model, frame, status);
-    popups::draw(model, frame, area);
+    if model.theme.borders == Borders::Ascii {
+        super::ascii::narrow_ambiguous(frame.buffer_mut());
+    }
 }
 
 fn too_small(model: &Model, frame: &mut Frame, area: Rect) {
@@ -109,7 +113,8 @@ fn status_bar(model: &Model, frame: &mut Frame, area: Rect) {
     let mut parts = vec![who, online, outbox.into_owned(), sync.into_owned()];
     if let Some(timer) = &model.timer {
         parts.push(format!(
-            "⏱ #{} {}",
+            "{} #{} {}",
+            theme.timer_mark(),
             timer.item_id,
             time::elapsed(timer.started_at, model.now)
         ));

@@ -154,6 +154,43 @@ fn ascii_borders_for_terminals_that_draw_box_characters_wide() {
     assert!(screen.contains("*医") && !screen.contains('●'), "{screen}");
 }
 
+/// With ASCII borders nothing on any screen is of ambiguous width, not even
+/// in text from the server: a terminal that draws `…`, `“”` or `·` two
+/// columns wide would shift the rest of the line.
+#[test]
+fn ascii_borders_leave_no_ambiguous_width_character_on_any_screen() {
+    use unicode_width::UnicodeWidthChar;
+    let over: toml::Table = "borders = \"ascii\"".parse().expect("toml");
+    for (name, setup) in CASES {
+        for code in ["zh-CN", "en"] {
+            let _l = lang(code);
+            let mut m = fixtures::model();
+            m.theme = dutydesk::tui::theme::Theme::load("default", Some(&over), false).expect("theme");
+            let mut items = m.items.clone();
+            for item in &mut items {
+                item.title = format!("“{}”—①…", item.title);
+                for party in &mut item.parties {
+                    party.name = format!("阿依古丽·{}", party.name);
+                }
+            }
+            update(&mut m, Message::ItemsLoaded(items));
+            update(
+                &mut m,
+                Message::TimerChanged(Some(dutydesk::tui::model::RunningTimer {
+                    item_id: 1,
+                    started_at: NOW - 600_000,
+                })),
+            );
+            setup(&mut m);
+            for (w, h) in [(80, 24), (120, 40)] {
+                let screen = render(&mut m, w, h);
+                let wide: Vec<char> = screen.chars().filter(|c| c.width_cjk() > c.width()).collect();
+                assert!(wide.is_empty(), "{name} {code} {w}x{h}: {wide:?}\n{screen}");
+            }
+        }
+    }
+}
+
 /// Twenty green-channel requests, so a dialog sits on Chinese text whose
 /// wide characters straddle its edges.
 fn green_channel_table() -> Vec<dutydesk::api::WorkItem> {
