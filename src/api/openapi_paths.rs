@@ -13,7 +13,9 @@ fn healthz() {}
 fn openapi() {}
 
 #[utoipa::path(post, path = "/api/v1/auth/login", request_body = LoginRequest,
-    responses((status = 200, body = LoginResponse), (status = 401, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = LoginResponse), (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 429, body = Problem, content_type = "application/problem+json",
+         description = "Too many wrong passwords for this username: wait `Retry-After` seconds")))]
 fn login() {}
 
 #[utoipa::path(post, path = "/api/v1/auth/logout", security(("bearer" = [])),

@@ -5,6 +5,7 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::extract::{FromRequestParts, State};
 use axum::http::{header, request::Parts};
+use axum::response::{IntoResponse, Response};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
@@ -85,10 +86,11 @@ impl FromRequestParts<Shared> for AuthUser {
     }
 }
 
-pub async fn login(
-    State(state): State<Shared>,
-    ApiJson(req): ApiJson<LoginRequest>,
-) -> ApiResult<axum::Json<LoginResponse>> {
+pub async fn login(State(state): State<Shared>, ApiJson(req): ApiJson<LoginRequest>) -> ApiResult<Response> {
+    let started = std::time::Instant::now();
+    if let Err(wait) = state.login_failures.check(&req.username, started) {
+        return Ok(too_many_failures(wait));
+    }
     let found = state.storage.user_for_login(req.username.trim()).await?;
     let bad = || {
         ApiError::new(
@@ -108,15 +110,34 @@ pub async fn login(
         .await
         .unwrap_or(false);
     let Some(user) = user.filter(|_| ok) else {
+        state.login_failures.failed(&req.username, started);
         return Err(bad());
     };
+    state.login_failures.succeeded(&req.username);
     let token = new_secret();
     let device = req.device.unwrap_or_else(|| "unnamed".to_string());
     state
         .storage
         .issue_token(user.id, &device, &token_hash(&token), now_ms())
         .await?;
-    Ok(axum::Json(LoginResponse { token, user }))
+    Ok(axum::Json(LoginResponse { token, user }).into_response())
+}
+
+/// 429 with `Retry-After` in whole seconds, rounded up.
+fn too_many_failures(wait: std::time::Duration) -> Response {
+    let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    let minutes = seconds.div_ceil(60);
+    let problem = crate::api::Problem::new(
+        ProblemCode::RateLimited,
+        format!(
+            "too many wrong passwords for this username; try again in {minutes} min, or ask your administrator to reset the password"
+        ),
+    );
+    let mut response = super::error::problem_response(&problem);
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+    response
 }
 
 pub async fn logout(State(state): State<Shared>, me: AuthUser) -> ApiResult<axum::http::StatusCode> {

@@ -15,6 +15,7 @@ pub mod error;
 pub mod events;
 pub mod idempotency;
 pub mod items;
+pub mod login_throttle;
 pub mod notes;
 pub mod rebuild;
 pub mod records;
@@ -49,6 +50,8 @@ pub struct AppState {
     pub events: broadcast::Sender<Change>,
     /// How often an idle event stream gets a `heartbeat`.
     pub heartbeat: Duration,
+    /// Wrong passwords per username, to stop guessing.
+    pub login_failures: login_throttle::LoginThrottle,
 }
 
 impl AppState {
@@ -227,6 +230,7 @@ pub async fn start_tuned(config: ServerConfig, tuning: ServerTuning) -> anyhow::
         store: store.clone(),
         events,
         heartbeat: tuning.heartbeat,
+        login_failures: login_throttle::LoginThrottle::default(),
     });
     let shared = state.clone();
     let listener = tokio::net::TcpListener::bind(&config.listen)

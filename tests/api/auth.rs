@@ -140,3 +140,70 @@ async fn campaigns_case(ctx: &Ctx) {
     assert_eq!(form2["deadline_day"], 23);
 }
 on_all_backends!(campaigns_list_both_forms, campaigns_case);
+
+/// Five wrong passwords for one username lock it for the rest of fifteen
+/// minutes, right password or not (429 with Retry-After); other names,
+/// known or not, are counted apart, and a right password before the limit
+/// clears the count.
+async fn password_guessing_case(ctx: &Ctx) {
+    let attempt = |user: &'static str, password: &'static str| {
+        ctx.http
+            .post(ctx.url("/api/v1/auth/login"))
+            .json(&json!({"username": user, "password": password}))
+            .send()
+    };
+    // Four wrong, then right: the count starts over.
+    for _ in 0..4 {
+        problem(attempt("lawyer2", "guess").await.unwrap(), 401, "unauthorized").await;
+    }
+    assert_eq!(attempt("lawyer2", "demo").await.unwrap().status(), 200);
+    for _ in 0..4 {
+        problem(attempt("lawyer2", "guess").await.unwrap(), 401, "unauthorized").await;
+    }
+    assert_eq!(attempt("lawyer2", "demo").await.unwrap().status(), 200);
+
+    for _ in 0..5 {
+        problem(attempt("lawyer", "guess").await.unwrap(), 401, "unauthorized").await;
+    }
+    let locked = attempt("lawyer", "demo").await.unwrap();
+    let retry: u64 = locked.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((14 * 60..=15 * 60).contains(&retry), "Retry-After: {retry}");
+    let body = problem(locked, 429, "rate_limited").await;
+    assert!(
+        body["detail"].as_str().unwrap().contains("try again in 15 min"),
+        "{body}"
+    );
+    // Unknown names are counted the same way, apart.
+    for _ in 0..5 {
+        problem(attempt("nobody", "guess").await.unwrap(), 401, "unauthorized").await;
+    }
+    problem(attempt("nobody", "guess").await.unwrap(), 429, "rate_limited").await;
+    assert_eq!(attempt("operator", "demo").await.unwrap().status(), 200);
+}
+on_all_backends!(password_guessing_is_stopped_per_username, password_guessing_case);
+
+#[test]
+fn a_locked_username_opens_again_when_its_window_ends() {
+    use dutydesk::server::login_throttle::{LoginThrottle, MAX_FAILURES, WINDOW};
+    use std::time::{Duration, Instant};
+    let throttle = LoginThrottle::default();
+    let t0 = Instant::now();
+    for _ in 0..MAX_FAILURES {
+        throttle.check("lawyer", t0).unwrap();
+        throttle.failed("lawyer", t0);
+    }
+    let later = t0 + Duration::from_secs(60);
+    assert_eq!(
+        throttle.check("lawyer", later),
+        Err(WINDOW - Duration::from_secs(60))
+    );
+    assert!(throttle.check(" lawyer ", later).is_err(), "trimmed as looked up");
+    assert!(
+        throttle.check("Lawyer", later).is_ok(),
+        "another spelling is another account"
+    );
+    assert!(throttle.check("lawyer", t0 + WINDOW).is_ok());
+    // After the window a wrong password starts a new count.
+    throttle.failed("lawyer", t0 + WINDOW);
+    assert!(throttle.check("lawyer", t0 + WINDOW).is_ok());
+}

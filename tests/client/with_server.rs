@@ -210,3 +210,37 @@ async fn logout_revokes_the_token_on_the_server() {
     );
     assert!(!home.all_logs().contains(&token));
 }
+
+/// After five wrong passwords the server locks the name for a while; the
+/// CLI says so and for how long, instead of "the server is in trouble".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_after_too_many_wrong_passwords_says_how_long_to_wait() {
+    let server = spawn_server().await;
+    let home = Home::new();
+    home.write_config(&format!(
+        "language = \"en\"\n[profiles.default]\nserver = \"{}\"\nuser = \"lawyer\"\n",
+        server.url
+    ));
+    let attempt = |password: &'static str| {
+        let mut c = home.cmd();
+        c.args(["login", "--password-stdin"])
+            .write_stdin(format!("{password}\n"));
+        run(c)
+    };
+    for _ in 0..5 {
+        let out = attempt("guess").await;
+        assert!(
+            text(&out.stderr).contains("did not accept"),
+            "{}",
+            text(&out.stderr)
+        );
+    }
+    let out = attempt("demo").await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "refused: {stderr}");
+    assert!(
+        stderr.contains("too many wrong passwords") && stderr.contains("15 more min"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("trouble"), "{stderr}");
+}

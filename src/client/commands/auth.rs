@@ -52,6 +52,19 @@ pub async fn login(ctx: &Ctx, args: LoginArgs) -> Result<Exit, CliError> {
                 exit: Exit::Refused,
             });
         }
+        // 429 on login: too many wrong passwords for this name; waiting
+        // (not retrying now) is the only way on.
+        Err(HttpError::ServerTrouble {
+            status: 429,
+            retry_after,
+            ..
+        }) => {
+            let minutes = retry_after.map_or(15, |d| d.as_secs().div_ceil(60).max(1));
+            return Err(CliError {
+                message: t!("cli.login.locked", user = username.as_str(), minutes = minutes).into_owned(),
+                exit: Exit::Refused,
+            });
+        }
         Err(e) => return Err(e.into()),
     };
     let token = Token::new(reply.token);
