@@ -129,9 +129,7 @@ fn too_many_failures(wait: std::time::Duration) -> Response {
     let minutes = seconds.div_ceil(60);
     let problem = crate::api::Problem::new(
         ProblemCode::RateLimited,
-        format!(
-            "too many wrong passwords for this username; try again in {minutes} min, or ask your administrator to reset the password"
-        ),
+        format!("too many wrong passwords for this username; try again in {minutes} min"),
     );
     let mut response = super::error::problem_response(&problem);
     response
