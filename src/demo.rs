@@ -75,9 +75,9 @@ async fn demo_in(root: &Path, role: DemoRole, global: &GlobalArgs) -> Result<(),
         app::open_tui(&config, None).await
     }
     .await;
-    // A graceful shutdown waits for open event streams, which the server
-    // notices closed only at its next heartbeat; the demo's data is thrown
-    // away anyway, so do not keep the user waiting for that.
+    // Open event streams end when the server stops; a request still
+    // running could hold it, and the demo's data is thrown away anyway, so
+    // the user is never kept waiting longer than this.
     match tokio::time::timeout(SHUTDOWN_WAIT, server.shutdown()).await {
         Ok(Ok(())) => {}
         Ok(Err(e)) => tracing::warn!(error = %e, "demo server did not stop cleanly"),

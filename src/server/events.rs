@@ -117,5 +117,10 @@ pub async fn stream(
     let keep = KeepAlive::new()
         .interval(state.heartbeat)
         .event(sse_event(&heartbeat));
-    Sse::new(first.chain(changes).boxed()).keep_alive(keep)
+    let mut closing = state.closing.subscribe();
+    let closed = async move {
+        // An error: the state is gone, and with it the server.
+        let _ = closing.wait_for(|closing| *closing).await;
+    };
+    Sse::new(first.chain(changes).take_until(closed).boxed()).keep_alive(keep)
 }

@@ -52,6 +52,9 @@ pub struct AppState {
     pub heartbeat: Duration,
     /// Wrong passwords per username, to stop guessing.
     pub login_failures: login_throttle::LoginThrottle,
+    /// Set when the server stops: open event streams end at once instead
+    /// of at their next heartbeat, so a shutdown does not wait on them.
+    pub closing: tokio::sync::watch::Sender<bool>,
 }
 
 impl AppState {
@@ -157,6 +160,7 @@ pub struct RunningServer {
 impl RunningServer {
     /// Stops accepting, lets running requests finish, then returns.
     pub async fn shutdown(mut self) -> anyhow::Result<()> {
+        self.state.closing.send_replace(true);
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
@@ -231,6 +235,7 @@ pub async fn start_tuned(config: ServerConfig, tuning: ServerTuning) -> anyhow::
         events,
         heartbeat: tuning.heartbeat,
         login_failures: login_throttle::LoginThrottle::default(),
+        closing: tokio::sync::watch::Sender::new(false),
     });
     let shared = state.clone();
     let listener = tokio::net::TcpListener::bind(&config.listen)

@@ -189,3 +189,23 @@ async fn operators_mark_sessions_and_schedule_changes_reach_room_and_mediator() 
         ctx.stop().await;
     }
 }
+
+/// Stopping the server ends open event streams at once: a shutdown does not
+/// wait for their next heartbeat (15 s by default), and the client sees its
+/// stream end rather than hang.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_shutdown_ends_open_event_streams_at_once() {
+    let ctx = crate::support::sqlite().await;
+    let t = ctx.login("lawyer").await;
+    let mut events = subscribe(&ctx, &t).await;
+    assert_eq!(next(&mut events, Duration::from_secs(5)).await.event, "heartbeat");
+    let started = Instant::now();
+    tokio::time::timeout(Duration::from_secs(5), ctx.stop())
+        .await
+        .expect("the server stopped without waiting for a heartbeat");
+    let end = tokio::time::timeout(Duration::from_secs(5), events.next())
+        .await
+        .expect("the stream ended");
+    assert!(!matches!(end, Some(Ok(_))), "no more events: {end:?}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
