@@ -18,7 +18,9 @@ pub const CAMPAIGN_PERIODS: &str = "/api/v1/campaigns/{id}/periods";
 pub const CAMPAIGN_STATS: &str = "/api/v1/campaigns/{id}/stats";
 
 /// The query of [`CAMPAIGN_STATS`]: `?period=2026-04-01..2026-04-15&scope=unit&unit=3`.
-/// Without `period`, the current one; without `scope`, `me`.
+/// Without `period`, the current one. Without `scope`: `unit` when `unit`
+/// is given, else by role — `me` for lawyers and mediators, `unit` for
+/// coordinators (and operators), `all` for admins.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct StatsQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
