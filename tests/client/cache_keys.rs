@@ -5,12 +5,8 @@
 use dutydesk::client::store::{CachedKey, Store};
 use dutydesk::domain::ItemKind;
 
+use crate::store::open;
 use crate::support::{Home, item};
-
-async fn open(home: &Home) -> Store {
-    let path = Store::path_for(&home.dirs().data, "default");
-    Store::open(&path).await.unwrap().0
-}
 
 fn key(id: i64, kind: ItemKind, green_channel: bool, due_at: i64) -> CachedKey {
     CachedKey {

@@ -14,7 +14,7 @@ fn entry(n: i64) -> NewEntry {
     }
 }
 
-async fn open(home: &Home) -> Store {
+pub(crate) async fn open(home: &Home) -> Store {
     let path = Store::path_for(&home.dirs().data, "default");
     Store::open(&path).await.unwrap().0
 }
