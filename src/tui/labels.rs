@@ -34,6 +34,27 @@ pub fn activity(a: TimeActivity) -> String {
     label("activity", a.as_str())
 }
 
+/// What happened, in an item's history. An action this version does not
+/// know (a newer server's) is shown as the server named it.
+pub fn history_action(action: &str) -> String {
+    const KNOWN: [&str; 9] = [
+        "created",
+        "claimed",
+        "assigned",
+        "status",
+        "outcome",
+        "time",
+        "rescheduled",
+        "note",
+        "typical_case",
+    ];
+    if KNOWN.contains(&action) {
+        label("history", action)
+    } else {
+        action.to_string()
+    }
+}
+
 /// A category's names in both languages, lower-cased, for the filter.
 pub fn category_both(c: Category) -> String {
     format!(

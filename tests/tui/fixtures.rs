@@ -251,7 +251,7 @@ pub fn detail_of(item: &WorkItem) -> ItemDetail {
             HistoryEntry {
                 at: NOW - HOUR,
                 actor: Some(user(7, "王律师")),
-                action: "transition".into(),
+                action: "status".into(),
                 from_status: Some(New),
                 to_status: Some(Accepted),
                 note: String::new(),

@@ -92,7 +92,7 @@ fn lines(model: &Model, w: usize) -> Vec<Line<'static>> {
                 "  {} {} {} {} {}",
                 time::md_hm(h.at),
                 who,
-                h.action,
+                labels::history_action(&h.action),
                 moved,
                 h.note
             );
