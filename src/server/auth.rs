@@ -79,7 +79,7 @@ impl FromRequestParts<Shared> for AuthUser {
             .ok_or_else(ApiError::unauthorized)?;
         let (token_id, user) = state
             .storage
-            .authenticate(&token_hash(token))
+            .authenticate(&token_hash(token), now_ms())
             .await?
             .ok_or_else(ApiError::unauthorized)?;
         Ok(AuthUser { user, token_id })

@@ -207,3 +207,44 @@ fn a_locked_username_opens_again_when_its_window_ends() {
     throttle.failed("lawyer", t0 + WINDOW);
     assert!(throttle.check("lawyer", t0 + WINDOW).is_ok());
 }
+
+/// A token unused for 90 days stops working (401: sign in again); one in
+/// use stays live, and its use is recorded at most once an hour.
+async fn idle_token_case(ctx: &Ctx) {
+    use dutydesk::server::storage::sql::users::TOKEN_IDLE_DAYS;
+    let pool = &ctx.server.as_ref().expect("in-process server").store.pool;
+    let token = ctx.login("lawyer").await;
+    let hash = dutydesk::server::auth::token_hash(&token);
+    let now = dutydesk::server::db::now_ms();
+    let day = 24 * 3_600_000i64;
+    let set_last_use = |at: i64| {
+        sqlx::query("UPDATE tokens SET last_used_at = $1 WHERE token_hash = $2")
+            .bind(at)
+            .bind(hash.clone())
+            .execute(pool)
+    };
+    let last_use = || async {
+        let (at,): (i64,) = sqlx::query_as("SELECT last_used_at FROM tokens WHERE token_hash = $1")
+            .bind(hash.clone())
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        at
+    };
+
+    // Used 30 minutes ago: used again, not written again.
+    set_last_use(now - 30 * 60_000).await.unwrap();
+    assert_eq!(ctx.get(&token, "/api/v1/me").await.status(), 200);
+    assert_eq!(last_use().await, now - 30 * 60_000);
+    // Idle a day short of the limit: still live, and now in use again.
+    set_last_use(now - (TOKEN_IDLE_DAYS - 1) * day).await.unwrap();
+    assert_eq!(ctx.get(&token, "/api/v1/me").await.status(), 200);
+    assert!(last_use().await >= now, "its use is recorded");
+    // Idle past the limit: refused as any dead token is.
+    set_last_use(now - (TOKEN_IDLE_DAYS + 1) * day).await.unwrap();
+    problem(ctx.get(&token, "/api/v1/me").await, 401, "unauthorized").await;
+    // Signing in again gives a live one.
+    let fresh = ctx.login("lawyer").await;
+    assert_eq!(ctx.get(&fresh, "/api/v1/me").await.status(), 200);
+}
+on_all_backends!(a_token_idle_for_ninety_days_stops_working, idle_token_case);

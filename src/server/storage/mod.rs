@@ -89,8 +89,9 @@ pub struct NewSlot {
 
 pub trait Storage: Send + Sync {
     // Users and tokens.
-    /// The live token with this SHA-256 hash: its id and its user.
-    fn authenticate<'a>(&'a self, token_hash: &'a str) -> StoreFuture<'a, Option<(i64, User)>>;
+    /// The live token with this SHA-256 hash: its id and its user. Not
+    /// live: revoked, or unused for `TOKEN_IDLE_DAYS`; using it keeps it live.
+    fn authenticate<'a>(&'a self, token_hash: &'a str, now: EpochMs) -> StoreFuture<'a, Option<(i64, User)>>;
     /// A user and their password hash, for checking a login.
     fn user_for_login<'a>(&'a self, username: &'a str) -> StoreFuture<'a, Option<(User, String)>>;
     /// Stores a new token (hashed) for a device, revoking that device's old one.

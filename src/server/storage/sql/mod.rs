@@ -33,8 +33,8 @@ impl SqlStorage {
 }
 
 impl Storage for SqlStorage {
-    fn authenticate<'a>(&'a self, token_hash: &'a str) -> StoreFuture<'a, Option<(i64, User)>> {
-        Box::pin(self.authenticate_impl(token_hash))
+    fn authenticate<'a>(&'a self, token_hash: &'a str, now: EpochMs) -> StoreFuture<'a, Option<(i64, User)>> {
+        Box::pin(self.authenticate_impl(token_hash, now))
     }
     fn user_for_login<'a>(&'a self, username: &'a str) -> StoreFuture<'a, Option<(User, String)>> {
         Box::pin(self.user_for_login_impl(username))

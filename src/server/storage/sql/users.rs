@@ -2,12 +2,16 @@
 
 use super::SqlStorage;
 use crate::api::{UnitRef, User};
-use crate::domain::{EpochMs, Profession, Role};
+use crate::domain::{EpochMs, HOUR_MS, Profession, Role};
 use crate::server::db::next_id;
 use crate::server::error::ApiError;
 use crate::server::storage::RevokeTarget;
 
 pub const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.role, u.profession, u.unit_id, un.name";
+
+/// A token unused this long stops working: sign in again.
+pub const TOKEN_IDLE_DAYS: i64 = 90;
+const TOKEN_IDLE_MS: EpochMs = TOKEN_IDLE_DAYS * 24 * HOUR_MS;
 
 type UserRow = (i64, String, String, String, String, i64, String);
 
@@ -24,17 +28,40 @@ pub fn user_from_row(r: UserRow) -> User {
 }
 
 impl SqlStorage {
-    pub(super) async fn authenticate_impl(&self, token_hash: &str) -> Result<Option<(i64, User)>, ApiError> {
+    pub(super) async fn authenticate_impl(
+        &self,
+        token_hash: &str,
+        now: EpochMs,
+    ) -> Result<Option<(i64, User)>, ApiError> {
         let sql = format!(
-            "SELECT t.id, {USER_COLUMNS} FROM tokens t JOIN users u ON u.id = t.user_id \
+            "SELECT t.id, COALESCE(t.last_used_at, t.created_at), {USER_COLUMNS} FROM tokens t \
+             JOIN users u ON u.id = t.user_id \
              JOIN units un ON un.id = u.unit_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL"
         );
-        let row: Option<(i64, i64, String, String, String, String, i64, String)> =
+        let row: Option<(i64, i64, i64, String, String, String, String, i64, String)> =
             sqlx::query_as(sqlx::AssertSqlSafe(sql))
                 .bind(token_hash)
                 .fetch_optional(&self.store.pool)
                 .await?;
-        Ok(row.map(|r| (r.0, user_from_row((r.1, r.2, r.3, r.4, r.5, r.6, r.7)))))
+        let Some(r) = row else { return Ok(None) };
+        let (token_id, last_used) = (r.0, r.1);
+        if now - last_used > TOKEN_IDLE_MS {
+            return Ok(None);
+        }
+        // Recorded at most once an hour per token: not a write per request.
+        if now - last_used > HOUR_MS {
+            let mut w = self.store.begin_write().await?;
+            sqlx::query("UPDATE tokens SET last_used_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(token_id)
+                .execute(&mut *w.tx)
+                .await?;
+            w.tx.commit().await?;
+        }
+        Ok(Some((
+            token_id,
+            user_from_row((r.2, r.3, r.4, r.5, r.6, r.7, r.8)),
+        )))
     }
 
     pub(super) async fn user_for_login_impl(
