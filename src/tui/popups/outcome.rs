@@ -248,7 +248,8 @@ impl OutcomeForm {
         let rect = centered(area, 64, 18);
         let title = t!("tui.form.outcome_title", title = self.title.as_str());
         let inner = frame_popup(frame, rect, &title, theme);
-        let label_w = 12;
+        // "调解金额(元)" and a space.
+        let label_w = 14;
         let field_style = |f: Field| {
             if self.focus == f {
                 theme.selected()
