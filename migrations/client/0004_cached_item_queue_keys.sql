@@ -5,10 +5,12 @@
 ALTER TABLE cached_items ADD COLUMN kind TEXT NOT NULL DEFAULT '';
 ALTER TABLE cached_items ADD COLUMN green_channel INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE cached_items ADD COLUMN due_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE cached_items ADD COLUMN status TEXT NOT NULL DEFAULT '';
 
 UPDATE cached_items SET
     kind = coalesce(json_extract(json, '$.kind'), ''),
     green_channel = coalesce(json_extract(json, '$.green_channel'), 0),
-    due_at = coalesce(json_extract(json, '$.due_at'), 0);
+    due_at = coalesce(json_extract(json, '$.due_at'), 0),
+    status = coalesce(json_extract(json, '$.status'), '');
 
-CREATE INDEX cached_items_queue_keys ON cached_items (list, kind, green_channel, due_at, id);
+CREATE INDEX cached_items_queue_keys ON cached_items (list, kind, green_channel, due_at, status, id);

@@ -37,10 +37,17 @@ fn in_tab(kind: ItemKind, green_channel: bool, tab: QueueTab) -> bool {
     }
 }
 
-/// The "due" order: by due band, green channel first within a band, then
-/// by due time and id.
-fn due_order(due_at: EpochMs, green_channel: bool, id: i64, now: EpochMs) -> (u8, bool, EpochMs, i64) {
-    (due_band(due_at, now), !green_channel, due_at, id)
+/// The "due" order: open work first (a closed or cancelled item has no
+/// deadline left), then by due band, green channel first within a band,
+/// then by due time and id.
+fn due_order(
+    finished: bool,
+    due_at: EpochMs,
+    green_channel: bool,
+    id: i64,
+    now: EpochMs,
+) -> (bool, u8, bool, EpochMs, i64) {
+    (finished, due_band(due_at, now), !green_channel, due_at, id)
 }
 
 /// The ids of the first `rows` items a tab shows in due order, unfiltered,
@@ -50,7 +57,7 @@ pub fn first_screen(keys: &[CachedKey], tab: QueueTab, now: EpochMs, rows: usize
         .iter()
         .filter(|k| in_tab(k.kind, k.green_channel, tab))
         .collect();
-    let order = |k: &&CachedKey| due_order(k.due_at, k.green_channel, k.id, now);
+    let order = |k: &&CachedKey| due_order(k.status.is_finished(), k.due_at, k.green_channel, k.id, now);
     if shown.len() > rows {
         // Only the first `rows` need to be in order.
         shown.select_nth_unstable_by_key(rows, order);
@@ -90,12 +97,17 @@ impl QueueIndex {
         match sort {
             SortOrder::Due => rows.sort_by_key(|&i| {
                 let it = &items[i];
-                due_order(it.due_at, it.green_channel, it.id, now)
+                due_order(it.status.is_finished(), it.due_at, it.green_channel, it.id, now)
             }),
-            SortOrder::Newest => rows.sort_by_key(|&i| (std::cmp::Reverse(items[i].created_at), items[i].id)),
-            SortOrder::Category => {
-                rows.sort_by_key(|&i| (items[i].category.as_str(), items[i].due_at, items[i].id))
-            }
+            // Finished work goes last in every order.
+            SortOrder::Newest => rows.sort_by_key(|&i| {
+                let it = &items[i];
+                (it.status.is_finished(), std::cmp::Reverse(it.created_at), it.id)
+            }),
+            SortOrder::Category => rows.sort_by_key(|&i| {
+                let it = &items[i];
+                (it.status.is_finished(), it.category.as_str(), it.due_at, it.id)
+            }),
         }
         QueueIndex { rows }
     }

@@ -3,7 +3,7 @@
 //! and the drafts offered at start only for items still cached.
 
 use dutydesk::client::store::{CachedKey, Store};
-use dutydesk::domain::ItemKind;
+use dutydesk::domain::{ItemKind, ItemStatus};
 
 use crate::store::open;
 use crate::support::{Home, item};
@@ -14,6 +14,7 @@ fn key(id: i64, kind: ItemKind, green_channel: bool, due_at: i64) -> CachedKey {
         kind,
         green_channel,
         due_at,
+        status: ItemStatus::InProgress,
     }
 }
 
@@ -40,6 +41,7 @@ async fn every_upsert_keeps_the_queue_keys_of_the_item() {
     a.due_at += 3_600_000;
     a.kind = ItemKind::ProBono;
     a.green_channel = true;
+    a.status = ItemStatus::Closed;
     store.upsert_items("mine", &[a.clone()]).await.unwrap();
     store
         .replace_list("pool", &[item(3, "consultation", "租房")])
@@ -47,7 +49,11 @@ async fn every_upsert_keeps_the_queue_keys_of_the_item() {
         .unwrap();
     let mut keys = store.cached_keys("mine").await.unwrap();
     keys.sort_by_key(|k| k.id);
-    assert_eq!(keys[0], key(1, ItemKind::ProBono, true, a.due_at));
+    let closed = CachedKey {
+        status: ItemStatus::Closed,
+        ..key(1, ItemKind::ProBono, true, a.due_at)
+    };
+    assert_eq!(keys[0], closed);
     assert_eq!(store.cached_keys("pool").await.unwrap().len(), 1);
 
     store.forget_items(&[2]).await.unwrap();

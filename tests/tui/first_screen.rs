@@ -3,7 +3,7 @@
 //! whole cache would give.
 
 use dutydesk::client::store::{CachedKey, MINE, POOL, Store};
-use dutydesk::domain::ItemKind;
+use dutydesk::domain::{ItemKind, ItemStatus};
 use dutydesk::tui::app::startup_messages;
 use dutydesk::tui::model::{QueueTab, SortOrder};
 use dutydesk::tui::queue_index::{QueueIndex, first_screen};
@@ -31,6 +31,19 @@ fn many_items(n: usize) -> Vec<dutydesk::api::WorkItem> {
             item.green_channel = next() % 4 == 0;
             // Whole quarter-hours: plenty of equal due times.
             item.due_at = NOW - 48 * HOUR + (next() % 480) as i64 * 15 * MIN;
+            // One in five finished (closed, no-show, cancelled): they go last.
+            item.status = [
+                ItemStatus::New,
+                ItemStatus::Accepted,
+                ItemStatus::InProgress,
+                ItemStatus::Waiting,
+                ItemStatus::Closed,
+                ItemStatus::NoShow,
+                ItemStatus::Cancelled,
+                ItemStatus::InProgress,
+                ItemStatus::New,
+                ItemStatus::Accepted,
+            ][(next() % 10) as usize];
             item
         })
         .collect()
@@ -44,6 +57,7 @@ fn keys_of(items: &[dutydesk::api::WorkItem]) -> Vec<CachedKey> {
             kind: i.kind,
             green_channel: i.green_channel,
             due_at: i.due_at,
+            status: i.status,
         })
         .collect()
 }

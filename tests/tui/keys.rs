@@ -34,6 +34,31 @@ fn queue_sorts_overdue_first_and_green_channel_first_within_a_band() {
     assert_eq!(m.queue.sort, SortOrder::Due);
 }
 
+/// Closed, no-show and cancelled work has no deadline left: it goes after
+/// open work in every order, without a countdown or the overdue style.
+#[test]
+fn finished_work_goes_last_without_a_countdown() {
+    let _l = lang("en");
+    let mut m = fixtures::model();
+    let mut items = m.items.clone();
+    // #3 was the overdue one at the top; now it is cancelled.
+    let three = items.iter_mut().find(|i| i.id == 3).expect("fixture #3");
+    three.status = dutydesk::domain::ItemStatus::Cancelled;
+    update(&mut m, Message::ItemsLoaded(items));
+    on_tab(&mut m, QueueTab::Consultations);
+    assert_eq!(visible_ids(&m), vec![2, 10, 1, 9, 3]);
+    let screen = render(&mut m, 80, 24);
+    let row = screen
+        .lines()
+        .find(|l| l.contains("Cancelled"))
+        .expect("#3's row");
+    assert!(row.trim_end().ends_with('-') && !row.contains("-30m"), "{row}");
+    for _ in 0..2 {
+        press(&mut m, KeyCode::Char('s'));
+        assert_eq!(visible_ids(&m).last(), Some(&3), "{:?}", m.queue.sort);
+    }
+}
+
 #[test]
 fn queue_tabs_hold_their_kinds_and_the_pool() {
     let _l = lang("en");

@@ -6,7 +6,7 @@ use sqlx::Row;
 
 use super::{Store, StoreError, now_ms};
 use crate::api::WorkItem;
-use crate::domain::{EpochMs, ItemKind};
+use crate::domain::{EpochMs, ItemKind, ItemStatus};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Timer {
@@ -28,6 +28,7 @@ pub struct CachedKey {
     pub kind: ItemKind,
     pub green_channel: bool,
     pub due_at: EpochMs,
+    pub status: ItemStatus,
 }
 
 /// Which cached list an item belongs to.
@@ -40,11 +41,12 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         for item in items {
             sqlx::query(
-                "INSERT INTO cached_items (id, list, json, updated_at, kind, green_channel, due_at) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?) \
+                "INSERT INTO cached_items (id, list, json, updated_at, kind, green_channel, due_at, status) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?) \
                  ON CONFLICT(id) DO UPDATE SET list = excluded.list, json = excluded.json, \
                  updated_at = excluded.updated_at, kind = excluded.kind, \
-                 green_channel = excluded.green_channel, due_at = excluded.due_at",
+                 green_channel = excluded.green_channel, due_at = excluded.due_at, \
+                 status = excluded.status",
             )
             .bind(item.id)
             .bind(list)
@@ -53,6 +55,7 @@ impl Store {
             .bind(item.kind.as_str())
             .bind(item.green_channel)
             .bind(item.due_at)
+            .bind(item.status.as_str())
             .execute(&mut *tx)
             .await?;
         }
@@ -129,24 +132,27 @@ impl Store {
     /// them: read from an index, one small JSON array, cheap at any size.
     pub async fn cached_keys(&self, list: &str) -> Result<Vec<CachedKey>, StoreError> {
         let array: String = sqlx::query_scalar(
-            "SELECT json_group_array(json_array(id, kind, green_channel, due_at)) \
+            "SELECT json_group_array(json_array(id, kind, green_channel, due_at, status)) \
              FROM cached_items WHERE list = ?",
         )
         .bind(list)
         .fetch_one(&self.pool)
         .await?;
-        // An item cached before its kind was recorded (an empty kind) is
-        // left out here; the full read that follows the first frame has it.
-        let rows: Vec<(i64, String, i64, EpochMs)> = serde_json::from_str(&array)?;
+        // A row whose kind or status this version cannot read is left out
+        // here; the full read that follows the first frame has it.
+        let rows: Vec<(i64, String, i64, EpochMs, String)> = serde_json::from_str(&array)?;
+        fn parse<T: serde::de::DeserializeOwned>(text: String) -> Option<T> {
+            serde_json::from_value(serde_json::Value::String(text)).ok()
+        }
         Ok(rows
             .into_iter()
-            .filter_map(|(id, kind, green, due_at)| {
-                let kind = serde_json::from_value(serde_json::Value::String(kind)).ok()?;
+            .filter_map(|(id, kind, green, due_at, status)| {
                 Some(CachedKey {
                     id,
-                    kind,
+                    kind: parse(kind)?,
                     green_channel: green != 0,
                     due_at,
+                    status: parse(status)?,
                 })
             })
             .collect())

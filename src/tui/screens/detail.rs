@@ -142,8 +142,12 @@ fn head_lines(model: &Model, item: &WorkItem) -> Vec<Line<'static>> {
             theme.green_channel(),
         ));
     }
-    let (left, overdue) = time::countdown(item.due_at, model.now);
-    let due = format!("{} ({left})", time::md_hm(item.due_at));
+    let (due, overdue) = if item.status.is_finished() {
+        (time::md_hm(item.due_at), false)
+    } else {
+        let (left, overdue) = time::countdown(item.due_at, model.now);
+        (format!("{} ({left})", time::md_hm(item.due_at)), overdue)
+    };
     lines.push(Line::from(vec![
         Span::styled(sanitize::fit(&t!("tui.detail.due"), 12), theme.header()),
         Span::styled(due, if overdue { theme.overdue() } else { theme.base() }),

@@ -81,8 +81,15 @@ fn item_line(model: &Model, item: &WorkItem, title_w: usize, selected: bool) -> 
     } else {
         String::new()
     };
-    let (due, overdue) = time::countdown(item.due_at, model.now);
-    let due_style = if overdue {
+    // Finished work has no deadline left: no countdown, never overdue.
+    let (due, overdue) = if item.status.is_finished() {
+        ("-".to_string(), false)
+    } else {
+        time::countdown(item.due_at, model.now)
+    };
+    let due_style = if item.status.is_finished() {
+        theme.muted()
+    } else if overdue {
         theme.overdue()
     } else if item.due_at.saturating_sub(model.now) < 3_600_000 {
         theme.due_soon()
