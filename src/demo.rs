@@ -60,6 +60,11 @@ async fn demo_in(root: &Path, role: DemoRole, global: &GlobalArgs) -> Result<(),
     .map_err(|e| t!("app.demo.server_failed", error = e).into_owned())?;
     let url = format!("http://{}", server.addr);
     tracing::info!(%url, "demo server started");
+    // Without it the Stats screen shows zeros; the demo works either way.
+    let now = crate::server::db::now_ms();
+    if let Err(e) = crate::server::demo_work::log_recent_work(&server.state, now).await {
+        tracing::warn!(error = ?e, "demo: recent work not logged");
+    }
     let result = async {
         // Only the demo's own settings: not the user's config file, profile
         // or DUTYDESK_* variables, and the token in a file in the temp dir.

@@ -11,6 +11,7 @@ pub mod auth;
 pub mod db;
 pub mod demo;
 mod demo_items;
+pub mod demo_work;
 pub mod error;
 pub mod events;
 pub mod idempotency;

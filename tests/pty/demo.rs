@@ -34,3 +34,46 @@ fn the_demo_speaks_chinese_as_the_room_operator() {
     pty.send("q");
     assert_eq!(pty.wait_exit(), 0);
 }
+
+/// `dutydesk demo` logs a little recent work through the server's write
+/// path before the TUI opens: the lawyer's form counts it, and each closed
+/// item carries its outcome.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_starts_with_recent_work_counted_in_the_statistics() {
+    let server = super::support::spawn_server().await;
+    let now = dutydesk::server::db::now_ms();
+    dutydesk::server::demo_work::log_recent_work(&server.running.state, now)
+        .await
+        .unwrap();
+    let token = super::backend::token(&server.url, "lawyer").await;
+    let form: dutydesk::api::StatsForm = reqwest::Client::new()
+        .get(format!(
+            "{}/api/v1/campaigns/form1-enterprise-service/stats",
+            server.url
+        ))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let total = |code: &str| {
+        form.rows
+            .iter()
+            .find(|r| r.indicator == code)
+            .map(|r| r.total.value1)
+            .unwrap_or_else(|| panic!("no row {code}"))
+    };
+    assert_eq!(
+        total("consultations"),
+        2,
+        "two consultations answered or taken on"
+    );
+    assert_eq!(total("enterprises_visited"), 2);
+    assert_eq!(total("losses_recovered"), 3_800_000, "38,000 yuan, in fen");
+    assert!(form.hours.total_minutes >= 25 + 60 + 90 + 120 + 40);
+
+    let outcomes = super::support::outcomes_of(&server.url, "lawyer").await;
+    assert_eq!(outcomes.len(), 4, "{outcomes:?}");
+}
