@@ -11,7 +11,7 @@ use std::sync::Arc;
 use rust_i18n::t;
 
 use super::backend::{ClientBackend, draft_key_prefix, outbox_summary};
-use super::keymap::Keymap;
+use super::keymap::{Action, Keymap};
 use super::model::{Draft, Identity, Message, Model, QueueTab, RunningTimer, SortOrder};
 use super::queue_index::first_screen;
 use super::theme::{Borders, Theme};
@@ -20,6 +20,7 @@ use crate::client::config::{self, Config, Dirs};
 use crate::client::session;
 use crate::client::store::{MINE, POOL, Store};
 use crate::client::sync::ME_KEY;
+use crate::domain::Role;
 
 /// `dutydesk` with no subcommand: the TUI for the current profile.
 pub fn run(global: &GlobalArgs) -> ExitCode {
@@ -79,7 +80,7 @@ pub async fn open_tui(config: &Config, env_token: Option<String>) -> Result<(), 
         return Err(t!("app.no_terminal").into_owned());
     }
     let store = session.engine.store().clone();
-    let model = build_model(config, &session.engine).await?;
+    let (model, role) = build_model(config, &session.engine).await?;
     // Rows of the first screen: the terminal's height is more than enough.
     let rows = crossterm::terminal::size().map_or(200, |(_, h)| usize::from(h));
     let mut startup = startup_messages(&store, &model, rows).await?;
@@ -87,6 +88,10 @@ pub async fn open_tui(config: &Config, env_token: Option<String>) -> Result<(), 
         "start: session and store open in {opened:?}, cache read in {:?}",
         started.elapsed() - opened
     );
+    // Before any draft's form, which then opens over the home screen.
+    if let Some(action) = role.and_then(home_action) {
+        startup.insert(0, Message::Home(action));
+    }
     startup.extend(session.notices.into_iter().map(Message::Error));
     let backend = Arc::new(ClientBackend::new(
         session.engine,
@@ -97,7 +102,22 @@ pub async fn open_tui(config: &Config, env_token: Option<String>) -> Result<(), 
     result.map_err(|e| t!("app.terminal_failed", error = e).into_owned())
 }
 
-async fn build_model(config: &Config, engine: &crate::client::sync::Engine) -> Result<Model, String> {
+/// Where a role starts when it is not the queue: room operators keep the
+/// day's sessions running, coordinators read and file the forms.
+pub fn home_action(role: Role) -> Option<Action> {
+    match role {
+        Role::Operator => Some(Action::GoSchedule),
+        Role::Coordinator => Some(Action::GoStats),
+        Role::Lawyer | Role::Mediator | Role::Admin => None,
+    }
+}
+
+/// The model from the config, and the role of whoever is signed in (from
+/// the cache), if known.
+async fn build_model(
+    config: &Config,
+    engine: &crate::client::sync::Engine,
+) -> Result<(Model, Option<Role>), String> {
     let keymap = Keymap::with_overrides(Some(&config.keys)).map_err(|e| t!("app.bad_config", error = e))?;
     let (name, overrides) = match &config.theme {
         Some(toml::Value::String(name)) => (name.as_str(), None),
@@ -109,6 +129,7 @@ async fn build_model(config: &Config, engine: &crate::client::sync::Engine) -> R
         theme.borders = Borders::Ascii;
     }
     let me = engine.cached_doc::<crate::api::User>(ME_KEY).await.ok().flatten();
+    let role = me.as_ref().map(|u| u.role);
     let identity = Identity {
         user: me
             .map(|u| u.display_name)
@@ -118,7 +139,11 @@ async fn build_model(config: &Config, engine: &crate::client::sync::Engine) -> R
     };
     let mut model = Model::new(identity, keymap, theme, super::run::now_ms());
     model.bell = config.bell;
-    Ok(model)
+    // A coordinator logs no work of their own: their form is the unit's.
+    if role == Some(Role::Coordinator) {
+        model.stats.scope = crate::api::StatsScope::Unit;
+    }
+    Ok((model, role))
 }
 
 /// What the local store already knows, drawn in the first frame: the

@@ -115,6 +115,9 @@ pub enum SessionMark {
 #[derive(Debug, Clone)]
 pub enum Message {
     Key(KeyEvent),
+    /// At start: the screen this user's role works on (room operators the
+    /// schedule, coordinators the statistics), as the action that opens it.
+    Home(super::keymap::Action),
     Resize(u16, u16),
     Tick(EpochMs),
     ItemsLoaded(Vec<WorkItem>),

@@ -29,6 +29,7 @@ pub fn update(model: &mut Model, msg: Message) -> Option<Command> {
             model.now = now;
             autosave(model)
         }
+        Message::Home(action) => apply_action(model, action),
         Message::ItemsLoaded(items) => {
             model.items = items;
             model.rebuild_queue();

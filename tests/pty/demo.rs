@@ -24,6 +24,7 @@ fn the_demo_shows_the_queue_and_cleans_up() {
     );
 }
 
+/// The room operator starts on the day's schedule, in Chinese.
 #[test]
 fn the_demo_speaks_chinese_as_the_room_operator() {
     let home = Home::new();
@@ -31,6 +32,32 @@ fn the_demo_speaks_chinese_as_the_room_operator() {
     let mut pty = Pty::spawn(&args, &home.env("xterm-256color"));
     pty.wait_for("同步于");
     pty.wait_for("在线");
+    pty.wait_for("调解安排");
+    pty.wait_for("律师调解室一号");
+    pty.send("q");
+    assert_eq!(pty.wait_exit(), 0);
+}
+
+/// The coordinator starts on the statistics of their unit (a coordinator
+/// logs no work of their own, so "me" would be refused).
+#[test]
+fn the_coordinator_starts_on_the_units_statistics() {
+    let home = Home::new();
+    let args = ["demo", "--as", "coordinator", "--lang", "en"];
+    let mut pty = Pty::spawn(&args, &home.env("xterm-256color"));
+    pty.wait_for("synced");
+    pty.wait_for("Enterprises visited");
+    let screen = pty.screen();
+    assert!(screen.contains("│ My unit │"), "the unit's form: {screen}");
+    assert!(!screen.contains("403") && !screen.contains("refused"), "{screen}");
+    let visits = screen
+        .lines()
+        .find(|l| l.contains("Enterprises visited"))
+        .unwrap_or_default();
+    assert!(
+        visits.split_whitespace().any(|w| w == "3"),
+        "the office's visits: {visits}"
+    );
     pty.send("q");
     assert_eq!(pty.wait_exit(), 0);
 }
