@@ -6,6 +6,8 @@ mod cli_offline;
 mod cli_online;
 mod config;
 mod credentials;
+#[path = "../common/demo_server.rs"]
+mod demo_server;
 mod edit;
 mod flush;
 mod hardening;

@@ -1,35 +1,10 @@
 //! The client against the real reference server (issue 2) on 127.0.0.1:0
 //! with a real SQLite file and demo data (users `lawyer`, `lawyer2`, ...,
-//! password `demo`). Declared in main.rs once the server is merged:
-//! `mod with_server;` (it was run green against branch `server` at e9015c6).
-
-use dutydesk::server::{RunningServer, ServerConfig, start};
+//! password `demo`).
 
 use crate::support::Home;
 
-pub struct Server {
-    // Held so the server runs until the test ends.
-    _running: RunningServer,
-    pub url: String,
-    _dir: tempfile::TempDir,
-}
-
-pub async fn spawn_server() -> Server {
-    let dir = tempfile::tempdir().unwrap();
-    let running = start(ServerConfig {
-        db: Some(dir.path().join("server.db").to_string_lossy().into_owned()),
-        listen: "127.0.0.1:0".into(),
-        demo: true,
-    })
-    .await
-    .unwrap();
-    let url = format!("http://{}", running.addr);
-    Server {
-        _running: running,
-        url,
-        _dir: dir,
-    }
-}
+pub use crate::demo_server::spawn_server;
 
 pub async fn run(mut cmd: assert_cmd::Command) -> std::process::Output {
     tokio::task::spawn_blocking(move || cmd.output().unwrap())

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use dutydesk::api::{LoginResponse, NewOutcome, PoolList};
+use dutydesk::api::{NewOutcome, PoolList};
 use dutydesk::cli::GlobalArgs;
 use dutydesk::client::config::{Config, Dirs};
 use dutydesk::client::session;
@@ -14,32 +14,11 @@ use dutydesk::tui::run::Backend;
 use dutydesk::tui::{Command, Message};
 use tokio::sync::mpsc;
 
-use super::support::{outcomes_of, spawn_server};
-
-pub(super) async fn token(url: &str, user: &str) -> String {
-    let r: LoginResponse = reqwest::Client::new()
-        .post(format!("{url}/api/v1/auth/login"))
-        .json(&serde_json::json!({"username": user, "password": "demo"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    r.token
-}
+use super::support::{get_json, outcomes_of, spawn_server, token};
 
 /// One of the demo lawyer's open consultations.
 async fn open_consultation(url: &str, token: &str) -> dutydesk::api::WorkItem {
-    let list: dutydesk::api::ItemList = reqwest::Client::new()
-        .get(format!("{url}/api/v1/items"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: dutydesk::api::ItemList = get_json(url, token, "/api/v1/items").await;
     list.items
         .into_iter()
         .find(|i| i.kind == dutydesk::domain::ItemKind::Consultation && i.status.accepts_outcome())
@@ -87,15 +66,7 @@ async fn a_claim_someone_else_won_says_who_has_it() {
     let server = spawn_server().await;
     let other = token(&server.url, "lawyer2").await;
     let http = reqwest::Client::new();
-    let pool: PoolList = http
-        .get(format!("{}/api/v1/pool", server.url))
-        .bearer_auth(&other)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let pool: PoolList = get_json(&server.url, &other, "/api/v1/pool").await;
     let id = pool.items.first().expect("the demo pool has items").id;
     let r = http
         .post(format!("{}/api/v1/items/{id}/claim", server.url))
@@ -193,15 +164,7 @@ async fn another_lawyers_claim_arrives_as_a_push() {
 
     let other = token(&server.url, "lawyer2").await;
     let http = reqwest::Client::new();
-    let pool: PoolList = http
-        .get(format!("{}/api/v1/pool", server.url))
-        .bearer_auth(&other)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let pool: PoolList = get_json(&server.url, &other, "/api/v1/pool").await;
     let id = pool.items.first().expect("the demo pool has items").id;
     http.post(format!("{}/api/v1/items/{id}/claim", server.url))
         .bearer_auth(&other)
@@ -287,15 +250,9 @@ async fn a_stopped_timer_becomes_a_time_entry_on_the_server() {
         seen.iter().any(|m| matches!(m, Message::TimerChanged(None))),
         "the timer stopped: {seen:?}"
     );
-    let detail: dutydesk::api::ItemDetail = reqwest::Client::new()
-        .get(format!("{}/api/v1/items/{id}", server.url))
-        .bearer_auth(token(&server.url, "lawyer").await)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let lawyer = token(&server.url, "lawyer").await;
+    let detail: dutydesk::api::ItemDetail =
+        get_json(&server.url, &lawyer, &format!("/api/v1/items/{id}")).await;
     let fresh: Vec<_> = detail.time_entries.iter().filter(|e| e.minutes == 1).collect();
     assert_eq!(
         fresh.len(),

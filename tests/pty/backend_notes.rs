@@ -6,26 +6,14 @@ use dutydesk::tui::run::Backend;
 use dutydesk::tui::{Command, Message};
 use tokio::sync::mpsc;
 
-use super::backend::{backend, token, until};
-use super::support::spawn_server;
-
-async fn get<T: serde::de::DeserializeOwned>(url: &str, token: &str) -> T {
-    reqwest::Client::new()
-        .get(url)
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
+use super::backend::{backend, until};
+use super::support::{get_json, spawn_server, token};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_note_and_the_typical_flag_reach_the_server_once() {
     let server = spawn_server().await;
     let lawyer = token(&server.url, "lawyer").await;
-    let list: ItemList = get(&format!("{}/api/v1/items", server.url), &lawyer).await;
+    let list: ItemList = get_json(&server.url, &lawyer, "/api/v1/items").await;
     let item = list
         .items
         .iter()
@@ -80,7 +68,7 @@ async fn a_note_and_the_typical_flag_reach_the_server_once() {
     until(&mut rx, |m| matches!(m, Message::Synced(_))).await;
 
     let check = token(&server.url, "lawyer").await;
-    let detail: ItemDetail = get(&format!("{}/api/v1/items/{}", server.url, item.id), &check).await;
+    let detail: ItemDetail = get_json(&server.url, &check, &format!("/api/v1/items/{}", item.id)).await;
     let notes: Vec<_> = detail.history.iter().filter(|h| h.action == "note").collect();
     assert_eq!(notes.len(), 1, "the note is on the server once: {notes:?}");
     assert_eq!(notes[0].note, note);

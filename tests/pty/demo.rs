@@ -72,19 +72,9 @@ async fn the_demo_starts_with_recent_work_counted_in_the_statistics() {
     dutydesk::server::demo_work::log_recent_work(&server.running.state, now)
         .await
         .unwrap();
-    let token = super::backend::token(&server.url, "lawyer").await;
-    let form: dutydesk::api::StatsForm = reqwest::Client::new()
-        .get(format!(
-            "{}/api/v1/campaigns/form1-enterprise-service/stats",
-            server.url
-        ))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let token = super::support::token(&server.url, "lawyer").await;
+    let path = "/api/v1/campaigns/form1-enterprise-service/stats";
+    let form: dutydesk::api::StatsForm = super::support::get_json(&server.url, &token, path).await;
     let total = |code: &str| {
         form.rows
             .iter()

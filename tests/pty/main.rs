@@ -5,6 +5,8 @@
 mod backend;
 mod backend_notes;
 mod demo;
+#[path = "../common/demo_server.rs"]
+mod demo_server;
 mod flow;
 mod hangup;
 mod startup;

@@ -5,35 +5,13 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use dutydesk::api::{ItemDetail, ItemList, LoginResponse, Outcome};
-use dutydesk::server::{RunningServer, ServerConfig, start};
+use dutydesk::api::{ItemDetail, ItemList, Outcome};
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 
 /// Long enough for a debug build on a busy machine; polls, never sleeps blind.
 pub const WAIT: Duration = Duration::from_secs(20);
 
-pub struct Server {
-    pub running: RunningServer,
-    pub url: String,
-    _dir: tempfile::TempDir,
-}
-
-pub async fn spawn_server() -> Server {
-    let dir = tempfile::tempdir().unwrap();
-    let running = start(ServerConfig {
-        db: Some(dir.path().join("server.db").to_string_lossy().into_owned()),
-        listen: "127.0.0.1:0".into(),
-        demo: true,
-    })
-    .await
-    .unwrap();
-    let url = format!("http://{}", running.addr);
-    Server {
-        running,
-        url,
-        _dir: dir,
-    }
-}
+pub use super::demo_server::{get_json, spawn_server, token};
 
 /// A home of its own: config, data, state and temp dirs.
 pub struct Home {
@@ -226,36 +204,11 @@ pub fn has_flag(flags: &str, flag: &str) -> bool {
 
 /// Every outcome on `user`'s items, through the API.
 pub async fn outcomes_of(url: &str, user: &str) -> Vec<Outcome> {
-    let http = reqwest::Client::new();
-    let login: LoginResponse = http
-        .post(format!("{url}/api/v1/auth/login"))
-        .json(&serde_json::json!({"username": user, "password": "demo"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let list: ItemList = http
-        .get(format!("{url}/api/v1/items"))
-        .bearer_auth(&login.token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let token = token(url, user).await;
+    let list: ItemList = get_json(url, &token, "/api/v1/items").await;
     let mut out = Vec::new();
     for item in list.items {
-        let d: ItemDetail = http
-            .get(format!("{url}/api/v1/items/{}", item.id))
-            .bearer_auth(&login.token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let d: ItemDetail = get_json(url, &token, &format!("/api/v1/items/{}", item.id)).await;
         out.extend(d.outcomes);
     }
     out
