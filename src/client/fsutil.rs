@@ -16,9 +16,15 @@ pub fn private_dir(dir: &Path) -> std::io::Result<()> {
 }
 
 /// Writes `bytes` to `path` as a 0600 file, replacing it atomically so a
-/// crash leaves the old file or the new one, never half of one.
+/// crash leaves the old file or the new one, never half of one. The
+/// temporary file's name is the whole name plus this process and a suffix
+/// of ours, so no file of the user's (`form.tmp` beside `form.xlsx`) is
+/// ever touched.
 pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp = path.with_extension("tmp");
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(format!(".{}.dutydesk-tmp", std::process::id()));
+    let tmp = std::path::PathBuf::from(tmp);
+    // Only a crashed run of a process with this pid left one: ours.
     let _ = fs::remove_file(&tmp);
     let mut f = OpenOptions::new()
         .write(true)

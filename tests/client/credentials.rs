@@ -116,3 +116,25 @@ async fn keyring_only_without_a_keyring_says_what_to_do() {
     assert!(e.contains("credential_store") && e.contains("\"file\""), "{e}");
     assert!(!creds.file.exists(), "keyring only: no file written");
 }
+
+/// A private file (the token file, a report written with `--output`) is
+/// replaced whole, and a file of the user's beside it is never touched:
+/// `form.tmp` next to `form.xlsx` survives writing the form.
+#[test]
+fn writing_a_private_file_leaves_the_users_other_files_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("form.xlsx");
+    let theirs = dir.path().join("form.tmp");
+    std::fs::write(&theirs, "the user's notes").unwrap();
+    dutydesk::client::fsutil::write_private(&target, b"first").unwrap();
+    dutydesk::client::fsutil::write_private(&target, b"second").unwrap();
+    assert_eq!(std::fs::read(&target).unwrap(), b"second");
+    assert_eq!(mode(&target), 0o600);
+    assert_eq!(std::fs::read_to_string(&theirs).unwrap(), "the user's notes");
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(names.len(), 2, "nothing left behind: {names:?}");
+}

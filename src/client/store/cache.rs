@@ -39,47 +39,33 @@ impl Store {
     /// Replaces or adds items of one list (a delta from `?since=`).
     pub async fn upsert_items(&self, list: &str, items: &[WorkItem]) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
-        for item in items {
-            sqlx::query(
-                "INSERT INTO cached_items (id, list, json, updated_at, kind, green_channel, due_at, status) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?) \
-                 ON CONFLICT(id) DO UPDATE SET list = excluded.list, json = excluded.json, \
-                 updated_at = excluded.updated_at, kind = excluded.kind, \
-                 green_channel = excluded.green_channel, due_at = excluded.due_at, \
-                 status = excluded.status",
-            )
-            .bind(item.id)
-            .bind(list)
-            .bind(serde_json::to_string(item)?)
-            .bind(item.updated_at)
-            .bind(item.kind.as_str())
-            .bind(item.green_channel)
-            .bind(item.due_at)
-            .bind(item.status.as_str())
-            .execute(&mut *tx)
-            .await?;
-        }
+        upsert_in(&mut tx, list, items).await?;
         tx.commit().await?;
         Ok(())
     }
 
-    /// Makes `items` the whole of a list (the pool is fetched whole).
+    /// Makes `items` the whole of a list (the pool is fetched whole), in one
+    /// transaction: a reader never sees the list empty.
     pub async fn replace_list(&self, list: &str, items: &[WorkItem]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
         sqlx::query("DELETE FROM cached_items WHERE list = ?")
             .bind(list)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
-        self.upsert_items(list, items).await
+        upsert_in(&mut tx, list, items).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
-    /// Drops items from the cache (they left the caller).
+    /// Drops items from the cache (they left the caller), in one statement.
     pub async fn forget_items(&self, ids: &[i64]) -> Result<(), StoreError> {
-        for id in ids {
-            sqlx::query("DELETE FROM cached_items WHERE id = ?")
-                .bind(id)
-                .execute(&self.pool)
-                .await?;
+        if ids.is_empty() {
+            return Ok(());
         }
+        sqlx::query("DELETE FROM cached_items WHERE id IN (SELECT value FROM json_each(?))")
+            .bind(serde_json::to_string(ids)?)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
@@ -308,24 +294,33 @@ impl Store {
         })
         .transpose()
     }
+}
 
-    /// Starts the timer on `item_id`; returns the timer it replaced, if one ran.
-    pub async fn start_timer(&self, item_id: i64, at: EpochMs) -> Result<Option<Timer>, StoreError> {
-        let previous = self.timer().await?;
+/// Writes `items` into `list` with their queue keys, inside `tx`.
+async fn upsert_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    list: &str,
+    items: &[WorkItem],
+) -> Result<(), StoreError> {
+    for item in items {
         sqlx::query(
-            "INSERT INTO timer (slot, item_id, started_at) VALUES (1, ?, ?) \
-             ON CONFLICT(slot) DO UPDATE SET item_id = excluded.item_id, started_at = excluded.started_at",
+            "INSERT INTO cached_items (id, list, json, updated_at, kind, green_channel, due_at, status) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?) \
+             ON CONFLICT(id) DO UPDATE SET list = excluded.list, json = excluded.json, \
+             updated_at = excluded.updated_at, kind = excluded.kind, \
+             green_channel = excluded.green_channel, due_at = excluded.due_at, \
+             status = excluded.status",
         )
-        .bind(item_id)
-        .bind(at)
-        .execute(&self.pool)
+        .bind(item.id)
+        .bind(list)
+        .bind(serde_json::to_string(item)?)
+        .bind(item.updated_at)
+        .bind(item.kind.as_str())
+        .bind(item.green_channel)
+        .bind(item.due_at)
+        .bind(item.status.as_str())
+        .execute(&mut **tx)
         .await?;
-        Ok(previous)
     }
-
-    pub async fn stop_timer(&self) -> Result<Option<Timer>, StoreError> {
-        let t = self.timer().await?;
-        sqlx::query("DELETE FROM timer").execute(&self.pool).await?;
-        Ok(t)
-    }
+    Ok(())
 }

@@ -140,10 +140,6 @@ impl Store {
     /// Stores a write durably and returns its id. When this returns, the
     /// entry is on disk (`synchronous=FULL`) and may be reported as saved.
     pub async fn enqueue(&self, entry: NewEntry) -> Result<String, StoreError> {
-        self.enqueue_inner(entry).await
-    }
-
-    async fn enqueue_inner(&self, entry: NewEntry) -> Result<String, StoreError> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let id = insert_entry(&mut tx, &entry, self.writer.as_ref()).await?;
         tx.commit().await?;

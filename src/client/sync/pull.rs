@@ -12,8 +12,6 @@ use crate::client::store::StoreError;
 pub struct PullReport {
     /// Items of mine that changed since the last pull.
     pub items_changed: usize,
-    pub pool_size: usize,
-    pub duty_shifts: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -67,15 +65,13 @@ impl Engine {
                 self.store
                     .replace_list(crate::client::store::POOL, &pool.items)
                     .await?;
-                report.pool_size = pool.items.len();
             }
-            Ok(None) => report.pool_size = self.store.cached_items(crate::client::store::POOL).await?.len(),
-            Err(PullError::Http(HttpError::Refused { .. })) => {}
+            Ok(None) | Err(PullError::Http(HttpError::Refused { .. })) => {}
             Err(e) => return Err(e),
         }
         match self.fetch_doc::<DutyList>(paths::DUTY, "duty").await {
-            Ok(Some(duty)) => report.duty_shifts = duty.shifts.len(),
-            Ok(None) | Err(PullError::Http(HttpError::Refused { .. })) => {}
+            // Fetched to be cached for the Duty screen and `dutydesk duty`.
+            Ok(_) | Err(PullError::Http(HttpError::Refused { .. })) => {}
             Err(e) => return Err(e),
         }
         Ok(report)
