@@ -338,16 +338,17 @@ impl Model {
         }
     }
 
+    /// Rebuilds the visible rows; the cursor stays on the item it was on
+    /// (a refresh or another sort must not slide another item under a
+    /// claim or an Enter), or at the same row when that item is gone.
     pub fn rebuild_queue(&mut self) {
-        let tab = self.queue.tab();
-        let source = if tab == QueueTab::Pool {
-            &self.pool
-        } else {
-            &self.items
-        };
-        self.queue.index = QueueIndex::build(source, tab, &self.queue.filter, self.queue.sort, self.now);
-        let len = self.queue.index.rows.len();
-        self.queue.selected = self.queue.selected.min(len.saturating_sub(1));
+        let selected_id = self.selected_item().map(|i| i.id);
+        let (tab, source) = (self.queue.tab(), self.tab_source());
+        let index = QueueIndex::build(source, tab, &self.queue.filter, self.queue.sort, self.now);
+        let found = selected_id.and_then(|id| index.rows.iter().position(|&r| source[r].id == id));
+        let len = index.rows.len();
+        self.queue.index = index;
+        self.queue.selected = found.unwrap_or(self.queue.selected).min(len.saturating_sub(1));
     }
 
     pub fn selected_item(&self) -> Option<&WorkItem> {

@@ -58,7 +58,6 @@ pub struct QueueState {
     pub filter: String,
     pub filtering: bool,
     pub selected: usize,
-    pub offset: usize,
     /// The visible rows, derived; rebuilt only when items, tab, filter or
     /// sort change, never while drawing.
     pub index: QueueIndex,

@@ -92,6 +92,9 @@ pub fn update(model: &mut Model, msg: Message) -> Option<Command> {
                 Some(Popup::Outcome(form)) if form.state == FormState::Saving(request) => {
                     form.state = FormState::Failed(message.clone());
                 }
+                Some(Popup::Outcome(form)) if form.state == FormState::Saved(request) => {
+                    form.state = FormState::Refused(message.clone());
+                }
                 Some(Popup::Time(form)) if form.saving == Some(request) => {
                     form.saving = None;
                     form.error = Some(sanitize::clean(&message));
@@ -203,8 +206,9 @@ fn filter_key(model: &mut Model, key: KeyEvent) -> Option<Command> {
         }
         _ => return None,
     }
-    model.queue.selected = 0;
+    // What was typed changed the rows: start from the top of them.
     model.rebuild_queue();
+    model.queue.selected = 0;
     None
 }
 
@@ -253,8 +257,8 @@ pub fn apply_action(model: &mut Model, action: Action) -> Option<Command> {
             let n = QueueTab::ALL.len();
             let step = if action == Action::NextTab { 1 } else { n - 1 };
             model.queue.tab_index = (model.queue.tab_index + step) % n;
-            model.queue.selected = 0;
             model.rebuild_queue();
+            model.queue.selected = 0;
             None
         }
         Action::Filter => {

@@ -286,3 +286,58 @@ fn pushed_assignment_notifies_and_rings_when_asked() {
     m.bell = true;
     assert_eq!(update(&mut m, Message::Pushed(ev)), Some(Command::Bell));
 }
+
+/// A refresh or another sort keeps the cursor on the item it was on, so the
+/// next claim or Enter acts on what the lawyer picked.
+#[test]
+fn the_cursor_stays_on_its_item_through_a_refresh_and_a_sort() {
+    let _l = lang("en");
+    let mut m = fixtures::model();
+    on_tab(&mut m, QueueTab::Consultations);
+    press(&mut m, KeyCode::Down);
+    press(&mut m, KeyCode::Down);
+    let picked = m.selected_item().expect("a row").id;
+    // A refresh where an item due sooner arrives above it.
+    let mut items = m.items.clone();
+    let mut sooner = items.iter().find(|i| i.id == 1).expect("fixture #1").clone();
+    sooner.id = 99;
+    sooner.due_at = NOW - 3_600_000;
+    items.push(sooner);
+    update(&mut m, Message::ItemsLoaded(items));
+    assert_eq!(m.selected_item().map(|i| i.id), Some(picked));
+    press(&mut m, KeyCode::Char('s'));
+    assert_eq!(m.selected_item().map(|i| i.id), Some(picked));
+    // Another tab starts at the top.
+    press(&mut m, KeyCode::Tab);
+    assert_eq!(m.queue.selected, 0);
+}
+
+/// Moving down a long day keeps the selected session on screen, whichever
+/// room it is in (each room adds a head and a timeline line).
+#[test]
+fn the_selected_session_stays_on_screen_in_a_long_day() {
+    let _l = lang("en");
+    let mut m = fixtures::model();
+    press(&mut m, KeyCode::Char('2'));
+    let mut day = fixtures::schedule();
+    let mut n = 0;
+    for room in &mut day.rooms {
+        let first = room.sessions[0].clone();
+        room.sessions = (0..8)
+            .map(|_| {
+                n += 1;
+                let mut s = first.clone();
+                s.id = 500 + n;
+                s.title = format!("Session number {n}");
+                s
+            })
+            .collect();
+    }
+    let total = n;
+    update(&mut m, Message::ScheduleLoaded(day));
+    for k in 1..=total {
+        let screen = render(&mut m, 80, 24);
+        assert!(screen.contains(&format!("Session number {k} ")), "session {k}:\n{screen}");
+        press(&mut m, KeyCode::Char('j'));
+    }
+}

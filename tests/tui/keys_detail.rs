@@ -173,6 +173,33 @@ fn a_failed_save_keeps_the_form_with_the_message() {
     assert!(screen.contains("Not accepted: item is closed"), "{screen}");
 }
 
+/// Saved, then refused by the server: the form says so and where to fix
+/// it, and saves nothing more (the entry already waits in the outbox).
+#[test]
+fn a_refusal_after_saving_shows_in_the_form_and_points_to_the_outbox() {
+    let _l = lang("en");
+    let mut m = fixtures::model();
+    open_detail(&mut m, 1);
+    press(&mut m, KeyCode::Char('o'));
+    let Some(Command::SaveOutcome { request, .. }) = press(&mut m, KeyCode::Enter) else {
+        panic!()
+    };
+    update(&mut m, Message::Saved { request });
+    update(
+        &mut m,
+        Message::Failed {
+            request,
+            message: "item is closed".into(),
+        },
+    );
+    let screen = render(&mut m, 80, 24);
+    assert!(screen.contains("Refused: item is closed"), "{screen}");
+    assert!(screen.contains("Outbox (4)"), "{screen}");
+    assert!(typed(&mut m, "30").is_empty(), "nothing to save again");
+    assert_eq!(press(&mut m, KeyCode::Enter), None);
+    assert!(m.popup.is_none(), "Enter only closes it");
+}
+
 #[test]
 fn draft_of_an_open_form_is_kept_and_offered_back() {
     let _l = lang("en");

@@ -33,7 +33,11 @@ pub enum FormState {
     Saving(u64),
     Saved(u64),
     Sent,
+    /// Not saved (the local store failed): still editable, to save again.
     Failed(String),
+    /// Saved, then refused by the server: the entry waits in the outbox to
+    /// be edited and retried there, so this form saves nothing more.
+    Refused(String),
 }
 
 pub struct OutcomeForm {
@@ -315,6 +319,10 @@ impl OutcomeForm {
             FormState::Sent => (t!("tui.form.sent").into_owned(), theme.ok()),
             FormState::Failed(m) => (
                 t!("tui.form.failed", message = sanitize::clean(m)).into_owned(),
+                theme.error(),
+            ),
+            FormState::Refused(m) => (
+                t!("tui.form.refused", message = sanitize::clean(m)).into_owned(),
                 theme.error(),
             ),
         };

@@ -50,6 +50,9 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
         lines.push(Line::styled(t!("tui.schedule.empty").into_owned(), theme.muted()));
     }
     let mut index = 0;
+    // The line of the selected session: rooms add a head and a timeline.
+    let mut selected_line = 0;
+    let day_start = time::day_start(&st.date);
     for room in &schedule.rooms {
         let operator = room
             .room
@@ -59,7 +62,7 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
             .unwrap_or("");
         let head = format!("{} {} {}", theme.room_mark(), room.room.name, operator);
         lines.push(Line::styled(sanitize::cell(&head, w), theme.header()));
-        if let Some(start) = time::day_start(&st.date) {
+        if let Some(start) = day_start {
             lines.push(timeline(model, &room.sessions, start, w));
         }
         for s in &room.sessions {
@@ -74,6 +77,9 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
             let status = sanitize::fit(&labels::status(s.status), 9);
             let title_w = w.saturating_sub(sanitize::width(&when) + 10);
             let style = if selected { theme.selected() } else { theme.base() };
+            if selected {
+                selected_line = lines.len();
+            }
             lines.push(Line::from(vec![
                 Span::styled(when, style),
                 Span::styled(sanitize::cell(&s.title, title_w), style),
@@ -82,7 +88,7 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
         }
     }
     let rows = area.height as usize;
-    let start = super::window_start(lines.len().saturating_sub(1).min(st.selected + 4), rows);
+    let start = super::window_start(selected_line, rows);
     let lines: Vec<Line> = lines.into_iter().skip(start).collect();
     frame.render_widget(Paragraph::new(lines).style(theme.base()), area);
 }
