@@ -97,7 +97,9 @@ pub async fn open_tui(config: &Config, env_token: Option<String>) -> Result<(), 
         session.engine,
         tokio::runtime::Handle::current(),
     ));
-    let result = super::run::run(model, backend, startup).await;
+    let result = super::run::run(model, backend.clone(), startup).await;
+    // The event stream could still start a refresh on a closing store.
+    backend.stop();
     store.close().await;
     result.map_err(|e| t!("app.terminal_failed", error = e).into_owned())
 }

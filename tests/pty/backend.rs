@@ -339,7 +339,7 @@ async fn the_stats_screen_gets_the_form_what_waits_to_be_sent_and_an_export() {
     online.run(
         Command::ExportStats {
             format: dutydesk::cli::ReportFormat::Csv,
-            form,
+            form: form.clone(),
         },
         tx,
     );
@@ -353,6 +353,34 @@ async fn the_stats_screen_gets_the_form_what_waits_to_be_sent_and_an_export() {
     let bytes = std::fs::read(path).unwrap();
     assert!(bytes.starts_with("\u{feff}".as_bytes()), "CSV with a BOM");
     assert!(path.starts_with(exports.path().to_str().unwrap()));
+
+    // The file name is built from the server's words: never a path.
+    let mut hostile = form.clone();
+    hostile.campaign_id = "../../escape/x\x1b[2J".into();
+    hostile.period.start = "2026/11\n16".into();
+    let (tx, mut rx) = mpsc::channel(256);
+    online.run(
+        Command::ExportStats {
+            format: dutydesk::cli::ReportFormat::Json,
+            form: hostile,
+        },
+        tx,
+    );
+    let seen = until(&mut rx, |m| {
+        matches!(m, Message::ExportDone { .. } | Message::ExportFailed { .. })
+    })
+    .await;
+    let Some(Message::ExportDone { path }) = seen.last() else {
+        panic!("{seen:?}")
+    };
+    let path = std::path::Path::new(path);
+    assert_eq!(path.parent(), Some(exports.path()), "{path:?}");
+    let name = path.file_name().unwrap().to_str().unwrap();
+    assert!(
+        name.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)),
+        "{name}"
+    );
 }
 
 /// After the first frame (a screenful read from the cache), `Start` sends

@@ -337,7 +337,10 @@ fn the_selected_session_stays_on_screen_in_a_long_day() {
     update(&mut m, Message::ScheduleLoaded(day));
     for k in 1..=total {
         let screen = render(&mut m, 80, 24);
-        assert!(screen.contains(&format!("Session number {k} ")), "session {k}:\n{screen}");
+        assert!(
+            screen.contains(&format!("Session number {k} ")),
+            "session {k}:\n{screen}"
+        );
         press(&mut m, KeyCode::Char('j'));
     }
 }

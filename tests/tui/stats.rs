@@ -352,3 +352,42 @@ fn unsent_records_count_by_the_campaigns_rules_in_their_period_only() {
     assert_eq!(get("labour_disputes"), Some(1), "wages is a labour category");
     assert_eq!(get("losses_recovered"), Some(800_000));
 }
+
+/// The period's dates and the deadline are the server's words too: no
+/// escape sequence of theirs reaches the terminal.
+#[test]
+fn hostile_period_dates_are_cleaned_before_drawing() {
+    let _l = lang("en");
+    let mut m = fixtures::model();
+    press(&mut m, KeyCode::Char('5'));
+    update(&mut m, sf::campaigns());
+    let Message::StatsLoaded {
+        mut periods,
+        mut form,
+        hours_by_day,
+    } = sf::loaded_at(NOW, StatsScope::Me)
+    else {
+        unreachable!()
+    };
+    form.period.end.push_str("\x1b]52;c;SGVsbG8=\x07");
+    for p in &mut periods.periods {
+        p.deadline.push_str("\x1b[2J");
+    }
+    update(
+        &mut m,
+        Message::StatsLoaded {
+            periods,
+            form,
+            hours_by_day,
+        },
+    );
+    let screen = render(&mut m, 120, 40);
+    assert!(
+        screen.contains("Enterprises visited"),
+        "the form is shown:\n{screen}"
+    );
+    assert!(
+        !screen.contains('\x1b') && !screen.contains("52;c") && !screen.contains("[2J"),
+        "{screen:?}"
+    );
+}

@@ -142,7 +142,23 @@ impl ClientBackend {
             ReportFormat::Json => "json",
             ReportFormat::Table => "txt",
         };
-        let name = format!("dutydesk-{}-{}.{ext}", form.campaign_id, form.period.start);
+        // From the server: only what is safe in a file name, never a path.
+        let part = |s: &str| -> String {
+            s.chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '-' {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
+                .collect()
+        };
+        let name = format!(
+            "dutydesk-{}-{}.{ext}",
+            part(&form.campaign_id),
+            part(&form.period.start)
+        );
         let path = self.export_dir.join(name);
         let form = form.clone();
         let target = path.clone();

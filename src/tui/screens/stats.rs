@@ -137,10 +137,11 @@ fn head_lines(model: &Model, width: usize) -> Vec<Line<'static>> {
     let mut second = Vec::new();
     if let Some(form) = &st.form {
         let p = &form.period;
+        let (start, end) = (sanitize::clean(&p.start), sanitize::clean(&p.end));
         let period = if p.due_by > model.now {
-            t!("stats_screen.period_open", start = p.start, end = p.end)
+            t!("stats_screen.period_open", start = start, end = end)
         } else {
-            t!("stats_screen.period_closed", start = p.start, end = p.end)
+            t!("stats_screen.period_closed", start = start, end = end)
         };
         second.push(Span::styled(period.into_owned(), theme.base()));
     }
@@ -181,7 +182,7 @@ pub fn countdown(model: &Model) -> Span<'static> {
         return Span::styled(text.into_owned(), theme.muted());
     };
     let (left, _) = time::countdown(next.due_by, model.now);
-    let day = next.deadline.get(5..).unwrap_or(&next.deadline).to_string();
+    let day = sanitize::clean(next.deadline.get(5..).unwrap_or(&next.deadline));
     if next.due_by - model.now <= NEAR_DEADLINE_MS {
         let text = t!("stats_screen.deadline_near", date = day, left = left);
         Span::styled(text.into_owned(), theme.deadline_near())
