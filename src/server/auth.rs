@@ -101,14 +101,17 @@ pub async fn login(State(state): State<Shared>, ApiJson(req): ApiJson<LoginReque
     // An unknown user is checked against a decoy hash, so the answer takes
     // as long as for a real one and does not tell which usernames exist.
     let (user, hash) = match found {
-        Some((user, hash)) => (Some(user), hash),
-        None => (None, decoy_hash().to_string()),
+        Some((user, hash)) => (Some(user), Some(hash)),
+        None => (None, None),
     };
-    // argon2 is deliberately slow: keep it off the async workers.
+    // argon2 is deliberately slow: keep it off the async workers, the
+    // decoy's first hashing included.
     let password = req.password.clone();
-    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-        .await
-        .unwrap_or(false);
+    let ok = tokio::task::spawn_blocking(move || {
+        verify_password(&password, hash.as_deref().unwrap_or_else(|| decoy_hash()))
+    })
+    .await
+    .unwrap_or(false);
     let Some(user) = user.filter(|_| ok) else {
         state.login_failures.failed(&req.username, started);
         return Err(bad());

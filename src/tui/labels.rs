@@ -55,6 +55,25 @@ pub fn history_action(action: &str) -> String {
     }
 }
 
+/// The detail of a history entry: the server keeps plain data for some
+/// actions (an outcome code, minutes, flagged or not), shown here in the
+/// user's language; any other note as it was written.
+pub fn history_note(action: &str, note: &str) -> String {
+    let known = match action {
+        "outcome" => OutcomeCode::ALL
+            .into_iter()
+            .find(|c| c.as_str() == note)
+            .map(outcome),
+        "time" => note
+            .parse::<i64>()
+            .ok()
+            .map(|m| rust_i18n::t!("tui.detail.minutes", minutes = m).into_owned()),
+        "typical_case" if note == "flagged" || note == "unflagged" => Some(label("history", note)),
+        _ => None,
+    };
+    known.unwrap_or_else(|| note.to_string())
+}
+
 /// A category's names in both languages, lower-cased, for the filter.
 pub fn category_both(c: Category) -> String {
     format!(

@@ -232,6 +232,38 @@ async fn reassign_case(ctx: &Ctx) {
         "not_found",
     )
     .await;
-    assert_eq!(ctx.get(&b, &format!("/api/v1/items/{id}")).await.status(), 200);
+    let detail = json(ctx.get(&b, &format!("/api/v1/items/{id}")).await, 200).await;
+    let assigned = detail["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .rfind(|h| h["action"] == "assigned")
+        .expect("the move is in the history")
+        .clone();
+    assert_eq!(assigned["note"], me_b["display_name"], "plain data: who has it now");
+
+    // Back to the pool, then claimed by a colleague before lawyer pulls:
+    // lawyer's next delta still carries it, with its new assignee.
+    let other = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["status"] == "accepted" && i["id"] != id)
+        .expect("a second accepted item")["id"]
+        .as_i64()
+        .unwrap();
+    assert!(state.reassign(other, None, None).await.unwrap());
+    let claimed = ctx
+        .post(&b, &format!("/api/v1/items/{other}/claim"), serde_json::json!({}))
+        .await;
+    assert_eq!(claimed.status(), 200, "{}", claimed.text().await.unwrap());
+    let delta = json(ctx.get(&a, &format!("/api/v1/items?since={cursor}")).await, 200).await;
+    let gone = delta["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == other)
+        .expect("the item claimed from the pool is in lawyer's delta");
+    assert_eq!(gone["assignee"]["username"], "lawyer2");
 }
 on_all_backends!(reassigned_items_leave_through_delta_sync, reassign_case);

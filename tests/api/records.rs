@@ -1,6 +1,6 @@
 //! Outcomes, time entries and activities: idempotency, rules, raw text.
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::on_all_backends;
 use crate::support::{Ctx, json, my_item, problem};
@@ -88,6 +88,15 @@ async fn concurrent_case(ctx: &Ctx) {
     assert_eq!(a.text().await.unwrap(), b.text().await.unwrap());
     let detail = json(ctx.get(&token, &format!("/api/v1/items/{id}")).await, 200).await;
     assert_eq!(detail["time_entries"].as_array().unwrap().len(), 1);
+    // The history keeps plain data (the minutes) for the client to word.
+    let logged: Vec<&Value> = detail["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|h| h["action"] == "time")
+        .collect();
+    assert_eq!(logged.len(), 1, "{logged:?}");
+    assert_eq!(logged[0]["note"], "40");
     let act = json!({"indicator": "trainings", "count": 2, "count2": 45, "note": "复工复产培训"});
     let a = json(
         ctx.post_idem(&token, "/api/v1/activities", "a-1", act.clone())

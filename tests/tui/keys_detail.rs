@@ -309,3 +309,43 @@ fn detail_scrolls_to_show_long_history() {
     press(&mut m, KeyCode::Up);
     assert!(!render(&mut m, 80, 24).contains("记录00"));
 }
+
+/// The history's entries read in the user's language, plain data included:
+/// an outcome code, minutes, the typical-case flag.
+#[test]
+fn history_entries_read_in_the_users_language() {
+    let _l = lang("zh-CN");
+    let mut m = fixtures::model();
+    let item = m.items.iter().find(|i| i.id == 2).expect("fixture #2").clone();
+    let mut detail = fixtures::detail_of(&item);
+    let entry = |action: &str, note: &str| dutydesk::api::HistoryEntry {
+        at: NOW - 60_000,
+        actor: None,
+        action: action.into(),
+        from_status: None,
+        to_status: None,
+        note: note.into(),
+    };
+    detail.history = vec![
+        entry("outcome", "answered"),
+        entry("time", "40"),
+        entry("typical_case", "flagged"),
+        entry("assigned", "李华律师"),
+    ];
+    m.detail_id = Some(2);
+    m.screen = dutydesk::tui::Screen::Detail;
+    update(&mut m, Message::ItemDetailLoaded(Box::new(detail)));
+    let screen = render(&mut m, 80, 24);
+    for shown in [
+        "办理结果 已解答",
+        "工时 40 分钟",
+        "典型案例 已标记",
+        "分派 李华律师",
+    ] {
+        assert!(screen.contains(shown), "{shown}:\n{screen}");
+    }
+    assert!(
+        !screen.contains("answered") && !screen.contains("flagged"),
+        "{screen}"
+    );
+}

@@ -88,14 +88,15 @@ fn lines(model: &Model, w: usize) -> Vec<Line<'static>> {
                 (Some(a), Some(b)) => format!("{}→{}", labels::status(a), labels::status(b)),
                 _ => String::new(),
             };
-            let text = format!(
-                "  {} {} {} {} {}",
+            let parts = [
                 time::md_hm(h.at),
-                who,
+                who.to_string(),
                 labels::history_action(&h.action),
                 moved,
-                h.note
-            );
+                labels::history_note(&h.action, &h.note),
+            ];
+            let parts: Vec<String> = parts.into_iter().filter(|p| !p.is_empty()).collect();
+            let text = format!("  {}", parts.join(" "));
             lines.push(Line::raw(sanitize::cell(&text, w)));
         }
     } else {

@@ -91,9 +91,11 @@ impl SqlStorage {
                 ),
             ));
         }
-        // The conditional update picks exactly one winner among concurrent claims.
+        // The conditional update picks exactly one winner among concurrent
+        // claims. `previous_assignee_id` stays: whoever had the item before
+        // it went back to the pool learns from their next delta that it left.
         let done = sqlx::query(
-            "UPDATE items SET assignee_id = $1, previous_assignee_id = NULL, status = CASE WHEN status = 'new' THEN 'accepted' ELSE status END \
+            "UPDATE items SET assignee_id = $1, status = CASE WHEN status = 'new' THEN 'accepted' ELSE status END \
              WHERE id = $2 AND assignee_id IS NULL",
         )
         .bind(me.id)
@@ -212,7 +214,14 @@ impl SqlStorage {
             .execute(&mut *w.tx)
             .await?;
         touch_item(&mut w.tx, item_id, now).await?;
-        let note = format!("{previous:?} -> {to:?}");
+        let after = load_item(&mut *w.tx, item_id).await?;
+        // Plain data, shown by the client in its user's language: who has
+        // it now (nobody: back in the pool).
+        let note = after
+            .as_ref()
+            .and_then(|a| a.item.assignee.as_ref())
+            .map(|u| u.display_name.clone())
+            .unwrap_or_default();
         let history = NewHistory {
             item_id,
             at: now,
@@ -223,7 +232,6 @@ impl SqlStorage {
             note: &note,
         };
         add_history(&mut w.tx, history).await?;
-        let after = load_item(&mut *w.tx, item_id).await?;
         w.tx.commit().await?;
         Ok(after.map(|after| ItemChange { before, after }))
     }
@@ -263,7 +271,13 @@ impl SqlStorage {
             .execute(&mut *w.tx)
             .await?;
         touch_item(&mut w.tx, item_id, now).await?;
-        let note = format!("room {} at {}", slot.room_id, slot.start);
+        let after = load_item(&mut *w.tx, item_id).await?;
+        // The room it moved to; the new time is on the item itself.
+        let note = after
+            .as_ref()
+            .and_then(|a| a.item.mediation.as_ref())
+            .map(|m| m.room_name.clone())
+            .unwrap_or_default();
         let history = NewHistory {
             item_id,
             at: now,
@@ -274,7 +288,6 @@ impl SqlStorage {
             note: &note,
         };
         add_history(&mut w.tx, history).await?;
-        let after = load_item(&mut *w.tx, item_id).await?;
         w.tx.commit().await?;
         Ok(after.map(|after| ItemChange { before, after }))
     }

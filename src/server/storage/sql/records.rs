@@ -197,7 +197,8 @@ impl SqlStorage {
             created_at: now,
         };
         insert_time_entry(&mut w.tx, &entry).await?;
-        let note = format!("{} min", entry.minutes);
+        // Plain data (minutes), shown by the client in its user's language.
+        let note = entry.minutes.to_string();
         let history = NewHistory {
             item_id: req.item_id,
             at: now,
