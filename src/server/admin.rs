@@ -3,7 +3,7 @@
 use rust_i18n::t;
 
 use super::auth::{hash_password, new_secret};
-use super::db::{Store, database_url, next_id, now_ms};
+use super::db::{Store, audit, database_url, now_ms};
 use super::demo::{DEMO_USERS, insert_user, seed_if_empty};
 use super::storage::sql::SqlStorage;
 use super::storage::{RevokeTarget, Storage};
@@ -75,7 +75,7 @@ pub async fn run_admin(cmd: AdminCommand) -> anyhow::Result<()> {
                 }
                 other => other?,
             };
-            audit(&mut w.tx, "user.add", &username).await?;
+            audit(&mut w.tx, now_ms(), "user.add", &username).await?;
             w.tx.commit().await?;
             println!(
                 "{}",
@@ -131,22 +131,6 @@ pub async fn run_admin(cmd: AdminCommand) -> anyhow::Result<()> {
             }
         }
     }
-    Ok(())
-}
-
-async fn audit(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    action: &str,
-    detail: &str,
-) -> Result<(), sqlx::Error> {
-    let id = next_id(tx, "audit").await?;
-    sqlx::query("INSERT INTO audit_log (id, at, actor_id, action, detail) VALUES ($1, $2, NULL, $3, $4)")
-        .bind(id)
-        .bind(now_ms())
-        .bind(action)
-        .bind(detail)
-        .execute(&mut **tx)
-        .await?;
     Ok(())
 }
 

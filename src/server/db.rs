@@ -104,10 +104,25 @@ pub async fn next_id(tx: &mut Transaction<'static, Any>, name: &str) -> Result<i
     Ok(v)
 }
 
-pub fn now_ms() -> EpochMs {
-    jiff::Timestamp::now().as_millisecond()
+/// Records an administrative action (no acting user: the command line) in
+/// the audit log, inside the transaction that does it.
+pub async fn audit(
+    tx: &mut Transaction<'static, Any>,
+    at: EpochMs,
+    action: &str,
+    detail: &str,
+) -> Result<(), sqlx::Error> {
+    let id = next_id(tx, "audit").await?;
+    sqlx::query("INSERT INTO audit_log (id, at, actor_id, action, detail) VALUES ($1, $2, NULL, $3, $4)")
+        .bind(id)
+        .bind(at)
+        .bind(action)
+        .bind(detail)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
-pub fn b(v: bool) -> i64 {
-    i64::from(v)
+pub fn now_ms() -> EpochMs {
+    jiff::Timestamp::now().as_millisecond()
 }

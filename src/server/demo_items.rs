@@ -3,7 +3,7 @@
 
 use sqlx::{Any, Transaction};
 
-use super::db::{b, next_id};
+use super::db::next_id;
 use crate::api::Party;
 use crate::domain::{
     Category, Channel, EpochMs, FrontlineGroup, HOUR_MS, ItemKind, ItemStatus, MINUTE_MS, due_at,
@@ -132,9 +132,9 @@ pub(super) async fn insert_item(
     .bind(description)
     .bind(channel.as_str())
     .bind(category.as_str())
-    .bind(b(s.green))
+    .bind(i64::from(s.green))
     .bind(frontline.map(|f| f.as_str()))
-    .bind(b(s.green || s.kind == ItemKind::ProBono))
+    .bind(i64::from(s.green || s.kind == ItemKind::ProBono))
     .bind(s.status.as_str())
     .bind(s.assignee)
     .bind(s.unit)
@@ -142,7 +142,7 @@ pub(super) async fn insert_item(
     .bind(due)
     .bind(created)
     .bind(created)
-    .bind(b(n % 17 == 5))
+    .bind(i64::from(n % 17 == 5))
     .bind(start)
     .bind(start.map(|t| t + 90 * MINUTE_MS))
     .bind(room)

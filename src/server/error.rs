@@ -46,16 +46,6 @@ impl From<sqlx::Error> for ApiError {
     }
 }
 
-impl From<sqlx::migrate::MigrateError> for ApiError {
-    fn from(e: sqlx::migrate::MigrateError) -> Self {
-        tracing::error!(error = %e, "migration error");
-        ApiError::new(
-            ProblemCode::Internal,
-            "the server's database could not be migrated",
-        )
-    }
-}
-
 pub fn problem_response(problem: &Problem) -> Response {
     let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     // A Problem holds only strings and numbers: serializing cannot fail.

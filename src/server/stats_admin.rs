@@ -3,27 +3,14 @@
 use std::path::Path;
 
 use rust_i18n::t;
-use sqlx::{Any, Transaction};
 
 use super::aggregate::{lock_aggregates, store_campaign};
-use super::db::{Store, next_id, now_ms};
+use super::db::{Store, audit, now_ms};
 use super::rebuild::{RebuildReport, rebuild};
 use crate::domain::campaign::parse_definition;
 
 /// How many changed cells a rebuild lists before summing up the rest.
 const SHOWN_CHANGES: usize = 40;
-
-async fn audit(tx: &mut Transaction<'static, Any>, action: &str, detail: &str) -> Result<(), sqlx::Error> {
-    let id = next_id(tx, "audit").await?;
-    sqlx::query("INSERT INTO audit_log (id, at, actor_id, action, detail) VALUES ($1, $2, NULL, $3, $4)")
-        .bind(id)
-        .bind(now_ms())
-        .bind(action)
-        .bind(detail)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
 
 /// Checks the file, stores it, and recomputes the aggregates under the new
 /// rules, all in one transaction: a refused file changes nothing.
@@ -45,7 +32,7 @@ pub async fn import(store: &Store, file: &Path) -> anyhow::Result<()> {
     lock_aggregates(&mut w.tx, true).await?;
     store_campaign(&mut w.tx, &def, &source).await?;
     let report = rebuild(&mut w.tx).await?;
-    audit(&mut w.tx, "campaign.import", &def.id).await?;
+    audit(&mut w.tx, now_ms(), "campaign.import", &def.id).await?;
     w.tx.commit().await?;
     println!(
         "{}",
@@ -108,7 +95,13 @@ pub fn report_lines(report: &RebuildReport) -> Vec<String> {
 pub async fn rebuild_all(store: &Store) -> anyhow::Result<RebuildReport> {
     let mut w = store.begin_write().await?;
     let report = rebuild(&mut w.tx).await?;
-    audit(&mut w.tx, "stats.rebuild", &report.changes.len().to_string()).await?;
+    audit(
+        &mut w.tx,
+        now_ms(),
+        "stats.rebuild",
+        &report.changes.len().to_string(),
+    )
+    .await?;
     w.tx.commit().await?;
     Ok(report)
 }

@@ -240,7 +240,10 @@ async fn reassign_case(ctx: &Ctx) {
         .rfind(|h| h["action"] == "assigned")
         .expect("the move is in the history")
         .clone();
-    assert_eq!(assigned["note"], me_b["display_name"], "plain data: who has it now");
+    assert_eq!(
+        assigned["note"], me_b["display_name"],
+        "plain data: who has it now"
+    );
 
     // Back to the pool, then claimed by a colleague before lawyer pulls:
     // lawyer's next delta still carries it, with its new assignee.

@@ -202,7 +202,4 @@ pub trait Storage: Send + Sync {
         now: EpochMs,
     ) -> StoreFuture<'_, DutyShift>;
     fn campaigns(&self) -> StoreFuture<'_, Vec<Campaign>>;
-
-    /// Lets running work finish and closes the connections.
-    fn close(&self) -> StoreFuture<'_, ()>;
 }

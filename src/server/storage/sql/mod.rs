@@ -185,11 +185,4 @@ impl Storage for SqlStorage {
     fn campaigns(&self) -> StoreFuture<'_, Vec<Campaign>> {
         Box::pin(self.campaigns_impl())
     }
-
-    fn close(&self) -> StoreFuture<'_, ()> {
-        Box::pin(async move {
-            self.store.close().await;
-            Ok(())
-        })
-    }
 }

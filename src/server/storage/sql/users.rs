@@ -154,14 +154,7 @@ impl SqlStorage {
             RevokeTarget::Token(id) => format!("token {id}: {count}"),
             RevokeTarget::User(user) => format!("user {user}: {count}"),
         };
-        let audit_id = next_id(&mut w.tx, "audit").await?;
-        sqlx::query("INSERT INTO audit_log (id, at, actor_id, action, detail) VALUES ($1, $2, NULL, $3, $4)")
-            .bind(audit_id)
-            .bind(now)
-            .bind("token.revoke")
-            .bind(detail)
-            .execute(&mut *w.tx)
-            .await?;
+        crate::server::db::audit(&mut w.tx, now, "token.revoke", &detail).await?;
         w.tx.commit().await?;
         Ok(count)
     }
