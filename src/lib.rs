@@ -44,11 +44,7 @@ pub fn run(cli: cli::Cli) -> ExitCode {
         Some(Command::Admin(cmd)) => server::admin::block_on(server::admin::run_admin(cmd)),
         #[cfg(feature = "server")]
         Some(Command::Demo(args)) => demo::run(&args, &cli.global),
-        Some(cmd) if client::commands::handles(&cmd) => client::commands::run(cmd, &cli.global),
-        Some(other) => {
-            eprintln!("dutydesk: `{other:?}` is not built yet");
-            ExitCode::from(1)
-        }
+        Some(cmd) => client::commands::run(cmd, &cli.global),
         None => tui::app::run(&cli.global),
     }
 }

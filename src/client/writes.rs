@@ -7,7 +7,8 @@ use super::store::NewEntry;
 use crate::api::{
     NewActivity, NewNote, NewOutcome, NewTimeEntry, TransitionRequest, TypicalCaseRequest, WorkItem, paths,
 };
-use crate::domain::ItemStatus;
+use crate::domain::outcome::MAX_MINUTES_PER_ENTRY;
+use crate::domain::{ItemStatus, MINUTE_MS, TimeActivity};
 
 fn post(path: String, body: serde_json::Value, summary: String) -> NewEntry {
     NewEntry {
@@ -139,4 +140,19 @@ pub fn to_in_progress(item: &WorkItem) -> Vec<NewEntry> {
         ));
     }
     out
+}
+
+/// The time entry for a stopped timer, rounded up to whole minutes.
+pub fn timer(t: &super::store::Timer) -> NewEntry {
+    let elapsed = (super::store::now_ms() - t.started_at).max(0);
+    let minutes = ((elapsed + MINUTE_MS - 1) / MINUTE_MS).clamp(1, MAX_MINUTES_PER_ENTRY);
+    // A timer runs while the lawyer is with the client: a session, whatever the kind.
+    let body = NewTimeEntry {
+        item_id: t.item_id,
+        minutes,
+        activity: TimeActivity::Session,
+        note: None,
+        occurred_at: Some(t.started_at),
+    };
+    time_entry(&body)
 }

@@ -46,6 +46,12 @@ pub fn write(
                     t!("stats.xlsx_on_terminal", locale = l).into_owned(),
                 ));
             }
+            // Text formats come from the server's words: no escape sequence
+            // or bidi override reaches a terminal (line breaks stay).
+            let bytes = match format {
+                ReportFormat::Xlsx => bytes,
+                _ => clean_lines(&String::from_utf8_lossy(&bytes)).into_bytes(),
+            };
             out.write_all(&bytes).and_then(|()| out.flush()).map_err(|e| {
                 WriteError::Io(t!("stats.write_failed", locale = l, file = "-", error = e).into_owned())
             })
@@ -56,19 +62,21 @@ pub fn write(
                     t!("stats.write_failed", locale = l, file = path.display(), error = e).into_owned(),
                 )
             };
-            // A sibling file renamed over the target: readers never see half.
-            let mut partial = path.as_os_str().to_owned();
-            partial.push(".partial");
-            let partial = std::path::PathBuf::from(partial);
-            let written = std::fs::File::create(&partial).and_then(|mut f| {
-                f.write_all(&bytes)?;
-                f.sync_all()
-            });
-            if let Err(e) = written.and_then(|()| std::fs::rename(&partial, path)) {
-                let _ = std::fs::remove_file(&partial);
-                return Err(fail(e));
-            }
-            Ok(())
+            // Whole or not at all, and 0600: on a shared server a unit's
+            // statistics are not for every account.
+            crate::client::fsutil::write_private(path, &bytes).map_err(fail)
         }
     }
+}
+
+/// Each line cleaned of control and escape sequences, the line breaks
+/// (and a CSV's CR before them) kept.
+fn clean_lines(text: &str) -> String {
+    text.split('\n')
+        .map(|line| match line.strip_suffix('\r') {
+            Some(body) => format!("{}\r", crate::text::clean(body)),
+            None => crate::text::clean(line),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }

@@ -353,6 +353,10 @@ async fn the_stats_screen_gets_the_form_what_waits_to_be_sent_and_an_export() {
     let bytes = std::fs::read(path).unwrap();
     assert!(bytes.starts_with("\u{feff}".as_bytes()), "CSV with a BOM");
     assert!(path.starts_with(exports.path().to_str().unwrap()));
+    // A unit's statistics on a shared server: for this account only, as
+    // `dutydesk report --output` writes them.
+    let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(path).unwrap().permissions());
+    assert_eq!(mode & 0o777, 0o600);
 
     // The file name is built from the server's words: never a path.
     let mut hostile = form.clone();

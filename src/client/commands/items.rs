@@ -4,13 +4,13 @@ use rust_i18n::t;
 
 use super::record::save_and_flush;
 use super::{CliError, Ctx, Exit, print_json, report_flush, when};
-use crate::api::{ItemDetail, ItemList, NewTimeEntry, PoolList, WorkItem};
+use crate::api::{ItemDetail, ItemList, PoolList, WorkItem};
 use crate::cli::{ListArgs, ShowArgs};
-use crate::client::store::{MINE, NewEntry, POOL, now_ms};
+use crate::client::store::{MINE, POOL, now_ms};
 use crate::client::sync::{Engine, PullError};
 use crate::client::text::{sanitize, table, truncate};
 use crate::client::writes;
-use crate::domain::{ItemKind, MINUTE_MS, TimeActivity, outcome::MAX_MINUTES_PER_ENTRY};
+use crate::domain::ItemKind;
 
 /// Pulls, or says why not and carries on with the cache. Only a transient
 /// failure (offline) is tolerated; a refused token is an error.
@@ -170,22 +170,6 @@ pub async fn claim(ctx: &Ctx, id: i64) -> Result<Exit, CliError> {
     save_and_flush(&engine, writes::claim(id)).await
 }
 
-/// The time entry for a stopped timer, rounded up to whole minutes.
-pub fn timer_entry(item_id: i64, started_at: i64) -> NewEntry {
-    let elapsed = (now_ms() - started_at).max(0);
-    let minutes = ((elapsed + MINUTE_MS - 1) / MINUTE_MS).clamp(1, MAX_MINUTES_PER_ENTRY);
-    // A timer runs while the lawyer is with the client: a session, whatever the kind.
-    let activity = TimeActivity::Session;
-    let body = NewTimeEntry {
-        item_id,
-        minutes,
-        activity,
-        note: None,
-        occurred_at: Some(started_at),
-    };
-    writes::time_entry(&body)
-}
-
 /// Starts working on an item: the timer starts, and a new or accepted item
 /// of mine is moved to in progress (queued like every write). Signed out,
 /// the timer still starts and the moves wait in the outbox.
@@ -196,9 +180,7 @@ pub async fn start(ctx: &Ctx, id: i64) -> Result<Exit, CliError> {
         None => ctx.store().await?,
     };
     // The running timer's time is logged before the new one starts: one timer.
-    let previous = store
-        .start_timer_logged(id, now_ms(), |t| timer_entry(t.item_id, t.started_at))
-        .await?;
+    let previous = store.start_timer_logged(id, now_ms(), writes::timer).await?;
     let mut queued = false;
     if let Some((_, entry)) = previous {
         println!("{}", t!("cli.saved", summary = entry.summary.as_str()));
@@ -239,10 +221,7 @@ pub async fn stop(ctx: &Ctx) -> Result<Exit, CliError> {
     let engine = ctx.engine().await?;
     // Read, queued and cleared in one transaction: a second session
     // stopping at the same moment finds no timer and logs nothing.
-    let stopped = engine
-        .store()
-        .stop_timer_logged(|t| timer_entry(t.item_id, t.started_at))
-        .await?;
+    let stopped = engine.store().stop_timer_logged(writes::timer).await?;
     let Some((entry_id, entry)) = stopped else {
         println!("{}", t!("cli.timer.none"));
         return Ok(Exit::Ok);

@@ -104,29 +104,6 @@ impl From<super::sync::PullError> for CliError {
     }
 }
 
-/// Is this one of the commands this module runs?
-pub fn handles(cmd: &Command) -> bool {
-    matches!(
-        cmd,
-        Command::Login(_)
-            | Command::Logout
-            | Command::Whoami(_)
-            | Command::List(_)
-            | Command::Show(_)
-            | Command::Claim(_)
-            | Command::Start(_)
-            | Command::Stop
-            | Command::Log(_)
-            | Command::Time(_)
-            | Command::Activity(_)
-            | Command::Schedule(_)
-            | Command::Duty(_)
-            | Command::Sync
-            | Command::Outbox(_)
-            | Command::Report(_)
-    )
-}
-
 /// Runs one client command with the platform's dirs and the process env.
 pub fn run(cmd: Command, global: &GlobalArgs) -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -183,6 +160,7 @@ async fn dispatch(cmd: Command, ctx: &Ctx) -> Result<Exit, CliError> {
         Command::Sync => outbox::sync(ctx).await,
         Command::Outbox(a) => outbox::outbox(ctx, a).await,
         Command::Report(a) => report::report(ctx, a).await,
+        // `lib::run` sends completions and the server's commands elsewhere.
         _ => Err(CliError::usage("not a client command")),
     }
 }

@@ -1,8 +1,6 @@
 //! report: a campaign period's statistics as the bureau's form, to a file
 //! or standard output. Offline, the copy fetched last is used, and said so.
 
-use std::io::Write;
-
 use rust_i18n::t;
 
 use super::{CliError, Ctx, Exit, when};
@@ -18,15 +16,6 @@ fn valid_campaign(id: &str) -> bool {
         && id
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-}
-
-/// Today in Asia/Shanghai (the campaigns' zone), `YYYY-MM-DD`.
-fn today() -> String {
-    let now = jiff::Timestamp::now();
-    match jiff::tz::TimeZone::get("Asia/Shanghai") {
-        Ok(tz) => now.to_zoned_datetime(tz).date().to_string(),
-        Err(_) => now.to_zoned_datetime(jiff::tz::TimeZone::UTC).date().to_string(),
-    }
 }
 
 fn say_stale(stale: &Option<Stale>) {
@@ -55,7 +44,7 @@ pub async fn report(ctx: &Ctx, args: ReportArgs) -> Result<Exit, CliError> {
     let engine = ctx.engine().await?;
     let periods = engine.periods(&args.campaign).await?;
     say_stale(&periods.stale);
-    let today = today();
+    let today = crate::report::reporting_date_today();
     let choice = match (&args.period, args.previous) {
         (Some(p), _) => PeriodChoice::Named(p.clone()),
         (None, true) => PeriodChoice::Previous,
@@ -92,34 +81,12 @@ pub async fn report(ctx: &Ctx, args: ReportArgs) -> Result<Exit, CliError> {
     let form = engine.stats(&args.campaign, &query).await?;
     say_stale(&form.stale);
     let lang = Language::parse(&rust_i18n::locale()).unwrap_or_default();
-    let bytes = crate::report::render(&form.value, args.format, lang, &today)
-        .map_err(|e| CliError::new(e.to_string()))?;
-    match &args.output {
-        Some(path) => {
-            // Whole or not at all (a temp file renamed over), and 0600: on a
-            // shared server a unit's statistics are not for every account.
-            crate::client::fsutil::write_private(path, &bytes).map_err(|e| {
-                CliError::new(t!(
-                    "cli.report.write_failed",
-                    path = path.display().to_string(),
-                    error = e.to_string()
-                ))
-            })?;
-            eprintln!("{}", t!("cli.report.written", path = path.display().to_string()));
-        }
-        None => {
-            // Names and notes come from the server: no escape sequences on
-            // the terminal (line breaks stay, CSV needs them).
-            let text = String::from_utf8_lossy(&bytes);
-            let safe: String = text
-                .chars()
-                .filter(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'))
-                .collect();
-            let mut out = std::io::stdout().lock();
-            out.write_all(safe.as_bytes())
-                .and_then(|_| out.flush())
-                .map_err(|e| CliError::new(e.to_string()))?;
-        }
+    crate::report::write(&form.value, args.format, lang, args.output.as_deref()).map_err(|e| match e {
+        crate::report::WriteError::Refused(m) => CliError::usage(m),
+        other => CliError::new(other.to_string()),
+    })?;
+    if let Some(path) = &args.output {
+        eprintln!("{}", t!("cli.report.written", path = path.display().to_string()));
     }
     Ok(Exit::Ok)
 }

@@ -6,7 +6,6 @@ use tokio::sync::mpsc;
 
 use super::{ClientBackend, send};
 use crate::api::ProblemCode;
-use crate::client::commands::items::timer_entry;
 use crate::client::store::NewEntry;
 use crate::domain::ItemStatus;
 use crate::tui::model::{Message, SessionMark};
@@ -129,9 +128,7 @@ impl ClientBackend {
     pub(super) async fn start_timer(&self, item_id: i64, tx: &mpsc::Sender<Message>) -> Result<(), String> {
         let logged = self
             .store()
-            .start_timer_logged(item_id, super::super::run::now_ms(), |t| {
-                timer_entry(t.item_id, t.started_at)
-            })
+            .start_timer_logged(item_id, super::super::run::now_ms(), crate::client::writes::timer)
             .await
             .map_err(|e| e.to_string())?;
         self.timer_changed(tx).await;
@@ -145,7 +142,7 @@ impl ClientBackend {
     pub(super) async fn stop_timer(&self, tx: &mpsc::Sender<Message>) -> Result<(), String> {
         let logged = self
             .store()
-            .stop_timer_logged(|t| timer_entry(t.item_id, t.started_at))
+            .stop_timer_logged(crate::client::writes::timer)
             .await
             .map_err(|e| e.to_string())?;
         self.timer_changed(tx).await;
