@@ -37,7 +37,10 @@ fn items() {}
     responses((status = 200, body = ItemDetail), (status = 404, body = Problem)))]
 fn item() {}
 
-#[utoipa::path(get, path = "/api/v1/pool", security(("bearer" = [])), responses((status = 200, body = PoolList)))]
+#[utoipa::path(get, path = "/api/v1/pool", security(("bearer" = [])),
+    params(("If-None-Match" = Option<String>, Header, description = "The ETag of an earlier pool")),
+    responses((status = 200, body = PoolList, headers(("ETag" = String))),
+              (status = 304, description = "Unchanged since that ETag")))]
 fn pool() {}
 
 #[utoipa::path(post, path = "/api/v1/items/{id}/claim", security(("bearer" = [])), params(("id" = i64, Path)),

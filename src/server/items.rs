@@ -40,19 +40,23 @@ pub async fn list(
     };
     let changed = state.storage.items_changed_since(me.id(), since).await?;
     let etag = format!("\"u{}-c{}-n{}\"", me.id(), changed.cursor, changed.items.len());
+    Ok(conditional(&headers, &etag, || ItemList {
+        items: changed.items,
+        cursor: changed.cursor.to_string(),
+    }))
+}
+
+/// 304 when the client already has this `etag`, else the body with it.
+fn conditional<T: serde::Serialize>(headers: &HeaderMap, etag: &str, body: impl FnOnce() -> T) -> Response {
     let unchanged = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.split(',').any(|t| t.trim().trim_start_matches("W/") == etag));
-    let etag_value = HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"\""));
+    let etag_value = HeaderValue::from_str(etag).unwrap_or(HeaderValue::from_static("\"\""));
     if unchanged {
-        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag_value)]).into_response());
+        return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag_value)]).into_response();
     }
-    let body = ItemList {
-        items: changed.items,
-        cursor: changed.cursor.to_string(),
-    };
-    Ok(([(header::ETAG, etag_value)], Json(body)).into_response())
+    ([(header::ETAG, etag_value)], Json(body())).into_response()
 }
 
 pub async fn detail(
@@ -64,12 +68,23 @@ pub async fn detail(
     Ok(Json(detail.ok_or_else(|| ApiError::not_found("item"))?))
 }
 
-pub async fn pool(State(state): State<Shared>, me: AuthUser) -> ApiResult<Json<PoolList>> {
-    if !me.role().takes_work() && me.role() != Role::Admin {
-        return Ok(Json(PoolList { items: Vec::new() }));
+pub async fn pool(State(state): State<Shared>, me: AuthUser, headers: HeaderMap) -> ApiResult<Response> {
+    let items = if me.role().takes_work() || me.role() == Role::Admin {
+        state.storage.pool(me.unit_id()).await?
+    } else {
+        Vec::new()
+    };
+    // Which items at which versions: a client that has them gets a 304
+    // instead of the whole pool on every refresh.
+    use sha2::Digest;
+    let mut hash = sha2::Sha256::new();
+    for i in &items {
+        hash.update(format!("{}:{};", i.id, i.version));
     }
-    let items = state.storage.pool(me.unit_id()).await?;
-    Ok(Json(PoolList { items }))
+    let digest = hash.finalize();
+    let short: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    let etag = format!("\"p{}-{short}\"", me.unit_id());
+    Ok(conditional(&headers, &etag, || PoolList { items }))
 }
 
 pub async fn claim(

@@ -30,14 +30,19 @@ pub fn update(model: &mut Model, msg: Message) -> Option<Command> {
             autosave(model)
         }
         Message::Home(action) => apply_action(model, action),
+        // The rows are rebuilt only when the list on screen changed.
         Message::ItemsLoaded(items) => {
             model.items = items;
-            model.rebuild_queue();
+            if model.queue.tab() != QueueTab::Pool {
+                model.rebuild_queue();
+            }
             None
         }
         Message::PoolLoaded(items) => {
             model.pool = items;
-            model.rebuild_queue();
+            if model.queue.tab() == QueueTab::Pool {
+                model.rebuild_queue();
+            }
             None
         }
         Message::ItemDetailLoaded(detail) => {

@@ -420,3 +420,31 @@ async fn start_sends_the_whole_cache_then_refreshes() {
         "{seen:?}"
     );
 }
+
+/// A refresh in which nothing changed sends no list again: re-decoding and
+/// re-sorting thousands of items on every push is work for nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refresh_with_nothing_new_sends_no_list() {
+    let server = spawn_server().await;
+    let home = tempfile::tempdir().unwrap();
+    let b = backend(&home, &server.url, token(&server.url, "lawyer").await).await;
+    let (tx, mut rx) = mpsc::channel(256);
+    b.run(Command::Refresh, tx.clone());
+    let first = until(&mut rx, |m| matches!(m, Message::Synced(_))).await;
+    assert!(
+        first.iter().any(|m| matches!(m, Message::ItemsLoaded(_))),
+        "{first:?}"
+    );
+    assert!(
+        first.iter().any(|m| matches!(m, Message::PoolLoaded(_))),
+        "{first:?}"
+    );
+    b.run(Command::Refresh, tx);
+    let again = until(&mut rx, |m| matches!(m, Message::Synced(_))).await;
+    assert!(
+        !again
+            .iter()
+            .any(|m| matches!(m, Message::ItemsLoaded(_) | Message::PoolLoaded(_))),
+        "{again:?}"
+    );
+}

@@ -12,6 +12,8 @@ use crate::client::store::StoreError;
 pub struct PullReport {
     /// Items of mine that changed since the last pull.
     pub items_changed: usize,
+    /// The pool came back changed (not a 304).
+    pub pool_changed: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -65,6 +67,7 @@ impl Engine {
                 self.store
                     .replace_list(crate::client::store::POOL, &pool.items)
                     .await?;
+                report.pool_changed = true;
             }
             Ok(None) | Err(PullError::Http(HttpError::Refused { .. })) => {}
             Err(e) => return Err(e),

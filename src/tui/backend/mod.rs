@@ -190,12 +190,28 @@ impl ClientBackend {
         }
     }
 
-    /// Flush, then pull what changed, then show the cache.
+    /// Flush, then pull what changed, then show the lists that changed
+    /// (decoding a 10,000-item list again for nothing is not free).
     async fn refresh(&self, tx: &mpsc::Sender<Message>) -> Result<(), String> {
         self.flush(tx).await;
         match self.engine.pull().await {
-            Ok(_) => {
-                self.send_cached_lists(tx).await?;
+            Ok(report) => {
+                let store = self.store();
+                let err = |e: crate::client::store::StoreError| e.to_string();
+                if report.items_changed > 0 {
+                    send(
+                        tx,
+                        Message::ItemsLoaded(store.cached_items(MINE).await.map_err(err)?),
+                    )
+                    .await;
+                }
+                if report.pool_changed {
+                    send(
+                        tx,
+                        Message::PoolLoaded(store.cached_items(POOL).await.map_err(err)?),
+                    )
+                    .await;
+                }
                 send(tx, Message::Online(true)).await;
                 send(tx, Message::Synced(super::run::now_ms())).await;
                 Ok(())
