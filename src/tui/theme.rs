@@ -70,17 +70,6 @@ pub struct Theme {
     pub borders: Borders,
 }
 
-const ASCII_BORDER: border::Set = border::Set {
-    top_left: "+",
-    top_right: "+",
-    bottom_left: "+",
-    bottom_right: "+",
-    vertical_left: "|",
-    vertical_right: "|",
-    horizontal_top: "-",
-    horizontal_bottom: "-",
-};
-
 impl Theme {
     /// A built-in theme, then the overrides of config.toml's `[theme]`
     /// table (`name`, `borders` and single meanings). `no_color` (the
@@ -159,37 +148,27 @@ impl Theme {
         self.styles.get(meaning).copied().unwrap_or_default()
     }
 
+    // The glyphs below are ambiguous-width; with `borders = "ascii"` the
+    // finished frame draws them as ASCII look-alikes (`tui::ascii`), so no
+    // widget has to ask.
+
     pub fn border_set(&self) -> border::Set<'static> {
-        match self.borders {
-            Borders::Unicode => border::PLAIN,
-            Borders::Ascii => ASCII_BORDER,
-        }
+        border::PLAIN
     }
 
-    /// Between parts of the status bar: a box-drawing bar is ambiguous
-    /// width, so ASCII borders get an ASCII bar.
+    /// Between parts of the status bar.
     pub fn separator(&self) -> &'static str {
-        match self.borders {
-            Borders::Unicode => " │ ",
-            Borders::Ascii => " | ",
-        }
+        " │ "
     }
 
-    /// The green-channel marker; `●` is ambiguous width, so ASCII borders
-    /// get `*`.
+    /// The green-channel marker.
     pub fn mark(&self) -> &'static str {
-        match self.borders {
-            Borders::Unicode => "●",
-            Borders::Ascii => "*",
-        }
+        "●"
     }
 
     /// Offline, beside the status bar's online marker.
     pub fn off_mark(&self) -> &'static str {
-        match self.borders {
-            Borders::Unicode => "○",
-            Borders::Ascii => "o",
-        }
+        "○"
     }
 
     /// Before the running timer in the status bar: `⏱` is drawn as an
@@ -203,10 +182,7 @@ impl Theme {
 
     /// Before a room's name on the schedule.
     pub fn room_mark(&self) -> &'static str {
-        match self.borders {
-            Borders::Unicode => "■",
-            Borders::Ascii => "#",
-        }
+        "■"
     }
 
     pub fn base(&self) -> Style {

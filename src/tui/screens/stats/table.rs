@@ -12,7 +12,6 @@ use crate::api::{StatsCell, StatsForm, StatsRow};
 use crate::report::{cell_text, profession_label, row_label};
 use crate::tui::model::Model;
 use crate::tui::sanitize;
-use crate::tui::theme::Borders;
 
 /// Narrowest the indicator column may get before headers are abbreviated.
 const MIN_LABEL: usize = 30;
@@ -115,10 +114,8 @@ pub fn draw(model: &Model, form: &StatsForm, frame: &mut Frame, area: Rect) {
             .unwrap_or(0)
     };
     let (max_count, max_money) = (max_of(false), max_of(true));
-    let bar_char = match theme.borders {
-        Borders::Unicode => "█",
-        Borders::Ascii => "#",
-    };
+    // `#` in ASCII mode, by the frame's own pass.
+    let bar_char = "█";
     for (row, (label, cells, pending)) in form.rows.iter().zip(&rows).skip(start).take(room) {
         let mut spans = vec![Span::styled(sanitize::fit(label, label_w), theme.base())];
         let n = cells.len();
