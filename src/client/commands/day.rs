@@ -27,13 +27,10 @@ pub async fn schedule(ctx: &Ctx, args: ScheduleArgs) -> Result<Exit, CliError> {
     };
     let engine = ctx.engine().await?;
     let schedule: Schedule = match engine.schedule(&date).await {
-        Ok(s) => s,
+        Ok(fetched) => super::shown(fetched),
+        // Offline, and this day was never fetched.
         Err(PullError::Http(e)) if e.is_transient() => {
-            eprintln!("{}", t!("cli.showing_cache", reason = e.to_string()));
-            engine
-                .cached_doc(&format!("schedule:{date}"))
-                .await?
-                .ok_or_else(|| CliError::new(t!("cli.schedule.not_cached", date = date.as_str())))?
+            return Err(CliError::new(t!("cli.schedule.not_cached", date = date.as_str())));
         }
         Err(e) => return Err(e.into()),
     };
@@ -84,13 +81,11 @@ pub async fn duty(ctx: &Ctx, args: DutyArgs) -> Result<Exit, CliError> {
         return save_and_flush(&engine, entry).await;
     }
     let list: DutyList = match engine.duty().await {
-        Ok(l) => l,
+        Ok(fetched) => super::shown(fetched),
+        // Offline, and no roster was ever fetched: nothing to show.
         Err(PullError::Http(e)) if e.is_transient() => {
             eprintln!("{}", t!("cli.showing_cache", reason = e.to_string()));
-            engine
-                .cached_doc("duty")
-                .await?
-                .unwrap_or(DutyList { shifts: vec![] })
+            DutyList { shifts: vec![] }
         }
         Err(e) => return Err(e.into()),
     };

@@ -98,23 +98,18 @@ pub async fn list(ctx: &Ctx, args: ListArgs) -> Result<Exit, CliError> {
 pub async fn show(ctx: &Ctx, args: ShowArgs) -> Result<Exit, CliError> {
     let engine = ctx.engine().await?;
     let detail = match engine.item_detail(args.id).await {
-        Ok(d) => d,
+        Ok(fetched) => super::shown(fetched),
+        // Offline and never opened: the row of the cached list, if any.
         Err(PullError::Http(e)) if e.is_transient() => {
             eprintln!("{}", t!("cli.showing_cache", reason = e.to_string()));
-            match engine
-                .cached_doc::<ItemDetail>(&format!("item:{}", args.id))
-                .await?
-            {
-                Some(d) => d,
-                None => match engine.store().cached_item(args.id).await? {
-                    Some(item) => ItemDetail {
-                        item,
-                        history: vec![],
-                        outcomes: vec![],
-                        time_entries: vec![],
-                    },
-                    None => return Err(CliError::new(t!("cli.not_cached", id = args.id))),
+            match engine.store().cached_item(args.id).await? {
+                Some(item) => ItemDetail {
+                    item,
+                    history: vec![],
+                    outcomes: vec![],
+                    time_entries: vec![],
                 },
+                None => return Err(CliError::new(t!("cli.not_cached", id = args.id))),
             }
         }
         Err(e) => return Err(e.into()),

@@ -307,3 +307,12 @@ pub fn when(ms: i64) -> String {
         Err(_) => ts.strftime("%Y-%m-%d %H:%M UTC").to_string(),
     }
 }
+
+/// A fetched document's value; a copy from the cache says so (and why) on
+/// standard error first.
+pub(crate) fn shown<T>(fetched: crate::client::sync::Fetch<T>) -> T {
+    if let Some(stale) = &fetched.stale {
+        eprintln!("{}", t!("cli.showing_cache", reason = stale.reason.as_str()));
+    }
+    fetched.value
+}

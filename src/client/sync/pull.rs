@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::Engine;
+use super::{Engine, Fetch, Stale};
 use crate::api::{DutyList, ItemDetail, ItemList, PoolList, Schedule, paths};
 use crate::client::http::{Fetched, HttpError};
 use crate::client::store::StoreError;
@@ -106,37 +106,55 @@ impl Engine {
         }
     }
 
-    pub async fn schedule(&self, date: &str) -> Result<Schedule, PullError> {
-        let key = format!("schedule:{date}");
+    /// One day's room schedule; offline, the copy fetched last.
+    pub async fn schedule(&self, date: &str) -> Result<Fetch<Schedule>, PullError> {
         let path = format!("{}?date={}", paths::SCHEDULE, encode(date));
-        self.cached_or_fetch(&path, &key).await
+        self.fetch_or_cached(&path, &format!("schedule:{date}")).await
     }
 
-    pub async fn item_detail(&self, id: i64) -> Result<ItemDetail, PullError> {
-        let detail: ItemDetail = self
-            .cached_or_fetch(&paths::with_id(paths::ITEM, id), &format!("item:{id}"))
-            .await?;
-        Ok(detail)
+    /// An item with its history; offline, the copy fetched last.
+    pub async fn item_detail(&self, id: i64) -> Result<Fetch<ItemDetail>, PullError> {
+        self.fetch_or_cached(&paths::with_id(paths::ITEM, id), &format!("item:{id}"))
+            .await
     }
 
-    pub async fn duty(&self) -> Result<DutyList, PullError> {
-        self.cached_or_fetch(paths::DUTY, "duty").await
+    /// This week's shifts; offline, the copy fetched last.
+    pub async fn duty(&self) -> Result<Fetch<DutyList>, PullError> {
+        self.fetch_or_cached(paths::DUTY, "duty").await
     }
 
-    async fn cached_or_fetch<T: serde::de::DeserializeOwned>(
+    /// The campaigns; offline, the copy fetched last.
+    pub async fn campaigns(&self) -> Result<Fetch<crate::api::CampaignList>, PullError> {
+        self.fetch_or_cached(paths::CAMPAIGNS, "campaigns").await
+    }
+
+    /// Fetches and caches under `key`; offline, the cached copy if there is one.
+    pub async fn fetch_or_cached<T: serde::de::DeserializeOwned>(
         &self,
         path: &str,
         key: &str,
-    ) -> Result<T, PullError> {
-        if let Some(v) = self.fetch_doc(path, key).await? {
-            return Ok(v);
-        }
-        self.cached_doc(key).await?.ok_or_else(|| {
-            PullError::Http(HttpError::BadResponse {
+    ) -> Result<Fetch<T>, PullError> {
+        let trouble = match self.fetch_doc::<T>(path, key).await {
+            Ok(Some(value)) => return Ok(Fetch { value, stale: None }),
+            // 304: the cached copy is the server's answer.
+            Ok(None) => None,
+            Err(PullError::Http(e)) if e.is_transient() => Some(e),
+            Err(e) => return Err(e),
+        };
+        match (self.store.doc(key).await?, trouble) {
+            (Some(doc), trouble) => Ok(Fetch {
+                value: serde_json::from_str(&doc.json).map_err(crate::client::store::StoreError::from)?,
+                stale: trouble.map(|e| Stale {
+                    fetched_at: doc.fetched_at,
+                    reason: e.to_string(),
+                }),
+            }),
+            (None, Some(e)) => Err(e.into()),
+            (None, None) => Err(PullError::Http(HttpError::BadResponse {
                 url: path.to_string(),
                 reason: "304 without a cached copy".into(),
-            })
-        })
+            })),
+        }
     }
 
     /// A cached document, for reading offline.

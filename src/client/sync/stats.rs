@@ -2,8 +2,6 @@
 //! periods and one period's form. Each is cached in the local store, so the
 //! last form fetched can still be read (and filed) without a network.
 
-use serde::de::DeserializeOwned;
-
 use super::Engine;
 use super::pull::{PullError, encode};
 use crate::api::stats::{CAMPAIGN_PERIODS, CAMPAIGN_STATS};
@@ -103,34 +101,5 @@ impl Engine {
             query.unit.map(|u| u.to_string()).unwrap_or_default()
         );
         self.fetch_or_cached(&path, &key).await
-    }
-
-    /// Fetches and caches under `key`; offline, the cached copy if there is one.
-    async fn fetch_or_cached<T: DeserializeOwned>(
-        &self,
-        path: &str,
-        key: &str,
-    ) -> Result<Fetch<T>, PullError> {
-        let trouble = match self.fetch_doc::<T>(path, key).await {
-            Ok(Some(value)) => return Ok(Fetch { value, stale: None }),
-            // 304: the cached copy is the server's answer.
-            Ok(None) => None,
-            Err(PullError::Http(e)) if e.is_transient() => Some(e),
-            Err(e) => return Err(e),
-        };
-        match (self.store.doc(key).await?, trouble) {
-            (Some(doc), trouble) => Ok(Fetch {
-                value: serde_json::from_str(&doc.json).map_err(crate::client::store::StoreError::from)?,
-                stale: trouble.map(|e| Stale {
-                    fetched_at: doc.fetched_at,
-                    reason: e.to_string(),
-                }),
-            }),
-            (None, Some(e)) => Err(e.into()),
-            (None, None) => Err(PullError::Http(crate::client::http::HttpError::BadResponse {
-                url: path.to_string(),
-                reason: "304 without a cached copy".into(),
-            })),
-        }
     }
 }

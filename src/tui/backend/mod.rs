@@ -15,7 +15,7 @@ use tokio::sync::mpsc;
 use super::model::{Command, Draft, Message, OutboxEntry, OutboxState, OutboxSummary, RunningTimer};
 use super::run::Backend;
 use crate::client::store::{EntryState, MINE, POOL, Store};
-use crate::client::sync::{Engine, PullError};
+use crate::client::sync::{Engine, Fetch, PullError};
 
 /// The key an outcome form's draft is kept under in the store's drafts.
 pub fn draft_key(item_id: i64) -> String {
@@ -148,20 +148,17 @@ impl ClientBackend {
             Command::StartTimer(id) => self.start_timer(id, tx).await,
             Command::StopTimer => self.stop_timer(tx).await,
             Command::FetchDetail(id) => {
-                let fetched = self.engine.item_detail(id).await;
-                let detail = self.or_cached(fetched, &format!("item:{id}"), tx).await?;
+                let detail = self.shown(self.engine.item_detail(id).await, tx)?;
                 send(tx, Message::ItemDetailLoaded(Box::new(detail))).await;
                 Ok(())
             }
             Command::FetchSchedule(date) => {
-                let fetched = self.engine.schedule(&date).await;
-                let schedule = self.or_cached(fetched, &format!("schedule:{date}"), tx).await?;
+                let schedule = self.shown(self.engine.schedule(&date).await, tx)?;
                 send(tx, Message::ScheduleLoaded(schedule)).await;
                 Ok(())
             }
             Command::FetchDuty => {
-                let fetched = self.engine.duty().await;
-                let duty: crate::api::DutyList = self.or_cached(fetched, "duty", tx).await?;
+                let duty = self.shown(self.engine.duty().await, tx)?;
                 send(tx, Message::DutyLoaded(duty.shifts)).await;
                 Ok(())
             }
@@ -225,24 +222,22 @@ impl ClientBackend {
         }
     }
 
-    /// A fetch's answer, or while offline the copy cached under `key`
-    /// (the same key the engine caches it under).
-    async fn or_cached<T: serde::de::DeserializeOwned>(
+    /// A fetch's value; a copy the engine fell back to while offline shows
+    /// as offline in the status bar.
+    fn shown<T>(
         &self,
-        fetched: Result<T, PullError>,
-        key: &str,
+        fetched: Result<Fetch<T>, PullError>,
         tx: &mpsc::Sender<Message>,
     ) -> Result<T, String> {
-        let e = match fetched {
-            Ok(v) => return Ok(v),
-            Err(e) => e,
-        };
-        let transient = matches!(&e, PullError::Http(h) if h.is_transient());
-        let message = self.offline(e, tx);
-        if transient && let Ok(Some(v)) = self.engine.cached_doc::<T>(key).await {
-            return Ok(v);
+        match fetched {
+            Ok(f) => {
+                if f.stale.is_some() {
+                    let _ = tx.try_send(Message::Online(false));
+                }
+                Ok(f.value)
+            }
+            Err(e) => Err(self.offline(e, tx)),
         }
-        Err(message)
     }
 
     async fn send_cached_lists(&self, tx: &mpsc::Sender<Message>) -> Result<(), String> {

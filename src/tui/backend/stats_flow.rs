@@ -5,7 +5,7 @@ use tokio::sync::mpsc;
 
 use super::{ClientBackend, send};
 use crate::api::stats::StatsQuery;
-use crate::api::{CampaignList, NewActivity, NewOutcome, StatsForm, StatsScope, paths};
+use crate::api::{NewActivity, NewOutcome, StatsForm, StatsScope, paths};
 use crate::cli::ReportFormat;
 use crate::domain::Profession;
 use crate::domain::campaign::{CampaignDef, RecordFact, RecordKind, SHIPPED, parse_definition};
@@ -13,29 +13,7 @@ use crate::tui::model::{Message, StatsPending};
 
 impl ClientBackend {
     pub(super) async fn fetch_campaigns(&self, tx: &mpsc::Sender<Message>) -> Result<(), String> {
-        let fetched = match self
-            .engine
-            .fetch_doc::<CampaignList>(paths::CAMPAIGNS, "campaigns")
-            .await
-        {
-            // Unchanged since the cached copy: show that one.
-            Ok(None) => self
-                .engine
-                .cached_doc::<CampaignList>("campaigns")
-                .await
-                .map(|c| {
-                    c.unwrap_or(CampaignList {
-                        campaigns: Vec::new(),
-                    })
-                })
-                .map_err(crate::client::sync::PullError::from),
-            other => other.map(|c| {
-                c.unwrap_or(CampaignList {
-                    campaigns: Vec::new(),
-                })
-            }),
-        };
-        let list = self.or_cached(fetched, "campaigns", tx).await?;
+        let list = self.shown(self.engine.campaigns().await, tx)?;
         send(tx, Message::CampaignsLoaded(list)).await;
         Ok(())
     }
