@@ -164,9 +164,9 @@ impl Key {
 
 #[derive(Debug, thiserror::Error)]
 pub enum KeymapError {
-    #[error("[keys] {0} is not an action; known actions: {1}")]
+    #[error("{}", rust_i18n::t!("tui.config.unknown_action", action = .0, known = .1))]
     UnknownAction(String, String),
-    #[error("[keys] {action} = {value}: not a key; write e.g. \"c\", \"enter\" or \"ctrl-r\"")]
+    #[error("{}", rust_i18n::t!("tui.config.bad_key", action = action, value = value))]
     BadKey { action: String, value: String },
 }
 

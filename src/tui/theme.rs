@@ -38,23 +38,23 @@ pub const MEANINGS: [&str; 17] = [
 
 #[derive(Debug, thiserror::Error)]
 pub enum ThemeError {
-    #[error("there is no theme named “{0}”; built in are: default, light, high-contrast, mono")]
+    #[error("{}", rust_i18n::t!("tui.config.unknown_theme", name = .0))]
     Unknown(String),
-    #[error("theme {theme}: {key} = “{value}” is not a style; write e.g. \"yellow on black bold\"")]
+    #[error("{}", rust_i18n::t!("tui.config.bad_style", theme = theme, key = key, value = value))]
     BadStyle {
         theme: String,
         key: String,
         value: String,
     },
-    #[error("theme {theme}: {key} is not a style name; known: {known}")]
+    #[error("{}", rust_i18n::t!("tui.config.unknown_style", theme = theme, key = key, known = known))]
     UnknownKey {
         theme: String,
         key: String,
         known: String,
     },
-    #[error("theme {theme}: borders must be \"unicode\" or \"ascii\", not “{value}”")]
+    #[error("{}", rust_i18n::t!("tui.config.bad_borders", theme = theme, value = value))]
     BadBorders { theme: String, value: String },
-    #[error("theme {0} is not valid TOML: {1}")]
+    #[error("{}", rust_i18n::t!("tui.config.theme_toml", theme = .0, error = .1))]
     Toml(String, String),
 }
 

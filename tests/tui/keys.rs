@@ -260,6 +260,7 @@ fn keymap_overrides_change_keys_and_help_shows_them() {
 
 #[test]
 fn keymap_mistakes_are_explained() {
+    let _l = lang("en");
     let bad: toml::Table = "clam = \"c\"".parse().expect("toml");
     let err = Keymap::with_overrides(Some(&bad)).expect_err("unknown action");
     assert!(err.to_string().contains("clam is not an action"), "{err}");

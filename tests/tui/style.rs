@@ -45,6 +45,7 @@ fn partial_overrides_change_only_what_they_name() {
 
 #[test]
 fn theme_mistakes_are_explained() {
+    let _l = crate::fixtures::lang("en");
     let err = Theme::load("solarized", None, false).expect_err("unknown");
     assert!(err.to_string().contains("no theme named “solarized”"), "{err}");
     let over: toml::Table = "overdue = \"blinking pink\"".parse().expect("toml");
@@ -52,4 +53,15 @@ fn theme_mistakes_are_explained() {
     assert!(err.to_string().contains("overdue"), "{err}");
     let over: toml::Table = "borders = \"fancy\"".parse().expect("toml");
     assert!(Theme::load("default", Some(&over), false).is_err());
+}
+
+/// Config mistakes in the terminal app read in the user's language too.
+#[test]
+fn theme_and_key_mistakes_in_chinese() {
+    let _l = crate::fixtures::lang("zh-CN");
+    let err = Theme::load("solarized", None, false).expect_err("unknown");
+    assert!(err.to_string().contains("没有名为 “solarized” 的主题"), "{err}");
+    let bad: toml::Table = "claim = \"shift-enter-x\"".parse().expect("toml");
+    let err = dutydesk::tui::keymap::Keymap::with_overrides(Some(&bad)).expect_err("bad key");
+    assert!(err.to_string().contains("不是按键"), "{err}");
 }
