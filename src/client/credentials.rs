@@ -182,7 +182,7 @@ impl Credentials {
             Ok(Ok(Err(keyring::Error::NoEntry))) => KeyringAnswer::Empty,
             Ok(Ok(Err(e))) => KeyringAnswer::Unavailable(e.to_string()),
             Ok(Err(e)) => KeyringAnswer::Unavailable(e.to_string()),
-            Err(_) => KeyringAnswer::Unavailable("no answer".into()),
+            Err(_) => KeyringAnswer::Unavailable(rust_i18n::t!("cli.creds.keyring_silent").into_owned()),
         }
     }
 

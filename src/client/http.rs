@@ -157,7 +157,7 @@ impl Api {
             // (reqwest would accept it silently and TLS would fail later).
             let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| bad(e.to_string()))?;
             if certs.is_empty() {
-                return Err(bad("no PEM certificate in it".into()));
+                return Err(bad(rust_i18n::t!("cli.http.no_pem").into_owned()));
             }
             for cert in certs {
                 builder = builder.add_root_certificate(cert);

@@ -21,11 +21,11 @@ pub use xlsx::render_xlsx;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
-    #[error("could not build the spreadsheet: {0}")]
+    #[error("{}", rust_i18n::t!("stats.render_failed", format = "XLSX", error = .0))]
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
-    #[error("could not write the CSV: {0}")]
+    #[error("{}", rust_i18n::t!("stats.render_failed", format = "CSV", error = .0))]
     Csv(#[from] csv::Error),
-    #[error("could not write the JSON: {0}")]
+    #[error("{}", rust_i18n::t!("stats.render_failed", format = "JSON", error = .0))]
     Json(#[from] serde_json::Error),
 }
 
