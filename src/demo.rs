@@ -50,7 +50,7 @@ async fn demo_in(root: &Path, role: DemoRole, global: &GlobalArgs) -> Result<(),
         data: root.join("data"),
         state: root.join("state"),
     };
-    app::init_logs(&dirs.state, global.verbose);
+    crate::client::startup::init_logs(&dirs.state, global.verbose);
     let server = start(ServerConfig {
         db: Some(root.join("server.sqlite").display().to_string()),
         listen: "127.0.0.1:0".into(),

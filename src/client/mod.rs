@@ -8,6 +8,7 @@ pub mod edit;
 pub mod fsutil;
 pub mod http;
 pub mod session;
+pub mod startup;
 pub mod store;
 pub mod sync;
 pub mod text;

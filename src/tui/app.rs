@@ -4,7 +4,6 @@
 //! frame; the backend refreshes right after it.
 
 use std::io::IsTerminal;
-use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -16,8 +15,9 @@ use super::model::{Draft, Identity, Message, Model, QueueTab, RunningTimer, Sort
 use super::queue_index::first_screen;
 use super::theme::{Borders, Theme};
 use crate::cli::GlobalArgs;
-use crate::client::config::{self, Config, Dirs};
+use crate::client::config::{self, Config};
 use crate::client::session;
+use crate::client::startup;
 use crate::client::store::{MINE, POOL, Store};
 use crate::client::sync::ME_KEY;
 use crate::domain::Role;
@@ -25,40 +25,21 @@ use crate::domain::Role;
 /// `dutydesk` with no subcommand: the TUI for the current profile.
 pub fn run(global: &GlobalArgs) -> ExitCode {
     with_runtime(|| async {
-        let dirs = Dirs::from_platform().map_err(|e| e.to_string())?;
-        let config = Config::load(global, dirs, |k| std::env::var(k).ok()).map_err(|e| e.to_string())?;
-        if global.lang.is_none()
-            && let Some(lang) = config.language.as_deref().and_then(crate::i18n::Language::parse)
-        {
-            crate::i18n::set_language(lang);
-        }
-        init_logs(&config.dirs.state, global.verbose);
+        let config = startup::load_config(global).map_err(|e| e.to_string())?;
         open_tui(&config, std::env::var("DUTYDESK_TOKEN").ok()).await
     })
 }
 
-/// Runs `body` on a multi-thread runtime (the backend blocks in place on
-/// it to save a draft on a signal) and maps its error to exit code 1.
+/// Runs `body` on the client's runtime and maps its error to exit code 1.
 pub fn with_runtime<F, Fut>(body: F) -> ExitCode
 where
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = Result<(), String>>,
 {
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
+    match startup::block_on(body())
+        .map_err(|e| e.to_string())
+        .and_then(|r| r)
     {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("dutydesk: {e}");
-            return ExitCode::from(1);
-        }
-    };
-    let result = runtime.block_on(body());
-    // A keyring call that never answered must not keep the process alive.
-    runtime.shutdown_timeout(std::time::Duration::from_millis(300));
-    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("dutydesk: {}", crate::client::text::sanitize(&message));
@@ -199,25 +180,4 @@ pub async fn startup_messages(store: &Store, model: &Model, rows: usize) -> Resu
     ];
     out.extend(draft);
     Ok(out)
-}
-
-/// Logs go to a daily file in the state dir: the terminal belongs to the app.
-pub fn init_logs(state_dir: &Path, verbose: u8) {
-    let level = match verbose {
-        0 => "info",
-        1 => "debug",
-        _ => "trace",
-    };
-    if crate::client::fsutil::private_dir(state_dir).is_err() {
-        return;
-    }
-    let appender = tracing_appender::rolling::daily(state_dir, "dutydesk.log");
-    // Only our own crate at the chosen level: reqwest/hyper at debug would
-    // log request headers, and with them the token.
-    let filter = tracing_subscriber::EnvFilter::new(format!("warn,dutydesk={level}"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(appender)
-        .with_ansi(false)
-        .try_init();
 }

@@ -14,7 +14,7 @@ use std::process::ExitCode;
 
 use rust_i18n::t;
 
-use super::config::{Config, ConfigError, Dirs};
+use super::config::{Config, ConfigError};
 use super::credentials::{CredError, Credentials, StoreKind, Token};
 use super::http::{Api, HttpError, Timeouts};
 use super::session::{self, SessionError};
@@ -106,38 +106,21 @@ impl From<super::sync::PullError> for CliError {
 
 /// Runs one client command with the platform's dirs and the process env.
 pub fn run(cmd: Command, global: &GlobalArgs) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("dutydesk: {e}");
-            return Exit::Error.into();
-        }
-    };
-    let result = runtime.block_on(async {
-        let dirs = Dirs::from_platform()?;
-        let config = Config::load(global, dirs, |k| std::env::var(k).ok())?;
-        if global.lang.is_none()
-            && let Some(lang) = config.language.as_deref().and_then(crate::i18n::Language::parse)
-        {
-            crate::i18n::set_language(lang);
-        }
-        init_logs(&config, global.verbose);
+    let result = super::startup::block_on(async {
+        let config = super::startup::load_config(global)?;
         let ctx = Ctx::new(config, std::env::var("DUTYDESK_TOKEN").ok());
         dispatch(cmd, &ctx).await
     });
-    // A keyring call that never answered still holds a blocking thread;
-    // do not let it keep the process alive after the answer is printed.
-    runtime.shutdown_timeout(std::time::Duration::from_millis(300));
     match result {
-        Ok(exit) => exit.into(),
-        Err(e) => {
+        Ok(Ok(exit)) => exit.into(),
+        Ok(Err(e)) => {
             // Messages may quote the server's words: no escape sequences.
             eprintln!("dutydesk: {}", super::text::sanitize(&e.message));
             e.exit.into()
+        }
+        Err(e) => {
+            eprintln!("dutydesk: {e}");
+            Exit::Error.into()
         }
     }
 }
@@ -163,27 +146,6 @@ async fn dispatch(cmd: Command, ctx: &Ctx) -> Result<Exit, CliError> {
         // `lib::run` sends completions and the server's commands elsewhere.
         _ => Err(CliError::usage("not a client command")),
     }
-}
-
-/// Logs go to a daily file in the state dir; the terminal is for output.
-fn init_logs(config: &Config, verbose: u8) {
-    let level = match verbose {
-        0 => "info",
-        1 => "debug",
-        _ => "trace",
-    };
-    if super::fsutil::private_dir(&config.dirs.state).is_err() {
-        return;
-    }
-    let appender = tracing_appender::rolling::daily(&config.dirs.state, "dutydesk.log");
-    // Only our own crate logs at the chosen level: reqwest/hyper at debug
-    // would print request headers, and with them the token.
-    let filter = tracing_subscriber::EnvFilter::new(format!("warn,dutydesk={level}"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(appender)
-        .with_ansi(false)
-        .try_init();
 }
 
 /// What one run knows: its settings and credential stores. The store and
