@@ -14,8 +14,7 @@ use std::sync::{Arc, LazyLock, RwLock};
 use sha2::{Digest, Sha256};
 use sqlx::{Any, AnyConnection, Transaction};
 
-use super::records::StatRecord;
-use crate::api::Campaign;
+use crate::api::{Activity, Campaign, Outcome, TimeEntry};
 use crate::domain::campaign::{
     CampaignDef, Increment, RecordFact, RecordKind, contributions, parse_definition,
 };
@@ -236,6 +235,16 @@ pub(crate) async fn lock_aggregates(conn: &mut AnyConnection, rebuild: bool) -> 
     };
     sqlx::query(sql).execute(conn).await?;
     Ok(())
+}
+
+/// A record that may count toward campaign indicators.
+pub enum StatRecord<'a> {
+    Outcome {
+        item_kind: ItemKind,
+        outcome: &'a Outcome,
+    },
+    TimeEntry(&'a TimeEntry),
+    Activity(&'a Activity),
 }
 
 /// What one record adds to every campaign with rules, in the record's own

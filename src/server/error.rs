@@ -28,6 +28,10 @@ impl ApiError {
     pub fn forbidden(detail: impl Into<String>) -> Self {
         Self::new(ProblemCode::Forbidden, detail)
     }
+    /// 422 naming the field that is wrong, and why.
+    pub fn validation(field: &str, msg: String) -> Self {
+        ApiError(Problem::new(ProblemCode::ValidationFailed, msg.clone()).with_field(field, msg))
+    }
     pub fn unauthorized() -> Self {
         Self::new(
             ProblemCode::Unauthorized,

@@ -9,10 +9,9 @@ use axum::response::Response;
 use super::Shared;
 use super::auth::AuthUser;
 use super::db::now_ms;
-use super::error::{ApiJson, ApiPath, ApiResult};
+use super::error::{ApiError, ApiJson, ApiPath, ApiResult};
 use super::events::Change;
 use super::idempotency::{idem_request, stored_response};
-use super::storage::sql::records::validation;
 use crate::api::{ChangeKind, MAX_NOTE_CHARS, NewNote, TypicalCaseRequest, WorkItem, paths};
 
 pub async fn post_note(
@@ -26,14 +25,14 @@ pub async fn post_note(
     let idem = idem_request(&headers, me.id(), &format!("POST {path}"), &req)?;
     let text = req.text.trim();
     if text.is_empty() {
-        return Err(validation(
+        return Err(ApiError::validation(
             "text",
             "the note is empty; write what happened".into(),
         ));
     }
     let chars = text.chars().count();
     if chars > MAX_NOTE_CHARS {
-        return Err(validation(
+        return Err(ApiError::validation(
             "text",
             format!(
                 "a note holds at most {MAX_NOTE_CHARS} characters, this one has {chars}; shorten or split it"

@@ -5,40 +5,18 @@
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
-use sqlx::{Any, Transaction};
 
 use super::Shared;
 use super::auth::AuthUser;
 use super::db::now_ms;
-use super::error::{ApiJson, ApiPath, ApiResult};
+use super::error::{ApiError, ApiJson, ApiPath, ApiResult};
 use super::events::Change;
 use super::idempotency::{idem_request, stored_response};
-use super::storage::sql::records::validation;
-use crate::api::{Activity, ChangeKind, NewActivity, NewOutcome, NewTimeEntry, Outcome, TimeEntry, paths};
-use crate::domain::ItemKind;
+use crate::api::{ChangeKind, NewActivity, NewOutcome, NewTimeEntry, paths};
 
 /// The most one activity may add to a value. Far above a real training's
 /// attendees; low enough that no sum of such entries overflows.
 pub const MAX_ACTIVITY_COUNT: i64 = 1_000_000;
-
-/// A record that may count toward campaign indicators.
-pub enum StatRecord<'a> {
-    Outcome {
-        item_kind: ItemKind,
-        outcome: &'a Outcome,
-    },
-    TimeEntry(&'a TimeEntry),
-    Activity(&'a Activity),
-}
-
-/// Adds what a record counts to the campaign aggregates, inside the same
-/// transaction that stores the record.
-pub async fn apply_statistics(
-    tx: &mut Transaction<'static, Any>,
-    record: StatRecord<'_>,
-) -> Result<(), sqlx::Error> {
-    super::aggregate::apply(tx, record).await
-}
 
 pub async fn post_outcome(
     State(state): State<Shared>,
@@ -82,16 +60,16 @@ pub async fn post_activity(
 ) -> ApiResult<Response> {
     let idem = idem_request(&headers, me.id(), &format!("POST {}", paths::ACTIVITIES), &req)?;
     if req.indicator.trim().is_empty() {
-        return Err(validation(
+        return Err(ApiError::validation(
             "indicator",
             "name the indicator this activity counts toward, e.g. enterprises_visited".into(),
         ));
     }
     if req.count < 0 || req.count2.is_some_and(|c| c < 0) {
-        return Err(validation("count", "counts cannot be negative".into()));
+        return Err(ApiError::validation("count", "counts cannot be negative".into()));
     }
     if req.count > MAX_ACTIVITY_COUNT || req.count2.is_some_and(|c| c > MAX_ACTIVITY_COUNT) {
-        return Err(validation(
+        return Err(ApiError::validation(
             "count",
             format!(
                 "one activity counts at most {MAX_ACTIVITY_COUNT}; split larger ones or check the number"

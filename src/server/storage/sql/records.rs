@@ -9,8 +9,8 @@ use super::idempotency::{commit_with, replay, replay_committed};
 use super::item_rows::{NewHistory, add_history, item_to_change, load_item, touch_item};
 use crate::api::{Activity, NewActivity, NewOutcome, NewTimeEntry, Outcome, ProblemCode, TimeEntry, User};
 use crate::domain::{EpochMs, ItemStatus, OutcomeFields, TimeActivity, Yuan, outcome::check_minutes};
+use crate::server::aggregate::{StatRecord, apply as apply_statistics};
 use crate::server::error::ApiError;
-use crate::server::records::{StatRecord, apply_statistics};
 use crate::server::storage::{IdemRequest, OutcomeLogged, StoredResponse};
 
 const CREATED: u16 = 201;
@@ -38,10 +38,6 @@ pub(super) async fn answer_as_duplicate<T>(
 fn to_json<T: serde::Serialize>(v: &T) -> String {
     // Plain derive(Serialize) data with string keys: cannot fail.
     serde_json::to_string(v).unwrap_or_default()
-}
-
-pub fn validation(field: &str, msg: String) -> ApiError {
-    ApiError(crate::api::Problem::new(ProblemCode::ValidationFailed, msg.clone()).with_field(field, msg))
 }
 
 async fn insert_time_entry(tx: &mut Transaction<'static, Any>, e: &TimeEntry) -> Result<(), sqlx::Error> {
@@ -95,7 +91,9 @@ impl SqlStorage {
             settled_amount: req.settled_amount,
             fee_waived: req.fee_waived,
         };
-        fields.check().map_err(|e| validation("code", e.to_string()))?;
+        fields
+            .check()
+            .map_err(|e| ApiError::validation("code", e.to_string()))?;
         let outcome = Outcome {
             id: uuid::Uuid::now_v7().to_string(),
             item_id,
@@ -185,7 +183,7 @@ impl SqlStorage {
             return Ok(stored);
         }
         item_to_change(&mut w.tx, me, req.item_id, "log time on this item").await?;
-        check_minutes(Some(req.minutes)).map_err(|e| validation("minutes", e.to_string()))?;
+        check_minutes(Some(req.minutes)).map_err(|e| ApiError::validation("minutes", e.to_string()))?;
         let entry = TimeEntry {
             id: uuid::Uuid::now_v7().to_string(),
             item_id: req.item_id,
