@@ -80,7 +80,12 @@ pub fn width(text: &str) -> usize {
 /// Exactly `cols` columns: truncated with `…` (never through a wide
 /// character or a grapheme cluster) or padded with spaces.
 pub fn fit(text: &str, cols: usize) -> String {
-    let mut out = truncate(text, cols);
+    fit_with(text, cols, "…")
+}
+
+/// [`fit`] with another mark for a cut (the CLI's `...`).
+pub fn fit_with(text: &str, cols: usize, ellipsis: &str) -> String {
+    let mut out = truncate_with(text, cols, ellipsis);
     let used = width(&out);
     out.extend(std::iter::repeat_n(' ', cols.saturating_sub(used)));
     out

@@ -2,17 +2,11 @@
 //! alignment is by display width (unicode-width), never by bytes or chars.
 //! The TUI reuses these helpers.
 
-/// Columns `s` takes on a terminal.
-pub fn width(s: &str) -> usize {
-    crate::text::width(s)
-}
-
-/// Removes escape sequences (CSI, OSC 52, ...), control characters and
-/// bidi overrides, so text from the server cannot move the cursor, write
-/// the clipboard or reorder what the lawyer reads.
-pub fn sanitize(s: &str) -> String {
-    crate::text::clean(s)
-}
+/// `width`: columns on a terminal. `sanitize`: escape sequences (CSI,
+/// OSC 52, ...), control characters and bidi overrides removed, so text
+/// from the server cannot move the cursor, write the clipboard or reorder
+/// what the lawyer reads.
+pub use crate::text::{clean as sanitize, width};
 
 /// Cuts `s` to at most `max` columns, ending with `...` when it was cut
 /// (ASCII: `…` is ambiguous-width, two columns on some CJK terminals). A
@@ -24,10 +18,7 @@ pub fn truncate(s: &str, max: usize) -> String {
 /// `s` truncated to `cols` and padded with spaces on the right to exactly
 /// `cols` columns.
 pub fn pad(s: &str, cols: usize) -> String {
-    let mut out = truncate(s, cols);
-    let w = width(&out);
-    out.extend(std::iter::repeat_n(' ', cols.saturating_sub(w)));
-    out
+    crate::text::fit_with(s, cols, "...")
 }
 
 /// Lays out rows as columns separated by two spaces, each column as wide as

@@ -51,12 +51,6 @@ pub fn render(
     })
 }
 
-/// Drops escape sequences, control characters and bidi overrides from text
-/// that came from the server before it reaches a terminal.
-pub fn terminal_safe(text: &str) -> String {
-    crate::text::clean(text)
-}
-
 /// Everything the text outputs share: labels and cell texts in one language.
 pub(crate) struct Labels {
     pub title: String,

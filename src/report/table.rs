@@ -3,9 +3,10 @@
 
 use unicode_width::UnicodeWidthStr;
 
-use super::{cell_text, labels, row_label, terminal_safe};
+use super::{cell_text, labels, row_label};
 use crate::api::StatsForm;
 use crate::i18n::Language;
+use crate::text::clean;
 
 const GAP: &str = "  ";
 
@@ -23,7 +24,7 @@ pub fn render_table(form: &StatsForm, lang: Language, reporting_date: &str) -> S
     let labels = labels(form, lang, reporting_date);
     let mut grid: Vec<Vec<String>> = vec![labels.header.clone()];
     for row in &form.rows {
-        let mut line = vec![terminal_safe(&row_label(row, lang))];
+        let mut line = vec![clean(&row_label(row, lang))];
         line.extend(row.cells.iter().map(|c| cell_text(row, c)));
         line.push(cell_text(row, &row.total));
         grid.push(line);
@@ -40,11 +41,11 @@ pub fn render_table(form: &StatsForm, lang: Language, reporting_date: &str) -> S
     let total_width = widths.iter().sum::<usize>() + GAP.len() * columns.saturating_sub(1);
 
     let mut out = String::new();
-    out.push_str(&terminal_safe(&labels.title));
+    out.push_str(&clean(&labels.title));
     out.push('\n');
     out.push_str(&format!(
         "{}{GAP}{}\n",
-        terminal_safe(&labels.unit_line),
+        clean(&labels.unit_line),
         labels.date_line
     ));
     out.push_str(&labels.period_line);
@@ -78,7 +79,7 @@ pub fn render_table(form: &StatsForm, lang: Language, reporting_date: &str) -> S
     out.push_str(&labels.deadline_note);
     out.push('\n');
     if let Some(note) = &labels.note {
-        out.push_str(&terminal_safe(note));
+        out.push_str(&clean(note));
         out.push('\n');
     }
     out
