@@ -1,6 +1,9 @@
-//! The one HTTP client: rustls, connect and read timeouts, the system's
-//! proxy variables (reqwest's default), a bureau's own CA from `ca_file`.
-//! Every failure becomes an `HttpError` that says what happened and what to do.
+//! The one HTTP client: rustls, connect and read timeouts and an overall
+//! deadline per request, the system's proxy variables (reqwest's default),
+//! a bureau's own CA from `ca_file`. A hostile server or a bad link cannot
+//! hang it or exhaust its memory: bodies, the CA file and tokens are capped
+//! (see [`MAX_BODY_BYTES`]). Every failure becomes an `HttpError` that says
+//! what happened and what to do.
 
 use std::path::Path;
 use std::time::Duration;
@@ -13,10 +16,25 @@ use super::credentials::Token;
 use super::text::sanitize;
 use crate::api::{IDEMPOTENCY_KEY, PROBLEM_JSON, Problem, ProblemCode};
 
+/// The largest response body read: far above any real list or form, far
+/// below what would hurt a shared server's memory.
+pub const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
+/// The largest `ca_file` read (a bundle of every public CA is ~250 KB).
+pub const MAX_CA_FILE_BYTES: u64 = 1024 * 1024;
+/// The longest token accepted from a server.
+pub const MAX_TOKEN_CHARS: usize = 4096;
+
+/// Names of the variables that shorten the deadlines (tests, slow links).
+pub const REQUEST_DEADLINE_ENV: &str = "DUTYDESK_REQUEST_DEADLINE_MS";
+
 #[derive(Debug, Clone, Copy)]
 pub struct Timeouts {
     pub connect: Duration,
+    /// Between two reads of one response.
     pub read: Duration,
+    /// For a whole request, body included: a link that trickles one byte
+    /// every few seconds never trips `read`.
+    pub request: Duration,
 }
 
 impl Default for Timeouts {
@@ -24,8 +42,32 @@ impl Default for Timeouts {
         Timeouts {
             connect: Duration::from_secs(5),
             read: Duration::from_secs(20),
+            request: Duration::from_secs(30),
         }
     }
+}
+
+impl Timeouts {
+    /// The defaults, with `DUTYDESK_REQUEST_DEADLINE_MS` when set (and a
+    /// number): the read timeout never exceeds the whole request's.
+    pub fn configured() -> Self {
+        let mut t = Timeouts::default();
+        if let Some(ms) = env_ms(REQUEST_DEADLINE_ENV) {
+            t.request = ms;
+            t.read = t.read.min(ms);
+            t.connect = t.connect.min(ms);
+        }
+        t
+    }
+}
+
+/// A positive number of milliseconds from the environment.
+pub fn env_ms(name: &str) -> Option<Duration> {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .filter(|ms| *ms > 0)
+        .map(Duration::from_millis)
 }
 
 /// Every text field is sanitized when shown: a server's or a proxy's
@@ -33,7 +75,14 @@ impl Default for Timeouts {
 #[derive(Debug, thiserror::Error)]
 pub enum HttpError {
     #[error("{}", t!("cli.http.unreachable", url = sanitize(url), reason = sanitize(reason)))]
-    Unreachable { url: String, reason: String },
+    Unreachable {
+        url: String,
+        reason: String,
+        /// No connection was made (refused, no route, connect timeout):
+        /// the server is down or out of reach, and trying again at once
+        /// only keeps the user waiting.
+        connect: bool,
+    },
     #[error("{}", t!("cli.http.timeout", url = sanitize(url)))]
     Timeout { url: String },
     /// 5xx or 429: the request may be repeated.
@@ -60,6 +109,19 @@ pub enum HttpError {
     BadCaFile { path: String, reason: String },
     #[error("{}", t!("cli.http.bad_url", url = sanitize(url)))]
     BadUrl { url: String },
+    /// The body would pass [`MAX_BODY_BYTES`]: not read further.
+    #[error("{}", t!("net.http.too_large", url = sanitize(url), limit_mb = MAX_BODY_BYTES / (1024 * 1024)))]
+    TooLarge { url: String },
+    /// The whole request took longer than its deadline.
+    #[error("{}", t!("net.http.deadline", url = sanitize(url), secs = format!("{:.1}", deadline.as_secs_f64())))]
+    Deadline { url: String, deadline: Duration },
+    /// A 2xx that is not the server's answer to this outbox entry (no echo
+    /// of its `Idempotency-Key`, or not the record the path creates).
+    #[error("{}", t!("net.http.not_the_answer", url = sanitize(url), status = status, reason = reason))]
+    NotTheAnswer { url: String, status: u16, reason: String },
+    /// The server sent a token that is not a valid header value.
+    #[error("{}", t!("net.http.bad_token", url = sanitize(url)))]
+    BadToken { url: String },
 }
 
 impl HttpError {
@@ -71,13 +133,26 @@ impl HttpError {
                 | Self::Timeout { .. }
                 | Self::ServerTrouble { .. }
                 | Self::NotOurServer { .. }
+                | Self::TooLarge { .. }
+                | Self::Deadline { .. }
+                | Self::NotTheAnswer { .. }
         )
     }
 
     /// Worth repeating at once with backoff: a portal or proxy in the way
-    /// will not step aside within seconds, so that one is not.
+    /// will not step aside within seconds, nor will a server that is down
+    /// (connection refused) or a link too slow for a whole answer, and an
+    /// oversized answer would come again.
     pub fn is_worth_retrying(&self) -> bool {
-        self.is_transient() && !matches!(self, Self::NotOurServer { .. })
+        self.is_transient()
+            && !matches!(
+                self,
+                Self::NotOurServer { .. }
+                    | Self::Unreachable { connect: true, .. }
+                    | Self::TooLarge { .. }
+                    | Self::Deadline { .. }
+                    | Self::NotTheAnswer { .. }
+            )
     }
 
     pub fn retry_after(&self) -> Option<Duration> {
@@ -94,16 +169,9 @@ pub struct Reply {
     pub status: u16,
     pub etag: Option<String>,
     pub content_type: Option<String>,
+    /// The `Idempotency-Key` the server echoed, if any.
+    pub idempotency_key: Option<String>,
     pub body: Vec<u8>,
-}
-
-impl Reply {
-    /// Our server answers every write with a JSON object; a login page of
-    /// a captive portal answers 200 with HTML.
-    pub fn is_json_object(&self) -> bool {
-        self.content_type.as_deref().is_some_and(|c| c.contains("json"))
-            && serde_json::from_slice::<serde_json::Value>(&self.body).is_ok_and(|v| v.is_object())
-    }
 }
 
 /// A GET that may answer "not modified".
@@ -123,6 +191,7 @@ pub struct Api {
     client: reqwest::Client,
     base: String,
     token: Option<Token>,
+    deadline: Duration,
 }
 
 impl Api {
@@ -152,7 +221,7 @@ impl Api {
                 path: path.display().to_string(),
                 reason,
             };
-            let pem = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
+            let pem = read_capped(path, MAX_CA_FILE_BYTES).map_err(|e| bad(e.to_string()))?;
             // A bundle may hold several; a file with none is a mistake
             // (reqwest would accept it silently and TLS would fail later).
             let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| bad(e.to_string()))?;
@@ -167,7 +236,12 @@ impl Api {
             url: base.clone(),
             reason: e.to_string(),
         })?;
-        Ok(Api { client, base, token })
+        Ok(Api {
+            client,
+            base,
+            token,
+            deadline: timeouts.request,
+        })
     }
 
     pub fn base(&self) -> &str {
@@ -208,6 +282,15 @@ impl Api {
         if let Some(e) = if_none_match {
             req = req.header(header::IF_NONE_MATCH, e);
         }
+        let deadline = self.deadline;
+        tokio::time::timeout(deadline, self.exchange(req, &url))
+            .await
+            .unwrap_or_else(|_| Err(HttpError::Deadline { url, deadline }))
+    }
+
+    /// One request and its whole (capped) answer.
+    async fn exchange(&self, req: reqwest::RequestBuilder, url: &str) -> Result<Reply, HttpError> {
+        let url = url.to_string();
         let resp = req.send().await.map_err(|e| transport_error(&url, &e))?;
         let status = resp.status();
         let etag = resp
@@ -226,13 +309,15 @@ impl Api {
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
-        // A connection dropped mid-body is a transport failure: retry.
-        let body = resp
-            .bytes()
-            .await
-            .map_err(|e| transport_error(&url, &e))?
-            .to_vec();
-        classify(&self.base, &url, status, (etag, content_type), retry_after, body)
+        let echoed_key = resp
+            .headers()
+            .get(IDEMPOTENCY_KEY)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let body = read_body(&url, resp).await?;
+        let mut reply = classify(&self.base, &url, status, (etag, content_type), retry_after, body)?;
+        reply.idempotency_key = echoed_key;
+        Ok(reply)
     }
 
     pub async fn get<T: DeserializeOwned>(
@@ -292,7 +377,11 @@ impl Api {
             Ok(resp)
         } else {
             let status = resp.status();
-            let body = resp.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
+            let body = tokio::time::timeout(self.deadline, read_body(&url, resp))
+                .await
+                .ok()
+                .and_then(Result::ok)
+                .unwrap_or_default();
             classify(&self.base, &url, status, (None, None), None, body).and(Err(HttpError::BadResponse {
                 url,
                 reason: status.to_string(),
@@ -301,8 +390,56 @@ impl Api {
     }
 }
 
+/// Reads a body up to [`MAX_BODY_BYTES`], chunk by chunk: a longer one is
+/// refused as soon as it passes the cap (or says it will), never held whole.
+async fn read_body(url: &str, mut resp: reqwest::Response) -> Result<Vec<u8>, HttpError> {
+    let too_large = || HttpError::TooLarge { url: url.to_string() };
+    if resp.content_length().is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    // A connection dropped mid-body is a transport failure: retry.
+    while let Some(chunk) = resp.chunk().await.map_err(|e| transport_error(url, &e))? {
+        if body.len() + chunk.len() > MAX_BODY_BYTES {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// A file's bytes, refused past `cap` (`/dev/zero` or a log file named by
+/// mistake would otherwise be read for ever).
+pub fn read_capped(path: &Path, cap: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?.take(cap + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > cap {
+        return Err(std::io::Error::other(
+            t!("net.file_too_large", limit_kb = cap / 1024).into_owned(),
+        ));
+    }
+    Ok(bytes)
+}
+
+/// A token from the server, checked before it is stored: it goes into
+/// every later request's `Authorization` header, where a CR/LF or another
+/// control character would break (or split) the request.
+pub fn check_server_token(url: &str, token: &str) -> Result<(), HttpError> {
+    let ok = !token.is_empty()
+        && token.chars().count() <= MAX_TOKEN_CHARS
+        && token.chars().all(|c| c.is_ascii_graphic())
+        && header::HeaderValue::from_str(&format!("Bearer {token}")).is_ok();
+    if ok {
+        Ok(())
+    } else {
+        Err(HttpError::BadToken { url: url.to_string() })
+    }
+}
+
 fn transport_error(url: &str, e: &reqwest::Error) -> HttpError {
-    if e.is_timeout() {
+    let connect = e.is_connect();
+    if e.is_timeout() && !connect {
         return HttpError::Timeout { url: url.to_string() };
     }
     // The innermost cause names it best ("connection refused").
@@ -315,6 +452,7 @@ fn transport_error(url: &str, e: &reqwest::Error) -> HttpError {
     HttpError::Unreachable {
         url: url.to_string(),
         reason,
+        connect,
     }
 }
 
@@ -332,6 +470,7 @@ fn classify(
             status: code,
             etag,
             content_type,
+            idempotency_key: None,
             body,
         });
     }

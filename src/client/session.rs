@@ -47,7 +47,7 @@ pub async fn open(config: &Config, env_token: Option<String>) -> Result<Session,
     // blocking thread while the store opens, not before the first frame.
     let ca_file = config.profile.ca_file.clone();
     let api = tokio::task::spawn_blocking(move || {
-        Api::new(&server, Some(token), ca_file.as_deref(), Timeouts::default())
+        Api::new(&server, Some(token), ca_file.as_deref(), Timeouts::configured())
     });
     let (store, notices) = open_store(config).await?;
     let api = match api.await {

@@ -42,3 +42,18 @@ pub fn stored_response(stored: StoredResponse) -> Response {
     let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK);
     (status, [(header::CONTENT_TYPE, "application/json")], stored.body).into_response()
 }
+
+/// Echoes the request's `Idempotency-Key` on the response, first answers
+/// and replays alike: a client settles an outbox row only on an answer that
+/// names its key, so a middlebox's canned `200 {"status":"ok"}` never
+/// passes for the server's.
+pub async fn echo_key(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let key = request.headers().get(IDEMPOTENCY_KEY).cloned();
+    let mut response = next.run(request).await;
+    if let Some(key) = key {
+        // Lower case: `from_static` refuses capitals.
+        let name = axum::http::HeaderName::from_static("idempotency-key");
+        response.headers_mut().insert(name, key);
+    }
+    response
+}

@@ -213,6 +213,7 @@ pub fn router(state: Shared) -> Router {
         .fallback(error::route_not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(idempotency::echo_key))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -20,6 +20,7 @@ async fn engine(home: &Home, url: &str) -> Engine {
     let timeouts = Timeouts {
         connect: Duration::from_millis(500),
         read: Duration::from_millis(300),
+        ..Timeouts::default()
     };
     let api = Api::new(url, Some(Token::new("tok-xyz")), None, timeouts).unwrap();
     Engine::new(store, api).with_policy(RetryPolicy {

@@ -1,7 +1,9 @@
 //! A scripted HTTP peer on 127.0.0.1:0 that injects the faults a real link
 //! has (503, 429, hangs, connections dropped mid-answer) and records what it
 //! received. It stands in front of the client until the reference server
-//! lands; then it fronts `support::spawn_server()` as a proxy.
+//! lands; then it fronts `support::spawn_server()` as a proxy. Like the
+//! server, it echoes a request's `Idempotency-Key` on every answer
+//! (`Reply::NoEcho` is a middlebox that does not).
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -20,10 +22,38 @@ pub enum Reply {
     Hang,
     /// Starts a 201 and drops the connection halfway through the body.
     DropMidBody,
+    /// 201 with the record the request's path creates, as the server would.
+    Record,
+    /// Like `Json`, without echoing the `Idempotency-Key`: a middlebox.
+    NoEcho(u16, String),
 }
 
 pub fn ok_created() -> Reply {
-    Reply::Json(201, vec![], r#"{"id":"x"}"#.into())
+    Reply::Record
+}
+
+/// The record a POST to `path` creates, as the server's JSON.
+pub fn record_for(path: &str) -> String {
+    use serde_json::json;
+    let common = json!({"id": "0190a0b0-0000-7000-8000-000000000001", "user_id": 1,
+        "occurred_at": 0, "created_at": 0});
+    let mut v = common.clone();
+    let with = |v: &mut serde_json::Value, extra: serde_json::Value| {
+        for (k, x) in extra.as_object().unwrap() {
+            v[k] = x.clone();
+        }
+    };
+    match path.rsplit('/').next().unwrap_or("") {
+        "activities" => with(&mut v, json!({"indicator": "trainings", "count": 1})),
+        "time-entries" => with(&mut v, json!({"item_id": 1, "minutes": 1, "activity": "session"})),
+        "outcomes" => with(&mut v, json!({"item_id": 1, "code": "answered"})),
+        "notes" => v = json!({"at": 0, "action": "note"}),
+        "check-in" | "check-out" => {
+            v = json!({"id": 1, "user_id": 1, "place": "x", "starts_at": 0, "ends_at": 0, "version": 1})
+        }
+        _ => v = serde_json::to_value(crate::support::item(1, "consultation", "x")).unwrap(),
+    }
+    v.to_string()
 }
 
 #[derive(Clone, Debug)]
@@ -94,9 +124,10 @@ pub async fn start(script: Vec<Reply>) -> Peer {
                     buf.extend_from_slice(&chunk[..n]);
                 }
                 let path = head.split_whitespace().nth(1).unwrap_or("").to_string();
+                let key = header("idempotency-key");
                 log.lock().unwrap().push(Seen {
-                    path,
-                    key: header("idempotency-key"),
+                    path: path.clone(),
+                    key: key.clone(),
                     authorization: header("authorization"),
                     if_none_match: header("if-none-match"),
                 });
@@ -104,10 +135,19 @@ pub async fn start(script: Vec<Reply>) -> Peer {
                     let mut s = script.lock().unwrap();
                     if s.len() > 1 { s.remove(0) } else { s[0].clone() }
                 };
+                let echo = |mut headers: Vec<(&'static str, String)>| {
+                    if let Some(k) = &key {
+                        headers.push(("Idempotency-Key", k.clone()));
+                    }
+                    headers
+                };
                 let reply = match reply {
                     Reply::Other(status, ctype, body) => {
                         Reply::Json(status, vec![("X-Content-Type", ctype.into())], body)
                     }
+                    Reply::Record => Reply::Json(201, echo(vec![]), record_for(&path)),
+                    Reply::Json(status, headers, body) => Reply::Json(status, echo(headers), body),
+                    Reply::NoEcho(status, body) => Reply::Json(status, vec![], body),
                     r => r,
                 };
                 match reply {
@@ -145,8 +185,8 @@ pub async fn start(script: Vec<Reply>) -> Peer {
                         );
                         let _ = sock.write_all(out.as_bytes()).await;
                     }
-                    // Turned into a Json reply with its own type above.
-                    Reply::Other(..) => {}
+                    // Turned into Json replies above.
+                    Reply::Other(..) | Reply::Record | Reply::NoEcho(..) => {}
                     Reply::Hang => tokio::time::sleep(Duration::from_secs(30)).await,
                     Reply::DropMidBody => {
                         let _ = sock

@@ -104,6 +104,12 @@ async fn crashing_proxy(upstream: String) -> (String, Arc<Mutex<Vec<Forwarded>>>
                     .get("etag")
                     .and_then(|v| v.to_str().ok())
                     .map(str::to_string);
+                // A proxy passes the server's headers on, the key's echo too.
+                let echoed = resp
+                    .headers()
+                    .get("idempotency-key")
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string);
                 let body = resp.text().await.unwrap();
                 if method == "POST" {
                     let mut posts = log.lock().unwrap();
@@ -126,6 +132,9 @@ async fn crashing_proxy(upstream: String) -> (String, Arc<Mutex<Vec<Forwarded>>>
                 );
                 if let Some(e) = etag {
                     out.push_str(&format!("ETag: {e}\r\n"));
+                }
+                if let Some(k) = echoed {
+                    out.push_str(&format!("Idempotency-Key: {k}\r\n"));
                 }
                 out.push_str("\r\n");
                 out.push_str(&body);

@@ -40,6 +40,7 @@ async fn resent_flag(on_server: bool) -> (usize, usize) {
     let timeouts = Timeouts {
         connect: Duration::from_millis(500),
         read: Duration::from_millis(300),
+        ..Timeouts::default()
     };
     let api = Api::new(&peer.url, Some(Token::new("tok-xyz")), None, timeouts).unwrap();
     let e = Engine::new(store, api).with_policy(RetryPolicy {

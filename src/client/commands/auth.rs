@@ -67,6 +67,8 @@ pub async fn login(ctx: &Ctx, args: LoginArgs) -> Result<Exit, CliError> {
         }
         Err(e) => return Err(e.into()),
     };
+    // Stored only if every later request can carry it (no CR/LF).
+    crate::client::http::check_server_token(&server, &reply.token)?;
     let token = Token::new(reply.token);
     let (kind, notice) = ctx.creds.save(&token).await?;
     if let Some(n) = notice {

@@ -104,12 +104,36 @@ impl From<super::sync::PullError> for CliError {
     }
 }
 
+/// How long one command may take in all, whatever its requests do; a
+/// backstop over the per-request deadline and the retries.
+pub const COMMAND_DEADLINE: std::time::Duration = std::time::Duration::from_secs(90);
+/// Shortens [`COMMAND_DEADLINE`] (tests, scripts with their own budget).
+pub const COMMAND_DEADLINE_ENV: &str = "DUTYDESK_COMMAND_DEADLINE_MS";
+
 /// Runs one client command with the platform's dirs and the process env.
 pub fn run(cmd: Command, global: &GlobalArgs) -> ExitCode {
     let result = super::startup::block_on(async {
         let config = super::startup::load_config(global)?;
         let ctx = Ctx::new(config, std::env::var("DUTYDESK_TOKEN").ok());
-        dispatch(cmd, &ctx).await
+        // Login waits for a typed password: no deadline there.
+        if matches!(cmd, Command::Login(_)) {
+            return dispatch(cmd, &ctx).await;
+        }
+        let writes = saves_work(&cmd);
+        let deadline = super::http::env_ms(COMMAND_DEADLINE_ENV).unwrap_or(COMMAND_DEADLINE);
+        match tokio::time::timeout(deadline, dispatch(cmd, &ctx)).await {
+            Ok(result) => result,
+            // A write was committed to the outbox before any request went
+            // out: it is saved, and a later sync sends it.
+            Err(_) => Err(CliError {
+                message: t!(
+                    "net.command_deadline",
+                    secs = format!("{:.1}", deadline.as_secs_f64())
+                )
+                .into_owned(),
+                exit: if writes { Exit::SavedOffline } else { Exit::Error },
+            }),
+        }
     });
     match result {
         Ok(Ok(exit)) => exit.into(),
@@ -122,6 +146,21 @@ pub fn run(cmd: Command, global: &GlobalArgs) -> ExitCode {
             eprintln!("dutydesk: {e}");
             Exit::Error.into()
         }
+    }
+}
+
+/// Commands that put work in the outbox before they talk to the server.
+fn saves_work(cmd: &Command) -> bool {
+    match cmd {
+        Command::Claim(_)
+        | Command::Start(_)
+        | Command::Stop
+        | Command::Log(_)
+        | Command::Time(_)
+        | Command::Activity(_)
+        | Command::Sync => true,
+        Command::Duty(a) => a.action.is_some(),
+        _ => false,
     }
 }
 
@@ -190,7 +229,7 @@ impl Ctx {
             &self.server()?,
             token,
             self.config.profile.ca_file.as_deref(),
-            Timeouts::default(),
+            Timeouts::configured(),
         )?)
     }
 

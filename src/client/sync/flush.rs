@@ -3,7 +3,7 @@
 use backon::{ExponentialBuilder, Retryable};
 use serde::Serialize;
 
-use super::Engine;
+use super::{Engine, answer};
 use crate::api::{DutyList, ItemDetail, User, paths};
 use crate::client::http::{Fetched, HttpError};
 use crate::client::store::StoreError;
@@ -55,21 +55,22 @@ impl Engine {
                     .await
             })
             .retry(builder)
-            .when(HttpError::is_worth_retrying)
-            // Retry-After from the server wins over our own backoff, within reason.
-            .adjust(|e: &HttpError, d| d.map(|d| e.retry_after().map(|r| r.min(max_wait).max(d)).unwrap_or(d)))
+            // A server that asks for a longer wait than we allow is not
+            // waited for: the entry stays saved for a later sync.
+            .when(|e: &HttpError| e.is_worth_retrying() && e.retry_after().is_none_or(|r| r <= max_wait))
+            // Retry-After from the server wins over our own backoff.
+            .adjust(|e: &HttpError, d| d.map(|d| e.retry_after().map(|r| r.max(d)).unwrap_or(d)))
             .notify(|e, d| tracing::info!(id = %entry.id, error = %e, wait_ms = d.as_millis() as u64, "send failed; retrying"))
             .await;
-            // A 2xx that is not our JSON (a portal's page) proves nothing.
-            let result = result.and_then(|reply| {
-                if reply.is_json_object() {
-                    Ok(reply)
-                } else {
-                    Err(HttpError::NotOurServer {
-                        url: format!("{}{}", self.api.base(), entry.path),
-                        status: reply.status,
-                    })
-                }
+            // Only the server's own answer to this entry settles it: a
+            // portal's page or a middlebox's canned `{"status":"ok"}` proves nothing.
+            let result = result.and_then(|reply| match answer::not_the_answer(&entry.path, &entry.id, &reply) {
+                None => Ok(reply),
+                Some(reason) => Err(HttpError::NotTheAnswer {
+                    url: format!("{}{}", self.api.base(), entry.path),
+                    status: reply.status,
+                    reason,
+                }),
             });
             match result {
                 Ok(reply) => {
@@ -110,7 +111,17 @@ impl Engine {
                 Err(e) => {
                     // Offline, or signed out: keep the entry and stop, so the
                     // order is kept for the next flush.
-                    let message = e.to_string();
+                    let message = match e.retry_after() {
+                        Some(wait) if wait > max_wait => format!(
+                            "{} {e}",
+                            rust_i18n::t!(
+                                "net.retry_after_too_long",
+                                secs = wait.as_secs(),
+                                max = max_wait.as_secs()
+                            )
+                        ),
+                        _ => e.to_string(),
+                    };
                     self.store.note_attempt(&claim, Some(&message), 0).await?;
                     self.store.release(&claim, &message).await?;
                     report.unauthorized = matches!(e, HttpError::Unauthorized { .. });

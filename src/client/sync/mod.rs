@@ -3,6 +3,7 @@
 //! the server's event stream. The TUI runs it as a background task; the CLI
 //! calls `flush_once` and `pull` directly. Constructors do no I/O.
 
+mod answer;
 mod events;
 mod flush;
 mod pull;
@@ -24,7 +25,8 @@ pub struct RetryPolicy {
     pub min_delay: Duration,
     pub max_delay: Duration,
     pub max_times: usize,
-    /// A longer `Retry-After` than this is not waited for in one flush.
+    /// A longer `Retry-After` than this is not waited for at all: the
+    /// entry stays saved ("saved offline") for a later sync.
     pub max_retry_after: Duration,
 }
 
@@ -34,7 +36,7 @@ impl Default for RetryPolicy {
             min_delay: Duration::from_millis(300),
             max_delay: Duration::from_secs(5),
             max_times: 4,
-            max_retry_after: Duration::from_secs(30),
+            max_retry_after: Duration::from_secs(60),
         }
     }
 }
