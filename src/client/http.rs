@@ -49,13 +49,11 @@ impl Default for Timeouts {
 
 impl Timeouts {
     /// The defaults, with `DUTYDESK_REQUEST_DEADLINE_MS` when set (and a
-    /// number): the read timeout never exceeds the whole request's.
+    /// positive number of milliseconds).
     pub fn configured() -> Self {
         let mut t = Timeouts::default();
         if let Some(ms) = env_ms(REQUEST_DEADLINE_ENV) {
             t.request = ms;
-            t.read = t.read.min(ms);
-            t.connect = t.connect.min(ms);
         }
         t
     }

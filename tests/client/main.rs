@@ -12,6 +12,7 @@ mod edit;
 mod flush;
 mod hardening;
 mod hardening_flush;
+mod hostile;
 mod loopback;
 mod pull;
 mod report;
