@@ -94,6 +94,7 @@ impl utoipa::Modify for BearerAuth {
         StatsRow,
         HoursSummary,
         StatsForm,
+        Reporter,
         ChangeEvent,
         ChangeKind,
     ))

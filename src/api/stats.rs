@@ -148,6 +148,24 @@ pub struct StatsForm {
     pub note_zh: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note_en: Option<String>,
+    /// The language the bureau takes this form in (`zh-CN` or `en`), from
+    /// the campaign's definition.
+    #[serde(default = "default_form_language")]
+    pub language: String,
+    /// Who asked for the form, for its 填报人 and 填报单位 lines.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reporter: Option<Reporter>,
+}
+
+fn default_form_language() -> String {
+    crate::domain::campaign::definition::DEFAULT_LANGUAGE.to_string()
+}
+
+/// The person a form is filed by (填报人) and their unit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Reporter {
+    pub name: String,
+    pub unit: UnitRef,
 }
 
 /// The sums of one period, per profession and indicator (or hours key):
@@ -229,6 +247,8 @@ impl StatsForm {
             my_minutes_by_day: Vec::new(),
             note_zh: def.note_zh.clone(),
             note_en: def.note_en.clone(),
+            language: def.language.clone(),
+            reporter: None,
         }
     }
 }

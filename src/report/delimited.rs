@@ -1,28 +1,72 @@
 //! CSV: one line per indicator, the professions and the total as columns,
 //! then the hours. UTF-8 with a BOM: without it the spreadsheet programs the
 //! bureaus use read the Chinese as mojibake.
+//!
+//! Spreadsheets guess a cell's type, so nothing is left to their guess:
+//! every value has a column of its own (a two-valued row's `1/25` would be
+//! read as a date), and a text cell that starts like a formula is quoted
+//! with a leading `'` as OWASP advises (campaign labels come from a file
+//! anyone with admin rights can import).
 
-use super::{ReportError, cell_text, labels, row_label};
-use crate::api::StatsForm;
+use super::{ReportError, labels, row_label, wan_text};
+use crate::api::{StatsCell, StatsForm, StatsRow};
 use crate::i18n::Language;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
+/// A text cell as a spreadsheet must not run it: `=`, `+`, `-`, `@`, a tab
+/// or a carriage return at the start would make it a formula.
+pub fn text_cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
+/// The cell's values, one per column: the count (or 万元 on money rows),
+/// then the second value where the form has two-valued rows.
+fn values(row: &StatsRow, cell: &StatsCell, paired: bool) -> Vec<String> {
+    let first = if row.money {
+        wan_text(cell.value1)
+    } else {
+        cell.value1.to_string()
+    };
+    let mut out = vec![first];
+    if paired {
+        out.push(cell.value2.map(|v| v.to_string()).unwrap_or_default());
+    }
+    out
+}
+
 pub fn render_csv(form: &StatsForm, lang: Language) -> Result<Vec<u8>, ReportError> {
     let labels = labels(form, lang, "");
+    let paired = form.rows.iter().any(|r| r.total.value2.is_some());
+    let mut header = vec![text_cell(&labels.header[0])];
+    for h in &labels.header[1..] {
+        header.push(text_cell(h));
+        if paired {
+            let second = rust_i18n::t!("net.report.second_value", locale = lang.code(), column = h);
+            header.push(text_cell(&second));
+        }
+    }
     let mut out = csv::Writer::from_writer(BOM.to_vec());
-    out.write_record(&labels.header)?;
+    out.write_record(&header)?;
     for row in &form.rows {
-        let mut record = vec![row_label(row, lang)];
-        record.extend(row.cells.iter().map(|c| cell_text(row, c)));
-        record.push(cell_text(row, &row.total));
+        let mut record = vec![text_cell(&row_label(row, lang))];
+        for cell in row.cells.iter().chain(std::iter::once(&row.total)) {
+            record.extend(values(row, cell, paired));
+        }
         out.write_record(&record)?;
     }
     // Hours are not split by profession on the form: only the total column.
     for (label, hours) in &labels.hours {
-        let mut record = vec![label.clone()];
-        record.extend(form.columns.iter().map(|_| String::new()));
+        let mut record = vec![text_cell(label)];
+        record.resize(header.len() - if paired { 2 } else { 1 }, String::new());
         record.push(hours.clone());
+        if paired {
+            record.push(String::new());
+        }
         out.write_record(&record)?;
     }
     out.into_inner()

@@ -57,6 +57,10 @@ pub(crate) struct Labels {
     pub header: Vec<String>,
     pub unit_line: String,
     pub date_line: String,
+    /// 填报人: who asked for the form (blank when not known).
+    pub reporter_line: String,
+    /// 联系电话: left blank for the hand that signs the paper copy.
+    pub phone_line: String,
     pub period_line: String,
     pub deadline_note: String,
     pub note: Option<String>,
@@ -69,11 +73,14 @@ pub(crate) fn labels(form: &StatsForm, lang: Language, reporting_date: &str) -> 
     let mut header = vec![t!("stats.indicator", locale = l).into_owned()];
     header.extend(form.columns.iter().map(|p| profession_label(*p, lang)));
     header.push(t!("stats.total", locale = l).into_owned());
-    let unit = match (&form.unit, form.scope) {
-        (Some(u), _) => u.name.clone(),
-        (None, StatsScope::Me) => t!("stats.my_work", locale = l).into_owned(),
-        (None, _) => t!("stats.all_units", locale = l).into_owned(),
+    // The unit files the form, also one member's share of it.
+    let unit = match (&form.unit, &form.reporter, form.scope) {
+        (Some(u), _, _) => u.name.clone(),
+        (None, Some(r), StatsScope::Me) => r.unit.name.clone(),
+        (None, _, StatsScope::Me) => t!("stats.my_work", locale = l).into_owned(),
+        (None, _, _) => t!("stats.all_units", locale = l).into_owned(),
     };
+    let reporter = form.reporter.as_ref().map_or("", |r| r.name.as_str());
     let p = &form.period;
     let zh = lang == Language::ZhCn;
     Labels {
@@ -85,6 +92,8 @@ pub(crate) fn labels(form: &StatsForm, lang: Language, reporting_date: &str) -> 
         header,
         unit_line: t!("stats.reporting_unit", locale = l, unit = unit).into_owned(),
         date_line: t!("stats.reporting_date", locale = l, date = reporting_date).into_owned(),
+        reporter_line: t!("net.report.reporter", locale = l, name = reporter).into_owned(),
+        phone_line: t!("net.report.phone", locale = l, phone = "").into_owned(),
         period_line: t!("stats.period", locale = l, start = p.start, end = p.end).into_owned(),
         deadline_note: t!("stats.deadline_note", locale = l, deadline = p.deadline).into_owned(),
         note: if zh {

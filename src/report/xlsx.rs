@@ -85,7 +85,13 @@ pub fn render_xlsx(form: &StatsForm, lang: Language, reporting_date: &str) -> Re
         sheet.write_number_with_format(r, total_col, value, &tenth)?;
         r += 1;
     }
+    // 填报人 and 联系电话 under the table, as the paper form is signed.
     r += 1;
+    sheet.write_string(r, 0, &labels.reporter_line)?;
+    if last_col > 0 {
+        sheet.write_string(r, 1, &labels.phone_line)?;
+    }
+    r += 2;
     sheet.write_string(r, 0, &labels.deadline_note)?;
     if let Some(note) = &labels.note {
         sheet.write_string(r + 1, 0, note)?;

@@ -179,6 +179,10 @@ pub async fn stats(
     };
     let mut form = read_form(&mut conn, &def, &period, scope, whose, unit, now).await?;
     form.my_minutes_by_day = minutes_by_day(&mut conn, &def, &period, me.id()).await?;
+    form.reporter = Some(crate::api::stats::Reporter {
+        name: me.user.display_name.clone(),
+        unit: me.user.unit.clone(),
+    });
     Ok(Json(form))
 }
 

@@ -153,6 +153,8 @@ async fn form(ctx: &Ctx, token: &str, id: &str, query: &str) -> StatsForm {
     let mut form: StatsForm = serde_json::from_value(v).unwrap();
     // The caller's own minutes per day are not aggregates: compared elsewhere.
     form.my_minutes_by_day.clear();
+    // Who asked (填报人) is not an aggregate either.
+    form.reporter = None;
     form
 }
 

@@ -24,6 +24,8 @@ mod typical_flush;
 #[cfg(feature = "server")]
 mod middlebox;
 #[cfg(feature = "server")]
+mod report_lang;
+#[cfg(feature = "server")]
 mod server_writes;
 #[cfg(feature = "server")]
 mod with_server;

@@ -92,6 +92,8 @@ fn form(p: PeriodInfo) -> StatsForm {
         my_minutes_by_day: Vec::new(),
         note_zh: None,
         note_en: None,
+        language: "zh-CN".into(),
+        reporter: None,
     }
 }
 
@@ -145,10 +147,8 @@ async fn the_previous_period_is_fetched_written_as_csv_and_read_offline() {
     let csv = std::fs::read(&csv_path).unwrap();
     assert!(csv.starts_with(b"\xEF\xBB\xBF"), "UTF-8 with a BOM");
     let csv = String::from_utf8(csv).unwrap();
-    assert!(
-        csv.contains("Special trainings (sessions/attendees),2/40,1/5,3/45"),
-        "{csv}"
-    );
+    // In the campaign's language (the user reads English), one value a column.
+    assert!(csv.contains("\n开展专项培训（次/人次）,2,40,1,5,3,45\n"), "{csv}");
     assert!(csv.contains(",123.46"), "money in 万元 with two decimals: {csv}");
 
     // The server is gone: the same form comes from the local store, said so.

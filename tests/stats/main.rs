@@ -1,6 +1,7 @@
 //! Campaign statistics: definitions, periods, rules and the report formats.
 //! One test binary for the whole area (each binary costs a slow link).
 
+mod bureau_forms;
 mod definitions;
 mod periods;
 mod reports;

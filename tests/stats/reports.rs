@@ -160,9 +160,12 @@ fn xlsx_reproduces_the_paper_form_cell_by_cell() {
     assert_eq!(cell(&range, 20, 4), n(27.1));
     assert_eq!(cell(&range, 21, 4), n(4.0));
     assert_eq!(cell(&range, 22, 4), n(8.0));
-    assert_eq!(cell(&range, 24, 0), s("注：本期报表请于 2026-04-16 前报送。"));
+    // Signed under the table: 填报人 and 联系电话 (left for the hand).
+    assert_eq!(cell(&range, 24, 0), s("填报人："));
+    assert_eq!(cell(&range, 24, 1), s("联系电话："));
+    assert_eq!(cell(&range, 26, 0), s("注：本期报表请于 2026-04-16 前报送。"));
     assert_eq!(
-        cell(&range, 25, 0),
+        cell(&range, 27, 0),
         s("请于当月16日和次月1日报送区局律师工作管理科。")
     );
 }
@@ -322,13 +325,14 @@ fn recorded_facts_become_a_unit_form_through_recompute() {
     );
     let csv = String::from_utf8(render_csv(&form, Language::ZhCn).unwrap()).unwrap();
     assert!(
-        csv.contains("\n挽回企业经济损失（万元）,8.00,0.00,0.00,8.00\n"),
+        csv.contains("\n挽回企业经济损失（万元）,8.00,,0.00,,0.00,,8.00,\n"),
         "{csv}"
     );
-    assert!(csv.contains("\n调处劳资纠纷（件）,1,0,0,1\n"), "{csv}");
-    assert!(csv.contains("\n提供法律咨询（次）,0,1,0,1\n"), "{csv}");
+    assert!(csv.contains("\n调处劳资纠纷（件）,1,,0,,0,,1,\n"), "{csv}");
+    assert!(csv.contains("\n提供法律咨询（次）,0,,1,,0,,1,\n"), "{csv}");
+    // 次 and 人次 in columns of their own: `1/25` would open as a date.
     assert!(
-        csv.contains("\n开展专项培训（次/人次）,1/25,0/0,0/0,1/25\n"),
+        csv.contains("\n开展专项培训（次/人次）,1,25,0,0,0,0,1,25\n"),
         "{csv}"
     );
     let all = StatsForm::build(

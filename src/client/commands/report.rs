@@ -31,6 +31,24 @@ fn say_stale(stale: &Option<Stale>) {
     }
 }
 
+/// Whether `--lang` was typed on this command line (not set by
+/// `DUTYDESK_LANG`, the config or `LANG`, which choose the user's language).
+pub fn lang_flag_given(args: impl IntoIterator<Item = std::ffi::OsString>) -> bool {
+    args.into_iter()
+        .skip(1)
+        .take_while(|a| a != "--")
+        .any(|a| a.to_str().is_some_and(|a| a == "--lang" || a.starts_with("--lang=")))
+}
+
+/// The form's language: the campaign's own (the bureau takes these forms in
+/// Chinese whatever the user reads), unless `--lang` asked for another.
+pub fn form_language(campaign_language: &str, lang_flag: bool) -> Language {
+    if lang_flag && let Some(ui) = Language::parse(&rust_i18n::locale()) {
+        return ui;
+    }
+    Language::parse(campaign_language).unwrap_or_default()
+}
+
 pub async fn report(ctx: &Ctx, args: ReportArgs) -> Result<Exit, CliError> {
     if !valid_campaign(&args.campaign) {
         return Err(CliError::usage(t!(
@@ -80,7 +98,7 @@ pub async fn report(ctx: &Ctx, args: ReportArgs) -> Result<Exit, CliError> {
     };
     let form = engine.stats(&args.campaign, &query).await?;
     say_stale(&form.stale);
-    let lang = Language::parse(&rust_i18n::locale()).unwrap_or_default();
+    let lang = form_language(&form.value.language, lang_flag_given(std::env::args_os()));
     crate::report::write(&form.value, args.format, lang, args.output.as_deref()).map_err(|e| match e {
         crate::report::WriteError::Refused(m) => CliError::usage(m),
         other => CliError::new(other.to_string()),

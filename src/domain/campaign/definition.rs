@@ -16,6 +16,11 @@ use crate::domain::Profession;
 /// The default zone: the bureaus' forms count days in Beijing time.
 pub const DEFAULT_TIMEZONE: &str = "Asia/Shanghai";
 
+/// The forms' language when a definition names none: the bureaus' own.
+pub const DEFAULT_LANGUAGE: &str = "zh-CN";
+/// The languages a form can be written in.
+pub const FORM_LANGUAGES: [&str; 2] = ["zh-CN", "en"];
+
 /// The latest deadline day a monthly form may name: every month has it.
 pub const MAX_DEADLINE_DAY: i8 = 28;
 
@@ -85,6 +90,9 @@ pub struct CampaignDef {
     /// Free text under the form, e.g. whom to send it to.
     pub note_zh: Option<String>,
     pub note_en: Option<String>,
+    /// The language the bureau takes the form in (`zh-CN` or `en`); the
+    /// report writes it so whatever the user's own language.
+    pub language: String,
 }
 
 impl CampaignDef {
@@ -146,6 +154,8 @@ struct RawDef {
     note_zh: Option<String>,
     #[serde(default)]
     note_en: Option<String>,
+    #[serde(default)]
+    language: Option<Spanned<String>>,
     indicators: Vec<Spanned<Indicator>>,
     #[serde(default)]
     rules: Vec<Spanned<RuleSpec>>,
@@ -224,6 +234,17 @@ pub fn parse_definition(text: &str) -> Result<CampaignDef, DefinitionError> {
         }
     };
 
+    let language = match &raw.language {
+        None => DEFAULT_LANGUAGE.to_string(),
+        Some(l) if FORM_LANGUAGES.contains(&l.get_ref().as_str()) => l.get_ref().clone(),
+        Some(l) => {
+            return Err(lines.error(
+                l,
+                format!("language “{}” is not one dutydesk writes; use zh-CN or en", l.get_ref()),
+            ));
+        }
+    };
+
     let mut indicators = Vec::new();
     let mut seen = BTreeMap::new();
     for spanned in &raw.indicators {
@@ -266,6 +287,7 @@ pub fn parse_definition(text: &str) -> Result<CampaignDef, DefinitionError> {
         rules: Vec::new(),
         note_zh: raw.note_zh,
         note_en: raw.note_en,
+        language,
     };
     for spec in &raw.rules {
         let rule = super::rules::check_rule(&def, spec.get_ref()).map_err(|m| lines.error(spec, m))?;

@@ -14,6 +14,7 @@
 //! deadline_day = 23                 # monthly only: 1..=28 of the next month
 //! columns = ["lawyer", "notary", "grassroots_worker"]   # the default; the total follows
 //! note_zh = "请于当月23日报…"          # optional text under the form
+//! language = "zh-CN"                # the form's own language: zh-CN (the default) or en
 //!
 //! [[indicators]]                    # one per row, in form order
 //! code = "group_aid_cases"
