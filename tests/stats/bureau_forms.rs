@@ -102,3 +102,17 @@ fn xlsx_names_the_unit_and_who_filed_it_on_a_members_form() {
     assert!(texts.contains(&"联系电话：".to_string()), "{texts:?}");
     assert!(texts.contains(&"填报日期：2026-04-16".to_string()), "{texts:?}");
 }
+
+#[test]
+fn a_campaign_names_its_forms_language_or_gets_chinese() {
+    assert_eq!(shipped("form1-enterprise-service").language, "zh-CN");
+    let text = std::fs::read_to_string(super::repo_file("campaigns/form2-legal-aid.toml")).unwrap();
+    let unnamed = text.replace("language = \"zh-CN\"\n", "");
+    assert_eq!(
+        dutydesk::domain::campaign::parse_definition(&unnamed).unwrap().language,
+        "zh-CN"
+    );
+    let french = text.replace("language = \"zh-CN\"", "language = \"fr\"");
+    let err = dutydesk::domain::campaign::parse_definition(&french).unwrap_err();
+    assert!(err.message.contains("zh-CN or en") && err.line.is_some(), "{err:?}");
+}
