@@ -45,6 +45,54 @@ fn is_unsafe(c: char) -> bool {
             | '\u{200b}' | '\u{2060}' | '\u{feff}' // invisible spaces
             | '\u{2028}' | '\u{2029}' // line and paragraph separators
         )
+        || width_disagrees(c)
+}
+
+/// Default-ignorable code points (Unicode's DerivedCoreProperties): drawn
+/// as nothing, and used to hide or reorder text.
+fn is_default_ignorable(c: char) -> bool {
+    matches!(c,
+        '\u{ad}' | '\u{34f}' | '\u{61c}' | '\u{115f}'..='\u{1160}' | '\u{17b4}'..='\u{17b5}'
+        | '\u{180b}'..='\u{180f}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}'
+        | '\u{2060}'..='\u{206f}' | '\u{3164}' | '\u{fe00}'..='\u{fe0f}' | '\u{feff}' | '\u{ffa0}'
+        | '\u{fff0}'..='\u{fff8}' | '\u{1bca0}'..='\u{1bca3}' | '\u{1d173}'..='\u{1d17a}'
+        | '\u{e0000}'..='\u{e0fff}'
+    )
+}
+
+/// The default-ignorable code points on which unicode-width (zero columns)
+/// and the terminals' wcwidth (glibc, and the `wcwidth` reference: one,
+/// two, or "unprintable") disagree; drawn, each shifts every column after
+/// it (U+00AD SOFT HYPHEN left a popup's corner on screen). Found by
+/// comparing the two over every default-ignorable code point.
+fn width_disagrees(c: char) -> bool {
+    matches!(c,
+        '\u{ad}' | '\u{2065}' | '\u{3164}' | '\u{ffa0}' | '\u{fff0}'..='\u{fff8}' | '\u{e0000}'
+        | '\u{e0002}'..='\u{e001f}' | '\u{e0080}'..='\u{e00ff}' | '\u{e01f0}'..='\u{e0fff}'
+    )
+}
+
+/// JSON text (as serde_json writes it) with every control character other
+/// than a line break, every default-ignorable code point (bidi controls,
+/// zero-width characters, the soft hyphen) and the line and paragraph
+/// separators written as `\uXXXX` escapes: the data is kept whole for the
+/// program that reads it, and none of it acts on a terminal that shows it.
+/// Such characters only occur inside JSON strings, where an escape means
+/// the same; serde_json has already escaped C0 controls there.
+pub fn escape_json(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        let hide = (c.is_control() && c != '\n') || is_default_ignorable(c) || matches!(c, '\u{2028}' | '\u{2029}');
+        if hide {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// CSI: parameters and intermediates up to a final byte in `@`..=`~`.

@@ -29,9 +29,10 @@ pub enum ReportError {
     Json(#[from] serde_json::Error),
 }
 
-/// The form as pretty JSON, money in fen as on the wire.
+/// The form as pretty JSON, money in fen as on the wire; control, bidi and
+/// zero-width characters as `\uXXXX` (the same escaping as every `--json`).
 pub fn render_json(form: &StatsForm) -> Result<String, ReportError> {
-    Ok(serde_json::to_string_pretty(form)?)
+    Ok(crate::text::escape_json(&serde_json::to_string_pretty(form)?))
 }
 
 /// Renders the form in the chosen format, as the bytes to write to a file

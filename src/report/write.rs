@@ -47,9 +47,10 @@ pub fn write(
                 ));
             }
             // Text formats come from the server's words: no escape sequence
-            // or bidi override reaches a terminal (line breaks stay).
+            // or bidi override reaches a terminal (line breaks stay). JSON
+            // has them escaped already, its data whole.
             let bytes = match format {
-                ReportFormat::Xlsx => bytes,
+                ReportFormat::Xlsx | ReportFormat::Json => bytes,
                 _ => clean_lines(&String::from_utf8_lossy(&bytes)).into_bytes(),
             };
             out.write_all(&bytes).and_then(|()| out.flush()).map_err(|e| {

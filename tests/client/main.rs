@@ -13,6 +13,7 @@ mod flush;
 mod hardening;
 mod hardening_flush;
 mod hostile;
+mod json_escape;
 mod loopback;
 mod pull;
 mod report;

@@ -292,9 +292,11 @@ pub fn short(id: &str) -> &str {
     id.get(id.len().saturating_sub(8)..).unwrap_or(id)
 }
 
+/// `--json` output: server text stays whole, but no control, bidi or
+/// zero-width character reaches the terminal raw (each is a `\uXXXX`).
 pub fn print_json<T: serde::Serialize>(value: &T) -> Result<(), CliError> {
     let text = serde_json::to_string_pretty(value).map_err(|e| CliError::new(e.to_string()))?;
-    println!("{text}");
+    println!("{}", crate::text::escape_json(&text));
     Ok(())
 }
 
