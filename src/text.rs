@@ -82,7 +82,8 @@ fn width_disagrees(c: char) -> bool {
 pub fn escape_json(json: &str) -> String {
     let mut out = String::with_capacity(json.len());
     for c in json.chars() {
-        let hide = (c.is_control() && c != '\n') || is_default_ignorable(c) || matches!(c, '\u{2028}' | '\u{2029}');
+        let hide =
+            (c.is_control() && c != '\n') || is_default_ignorable(c) || matches!(c, '\u{2028}' | '\u{2029}');
         if hide {
             let mut units = [0u16; 2];
             for unit in c.encode_utf16(&mut units) {

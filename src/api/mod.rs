@@ -24,8 +24,7 @@ pub use problem::{FieldError, Problem, ProblemCode};
 pub use records::{Activity, NewActivity, NewOutcome, NewTimeEntry, Outcome, TimeEntry};
 pub use schedule::{DutyList, DutyShift, Room, RoomSchedule, Schedule};
 pub use stats::{
-    HoursSummary, PeriodInfo, PeriodList, Reporter, StatsCell, StatsForm, StatsQuery, StatsRow,
-    StatsScope,
+    HoursSummary, PeriodInfo, PeriodList, Reporter, StatsCell, StatsForm, StatsQuery, StatsRow, StatsScope,
 };
 
 /// Header that makes a creating POST safe to repeat.

@@ -116,7 +116,11 @@ pub enum HttpError {
     /// A 2xx that is not the server's answer to this outbox entry (no echo
     /// of its `Idempotency-Key`, or not the record the path creates).
     #[error("{}", t!("net.http.not_the_answer", url = sanitize(url), status = status, reason = reason))]
-    NotTheAnswer { url: String, status: u16, reason: String },
+    NotTheAnswer {
+        url: String,
+        status: u16,
+        reason: String,
+    },
     /// The server sent a token that is not a valid header value.
     #[error("{}", t!("net.http.bad_token", url = sanitize(url)))]
     BadToken { url: String },
@@ -281,9 +285,10 @@ impl Api {
             req = req.header(header::IF_NONE_MATCH, e);
         }
         let deadline = self.deadline;
-        tokio::time::timeout(deadline, self.exchange(req, &url))
-            .await
-            .unwrap_or_else(|_| Err(HttpError::Deadline { url, deadline }))
+        match tokio::time::timeout(deadline, self.exchange(req, &url)).await {
+            Ok(result) => result,
+            Err(_) => Err(HttpError::Deadline { url, deadline }),
+        }
     }
 
     /// One request and its whole (capped) answer.

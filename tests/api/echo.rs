@@ -26,7 +26,11 @@ async fn echo_case(ctx: &Ctx) {
     assert_eq!(echoed(&first).as_deref(), Some("echo-1"));
     let replay = ctx.post_idem(&token, &path, "echo-1", body).await;
     assert_eq!(replay.status(), 201);
-    assert_eq!(echoed(&replay).as_deref(), Some("echo-1"), "a replay names its key too");
+    assert_eq!(
+        echoed(&replay).as_deref(),
+        Some("echo-1"),
+        "a replay names its key too"
+    );
     let refused = ctx
         .post_idem(&token, &path, "echo-2", json!({"code": "agreement"}))
         .await;

@@ -111,7 +111,8 @@ async fn misbehave(mut sock: TcpStream, how: Misbehaviour) {
             let _ = sock.write_all(out.as_bytes()).await;
         }
         Misbehaviour::EndlessSseLine => {
-            let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\ndata: ";
+            let head =
+                "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\ndata: ";
             if sock.write_all(head.as_bytes()).await.is_err() {
                 return;
             }
@@ -203,7 +204,9 @@ async fn measure(home: &Home, args: &[&str], env: &[(&str, &str)]) -> Measured {
 }
 
 fn use_server(home: &Home, url: &str) {
-    home.write_config(&format!("[profiles.default]\nserver = \"{url}\"\nuser = \"lawyer\"\n"));
+    home.write_config(&format!(
+        "[profiles.default]\nserver = \"{url}\"\nuser = \"lawyer\"\n"
+    ));
 }
 
 const MAX_RSS_KB: u64 = 100 * 1024;
@@ -212,7 +215,12 @@ const MAX_RSS_KB: u64 = 100 * 1024;
 async fn keyed_write_is_kept(home: &Home, env: &[(&str, &str)]) -> Measured {
     let mut env = env.to_vec();
     env.push(("DUTYDESK_TOKEN", "tok"));
-    let m = measure(home, &["time", "9", "--minutes", "30", "--activity", "session"], &env).await;
+    let m = measure(
+        home,
+        &["time", "9", "--minutes", "30", "--activity", "session"],
+        &env,
+    )
+    .await;
     let stderr = String::from_utf8_lossy(&m.out.stderr).to_string();
     assert_eq!(m.out.status.code(), Some(3), "saved offline: {stderr}");
     let (store, _) = Store::open(&Store::path_for(&home.dirs().data, "default"))
@@ -247,7 +255,10 @@ async fn one_byte_every_10_s_ends_at_the_request_deadline() {
     use_server(&home, &hostile(Misbehaviour::Trickle).await);
     let m = keyed_write_is_kept(&home, &[("DUTYDESK_REQUEST_DEADLINE_MS", "1500")]).await;
     let stderr = String::from_utf8_lossy(&m.out.stderr).to_string();
-    assert!(stderr.contains("no complete answer") && stderr.contains("1.5 s"), "{stderr}");
+    assert!(
+        stderr.contains("no complete answer") && stderr.contains("1.5 s"),
+        "{stderr}"
+    );
     // The trickle would take 1,000 s; 20 s is the per-read timeout it never trips.
     assert!(m.took < Duration::from_secs(20), "took {:?}", m.took);
 }
@@ -281,14 +292,18 @@ async fn a_token_with_cr_lf_is_not_stored() {
     use_server(&home, &hostile(Misbehaviour::CrlfToken).await);
     let mut c = home.cmd();
     c.args(["login", "--password-stdin"]).write_stdin("pw\n");
-    let out = tokio::task::spawn_blocking(move || c.output().unwrap()).await.unwrap();
+    let out = tokio::task::spawn_blocking(move || c.output().unwrap())
+        .await
+        .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr).to_string();
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("token that cannot be used"), "{stderr}");
     assert!(!stderr.contains("X-Injected"), "{stderr}");
     let mut c = home.cmd();
     c.arg("whoami");
-    let out = tokio::task::spawn_blocking(move || c.output().unwrap()).await.unwrap();
+    let out = tokio::task::spawn_blocking(move || c.output().unwrap())
+        .await
+        .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr).to_string();
     assert_ne!(out.status.code(), Some(0), "nothing was signed in: {stderr}");
 }
@@ -319,8 +334,13 @@ async fn an_endless_event_line_drops_the_stream_and_polling_takes_over() {
     .expect("the stream is dropped, not read for ever");
     assert!(lost.contains("longer than 1024 KB"), "{lost}");
     assert!(matches!(seen.first(), Some(SyncEvent::Connected)), "{seen:?}");
-    let next = tokio::time::timeout(Duration::from_secs(30), rx.recv()).await.unwrap();
-    assert!(matches!(next, Some(SyncEvent::PollDue)), "polling takes over: {next:?}");
+    let next = tokio::time::timeout(Duration::from_secs(30), rx.recv())
+        .await
+        .unwrap();
+    assert!(
+        matches!(next, Some(SyncEvent::PollDue)),
+        "polling takes over: {next:?}"
+    );
     task.abort();
 }
 
@@ -330,10 +350,15 @@ async fn ca_file_dev_zero_ends_with_a_clear_error() {
     home.write_config("[profiles.default]\nserver = \"https://example.invalid\"\nca_file = \"/dev/zero\"\n");
     let mut c = home.cmd();
     c.arg("list").env("DUTYDESK_TOKEN", "tok");
-    let out = tokio::task::spawn_blocking(move || c.output().unwrap()).await.unwrap();
+    let out = tokio::task::spawn_blocking(move || c.output().unwrap())
+        .await
+        .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr).to_string();
     assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("/dev/zero") && stderr.contains("larger than 1024 KB"), "{stderr}");
+    assert!(
+        stderr.contains("/dev/zero") && stderr.contains("larger than 1024 KB"),
+        "{stderr}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

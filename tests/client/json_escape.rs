@@ -74,7 +74,14 @@ fn the_sanitizer_drops_what_terminals_and_unicode_width_measure_differently() {
     use dutydesk::text::{clean, width};
     // A soft hyphen is 0 columns to unicode-width, 1 to wcwidth.
     assert_eq!(clean("表\u{ad}格"), "表格");
-    for c in ['\u{2065}', '\u{3164}', '\u{ffa0}', '\u{fff0}', '\u{e0000}', '\u{e0080}'] {
+    for c in [
+        '\u{2065}',
+        '\u{3164}',
+        '\u{ffa0}',
+        '\u{fff0}',
+        '\u{e0000}',
+        '\u{e0080}',
+    ] {
         let cleaned = clean(&format!("a{c}b"));
         assert_eq!(cleaned, "ab", "U+{:04X}", c as u32);
         assert_eq!(width(&cleaned), 2);

@@ -7,7 +7,9 @@ use crate::support::Home;
 use crate::with_server::{login, open_consultation, outcomes_on_server, run, spawn_server, text};
 
 fn use_server(home: &Home, url: &str) {
-    home.write_config(&format!("[profiles.default]\nserver = \"{url}\"\nuser = \"lawyer\"\n"));
+    home.write_config(&format!(
+        "[profiles.default]\nserver = \"{url}\"\nuser = \"lawyer\"\n"
+    ));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -22,7 +24,12 @@ async fn a_middleboxs_canned_ok_leaves_the_entry_pending_until_the_server_answer
     let mut c = home.cmd();
     c.args(["log", &id.to_string(), "--outcome", "answered", "--minutes", "5"]);
     let out = run(c).await;
-    assert_eq!(out.status.code(), Some(3), "saved, not sent: {}", text(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "saved, not sent: {}",
+        text(&out.stderr)
+    );
     assert!(!text(&out.stdout).contains("Sent"), "{}", text(&out.stdout));
     assert!(
         middlebox.seen().iter().any(|s| s.key.is_some()),

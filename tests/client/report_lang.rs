@@ -30,7 +30,13 @@ async fn with_lang_c_the_form_is_in_chinese_and_names_the_unit() {
         .to_string();
 
     let mut c = plain_c_locale(&home);
-    c.args(["report", "--campaign", "form1-enterprise-service", "--format", "csv"]);
+    c.args([
+        "report",
+        "--campaign",
+        "form1-enterprise-service",
+        "--format",
+        "csv",
+    ]);
     let out = run(c).await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let csv = text(&out.stdout);
@@ -49,17 +55,29 @@ async fn with_lang_c_the_form_is_in_chinese_and_names_the_unit() {
         .find(|r| r[0].starts_with("开展专项培训"))
         .expect("the training row");
     assert!(
-        training[1..].iter().all(|v| v.is_empty() || v.parse::<i64>().is_ok()),
+        training[1..]
+            .iter()
+            .all(|v| v.is_empty() || v.parse::<i64>().is_ok()),
         "次 and 人次 as separate numbers: {training:?}"
     );
     // Messages stay in the user's language.
     let messages = text(&out.stderr);
-    assert!(!messages.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{messages}");
+    assert!(
+        !messages.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        "{messages}"
+    );
 
     let xlsx = home.tmp.path().join("form1.xlsx");
     let mut c = plain_c_locale(&home);
-    c.args(["report", "--campaign", "form1-enterprise-service", "--format", "xlsx", "--output"])
-        .arg(&xlsx);
+    c.args([
+        "report",
+        "--campaign",
+        "form1-enterprise-service",
+        "--format",
+        "xlsx",
+        "--output",
+    ])
+    .arg(&xlsx);
     let out = run(c).await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(std::fs::read(&xlsx).unwrap())).unwrap();
@@ -72,11 +90,28 @@ async fn with_lang_c_the_form_is_in_chinese_and_names_the_unit() {
         })
         .collect();
     assert!(texts.contains(&format!("填报单位：{unit}")), "{texts:?}");
-    assert!(texts.iter().any(|t| t.starts_with("填报人：") && t.len() > "填报人：".len()), "{texts:?}");
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.starts_with("填报人：") && t.len() > "填报人：".len()),
+        "{texts:?}"
+    );
 
     // `--lang` on the command line asks for another language.
     let mut c = plain_c_locale(&home);
-    c.args(["--lang", "en", "report", "--campaign", "form1-enterprise-service", "--format", "csv"]);
+    c.args([
+        "--lang",
+        "en",
+        "report",
+        "--campaign",
+        "form1-enterprise-service",
+        "--format",
+        "csv",
+    ]);
     let out = run(c).await;
-    assert!(text(&out.stdout).contains("Enterprises visited"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("Enterprises visited"),
+        "{}",
+        text(&out.stdout)
+    );
 }

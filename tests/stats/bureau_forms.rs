@@ -44,7 +44,14 @@ fn csv_cells(bytes: &[u8]) -> Vec<Vec<String>> {
 #[test]
 fn csv_cells_that_start_like_a_formula_are_quoted_every_one() {
     let mut form = my_form();
-    let hostile = ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"];
+    let hostile = [
+        "=HYPERLINK(\"http://x\")",
+        "+1+1",
+        "-2+3",
+        "@SUM(A1)",
+        "\tcmd",
+        "\rcmd",
+    ];
     for (row, text) in form.rows.iter_mut().zip(hostile) {
         row.name_zh = text.into();
         row.unit_zh = "件".into();
@@ -77,9 +84,15 @@ fn csv_gives_each_value_of_a_two_valued_row_its_own_column() {
         .expect("the training row");
     assert_eq!((training[1].as_str(), training[2].as_str()), ("1", "25"));
     let total = header.iter().position(|h| h == "累计").unwrap();
-    assert_eq!((training[total].as_str(), training[total + 1].as_str()), ("1", "25"));
+    assert_eq!(
+        (training[total].as_str(), training[total + 1].as_str()),
+        ("1", "25")
+    );
     assert!(
-        cells.iter().flatten().all(|c| !c.contains('/') || c.contains('（')),
+        cells
+            .iter()
+            .flatten()
+            .all(|c| !c.contains('/') || c.contains('（')),
         "no `a/b` value a spreadsheet would read as a date: {cells:?}"
     );
 }
@@ -96,7 +109,10 @@ fn xlsx_names_the_unit_and_who_filed_it_on_a_members_form() {
             _ => None,
         })
         .collect();
-    assert!(texts.contains(&"填报单位：明德律师事务所".to_string()), "{texts:?}");
+    assert!(
+        texts.contains(&"填报单位：明德律师事务所".to_string()),
+        "{texts:?}"
+    );
     assert!(!texts.iter().any(|t| t.contains("本人")), "{texts:?}");
     assert!(texts.contains(&"填报人：王律师".to_string()), "{texts:?}");
     assert!(texts.contains(&"联系电话：".to_string()), "{texts:?}");
@@ -109,10 +125,15 @@ fn a_campaign_names_its_forms_language_or_gets_chinese() {
     let text = std::fs::read_to_string(super::repo_file("campaigns/form2-legal-aid.toml")).unwrap();
     let unnamed = text.replace("language = \"zh-CN\"\n", "");
     assert_eq!(
-        dutydesk::domain::campaign::parse_definition(&unnamed).unwrap().language,
+        dutydesk::domain::campaign::parse_definition(&unnamed)
+            .unwrap()
+            .language,
         "zh-CN"
     );
     let french = text.replace("language = \"zh-CN\"", "language = \"fr\"");
     let err = dutydesk::domain::campaign::parse_definition(&french).unwrap_err();
-    assert!(err.message.contains("zh-CN or en") && err.line.is_some(), "{err:?}");
+    assert!(
+        err.message.contains("zh-CN or en") && err.line.is_some(),
+        "{err:?}"
+    );
 }

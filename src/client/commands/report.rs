@@ -34,10 +34,10 @@ fn say_stale(stale: &Option<Stale>) {
 /// Whether `--lang` was typed on this command line (not set by
 /// `DUTYDESK_LANG`, the config or `LANG`, which choose the user's language).
 pub fn lang_flag_given(args: impl IntoIterator<Item = std::ffi::OsString>) -> bool {
-    args.into_iter()
-        .skip(1)
-        .take_while(|a| a != "--")
-        .any(|a| a.to_str().is_some_and(|a| a == "--lang" || a.starts_with("--lang=")))
+    args.into_iter().skip(1).take_while(|a| a != "--").any(|a| {
+        a.to_str()
+            .is_some_and(|a| a == "--lang" || a.starts_with("--lang="))
+    })
 }
 
 /// The form's language: the campaign's own (the bureau takes these forms in

@@ -42,7 +42,11 @@ fn capped_lines(
                         None => *line + chunk.len(),
                     };
                     *over = *line > MAX_SSE_LINE_BYTES;
-                    Some(if *over { Err(StreamError::LineTooLong) } else { Ok(chunk) })
+                    Some(if *over {
+                        Err(StreamError::LineTooLong)
+                    } else {
+                        Ok(chunk)
+                    })
                 }
             }
         };

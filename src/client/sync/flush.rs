@@ -64,14 +64,17 @@ impl Engine {
             .await;
             // Only the server's own answer to this entry settles it: a
             // portal's page or a middlebox's canned `{"status":"ok"}` proves nothing.
-            let result = result.and_then(|reply| match answer::not_the_answer(&entry.path, &entry.id, &reply) {
-                None => Ok(reply),
-                Some(reason) => Err(HttpError::NotTheAnswer {
-                    url: format!("{}{}", self.api.base(), entry.path),
-                    status: reply.status,
-                    reason,
-                }),
-            });
+            let result =
+                result.and_then(
+                    |reply| match answer::not_the_answer(&entry.path, &entry.id, &reply) {
+                        None => Ok(reply),
+                        Some(reason) => Err(HttpError::NotTheAnswer {
+                            url: format!("{}{}", self.api.base(), entry.path),
+                            status: reply.status,
+                            reason,
+                        }),
+                    },
+                );
             match result {
                 Ok(reply) => {
                     self.store.mark_sent(&claim).await?;

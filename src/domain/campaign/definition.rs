@@ -240,7 +240,10 @@ pub fn parse_definition(text: &str) -> Result<CampaignDef, DefinitionError> {
         Some(l) => {
             return Err(lines.error(
                 l,
-                format!("language “{}” is not one dutydesk writes; use zh-CN or en", l.get_ref()),
+                format!(
+                    "language “{}” is not one dutydesk writes; use zh-CN or en",
+                    l.get_ref()
+                ),
             ));
         }
     };
