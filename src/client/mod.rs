@@ -7,6 +7,8 @@ pub mod credentials;
 pub mod edit;
 pub mod fsutil;
 pub mod http;
+pub mod plain_http;
+pub mod profile_file;
 pub mod session;
 pub mod startup;
 pub mod store;

@@ -10,6 +10,9 @@ use crate::api::{LoginRequest, LoginResponse, User, paths};
 use crate::cli::LoginArgs;
 use crate::client::credentials::{StoreKind, Token};
 use crate::client::http::{Fetched, HttpError};
+use crate::client::plain_http::{self, Secret};
+use crate::client::profile_file::{self, ProfileUpdate};
+use crate::client::store::Writer;
 use crate::client::sync::{ME_KEY, ME_SERVER_KEY};
 
 pub async fn login(ctx: &Ctx, args: LoginArgs) -> Result<Exit, CliError> {
@@ -18,6 +21,8 @@ pub async fn login(ctx: &Ctx, args: LoginArgs) -> Result<Exit, CliError> {
         .user
         .or_else(|| ctx.config.profile.user.clone())
         .ok_or_else(|| CliError::usage(t!("cli.login.no_user")))?;
+    // Before the password is even asked for: it must not be typed for nothing.
+    plain_http::check(&ctx.config, &server, Secret::Password).map_err(|e| CliError::usage(e.to_string()))?;
     let password = if args.password_stdin {
         let mut line = String::new();
         std::io::stdin()
@@ -72,11 +77,43 @@ pub async fn login(ctx: &Ctx, args: LoginArgs) -> Result<Exit, CliError> {
     if let Some(n) = notice {
         eprintln!("{n}");
     }
-    if let Ok(store) = ctx.store().await {
+    // The next `dutydesk list` finds the server and user in the profile.
+    let recorded = profile_file::record_profile(
+        &ctx.config.path,
+        &ctx.config.profile_name,
+        &ProfileUpdate {
+            server: Some(&server),
+            user: Some(&reply.user.username),
+        },
+    )
+    .map_err(|e| CliError::new(e.to_string()))?;
+    if recorded {
+        eprintln!(
+            "{}",
+            t!(
+                "firstrun.config_write.done",
+                server = server.as_str(),
+                user = crate::client::text::sanitize(&reply.user.username),
+                profile = ctx.config.profile_name.as_str(),
+                path = ctx.config.path.display()
+            )
+        );
+    }
+    {
+        // Another lawyer's (or another server's) cached work must not show
+        // under this sign-in: the store switches owner, forgetting its reads.
+        let store = ctx
+            .store()
+            .await?
+            .switch_to(Writer {
+                user: reply.user.username.clone(),
+                server: server.clone(),
+            })
+            .await?;
         let json = serde_json::to_string(&reply.user).unwrap_or_default();
-        let _ = store.put_doc(ME_KEY, &json, None).await;
+        store.put_doc(ME_KEY, &json, None).await?;
         let signed_in_to = serde_json::Value::String(server.clone()).to_string();
-        let _ = store.put_doc(ME_SERVER_KEY, &signed_in_to, None).await;
+        store.put_doc(ME_SERVER_KEY, &signed_in_to, None).await?;
         // Work someone else queued here stays theirs: say so, or it would
         // seem lost (it is not sent with this lawyer's token).
         if let Ok(others) = store.others_pending(&reply.user.username, &server).await
@@ -122,6 +159,9 @@ pub async fn logout(ctx: &Ctx) -> Result<Exit, CliError> {
         .post::<serde_json::Value>(paths::LOGOUT, &serde_json::json!({}))
         .await;
     ctx.creds.remove().await?;
+    // Nothing of this user's reads stays for whoever sits down next; their
+    // unsent outbox entries, drafts and timer stay theirs for their return.
+    ctx.store().await?.forget_reads().await?;
     if kind == StoreKind::Env {
         eprintln!("{}", t!("cli.logout.env_token"));
     }

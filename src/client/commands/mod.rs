@@ -186,8 +186,13 @@ impl Ctx {
     }
 
     pub fn api(&self, token: Option<Token>) -> Result<Api, CliError> {
+        let server = self.server()?;
+        if token.is_some() {
+            super::plain_http::check(&self.config, &server, super::plain_http::Secret::Token)
+                .map_err(|e| CliError::usage(e.to_string()))?;
+        }
         Ok(Api::new(
-            &self.server()?,
+            &server,
             token,
             self.config.profile.ca_file.as_deref(),
             Timeouts::default(),

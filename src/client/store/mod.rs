@@ -3,6 +3,7 @@
 //! breaks), and `synchronous=FULL` so "saved" means on disk.
 
 mod cache;
+mod identity;
 mod outbox;
 mod timer;
 
