@@ -9,5 +9,6 @@ mod demo;
 mod demo_server;
 mod flow;
 mod hangup;
+mod readme;
 mod startup;
 mod support;

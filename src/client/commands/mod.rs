@@ -90,6 +90,8 @@ impl From<SessionError> for CliError {
     fn from(e: SessionError) -> Self {
         match e {
             SessionError::Http(h) => h.into(),
+            // Nothing was sent: the configured address is the mistake.
+            SessionError::PlainHttp(p) => CliError::usage(p.to_string()),
             other => CliError::new(other.to_string()),
         }
     }
