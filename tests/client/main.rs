@@ -9,10 +9,13 @@ mod credentials;
 #[path = "../common/demo_server.rs"]
 mod demo_server;
 mod edit;
+#[cfg(feature = "server")]
+mod exits;
 mod flush;
 mod hardening;
 mod hardening_flush;
 mod loopback;
+mod manpage;
 mod pull;
 mod report;
 mod store;

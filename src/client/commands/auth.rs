@@ -54,7 +54,7 @@ pub async fn login(ctx: &Ctx, args: LoginArgs) -> Result<Exit, CliError> {
         Err(HttpError::Unauthorized { .. }) => {
             return Err(CliError {
                 message: t!("cli.login.bad_password", user = username.as_str()).into_owned(),
-                exit: Exit::Refused,
+                exit: Exit::Denied,
             });
         }
         // 429 on login: too many wrong passwords for this name; waiting
@@ -67,7 +67,7 @@ pub async fn login(ctx: &Ctx, args: LoginArgs) -> Result<Exit, CliError> {
             let minutes = retry_after.map_or(15, |d| d.as_secs().div_ceil(60).max(1));
             return Err(CliError {
                 message: t!("cli.login.locked", user = username.as_str(), minutes = minutes).into_owned(),
-                exit: Exit::Refused,
+                exit: Exit::Denied,
             });
         }
         Err(e) => return Err(e.into()),
