@@ -174,6 +174,18 @@ async fn a_corrupt_store_is_moved_aside_not_deleted() {
     );
     store.enqueue(entry(1)).await.unwrap();
     assert_eq!(store.pending_count().await.unwrap(), 1);
+    store.close().await;
+
+    // A second corrupt store within the same second keeps its own copy.
+    let again = "still not a database ".repeat(200);
+    std::fs::write(&path, &again).unwrap();
+    let (_, notice) = Store::open(&path).await.unwrap();
+    let Some(OpenNotice::MovedAside(second)) = notice else {
+        panic!("expected a notice")
+    };
+    assert_ne!(second, aside);
+    assert_eq!(std::fs::read_to_string(&aside).unwrap(), junk, "the first copy is intact");
+    assert_eq!(std::fs::read_to_string(&second).unwrap(), again);
 }
 
 #[tokio::test]
