@@ -8,6 +8,7 @@ pub mod edit;
 pub mod fsutil;
 pub mod http;
 pub mod plain_http;
+pub mod problem_text;
 pub mod profile_file;
 pub mod session;
 pub mod startup;
