@@ -30,4 +30,6 @@ mod server_writes;
 #[cfg(feature = "server")]
 mod with_server;
 #[cfg(feature = "server")]
+mod words;
+#[cfg(feature = "server")]
 mod writers;
