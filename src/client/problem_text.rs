@@ -100,7 +100,8 @@ mod tests {
         let p = Problem::new(ProblemCode::AlreadyClaimed, "someone claimed it first");
         assert_eq!(worded(&p, "zh-CN"), None);
         let p: Problem =
-            serde_json::from_str(r#"{"title":"x","status":418,"code":"teapot","detail":"short and stout"}"#).unwrap();
+            serde_json::from_str(r#"{"title":"x","status":418,"code":"teapot","detail":"short and stout"}"#)
+                .unwrap();
         assert_eq!(worded(&p, "en"), None);
         assert!(describe(&p).contains("short and stout"));
     }
@@ -129,14 +130,18 @@ mod tests {
         for code in codes {
             for locale in ["en", "zh-CN"] {
                 let key = format!("problem.{}", code.as_str());
-                assert!(crate::_rust_i18n_try_translate(locale, &key).is_some(), "{key} in {locale}");
+                assert!(
+                    crate::_rust_i18n_try_translate(locale, &key).is_some(),
+                    "{key} in {locale}"
+                );
             }
         }
     }
 
     #[test]
     fn server_text_in_members_is_sanitized() {
-        let p = Problem::new(ProblemCode::AlreadyClaimed, "x").with_extra("claimed_by", "evil\u{1b}[2J\u{202e}");
+        let p =
+            Problem::new(ProblemCode::AlreadyClaimed, "x").with_extra("claimed_by", "evil\u{1b}[2J\u{202e}");
         let en = worded(&p, "en").unwrap();
         assert!(!en.contains('\u{1b}') && !en.contains('\u{202e}'), "{en:?}");
     }

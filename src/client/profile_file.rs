@@ -30,7 +30,11 @@ pub struct ProfileUpdate<'a> {
 /// Sets the keys of `[profiles.<profile>]` in the file at `path`, creating
 /// the file (0600, in a 0700 dir) or the table as needed. Returns whether
 /// anything changed: an unchanged file is not written.
-pub fn record_profile(path: &Path, profile: &str, update: &ProfileUpdate<'_>) -> Result<bool, ProfileFileError> {
+pub fn record_profile(
+    path: &Path,
+    profile: &str,
+    update: &ProfileUpdate<'_>,
+) -> Result<bool, ProfileFileError> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
@@ -151,7 +155,10 @@ mod tests {
         );
         let other = set(text, "default", "https://x", "u");
         assert!(other.starts_with(text), "{other}");
-        assert!(other.contains("[profiles.default]\nserver = \"https://x\""), "{other}");
+        assert!(
+            other.contains("[profiles.default]\nserver = \"https://x\""),
+            "{other}"
+        );
     }
 
     #[test]

@@ -13,9 +13,15 @@ async fn refusals_that_nothing_keeps_exit_5_and_outbox_refusals_4() {
     let home = Home::new();
     home.write_config(&format!("[profiles.default]\nserver = \"{}\"\n", server.url));
     let mut c = home.cmd();
-    c.args(["login", "--user", "lawyer", "--password-stdin"]).write_stdin("wrong\n");
+    c.args(["login", "--user", "lawyer", "--password-stdin"])
+        .write_stdin("wrong\n");
     let out = run(c).await;
-    assert_eq!(out.status.code(), Some(5), "a wrong password: {}", text(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(5),
+        "a wrong password: {}",
+        text(&out.stderr)
+    );
 
     login(&home, &server.url, "lawyer").await;
     let mut c = home.cmd();
@@ -67,7 +73,10 @@ fn a_closed_pipe_ends_output_quietly() {
     let home = Home::new();
     for args in [&["completions", "bash"][..], &["--help"], &["outbox"], &["man"]] {
         let (err, status) = into_closed_pipe(&home, args);
-        assert!(!err.contains("panicked") && !err.contains("Broken pipe"), "{args:?}: {err}");
+        assert!(
+            !err.contains("panicked") && !err.contains("Broken pipe"),
+            "{args:?}: {err}"
+        );
         assert!(status.code().is_none_or(|c| c == 0), "{args:?}: {status:?} {err}");
     }
 }

@@ -11,7 +11,8 @@ use crate::with_server::{run, spawn_server, text};
 
 async fn login_as(home: &Home, user: &str) -> std::process::Output {
     let mut c = home.cmd();
-    c.args(["login", "--user", user, "--password-stdin"]).write_stdin("demo\n");
+    c.args(["login", "--user", user, "--password-stdin"])
+        .write_stdin("demo\n");
     run(c).await
 }
 
@@ -30,14 +31,27 @@ async fn login_with_server_records_it_and_keeps_the_files_comments() {
     let original = "# my settings\nlanguage = \"en\"  # English at work\n\n[profiles.room2]\n# the room's PC\nuser = \"li.na\"\n";
     let path = home.write_config(original);
     let mut c = home.cmd();
-    c.args(["login", "--server", &server.url, "--user", "lawyer", "--password-stdin"])
-        .write_stdin("demo\n");
+    c.args([
+        "login",
+        "--server",
+        &server.url,
+        "--user",
+        "lawyer",
+        "--password-stdin",
+    ])
+    .write_stdin("demo\n");
     let out = run(c).await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let written = std::fs::read_to_string(&path).unwrap();
-    assert!(written.starts_with(original), "the user's lines stay as they were:\n{written}");
     assert!(
-        written.contains(&format!("[profiles.default]\nserver = \"{}\"\nuser = \"lawyer\"\n", server.url)),
+        written.starts_with(original),
+        "the user's lines stay as they were:\n{written}"
+    );
+    assert!(
+        written.contains(&format!(
+            "[profiles.default]\nserver = \"{}\"\nuser = \"lawyer\"\n",
+            server.url
+        )),
         "{written}"
     );
     // Without --server, the next commands find it.
@@ -49,26 +63,46 @@ async fn login_with_server_records_it_and_keeps_the_files_comments() {
 async fn no_password_or_token_over_plain_http_to_another_host() {
     let home = Home::new();
     let mut c = home.cmd();
-    c.args(["login", "--server", "http://dutydesk.example.invalid", "--user", "u", "--password-stdin"])
-        .write_stdin("secret\n");
+    c.args([
+        "login",
+        "--server",
+        "http://dutydesk.example.invalid",
+        "--user",
+        "u",
+        "--password-stdin",
+    ])
+    .write_stdin("secret\n");
     let out = run(c).await;
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(err.contains("plain http://") && err.contains("allow_insecure_http = true"), "{err}");
-    assert!(!home.dirs().config.join("config.toml").exists(), "nothing recorded");
+    assert!(
+        err.contains("plain http://") && err.contains("allow_insecure_http = true"),
+        "{err}"
+    );
+    assert!(
+        !home.dirs().config.join("config.toml").exists(),
+        "nothing recorded"
+    );
 
     // A token likewise.
     let mut c = home.cmd();
-    c.args(["--server", "http://10.1.2.3:8737", "list"]).env("DUTYDESK_TOKEN", "tok");
+    c.args(["--server", "http://10.1.2.3:8737", "list"])
+        .env("DUTYDESK_TOKEN", "tok");
     let out = run(c).await;
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(err.contains("sign-in token") && err.contains("[profiles.default]"), "{err}");
+    assert!(
+        err.contains("sign-in token") && err.contains("[profiles.default]"),
+        "{err}"
+    );
 
     // A lab that allows it gets as far as the network.
-    home.write_config("[profiles.default]\nserver = \"http://dutydesk.example.invalid\"\nallow_insecure_http = true\n");
+    home.write_config(
+        "[profiles.default]\nserver = \"http://dutydesk.example.invalid\"\nallow_insecure_http = true\n",
+    );
     let mut c = home.cmd();
-    c.args(["login", "--user", "u", "--password-stdin"]).write_stdin("secret\n");
+    c.args(["login", "--user", "u", "--password-stdin"])
+        .write_stdin("secret\n");
     let out = run(c).await;
     let err = text(&out.stderr);
     assert!(!err.contains("allow_insecure_http"), "{err}");
@@ -90,7 +124,11 @@ async fn the_next_lawyer_on_a_profile_sees_only_their_own_items() {
     let mut c = home.cmd();
     c.args(["list", "--json"]);
     let out = run(c).await;
-    assert!(!text(&out.stdout).contains(&first[0].title), "{}", text(&out.stdout));
+    assert!(
+        !text(&out.stdout).contains(&first[0].title),
+        "{}",
+        text(&out.stdout)
+    );
 
     assert_eq!(login_as(&home, "lawyer2").await.status.code(), Some(0));
     let token = crate::demo_server::token(&server.url, "lawyer2").await;
@@ -100,7 +138,10 @@ async fn the_next_lawyer_on_a_profile_sees_only_their_own_items() {
     let mut their_ids: Vec<i64> = theirs.items.iter().map(|i| i.id).collect();
     shown_ids.sort();
     their_ids.sort();
-    assert_eq!(shown_ids, their_ids, "exactly lawyer2's items, none hidden by an old cursor");
+    assert_eq!(
+        shown_ids, their_ids,
+        "exactly lawyer2's items, none hidden by an old cursor"
+    );
     let mut c = home.cmd();
     c.args(["list", "--json"]);
     let raw = text(&run(c).await.stdout);
@@ -111,7 +152,10 @@ async fn the_next_lawyer_on_a_profile_sees_only_their_own_items() {
         .collect();
     assert!(!phones.is_empty(), "the demo gives lawyer's parties phones");
     for phone in phones {
-        assert!(!raw.contains(phone.as_str()), "lawyer's party's phone {phone} shown to lawyer2");
+        assert!(
+            !raw.contains(phone.as_str()),
+            "lawyer's party's phone {phone} shown to lawyer2"
+        );
     }
 }
 

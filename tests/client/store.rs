@@ -184,7 +184,11 @@ async fn a_corrupt_store_is_moved_aside_not_deleted() {
         panic!("expected a notice")
     };
     assert_ne!(second, aside);
-    assert_eq!(std::fs::read_to_string(&aside).unwrap(), junk, "the first copy is intact");
+    assert_eq!(
+        std::fs::read_to_string(&aside).unwrap(),
+        junk,
+        "the first copy is intact"
+    );
     assert_eq!(std::fs::read_to_string(&second).unwrap(), again);
 }
 
@@ -320,12 +324,10 @@ async fn a_store_of_the_first_version_is_upgraded_and_keeps_its_outbox() {
     let (store, notice) = Store::open(&path).await.unwrap();
     assert_eq!(notice, None, "upgraded in place, not moved aside");
     // The running timer survives, and the next to sign in gets it (0005).
-    let signed_in = store
-        .clone()
-        .with_writer(dutydesk::client::store::Writer {
-            user: "lawyer".into(),
-            server: "https://s".into(),
-        });
+    let signed_in = store.clone().with_writer(dutydesk::client::store::Writer {
+        user: "lawyer".into(),
+        server: "https://s".into(),
+    });
     signed_in.adopt_unowned().await.unwrap();
     assert_eq!(signed_in.timer().await.unwrap().map(|t| t.item_id), Some(9));
     let outbox = store.outbox().await.unwrap();

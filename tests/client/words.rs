@@ -24,17 +24,29 @@ async fn list_show_and_refusals_speak_the_users_language() {
     let out = run(c).await;
     let items: ItemList = serde_json::from_slice(&out.stdout).unwrap();
     let raw = text(&out.stdout);
-    assert!(raw.contains("\"status\": \"in_progress\"") || raw.contains("\"status\": \"new\""), "codes in JSON");
+    assert!(
+        raw.contains("\"status\": \"in_progress\"") || raw.contains("\"status\": \"new\""),
+        "codes in JSON"
+    );
 
     let mut c = zh(&home);
     c.arg("list");
     let out = run(c).await;
     let listed = text(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    for code in ["in_progress", "accepted", "\u{20}new\u{20}", "mediation", "consultation"] {
+    for code in [
+        "in_progress",
+        "accepted",
+        "\u{20}new\u{20}",
+        "mediation",
+        "consultation",
+    ] {
         assert!(!listed.contains(code), "the code {code:?} printed:\n{listed}");
     }
-    assert!(listed.contains("调解") && (listed.contains("办理中") || listed.contains("新")), "{listed}");
+    assert!(
+        listed.contains("调解") && (listed.contains("办理中") || listed.contains("新")),
+        "{listed}"
+    );
 
     // An item with history: its actions in Chinese.
     let id = items.items[0].id.to_string();
@@ -43,7 +55,10 @@ async fn list_show_and_refusals_speak_the_users_language() {
     let out = run(c).await;
     let shown = text(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    assert!(!shown.contains("created") && !shown.contains("in_progress"), "{shown}");
+    assert!(
+        !shown.contains("created") && !shown.contains("in_progress"),
+        "{shown}"
+    );
 
     // No such item: Chinese, not the server's English.
     let mut c = zh(&home);
@@ -51,7 +66,10 @@ async fn list_show_and_refusals_speak_the_users_language() {
     let out = run(c).await;
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(5), "{err}");
-    assert!(err.contains("服务器上没有该记录") && !err.contains("not found"), "{err}");
+    assert!(
+        err.contains("服务器上没有该记录") && !err.contains("not found"),
+        "{err}"
+    );
 
     // Someone else claimed it first: named, in Chinese.
     let mut c = zh(&home);
@@ -68,5 +86,8 @@ async fn list_show_and_refusals_speak_the_users_language() {
     let out = run(c).await;
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(4), "{err}");
-    assert!(err.contains("已先认领") && !err.contains("claimed this item first"), "{err}");
+    assert!(
+        err.contains("已先认领") && !err.contains("claimed this item first"),
+        "{err}"
+    );
 }

@@ -110,7 +110,11 @@ fn the_next_demo_removes_a_killed_demos_temp_dir() {
         .unwrap();
     assert!(killed.success());
     pty.wait_exit();
-    let left: Vec<_> = std::fs::read_dir(home.temp_dir()).unwrap().flatten().map(|e| e.path()).collect();
+    let left: Vec<_> = std::fs::read_dir(home.temp_dir())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
     assert_eq!(left.len(), 1, "the killed demo left its dir: {left:?}");
     // Not a demo's mark: a look-alike name is someone else's business.
     let unmarked = home.temp_dir().join("dutydesk-demo-not-ours");
@@ -118,10 +122,17 @@ fn the_next_demo_removes_a_killed_demos_temp_dir() {
 
     let mut pty = Pty::spawn(&["demo", "--lang", "en"], &env);
     pty.wait_for("synced");
-    assert!(!left[0].exists(), "the killed demo's dir is gone while the next runs");
+    assert!(
+        !left[0].exists(),
+        "the killed demo's dir is gone while the next runs"
+    );
     pty.send("q");
     assert_eq!(pty.wait_exit(), 0);
-    let now: Vec<_> = std::fs::read_dir(home.temp_dir()).unwrap().flatten().map(|e| e.path()).collect();
+    let now: Vec<_> = std::fs::read_dir(home.temp_dir())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
     assert_eq!(now, vec![unmarked]);
 }
 
@@ -141,7 +152,10 @@ fn the_demo_honours_the_config_files_language_and_borders() {
     let mut pty = Pty::spawn(&["--config", file.to_str().unwrap(), "demo"], &env);
     pty.wait_for("同步于");
     let screen = pty.screen();
-    assert!(!screen.contains('│') && !screen.contains('─'), "ASCII borders:\n{screen}");
+    assert!(
+        !screen.contains('│') && !screen.contains('─'),
+        "ASCII borders:\n{screen}"
+    );
     assert!(screen.contains('|'), "{screen}");
     pty.send("q");
     assert_eq!(pty.wait_exit(), 0);

@@ -10,6 +10,6 @@ mod demo_server;
 mod flow;
 mod hangup;
 mod readme;
-mod switch_user;
 mod startup;
 mod support;
+mod switch_user;

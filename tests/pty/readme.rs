@@ -30,7 +30,10 @@ async fn the_readme_lines_work_as_written() {
     let server = spawn_server().await;
     let lines = readme_lines();
     assert_eq!(lines[0][..2], ["dutydesk", "login"], "{lines:?}");
-    assert!(lines.iter().any(|l| l.len() == 1), "the app is among the lines: {lines:?}");
+    assert!(
+        lines.iter().any(|l| l.len() == 1),
+        "the app is among the lines: {lines:?}"
+    );
     let user = lines[0]
         .iter()
         .skip_while(|a| *a != "--user")
@@ -38,13 +41,19 @@ async fn the_readme_lines_work_as_written() {
         .expect("login names a user")
         .clone();
     let added = std::process::Command::new(env!("CARGO_BIN_EXE_dutydesk"))
-        .args(["admin", "user", "add", &user, "--unit", "1", "--name", "张伟", "--db"])
+        .args([
+            "admin", "user", "add", &user, "--unit", "1", "--name", "张伟", "--db",
+        ])
         .arg(server.db_path())
         .env("DUTYDESK_LANG", "en")
         .output()
         .unwrap();
     let said = String::from_utf8_lossy(&added.stdout).into_owned();
-    assert!(added.status.success(), "{said}{}", String::from_utf8_lossy(&added.stderr));
+    assert!(
+        added.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
     let password = said.split_whitespace().last().unwrap().to_string();
     let url = server.url.clone();
     let home = Home::new();
@@ -54,7 +63,13 @@ async fn the_readme_lines_work_as_written() {
             assert_eq!(line[0], "dutydesk", "{line:?}");
             let args: Vec<&str> = line[1..]
                 .iter()
-                .map(|a| if a == EXAMPLE_HOST { url.as_str() } else { a.as_str() })
+                .map(|a| {
+                    if a == EXAMPLE_HOST {
+                        url.as_str()
+                    } else {
+                        a.as_str()
+                    }
+                })
                 .collect();
             let mut pty = Pty::spawn(&args, &env);
             match args.first().copied() {

@@ -20,7 +20,8 @@ fn logout(home: &Home) {
 async fn after_logout_the_next_lawyer_sees_none_of_the_previous_ones_items() {
     let server = spawn_server().await;
     let lawyers: ItemList = get_json(&server.url, &token(&server.url, "lawyer").await, "/api/v1/items").await;
-    let lawyer2s: ItemList = get_json(&server.url, &token(&server.url, "lawyer2").await, "/api/v1/items").await;
+    let lawyer2s: ItemList =
+        get_json(&server.url, &token(&server.url, "lawyer2").await, "/api/v1/items").await;
     // Title heads, as the first tab (mediation) shows them, of sessions
     // only lawyer has.
     let head = |t: &str| t.chars().take(8).collect::<String>();
@@ -39,14 +40,18 @@ async fn after_logout_the_next_lawyer_sees_none_of_the_previous_ones_items() {
         home.login(&url, "lawyer");
         let mut pty = Pty::spawn(&[], &env);
         pty.wait_for("synced");
-        pty.wait_until("lawyer's items", |s| only_lawyers.iter().any(|n| s.contains(n.as_str())));
+        pty.wait_until("lawyer's items", |s| {
+            only_lawyers.iter().any(|n| s.contains(n.as_str()))
+        });
         pty.send("q");
         assert_eq!(pty.wait_exit(), 0);
         logout(&home);
         home.login(&url, "lawyer2");
         let mut pty = Pty::spawn(&[], &env);
         // The first frame is drawn from the cache before the sync.
-        pty.wait_until("the first frame", |s| s.contains("lawyer2") || s.contains("synced"));
+        pty.wait_until("the first frame", |s| {
+            s.contains("lawyer2") || s.contains("synced")
+        });
         let first = pty.screen();
         pty.wait_for("synced");
         let synced = pty.screen();
@@ -54,7 +59,10 @@ async fn after_logout_the_next_lawyer_sees_none_of_the_previous_ones_items() {
         assert_eq!(pty.wait_exit(), 0);
         for screen in [first, synced] {
             for n in &only_lawyers {
-                assert!(!screen.contains(n.as_str()), "lawyer's {n} shown to lawyer2:\n{screen}");
+                assert!(
+                    !screen.contains(n.as_str()),
+                    "lawyer's {n} shown to lawyer2:\n{screen}"
+                );
             }
         }
     })

@@ -21,7 +21,12 @@ const PICTURES: &[(&str, &str, Setup)] = &[
         }
     }),
     ("outcome", "dutydesk: logging an outcome (zh-CN, 80x24)", |m| {
-        let item = m.items.iter().find(|i| i.id == 4).cloned().expect("fixture item 4");
+        let item = m
+            .items
+            .iter()
+            .find(|i| i.id == 4)
+            .cloned()
+            .expect("fixture item 4");
         m.detail_id = Some(4);
         m.screen = Screen::Detail;
         update(m, Message::ItemDetailLoaded(Box::new(fixtures::detail_of(&item))));
@@ -33,7 +38,11 @@ const PICTURES: &[(&str, &str, Setup)] = &[
         press(m, KeyCode::Tab);
         typed(m, "双方当庭达成协议");
     }),
-    ("stats", "dutydesk: the Stats screen (zh-CN, 80x24)", crate::stats_fixtures::on_stats),
+    (
+        "stats",
+        "dutydesk: the Stats screen (zh-CN, 80x24)",
+        crate::stats_fixtures::on_stats,
+    ),
 ];
 
 fn picture(setup: Setup, title: &str) -> String {

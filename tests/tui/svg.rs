@@ -51,7 +51,12 @@ fn indexed(i: u8) -> String {
         16..=231 => {
             let i = i - 16;
             let level = |v: u8| if v == 0 { 0 } else { 55 + v * 40 };
-            format!("#{:02x}{:02x}{:02x}", level(i / 36), level((i / 6) % 6), level(i % 6))
+            format!(
+                "#{:02x}{:02x}{:02x}",
+                level(i / 36),
+                level((i / 6) % 6),
+                level(i % 6)
+            )
         }
         _ => {
             let v = 8 + (i - 232) * 10;
@@ -80,7 +85,10 @@ pub fn render(buf: &Buffer, title: &str) -> String {
         out,
         r#"<style>text{{font-family:"Sarasa Mono SC","Noto Sans Mono CJK SC","DejaVu Sans Mono",monospace;font-size:14px;white-space:pre}}</style>"#
     );
-    let _ = writeln!(out, r#"<rect width="100%" height="100%" rx="6" fill="{DEFAULT_BG}"/>"#);
+    let _ = writeln!(
+        out,
+        r#"<rect width="100%" height="100%" rx="6" fill="{DEFAULT_BG}"/>"#
+    );
     for y in 0..h {
         let top = PAD + f32::from(y) * CELL_H;
         let baseline = top + CELL_H * 0.78;
@@ -92,7 +100,12 @@ pub fn render(buf: &Buffer, title: &str) -> String {
             if reversed {
                 std::mem::swap(&mut fg, &mut bg);
             }
-            let span = cell.symbol().chars().map(|c| unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)).sum::<usize>().max(1);
+            let span = cell
+                .symbol()
+                .chars()
+                .map(|c| unicode_width::UnicodeWidthChar::width(c).unwrap_or(0))
+                .sum::<usize>()
+                .max(1);
             let left = PAD + f32::from(x) * CELL_W;
             if bg != DEFAULT_BG {
                 let _ = writeln!(

@@ -306,11 +306,12 @@ impl Store {
     /// The signed-in user's running timer.
     pub async fn timer(&self) -> Result<Option<Timer>, StoreError> {
         let (user, server) = self.owner();
-        let row = sqlx::query("SELECT item_id, started_at FROM timer WHERE owner_user = ? AND owner_server = ?")
-            .bind(user)
-            .bind(server)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row =
+            sqlx::query("SELECT item_id, started_at FROM timer WHERE owner_user = ? AND owner_server = ?")
+                .bind(user)
+                .bind(server)
+                .fetch_optional(&self.pool)
+                .await?;
         row.map(|r| {
             Ok(Timer {
                 item_id: r.try_get("item_id")?,

@@ -70,10 +70,10 @@ impl Store {
              WHERE owner_user = '' AND owner_server = ''",
         ] {
             sqlx::query(statement)
-            .bind(user)
-            .bind(server)
-            .execute(&mut *tx)
-            .await?;
+                .bind(user)
+                .bind(server)
+                .execute(&mut *tx)
+                .await?;
         }
         tx.commit().await?;
         Ok(())

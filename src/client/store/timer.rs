@@ -41,11 +41,12 @@ impl Store {
         // no other session can stop or replace it between read and write.
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let (user, server) = self.owner();
-        let row = sqlx::query("SELECT item_id, started_at FROM timer WHERE owner_user = ? AND owner_server = ?")
-            .bind(user)
-            .bind(server)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let row =
+            sqlx::query("SELECT item_id, started_at FROM timer WHERE owner_user = ? AND owner_server = ?")
+                .bind(user)
+                .bind(server)
+                .fetch_optional(&mut *tx)
+                .await?;
         let mut logged = None;
         if let Some(row) = row {
             let timer = Timer {
@@ -73,13 +74,15 @@ impl Store {
             logged = Some((id, entry));
         }
         if let Some((item_id, at)) = next {
-            sqlx::query("INSERT INTO timer (owner_user, owner_server, item_id, started_at) VALUES (?, ?, ?, ?)")
-                .bind(user)
-                .bind(server)
-                .bind(item_id)
-                .bind(at)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO timer (owner_user, owner_server, item_id, started_at) VALUES (?, ?, ?, ?)",
+            )
+            .bind(user)
+            .bind(server)
+            .bind(item_id)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
         }
         tx.commit().await?;
         Ok(logged)
