@@ -111,9 +111,14 @@ pub struct Problem {
     /// Further members a problem may carry (RFC 9457 extension members,
     /// e.g. a window or a limit): the client fills its own wording of the
     /// `code` (catalog key `problem.<code>`) from them.
-    #[serde(flatten, default, skip_serializing_if = "serde_json::Map::is_empty")]
+    /// Boxed: errors travel in `Result`s and stay small.
+    #[serde(flatten, default, skip_serializing_if = "no_members")]
     #[schema(ignore)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: Box<serde_json::Map<String, serde_json::Value>>,
+}
+
+fn no_members(extra: &serde_json::Map<String, serde_json::Value>) -> bool {
+    extra.is_empty()
 }
 
 fn about_blank() -> String {
@@ -130,7 +135,7 @@ impl Problem {
             code,
             detail: detail.into(),
             errors: Vec::new(),
-            extra: serde_json::Map::new(),
+            extra: Box::default(),
         }
     }
 

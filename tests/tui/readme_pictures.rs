@@ -50,7 +50,7 @@ fn picture(setup: Setup, title: &str) -> String {
     setup(&mut m);
     update(&mut m, Message::Resize(80, 24));
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("test backend");
-    terminal.draw(|f| view(&mut m, f)).expect("draw");
+    terminal.draw(|f| view(&m, f)).expect("draw");
     crate::svg::render(terminal.backend().buffer(), title)
 }
 
