@@ -185,3 +185,26 @@ async fn drafts_and_the_timer_belong_to_their_signed_in_user() {
     assert_eq!(store.timer().await.unwrap().map(|t| t.item_id), Some(7));
     assert_eq!(store.draft("outcome:7").await.unwrap().as_deref(), Some("{}"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logout_forgets_the_token_even_where_the_server_cannot_be_told() {
+    let server = spawn_server().await;
+    let home = Home::new();
+    crate::with_server::login(&home, &server.url, "lawyer").await;
+    assert!(!list_json(&home).await.is_empty());
+    // Pointed at a plain-http address elsewhere: no token goes there.
+    home.write_config("[profiles.default]\nserver = \"http://dutydesk.example.invalid\"\n");
+    let mut c = home.cmd();
+    c.arg("logout");
+    let out = run(c).await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let mut c = home.cmd();
+    c.args(["--server", &server.url, "list"]);
+    let out = run(c).await;
+    assert!(
+        text(&out.stderr).contains("not signed in"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(out.stdout.is_empty());
+}

@@ -150,23 +150,33 @@ pub async fn login(ctx: &Ctx, args: LoginArgs) -> Result<Exit, CliError> {
 }
 
 pub async fn logout(ctx: &Ctx) -> Result<Exit, CliError> {
+    // Nothing of the last user's reads stays for whoever sits down next,
+    // signed in or not; their unsent outbox entries, drafts and timer stay
+    // theirs for their return.
     let Some((token, kind)) = ctx.creds.load().await? else {
+        ctx.store().await?.forget_reads().await?;
         println!("{}", t!("cli.logout.not_signed_in"));
         return Ok(Exit::Ok);
     };
-    let revoked = ctx
-        .api(Some(token))?
-        .post::<serde_json::Value>(paths::LOGOUT, &serde_json::json!({}))
-        .await;
+    // The token is forgotten here even when the server cannot be told (or
+    // may not be: plain http to another host).
+    let revoked = match ctx.api(Some(token)) {
+        Ok(api) => match api
+            .post::<serde_json::Value>(paths::LOGOUT, &serde_json::json!({}))
+            .await
+        {
+            Ok(_) | Err(HttpError::Unauthorized { .. }) => Ok(()),
+            Err(e) => Err(e.to_string()),
+        },
+        Err(e) => Err(e.message),
+    };
     ctx.creds.remove().await?;
-    // Nothing of this user's reads stays for whoever sits down next; their
-    // unsent outbox entries, drafts and timer stay theirs for their return.
     ctx.store().await?.forget_reads().await?;
     if kind == StoreKind::Env {
         eprintln!("{}", t!("cli.logout.env_token"));
     }
     match revoked {
-        Ok(_) | Err(HttpError::Unauthorized { .. }) => {
+        Ok(()) => {
             println!("{}", t!("cli.logout.done"));
             Ok(Exit::Ok)
         }
