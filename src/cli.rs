@@ -85,6 +85,9 @@ pub enum Command {
     Report(ReportArgs),
     /// Print shell completions.
     Completions(CompletionsArgs),
+    /// Print the manual page (roff): `dutydesk man | man -l -`; with
+    /// `--out-dir`, write one page per command there instead.
+    Man(ManArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -412,4 +415,12 @@ pub struct ReportArgs {
 #[derive(Debug, Clone, Args)]
 pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ManArgs {
+    /// Write dutydesk.1 and a dutydesk-COMMAND.1 per command into this
+    /// directory (for `man1/`) instead of printing the main page.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
 }

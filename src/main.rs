@@ -1,6 +1,7 @@
 //! The `dutydesk` binary: parse the command line, run the command, turn the
-//! result into an exit code (see README: 0 ok, 1 error, 2 usage, 3 saved
-//! offline and not yet sent).
+//! result into an exit code (see README: 0 ok, 1 error, 2 usage or bad
+//! input, 3 saved offline and not yet sent, 4 refused and kept in the
+//! outbox, 5 refused and nothing kept).
 
 use std::process::ExitCode;
 

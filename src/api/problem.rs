@@ -108,6 +108,17 @@ pub struct Problem {
     pub detail: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// Further members a problem may carry (RFC 9457 extension members,
+    /// e.g. a window or a limit): the client fills its own wording of the
+    /// `code` (catalog key `problem.<code>`) from them.
+    /// Boxed: errors travel in `Result`s and stay small.
+    #[serde(flatten, default, skip_serializing_if = "no_members")]
+    #[schema(ignore)]
+    pub extra: Box<serde_json::Map<String, serde_json::Value>>,
+}
+
+fn no_members(extra: &serde_json::Map<String, serde_json::Value>) -> bool {
+    extra.is_empty()
 }
 
 fn about_blank() -> String {
@@ -124,7 +135,14 @@ impl Problem {
             code,
             detail: detail.into(),
             errors: Vec::new(),
+            extra: Box::default(),
         }
+    }
+
+    /// Adds an extension member, e.g. `("window", "08:30–12:00")`.
+    pub fn with_extra(mut self, name: impl Into<String>, value: impl Into<serde_json::Value>) -> Self {
+        self.extra.insert(name.into(), value.into());
+        self
     }
 
     pub fn with_field(mut self, field: impl Into<String>, message: impl Into<String>) -> Self {

@@ -70,6 +70,10 @@ pub struct Profile {
     #[serde(default)]
     pub credential_store: CredentialStoreChoice,
     pub ca_file: Option<PathBuf>,
+    /// Lets a password or token go over plain `http://` to a host that is
+    /// not this machine (a lab without TLS). Off: see `client::plain_http`.
+    #[serde(default)]
+    pub allow_insecure_http: bool,
 }
 
 /// `config.toml` as written. The TUI's `[keys]` and `[theme]` are kept as
@@ -93,6 +97,9 @@ struct FileConfig {
 pub struct Config {
     /// The file that was read, if any.
     pub file: Option<PathBuf>,
+    /// The file that is read when it exists (`--config`, or `config.toml`
+    /// in the config dir): `login --server` writes the profile there.
+    pub path: PathBuf,
     pub dirs: Dirs,
     pub profile_name: String,
     pub profile: Profile,
@@ -188,6 +195,7 @@ impl Config {
         }
         Ok(Config {
             file,
+            path,
             dirs,
             profile_name,
             profile,

@@ -50,7 +50,7 @@ pub enum HttpError {
     #[error("{}", t!("cli.http.unauthorized", server = sanitize(server)))]
     Unauthorized { server: String },
     /// Any other 4xx: the server refused this request; repeating won't help.
-    #[error("{}", t!("cli.http.refused", status = problem.status, code = problem.code.as_str(), detail = sanitize(&problem.detail)))]
+    #[error("{}", super::problem_text::describe(problem))]
     Refused { problem: Problem },
     #[error("{}", t!("cli.http.bad_response", url = sanitize(url), reason = sanitize(reason)))]
     BadResponse { url: String, reason: String },

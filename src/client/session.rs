@@ -21,6 +21,8 @@ pub enum SessionError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Http(#[from] HttpError),
+    #[error(transparent)]
+    PlainHttp(#[from] super::plain_http::PlainHttpRefused),
 }
 
 /// A signed-in client: the engine (store + API) and what to tell the user.
@@ -43,6 +45,7 @@ pub async fn open(config: &Config, env_token: Option<String>) -> Result<Session,
     let server = config
         .server()
         .ok_or_else(|| SessionError::NoServer(config.profile_name.clone()))?;
+    super::plain_http::check(config, &server, super::plain_http::Secret::Token)?;
     // Building the HTTP client reads every system root certificate: on a
     // blocking thread while the store opens, not before the first frame.
     let ca_file = config.profile.ca_file.clone();
@@ -88,6 +91,7 @@ pub async fn open_store(config: &Config) -> Result<(Store, Vec<String>), Session
             user: me.username,
             server,
         });
+        store.adopt_unowned().await?;
     }
     let notices = match notice {
         Some(OpenNotice::MovedAside(aside)) => {

@@ -100,11 +100,16 @@ pub async fn claim(
             Ok(Json(after.item))
         }
         ClaimResult::Taken { holder } => {
-            let who = holder.unwrap_or_else(|| "someone else".to_string());
-            Err(ApiError::new(
+            let who = holder.clone().unwrap_or_else(|| "someone else".to_string());
+            let mut problem = crate::api::Problem::new(
                 ProblemCode::AlreadyClaimed,
                 format!("{who} claimed this item first; pick another from the pool"),
-            ))
+            );
+            // Clients name the holder in their own words.
+            if let Some(holder) = holder {
+                problem = problem.with_extra("claimed_by", holder);
+            }
+            Err(ApiError(problem))
         }
     }
 }

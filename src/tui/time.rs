@@ -62,19 +62,27 @@ pub fn day_start(date: &str) -> Option<EpochMs> {
         .map(|z| z.timestamp().as_millisecond())
 }
 
-/// A compact countdown: `45m`, `3h20m`, `2d4h`; negative is overdue.
+/// A compact countdown in the user's language: `45m`, `3h 20m`, `2d 9h`,
+/// `5h`, `12d` (45分钟, 3小时20分, 2天9小时, 5小时, 12天); negative is overdue. At
+/// most 10 columns with the sign, so it fits the queue's Due column.
 pub fn countdown(due: EpochMs, now: EpochMs) -> (String, bool) {
     // Saturating: a server's due time is untrusted and may be absurd.
     let left = due.saturating_sub(now);
     let overdue = left < 0;
     let mins = left.saturating_abs() / 60_000;
+    let (days, hours) = (mins / (24 * 60), (mins / 60) % 24);
     let text = if mins < 60 {
-        format!("{mins}m")
+        rust_i18n::t!("firstrun.duration.minutes", m = mins)
+    } else if mins < 24 * 60 && mins % 60 == 0 {
+        rust_i18n::t!("firstrun.duration.whole_hours", h = mins / 60)
     } else if mins < 24 * 60 {
-        format!("{}h{:02}m", mins / 60, mins % 60)
+        rust_i18n::t!("firstrun.duration.hours", h = mins / 60, m = mins % 60)
+    } else if days < 10 {
+        rust_i18n::t!("firstrun.duration.days_hours", d = days, h = hours)
     } else {
-        format!("{}d{}h", mins / (24 * 60), (mins / 60) % 24)
-    };
+        rust_i18n::t!("firstrun.duration.days", d = days)
+    }
+    .into_owned();
     if overdue {
         (format!("-{text}"), true)
     } else {

@@ -13,6 +13,7 @@ mod live;
 mod notes;
 mod records;
 mod schedule;
+mod serve_logs;
 mod stats_access;
 mod stats_concurrency;
 mod stats_consistency;

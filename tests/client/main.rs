@@ -9,12 +9,15 @@ mod credentials;
 #[path = "../common/demo_server.rs"]
 mod demo_server;
 mod edit;
+#[cfg(feature = "server")]
+mod exits;
 mod flush;
 mod hardening;
 mod hardening_flush;
 mod hostile;
 mod json_escape;
 mod loopback;
+mod manpage;
 mod pull;
 mod report;
 mod store;
@@ -23,6 +26,8 @@ mod text;
 mod typical_flush;
 // Against the real reference server.
 #[cfg(feature = "server")]
+mod firstrun;
+#[cfg(feature = "server")]
 mod middlebox;
 #[cfg(feature = "server")]
 mod report_lang;
@@ -30,5 +35,7 @@ mod report_lang;
 mod server_writes;
 #[cfg(feature = "server")]
 mod with_server;
+#[cfg(feature = "server")]
+mod words;
 #[cfg(feature = "server")]
 mod writers;

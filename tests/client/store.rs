@@ -174,6 +174,22 @@ async fn a_corrupt_store_is_moved_aside_not_deleted() {
     );
     store.enqueue(entry(1)).await.unwrap();
     assert_eq!(store.pending_count().await.unwrap(), 1);
+    store.close().await;
+
+    // A second corrupt store within the same second keeps its own copy.
+    let again = "still not a database ".repeat(200);
+    std::fs::write(&path, &again).unwrap();
+    let (_, notice) = Store::open(&path).await.unwrap();
+    let Some(OpenNotice::MovedAside(second)) = notice else {
+        panic!("expected a notice")
+    };
+    assert_ne!(second, aside);
+    assert_eq!(
+        std::fs::read_to_string(&aside).unwrap(),
+        junk,
+        "the first copy is intact"
+    );
+    assert_eq!(std::fs::read_to_string(&second).unwrap(), again);
 }
 
 #[tokio::test]
@@ -299,10 +315,21 @@ async fn a_store_of_the_first_version_is_upgraded_and_keeps_its_outbox() {
     .execute(&pool)
     .await
     .unwrap();
+    sqlx::query("INSERT INTO timer (slot, item_id, started_at) VALUES (1, 9, 5)")
+        .execute(&pool)
+        .await
+        .unwrap();
     pool.close().await;
 
     let (store, notice) = Store::open(&path).await.unwrap();
     assert_eq!(notice, None, "upgraded in place, not moved aside");
+    // The running timer survives, and the next to sign in gets it (0005).
+    let signed_in = store.clone().with_writer(dutydesk::client::store::Writer {
+        user: "lawyer".into(),
+        server: "https://s".into(),
+    });
+    signed_in.adopt_unowned().await.unwrap();
+    assert_eq!(signed_in.timer().await.unwrap().map(|t| t.item_id), Some(9));
     let outbox = store.outbox().await.unwrap();
     assert_eq!(outbox.len(), 1);
     assert_eq!(
@@ -323,7 +350,7 @@ async fn a_store_of_the_first_version_is_upgraded_and_keeps_its_outbox() {
         .fetch_all(&pool)
         .await
         .unwrap();
-    assert_eq!(versions, vec![1, 2, 3, 4]);
+    assert_eq!(versions, vec![1, 2, 3, 4, 5]);
     let index: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'outbox_state_seq'",
     )

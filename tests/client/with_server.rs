@@ -212,7 +212,7 @@ async fn login_after_too_many_wrong_passwords_says_how_long_to_wait() {
     }
     let out = attempt("demo").await;
     let stderr = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(4), "refused: {stderr}");
+    assert_eq!(out.status.code(), Some(5), "refused, nothing kept: {stderr}");
     assert!(
         stderr.contains("too many wrong passwords") && stderr.contains("15 more min"),
         "{stderr}"

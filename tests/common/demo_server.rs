@@ -15,6 +15,13 @@ pub struct Server {
     _dir: tempfile::TempDir,
 }
 
+impl Server {
+    /// The server's SQLite file, for `dutydesk admin --db`.
+    pub fn db_path(&self) -> std::path::PathBuf {
+        self._dir.path().join("server.db")
+    }
+}
+
 pub async fn spawn_server() -> Server {
     let dir = tempfile::tempdir().unwrap();
     let running = start(ServerConfig {

@@ -94,3 +94,69 @@ async fn the_demo_starts_with_recent_work_counted_in_the_statistics() {
     let outcomes = super::support::outcomes_of(&server.url, "lawyer").await;
     assert_eq!(outcomes.len(), 4, "{outcomes:?}");
 }
+
+/// A demo killed with SIGKILL cannot remove its temp dir (server database,
+/// token); the next demo removes it, and nothing that is not a killed
+/// demo's own.
+#[test]
+fn the_next_demo_removes_a_killed_demos_temp_dir() {
+    let home = Home::new();
+    let env = home.env("xterm-256color");
+    let mut pty = Pty::spawn(&["demo", "--lang", "en"], &env);
+    pty.wait_for("synced");
+    let killed = std::process::Command::new("kill")
+        .args(["-KILL", &pty.pid().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    pty.wait_exit();
+    let left: Vec<_> = std::fs::read_dir(home.temp_dir())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    assert_eq!(left.len(), 1, "the killed demo left its dir: {left:?}");
+    // Not a demo's mark: a look-alike name is someone else's business.
+    let unmarked = home.temp_dir().join("dutydesk-demo-not-ours");
+    std::fs::create_dir(&unmarked).unwrap();
+
+    let mut pty = Pty::spawn(&["demo", "--lang", "en"], &env);
+    pty.wait_for("synced");
+    assert!(
+        !left[0].exists(),
+        "the killed demo's dir is gone while the next runs"
+    );
+    pty.send("q");
+    assert_eq!(pty.wait_exit(), 0);
+    let now: Vec<_> = std::fs::read_dir(home.temp_dir())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    assert_eq!(now, vec![unmarked]);
+}
+
+/// `dutydesk --config F demo` speaks F's language and draws F's borders.
+#[test]
+fn the_demo_honours_the_config_files_language_and_borders() {
+    let home = Home::new();
+    let file = home.tmp.path().join("room.toml");
+    std::fs::write(&file, "language = \"zh-CN\"\nborders = \"ascii\"\n").unwrap();
+    // The environment says English; the file says Chinese, and wins.
+    let mut env: Vec<_> = home
+        .env("xterm-256color")
+        .into_iter()
+        .filter(|(k, _)| k != "DUTYDESK_LANG")
+        .collect();
+    env.push(("LANG".into(), "en_US.UTF-8".into()));
+    let mut pty = Pty::spawn(&["--config", file.to_str().unwrap(), "demo"], &env);
+    pty.wait_for("同步于");
+    let screen = pty.screen();
+    assert!(
+        !screen.contains('│') && !screen.contains('─'),
+        "ASCII borders:\n{screen}"
+    );
+    assert!(screen.contains('|'), "{screen}");
+    pty.send("q");
+    assert_eq!(pty.wait_exit(), 0);
+}

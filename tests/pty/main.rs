@@ -9,5 +9,7 @@ mod demo;
 mod demo_server;
 mod flow;
 mod hangup;
+mod readme;
 mod startup;
 mod support;
+mod switch_user;

@@ -7,10 +7,12 @@ mod fixtures;
 mod keys;
 mod keys_detail;
 mod pictures;
+mod readme_pictures;
 mod sanitize;
 mod stats;
 mod stats_fixtures;
 mod style;
+mod svg;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use dutydesk::tui::{Command, Message, Model, update, view};

@@ -238,11 +238,11 @@ fn the_countdown_warns_in_the_last_two_days_only() {
     let _l = lang("en");
     let mut m = fixtures::model();
     on_stats(&mut m);
-    let calm = style_of(&mut m, "Next deadline 12-01: 7d14h left").expect("countdown");
+    let calm = style_of(&mut m, "Next deadline 12-01: 7d 14h left").expect("countdown");
     assert_ne!(calm.add_modifier, m.theme.deadline_near().add_modifier);
     // 12-01 ends at 12-02 00:00 Beijing; two days before it the warning starts.
     update(&mut m, Message::Tick(NOW + 5 * DAY + 14 * HOUR));
-    let near = style_of(&mut m, "Due soon: 12-01, 2d0h left").expect("warning");
+    let near = style_of(&mut m, "Due soon: 12-01, 2d 0h left").expect("warning");
     let want = m.theme.deadline_near();
     assert_eq!(
         (near.fg, near.bg, near.add_modifier),

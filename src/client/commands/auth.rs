@@ -10,6 +10,9 @@ use crate::api::{LoginRequest, LoginResponse, User, paths};
 use crate::cli::LoginArgs;
 use crate::client::credentials::{StoreKind, Token};
 use crate::client::http::{Fetched, HttpError};
+use crate::client::plain_http::{self, Secret};
+use crate::client::profile_file::{self, ProfileUpdate};
+use crate::client::store::Writer;
 use crate::client::sync::{ME_KEY, ME_SERVER_KEY};
 
 pub async fn login(ctx: &Ctx, args: LoginArgs) -> Result<Exit, CliError> {
@@ -18,6 +21,8 @@ pub async fn login(ctx: &Ctx, args: LoginArgs) -> Result<Exit, CliError> {
         .user
         .or_else(|| ctx.config.profile.user.clone())
         .ok_or_else(|| CliError::usage(t!("cli.login.no_user")))?;
+    // Before the password is even asked for: it must not be typed for nothing.
+    plain_http::check(&ctx.config, &server, Secret::Password).map_err(|e| CliError::usage(e.to_string()))?;
     let password = if args.password_stdin {
         let mut line = String::new();
         std::io::stdin()
@@ -49,7 +54,7 @@ pub async fn login(ctx: &Ctx, args: LoginArgs) -> Result<Exit, CliError> {
         Err(HttpError::Unauthorized { .. }) => {
             return Err(CliError {
                 message: t!("cli.login.bad_password", user = username.as_str()).into_owned(),
-                exit: Exit::Refused,
+                exit: Exit::Denied,
             });
         }
         // 429 on login: too many wrong passwords for this name; waiting
@@ -62,7 +67,7 @@ pub async fn login(ctx: &Ctx, args: LoginArgs) -> Result<Exit, CliError> {
             let minutes = retry_after.map_or(15, |d| d.as_secs().div_ceil(60).max(1));
             return Err(CliError {
                 message: t!("cli.login.locked", user = username.as_str(), minutes = minutes).into_owned(),
-                exit: Exit::Refused,
+                exit: Exit::Denied,
             });
         }
         Err(e) => return Err(e.into()),
@@ -74,11 +79,43 @@ pub async fn login(ctx: &Ctx, args: LoginArgs) -> Result<Exit, CliError> {
     if let Some(n) = notice {
         eprintln!("{n}");
     }
-    if let Ok(store) = ctx.store().await {
+    // The next `dutydesk list` finds the server and user in the profile.
+    let recorded = profile_file::record_profile(
+        &ctx.config.path,
+        &ctx.config.profile_name,
+        &ProfileUpdate {
+            server: Some(&server),
+            user: Some(&reply.user.username),
+        },
+    )
+    .map_err(|e| CliError::new(e.to_string()))?;
+    if recorded {
+        eprintln!(
+            "{}",
+            t!(
+                "firstrun.config_write.done",
+                server = server.as_str(),
+                user = crate::client::text::sanitize(&reply.user.username),
+                profile = ctx.config.profile_name.as_str(),
+                path = ctx.config.path.display()
+            )
+        );
+    }
+    {
+        // Another lawyer's (or another server's) cached work must not show
+        // under this sign-in: the store switches owner, forgetting its reads.
+        let store = ctx
+            .store()
+            .await?
+            .switch_to(Writer {
+                user: reply.user.username.clone(),
+                server: server.clone(),
+            })
+            .await?;
         let json = serde_json::to_string(&reply.user).unwrap_or_default();
-        let _ = store.put_doc(ME_KEY, &json, None).await;
+        store.put_doc(ME_KEY, &json, None).await?;
         let signed_in_to = serde_json::Value::String(server.clone()).to_string();
-        let _ = store.put_doc(ME_SERVER_KEY, &signed_in_to, None).await;
+        store.put_doc(ME_SERVER_KEY, &signed_in_to, None).await?;
         // Work someone else queued here stays theirs: say so, or it would
         // seem lost (it is not sent with this lawyer's token).
         if let Ok(others) = store.others_pending(&reply.user.username, &server).await
@@ -115,20 +152,33 @@ pub async fn login(ctx: &Ctx, args: LoginArgs) -> Result<Exit, CliError> {
 }
 
 pub async fn logout(ctx: &Ctx) -> Result<Exit, CliError> {
+    // Nothing of the last user's reads stays for whoever sits down next,
+    // signed in or not; their unsent outbox entries, drafts and timer stay
+    // theirs for their return.
     let Some((token, kind)) = ctx.creds.load().await? else {
+        ctx.store().await?.forget_reads().await?;
         println!("{}", t!("cli.logout.not_signed_in"));
         return Ok(Exit::Ok);
     };
-    let revoked = ctx
-        .api(Some(token))?
-        .post::<serde_json::Value>(paths::LOGOUT, &serde_json::json!({}))
-        .await;
+    // The token is forgotten here even when the server cannot be told (or
+    // may not be: plain http to another host).
+    let revoked = match ctx.api(Some(token)) {
+        Ok(api) => match api
+            .post::<serde_json::Value>(paths::LOGOUT, &serde_json::json!({}))
+            .await
+        {
+            Ok(_) | Err(HttpError::Unauthorized { .. }) => Ok(()),
+            Err(e) => Err(e.to_string()),
+        },
+        Err(e) => Err(e.message),
+    };
     ctx.creds.remove().await?;
+    ctx.store().await?.forget_reads().await?;
     if kind == StoreKind::Env {
         eprintln!("{}", t!("cli.logout.env_token"));
     }
     match revoked {
-        Ok(_) | Err(HttpError::Unauthorized { .. }) => {
+        Ok(()) => {
             println!("{}", t!("cli.logout.done"));
             Ok(Exit::Ok)
         }

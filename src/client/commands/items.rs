@@ -11,6 +11,8 @@ use crate::client::sync::{Engine, PullError};
 use crate::client::text::{sanitize, table, truncate};
 use crate::client::writes;
 use crate::domain::ItemKind;
+// The catalog's words for domain values, shared with the terminal app.
+use crate::tui::labels;
 
 /// Pulls, or says why not and carries on with the cache. Only a transient
 /// failure (offline) is tolerated; a refused token is an error.
@@ -53,7 +55,7 @@ pub fn item_rows(items: &[WorkItem]) -> Vec<Vec<String>> {
         rows.push(vec![
             format!("#{}", i.id),
             kind_label(i.kind),
-            i.status.as_str().to_string(),
+            labels::status(i.status),
             when(i.due_at),
             truncate(&format!("{green}{}", sanitize(&i.title)), 40),
         ]);
@@ -119,15 +121,16 @@ pub async fn show(ctx: &Ctx, args: ShowArgs) -> Result<Exit, CliError> {
         return Ok(Exit::Ok);
     }
     let i = &detail.item;
+    // The codes are what `log --outcome` takes; each with its name.
     let valid: Vec<_> = crate::domain::OutcomeCode::for_kind(i.kind)
         .iter()
-        .map(|c| c.as_str())
+        .map(|c| format!("{} ({})", c.as_str(), labels::outcome(*c)))
         .collect();
     let mut rows = vec![
         vec![t!("cli.col.id").into_owned(), format!("#{}", i.id)],
         vec![t!("cli.col.title").into_owned(), sanitize(&i.title)],
         vec![t!("cli.col.kind").into_owned(), kind_label(i.kind)],
-        vec![t!("cli.col.status").into_owned(), i.status.as_str().to_string()],
+        vec![t!("cli.col.status").into_owned(), labels::status(i.status)],
         vec![t!("cli.col.due").into_owned(), when(i.due_at)],
         vec![t!("cli.col.outcomes").into_owned(), valid.join(", ")],
     ];
@@ -152,7 +155,14 @@ pub async fn show(ctx: &Ctx, args: ShowArgs) -> Result<Exit, CliError> {
                     .as_ref()
                     .map(|a| sanitize(&a.display_name))
                     .unwrap_or_default();
-                vec![when(h.at), who, sanitize(&h.action), sanitize(&h.note)]
+                // Known actions and their plain-data notes in the user's
+                // language; a newer server's action as it named it.
+                vec![
+                    when(h.at),
+                    who,
+                    sanitize(&labels::history_action(&h.action)),
+                    sanitize(&labels::history_note(&h.action, &h.note)),
+                ]
             })
             .collect();
         print!("{}", table(&hist));

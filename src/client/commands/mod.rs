@@ -1,7 +1,8 @@
 //! The scriptable CLI commands. Each group lives in its own file; this one
 //! sets up a run (config, logs, store, token) and maps errors to exit codes:
-//! 0 ok, 1 error, 2 usage (clap), 3 saved offline and not yet sent, 4 the
-//! server refused (a 4xx).
+//! 0 ok, 1 error, 2 usage or bad input, 3 saved offline and not yet sent,
+//! 4 the server refused a write (kept in the outbox as failed), 5 the server
+//! refused a request that nothing keeps (a wrong password, no such item).
 
 mod auth;
 mod day;
@@ -30,8 +31,11 @@ pub enum Exit {
     Usage = 2,
     /// Saved in the outbox, not yet on the server.
     SavedOffline = 3,
-    /// The server refused the request (4xx).
+    /// The server refused a write, which stays in the outbox as failed.
     Refused = 4,
+    /// The server refused a request that is not kept anywhere: a wrong
+    /// password, an item that does not exist or is not yours to see.
+    Denied = 5,
 }
 
 impl From<Exit> for ExitCode {
@@ -64,8 +68,10 @@ impl CliError {
 
 impl From<HttpError> for CliError {
     fn from(e: HttpError) -> Self {
+        // Writes reach the server only from the outbox (`report_flush`
+        // says 4 for those); a refusal here was a read or a sign-in.
         let exit = match e {
-            HttpError::Refused { .. } => Exit::Refused,
+            HttpError::Refused { .. } => Exit::Denied,
             _ => Exit::Error,
         };
         CliError {
@@ -84,12 +90,25 @@ macro_rules! plain_error {
         }
     )*};
 }
-plain_error!(ConfigError, CredError, StoreError);
+plain_error!(ConfigError, CredError);
+
+impl From<StoreError> for CliError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            // The user named an outbox entry that is not there (or not
+            // failed): bad input, nothing changed.
+            StoreError::NoSuchEntry(_) | StoreError::NotRetryable(_) => CliError::usage(e.to_string()),
+            other => CliError::new(other.to_string()),
+        }
+    }
+}
 
 impl From<SessionError> for CliError {
     fn from(e: SessionError) -> Self {
         match e {
             SessionError::Http(h) => h.into(),
+            // Nothing was sent: the configured address is the mistake.
+            SessionError::PlainHttp(p) => CliError::usage(p.to_string()),
             other => CliError::new(other.to_string()),
         }
     }
@@ -225,8 +244,13 @@ impl Ctx {
     }
 
     pub fn api(&self, token: Option<Token>) -> Result<Api, CliError> {
+        let server = self.server()?;
+        if token.is_some() {
+            super::plain_http::check(&self.config, &server, super::plain_http::Secret::Token)
+                .map_err(|e| CliError::usage(e.to_string()))?;
+        }
         Ok(Api::new(
-            &self.server()?,
+            &server,
             token,
             self.config.profile.ca_file.as_deref(),
             Timeouts::configured(),

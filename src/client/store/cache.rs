@@ -226,12 +226,17 @@ impl Store {
         Ok(())
     }
 
-    /// Keeps a half-filled form (JSON) under its form key.
+    /// Keeps a half-filled form (JSON) under its form key, for the
+    /// signed-in user only.
     pub async fn save_draft(&self, form: &str, json: &str) -> Result<(), StoreError> {
+        let (user, server) = self.owner();
         sqlx::query(
-            "INSERT INTO drafts (form, json, updated_at) VALUES (?, ?, ?) \
-             ON CONFLICT(form) DO UPDATE SET json = excluded.json, updated_at = excluded.updated_at",
+            "INSERT INTO drafts (owner_user, owner_server, form, json, updated_at) VALUES (?, ?, ?, ?, ?) \
+             ON CONFLICT(owner_user, owner_server, form) DO UPDATE SET json = excluded.json, \
+             updated_at = excluded.updated_at",
         )
+        .bind(user)
+        .bind(server)
         .bind(form)
         .bind(json)
         .bind(now_ms())
@@ -241,19 +246,28 @@ impl Store {
     }
 
     pub async fn draft(&self, form: &str) -> Result<Option<String>, StoreError> {
-        Ok(sqlx::query_scalar("SELECT json FROM drafts WHERE form = ?")
-            .bind(form)
-            .fetch_optional(&self.pool)
-            .await?)
+        let (user, server) = self.owner();
+        Ok(sqlx::query_scalar(
+            "SELECT json FROM drafts WHERE owner_user = ? AND owner_server = ? AND form = ?",
+        )
+        .bind(user)
+        .bind(server)
+        .bind(form)
+        .fetch_optional(&self.pool)
+        .await?)
     }
 
-    /// Every kept draft whose form key starts with `prefix`, newest first:
-    /// one query, however many items are cached.
+    /// Every kept draft of the signed-in user whose form key starts with
+    /// `prefix`, newest first: one query, however many items are cached.
     pub async fn drafts(&self, prefix: &str) -> Result<Vec<(String, String)>, StoreError> {
+        let (user, server) = self.owner();
         Ok(sqlx::query_as(
-            "SELECT form, json FROM drafts WHERE substr(form, 1, length(?1)) = ?1 ORDER BY updated_at DESC",
+            "SELECT form, json FROM drafts WHERE owner_user = ?2 AND owner_server = ?3 \
+             AND substr(form, 1, length(?1)) = ?1 ORDER BY updated_at DESC",
         )
         .bind(prefix)
+        .bind(user)
+        .bind(server)
         .fetch_all(&self.pool)
         .await?)
     }
@@ -262,30 +276,42 @@ impl Store {
     /// followed by the id of an item still cached: one query, without
     /// reading the cached items.
     pub async fn drafts_of_cached_items(&self, prefix: &str) -> Result<Vec<(String, String)>, StoreError> {
+        let (user, server) = self.owner();
         Ok(sqlx::query_as(
-            "SELECT d.form, d.json FROM drafts d WHERE substr(d.form, 1, length(?1)) = ?1 \
+            "SELECT d.form, d.json FROM drafts d WHERE d.owner_user = ?2 AND d.owner_server = ?3 \
+             AND substr(d.form, 1, length(?1)) = ?1 \
              AND EXISTS (SELECT 1 FROM cached_items c \
                          WHERE c.id = CAST(substr(d.form, length(?1) + 1) AS INTEGER) \
                          AND CAST(c.id AS TEXT) = substr(d.form, length(?1) + 1)) \
              ORDER BY d.updated_at DESC",
         )
         .bind(prefix)
+        .bind(user)
+        .bind(server)
         .fetch_all(&self.pool)
         .await?)
     }
 
     pub async fn delete_draft(&self, form: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM drafts WHERE form = ?")
+        let (user, server) = self.owner();
+        sqlx::query("DELETE FROM drafts WHERE owner_user = ? AND owner_server = ? AND form = ?")
+            .bind(user)
+            .bind(server)
             .bind(form)
             .execute(&self.pool)
             .await?;
         Ok(())
     }
 
+    /// The signed-in user's running timer.
     pub async fn timer(&self) -> Result<Option<Timer>, StoreError> {
-        let row = sqlx::query("SELECT item_id, started_at FROM timer WHERE slot = 1")
-            .fetch_optional(&self.pool)
-            .await?;
+        let (user, server) = self.owner();
+        let row =
+            sqlx::query("SELECT item_id, started_at FROM timer WHERE owner_user = ? AND owner_server = ?")
+                .bind(user)
+                .bind(server)
+                .fetch_optional(&self.pool)
+                .await?;
         row.map(|r| {
             Ok(Timer {
                 item_id: r.try_get("item_id")?,

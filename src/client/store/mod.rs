@@ -3,6 +3,7 @@
 //! breaks), and `synchronous=FULL` so "saved" means on disk.
 
 mod cache;
+mod identity;
 mod outbox;
 mod timer;
 
@@ -104,11 +105,7 @@ impl Store {
         match Self::open_checked(path).await {
             Ok(store) => Ok((store, None)),
             Err(e) if is_corrupt(&e) => {
-                let stamp = jiff::Timestamp::now().strftime("%Y%m%dT%H%M%S").to_string();
-                let mut aside = path.as_os_str().to_owned();
-                aside.push(format!(".corrupt-{stamp}"));
-                let aside = PathBuf::from(aside);
-                std::fs::rename(path, &aside).map_err(io)?;
+                let aside = move_aside(path).map_err(io)?;
                 // A journal left beside the corrupt file belongs to it.
                 let mut journal = path.as_os_str().to_owned();
                 journal.push("-journal");
@@ -170,6 +167,35 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// Moves a corrupt store to `<name>.corrupt-<time>`, never over an earlier
+/// one: a second corrupt store in the same second (or another process
+/// doing the same) gets `-2`, `-3`, ... A hard link fails rather than
+/// replace an existing name, so the choice of name and the move are one
+/// step; the original name is then unlinked.
+fn move_aside(path: &Path) -> std::io::Result<PathBuf> {
+    let stamp = jiff::Timestamp::now().strftime("%Y%m%dT%H%M%S").to_string();
+    for n in 1..1000 {
+        let mut aside = path.as_os_str().to_owned();
+        aside.push(format!(".corrupt-{stamp}"));
+        if n > 1 {
+            aside.push(format!("-{n}"));
+        }
+        let aside = PathBuf::from(aside);
+        match std::fs::hard_link(path, &aside) {
+            Ok(()) => {
+                std::fs::remove_file(path)?;
+                return Ok(aside);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::Error::new(
+        std::io::ErrorKind::AlreadyExists,
+        "a thousand corrupt copies from this second already exist",
+    ))
 }
 
 /// SQLite's "not a database" (26) and "corrupt" (11), in any extended form,

@@ -40,9 +40,13 @@ impl Store {
         // IMMEDIATE: the write lock is taken before the timer is read, so
         // no other session can stop or replace it between read and write.
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let row = sqlx::query("SELECT item_id, started_at FROM timer WHERE slot = 1")
-            .fetch_optional(&mut *tx)
-            .await?;
+        let (user, server) = self.owner();
+        let row =
+            sqlx::query("SELECT item_id, started_at FROM timer WHERE owner_user = ? AND owner_server = ?")
+                .bind(user)
+                .bind(server)
+                .fetch_optional(&mut *tx)
+                .await?;
         let mut logged = None;
         if let Some(row) = row {
             let timer = Timer {
@@ -51,8 +55,12 @@ impl Store {
             };
             // Only the row just read is cleared; if it is not there any
             // more, someone else logged it and this stop logs nothing.
-            let cleared = sqlx::query("DELETE FROM timer WHERE item_id = ? AND started_at = ?")
-                .bind(timer.item_id)
+            let cleared = sqlx::query(
+                "DELETE FROM timer WHERE owner_user = ? AND owner_server = ? AND item_id = ? AND started_at = ?",
+            )
+            .bind(user)
+            .bind(server)
+            .bind(timer.item_id)
                 .bind(timer.started_at)
                 .execute(&mut *tx)
                 .await?
@@ -66,11 +74,15 @@ impl Store {
             logged = Some((id, entry));
         }
         if let Some((item_id, at)) = next {
-            sqlx::query("INSERT INTO timer (slot, item_id, started_at) VALUES (1, ?, ?)")
-                .bind(item_id)
-                .bind(at)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO timer (owner_user, owner_server, item_id, started_at) VALUES (?, ?, ?, ?)",
+            )
+            .bind(user)
+            .bind(server)
+            .bind(item_id)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
         }
         tx.commit().await?;
         Ok(logged)

@@ -99,11 +99,9 @@ impl Engine {
                     });
                 }
                 Err(HttpError::Refused { problem }) => {
-                    let message = if problem.detail.is_empty() {
-                        problem.title.clone()
-                    } else {
-                        problem.detail.clone()
-                    };
+                    // In the user's words (the server's detail only when
+                    // this code has none): kept with the entry and shown.
+                    let message = crate::client::problem_text::words(&problem);
                     tracing::warn!(id = %entry.id, code = problem.code.as_str(), "server refused an entry");
                     self.store.mark_failed(&claim, &message).await?;
                     report.refused_codes.push((entry.id.clone(), problem.code));

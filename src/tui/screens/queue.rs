@@ -18,7 +18,8 @@ const KIND: usize = 7;
 const CHANNEL: usize = 7;
 const CATEGORY: usize = 9;
 const STATUS: usize = 9;
-const DUE: usize = 7;
+// `-2天9小时`, `3小时20分`: a localized countdown with its sign.
+const DUE: usize = 10;
 const FIXED: usize = MARK + KIND + CHANNEL + CATEGORY + STATUS + DUE + 6;
 
 pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {

@@ -18,6 +18,8 @@ use crate::client::sync::ME_KEY;
 use crate::server::{ServerConfig, start};
 use crate::tui::app;
 
+mod stale;
+
 /// Every demo user's password (see the server's demo data).
 const DEMO_PASSWORD: &str = "demo";
 const SHUTDOWN_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
@@ -26,8 +28,13 @@ pub fn run(args: &DemoArgs, global: &GlobalArgs) -> ExitCode {
     let role = args.as_role;
     let global = global.clone();
     app::with_runtime(|| async move {
-        let root = std::env::temp_dir().join(format!("dutydesk-demo-{}", uuid::Uuid::new_v4()));
+        let temp = std::env::temp_dir();
+        // Demos killed before they could clean up (SIGKILL, a power cut)
+        // left their server database and token behind: removed here.
+        stale::sweep(&temp);
+        let root = temp.join(format!("{}{}", stale::PREFIX, uuid::Uuid::new_v4()));
         crate::client::fsutil::private_dir(&root)
+            .and_then(|()| stale::mark(&root))
             .map_err(|e| t!("app.demo.temp_dir", path = root.display(), error = e).into_owned())?;
         let result = demo_in(&root, role, &global).await;
         // Best effort: a temp dir left behind is the OS's to clean.
@@ -72,10 +79,28 @@ async fn demo_in(root: &Path, role: DemoRole, global: &GlobalArgs) -> Result<(),
         args.config = None;
         args.profile = None;
         args.server = Some(url.clone());
-        let config = Config::load(&args, dirs, |k| {
+        let mut config = Config::load(&args, dirs, |k| {
             (k == "DUTYDESK_CREDENTIAL_STORE").then(|| "file".to_string())
         })
         .map_err(|e| e.to_string())?;
+        // An explicit `--config` lends the demo how it looks and speaks
+        // (language, borders, theme, bell, keys), never its profiles.
+        if global.config.is_some() {
+            let dirs = Dirs::from_platform().map_err(|e| e.to_string())?;
+            let mut looks = global.clone();
+            looks.profile = None;
+            let theirs = Config::load(&looks, dirs, |_| None).map_err(|e| e.to_string())?;
+            if global.lang.is_none()
+                && let Some(lang) = theirs.language.as_deref().and_then(crate::i18n::Language::parse)
+            {
+                crate::i18n::set_language(lang);
+            }
+            config.language = theirs.language;
+            config.borders = theirs.borders;
+            config.theme = theirs.theme;
+            config.bell = theirs.bell;
+            config.keys = theirs.keys;
+        }
         sign_in(&config, &url, username(role)).await?;
         app::open_tui(&config, None).await
     }
