@@ -10,7 +10,6 @@ use axum::response::Response;
 
 use super::Shared;
 use super::auth::AuthUser;
-use super::db::now_ms;
 use super::error::{ApiJson, ApiPath, ApiResult};
 use super::events::Change;
 use super::idempotency::{idem_request, stored_response};
@@ -25,7 +24,7 @@ pub async fn post_outcome(
 ) -> ApiResult<Response> {
     let path = paths::with_id(paths::ITEM_OUTCOMES, item_id);
     let idem = idem_request(&headers, me.id(), &format!("POST {path}"), &req)?;
-    let now = now_ms();
+    let now = state.clock.now();
     let logged = state
         .storage
         .log_outcome(&me.user, item_id, &idem, &req, now)
@@ -45,7 +44,7 @@ pub async fn post_time_entry(
     let idem = idem_request(&headers, me.id(), &format!("POST {}", paths::TIME_ENTRIES), &req)?;
     let stored = state
         .storage
-        .log_time_entry(&me.user, &idem, &req, now_ms())
+        .log_time_entry(&me.user, &idem, &req, state.clock.now())
         .await?;
     Ok(stored_response(stored))
 }
@@ -59,7 +58,7 @@ pub async fn post_activity(
     let idem = idem_request(&headers, me.id(), &format!("POST {}", paths::ACTIVITIES), &req)?;
     let stored = state
         .storage
-        .log_activity(&me.user, &idem, &req, now_ms())
+        .log_activity(&me.user, &idem, &req, state.clock.now())
         .await?;
     Ok(stored_response(stored))
 }
