@@ -126,12 +126,13 @@ impl SqlStorage {
                 closed: None,
             });
         }
+        // The item first: one the caller may not see is a 404 whatever the role.
+        let row = item_to_change(&mut w.tx, me, item_id, "log an outcome on this item").await?;
         let occurred_at = req.occurred_at.unwrap_or(now);
         check_common(me, req.note.as_deref(), occurred_at, now)?;
         if let Some(m) = req.minutes {
             check_minutes(m, None)?;
         }
-        let row = item_to_change(&mut w.tx, me, item_id, "log an outcome on this item").await?;
         if !row.item.status.accepts_outcome() {
             return Err(ApiError::new(
                 ProblemCode::InvalidTransition,
@@ -239,10 +240,10 @@ impl SqlStorage {
         if let Some(stored) = replay(&mut w.tx, idem).await? {
             return Ok(stored);
         }
+        let row = item_to_change(&mut w.tx, me, req.item_id, "log time on this item").await?;
         let occurred_at = req.occurred_at.unwrap_or(now);
         check_common(me, req.note.as_deref(), occurred_at, now)?;
         check_minutes(req.minutes, None)?;
-        let row = item_to_change(&mut w.tx, me, req.item_id, "log time on this item").await?;
         check_item_takes_time(req.item_id, row.item.status)?;
         let entry = TimeEntry {
             id: uuid::Uuid::now_v7().to_string(),
