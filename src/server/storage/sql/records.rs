@@ -56,7 +56,9 @@ fn check_common(me: &User, note: Option<&str>, occurred_at: EpochMs, now: EpochM
 
 /// Refuses an entry that would take the user's day (in Beijing time) past
 /// 24 hours. On PostgreSQL the user's row is locked first, so two entries
-/// of one user racing cannot both pass; SQLite has one writer.
+/// of one user racing cannot both pass; SQLite has one writer. `NO KEY`:
+/// the key-share locks that inserting a record referencing the user takes
+/// must not conflict with it (two duplicates would deadlock).
 async fn check_day(
     tx: &mut Transaction<'static, Any>,
     user_id: i64,
@@ -64,7 +66,7 @@ async fn check_day(
     minutes: i64,
 ) -> Result<(), ApiError> {
     if tx.backend_name().eq_ignore_ascii_case("postgresql") {
-        sqlx::query("SELECT id FROM users WHERE id = $1 FOR UPDATE")
+        sqlx::query("SELECT id FROM users WHERE id = $1 FOR NO KEY UPDATE")
             .bind(user_id)
             .execute(&mut **tx)
             .await?;
