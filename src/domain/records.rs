@@ -209,7 +209,7 @@ pub struct ActivityTarget {
 impl ActivityTarget {
     /// Several campaigns may count one code: the strictest cap wins, and a
     /// second value is needed if any of them has one.
-    fn merge(targets: Vec<ActivityTarget>) -> Vec<ActivityTarget> {
+    pub fn merge(targets: Vec<ActivityTarget>) -> Vec<ActivityTarget> {
         let mut out: Vec<ActivityTarget> = Vec::new();
         for t in targets {
             match out.iter_mut().find(|o| o.code == t.code) {
