@@ -21,6 +21,8 @@ mod text;
 mod typical_flush;
 // Against the real reference server.
 #[cfg(feature = "server")]
+mod counting_cli;
+#[cfg(feature = "server")]
 mod server_writes;
 #[cfg(feature = "server")]
 mod with_server;
