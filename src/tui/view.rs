@@ -55,7 +55,11 @@ fn help_bar(model: &Model, frame: &mut Frame, area: Rect) {
     let shown: Vec<Action> = if model.screen == Screen::Queue && model.queue.filtering {
         vec![]
     } else {
+        // Logging an activity is open from anywhere; the queue, where the
+        // work is, says so to those who log work.
+        let activity = (model.screen == Screen::Queue && model.counts_work).then_some(Action::LogActivity);
         std::iter::once(Action::Help)
+            .chain(activity)
             .chain(own)
             .chain(
                 global
