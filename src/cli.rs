@@ -296,7 +296,9 @@ pub fn activity_codes_help() -> String {
     use crate::domain::records::activity_targets;
     let mut lines = vec!["Indicator codes (the shipped campaigns; the server's decide):".to_string()];
     for (_, source) in SHIPPED {
-        let Ok(def) = parse_definition(source) else { continue };
+        let Ok(def) = parse_definition(source) else {
+            continue;
+        };
         let at = def
             .timezone
             .to_timestamp(def.starts_on.to_datetime(jiff::civil::Time::midnight()))

@@ -11,8 +11,8 @@ use super::sync::{Engine, ME_KEY};
 use crate::api::{CampaignList, User};
 use crate::domain::EpochMs;
 use crate::domain::records::{
-    ActivityInput, ActivityTarget, MAX_INDICATOR_CHARS, Refusal, check_activity, check_note, check_occurred_at,
-    may_count,
+    ActivityInput, ActivityTarget, MAX_INDICATOR_CHARS, Refusal, check_activity, check_note,
+    check_occurred_at, may_count,
 };
 
 /// The cache key `Engine::campaigns` keeps the list under.
@@ -116,25 +116,34 @@ pub fn refusal_text(r: &Refusal) -> String {
             }
             Some(lines.join("\n"))
         }
-        Refusal::CountOutOfRange { field, value, max } => Some(
-            t!("counting.limit", field = field, value = value, max = max).into_owned(),
-        ),
-        Refusal::MinutesOutOfRange { value, max } => Some(
-            t!("counting.limit", field = "minutes", value = value, max = max).into_owned(),
-        ),
+        Refusal::CountOutOfRange { field, value, max } => {
+            Some(t!("counting.limit", field = field, value = value, max = max).into_owned())
+        }
+        Refusal::MinutesOutOfRange { value, max } => {
+            Some(t!("counting.limit", field = "minutes", value = value, max = max).into_owned())
+        }
         Refusal::NoteTooLong { chars } => Some(
-            t!("counting.limit", field = "note", value = chars, max = crate::domain::records::MAX_NOTE_CHARS)
-                .into_owned(),
+            t!(
+                "counting.limit",
+                field = "note",
+                value = chars,
+                max = crate::domain::records::MAX_NOTE_CHARS
+            )
+            .into_owned(),
         ),
         Refusal::IndicatorTooLong { chars } => Some(
-            t!("counting.limit", field = "indicator", value = chars, max = MAX_INDICATOR_CHARS).into_owned(),
+            t!(
+                "counting.limit",
+                field = "indicator",
+                value = chars,
+                max = MAX_INDICATOR_CHARS
+            )
+            .into_owned(),
         ),
         Refusal::SecondValueRequired { indicator } | Refusal::SecondValueNotTaken { indicator } => {
-            Some(format!("({indicator})"))
+            Some(format!("{indicator}{}", t!("counting.two_values")))
         }
-        Refusal::PeriodClosed {
-            campaign, period, ..
-        } => Some(format!("({campaign} {period})")),
+        Refusal::PeriodClosed { campaign, period, .. } => Some(format!("({campaign} {period})")),
         _ => None,
     };
     if let Some(d) = detail {

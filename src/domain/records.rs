@@ -37,26 +37,47 @@ pub const EARLIEST_MS: EpochMs = 946_684_800_000;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {
     /// Only the roles that do the work count it.
-    RoleDoesNotCount { role: Role },
+    RoleDoesNotCount {
+        role: Role,
+    },
     /// No running campaign counts this indicator from activities.
     UnknownIndicator {
         indicator: String,
         valid: Vec<ActivityTarget>,
     },
-    IndicatorTooLong { chars: usize },
+    IndicatorTooLong {
+        chars: usize,
+    },
     CountOutOfRange {
         field: &'static str,
         value: i64,
         max: i64,
     },
-    SecondValueRequired { indicator: String },
-    SecondValueNotTaken { indicator: String },
-    MinutesOutOfRange { value: i64, max: i64 },
+    SecondValueRequired {
+        indicator: String,
+    },
+    SecondValueNotTaken {
+        indicator: String,
+    },
+    MinutesOutOfRange {
+        value: i64,
+        max: i64,
+    },
     /// The day's entries would pass 24 hours.
-    DayOverfull { day: Date, logged: i64, adding: i64 },
-    NoteTooLong { chars: usize },
-    InTheFuture { minutes_ahead: i64 },
-    OccurredAtOutOfRange { at: EpochMs },
+    DayOverfull {
+        day: Date,
+        logged: i64,
+        adding: i64,
+    },
+    NoteTooLong {
+        chars: usize,
+    },
+    InTheFuture {
+        minutes_ahead: i64,
+    },
+    OccurredAtOutOfRange {
+        at: EpochMs,
+    },
     /// The record is dated in a period whose form is due already.
     PeriodClosed {
         campaign: String,
@@ -64,7 +85,10 @@ pub enum Refusal {
         deadline: Date,
     },
     /// Time on an item that is closed or cancelled.
-    ItemFinished { item_id: i64, status: ItemStatus },
+    ItemFinished {
+        item_id: i64,
+        status: ItemStatus,
+    },
 }
 
 impl Refusal {
@@ -140,10 +164,9 @@ impl fmt::Display for Refusal {
                 f,
                 "“{indicator}” is a two-valued row (e.g. sessions and attendees); give the second value as count2"
             ),
-            Self::SecondValueNotTaken { indicator } => write!(
-                f,
-                "“{indicator}” has one value; leave count2 out"
-            ),
+            Self::SecondValueNotTaken { indicator } => {
+                write!(f, "“{indicator}” has one value; leave count2 out")
+            }
             Self::MinutesOutOfRange { value, max } => write!(
                 f,
                 "minutes must be between 1 and {max} per entry, got {value}; log a long day as several entries"
@@ -231,11 +254,16 @@ pub fn runs_on(def: &CampaignDef, at: EpochMs) -> bool {
 }
 
 /// The indicators that campaigns running at `at` count from activities.
-pub fn activity_targets<'a>(defs: impl IntoIterator<Item = &'a CampaignDef>, at: EpochMs) -> Vec<ActivityTarget> {
+pub fn activity_targets<'a>(
+    defs: impl IntoIterator<Item = &'a CampaignDef>,
+    at: EpochMs,
+) -> Vec<ActivityTarget> {
     let mut all = Vec::new();
     for def in defs.into_iter().filter(|d| runs_on(d, at)) {
         for rule in &def.rules {
-            let Rule::Activity { indicators } = rule else { continue };
+            let Rule::Activity { indicators } = rule else {
+                continue;
+            };
             for code in indicators {
                 if let Some(ind) = def.indicator(code) {
                     all.push(ActivityTarget {
@@ -276,7 +304,9 @@ pub fn check_occurred_at(at: EpochMs, now: EpochMs) -> Result<(), Refusal> {
 /// Minutes of one entry: 1..=[`MAX_MINUTES_PER_ENTRY`], or up to the
 /// shift's own length for a duty shift's check-out.
 pub fn check_minutes(minutes: i64, shift_minutes: Option<i64>) -> Result<(), Refusal> {
-    let max = shift_minutes.map_or(MAX_MINUTES_PER_ENTRY, |s| s.clamp(MAX_MINUTES_PER_ENTRY, MAX_MINUTES_PER_DAY));
+    let max = shift_minutes.map_or(MAX_MINUTES_PER_ENTRY, |s| {
+        s.clamp(MAX_MINUTES_PER_ENTRY, MAX_MINUTES_PER_DAY)
+    });
     if !(1..=max).contains(&minutes) {
         return Err(Refusal::MinutesOutOfRange { value: minutes, max });
     }
@@ -312,7 +342,11 @@ pub struct ActivityInput<'a> {
 
 /// Checks an activity against the indicators running campaigns count from
 /// activities at its time (see [`activity_targets`]).
-pub fn check_activity(a: &ActivityInput<'_>, targets: &[ActivityTarget], now: EpochMs) -> Result<(), Refusal> {
+pub fn check_activity(
+    a: &ActivityInput<'_>,
+    targets: &[ActivityTarget],
+    now: EpochMs,
+) -> Result<(), Refusal> {
     check_note(a.note)?;
     let indicator = a.indicator.trim();
     let chars = indicator.chars().count();
@@ -393,7 +427,10 @@ mod tests {
     use crate::domain::campaign::{SHIPPED, parse_definition};
 
     fn defs() -> Vec<CampaignDef> {
-        SHIPPED.iter().map(|(_, s)| parse_definition(s).unwrap()).collect()
+        SHIPPED
+            .iter()
+            .map(|(_, s)| parse_definition(s).unwrap())
+            .collect()
     }
 
     fn beijing(y: i16, m: i8, d: i8, h: i8) -> EpochMs {
@@ -428,10 +465,18 @@ mod tests {
         let targets = activity_targets(&defs, at);
         assert!(targets.iter().any(|t| t.code == "enterprises_visited"));
         // Counted from tickets, not typed in.
-        for code in ["consultations", "walk_in_consultations", "remote_consultations", "foo"] {
+        for code in [
+            "consultations",
+            "walk_in_consultations",
+            "remote_consultations",
+            "foo",
+        ] {
             let err = check_activity(&input(code, 1, None, at), &targets, at).unwrap_err();
             assert_eq!(err.code(), "unknown_indicator", "{code}");
-            assert!(err.to_string().contains("enterprises_visited (走访企业 / Enterprises visited)"));
+            assert!(
+                err.to_string()
+                    .contains("enterprises_visited (走访企业 / Enterprises visited)")
+            );
         }
         // Outside every campaign's dates nothing is counted.
         let early = beijing(2026, 2, 10, 10);
@@ -444,15 +489,33 @@ mod tests {
         let at = beijing(2026, 4, 10, 10);
         let t = activity_targets(&defs, at);
         let code = |i: ActivityInput<'_>| check_activity(&i, &t, at).map_err(|e| e.code());
-        assert_eq!(code(input("contact_cards", 0, None, at)), Err("count_out_of_range"));
-        assert_eq!(code(input("contact_cards", 10_001, None, at)), Err("count_out_of_range"));
+        assert_eq!(
+            code(input("contact_cards", 0, None, at)),
+            Err("count_out_of_range")
+        );
+        assert_eq!(
+            code(input("contact_cards", 10_001, None, at)),
+            Err("count_out_of_range")
+        );
         assert_eq!(code(input("contact_cards", 10_000, None, at)), Ok(()));
-        assert_eq!(code(input("trainings", 1, None, at)), Err("second_value_required"));
-        assert_eq!(code(input("trainings", 1, Some(0), at)), Err("count_out_of_range"));
+        assert_eq!(
+            code(input("trainings", 1, None, at)),
+            Err("second_value_required")
+        );
+        assert_eq!(
+            code(input("trainings", 1, Some(0), at)),
+            Err("count_out_of_range")
+        );
         assert_eq!(code(input("trainings", 1, Some(30), at)), Ok(()));
-        assert_eq!(code(input("contact_cards", 1, Some(3), at)), Err("second_value_not_taken"));
+        assert_eq!(
+            code(input("contact_cards", 1, Some(3), at)),
+            Err("second_value_not_taken")
+        );
         // Two-valued on form 2, one value on form 1: the second value is needed.
-        assert_eq!(code(input("petition_reception", 1, None, at)), Err("second_value_required"));
+        assert_eq!(
+            code(input("petition_reception", 1, None, at)),
+            Err("second_value_required")
+        );
         let long = "x".repeat(65);
         assert_eq!(code(input(&long, 1, None, at)), Err("indicator_too_long"));
         let note = "字".repeat(MAX_NOTE_CHARS + 1);
@@ -466,16 +529,24 @@ mod tests {
     #[test]
     fn time_limits() {
         assert!(check_minutes(720, None).is_ok());
-        assert_eq!(check_minutes(721, None).unwrap_err().code(), "minutes_out_of_range");
+        assert_eq!(
+            check_minutes(721, None).unwrap_err().code(),
+            "minutes_out_of_range"
+        );
         assert_eq!(check_minutes(0, None).unwrap_err().code(), "minutes_out_of_range");
         // A 16-hour duty shift's check-out may log the whole shift.
         assert!(check_minutes(960, Some(960)).is_ok());
         let day = jiff::civil::date(2026, 4, 10);
         assert!(check_day_total(day, 1000, 440).is_ok());
-        assert_eq!(check_day_total(day, 1000, 441).unwrap_err().code(), "day_overfull");
+        assert_eq!(
+            check_day_total(day, 1000, 441).unwrap_err().code(),
+            "day_overfull"
+        );
         assert!(check_item_takes_time(1, ItemStatus::NoShow).is_ok());
         assert_eq!(
-            check_item_takes_time(1, ItemStatus::Cancelled).unwrap_err().code(),
+            check_item_takes_time(1, ItemStatus::Cancelled)
+                .unwrap_err()
+                .code(),
             "item_finished"
         );
     }
@@ -488,7 +559,10 @@ mod tests {
             check_occurred_at(now + MAX_AHEAD_MS + 1, now).unwrap_err().code(),
             "occurred_in_future"
         );
-        assert_eq!(check_occurred_at(i64::MAX, now).unwrap_err().code(), "occurred_in_future");
+        assert_eq!(
+            check_occurred_at(i64::MAX, now).unwrap_err().code(),
+            "occurred_in_future"
+        );
         assert_eq!(
             check_occurred_at(i64::MIN, now).unwrap_err().code(),
             "occurred_at_out_of_range"
@@ -501,6 +575,9 @@ mod tests {
         let err = check_period_open(form1, early_april, beijing(2026, 4, 17, 0)).unwrap_err();
         assert_eq!(err.code(), "period_closed");
         let text = err.to_string();
-        assert!(text.contains("2026-04-01..2026-04-15") && text.contains("coordinator"), "{text}");
+        assert!(
+            text.contains("2026-04-01..2026-04-15") && text.contains("coordinator"),
+            "{text}"
+        );
     }
 }

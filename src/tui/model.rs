@@ -11,8 +11,8 @@ pub use super::screens::stats::{ExportState, StatsPending, StatsState};
 pub use super::state::{ListState, QueueState, QueueTab, ScheduleState, SortOrder};
 use super::theme::Theme;
 use crate::api::{
-    CampaignList, ChangeEvent, DutyShift, ItemDetail, NewActivity, NewOutcome, NewTimeEntry, PeriodList, Schedule,
-    StatsForm, StatsScope, WorkItem,
+    CampaignList, ChangeEvent, DutyShift, ItemDetail, NewActivity, NewOutcome, NewTimeEntry, PeriodList,
+    Schedule, StatsForm, StatsScope, WorkItem,
 };
 use crate::cli::ReportFormat;
 use crate::domain::{EpochMs, ItemStatus};

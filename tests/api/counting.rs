@@ -24,7 +24,11 @@ async fn refused(ctx: &Ctx, r: reqwest::Response, status: u16, code: &str, says:
     let p = problem(r, status, code).await;
     let detail = p["detail"].as_str().unwrap();
     for s in says {
-        assert!(detail.contains(s), "[{}] {code}: {detail:?} should say {s:?}", ctx.backend);
+        assert!(
+            detail.contains(s),
+            "[{}] {code}: {detail:?} should say {s:?}",
+            ctx.backend
+        );
     }
     p
 }
@@ -69,13 +73,23 @@ async fn activity_refusals_case(ctx: &Ctx) {
     let a = |v: Value| v;
     // An indicator no campaign counts from activities: the list of those that do.
     for code in ["foo", "consultations", "walk_in_consultations"] {
-        let r = post(ctx, &lawyer, ACTIVITIES, a(json!({"indicator": code, "count": 1}))).await;
+        let r = post(
+            ctx,
+            &lawyer,
+            ACTIVITIES,
+            a(json!({"indicator": code, "count": 1})),
+        )
+        .await;
         let p = refused(
             ctx,
             r,
             422,
             "unknown_indicator",
-            &["use one of", "enterprises_visited (走访企业 / Enterprises visited)", "trainings"],
+            &[
+                "use one of",
+                "enterprises_visited (走访企业 / Enterprises visited)",
+                "trainings",
+            ],
         )
         .await;
         assert_eq!(p["errors"][0]["field"], "indicator");
@@ -84,7 +98,13 @@ async fn activity_refusals_case(ctx: &Ctx) {
     let r = post(ctx, &lawyer, ACTIVITIES, json!({"indicator": long, "count": 1})).await;
     refused(ctx, r, 422, "indicator_too_long", &["64"]).await;
     for count in [0, -1, 10_001, 1_000_000] {
-        let r = post(ctx, &lawyer, ACTIVITIES, json!({"indicator": "contact_cards", "count": count})).await;
+        let r = post(
+            ctx,
+            &lawyer,
+            ACTIVITIES,
+            json!({"indicator": "contact_cards", "count": count}),
+        )
+        .await;
         refused(ctx, r, 422, "count_out_of_range", &["between 1 and 10000"]).await;
     }
     // The campaign's own cap: materials go out by the thousand.
@@ -104,7 +124,13 @@ async fn activity_refusals_case(ctx: &Ctx) {
     )
     .await;
     body(ok, 201).await;
-    let r = post(ctx, &lawyer, ACTIVITIES, json!({"indicator": "trainings", "count": 1})).await;
+    let r = post(
+        ctx,
+        &lawyer,
+        ACTIVITIES,
+        json!({"indicator": "trainings", "count": 1}),
+    )
+    .await;
     refused(ctx, r, 422, "second_value_required", &["count2"]).await;
     let r = post(
         ctx,
@@ -154,7 +180,13 @@ async fn activity_refusals_case(ctx: &Ctx) {
     // Who may count: not those who run the service.
     for who in ["operator", "coordinator", "admin"] {
         let t = ctx.login(who).await;
-        let r = post(ctx, &t, ACTIVITIES, json!({"indicator": "contact_cards", "count": 1_000_000})).await;
+        let r = post(
+            ctx,
+            &t,
+            ACTIVITIES,
+            json!({"indicator": "contact_cards", "count": 1_000_000}),
+        )
+        .await;
         refused(ctx, r, 403, "role_does_not_count", &[who, "who did the work"]).await;
     }
     // An admin may change any item, but logs no time or outcome on it.
@@ -187,7 +219,13 @@ async fn time_refusals_case(ctx: &Ctx) {
     .await;
     let id = open["id"].as_i64().unwrap();
     for minutes in [0, 721, 1440] {
-        let r = post(ctx, &lawyer, TIME, json!({"item_id": id, "minutes": minutes, "activity": "session"})).await;
+        let r = post(
+            ctx,
+            &lawyer,
+            TIME,
+            json!({"item_id": id, "minutes": minutes, "activity": "session"}),
+        )
+        .await;
         refused(ctx, r, 422, "minutes_out_of_range", &["720", "several entries"]).await;
     }
     let note = "x".repeat(4001);
@@ -288,7 +326,13 @@ async fn closed_period_case(ctx: &Ctx) {
         r,
         409,
         "period_closed",
-        &[first_half, "2026-03-16", "current period", "real date in the note", "coordinator"],
+        &[
+            first_half,
+            "2026-03-16",
+            "current period",
+            "real date in the note",
+            "coordinator",
+        ],
     )
     .await;
     // A time entry counts on both forms: form 2's March is still open, but
@@ -323,15 +367,37 @@ async fn closed_period_case(ctx: &Ctx) {
     )
     .await;
     body(r, 201).await;
-    assert_eq!(form(ctx, &admin, F1, first_half).await, before1, "[{}] the filed form", ctx.backend);
+    assert_eq!(
+        form(ctx, &admin, F1, first_half).await,
+        before1,
+        "[{}] the filed form",
+        ctx.backend
+    );
     let after2 = form(ctx, &admin, F2, "2026-03-01..2026-03-31").await;
-    assert_eq!(total(&after2, "outreach_events").0, total(&before2, "outreach_events").0 + 2);
-    assert_eq!(after2["hours"], before2["hours"], "the refused time counts nowhere");
-    let detail = body(ctx.get(&lawyer, &format!("/api/v1/items/{}", item["id"])).await, 200).await;
-    assert_eq!(detail["status"], "in_progress", "the refused outcome did not close it");
+    assert_eq!(
+        total(&after2, "outreach_events").0,
+        total(&before2, "outreach_events").0 + 2
+    );
+    assert_eq!(
+        after2["hours"], before2["hours"],
+        "the refused time counts nowhere"
+    );
+    let detail = body(
+        ctx.get(&lawyer, &format!("/api/v1/items/{}", item["id"])).await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        detail["status"], "in_progress",
+        "the refused outcome did not close it"
+    );
     assert!(detail["time_entries"].as_array().unwrap().is_empty());
 }
-on_all_backends_at!(a_record_in_a_closed_period_changes_nothing, closed_period_case, APRIL_12);
+on_all_backends_at!(
+    a_record_in_a_closed_period_changes_nothing,
+    closed_period_case,
+    APRIL_12
+);
 
 async fn form_rules_case(ctx: &Ctx) {
     let lawyer = ctx.login("lawyer").await;
@@ -365,10 +431,16 @@ async fn form_rules_case(ctx: &Ctx) {
         "[{}]",
         ctx.backend
     );
-    assert_eq!(total(&mid, "remote_consultations"), total(&before, "remote_consultations"));
+    assert_eq!(
+        total(&mid, "remote_consultations"),
+        total(&before, "remote_consultations")
+    );
     body(post(ctx, &lawyer, &path(hotline), answered).await, 201).await;
     let after = form(ctx, &admin, F2, april).await;
-    assert_eq!(total(&after, "walk_in_consultations"), total(&mid, "walk_in_consultations"));
+    assert_eq!(
+        total(&after, "walk_in_consultations"),
+        total(&mid, "walk_in_consultations")
+    );
     assert_eq!(
         total(&after, "remote_consultations").0,
         total(&mid, "remote_consultations").0 + 1
@@ -383,15 +455,40 @@ async fn form_rules_case(ctx: &Ctx) {
         i["kind"] == "mediation" && i["status"] == "accepted" && i["id"] != enterprise["id"]
     })
     .await;
-    let (enterprise, neighbours) = (enterprise["id"].as_i64().unwrap(), neighbours["id"].as_i64().unwrap());
-    sql(ctx, "UPDATE items SET enterprise_party = 1 WHERE id = $1", enterprise).await;
-    sql(ctx, "UPDATE items SET enterprise_party = 0 WHERE id = $1", neighbours).await;
+    let (enterprise, neighbours) = (
+        enterprise["id"].as_i64().unwrap(),
+        neighbours["id"].as_i64().unwrap(),
+    );
+    sql(
+        ctx,
+        "UPDATE items SET enterprise_party = 1 WHERE id = $1",
+        enterprise,
+    )
+    .await;
+    sql(
+        ctx,
+        "UPDATE items SET enterprise_party = 0 WHERE id = $1",
+        neighbours,
+    )
+    .await;
     let before = form(ctx, &admin, F1, first_half).await;
     let settled = json!({"code": "agreement", "settled_amount": 5000});
-    body(post(ctx, &mediator, &path(neighbours), settled.clone()).await, 201).await;
+    body(
+        post(ctx, &mediator, &path(neighbours), settled.clone()).await,
+        201,
+    )
+    .await;
     let mid = form(ctx, &admin, F1, first_half).await;
-    assert_eq!(total(&mid, "losses_recovered"), total(&before, "losses_recovered"), "[{}]", ctx.backend);
-    assert_eq!(total(&mid, "disputes_mediated").0, total(&before, "disputes_mediated").0 + 1);
+    assert_eq!(
+        total(&mid, "losses_recovered"),
+        total(&before, "losses_recovered"),
+        "[{}]",
+        ctx.backend
+    );
+    assert_eq!(
+        total(&mid, "disputes_mediated").0,
+        total(&before, "disputes_mediated").0 + 1
+    );
     body(post(ctx, &mediator, &path(enterprise), settled).await, 201).await;
     let after = form(ctx, &admin, F1, first_half).await;
     assert_eq!(
@@ -399,19 +496,49 @@ async fn form_rules_case(ctx: &Ctx) {
         total(&mid, "losses_recovered").0 + 500_000,
         "5,000 yuan in fen"
     );
-    assert_eq!(total(&after, "disputes_mediated").0, total(&mid, "disputes_mediated").0 + 1);
+    assert_eq!(
+        total(&after, "disputes_mediated").0,
+        total(&mid, "disputes_mediated").0 + 1
+    );
     // Form 2's losses recovered are not only enterprises'.
     let f2 = form(ctx, &admin, F2, april).await;
     assert_eq!(total(&f2, "losses_recovered").0, 1_000_000);
 
     // The wire says which rows take activities, with their caps, and what kind each party is.
     let list = body(ctx.get(&lawyer, "/api/v1/campaigns").await, 200).await;
-    let f2 = list["campaigns"].as_array().unwrap().iter().find(|c| c["id"] == F2).unwrap();
-    let row = |code: &str| f2["indicators"].as_array().unwrap().iter().find(|i| i["code"] == code).unwrap().clone();
+    let f2 = list["campaigns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == F2)
+        .unwrap();
+    let row = |code: &str| {
+        f2["indicators"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["code"] == code)
+            .unwrap()
+            .clone()
+    };
     assert_eq!(row("walk_in_consultations")["activity"], false);
     assert_eq!(row("outreach_events")["activity"], true);
     assert_eq!(row("materials_handed_out")["max_count"], 100_000);
-    let detail = body(ctx.get(&mediator, &format!("/api/v1/items/{enterprise}")).await, 200).await;
-    assert!(detail["parties"].as_array().unwrap().iter().all(|p| p["kind"].is_string()));
+    let detail = body(
+        ctx.get(&mediator, &format!("/api/v1/items/{enterprise}")).await,
+        200,
+    )
+    .await;
+    assert!(
+        detail["parties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["kind"].is_string())
+    );
 }
-on_all_backends_at!(form_rules_follow_channel_and_enterprise, form_rules_case, APRIL_12);
+on_all_backends_at!(
+    form_rules_follow_channel_and_enterprise,
+    form_rules_case,
+    APRIL_12
+);

@@ -181,7 +181,11 @@ async fn send(
         let s = r.status().as_u16();
         let again = check(s, &r.text().await.unwrap());
         if want.is_ok() {
-            assert_eq!(first, again, "[{}] a repeated key answers what it stored", ctx.backend);
+            assert_eq!(
+                first, again,
+                "[{}] a repeated key answers what it stored",
+                ctx.backend
+            );
         }
     }
     want.is_ok()
@@ -209,11 +213,19 @@ impl Model {
 
 fn beijing_day(at: i64) -> jiff::civil::Date {
     let tz = jiff::tz::TimeZone::get("Asia/Shanghai").unwrap();
-    tz.to_datetime(jiff::Timestamp::from_millisecond(at).unwrap()).date()
+    tz.to_datetime(jiff::Timestamp::from_millisecond(at).unwrap())
+        .date()
 }
 
 /// Runs one phase at `now`; returns how many records it stored.
-async fn phase(ctx: &Ctx, rng: &mut Lcg, model: &mut Model, workers: &mut [Worker], coordinator: &str, now: i64) -> usize {
+async fn phase(
+    ctx: &Ctx,
+    rng: &mut Lcg,
+    model: &mut Model,
+    workers: &mut [Worker],
+    coordinator: &str,
+    now: i64,
+) -> usize {
     let mut stored = 0;
     for _ in 0..40 {
         let wi = rng.next(workers.len() as u64) as usize;
@@ -303,7 +315,15 @@ async fn phase(ctx: &Ctx, rng: &mut Lcg, model: &mut Model, workers: &mut [Worke
                     .and_then(|()| model.day(wi, at, minutes))
                     .and_then(|()| model.periods_open(&f, now));
                 let token = workers[wi].token.clone();
-                if send(ctx, rng, &mut model.seen, (&token, "/api/v1/time-entries", req), answer(want)).await {
+                if send(
+                    ctx,
+                    rng,
+                    &mut model.seen,
+                    (&token, "/api/v1/time-entries", req),
+                    answer(want),
+                )
+                .await
+                {
                     *model.minutes.entry((wi, beijing_day(at))).or_default() += minutes;
                     stored += 1;
                 }
@@ -316,7 +336,8 @@ async fn phase(ctx: &Ctx, rng: &mut Lcg, model: &mut Model, workers: &mut [Worke
                     _ => 1 + rng.next(20) as i64,
                 };
                 // Mostly as the row takes it: a second value on two-valued rows.
-                let two = ["trainings", "mass_incidents_prevented", "petition_reception"].contains(&indicator);
+                let two =
+                    ["trainings", "mass_incidents_prevented", "petition_reception"].contains(&indicator);
                 let count2 = (two != (rng.next(10) == 0)).then(|| 1 + rng.next(200) as i64);
                 let mut req = json!({"indicator": indicator, "count": count, "occurred_at": at});
                 if let Some(c2) = count2 {
@@ -342,11 +363,21 @@ async fn phase(ctx: &Ctx, rng: &mut Lcg, model: &mut Model, workers: &mut [Worke
                 f.count = count;
                 f.count2 = count2.unwrap_or(0);
                 let want = if by_coordinator {
-                    Err(Refusal::RoleDoesNotCount { role: Role::Coordinator })
+                    Err(Refusal::RoleDoesNotCount {
+                        role: Role::Coordinator,
+                    })
                 } else {
                     check_activity(&input, &targets, now).and_then(|()| model.periods_open(&f, now))
                 };
-                if send(ctx, rng, &mut model.seen, (&token, "/api/v1/activities", req), answer(want)).await {
+                if send(
+                    ctx,
+                    rng,
+                    &mut model.seen,
+                    (&token, "/api/v1/activities", req),
+                    answer(want),
+                )
+                .await
+                {
                     stored += 1;
                 }
             }
@@ -372,7 +403,10 @@ fn closed_cells(defs: &[CampaignDef], cells: &Cells, now: i64) -> Cells {
 async fn workload(ctx: &Ctx, rng: &mut Lcg, workers: &mut [Worker]) -> usize {
     let server = ctx.server.as_ref().unwrap();
     let mut conn = server.store.pool.acquire().await.unwrap();
-    let defs: Vec<CampaignDef> = SHIPPED.iter().map(|(_, s)| parse_definition(s).unwrap()).collect();
+    let defs: Vec<CampaignDef> = SHIPPED
+        .iter()
+        .map(|(_, s)| parse_definition(s).unwrap())
+        .collect();
     let mut model = Model {
         defs,
         minutes: HashMap::new(),
@@ -401,7 +435,12 @@ async fn workload(ctx: &Ctx, rng: &mut Lcg, workers: &mut [Worker]) -> usize {
         "item_finished",
         "role_does_not_count",
     ] {
-        assert!(model.seen.contains_key(code), "[{}] no {code}: {:?}", ctx.backend, model.seen);
+        assert!(
+            model.seen.contains_key(code),
+            "[{}] no {code}: {:?}",
+            ctx.backend,
+            model.seen
+        );
     }
     stored
 }

@@ -157,7 +157,12 @@ async fn golden_case(ctx: &Ctx) {
     let report = dutydesk::server::stats_admin::rebuild_all(&ctx.server.as_ref().unwrap().store)
         .await
         .unwrap();
-    assert!(report.changes.is_empty(), "[{}] {:?}", ctx.backend, report.changes);
+    assert!(
+        report.changes.is_empty(),
+        "[{}] {:?}",
+        ctx.backend,
+        report.changes
+    );
 }
 // The morning after the first half of March, whose form is due that day.
 on_all_backends_at!(logged_work_shows_on_the_form, golden_case, MORNING_OF_THE_16TH);

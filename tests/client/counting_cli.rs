@@ -41,27 +41,61 @@ async fn refused_before_saving_with_the_rows_to_use() {
     assert!(err.contains("“foo” is not counted from activities"), "{err}");
     if campaigns_running() {
         assert!(err.contains("enterprises_visited  Enterprises visited"), "{err}");
-        assert!(!err.contains("walk_in_consultations"), "counted from tickets: {err}");
+        assert!(
+            !err.contains("walk_in_consultations"),
+            "counted from tickets: {err}"
+        );
     }
     // Counted from tickets, not typed in: the issue's own example.
-    refused(&home, &["activity", "--indicator", "consultations", "--count", "5"]).await;
+    refused(
+        &home,
+        &["activity", "--indicator", "consultations", "--count", "5"],
+    )
+    .await;
     let zh = refused(
         &home,
-        &["--lang", "zh-CN", "activity", "--indicator", "foo", "--count", "1"],
+        &[
+            "--lang",
+            "zh-CN",
+            "activity",
+            "--indicator",
+            "foo",
+            "--count",
+            "1",
+        ],
     )
     .await;
     assert!(zh.contains("没有进行中的专项活动按活动统计此项目"), "{zh}");
     if campaigns_running() {
         assert!(zh.contains("走访企业"), "{zh}");
-        let err = refused(&home, &["activity", "--indicator", "contact_cards", "--count", "0"]).await;
-        assert!(err.contains("positive number") && err.contains("allowed up to 10000"), "{err}");
-        refused(&home, &["activity", "--indicator", "contact_cards", "--count", "100000"]).await;
+        let err = refused(
+            &home,
+            &["activity", "--indicator", "contact_cards", "--count", "0"],
+        )
+        .await;
+        assert!(
+            err.contains("positive number") && err.contains("allowed up to 10000"),
+            "{err}"
+        );
+        refused(
+            &home,
+            &["activity", "--indicator", "contact_cards", "--count", "100000"],
+        )
+        .await;
         let err = refused(&home, &["activity", "--indicator", "trainings", "--count", "1"]).await;
         assert!(err.contains("--count2"), "{err}");
         let long = "字".repeat(4001);
         refused(
             &home,
-            &["activity", "--indicator", "contact_cards", "--count", "1", "--note", &long],
+            &[
+                "activity",
+                "--indicator",
+                "contact_cards",
+                "--count",
+                "1",
+                "--note",
+                &long,
+            ],
         )
         .await;
     }
@@ -74,7 +108,15 @@ async fn refused_before_saving_with_the_rows_to_use() {
     // A valid one is saved and sent.
     if campaigns_running() {
         let mut c = home.cmd();
-        c.args(["activity", "--indicator", "trainings", "--count", "1", "--count2", "30"]);
+        c.args([
+            "activity",
+            "--indicator",
+            "trainings",
+            "--count",
+            "1",
+            "--count2",
+            "30",
+        ]);
         let out = run(c).await;
         assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     }
@@ -85,7 +127,11 @@ async fn roles_that_count_nothing_are_told_before_saving() {
     let home = Home::new();
     let server = spawn_server().await;
     login(&home, &server.url, "coordinator").await;
-    let err = refused(&home, &["activity", "--indicator", "contact_cards", "--count", "1"]).await;
+    let err = refused(
+        &home,
+        &["activity", "--indicator", "contact_cards", "--count", "1"],
+    )
+    .await;
     assert!(err.contains("Your role logs no work of its own"), "{err}");
     assert_eq!(outbox_len(&home).await, 0);
 }

@@ -60,7 +60,8 @@ impl Indicator {
     }
 
     pub fn max_count(&self) -> i64 {
-        self.max_count.unwrap_or(crate::domain::records::DEFAULT_MAX_COUNT)
+        self.max_count
+            .unwrap_or(crate::domain::records::DEFAULT_MAX_COUNT)
     }
 }
 

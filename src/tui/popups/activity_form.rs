@@ -90,12 +90,13 @@ impl ActivityForm {
         let targets = self.targets.as_deref().unwrap_or_default();
         let target = self.target().ok_or_else(|| t!("counting.no_rows").into_owned())?;
         let number = |text: &str| {
-            text.trim()
-                .parse::<i64>()
-                .map_err(|_| t!("counting.form.bad_number", value = sanitize::clean(text.trim())).into_owned())
+            text.trim().parse::<i64>().map_err(|_| {
+                t!("counting.form.bad_number", value = sanitize::clean(text.trim())).into_owned()
+            })
         };
         let count = number(&self.count)?;
-        let count2 = if target.two_valued {
+        // Left empty on a two-valued row: the domain says what is missing.
+        let count2 = if target.two_valued && !self.count2.trim().is_empty() {
             Some(number(&self.count2)?)
         } else {
             None
@@ -131,11 +132,19 @@ impl ActivityForm {
             KeyCode::Esc => return KeyResult::Close(None),
             KeyCode::Tab | KeyCode::BackTab => {
                 let at = fields.iter().position(|f| *f == self.focus).unwrap_or(0);
-                let step = if key.code == KeyCode::Tab { 1 } else { fields.len() - 1 };
+                let step = if key.code == KeyCode::Tab {
+                    1
+                } else {
+                    fields.len() - 1
+                };
                 self.focus = fields[(at + step) % fields.len()];
             }
-            KeyCode::Up if self.focus == Field::Indicator && n > 0 => self.selected = (self.selected + n - 1) % n,
-            KeyCode::Down if self.focus == Field::Indicator && n > 0 => self.selected = (self.selected + 1) % n,
+            KeyCode::Up if self.focus == Field::Indicator && n > 0 => {
+                self.selected = (self.selected + n - 1) % n
+            }
+            KeyCode::Down if self.focus == Field::Indicator && n > 0 => {
+                self.selected = (self.selected + 1) % n
+            }
             KeyCode::Enter => match self.validate(model.now) {
                 Ok(activity) => {
                     let request = model.take_request();
@@ -194,7 +203,10 @@ impl ActivityForm {
         let fixed = 2 + self.fields().len() as u16;
         let room = inner.height.saturating_sub(fixed).max(1) as usize;
         match &self.targets {
-            None => lines.push(Line::styled(t!("counting.form.loading").into_owned(), theme.muted())),
+            None => lines.push(Line::styled(
+                t!("counting.form.loading").into_owned(),
+                theme.muted(),
+            )),
             Some(t) if t.is_empty() => {
                 lines.push(Line::styled(t!("counting.no_rows").into_owned(), theme.muted()))
             }
@@ -224,7 +236,12 @@ impl ActivityForm {
         frame.render_widget(Paragraph::new(lines), inner);
         // What is wrong and the fix, wrapped under the fields.
         let status_h = inner.height.saturating_sub(fixed - 2).min(2).max(1);
-        let status_area = Rect::new(inner.x, inner.bottom().saturating_sub(status_h), inner.width, status_h);
+        let status_area = Rect::new(
+            inner.x,
+            inner.bottom().saturating_sub(status_h),
+            inner.width,
+            status_h,
+        );
         let status = match (&self.error, self.saving) {
             (_, Some(_)) => Line::styled(t!("tui.form.saving").into_owned(), theme.muted()),
             (Some(e), None) => Line::styled(e.lines().next().unwrap_or_default().to_string(), theme.error()),

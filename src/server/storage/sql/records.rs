@@ -14,8 +14,8 @@ use crate::domain::records::{
 };
 use crate::domain::{EpochMs, ItemStatus, OutcomeFields, TimeActivity, Yuan};
 use crate::server::aggregate::{StatRecord, apply as apply_statistics, campaigns_with_rules};
-use crate::server::schedule::{day_bounds, today_shanghai};
 use crate::server::error::ApiError;
+use crate::server::schedule::{day_bounds, today_shanghai};
 use crate::server::storage::{IdemRequest, OutcomeLogged, StoredResponse};
 
 const CREATED: u16 = 201;
