@@ -235,7 +235,7 @@ impl ActivityForm {
         lines.push(row("tui.form.note", self.note.clone(), Field::Note));
         frame.render_widget(Paragraph::new(lines), inner);
         // What is wrong and the fix, wrapped under the fields.
-        let status_h = inner.height.saturating_sub(fixed - 2).min(2).max(1);
+        let status_h = inner.height.saturating_sub(fixed - 2).clamp(1, 2);
         let status_area = Rect::new(
             inner.x,
             inner.bottom().saturating_sub(status_h),
