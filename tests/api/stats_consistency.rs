@@ -421,6 +421,7 @@ async fn workload(ctx: &Ctx, rng: &mut Lcg, workers: &mut [Worker]) -> usize {
         let after = closed_cells(&model.defs, &stored_cells(&mut conn).await.unwrap(), now);
         assert_eq!(before, after, "[{}] closed periods do not change", ctx.backend);
     }
+    eprintln!("[{}] answers expected and got: {:?}", ctx.backend, model.seen);
     // The workload tried every rule, so the comparisons below mean something.
     for code in [
         "created",
