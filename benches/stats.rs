@@ -149,6 +149,9 @@ async fn seed(conn: &mut AnyConnection, defs: &[Arc<CampaignDef>]) {
                     code: Some(code),
                     category: Some(category),
                     green_channel: green,
+                    // Every bench item came in at the walk-in desk, with no enterprise party.
+                    channel: Some(dutydesk::domain::Channel::WalkIn),
+                    enterprise_party: false,
                     settled_fen: settled.unwrap_or(0),
                     fee_waived_fen: fee.unwrap_or(0),
                     minutes: 0,
@@ -242,6 +245,8 @@ async fn raw_form(conn: &mut AnyConnection, def: &CampaignDef, p: &Period, unit:
             code: OutcomeCode::parse(&code),
             category: Category::ALL.into_iter().find(|c| c.as_str() == category),
             green_channel: green != 0,
+            channel: Some(dutydesk::domain::Channel::WalkIn),
+            enterprise_party: false,
             settled_fen,
             fee_waived_fen,
             minutes: 0,

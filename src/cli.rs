@@ -72,6 +72,7 @@ pub enum Command {
     /// Log time spent on an item.
     Time(TimeArgs),
     /// Log work that is not an item (a visit, a training, contact cards).
+    #[command(after_help = activity_codes_help())]
     Activity(ActivityArgs),
     /// Mediation sessions by room for a day.
     Schedule(ScheduleArgs),
@@ -289,9 +290,35 @@ pub struct TimeArgs {
     pub note: Option<String>,
 }
 
+/// The indicators the shipped campaigns count from activities, for
+/// `activity --help`: code, English and Chinese name, and whether the row
+/// takes a second value. The server's own campaigns decide; `activity`
+/// checks against them (and lists them) before saving.
+pub fn activity_codes_help() -> String {
+    use crate::domain::campaign::{SHIPPED, parse_definition};
+    use crate::domain::records::activity_targets;
+    let mut lines = vec!["Indicator codes (the shipped campaigns; the server's decide):".to_string()];
+    for (_, source) in SHIPPED {
+        let Ok(def) = parse_definition(source) else {
+            continue;
+        };
+        let at = def
+            .timezone
+            .to_timestamp(def.starts_on.to_datetime(jiff::civil::Time::midnight()))
+            .map(|t| t.as_millisecond())
+            .unwrap_or_default();
+        lines.push(format!("  {} ({}):", def.id, def.name_en));
+        for t in activity_targets([&def], at) {
+            let two = if t.two_valued { "  [--count2 too]" } else { "" };
+            lines.push(format!("    {:<28} {} / {}{two}", t.code, t.name_en, t.name_zh));
+        }
+    }
+    lines.join("\n")
+}
+
 #[derive(Debug, Clone, Args)]
 pub struct ActivityArgs {
-    /// Indicator code, e.g. enterprises_visited, trainings, contact_cards.
+    /// Indicator code, e.g. enterprises_visited, trainings, contact_cards (listed below).
     #[arg(long)]
     pub indicator: String,
     #[arg(long)]

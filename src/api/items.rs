@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{Outcome, TimeEntry, UserRef};
-use crate::domain::{Category, Channel, EpochMs, FrontlineGroup, ItemKind, ItemStatus};
+use crate::domain::{Category, Channel, EpochMs, FrontlineGroup, ItemKind, ItemStatus, PartyKind};
 
 /// A party to the matter: the person asking, the other side, a witness.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -14,6 +14,9 @@ pub struct Party {
     pub role: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<String>,
+    /// A person or an enterprise; older servers send none (a person).
+    #[serde(default)]
+    pub kind: PartyKind,
 }
 
 /// What only a mediation session has.
@@ -122,7 +125,7 @@ pub struct NewNote {
 }
 
 /// The longest note the server keeps, in characters.
-pub const MAX_NOTE_CHARS: usize = 4000;
+pub use crate::domain::records::MAX_NOTE_CHARS;
 
 /// `POST /api/v1/items/{id}/typical`: flags or unflags the item as a
 /// typical case (典型案例).

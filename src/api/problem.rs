@@ -4,6 +4,8 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::domain::records::Refusal;
+
 /// Stable machine-readable error codes. Clients must treat an unknown code
 /// as `unknown` and show the `detail`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -39,6 +41,32 @@ pub enum ProblemCode {
     Internal,
     /// The server cannot serve now (starting, stopping, database away).
     Unavailable,
+    /// Operators, coordinators and admins log no work of their own.
+    RoleDoesNotCount,
+    /// No running campaign counts this indicator from activities; the
+    /// detail lists the ones that do.
+    UnknownIndicator,
+    IndicatorTooLong,
+    /// A count is not positive or passes the indicator's cap.
+    CountOutOfRange,
+    /// A two-valued row needs `count2`.
+    SecondValueRequired,
+    /// A one-valued row takes no `count2`.
+    SecondValueNotTaken,
+    /// Minutes of one entry outside 1..=720 (or the shift's length).
+    MinutesOutOfRange,
+    /// The day's logged minutes would pass 24 hours.
+    DayOverfull,
+    /// A note longer than 4,000 characters.
+    NoteTooLong,
+    /// `occurred_at` more than 5 minutes ahead of the server's clock.
+    OccurredInFuture,
+    /// `occurred_at` is not a plausible time.
+    OccurredAtOutOfRange,
+    /// The record is dated in a period whose form is due already.
+    PeriodClosed,
+    /// Time on a closed or cancelled item.
+    ItemFinished,
     #[serde(other)]
     Unknown,
 }
@@ -63,7 +91,39 @@ impl ProblemCode {
             Self::RateLimited => "rate_limited",
             Self::Internal => "internal",
             Self::Unavailable => "unavailable",
+            Self::RoleDoesNotCount => "role_does_not_count",
+            Self::UnknownIndicator => "unknown_indicator",
+            Self::IndicatorTooLong => "indicator_too_long",
+            Self::CountOutOfRange => "count_out_of_range",
+            Self::SecondValueRequired => "second_value_required",
+            Self::SecondValueNotTaken => "second_value_not_taken",
+            Self::MinutesOutOfRange => "minutes_out_of_range",
+            Self::DayOverfull => "day_overfull",
+            Self::NoteTooLong => "note_too_long",
+            Self::OccurredInFuture => "occurred_in_future",
+            Self::OccurredAtOutOfRange => "occurred_at_out_of_range",
+            Self::PeriodClosed => "period_closed",
+            Self::ItemFinished => "item_finished",
             Self::Unknown => "unknown",
+        }
+    }
+
+    /// The code a record's refusal is sent with.
+    pub fn of_refusal(r: &Refusal) -> Self {
+        match r {
+            Refusal::RoleDoesNotCount { .. } => Self::RoleDoesNotCount,
+            Refusal::UnknownIndicator { .. } => Self::UnknownIndicator,
+            Refusal::IndicatorTooLong { .. } => Self::IndicatorTooLong,
+            Refusal::CountOutOfRange { .. } => Self::CountOutOfRange,
+            Refusal::SecondValueRequired { .. } => Self::SecondValueRequired,
+            Refusal::SecondValueNotTaken { .. } => Self::SecondValueNotTaken,
+            Refusal::MinutesOutOfRange { .. } => Self::MinutesOutOfRange,
+            Refusal::DayOverfull { .. } => Self::DayOverfull,
+            Refusal::NoteTooLong { .. } => Self::NoteTooLong,
+            Refusal::InTheFuture { .. } => Self::OccurredInFuture,
+            Refusal::OccurredAtOutOfRange { .. } => Self::OccurredAtOutOfRange,
+            Refusal::PeriodClosed { .. } => Self::PeriodClosed,
+            Refusal::ItemFinished { .. } => Self::ItemFinished,
         }
     }
 
@@ -72,13 +132,28 @@ impl ProblemCode {
         match self {
             Self::InvalidBody | Self::InvalidParameter | Self::IdempotencyKeyRequired => 400,
             Self::Unauthorized => 401,
-            Self::Forbidden => 403,
+            Self::Forbidden | Self::RoleDoesNotCount => 403,
             Self::NotFound => 404,
             Self::MethodNotAllowed => 405,
-            Self::VersionConflict | Self::AlreadyClaimed | Self::InvalidTransition => 409,
+            Self::VersionConflict
+            | Self::AlreadyClaimed
+            | Self::InvalidTransition
+            | Self::PeriodClosed
+            | Self::ItemFinished => 409,
             Self::PayloadTooLarge => 413,
             Self::UnsupportedMediaType => 415,
-            Self::ValidationFailed | Self::IdempotencyKeyReused => 422,
+            Self::ValidationFailed
+            | Self::IdempotencyKeyReused
+            | Self::UnknownIndicator
+            | Self::IndicatorTooLong
+            | Self::CountOutOfRange
+            | Self::SecondValueRequired
+            | Self::SecondValueNotTaken
+            | Self::MinutesOutOfRange
+            | Self::DayOverfull
+            | Self::NoteTooLong
+            | Self::OccurredInFuture
+            | Self::OccurredAtOutOfRange => 422,
             Self::RateLimited => 429,
             Self::Internal | Self::Unknown => 500,
             Self::Unavailable => 503,
@@ -145,6 +220,15 @@ impl Problem {
         self
     }
 
+    /// A record's refusal: its code, its message as the detail, and the field.
+    pub fn of_refusal(r: &Refusal) -> Self {
+        let problem = Problem::new(ProblemCode::of_refusal(r), r.to_string());
+        match r.field() {
+            "" => problem,
+            field => problem.with_field(field, r.to_string()),
+        }
+    }
+
     pub fn with_field(mut self, field: impl Into<String>, message: impl Into<String>) -> Self {
         self.errors.push(FieldError {
             field: field.into(),
@@ -165,6 +249,16 @@ mod tests {
                 .unwrap();
         assert_eq!(p.code, ProblemCode::Unknown);
         assert_eq!(p.type_uri, "about:blank");
+    }
+
+    #[test]
+    fn refusals_keep_the_domain_codes() {
+        use crate::domain::Role;
+        let r = Refusal::RoleDoesNotCount { role: Role::Operator };
+        let p = Problem::of_refusal(&r);
+        assert_eq!((p.code.as_str(), p.status), (r.code(), 403));
+        let v = serde_json::to_value(&p).unwrap();
+        assert_eq!(v["code"], r.code());
     }
 
     #[test]

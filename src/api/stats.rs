@@ -282,6 +282,10 @@ impl From<&CampaignDef> for super::Campaign {
                     unit2_zh: i.unit2_zh.clone(),
                     unit2_en: i.unit2_en.clone(),
                     money: i.money,
+                    activity: def.rules.iter().any(|r| {
+                        matches!(r, crate::domain::campaign::Rule::Activity { indicators } if indicators.contains(&i.code))
+                    }),
+                    max_count: i.max_count(),
                 })
                 .collect(),
         }

@@ -3,6 +3,7 @@
 
 pub mod commands;
 pub mod config;
+pub mod counting;
 pub mod credentials;
 pub mod edit;
 pub mod fsutil;

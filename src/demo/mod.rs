@@ -68,7 +68,7 @@ async fn demo_in(root: &Path, role: DemoRole, global: &GlobalArgs) -> Result<(),
     let url = format!("http://{}", server.addr);
     tracing::info!(%url, "demo server started");
     // Without it the Stats screen shows zeros; the demo works either way.
-    let now = crate::server::db::now_ms();
+    let now = server.state.clock.now();
     if let Err(e) = crate::server::demo_work::log_recent_work(&server.state, now).await {
         tracing::warn!(error = ?e, "demo: recent work not logged");
     }

@@ -30,7 +30,8 @@ impl ItemKind {
     }
 }
 
-/// Intake channels: the "three platforms" (实体、热线、网络) plus video.
+/// Intake channels: the "three platforms" (实体、热线、网络) plus video and
+/// letters (信).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
@@ -39,15 +40,17 @@ pub enum Channel {
     Online,
     Wechat,
     Video,
+    Letter,
 }
 
 impl Channel {
-    pub const ALL: [Channel; 5] = [
+    pub const ALL: [Channel; 6] = [
         Self::WalkIn,
         Self::Hotline,
         Self::Online,
         Self::Wechat,
         Self::Video,
+        Self::Letter,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -57,6 +60,26 @@ impl Channel {
             Self::Online => "online",
             Self::Wechat => "wechat",
             Self::Video => "video",
+            Self::Letter => "letter",
+        }
+    }
+}
+
+/// Who a party is: a person, or an enterprise (企业) — Form 1 counts
+/// losses recovered only in disputes with an enterprise party.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PartyKind {
+    #[default]
+    Person,
+    Enterprise,
+}
+
+impl PartyKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Person => "person",
+            Self::Enterprise => "enterprise",
         }
     }
 }

@@ -6,9 +6,10 @@ pub mod item;
 pub mod money;
 pub mod outcome;
 pub mod people;
+pub mod records;
 pub mod status;
 
-pub use item::{Category, Channel, FrontlineGroup, ItemKind, due_at};
+pub use item::{Category, Channel, FrontlineGroup, ItemKind, PartyKind, due_at};
 pub use money::Yuan;
 pub use outcome::{OutcomeCode, OutcomeFields, OutcomeRuleError, TimeActivity};
 pub use people::{Profession, Role};

@@ -88,9 +88,7 @@ pub struct OutcomeFields {
     pub fee_waived: Option<Yuan>,
 }
 
-/// One working day is the most a single entry can hold; anything longer is
-/// a typo (minutes for hours) that would swell the statistics.
-pub const MAX_MINUTES_PER_ENTRY: i64 = 24 * 60;
+pub use super::records::MAX_MINUTES_PER_ENTRY;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum OutcomeRuleError {
@@ -279,7 +277,7 @@ mod tests {
 
     #[test]
     fn minutes_range() {
-        for (m, ok) in [(0, false), (1, true), (1440, true), (1441, false), (-5, false)] {
+        for (m, ok) in [(0, false), (1, true), (720, true), (721, false), (-5, false)] {
             let f = OutcomeFields {
                 minutes: Some(m),
                 ..fields(ItemKind::Consultation, Answered)

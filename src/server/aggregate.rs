@@ -18,7 +18,9 @@ use crate::api::{Activity, Campaign, Outcome, TimeEntry};
 use crate::domain::campaign::{
     CampaignDef, Increment, RecordFact, RecordKind, contributions, parse_definition,
 };
-use crate::domain::{Category, ItemKind, Profession, Yuan};
+use crate::domain::records::check_periods_open;
+use crate::domain::{Category, Channel, EpochMs, ItemKind, Profession, Yuan};
+use crate::server::error::ApiError;
 
 /// Parsed definitions by revision. Entries are immutable and few (one per
 /// definition ever imported while this process ran), so they are kept.
@@ -111,6 +113,10 @@ pub(crate) fn parse_category(s: &str) -> Option<Category> {
     Category::ALL.into_iter().find(|c| c.as_str() == s)
 }
 
+pub(crate) fn parse_channel(s: &str) -> Option<Channel> {
+    Channel::ALL.into_iter().find(|c| c.as_str() == s)
+}
+
 /// A fact with only the fields every record has; the rest at their default.
 pub(crate) fn blank_fact(record: RecordKind, occurred_at: i64, who: (&str, i64, i64)) -> RecordFact {
     let (profession, unit_id, user_id) = who;
@@ -119,21 +125,38 @@ pub(crate) fn blank_fact(record: RecordKind, occurred_at: i64, who: (&str, i64, 
     RecordFact::new(record, occurred_at, profession, unit_id, user_id)
 }
 
-/// The item's category and green-channel flag, and the user's profession and unit.
+/// What the rules look at on an item, and who logged the record.
+struct ItemAndUser {
+    category: Option<Category>,
+    green_channel: bool,
+    channel: Option<Channel>,
+    enterprise_party: bool,
+    profession: String,
+    unit_id: i64,
+}
+
 async fn item_and_user(
     tx: &mut Transaction<'static, Any>,
     item_id: i64,
     user_id: i64,
-) -> Result<(Option<Category>, bool, String, i64), sqlx::Error> {
-    let (category, green, profession, unit_id): (String, i64, String, i64) = sqlx::query_as(
-        "SELECT i.category, i.green_channel, u.profession, u.unit_id FROM items i, users u \
-         WHERE i.id = $1 AND u.id = $2",
-    )
-    .bind(item_id)
-    .bind(user_id)
-    .fetch_one(&mut **tx)
-    .await?;
-    Ok((parse_category(&category), green != 0, profession, unit_id))
+) -> Result<ItemAndUser, sqlx::Error> {
+    let (category, green, channel, enterprise, profession, unit_id): (String, i64, String, i64, String, i64) =
+        sqlx::query_as(
+            "SELECT i.category, i.green_channel, i.channel, i.enterprise_party, u.profession, u.unit_id \
+             FROM items i, users u WHERE i.id = $1 AND u.id = $2",
+        )
+        .bind(item_id)
+        .bind(user_id)
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(ItemAndUser {
+        category: parse_category(&category),
+        green_channel: green != 0,
+        channel: parse_channel(&channel),
+        enterprise_party: enterprise != 0,
+        profession,
+        unit_id,
+    })
 }
 
 async fn fact_of(
@@ -142,33 +165,36 @@ async fn fact_of(
 ) -> Result<RecordFact, sqlx::Error> {
     Ok(match record {
         StatRecord::Outcome { item_kind, outcome } => {
-            let (category, green, profession, unit) =
-                item_and_user(tx, outcome.item_id, outcome.user_id).await?;
+            let it = item_and_user(tx, outcome.item_id, outcome.user_id).await?;
             // Minutes logged with an outcome arrive as their own time entry.
             RecordFact {
                 kind: Some(*item_kind),
                 code: Some(outcome.code),
-                category,
-                green_channel: green,
+                category: it.category,
+                green_channel: it.green_channel,
+                channel: it.channel,
+                enterprise_party: it.enterprise_party,
                 settled_fen: outcome.settled_amount.map(Yuan::fen).unwrap_or(0),
                 fee_waived_fen: outcome.fee_waived.map(Yuan::fen).unwrap_or(0),
                 ..blank_fact(
                     RecordKind::Outcome,
                     outcome.occurred_at,
-                    (&profession, unit, outcome.user_id),
+                    (&it.profession, it.unit_id, outcome.user_id),
                 )
             }
         }
         StatRecord::TimeEntry(e) => {
-            let (_, green, profession, unit) = item_and_user(tx, e.item_id, e.user_id).await?;
+            let it = item_and_user(tx, e.item_id, e.user_id).await?;
             RecordFact {
-                green_channel: green,
+                green_channel: it.green_channel,
+                channel: it.channel,
+                enterprise_party: it.enterprise_party,
                 minutes: e.minutes,
                 activity: Some(e.activity),
                 ..blank_fact(
                     RecordKind::TimeEntry,
                     e.occurred_at,
-                    (&profession, unit, e.user_id),
+                    (&it.profession, it.unit_id, e.user_id),
                 )
             }
         }
@@ -248,14 +274,21 @@ pub enum StatRecord<'a> {
 }
 
 /// What one record adds to every campaign with rules, in the record's own
-/// transaction.
-pub async fn apply(tx: &mut Transaction<'static, Any>, record: StatRecord<'_>) -> Result<(), sqlx::Error> {
+/// transaction. A record that would add to a closed period (its form due
+/// already) is refused and the caller's transaction rolls back: a filed
+/// form's numbers change only through `admin stats rebuild`.
+pub async fn apply(
+    tx: &mut Transaction<'static, Any>,
+    record: StatRecord<'_>,
+    now: EpochMs,
+) -> Result<(), ApiError> {
     lock_aggregates(tx, false).await?;
     let defs = campaigns_with_rules(tx).await?;
     if defs.is_empty() {
         return Ok(());
     }
     let fact = fact_of(tx, &record).await?;
+    check_periods_open(defs.iter().map(|d| d.as_ref()), &fact, now)?;
     for def in defs {
         for inc in contributions(&def, &fact) {
             add_increment(tx, &fact, &inc).await?;

@@ -1,4 +1,4 @@
-//! Demo data: three reporting units, six users (password `demo`), about 60
+//! Demo data: three reporting units, seven users (password `demo`), about 60
 //! work items in Chinese, two mediation rooms with sessions today and
 //! tomorrow, this week's duty roster and the two campaigns of DOMAIN.md.
 //! Times are relative to `now`, so the demo always looks alive; the same
@@ -12,13 +12,14 @@ use super::demo_items::{Lcg, Spec, insert_item, seed_duty};
 use super::schedule::{day_bounds, today_shanghai};
 use crate::domain::{EpochMs, HOUR_MS, ItemKind, ItemStatus, MINUTE_MS};
 
-pub const DEMO_USERS: [&str; 6] = [
+pub const DEMO_USERS: [&str; 7] = [
     "lawyer",
     "lawyer2",
     "mediator",
     "operator",
     "coordinator",
     "admin",
+    "worker",
 ];
 
 pub async fn is_empty(store: &Store) -> Result<bool, sqlx::Error> {
@@ -104,6 +105,15 @@ async fn seed(tx: &mut Transaction<'static, Any>, now: EpochMs, hash: &str) -> a
     )
     .await?;
     insert_user(tx, ("admin", "系统管理员", "admin", "lawyer", centre), hash, now).await?;
+    // The grassroots office's own worker, who logs its outreach (the
+    // coordinator counts nothing of their own). Last, so the ids above stay.
+    insert_user(
+        tx,
+        ("worker", "刘洋", "lawyer", "grassroots_worker", office),
+        hash,
+        now,
+    )
+    .await?;
 
     let mut rooms = Vec::new();
     for name in ["律师调解室一号", "律师调解室二号"] {

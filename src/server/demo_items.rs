@@ -6,7 +6,7 @@ use sqlx::{Any, Transaction};
 use super::db::next_id;
 use crate::api::Party;
 use crate::domain::{
-    Category, Channel, EpochMs, FrontlineGroup, HOUR_MS, ItemKind, ItemStatus, MINUTE_MS, due_at,
+    Category, Channel, EpochMs, FrontlineGroup, HOUR_MS, ItemKind, ItemStatus, MINUTE_MS, PartyKind, due_at,
 };
 
 const SURNAMES: [&str; 12] = [
@@ -95,7 +95,17 @@ pub(super) async fn insert_item(
     };
     let who = person(rng);
     let firm = FIRMS[rng.next(FIRMS.len())];
-    let (title, description) = title_for(category, s.kind, &who, firm);
+    // A neighbours' mediation is between people; the others are with a
+    // firm. The neighbour's name is picked without the generator so the
+    // rest of the demo stays as it was.
+    let neighbour = (s.kind == ItemKind::Mediation && category == Category::Other).then(|| {
+        format!(
+            "{}{}",
+            SURNAMES[n as usize % SURNAMES.len()],
+            GIVEN[(n as usize * 5 + 3) % GIVEN.len()]
+        )
+    });
+    let (title, description) = title_for(category, s.kind, &who, neighbour.as_deref().unwrap_or(firm));
     let frontline = s
         .green
         .then(|| FrontlineGroup::ALL[rng.next(FrontlineGroup::ALL.len())]);
@@ -104,14 +114,27 @@ pub(super) async fn insert_item(
         name: who.clone(),
         role: "申请人".into(),
         contact: Some(format!("138{:08}", rng.next(100_000_000))),
+        kind: PartyKind::Person,
     }];
     if s.kind == ItemKind::Mediation {
-        parties.push(Party {
-            name: firm.to_string(),
-            role: "被申请人".into(),
-            contact: None,
-        });
+        let other = if let Some(name) = &neighbour {
+            Party {
+                name: name.clone(),
+                role: "被申请人".into(),
+                contact: None,
+                kind: PartyKind::Person,
+            }
+        } else {
+            Party {
+                name: firm.to_string(),
+                role: "被申请人".into(),
+                contact: None,
+                kind: PartyKind::Enterprise,
+            }
+        };
+        parties.push(other);
     }
+    let enterprise_party = parties.iter().any(|p| p.kind == PartyKind::Enterprise);
     let (room, start) = match (s.kind, s.room) {
         (_, Some((room, start))) => (Some(room), Some(start)),
         (ItemKind::Mediation, None) => (Some(default_room), Some(now + (48 + n) * HOUR_MS)),
@@ -123,8 +146,8 @@ pub(super) async fn insert_item(
     sqlx::query(
         "INSERT INTO items (id, kind, title, description, channel, category, green_channel, frontline_group, \
          fee_waiver_eligible, status, assignee_id, unit_id, parties, due_at, created_at, updated_at, typical_case, \
-         scheduled_start, scheduled_end, room_id, join_link, version, change_seq) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, 1, $22)",
+         scheduled_start, scheduled_end, room_id, join_link, version, change_seq, enterprise_party) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, 1, $22, $23)",
     )
     .bind(id)
     .bind(s.kind.as_str())
@@ -148,6 +171,7 @@ pub(super) async fn insert_item(
     .bind(room)
     .bind((channel == Channel::Video && room.is_some()).then(|| format!("https://meet.example.cn/room/{id}")))
     .bind(seq)
+    .bind(i64::from(enterprise_party))
     .execute(&mut **tx)
     .await?;
     sqlx::query(

@@ -89,15 +89,15 @@ pub async fn log_recent_work(state: &AppState, now: EpochMs) -> Result<(), ApiEr
         close(state, &lawyer2, &items, &closings[0], now).await?;
         activity(state, &lawyer2, "enterprises_visited", 1, None, now).await?;
     }
-    // The grassroots office's own outreach, so its coordinator's form (the
-    // unit's) is not empty either.
-    if let Some((coordinator, _)) = work_of(state, "coordinator").await? {
+    // The grassroots office's own outreach, logged by its worker, so its
+    // coordinator's form (the unit's) is not empty either.
+    if let Some((worker, _)) = work_of(state, "worker").await? {
         for (indicator, count, count2) in [
             ("enterprises_visited", 3, None),
             ("contact_points", 1, None),
             ("trainings", 1, Some(25)),
         ] {
-            activity(state, &coordinator, indicator, count, count2, now).await?;
+            activity(state, &worker, indicator, count, count2, now).await?;
         }
     }
     Ok(())

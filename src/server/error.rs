@@ -32,11 +32,21 @@ impl ApiError {
     pub fn validation(field: &str, msg: String) -> Self {
         ApiError(Problem::new(ProblemCode::ValidationFailed, msg.clone()).with_field(field, msg))
     }
+    /// A record refused by the domain's rules (`domain::records`).
+    pub fn refused(r: crate::domain::records::Refusal) -> Self {
+        ApiError(Problem::of_refusal(&r))
+    }
     pub fn unauthorized() -> Self {
         Self::new(
             ProblemCode::Unauthorized,
             "sign in first: send `Authorization: Bearer <token>` from POST /api/v1/auth/login",
         )
+    }
+}
+
+impl From<crate::domain::records::Refusal> for ApiError {
+    fn from(r: crate::domain::records::Refusal) -> Self {
+        Self::refused(r)
     }
 }
 

@@ -8,6 +8,7 @@
 pub mod admin;
 pub mod aggregate;
 pub mod auth;
+pub mod clock;
 pub mod db;
 pub mod demo;
 mod demo_items;
@@ -56,6 +57,8 @@ pub struct AppState {
     /// Set when the server stops: open event streams end at once instead
     /// of at their next heartbeat, so a shutdown does not wait on them.
     pub closing: tokio::sync::watch::Sender<bool>,
+    /// What records and statistics take as now.
+    pub clock: clock::Clock,
 }
 
 impl AppState {
@@ -139,12 +142,15 @@ pub struct ServerConfig {
 pub struct ServerTuning {
     /// The SSE heartbeat interval (15 s by default).
     pub heartbeat: Duration,
+    /// The system clock by default; tests stand it at a known day.
+    pub clock: clock::Clock,
 }
 
 impl Default for ServerTuning {
     fn default() -> Self {
         ServerTuning {
             heartbeat: Duration::from_secs(15),
+            clock: clock::Clock::system(),
         }
     }
 }
@@ -228,7 +234,7 @@ pub async fn start_tuned(config: ServerConfig, tuning: ServerTuning) -> anyhow::
     let url = db::database_url(config.db.as_deref())?;
     let store = Store::connect(&url).await?;
     if config.demo {
-        demo::seed_if_empty(&store, db::now_ms()).await?;
+        demo::seed_if_empty(&store, tuning.clock.now()).await?;
     }
     let (events, _) = broadcast::channel(256);
     let state = Arc::new(AppState {
@@ -238,6 +244,7 @@ pub async fn start_tuned(config: ServerConfig, tuning: ServerTuning) -> anyhow::
         heartbeat: tuning.heartbeat,
         login_failures: login_throttle::LoginThrottle::default(),
         closing: tokio::sync::watch::Sender::new(false),
+        clock: tuning.clock.clone(),
     });
     let shared = state.clone();
     let listener = tokio::net::TcpListener::bind(&config.listen)

@@ -12,7 +12,7 @@ use super::db::now_ms;
 use super::error::{ApiError, ApiJson, ApiPath, ApiResult};
 use super::events::Change;
 use super::idempotency::{idem_request, stored_response};
-use crate::api::{ChangeKind, MAX_NOTE_CHARS, NewNote, TypicalCaseRequest, WorkItem, paths};
+use crate::api::{ChangeKind, NewNote, ProblemCode, TypicalCaseRequest, WorkItem, paths};
 
 pub async fn post_note(
     State(state): State<Shared>,
@@ -30,13 +30,11 @@ pub async fn post_note(
             "the note is empty; write what happened".into(),
         ));
     }
-    let chars = text.chars().count();
-    if chars > MAX_NOTE_CHARS {
-        return Err(ApiError::validation(
-            "text",
-            format!(
-                "a note holds at most {MAX_NOTE_CHARS} characters, this one has {chars}; shorten or split it"
-            ),
+    // The one note limit of every record; refused as `note_too_long`.
+    if let Err(refusal) = crate::domain::records::check_note(Some(text)) {
+        return Err(ApiError(
+            crate::api::Problem::new(ProblemCode::NoteTooLong, refusal.to_string())
+                .with_field("text", refusal.to_string()),
         ));
     }
     let now = now_ms();

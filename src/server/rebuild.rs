@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 
 use sqlx::{Any, AnyConnection, Transaction};
 
-use super::aggregate::{blank_fact, campaigns_with_rules, lock_aggregates, parse_category, parse_kind};
+use super::aggregate::{
+    blank_fact, campaigns_with_rules, lock_aggregates, parse_category, parse_channel, parse_kind,
+};
 use crate::domain::campaign::{CampaignDef, Increment, RecordFact, RecordKind, contributions};
 use crate::domain::{OutcomeCode, TimeActivity};
 
@@ -29,9 +31,11 @@ pub async fn load_facts(conn: &mut AnyConnection) -> Result<Vec<RecordFact>, sql
         String,
         i64,
         i64,
+        String,
+        i64,
     )> = sqlx::query_as(
         "SELECT i.kind, o.code, i.category, i.green_channel, o.settled_fen, o.fee_waived_fen, \
-             o.occurred_at, u.profession, u.unit_id, o.user_id FROM outcomes o \
+             o.occurred_at, u.profession, u.unit_id, o.user_id, i.channel, i.enterprise_party FROM outcomes o \
              JOIN items i ON i.id = o.item_id JOIN users u ON u.id = o.user_id",
     )
     .fetch_all(&mut *conn)
@@ -42,13 +46,16 @@ pub async fn load_facts(conn: &mut AnyConnection) -> Result<Vec<RecordFact>, sql
             code: OutcomeCode::parse(&r.1),
             category: parse_category(&r.2),
             green_channel: r.3 != 0,
+            channel: parse_channel(&r.10),
+            enterprise_party: r.11 != 0,
             settled_fen: r.4.unwrap_or(0),
             fee_waived_fen: r.5.unwrap_or(0),
             ..blank_fact(RecordKind::Outcome, r.6, (&r.7, r.8, r.9))
         });
     }
-    let times: Vec<(i64, i64, String, i64, String, i64, i64)> = sqlx::query_as(
-        "SELECT i.green_channel, t.minutes, t.activity, t.occurred_at, u.profession, u.unit_id, t.user_id \
+    let times: Vec<(i64, i64, String, i64, String, i64, i64, String, i64)> = sqlx::query_as(
+        "SELECT i.green_channel, t.minutes, t.activity, t.occurred_at, u.profession, u.unit_id, t.user_id, \
+         i.channel, i.enterprise_party \
          FROM time_entries t JOIN items i ON i.id = t.item_id JOIN users u ON u.id = t.user_id",
     )
     .fetch_all(&mut *conn)
@@ -56,6 +63,8 @@ pub async fn load_facts(conn: &mut AnyConnection) -> Result<Vec<RecordFact>, sql
     for r in times {
         facts.push(RecordFact {
             green_channel: r.0 != 0,
+            channel: parse_channel(&r.7),
+            enterprise_party: r.8 != 0,
             minutes: r.1,
             activity: TimeActivity::parse(&r.2),
             ..blank_fact(RecordKind::TimeEntry, r.3, (&r.4, r.5, r.6))

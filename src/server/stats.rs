@@ -8,7 +8,6 @@ use sqlx::AnyConnection;
 use super::Shared;
 use super::aggregate::campaign;
 use super::auth::AuthUser;
-use super::db::now_ms;
 use super::error::{ApiError, ApiPath, ApiQuery, ApiResult};
 use crate::api::stats::PeriodTotals;
 use crate::api::{PeriodList, ProblemCode, StatsForm, StatsQuery, StatsScope, UnitRef};
@@ -93,7 +92,7 @@ pub async fn periods(
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<PeriodList>> {
     let (_conn, def) = load_campaign(&state, &id).await?;
-    Ok(Json(PeriodList::of(&def, now_ms())))
+    Ok(Json(PeriodList::of(&def, state.clock.now())))
 }
 
 /// The scope a caller gets without asking: their own work if they log
@@ -154,7 +153,7 @@ pub async fn stats(
     ApiQuery(q): ApiQuery<StatsQuery>,
 ) -> ApiResult<Json<StatsForm>> {
     let (mut conn, def) = load_campaign(&state, &id).await?;
-    let now = now_ms();
+    let now = state.clock.now();
     let period = match q.period.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
         Some(text) => parse_period(&def, text)
             .map_err(|e| ApiError::new(ProblemCode::InvalidParameter, format!("period: {e}")))?,

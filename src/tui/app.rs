@@ -122,6 +122,7 @@ async fn build_model(
     };
     let mut model = Model::new(identity, keymap, theme, super::run::now_ms());
     model.bell = config.bell;
+    model.counts_work = role.is_none_or(|r| crate::domain::records::may_count(r).is_ok());
     // A coordinator logs no work of their own: their form is the unit's.
     if role == Some(Role::Coordinator) {
         model.stats.scope = crate::api::StatsScope::Unit;

@@ -49,6 +49,7 @@ actions! {
     GoOutbox = "go_outbox", ["4"], None;
     GoStats = "go_stats", ["5"], None;
     Refresh = "refresh", ["ctrl-r"], None;
+    LogActivity = "log_activity", ["A"], None;
     NextTab = "next_tab", ["tab", "right", "l"], Some(Queue);
     PrevTab = "prev_tab", ["backtab", "left", "h"], Some(Queue);
     Filter = "filter", ["/"], Some(Queue);

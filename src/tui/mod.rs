@@ -3,6 +3,7 @@
 //! background task, [`view`] draws the model. `run` owns the terminal and
 //! the loop; the caller plugs in a [`run::Backend`] that does the work.
 
+mod activity_actions;
 pub mod app;
 mod ascii;
 pub mod backend;

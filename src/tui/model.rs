@@ -11,8 +11,8 @@ pub use super::screens::stats::{ExportState, StatsPending, StatsState};
 pub use super::state::{ListState, QueueState, QueueTab, ScheduleState, SortOrder};
 use super::theme::Theme;
 use crate::api::{
-    CampaignList, ChangeEvent, DutyShift, ItemDetail, NewOutcome, NewTimeEntry, PeriodList, Schedule,
-    StatsForm, StatsScope, WorkItem,
+    CampaignList, ChangeEvent, DutyShift, ItemDetail, NewActivity, NewOutcome, NewTimeEntry, PeriodList,
+    Schedule, StatsForm, StatsScope, WorkItem,
 };
 use crate::cli::ReportFormat;
 use crate::domain::{EpochMs, ItemStatus};
@@ -199,6 +199,10 @@ pub enum Command {
         request: u64,
         entry: NewTimeEntry,
     },
+    SaveActivity {
+        request: u64,
+        activity: NewActivity,
+    },
     AddNote {
         request: u64,
         item_id: i64,
@@ -290,6 +294,9 @@ pub struct Model {
     /// The draft last handed out for saving, so an unchanged form is not
     /// saved again every second.
     pub saved_draft: Option<Draft>,
+    /// Whether the signed-in role logs work of its own (operators,
+    /// coordinators and admins do not); true when not known.
+    pub counts_work: bool,
 }
 
 impl Model {
@@ -326,6 +333,7 @@ impl Model {
             next_request: 1,
             quitting: false,
             saved_draft: None,
+            counts_work: true,
         }
     }
 

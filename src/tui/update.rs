@@ -104,6 +104,10 @@ pub fn update(model: &mut Model, msg: Message) -> Option<Command> {
                     form.saving = None;
                     form.error = Some(sanitize::clean(&message));
                 }
+                Some(Popup::Activity(form)) if form.saving == Some(request) => {
+                    form.saving = None;
+                    form.error = Some(sanitize::clean(&message));
+                }
                 _ => {}
             }
             model.warn(t!("tui.notice.failed", message = sanitize::clean(&message)));
@@ -134,8 +138,13 @@ pub fn update(model: &mut Model, msg: Message) -> Option<Command> {
             None
         }
         Message::Pushed(event) => on_push(model, event.kind, event.item_id),
-        Message::CampaignsLoaded(_)
-        | Message::StatsLoaded { .. }
+        Message::CampaignsLoaded(list) => {
+            if let Some(Popup::Activity(form)) = &mut model.popup {
+                form.set_campaigns(&list, model.now);
+            }
+            screens::stats::on_message(model, Message::CampaignsLoaded(list))
+        }
+        Message::StatsLoaded { .. }
         | Message::StatsPending(_)
         | Message::ExportDone { .. }
         | Message::ExportFailed { .. } => screens::stats::on_message(model, msg),
@@ -152,6 +161,7 @@ fn on_saved(model: &mut Model, request: u64) -> Option<Command> {
             return Some(Command::DiscardDraft(item_id));
         }
         Some(Popup::Time(form)) if form.saving == Some(request) => model.popup = None,
+        Some(Popup::Activity(form)) if form.saving == Some(request) => model.popup = None,
         _ => {}
     }
     model.notify(t!("tui.notice.saved"));
@@ -258,6 +268,7 @@ pub fn apply_action(model: &mut Model, action: Action) -> Option<Command> {
         Action::GoOutbox => go(model, Screen::Outbox, None),
         Action::GoStats => screens::stats::go(model),
         Action::Refresh => Some(Command::Refresh),
+        Action::LogActivity => super::activity_actions::open(model),
         Action::NextTab | Action::PrevTab => {
             let n = QueueTab::ALL.len();
             let step = if action == Action::NextTab { 1 } else { n - 1 };

@@ -7,7 +7,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use rust_i18n::t;
 
 use super::keymap::Action;
-use super::model::{Model, OutboxState, Screen};
+use super::model::{Model, OutboxState, QueueTab, Screen};
 use super::theme::Borders;
 use super::{popups, sanitize, screens, time};
 
@@ -55,7 +55,14 @@ fn help_bar(model: &Model, frame: &mut Frame, area: Rect) {
     let shown: Vec<Action> = if model.screen == Screen::Queue && model.queue.filtering {
         vec![]
     } else {
+        // Logging an activity is open from anywhere; the queue, where the
+        // work is, says so to those who log work (the pool tab keeps its
+        // claim key in view instead).
+        let activity =
+            (model.screen == Screen::Queue && model.queue.tab() != QueueTab::Pool && model.counts_work)
+                .then_some(Action::LogActivity);
         std::iter::once(Action::Help)
+            .chain(activity)
             .chain(own)
             .chain(
                 global

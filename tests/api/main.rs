@@ -7,6 +7,7 @@ mod auth;
 mod authz;
 mod bad_input;
 mod commands;
+mod counting;
 mod echo;
 mod items;
 mod live;

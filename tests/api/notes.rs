@@ -41,7 +41,7 @@ async fn note_case(ctx: &Ctx) {
         ctx.post_idem(&token, &path, "n-long", json!({"text": long}))
             .await,
         422,
-        "validation_failed",
+        "note_too_long",
     )
     .await;
     assert!(p["detail"].as_str().unwrap().contains("4000"), "{p}");

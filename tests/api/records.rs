@@ -79,7 +79,13 @@ async fn concurrent_case(ctx: &Ctx) {
     let outcomes = detail["outcomes"].as_array().unwrap();
     assert_eq!(outcomes.len(), 1, "two concurrent duplicates store one outcome");
     assert_eq!(outcomes[0]["fee_waived"], 1500.5);
-    // Time entries and activities behave the same way.
+    // Time entries (on an open item: the closed one takes no more) and
+    // activities behave the same way.
+    let open = my_item(ctx, &token, |i| {
+        i["kind"] == "pro_bono" && i["status"] == "in_progress"
+    })
+    .await;
+    let id = open["id"].as_i64().unwrap();
     let te = json!({"item_id": id, "minutes": 40, "activity": "follow_up"});
     let (a, b) = tokio::join!(
         ctx.post_idem(&token, "/api/v1/time-entries", "t-dup", te.clone()),
@@ -115,7 +121,7 @@ async fn concurrent_case(ctx: &Ctx) {
             json!({"indicator": "trainings", "count": -1}),
         )
         .await;
-    problem(neg, 422, "validation_failed").await;
+    problem(neg, 422, "count_out_of_range").await;
     // A count no activity has (a typo, or a value meant to overflow the
     // sums) is refused with the limit, and counts nowhere.
     let huge = ctx
@@ -126,8 +132,8 @@ async fn concurrent_case(ctx: &Ctx) {
             json!({"indicator": "trainings", "count": 1, "count2": i64::MAX}),
         )
         .await;
-    let p = problem(huge, 422, "validation_failed").await;
-    assert!(p["detail"].as_str().unwrap().contains("1000000"), "{p}");
+    let p = problem(huge, 422, "count_out_of_range").await;
+    assert!(p["detail"].as_str().unwrap().contains("10000"), "{p}");
 }
 on_all_backends!(concurrent_duplicates_store_one_row, concurrent_case);
 
@@ -150,7 +156,7 @@ async fn control_chars_case(ctx: &Ctx) {
         ctx.post_idem(&token, "/api/v1/time-entries", "cc-2", too_long)
             .await,
         422,
-        "validation_failed",
+        "minutes_out_of_range",
     )
     .await;
 }

@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 
-use crate::on_all_backends;
+use crate::on_all_backends_at;
 use crate::support::{Ctx, json as body, my_item};
 
 const FORM1: &str = "/api/v1/campaigns/form1-enterprise-service/stats";
@@ -13,6 +13,8 @@ const FIRST_HALF: &str = "period=2026-03-01..2026-03-15";
 const SECOND_HALF: &str = "period=2026-03-16..2026-03-31";
 /// 2026-03-15 23:30 in Beijing.
 const LATE_ON_THE_15TH: i64 = 1_773_588_600_000;
+/// 2026-03-16 09:00 in Beijing.
+const MORNING_OF_THE_16TH: i64 = LATE_ON_THE_15TH + 9 * 3_600_000 + 1_800_000;
 /// 2026-02-28 12:00 in Beijing, the day before the campaign starts.
 const BEFORE_START: i64 = 1_772_251_200_000;
 
@@ -49,6 +51,11 @@ async fn golden_case(ctx: &Ctx) {
     })
     .await;
     let labour = ["labour_contract", "wages"].contains(&item["category"].as_str().unwrap());
+    let enterprise = item["parties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["kind"] == "enterprise");
     let green = item["green_channel"].as_bool().unwrap();
 
     let outcome = json!({"code": "agreement", "settled_amount": 1234.56, "minutes": 90,
@@ -70,11 +77,13 @@ async fn golden_case(ctx: &Ctx) {
         201,
     )
     .await;
+    // Before the campaign starts no campaign counts trainings: refused, with why.
     let early = json!({"indicator": "trainings", "count": 5, "count2": 50, "occurred_at": BEFORE_START});
-    body(
+    crate::support::problem(
         ctx.post_idem(&mediator, "/api/v1/activities", "golden-early", early)
             .await,
-        201,
+        422,
+        "unknown_indicator",
     )
     .await;
 
@@ -85,8 +94,10 @@ async fn golden_case(ctx: &Ctx) {
         "[{}] {f}",
         ctx.backend
     );
-    // 1,234.56 yuan is 123,456 fen on the wire (0.12 万元 on the form).
-    assert_eq!(grassroots(&f, "losses_recovered"), (123_456, 0));
+    // 1,234.56 yuan is 123,456 fen on the wire (0.12 万元 on the form),
+    // enterprise losses only when a party is an enterprise.
+    let losses = if enterprise { 123_456 } else { 0 };
+    assert_eq!(grassroots(&f, "losses_recovered"), (losses, 0));
     assert_eq!(grassroots(&f, "labour_disputes"), (i64::from(labour), 0));
     assert_eq!(
         grassroots(&f, "trainings"),
@@ -124,7 +135,7 @@ async fn golden_case(ctx: &Ctx) {
     // New rules through `admin campaign import`: the stored work is recounted
     // by them at once, while the server runs.
     let (_, form1) = dutydesk::domain::campaign::SHIPPED[0];
-    let old = "effects = [\"disputes_mediated += 1\", \"losses_recovered += settled_amount\"]";
+    let old = "effects = [\"disputes_mediated += 1\"]";
     assert!(form1.contains(old), "the shipped rule this test rewrites");
     let revised = form1.replace(old, "effects = [\"disputes_mediated += 3\"]");
     let dir = tempfile::tempdir().unwrap();
@@ -140,7 +151,18 @@ async fn golden_case(ctx: &Ctx) {
         "[{}] {f}",
         ctx.backend
     );
-    assert_eq!(grassroots(&f, "losses_recovered"), (0, 0));
+    assert_eq!(grassroots(&f, "losses_recovered"), (losses, 0));
     assert_eq!(grassroots(&f, "trainings"), (2, 30));
+    // The import recounted by the new rules: a rebuild finds nothing to change.
+    let report = dutydesk::server::stats_admin::rebuild_all(&ctx.server.as_ref().unwrap().store)
+        .await
+        .unwrap();
+    assert!(
+        report.changes.is_empty(),
+        "[{}] {:?}",
+        ctx.backend,
+        report.changes
+    );
 }
-on_all_backends!(logged_work_shows_on_the_form, golden_case);
+// The morning after the first half of March, whose form is due that day.
+on_all_backends_at!(logged_work_shows_on_the_form, golden_case, MORNING_OF_THE_16TH);

@@ -238,6 +238,38 @@ macro_rules! on_all_backends {
     };
 }
 
+/// 2026-04-12 10:00 in Beijing: April's first half is still open (due on
+/// the 16th), March's form-1 periods are closed, March of form 2 is open
+/// until the 23rd.
+pub const APRIL_12: i64 = 1_775_959_200_000;
+
+/// A server whose clock stands at `at` (see `dutydesk::server::clock`).
+pub fn at(at: i64) -> dutydesk::server::ServerTuning {
+    dutydesk::server::ServerTuning {
+        clock: dutydesk::server::clock::Clock::fixed(at),
+        ..Default::default()
+    }
+}
+
+/// Runs one async test body on every configured backend, the server's
+/// clock standing at `$at` (epoch ms).
+#[macro_export]
+macro_rules! on_all_backends_at {
+    ($name:ident, $body:ident, $at:expr) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+        async fn $name() {
+            let ctx = $crate::support::sqlite_tuned($crate::support::at($at)).await;
+            $body(&ctx).await;
+            ctx.stop().await;
+            if let Some(url) = $crate::support::postgres_url() {
+                let ctx = $crate::support::postgres_tuned(&url, $crate::support::at($at)).await;
+                $body(&ctx).await;
+                ctx.stop().await;
+            }
+        }
+    };
+}
+
 /// The first of the caller's items matching `pred`.
 pub async fn my_item(ctx: &Ctx, token: &str, pred: impl Fn(&Value) -> bool) -> Value {
     let list = json(ctx.get(token, "/api/v1/items").await, 200).await;

@@ -26,6 +26,8 @@ mod text;
 mod typical_flush;
 // Against the real reference server.
 #[cfg(feature = "server")]
+mod counting_cli;
+#[cfg(feature = "server")]
 mod firstrun;
 #[cfg(feature = "server")]
 mod middlebox;

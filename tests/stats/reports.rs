@@ -295,6 +295,7 @@ fn recorded_facts_become_a_unit_form_through_recompute() {
     let def = shipped("form1-enterprise-service");
     let mut mediation = super::rules::outcome(ItemKind::Mediation, OutcomeCode::Agreement, Category::Wages);
     mediation.settled_fen = 8_000_000; // 80,000 yuan = 8.00 万元
+    mediation.enterprise_party = true;
     let other_unit = RecordFact {
         unit_id: 2,
         ..mediation.clone()

@@ -81,6 +81,9 @@ fn a_mediation_agreement_adds_the_settled_amount_and_labour_counts_apart() {
         Category::HousingLease,
     );
     fact.settled_fen = 1_234_500;
+    // A dispute between people (neighbours): mediated, but no enterprise's loss.
+    assert_eq!(effects(&def, &fact), [e("disputes_mediated", 1, 0)]);
+    fact.enterprise_party = true;
     assert_eq!(
         effects(&def, &fact),
         [e("disputes_mediated", 1, 0), e("losses_recovered", 1_234_500, 0)]
@@ -92,6 +95,7 @@ fn a_mediation_agreement_adds_the_settled_amount_and_labour_counts_apart() {
         Category::Wages,
     );
     wages.settled_fen = 50_000;
+    wages.enterprise_party = true;
     assert_eq!(
         effects(&def, &wages),
         [
@@ -271,6 +275,7 @@ fn a_random_workload_adds_up_as_counted_by_hand() {
         if kind == ItemKind::Mediation && code.takes_settled_amount() {
             fact.settled_fen = rng.random_range(0..10_000_000);
         }
+        fact.enterprise_party = rng.random_range(0..2) == 0;
         facts.push(fact);
     }
     let sums = recompute(&def, &facts);
@@ -296,7 +301,9 @@ fn a_random_workload_adds_up_as_counted_by_hand() {
             Some(ItemKind::Consultation) => add("consultations", 1),
             Some(ItemKind::Mediation) if agreed => {
                 add("disputes_mediated", 1);
-                add("losses_recovered", f.settled_fen);
+                if f.enterprise_party {
+                    add("losses_recovered", f.settled_fen);
+                }
                 if f.category.is_some_and(|c| c.is_labour()) {
                     add("labour_disputes", 1);
                 }
@@ -318,6 +325,8 @@ fn a_random_workload_adds_up_as_counted_by_hand() {
             *from_rules.entry((key.period_start, code)).or_default() += v1;
         }
     }
+    from_rules.retain(|_, v| *v != 0);
+    tally.retain(|_, v| *v != 0);
     assert_eq!(from_rules, tally);
     assert!(tally.len() > 20, "the workload spans several half-months");
 
@@ -325,4 +334,79 @@ fn a_random_workload_adds_up_as_counted_by_hand() {
     let mut shuffled = facts.clone();
     shuffled.reverse();
     assert_eq!(recompute(&def, &shuffled), sums);
+}
+
+#[test]
+fn form2_counts_answered_tickets_by_the_channel_they_came_in() {
+    use dutydesk::domain::Channel;
+    let def = shipped("form2-legal-aid");
+    let answered = |channel| RecordFact {
+        channel: Some(channel),
+        ..outcome(ItemKind::Consultation, OutcomeCode::Answered, Category::Wages)
+    };
+    assert_eq!(
+        effects(&def, &answered(Channel::WalkIn)),
+        [e("walk_in_consultations", 1, 0)]
+    );
+    for remote in [
+        Channel::Hotline,
+        Channel::Online,
+        Channel::Wechat,
+        Channel::Letter,
+    ] {
+        assert_eq!(
+            effects(&def, &answered(remote)),
+            [e("remote_consultations", 1, 0)],
+            "{remote:?}"
+        );
+    }
+    // Referred to legal aid: a legal aid case, not an answered consultation.
+    let referred = RecordFact {
+        channel: Some(Channel::WalkIn),
+        ..outcome(
+            ItemKind::Consultation,
+            OutcomeCode::ReferredLegalAid,
+            Category::Wages,
+        )
+    };
+    assert_eq!(effects(&def, &referred), [e("legal_aid_cases", 1, 0)]);
+}
+
+#[test]
+fn rules_filter_on_channel_and_enterprise_party_and_caps_are_checked() {
+    use dutydesk::domain::campaign::parse_definition;
+    let base = r#"id = "t"
+name_zh = "t"
+name_en = "t"
+starts_on = "2026-03-01"
+ends_on = "2026-12-31"
+cadence = "monthly"
+deadline_day = 23
+
+[[indicators]]
+code = "n"
+name_zh = "n"
+name_en = "n"
+unit_zh = "件"
+unit_en = "cases"
+"#;
+    let with = |extra: &str| parse_definition(&format!("{base}{extra}"));
+    let ok = with(
+        "\n[[rules]]\non = \"outcome\"\nchannels = [\"walk_in\", \"letter\"]\nenterprise_party = false\neffects = [\"n += 1\"]\n",
+    );
+    assert!(ok.is_ok(), "{ok:?}");
+    let err =
+        with("\n[[rules]]\non = \"outcome\"\nchannels = [\"fax\"]\neffects = [\"n += 1\"]\n").unwrap_err();
+    assert!(err.line.is_some() && err.message.contains("fax"), "{err}");
+    let err =
+        with("\n[[rules]]\non = \"activity\"\nindicators = [\"n\"]\nchannels = [\"walk_in\"]\n").unwrap_err();
+    assert!(err.message.contains("only `indicators`"), "{err}");
+    let capped =
+        parse_definition(&base.replace("unit_en = \"cases\"", "unit_en = \"cases\"\nmax_count = 50"))
+            .unwrap();
+    assert_eq!(capped.indicator("n").unwrap().max_count(), 50);
+    let err = parse_definition(&base.replace("unit_en = \"cases\"", "unit_en = \"cases\"\nmax_count = 0"))
+        .unwrap_err();
+    assert_eq!(err.line, Some(9), "{err}");
+    assert!(err.message.contains("max_count"), "{err}");
 }

@@ -141,7 +141,7 @@ fn outcome_form_applies_the_domain_rules_in_the_users_language() {
     press(&mut m, KeyCode::Tab);
     typed(&mut m, "0");
     assert_eq!(press(&mut m, KeyCode::Enter), None);
-    assert!(render(&mut m, 80, 24).contains("分钟数须在 1 到 1440 之间"));
+    assert!(render(&mut m, 80, 24).contains("分钟数须在 1 到 720 之间"));
     press(&mut m, KeyCode::BackTab);
     for _ in 0..4 {
         press(&mut m, KeyCode::Backspace);

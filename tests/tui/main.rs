@@ -1,6 +1,7 @@
 //! The terminal app's tests: pure `update` tests per screen, snapshots of
 //! every screen and dialog, the sanitizer, themes and the keymap.
 
+mod activity;
 mod backend;
 mod first_screen;
 mod fixtures;

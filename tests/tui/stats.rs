@@ -327,6 +327,8 @@ fn unsent_records_count_by_the_campaigns_rules_in_their_period_only() {
         code: Some(code),
         category: Some(Category::Wages),
         green_channel: false,
+        channel: None,
+        enterprise_party: true,
         settled_fen,
         fee_waived_fen: 0,
         minutes: 0,

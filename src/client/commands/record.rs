@@ -6,10 +6,17 @@ use super::items::pull_or_cache;
 use super::{CliError, Ctx, Exit, report_flush};
 use crate::api::{NewActivity, NewOutcome, NewTimeEntry};
 use crate::cli::{ActivityArgs, LogArgs, TimeArgs};
+use crate::client::counting::{check_new_activity, check_role, refusal_text};
 use crate::client::store::{NewEntry, now_ms};
 use crate::client::sync::Engine;
 use crate::client::writes;
-use crate::domain::{OutcomeCode, OutcomeFields, TimeActivity, Yuan, outcome::check_minutes};
+use crate::domain::records::{ActivityInput, Refusal, check_minutes, check_note};
+use crate::domain::{OutcomeCode, OutcomeFields, TimeActivity, Yuan};
+
+/// A record the domain's checks refuse: exit 2, nothing saved.
+fn refused(r: Refusal) -> CliError {
+    CliError::usage(refusal_text(&r))
+}
 
 /// Stores the write durably, says "saved", then tries one flush.
 pub async fn save_and_flush(engine: &Engine, entry: NewEntry) -> Result<Exit, CliError> {
@@ -46,7 +53,12 @@ pub async fn log(ctx: &Ctx, args: LogArgs) -> Result<Exit, CliError> {
     let code = parse_outcome(&args.outcome)?;
     let settled_amount = parse_money("--settled-amount", args.settled_amount.as_deref())?;
     let fee_waived = parse_money("--fee-waived", args.fee_waived.as_deref())?;
+    if let Some(m) = args.minutes {
+        check_minutes(m, None).map_err(refused)?;
+    }
+    check_note(args.note.as_deref()).map_err(refused)?;
     let engine = ctx.engine().await?;
+    check_role(&engine).await.map_err(refused)?;
     // The item's kind decides which codes are valid: from the cache, or
     // fetched once when this item is not cached yet.
     let mut item = engine.store().cached_item(args.id).await?;
@@ -86,8 +98,10 @@ pub async fn time(ctx: &Ctx, args: TimeArgs) -> Result<Exit, CliError> {
             valid = valid.join(", ")
         ))
     })?;
-    check_minutes(Some(args.minutes)).map_err(|e| CliError::usage(e.to_string()))?;
+    check_minutes(args.minutes, None).map_err(refused)?;
+    check_note(args.note.as_deref()).map_err(refused)?;
     let engine = ctx.engine().await?;
+    check_role(&engine).await.map_err(refused)?;
     let body = NewTimeEntry {
         item_id: args.id,
         minutes: args.minutes,
@@ -111,20 +125,24 @@ pub async fn activity(ctx: &Ctx, args: ActivityArgs) -> Result<Exit, CliError> {
             value = args.indicator.as_str()
         )));
     }
-    for (name, v) in [("--count", Some(args.count)), ("--count2", args.count2)] {
-        if let Some(v) = v
-            && v < 0
-        {
-            return Err(CliError::usage(t!("cli.negative_count", field = name, value = v)));
-        }
-    }
     let engine = ctx.engine().await?;
+    let now = now_ms();
+    // Before anything is saved: the rows running campaigns count from
+    // activities, the counts and their caps, the note, the user's role.
+    let input = ActivityInput {
+        indicator: &indicator,
+        count: args.count,
+        count2: args.count2,
+        note: args.note.as_deref(),
+        occurred_at: now,
+    };
+    check_new_activity(&engine, &input, now).await.map_err(refused)?;
     let body = NewActivity {
         indicator: indicator.clone(),
         count: args.count,
         count2: args.count2,
         note: args.note,
-        occurred_at: Some(now_ms()),
+        occurred_at: Some(now),
     };
     let entry = writes::activity(&body);
     save_and_flush(&engine, entry).await

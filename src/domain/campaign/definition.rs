@@ -50,11 +50,23 @@ pub struct Indicator {
     /// Money rows hold fen and are reported in 万元.
     #[serde(default)]
     pub money: bool,
+    /// The most one activity may add to this row (each value); default
+    /// [`DEFAULT_MAX_COUNT`](crate::domain::records::DEFAULT_MAX_COUNT).
+    #[serde(default)]
+    pub max_count: Option<i64>,
 }
+
+/// The largest `max_count` a campaign may set: sums of many entries stay far from overflow.
+pub const MAX_MAX_COUNT: i64 = 1_000_000;
 
 impl Indicator {
     pub fn two_valued(&self) -> bool {
         self.unit2_zh.is_some()
+    }
+
+    pub fn max_count(&self) -> i64 {
+        self.max_count
+            .unwrap_or(crate::domain::records::DEFAULT_MAX_COUNT)
     }
 }
 
@@ -263,6 +275,12 @@ pub fn parse_definition(text: &str) -> Result<CampaignDef, DefinitionError> {
         }
         if ind.unit2_zh.is_some() != ind.unit2_en.is_some() {
             return Err(lines.error(spanned, "a two-valued row needs both unit2_zh and unit2_en"));
+        }
+        if ind.max_count.is_some_and(|m| !(1..=MAX_MAX_COUNT).contains(&m)) {
+            return Err(lines.error(
+                spanned,
+                format!("max_count must be between 1 and {MAX_MAX_COUNT}"),
+            ));
         }
         if ind.money && ind.two_valued() {
             return Err(lines.error(spanned, "a money row has one value; remove unit2_zh/unit2_en"));

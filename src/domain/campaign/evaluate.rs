@@ -10,7 +10,7 @@ use jiff::civil::Date;
 use super::definition::CampaignDef;
 use super::period::{local_date, period_of};
 use super::rules::{Amount, Rule};
-use crate::domain::{Category, EpochMs, ItemKind, OutcomeCode, Profession, TimeActivity};
+use crate::domain::{Category, Channel, EpochMs, ItemKind, OutcomeCode, Profession, TimeActivity};
 
 /// What a record is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -30,6 +30,10 @@ pub struct RecordFact {
     pub code: Option<OutcomeCode>,
     pub category: Option<Category>,
     pub green_channel: bool,
+    /// The item's intake channel.
+    pub channel: Option<Channel>,
+    /// Whether one of the item's parties is an enterprise.
+    pub enterprise_party: bool,
     pub settled_fen: i64,
     pub fee_waived_fen: i64,
     pub minutes: i64,
@@ -59,6 +63,8 @@ impl RecordFact {
             code: None,
             category: None,
             green_channel: false,
+            channel: None,
+            enterprise_party: false,
             settled_fen: 0,
             fee_waived_fen: 0,
             minutes: 0,
@@ -118,6 +124,8 @@ pub fn contributions(def: &CampaignDef, fact: &RecordFact) -> Vec<Increment> {
                     codes,
                     category,
                     green_channel,
+                    channels,
+                    enterprise_party,
                     effects,
                 },
                 RecordKind::Outcome,
@@ -125,7 +133,9 @@ pub fn contributions(def: &CampaignDef, fact: &RecordFact) -> Vec<Increment> {
                 let hit = kind.is_none_or(|k| Some(k) == fact.kind)
                     && (codes.is_empty() || fact.code.is_some_and(|c| codes.contains(&c)))
                     && category.is_none_or(|c| c.matches(fact.category))
-                    && green_channel.is_none_or(|g| g == fact.green_channel);
+                    && green_channel.is_none_or(|g| g == fact.green_channel)
+                    && (channels.is_empty() || fact.channel.is_some_and(|c| channels.contains(&c)))
+                    && enterprise_party.is_none_or(|e| e == fact.enterprise_party);
                 if hit {
                     for e in effects {
                         add(&e.indicator, amount_of(e.amount, fact), 0);

@@ -25,6 +25,7 @@
 //! unit2_zh = "人数"                  # a second value: shown as a/b
 //! unit2_en = "people"
 //! # money = true                    # fen inside, 万元 with two decimals on the form
+//! # max_count = 100000              # the most one activity adds (default 10,000)
 //!
 //! [[rules]]                         # an outcome: every condition given must hold
 //! on = "outcome"
@@ -32,6 +33,8 @@
 //! codes = ["agreement", "partial_agreement"]
 //! category = "labour"               # a category, or labour = labour_contract | wages
 //! green_channel = true
+//! channels = ["walk_in"]            # walk_in | hotline | online | wechat | video | letter
+//! enterprise_party = true           # only items with an enterprise party
 //! effects = ["disputes_mediated += 1", "losses_recovered += settled_amount"]
 //!
 //! [[rules]]                         # stand-alone activities logged against these rows

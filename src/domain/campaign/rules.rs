@@ -4,7 +4,7 @@
 use serde::Deserialize;
 
 use super::definition::CampaignDef;
-use crate::domain::{Category, ItemKind, OutcomeCode, TimeActivity};
+use crate::domain::{Category, Channel, ItemKind, OutcomeCode, TimeActivity};
 
 /// Hours are counted as minutes under these keys, next to the indicators.
 pub const HOURS_TOTAL: &str = "hours_total";
@@ -27,6 +27,12 @@ pub(crate) struct RuleSpec {
     category: Option<String>,
     #[serde(default)]
     green_channel: Option<bool>,
+    /// For `outcome`: only items that came in through one of these channels.
+    #[serde(default)]
+    channels: Vec<Channel>,
+    /// For `outcome`: only items with (or without) an enterprise party.
+    #[serde(default)]
+    enterprise_party: Option<bool>,
     /// For `time`: only entries of this activity.
     #[serde(default)]
     activity: Option<TimeActivity>,
@@ -78,6 +84,9 @@ pub enum Rule {
         codes: Vec<OutcomeCode>,
         category: Option<CategoryMatch>,
         green_channel: Option<bool>,
+        /// Empty: any channel.
+        channels: Vec<Channel>,
+        enterprise_party: Option<bool>,
         effects: Vec<Effect>,
     },
     /// An activity logged against one of `indicators` adds its count (and
@@ -143,11 +152,18 @@ fn parse_effect(def: &CampaignDef, on: &str, text: &str) -> Result<Effect, Strin
 }
 
 pub(crate) fn check_rule(def: &CampaignDef, spec: &RuleSpec) -> Result<Rule, String> {
-    let outcome_only = spec.kind.is_some() || !spec.codes.is_empty() || spec.category.is_some();
+    let outcome_only = spec.kind.is_some()
+        || !spec.codes.is_empty()
+        || spec.category.is_some()
+        || !spec.channels.is_empty()
+        || spec.enterprise_party.is_some();
     match spec.on.as_str() {
         "outcome" => {
             if spec.activity.is_some() || !spec.indicators.is_empty() {
-                return Err("an outcome rule takes kind, codes, category, green_channel and effects".into());
+                return Err(
+                    "an outcome rule takes kind, codes, category, green_channel, channels, enterprise_party and effects"
+                        .into(),
+                );
             }
             if let Some(kind) = spec.kind {
                 let allowed = OutcomeCode::for_kind(kind);
@@ -175,6 +191,8 @@ pub(crate) fn check_rule(def: &CampaignDef, spec: &RuleSpec) -> Result<Rule, Str
                 codes: spec.codes.clone(),
                 category,
                 green_channel: spec.green_channel,
+                channels: spec.channels.clone(),
+                enterprise_party: spec.enterprise_party,
                 effects,
             })
         }

@@ -156,7 +156,7 @@ pub trait Storage: Send + Sync {
         req: &'a NewTimeEntry,
         now: EpochMs,
     ) -> StoreFuture<'a, StoredResponse>;
-    /// `req.indicator` is taken as already checked and trimmed by the caller.
+    /// Each record is checked by `domain::records` inside its transaction.
     fn log_activity<'a>(
         &'a self,
         me: &'a User,

@@ -118,6 +118,10 @@ impl ClientBackend {
                 self.write(Some(request), None, writes::time_entry(&entry), tx)
                     .await
             }
+            Command::SaveActivity { request, activity } => {
+                self.write(Some(request), None, writes::activity(&activity), tx)
+                    .await
+            }
             Command::CheckIn(id) => self.write(None, None, writes::check_in(id), tx).await,
             Command::CheckOut(id) => self.write(None, None, writes::check_out(id), tx).await,
             Command::AddNote {

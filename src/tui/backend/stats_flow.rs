@@ -97,6 +97,11 @@ impl ClientBackend {
                     code: Some(o.code),
                     category: Some(item.category),
                     green_channel: item.green_channel,
+                    channel: Some(item.channel),
+                    enterprise_party: item
+                        .parties
+                        .iter()
+                        .any(|p| p.kind == crate::domain::PartyKind::Enterprise),
                     settled_fen: o.settled_amount.map_or(0, |y| y.fen()),
                     fee_waived_fen: o.fee_waived.map_or(0, |y| y.fen()),
                     occurred_at: o.occurred_at.unwrap_or(entry.created_at),

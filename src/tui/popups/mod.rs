@@ -1,6 +1,7 @@
 //! Dialogs drawn over a screen. Each has `draw` and `handle_key`; the one
 //! open dialog gets every key first.
 
+pub mod activity_form;
 pub mod confirm;
 pub mod help;
 pub mod message;
@@ -32,6 +33,7 @@ pub enum KeyResult {
 pub enum Popup {
     Outcome(Box<outcome::OutcomeForm>),
     Time(Box<time_form::TimeForm>),
+    Activity(Box<activity_form::ActivityForm>),
     Confirm(confirm::Confirm),
     Palette(palette::Palette),
     Message(message::MessageBox),
@@ -45,6 +47,7 @@ impl std::fmt::Debug for Popup {
         let name = match self {
             Popup::Outcome(_) => "Outcome",
             Popup::Time(_) => "Time",
+            Popup::Activity(_) => "Activity",
             Popup::Confirm(_) => "Confirm",
             Popup::Palette(_) => "Palette",
             Popup::Message(_) => "Message",
@@ -63,6 +66,7 @@ pub fn handle_key(model: &mut Model, key: KeyEvent) -> Option<Command> {
     let result = match &mut popup {
         Popup::Outcome(form) => form.handle_key(key, model),
         Popup::Time(form) => form.handle_key(key, model),
+        Popup::Activity(form) => form.handle_key(key, model),
         Popup::Confirm(c) => c.handle_key(key),
         Popup::Palette(p) => p.handle_key(key),
         Popup::Message(m) => m.handle_key(key),
@@ -96,6 +100,7 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
     match popup {
         Popup::Outcome(form) => form.draw(model, frame, area),
         Popup::Time(form) => form.draw(model, frame, area),
+        Popup::Activity(form) => form.draw(model, frame, area),
         Popup::Confirm(c) => c.draw(&model.theme, frame, area),
         Popup::Palette(p) => p.draw(&model.theme, frame, area),
         Popup::Message(m) => m.draw(&model.theme, frame, area),

@@ -168,6 +168,8 @@ impl OutcomeForm {
         };
         rules.check().map_err(|e| rule_message(&e))?;
         let note = self.note_text();
+        crate::domain::records::check_note(Some(&note))
+            .map_err(|r| crate::client::counting::refusal_text(&r))?;
         Ok(NewOutcome {
             code: self.code(),
             minutes,

@@ -50,6 +50,8 @@ impl TimeForm {
             .parse()
             .map_err(|_| t!("tui.form.bad_minutes", value = sanitize::clean(text)).into_owned())?;
         check_minutes(Some(minutes)).map_err(|e| super::outcome::rule_message(&e))?;
+        crate::domain::records::check_note(Some(&self.note))
+            .map_err(|r| crate::client::counting::refusal_text(&r))?;
         Ok(NewTimeEntry {
             item_id: self.item_id,
             minutes,

@@ -8,9 +8,14 @@ use super::idempotency::{commit_with, replay, replay_committed};
 
 use super::item_rows::{NewHistory, add_history, item_to_change, load_item, touch_item};
 use crate::api::{Activity, NewActivity, NewOutcome, NewTimeEntry, Outcome, ProblemCode, TimeEntry, User};
-use crate::domain::{EpochMs, ItemStatus, OutcomeFields, TimeActivity, Yuan, outcome::check_minutes};
-use crate::server::aggregate::{StatRecord, apply as apply_statistics};
+use crate::domain::records::{
+    ActivityInput, activity_targets, check_activity, check_day_total, check_item_takes_time, check_minutes,
+    check_note, check_occurred_at, may_count,
+};
+use crate::domain::{EpochMs, ItemStatus, OutcomeFields, TimeActivity, Yuan};
+use crate::server::aggregate::{StatRecord, apply as apply_statistics, campaigns_with_rules};
 use crate::server::error::ApiError;
+use crate::server::schedule::{day_bounds, today_shanghai};
 use crate::server::storage::{IdemRequest, OutcomeLogged, StoredResponse};
 
 const CREATED: u16 = 201;
@@ -40,7 +45,56 @@ fn to_json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_default()
 }
 
-async fn insert_time_entry(tx: &mut Transaction<'static, Any>, e: &TimeEntry) -> Result<(), sqlx::Error> {
+/// What every record checks before it touches the database: the caller
+/// counts work at all, the note fits, and the time is plausible.
+fn check_common(me: &User, note: Option<&str>, occurred_at: EpochMs, now: EpochMs) -> Result<(), ApiError> {
+    may_count(me.role)?;
+    check_note(note)?;
+    check_occurred_at(occurred_at, now)?;
+    Ok(())
+}
+
+/// Refuses an entry that would take the user's day (in Beijing time) past
+/// 24 hours. On PostgreSQL the user's row is locked first, so two entries
+/// of one user racing cannot both pass; SQLite has one writer. `NO KEY`:
+/// the key-share locks that inserting a record referencing the user takes
+/// must not conflict with it (two duplicates would deadlock).
+async fn check_day(
+    tx: &mut Transaction<'static, Any>,
+    user_id: i64,
+    occurred_at: EpochMs,
+    minutes: i64,
+) -> Result<(), ApiError> {
+    if tx.backend_name().eq_ignore_ascii_case("postgresql") {
+        sqlx::query("SELECT id FROM users WHERE id = $1 FOR NO KEY UPDATE")
+            .bind(user_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    let day = today_shanghai(occurred_at);
+    // Only fails at the ends of the calendar, where occurred_at was refused.
+    let Some((start, end)) = day_bounds(day) else {
+        return Ok(());
+    };
+    let (logged,): (i64,) = sqlx::query_as(
+        "SELECT CAST(COALESCE(SUM(minutes), 0) AS BIGINT) FROM time_entries \
+         WHERE user_id = $1 AND occurred_at >= $2 AND occurred_at < $3",
+    )
+    .bind(user_id)
+    .bind(start)
+    .bind(end)
+    .fetch_one(&mut **tx)
+    .await?;
+    check_day_total(day, logged, minutes)?;
+    Ok(())
+}
+
+async fn insert_time_entry(
+    tx: &mut Transaction<'static, Any>,
+    e: &TimeEntry,
+    now: EpochMs,
+) -> Result<(), ApiError> {
+    check_day(tx, e.user_id, e.occurred_at, e.minutes).await?;
     sqlx::query(
         "INSERT INTO time_entries (id, item_id, user_id, minutes, activity, note, occurred_at, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -55,7 +109,7 @@ async fn insert_time_entry(tx: &mut Transaction<'static, Any>, e: &TimeEntry) ->
     .bind(e.created_at)
     .execute(&mut **tx)
     .await?;
-    apply_statistics(tx, StatRecord::TimeEntry(e)).await
+    apply_statistics(tx, StatRecord::TimeEntry(e), now).await
 }
 
 impl SqlStorage {
@@ -74,7 +128,13 @@ impl SqlStorage {
                 closed: None,
             });
         }
+        // The item first: one the caller may not see is a 404 whatever the role.
         let row = item_to_change(&mut w.tx, me, item_id, "log an outcome on this item").await?;
+        let occurred_at = req.occurred_at.unwrap_or(now);
+        check_common(me, req.note.as_deref(), occurred_at, now)?;
+        if let Some(m) = req.minutes {
+            check_minutes(m, None)?;
+        }
         if !row.item.status.accepts_outcome() {
             return Err(ApiError::new(
                 ProblemCode::InvalidTransition,
@@ -103,7 +163,7 @@ impl SqlStorage {
             settled_amount: req.settled_amount,
             fee_waived: req.fee_waived,
             note: req.note.clone().unwrap_or_default(),
-            occurred_at: req.occurred_at.unwrap_or(now),
+            occurred_at,
             created_at: now,
         };
         sqlx::query(
@@ -159,13 +219,13 @@ impl SqlStorage {
                 occurred_at: outcome.occurred_at,
                 created_at: now,
             };
-            insert_time_entry(&mut w.tx, &entry).await?;
+            insert_time_entry(&mut w.tx, &entry, now).await?;
         }
         let record = StatRecord::Outcome {
             item_kind: row.item.kind,
             outcome: &outcome,
         };
-        apply_statistics(&mut w.tx, record).await?;
+        apply_statistics(&mut w.tx, record, now).await?;
         let response = commit_with(&self.store, w, idem, CREATED, to_json(&outcome)).await?;
         let closed = load_item(&self.store.pool, item_id).await?;
         Ok(OutcomeLogged { response, closed })
@@ -182,8 +242,11 @@ impl SqlStorage {
         if let Some(stored) = replay(&mut w.tx, idem).await? {
             return Ok(stored);
         }
-        item_to_change(&mut w.tx, me, req.item_id, "log time on this item").await?;
-        check_minutes(Some(req.minutes)).map_err(|e| ApiError::validation("minutes", e.to_string()))?;
+        let row = item_to_change(&mut w.tx, me, req.item_id, "log time on this item").await?;
+        let occurred_at = req.occurred_at.unwrap_or(now);
+        check_common(me, req.note.as_deref(), occurred_at, now)?;
+        check_minutes(req.minutes, None)?;
+        check_item_takes_time(req.item_id, row.item.status)?;
         let entry = TimeEntry {
             id: uuid::Uuid::now_v7().to_string(),
             item_id: req.item_id,
@@ -191,10 +254,10 @@ impl SqlStorage {
             minutes: req.minutes,
             activity: req.activity,
             note: req.note.clone().unwrap_or_default(),
-            occurred_at: req.occurred_at.unwrap_or(now),
+            occurred_at,
             created_at: now,
         };
-        insert_time_entry(&mut w.tx, &entry).await?;
+        insert_time_entry(&mut w.tx, &entry, now).await?;
         // Plain data (minutes), shown by the client in its user's language.
         let note = entry.minutes.to_string();
         let history = NewHistory {
@@ -221,6 +284,21 @@ impl SqlStorage {
         if let Some(stored) = replay(&mut w.tx, idem).await? {
             return Ok(stored);
         }
+        let occurred_at = req.occurred_at.unwrap_or(now);
+        may_count(me.role)?;
+        // Before the aggregates' lock in `apply`, like every record: the
+        // rules read here are the ones `apply` counts by.
+        crate::server::aggregate::lock_aggregates(&mut w.tx, false).await?;
+        let defs = campaigns_with_rules(&mut w.tx).await?;
+        let targets = activity_targets(defs.iter().map(|d| d.as_ref()), occurred_at);
+        let input = ActivityInput {
+            indicator: &req.indicator,
+            count: req.count,
+            count2: req.count2,
+            note: req.note.as_deref(),
+            occurred_at,
+        };
+        check_activity(&input, &targets, now)?;
         let activity = Activity {
             id: uuid::Uuid::now_v7().to_string(),
             user_id: me.id,
@@ -228,7 +306,7 @@ impl SqlStorage {
             count: req.count,
             count2: req.count2,
             note: req.note.clone().unwrap_or_default(),
-            occurred_at: req.occurred_at.unwrap_or(now),
+            occurred_at,
             created_at: now,
         };
         sqlx::query(
@@ -245,7 +323,7 @@ impl SqlStorage {
         .bind(now)
         .execute(&mut *w.tx)
         .await?;
-        apply_statistics(&mut w.tx, StatRecord::Activity(&activity)).await?;
+        apply_statistics(&mut w.tx, StatRecord::Activity(&activity), now).await?;
         commit_with(&self.store, w, idem, CREATED, to_json(&activity)).await
     }
 }

@@ -163,8 +163,19 @@ impl SqlStorage {
         Ok(shift(row))
     }
 
+    /// The stored list, each campaign with rules described afresh from its
+    /// parsed definition (so a list stored by an older version still says
+    /// which rows take activities).
     pub(super) async fn campaigns_impl(&self) -> Result<Vec<Campaign>, ApiError> {
-        Ok(load_campaigns(&self.store.pool).await?)
+        let mut list = load_campaigns(&self.store.pool).await?;
+        let mut conn = self.store.pool.acquire().await?;
+        let defs = crate::server::aggregate::campaigns_with_rules(&mut conn).await?;
+        for c in &mut list {
+            if let Some(def) = defs.iter().find(|d| d.id == c.id) {
+                *c = Campaign::from(def.as_ref());
+            }
+        }
+        Ok(list)
     }
 }
 
