@@ -26,6 +26,9 @@ pub enum ProblemCode {
     AlreadyClaimed,
     /// The status change is not allowed from the current status.
     InvalidTransition,
+    /// A duty check-in or check-out outside the shift's hours and their
+    /// grace; `detail` names the window.
+    OutsideShiftWindow,
     /// A creating POST came without an `Idempotency-Key`.
     IdempotencyKeyRequired,
     /// The same `Idempotency-Key` came with a different body.
@@ -55,6 +58,7 @@ impl ProblemCode {
             Self::VersionConflict => "version_conflict",
             Self::AlreadyClaimed => "already_claimed",
             Self::InvalidTransition => "invalid_transition",
+            Self::OutsideShiftWindow => "outside_shift_window",
             Self::IdempotencyKeyRequired => "idempotency_key_required",
             Self::IdempotencyKeyReused => "idempotency_key_reused",
             Self::PayloadTooLarge => "payload_too_large",
@@ -78,7 +82,7 @@ impl ProblemCode {
             Self::VersionConflict | Self::AlreadyClaimed | Self::InvalidTransition => 409,
             Self::PayloadTooLarge => 413,
             Self::UnsupportedMediaType => 415,
-            Self::ValidationFailed | Self::IdempotencyKeyReused => 422,
+            Self::ValidationFailed | Self::IdempotencyKeyReused | Self::OutsideShiftWindow => 422,
             Self::RateLimited => 429,
             Self::Internal | Self::Unknown => 500,
             Self::Unavailable => 503,

@@ -10,6 +10,7 @@ mod credentials;
 mod demo_server;
 mod edit;
 mod flush;
+mod fullwidth;
 mod hardening;
 mod hardening_flush;
 mod loopback;
