@@ -12,4 +12,5 @@ pub mod startup;
 pub mod store;
 pub mod sync;
 pub mod text;
+pub mod workflow;
 pub mod writes;

@@ -13,6 +13,15 @@ use super::{sanitize, time};
 use crate::api::ChangeKind;
 
 pub fn update(model: &mut Model, msg: Message) -> Option<Command> {
+    let cmd = step(model, msg);
+    // What a command writes shows at once, on every screen with the item.
+    if let Some(c) = &cmd {
+        super::follow::apply_command(model, c);
+    }
+    cmd
+}
+
+fn step(model: &mut Model, msg: Message) -> Option<Command> {
     match msg {
         Message::Key(key) => {
             if key.kind == KeyEventKind::Release {
@@ -30,6 +39,16 @@ pub fn update(model: &mut Model, msg: Message) -> Option<Command> {
             autosave(model)
         }
         Message::Home(action) => apply_action(model, action),
+        Message::SignedIn { role, user_id } => super::roles::on_signed_in(model, role, user_id),
+        Message::NotForRole(screen) => {
+            super::roles::on_not_for_role(model, screen);
+            None
+        }
+        Message::ItemChanged(item) => {
+            super::follow::on_item_changed(model, *item);
+            None
+        }
+        Message::ItemWritten(id) => Some(super::follow::on_written(model, id)),
         // The rows are rebuilt only when the list on screen changed.
         Message::ItemsLoaded(items) => {
             model.items = items;
@@ -127,10 +146,18 @@ pub fn update(model: &mut Model, msg: Message) -> Option<Command> {
         }
         Message::Online(online) => {
             model.online = online;
+            if !online && model.refreshing {
+                model.refreshing = false;
+                model.warn(t!("roles.refresh_offline"));
+            }
             None
         }
         Message::Synced(at) => {
             model.last_sync = Some(at);
+            if model.refreshing {
+                model.refreshing = false;
+                model.notify(t!("roles.refreshed", at = time::hm(at)));
+            }
             None
         }
         Message::Pushed(event) => on_push(model, event.kind, event.item_id),
@@ -220,6 +247,11 @@ fn filter_key(model: &mut Model, key: KeyEvent) -> Option<Command> {
 /// What an action does where the user is. The palette runs actions here too.
 pub fn apply_action(model: &mut Model, action: Action) -> Option<Command> {
     let page = (model.height as isize - 6).max(1);
+    // Offered only where it makes sense for this role and what the screen
+    // shows; otherwise say what would.
+    if !super::roles::may(model, action) {
+        return super::roles::refuse(model, action);
+    }
     match action {
         Action::Quit => {
             model.quitting = true;
@@ -230,7 +262,7 @@ pub fn apply_action(model: &mut Model, action: Action) -> Option<Command> {
             None
         }
         Action::Palette => {
-            model.popup = Some(Popup::Palette(palette::Palette::default()));
+            model.popup = Some(Popup::Palette(palette::Palette::for_screen(model)));
             None
         }
         Action::Back => {
@@ -257,7 +289,12 @@ pub fn apply_action(model: &mut Model, action: Action) -> Option<Command> {
         Action::GoDuty => go(model, Screen::Duty, Some(Command::FetchDuty)),
         Action::GoOutbox => go(model, Screen::Outbox, None),
         Action::GoStats => screens::stats::go(model),
-        Action::Refresh => Some(Command::Refresh),
+        Action::Refresh => {
+            // Seen at once, and its end said (or that the server is away).
+            model.refreshing = true;
+            model.notify(t!("roles.refreshing"));
+            Some(super::follow::reload(model, None))
+        }
         Action::NextTab | Action::PrevTab => {
             let n = QueueTab::ALL.len();
             let step = if action == Action::NextTab { 1 } else { n - 1 };
@@ -274,6 +311,20 @@ pub fn apply_action(model: &mut Model, action: Action) -> Option<Command> {
         Action::Sort => {
             model.queue.sort = model.queue.sort.next();
             model.rebuild_queue();
+            None
+        }
+        Action::Claim if model.screen == Screen::Detail => {
+            // The open item, after a yes: taking work is not undone by a key.
+            let item = model.detail_item()?;
+            model.popup = Some(Popup::Confirm(confirm::Confirm {
+                question: t!(
+                    "roles.claim_question",
+                    id = item.id,
+                    title = sanitize::clean(&item.title)
+                )
+                .into_owned(),
+                command: Command::Claim(item.id),
+            }));
             None
         }
         Action::Claim => {

@@ -6,12 +6,18 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 
 use super::ClientBackend;
+use crate::client::store::Store;
 use crate::client::sync::{SyncEvent, run_events};
-use crate::tui::model::{Command, Message};
+use crate::tui::model::{Command, Message, RunningTimer};
 use crate::tui::run::Backend;
 
 /// How often to poll while the event stream is down.
 const POLL_EVERY: Duration = Duration::from_secs(30);
+
+/// How often the store's timer row is read: a `dutydesk start`/`stop` in
+/// another shell on the same store shows here within this (one indexed
+/// row of a local file; off the render path).
+const TIMER_EVERY: Duration = Duration::from_millis(500);
 
 pub fn spawn(backend: ClientBackend, tx: mpsc::Sender<Message>) {
     let (events_tx, mut events) = mpsc::channel::<SyncEvent>(64);
@@ -20,6 +26,8 @@ pub fn spawn(backend: ClientBackend, tx: mpsc::Sender<Message>) {
     let stream = backend.handle.spawn(run_events(api, events_tx, POLL_EVERY));
     let handle = backend.handle.clone();
     let live = backend.live.clone();
+    let backend_store = backend.store().clone();
+    let timer_tx = tx.clone();
     let translator = handle.spawn(async move {
         let mut was_lost = false;
         while let Some(ev) = events.recv().await {
@@ -48,7 +56,35 @@ pub fn spawn(backend: ClientBackend, tx: mpsc::Sender<Message>) {
             }
         }
     });
-    live.lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .extend([stream.abort_handle(), translator.abort_handle()]);
+    let timer = handle.spawn(watch_timer(backend_store, timer_tx));
+    live.lock().unwrap_or_else(|e| e.into_inner()).extend([
+        stream.abort_handle(),
+        translator.abort_handle(),
+        timer.abort_handle(),
+    ]);
+}
+
+/// Tells the app when the timer row changes under it (another process on
+/// the same store started or stopped it).
+async fn watch_timer(store: Store, tx: mpsc::Sender<Message>) {
+    let seen = |t: Option<crate::client::store::Timer>| t.map(|t| (t.item_id, t.started_at));
+    let mut last = match store.timer().await {
+        Ok(t) => seen(t),
+        Err(_) => None,
+    };
+    let mut every = tokio::time::interval(TIMER_EVERY);
+    loop {
+        every.tick().await;
+        let Ok(now) = store.timer().await.map(seen) else {
+            continue;
+        };
+        if now == last {
+            continue;
+        }
+        last = now;
+        let timer = now.map(|(item_id, started_at)| RunningTimer { item_id, started_at });
+        if tx.send(Message::TimerChanged(timer)).await.is_err() {
+            return;
+        }
+    }
 }

@@ -12,10 +12,13 @@ use std::sync::{Arc, Mutex};
 use tokio::runtime::Handle;
 use tokio::sync::mpsc;
 
-use super::model::{Command, Draft, Message, OutboxEntry, OutboxState, OutboxSummary, RunningTimer};
+use super::model::{Command, Draft, Message, OutboxEntry, OutboxState, OutboxSummary, RunningTimer, Screen};
 use super::run::Backend;
+use crate::api::ProblemCode;
+use crate::client::http::HttpError;
 use crate::client::store::{EntryState, MINE, POOL, Store};
-use crate::client::sync::{Engine, Fetch, PullError};
+use crate::client::sync::{Engine, Fetch, ME_KEY, PullError};
+use crate::client::workflow;
 
 /// The key an outcome form's draft is kept under in the store's drafts.
 pub fn draft_key(item_id: i64) -> String {
@@ -36,6 +39,9 @@ pub struct ClientBackend {
     requests: Arc<Mutex<HashMap<String, u64>>>,
     /// Outbox entry id → the pool item a claim entry asked for.
     claims: Arc<Mutex<HashMap<String, i64>>>,
+    /// Outbox entry id → the item it writes to, reloaded once the server
+    /// answered (its word replaces what the screen showed at once).
+    written: Arc<Mutex<HashMap<String, i64>>>,
     /// One flush at a time from this process, so each report is complete.
     flushing: Arc<tokio::sync::Mutex<()>>,
     /// The live-update tasks, stopped when the app ends: an open event
@@ -55,6 +61,7 @@ impl ClientBackend {
             handle,
             requests: Arc::default(),
             claims: Arc::default(),
+            written: Arc::default(),
             flushing: Arc::default(),
             live: Arc::default(),
             export_dir: std::env::current_dir().unwrap_or_else(|_| ".".into()),
@@ -89,48 +96,55 @@ impl ClientBackend {
                 self.refresh(tx).await
             }
             Command::Refresh => self.refresh(tx).await,
-            Command::Claim(id) => self.write(None, Some(id), writes::claim(id), tx).await,
+            Command::Reload { item_id, date } => self.reload(item_id, date, tx).await,
+            Command::Claim(id) => {
+                let queued = workflow::claim(self.store(), id).await;
+                self.write(None, Some(id), queued, tx).await
+            }
             Command::Transition { id, to, version } => {
-                let body = crate::api::TransitionRequest { to, version };
-                self.write(None, None, writes::transition(id, &body), tx).await
+                let moved = workflow::move_item(self.store(), id, to, version).await;
+                self.moved(moved, tx).await
             }
             Command::MarkSession {
                 item_id,
                 mark,
                 version,
             } => {
-                let body = crate::api::TransitionRequest {
-                    to: writes_flow::session_status(mark),
-                    version,
-                };
-                self.write(None, None, writes::transition(item_id, &body), tx)
-                    .await
+                let moved = workflow::mark_session(self.store(), item_id, mark, version).await;
+                self.moved(moved, tx).await
             }
             Command::SaveOutcome {
                 request,
                 item_id,
                 outcome,
             } => {
-                let entry = writes::outcome(item_id, &outcome);
-                self.write(Some(request), None, entry, tx).await
+                let queued = workflow::record(self.store(), writes::outcome(item_id, &outcome)).await;
+                self.write(Some(request), None, queued, tx).await
             }
             Command::SaveTime { request, entry } => {
-                self.write(Some(request), None, writes::time_entry(&entry), tx)
-                    .await
+                let queued = workflow::record(self.store(), writes::time_entry(&entry)).await;
+                self.write(Some(request), None, queued, tx).await
             }
-            Command::CheckIn(id) => self.write(None, None, writes::check_in(id), tx).await,
-            Command::CheckOut(id) => self.write(None, None, writes::check_out(id), tx).await,
+            Command::CheckIn(id) => {
+                let queued = workflow::record(self.store(), writes::check_in(id)).await;
+                self.write(None, None, queued, tx).await
+            }
+            Command::CheckOut(id) => {
+                let queued = workflow::record(self.store(), writes::check_out(id)).await;
+                self.write(None, None, queued, tx).await
+            }
             Command::AddNote {
                 request,
                 item_id,
                 note,
             } => {
-                self.write(Some(request), None, writes::note(item_id, &note), tx)
-                    .await
+                let queued = workflow::record(self.store(), writes::note(item_id, &note)).await;
+                self.write(Some(request), None, queued, tx).await
             }
             Command::FlagTypical { id, typical, version } => {
                 let body = crate::api::TypicalCaseRequest { typical, version };
-                self.write(None, None, writes::typical(id, &body), tx).await
+                let queued = workflow::record(self.store(), writes::typical(id, &body)).await;
+                self.write(None, None, queued, tx).await
             }
             Command::SaveDraft(draft) => {
                 let json = serde_json::to_string(&draft).map_err(|e| e.to_string())?;
@@ -153,13 +167,17 @@ impl ClientBackend {
                 Ok(())
             }
             Command::FetchSchedule(date) => {
-                let schedule = self.shown(self.engine.schedule(&date).await, tx)?;
-                send(tx, Message::ScheduleLoaded(schedule)).await;
+                let fetched = self.engine.schedule(&date).await;
+                if let Some(schedule) = self.shown_on(Screen::Schedule, fetched, tx).await? {
+                    send(tx, Message::ScheduleLoaded(schedule)).await;
+                }
                 Ok(())
             }
             Command::FetchDuty => {
-                let duty = self.shown(self.engine.duty().await, tx)?;
-                send(tx, Message::DutyLoaded(duty.shifts)).await;
+                let fetched = self.engine.duty().await;
+                if let Some(duty) = self.shown_on(Screen::Duty, fetched, tx).await? {
+                    send(tx, Message::DutyLoaded(duty.shifts)).await;
+                }
                 Ok(())
             }
             Command::RetryOutbox(id) => {
@@ -209,6 +227,17 @@ impl ClientBackend {
                     )
                     .await;
                 }
+                // Who is signed in: `/me` was read (or fetched) by the pull.
+                if let Ok(Some(me)) = self.engine.cached_doc::<crate::api::User>(ME_KEY).await {
+                    send(
+                        tx,
+                        Message::SignedIn {
+                            role: me.role,
+                            user_id: me.id,
+                        },
+                    )
+                    .await;
+                }
                 send(tx, Message::Online(true)).await;
                 send(tx, Message::Synced(super::run::now_ms())).await;
                 Ok(())
@@ -237,6 +266,47 @@ impl ClientBackend {
                 Ok(f.value)
             }
             Err(e) => Err(self.offline(e, tx)),
+        }
+    }
+
+    /// `^r` or a write the server answered: the lists, then the open
+    /// item's detail and the schedule's day, each as the server has it.
+    async fn reload(
+        &self,
+        item_id: Option<i64>,
+        date: Option<String>,
+        tx: &mpsc::Sender<Message>,
+    ) -> Result<(), String> {
+        self.refresh(tx).await?;
+        if let Some(id) = item_id
+            && let Ok(Fetch { value, stale: None }) = self.engine.item_detail(id).await
+        {
+            send(tx, Message::ItemDetailLoaded(Box::new(value))).await;
+        }
+        if let Some(date) = date {
+            let fetched = self.engine.schedule(&date).await;
+            if let Some(schedule) = self.shown_on(Screen::Schedule, fetched, tx).await? {
+                send(tx, Message::ScheduleLoaded(schedule)).await;
+            }
+        }
+        Ok(())
+    }
+
+    /// [`shown`](Self::shown) for a screen's data; a 403 (not for this
+    /// role) becomes `NotForRole`, said once on the screen, instead of an
+    /// error in the status bar. `None` then.
+    pub(super) async fn shown_on<T>(
+        &self,
+        screen: Screen,
+        fetched: Result<Fetch<T>, PullError>,
+        tx: &mpsc::Sender<Message>,
+    ) -> Result<Option<T>, String> {
+        match fetched {
+            Err(e) if not_for_role(&e) => {
+                send(tx, Message::NotForRole(screen)).await;
+                Ok(None)
+            }
+            other => self.shown(other, tx).map(Some),
         }
     }
 
@@ -324,6 +394,11 @@ pub async fn outbox_summary(store: &Store) -> Result<OutboxSummary, String> {
             })
             .collect(),
     })
+}
+
+/// The server refused it to this role (403), as opposed to a failure.
+pub(super) fn not_for_role(e: &PullError) -> bool {
+    matches!(e, PullError::Http(HttpError::Refused { problem }) if problem.code == ProblemCode::Forbidden)
 }
 
 /// A closed channel means the app has ended; nothing is waiting any more.
