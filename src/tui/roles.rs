@@ -134,7 +134,7 @@ pub fn what_role_may_do(model: &Model) -> String {
             Some(format!("{} ({key})", s.label()))
         })
         .collect();
-    let list = screens.join(model.theme.separator());
+    let list = screens.join(&t!("roles.list_separator"));
     match model.role {
         Some(role) => t!("roles.may_do", role = role_label(role), screens = list).into_owned(),
         None => t!("roles.may_do_unknown", screens = list).into_owned(),

@@ -4,9 +4,11 @@
 mod backend;
 mod first_screen;
 mod fixtures;
+mod follow;
 mod keys;
 mod keys_detail;
 mod pictures;
+mod roles;
 mod sanitize;
 mod stats;
 mod stats_fixtures;
