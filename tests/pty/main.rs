@@ -11,3 +11,4 @@ mod flow;
 mod hangup;
 mod startup;
 mod support;
+mod workflow;
