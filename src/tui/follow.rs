@@ -92,6 +92,17 @@ pub fn apply_command(model: &mut Model, cmd: &Command) {
                 d.history.push(entry);
             }
         }
+        Command::CheckIn(id) | Command::CheckOut(id) => {
+            let now = model.now;
+            let checking_in = matches!(cmd, Command::CheckIn(_));
+            if let Some(shift) = model.duty.iter_mut().find(|s| s.id == *id) {
+                if checking_in {
+                    shift.checked_in_at.get_or_insert(now);
+                } else {
+                    shift.checked_out_at.get_or_insert(now);
+                }
+            }
+        }
         _ => {}
     }
 }

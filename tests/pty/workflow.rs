@@ -124,3 +124,55 @@ async fn statistics_refused_to_a_room_operator_are_not_for_the_role_not_an_error
         "{seen:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_outcome_the_server_refused_is_not_counted_as_pending() {
+    let server = spawn_server().await;
+    let lawyer = token(&server.url, "lawyer").await;
+    let pool: dutydesk::api::PoolList = get_json(&server.url, &lawyer, "/api/v1/pool").await;
+    let nobodys = pool
+        .items
+        .iter()
+        .find(|i| i.kind == ItemKind::Consultation)
+        .expect("a consultation in the demo pool")
+        .clone();
+    let campaigns: CampaignList = get_json(&server.url, &lawyer, "/api/v1/campaigns").await;
+    let home = tempfile::tempdir().unwrap();
+    let b = backend(&home, &server.url, lawyer).await;
+    let (tx, mut rx) = mpsc::channel(256);
+    b.run(Command::Refresh, tx.clone());
+    until(&mut rx, |m| matches!(m, Message::Synced(_))).await;
+    // An outcome on a pool item: the server refuses it (not mine).
+    let outcome = dutydesk::api::NewOutcome {
+        code: dutydesk::domain::OutcomeCode::Answered,
+        minutes: Some(20),
+        settled_amount: None,
+        fee_waived: None,
+        note: None,
+        occurred_at: None,
+    };
+    b.run(
+        Command::SaveOutcome {
+            request: 5,
+            item_id: nobodys.id,
+            outcome,
+        },
+        tx.clone(),
+    );
+    until(&mut rx, |m| matches!(m, Message::Failed { request: 5, .. })).await;
+    for c in &campaigns.campaigns {
+        b.run(
+            Command::FetchStats {
+                campaign_id: c.id.clone(),
+                period: None,
+                scope: StatsScope::Me,
+            },
+            tx.clone(),
+        );
+        let seen = until(&mut rx, |m| matches!(m, Message::StatsPending(_))).await;
+        let Some(Message::StatsPending(p)) = seen.last() else {
+            unreachable!()
+        };
+        assert_eq!(p.records, 0, "{}: a refused record adds nothing: {p:?}", c.id);
+    }
+}

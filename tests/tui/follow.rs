@@ -275,3 +275,14 @@ fn a_timer_changed_elsewhere_shows_at_once() {
     update(&mut m, Message::TimerChanged(None));
     assert!(!render(&mut m, 80, 24).contains("#3 00:"));
 }
+
+#[test]
+fn a_duty_check_out_shows_at_once() {
+    let _l = lang("en");
+    let mut m = lawyer();
+    press(&mut m, KeyCode::Char('3'));
+    update(&mut m, Message::DutyLoaded(fixtures::shifts()));
+    assert_eq!(press(&mut m, KeyCode::Char('o')), Some(Command::CheckOut(31)));
+    let screen = render(&mut m, 80, 24);
+    assert!(screen.contains("checked out 10:00"), "{screen}");
+}

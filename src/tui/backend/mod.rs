@@ -125,13 +125,17 @@ impl ClientBackend {
                 let queued = workflow::record(self.store(), writes::time_entry(&entry)).await;
                 self.write(Some(request), None, queued, tx).await
             }
-            Command::CheckIn(id) => {
-                let queued = workflow::record(self.store(), writes::check_in(id)).await;
-                self.write(None, None, queued, tx).await
-            }
-            Command::CheckOut(id) => {
-                let queued = workflow::record(self.store(), writes::check_out(id)).await;
-                self.write(None, None, queued, tx).await
+            Command::CheckIn(id) | Command::CheckOut(id) => {
+                let entry = if matches!(cmd, Command::CheckIn(_)) {
+                    writes::check_in(id)
+                } else {
+                    writes::check_out(id)
+                };
+                let queued = workflow::record(self.store(), entry).await;
+                self.write(None, None, queued, tx).await?;
+                // The roster as the server now has it (a refusal undoes
+                // what the screen showed at once).
+                Box::pin(self.execute(Command::FetchDuty, tx)).await
             }
             Command::AddNote {
                 request,

@@ -80,8 +80,12 @@ impl ClientBackend {
             return StatsPending::default();
         };
         let mut facts = Vec::new();
-        // Sent entries leave the outbox: every entry here is unsent.
-        for entry in &entries {
+        // Sent entries leave the outbox: every entry here is unsent. One
+        // the server refused counts for nothing until it is fixed and sent.
+        let waiting = entries
+            .iter()
+            .filter(|e| e.state == crate::client::store::EntryState::Pending);
+        for entry in waiting {
             if entry.path == paths::ACTIVITIES {
                 if let Ok(a) = serde_json::from_value::<NewActivity>(entry.body.clone()) {
                     facts.push(RecordFact {
