@@ -107,6 +107,29 @@ pub fn apply_command(model: &mut Model, cmd: &Command) {
     }
 }
 
+/// `^r`: seen at once, and its end said (or that the server is away).
+pub fn refresh(model: &mut Model) -> Command {
+    model.refreshing = true;
+    model.notify(rust_i18n::t!("roles.refreshing"));
+    reload(model, None)
+}
+
+pub fn on_online(model: &mut Model, online: bool) {
+    model.online = online;
+    if !online && model.refreshing {
+        model.refreshing = false;
+        model.warn(rust_i18n::t!("roles.refresh_offline"));
+    }
+}
+
+pub fn on_synced(model: &mut Model, at: crate::domain::EpochMs) {
+    model.last_sync = Some(at);
+    if model.refreshing {
+        model.refreshing = false;
+        model.notify(rust_i18n::t!("roles.refreshed", at = super::time::hm(at)));
+    }
+}
+
 /// What the server's answer to a write about `item_id` asks for: the lists
 /// again, and what shows the item now.
 pub fn on_written(model: &Model, item_id: i64) -> Command {

@@ -9,6 +9,7 @@ use rust_i18n::t;
 use super::keymap::Action;
 use super::model::{Command, Model, QueueTab, Screen};
 use super::popups::Popup;
+use super::popups::confirm::Confirm;
 use super::popups::message::MessageBox;
 use crate::api::WorkItem;
 use crate::domain::Role;
@@ -200,4 +201,28 @@ pub fn on_not_for_role(model: &mut Model, screen: Screen) {
     if first && model.screen == screen {
         explain(model);
     }
+}
+
+/// Claim: on the detail, the open item after a yes (taking work is not
+/// undone by a key); on the queue's pool tab, the selected row.
+pub fn claim(model: &mut Model) -> Option<Command> {
+    if model.screen == Screen::Detail {
+        let item = model.detail_item()?;
+        model.popup = Some(Popup::Confirm(Confirm {
+            question: t!(
+                "roles.claim_question",
+                id = item.id,
+                title = super::sanitize::clean(&item.title)
+            )
+            .into_owned(),
+            command: Command::Claim(item.id),
+        }));
+        return None;
+    }
+    let id = model
+        .selected_item()
+        .filter(|_| model.queue.tab() == QueueTab::Pool)?
+        .id;
+    model.notify(t!("tui.notice.claiming", id = id));
+    Some(Command::Claim(id))
 }

@@ -145,19 +145,11 @@ fn step(model: &mut Model, msg: Message) -> Option<Command> {
             None
         }
         Message::Online(online) => {
-            model.online = online;
-            if !online && model.refreshing {
-                model.refreshing = false;
-                model.warn(t!("roles.refresh_offline"));
-            }
+            super::follow::on_online(model, online);
             None
         }
         Message::Synced(at) => {
-            model.last_sync = Some(at);
-            if model.refreshing {
-                model.refreshing = false;
-                model.notify(t!("roles.refreshed", at = time::hm(at)));
-            }
+            super::follow::on_synced(model, at);
             None
         }
         Message::Pushed(event) => on_push(model, event.kind, event.item_id),
@@ -289,12 +281,7 @@ pub fn apply_action(model: &mut Model, action: Action) -> Option<Command> {
         Action::GoDuty => go(model, Screen::Duty, Some(Command::FetchDuty)),
         Action::GoOutbox => go(model, Screen::Outbox, None),
         Action::GoStats => screens::stats::go(model),
-        Action::Refresh => {
-            // Seen at once, and its end said (or that the server is away).
-            model.refreshing = true;
-            model.notify(t!("roles.refreshing"));
-            Some(super::follow::reload(model, None))
-        }
+        Action::Refresh => Some(super::follow::refresh(model)),
         Action::NextTab | Action::PrevTab => {
             let n = QueueTab::ALL.len();
             let step = if action == Action::NextTab { 1 } else { n - 1 };
@@ -313,28 +300,7 @@ pub fn apply_action(model: &mut Model, action: Action) -> Option<Command> {
             model.rebuild_queue();
             None
         }
-        Action::Claim if model.screen == Screen::Detail => {
-            // The open item, after a yes: taking work is not undone by a key.
-            let item = model.detail_item()?;
-            model.popup = Some(Popup::Confirm(confirm::Confirm {
-                question: t!(
-                    "roles.claim_question",
-                    id = item.id,
-                    title = sanitize::clean(&item.title)
-                )
-                .into_owned(),
-                command: Command::Claim(item.id),
-            }));
-            None
-        }
-        Action::Claim => {
-            let item = model
-                .selected_item()
-                .filter(|_| model.queue.tab() == QueueTab::Pool)?;
-            let id = item.id;
-            model.notify(t!("tui.notice.claiming", id = id));
-            Some(Command::Claim(id))
-        }
+        Action::Claim => super::roles::claim(model),
         Action::Open => {
             let id = model.selected_item()?.id;
             model.detail_id = Some(id);

@@ -3,6 +3,7 @@
 //! "saved", then one flush tells "sent" or "failed" per entry.
 
 mod live;
+mod screens_flow;
 mod stats_flow;
 mod writes_flow;
 
@@ -14,11 +15,10 @@ use tokio::sync::mpsc;
 
 use super::model::{Command, Draft, Message, OutboxEntry, OutboxState, OutboxSummary, RunningTimer, Screen};
 use super::run::Backend;
-use crate::api::ProblemCode;
-use crate::client::http::HttpError;
 use crate::client::store::{EntryState, MINE, POOL, Store};
 use crate::client::sync::{Engine, Fetch, ME_KEY, PullError};
 use crate::client::workflow;
+use screens_flow::not_for_role;
 
 /// The key an outcome form's draft is kept under in the store's drafts.
 pub fn draft_key(item_id: i64) -> String {
@@ -273,47 +273,6 @@ impl ClientBackend {
         }
     }
 
-    /// `^r` or a write the server answered: the lists, then the open
-    /// item's detail and the schedule's day, each as the server has it.
-    async fn reload(
-        &self,
-        item_id: Option<i64>,
-        date: Option<String>,
-        tx: &mpsc::Sender<Message>,
-    ) -> Result<(), String> {
-        self.refresh(tx).await?;
-        if let Some(id) = item_id
-            && let Ok(Fetch { value, stale: None }) = self.engine.item_detail(id).await
-        {
-            send(tx, Message::ItemDetailLoaded(Box::new(value))).await;
-        }
-        if let Some(date) = date {
-            let fetched = self.engine.schedule(&date).await;
-            if let Some(schedule) = self.shown_on(Screen::Schedule, fetched, tx).await? {
-                send(tx, Message::ScheduleLoaded(schedule)).await;
-            }
-        }
-        Ok(())
-    }
-
-    /// [`shown`](Self::shown) for a screen's data; a 403 (not for this
-    /// role) becomes `NotForRole`, said once on the screen, instead of an
-    /// error in the status bar. `None` then.
-    pub(super) async fn shown_on<T>(
-        &self,
-        screen: Screen,
-        fetched: Result<Fetch<T>, PullError>,
-        tx: &mpsc::Sender<Message>,
-    ) -> Result<Option<T>, String> {
-        match fetched {
-            Err(e) if not_for_role(&e) => {
-                send(tx, Message::NotForRole(screen)).await;
-                Ok(None)
-            }
-            other => self.shown(other, tx).map(Some),
-        }
-    }
-
     async fn send_cached_lists(&self, tx: &mpsc::Sender<Message>) -> Result<(), String> {
         let mine = self.store().cached_items(MINE).await.map_err(|e| e.to_string())?;
         let pool = self.store().cached_items(POOL).await.map_err(|e| e.to_string())?;
@@ -398,11 +357,6 @@ pub async fn outbox_summary(store: &Store) -> Result<OutboxSummary, String> {
             })
             .collect(),
     })
-}
-
-/// The server refused it to this role (403), as opposed to a failure.
-pub(super) fn not_for_role(e: &PullError) -> bool {
-    matches!(e, PullError::Http(HttpError::Refused { problem }) if problem.code == ProblemCode::Forbidden)
 }
 
 /// A closed channel means the app has ended; nothing is waiting any more.
