@@ -172,7 +172,18 @@ pub fn refuse(model: &mut Model, action: Action) -> Option<Command> {
                 .unwrap_or_default();
             model.warn(t!("roles.claim_first", id = item.id, key = key));
         }
-        _ => model.warn(what_role_may_do(model)),
+        _ => {
+            let text = match model.role {
+                Some(role) => t!(
+                    "roles.action_not_for_role",
+                    action = action.label(),
+                    role = role_label(role)
+                )
+                .into_owned(),
+                None => what_role_may_do(model),
+            };
+            model.warn(text);
+        }
     }
     None
 }

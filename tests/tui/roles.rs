@@ -142,6 +142,9 @@ fn a_coordinator_reads_the_schedule_but_marks_nothing() {
     assert_eq!(m.screen, Screen::Stats, "coordinators start on the statistics");
     open(&mut m, Screen::Schedule);
     assert_eq!(press(&mut m, KeyCode::Char('b')), None);
+    let notice = m.notice.as_ref().expect("says why").text.clone();
+    assert_eq!(notice, "“Started” is not for a coordinator.");
     let text = render(&mut m, 80, 24);
-    assert!(!text.contains("Started"), "no mark keys offered: {text}");
+    let help_bar = text.lines().nth(22).unwrap_or_default();
+    assert!(!help_bar.contains("Started"), "no mark keys offered: {help_bar}");
 }
