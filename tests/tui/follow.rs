@@ -54,6 +54,10 @@ fn a_pool_items_detail_offers_claim_with_a_yes_and_nothing_that_needs_it_mine() 
     assert_eq!(press(&mut m, KeyCode::Enter), Some(Command::FetchDetail(21)));
     let screen = render(&mut m, 80, 24);
     assert!(screen.contains("c Claim"), "{screen}");
+    assert!(
+        screen.contains("In the on-duty pool: nobody's yet. c claims it."),
+        "{screen}"
+    );
     for key in ["t Timer", "a Accept", "o Outcome", "m Add time"] {
         assert!(!screen.contains(key), "{key} offered on a pool item:\n{screen}");
     }

@@ -148,3 +148,23 @@ fn a_coordinator_reads_the_schedule_but_marks_nothing() {
     let help_bar = text.lines().nth(22).unwrap_or_default();
     assert!(!help_bar.contains("Started"), "no mark keys offered: {help_bar}");
 }
+
+#[test]
+fn a_pool_items_detail_in_both_languages() {
+    for code in ["zh-CN", "en"] {
+        let _l = lang(code);
+        let mut m = signed_in(Role::Lawyer, 7);
+        while m.queue.tab() != dutydesk::tui::model::QueueTab::Pool {
+            press(&mut m, KeyCode::Tab);
+        }
+        press(&mut m, KeyCode::Enter);
+        let item = m.detail_item().cloned().expect("the pool row");
+        update(
+            &mut m,
+            Message::ItemDetailLoaded(Box::new(fixtures::detail_of(&item))),
+        );
+        let text = render(&mut m, 80, 24);
+        assert_not_loading(&text, "a pool item's detail");
+        insta::assert_snapshot!(format!("role_lawyer_pool_detail_{code}_80x24"), text);
+    }
+}
