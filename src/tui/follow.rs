@@ -23,6 +23,7 @@ pub fn apply_command(model: &mut Model, cmd: &Command) {
             }
         }),
         Command::StartTimer(id) => start(model, *id),
+        Command::Claim(id) => claim(model, *id),
         Command::SaveTime { entry, .. } => {
             let mine = model.me_id.unwrap_or_default();
             let at = entry.occurred_at.unwrap_or(model.now);
@@ -174,6 +175,30 @@ fn start(model: &mut Model, id: i64) {
             i.version = item.version + steps;
         });
     }
+}
+
+/// A claim shows as mine at once; a lost race (`ClaimConflict`) takes it
+/// off both lists, and the server's answer replaces it either way.
+fn claim(model: &mut Model, id: i64) {
+    let Some(me) = me(model) else { return };
+    let Some(pos) = model.pool.iter().position(|i| i.id == id) else {
+        return;
+    };
+    let mut item = model.pool.remove(pos);
+    item.assignee = Some(me);
+    model.items.retain(|i| i.id != id);
+    model.items.push(item.clone());
+    if let Some(d) = model.detail.as_mut().filter(|d| d.item.id == id) {
+        d.item = item;
+    }
+    model.rebuild_queue();
+}
+
+/// Someone else took it first: it is neither mine nor in the pool.
+pub fn on_claim_lost(model: &mut Model, id: i64) {
+    model.items.retain(|i| i.id != id);
+    model.pool.retain(|i| i.id != id);
+    model.rebuild_queue();
 }
 
 fn move_item(model: &mut Model, id: i64, to: ItemStatus, version: i64) {

@@ -129,6 +129,7 @@ fn step(model: &mut Model, msg: Message) -> Option<Command> {
             None
         }
         Message::ClaimConflict { item_id, taken_by } => {
+            super::follow::on_claim_lost(model, item_id);
             model.popup = Some(Popup::Message(message::MessageBox {
                 title: t!("tui.claim.conflict_title").into_owned(),
                 text: t!(

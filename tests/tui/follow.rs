@@ -290,3 +290,26 @@ fn a_duty_check_out_shows_at_once() {
     let screen = render(&mut m, 80, 24);
     assert!(screen.contains("checked out 10:00"), "{screen}");
 }
+
+#[test]
+fn a_claim_shows_as_mine_at_once_and_a_lost_race_takes_it_off() {
+    let _l = lang("en");
+    let mut m = lawyer();
+    on_pool(&mut m);
+    assert_eq!(press(&mut m, KeyCode::Char('c')), Some(Command::Claim(21)));
+    assert!(!m.pool.iter().any(|i| i.id == 21), "left the pool at once");
+    let mine = m.items.iter().find(|i| i.id == 21).expect("mine at once");
+    assert_eq!(mine.assignee.as_ref().map(|a| a.id), Some(7));
+    assert!(
+        !render(&mut m, 80, 24).contains("快递员工伤认定咨询"),
+        "not on the pool tab"
+    );
+    update(
+        &mut m,
+        Message::ClaimConflict {
+            item_id: 21,
+            taken_by: "李律师".into(),
+        },
+    );
+    assert!(!m.items.iter().any(|i| i.id == 21), "someone else's after all");
+}
