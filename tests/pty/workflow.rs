@@ -73,15 +73,35 @@ async fn a_timer_stopped_by_another_session_on_the_store_reaches_the_app() {
     let home = tempfile::tempdir().unwrap();
     let b = backend(&home, &server.url, lawyer).await;
     let (tx, mut rx) = mpsc::channel(256);
-    b.start(tx.clone());
-    b.run(Command::StartTimer(target.id), tx);
+    b.run(Command::StartTimer(target.id), tx.clone());
     until(&mut rx, |m| matches!(m, Message::TimerChanged(Some(_)))).await;
-    // `dutydesk stop` in another shell: its own handle on the same file.
+    // `dutydesk stop` in another shell: its own handle on the same file,
+    // before the app's watch first looks (the app was told "running").
     let path = Store::path_for(&home.path().join("data"), "default");
     let (other, _) = Store::open(&path).await.unwrap();
     let stopped = dutydesk::client::workflow::stop(&other).await.unwrap();
     assert!(stopped.is_some(), "the other session logged the time");
-    until(&mut rx, |m| matches!(m, Message::TimerChanged(None))).await;
+    b.start(tx);
+    // A generous bound: the server's heartbeats keep `until` waiting
+    // otherwise, and a missed change must fail, not hang.
+    let reached = tokio::time::timeout(
+        std::time::Duration::from_secs(60),
+        until(&mut rx, |m| matches!(m, Message::TimerChanged(None))),
+    )
+    .await;
+    assert!(reached.is_ok(), "the stop elsewhere never reached the app");
+    // `dutydesk start` elsewhere while the app runs.
+    let started = dutydesk::client::workflow::start(&other, None, target.id + 1000, 1).await;
+    assert!(started.is_ok());
+    let reached = tokio::time::timeout(
+        std::time::Duration::from_secs(60),
+        until(
+            &mut rx,
+            |m| matches!(m, Message::TimerChanged(Some(t)) if t.item_id == target.id + 1000),
+        ),
+    )
+    .await;
+    assert!(reached.is_ok(), "the start elsewhere never reached the app");
     other.close().await;
     b.stop();
 }

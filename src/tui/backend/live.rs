@@ -6,9 +6,8 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 
 use super::ClientBackend;
-use crate::client::store::Store;
 use crate::client::sync::{SyncEvent, run_events};
-use crate::tui::model::{Command, Message, RunningTimer};
+use crate::tui::model::{Command, Message};
 use crate::tui::run::Backend;
 
 /// How often to poll while the event stream is down.
@@ -26,7 +25,7 @@ pub fn spawn(backend: ClientBackend, tx: mpsc::Sender<Message>) {
     let stream = backend.handle.spawn(run_events(api, events_tx, POLL_EVERY));
     let handle = backend.handle.clone();
     let live = backend.live.clone();
-    let backend_store = backend.store().clone();
+    let watcher = backend.clone();
     let timer_tx = tx.clone();
     let translator = handle.spawn(async move {
         let mut was_lost = false;
@@ -56,7 +55,7 @@ pub fn spawn(backend: ClientBackend, tx: mpsc::Sender<Message>) {
             }
         }
     });
-    let timer = handle.spawn(watch_timer(backend_store, timer_tx));
+    let timer = handle.spawn(watch_timer(watcher, timer_tx));
     live.lock().unwrap_or_else(|e| e.into_inner()).extend([
         stream.abort_handle(),
         translator.abort_handle(),
@@ -64,27 +63,22 @@ pub fn spawn(backend: ClientBackend, tx: mpsc::Sender<Message>) {
     ]);
 }
 
-/// Tells the app when the timer row changes under it (another process on
-/// the same store started or stopped it).
-async fn watch_timer(store: Store, tx: mpsc::Sender<Message>) {
-    let seen = |t: Option<crate::client::store::Timer>| t.map(|t| (t.item_id, t.started_at));
-    let mut last = match store.timer().await {
-        Ok(t) => seen(t),
-        Err(_) => None,
-    };
+/// Tells the app when the timer row differs from what it was last told
+/// (another process on the same store started or stopped it).
+async fn watch_timer(backend: ClientBackend, tx: mpsc::Sender<Message>) {
     let mut every = tokio::time::interval(TIMER_EVERY);
     loop {
         every.tick().await;
-        let Ok(now) = store.timer().await.map(seen) else {
+        let Ok(now) = backend.store().timer().await else {
             continue;
         };
-        if now == last {
+        let now = now.map(|t| (t.item_id, t.started_at));
+        if now == backend.shown_timer() {
             continue;
         }
-        last = now;
-        let timer = now.map(|(item_id, started_at)| RunningTimer { item_id, started_at });
-        if tx.send(Message::TimerChanged(timer)).await.is_err() {
+        if tx.is_closed() {
             return;
         }
+        backend.tell_timer(now, &tx).await;
     }
 }

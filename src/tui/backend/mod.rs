@@ -42,6 +42,11 @@ pub struct ClientBackend {
     /// Outbox entry id → the item it writes to, reloaded once the server
     /// answered (its word replaces what the screen showed at once).
     written: Arc<Mutex<HashMap<String, i64>>>,
+    /// The timer the app was last told of (item, start): the watch on the
+    /// store's timer row compares with it, so a start and stop by another
+    /// process between two looks, or one this backend announced itself,
+    /// is never missed.
+    shown_timer: Arc<Mutex<Option<(i64, i64)>>>,
     /// One flush at a time from this process, so each report is complete.
     flushing: Arc<tokio::sync::Mutex<()>>,
     /// The live-update tasks, stopped when the app ends: an open event
@@ -62,6 +67,7 @@ impl ClientBackend {
             requests: Arc::default(),
             claims: Arc::default(),
             written: Arc::default(),
+            shown_timer: Arc::default(),
             flushing: Arc::default(),
             live: Arc::default(),
             export_dir: std::env::current_dir().unwrap_or_else(|_| ".".into()),
@@ -302,14 +308,23 @@ impl ClientBackend {
     async fn timer_changed(&self, tx: &mpsc::Sender<Message>) {
         match self.store().timer().await {
             Ok(t) => {
-                let timer = t.map(|t| RunningTimer {
-                    item_id: t.item_id,
-                    started_at: t.started_at,
-                });
-                send(tx, Message::TimerChanged(timer)).await
+                let now = t.map(|t| (t.item_id, t.started_at));
+                self.tell_timer(now, tx).await;
             }
             Err(e) => send(tx, Message::Error(e.to_string())).await,
         }
+    }
+
+    /// Tells the app the timer is `now` and remembers that it was told.
+    pub(super) async fn tell_timer(&self, now: Option<(i64, i64)>, tx: &mpsc::Sender<Message>) {
+        *self.shown_timer.lock().unwrap_or_else(|e| e.into_inner()) = now;
+        let timer = now.map(|(item_id, started_at)| RunningTimer { item_id, started_at });
+        send(tx, Message::TimerChanged(timer)).await
+    }
+
+    /// The timer the app was last told of.
+    pub(super) fn shown_timer(&self) -> Option<(i64, i64)> {
+        *self.shown_timer.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
