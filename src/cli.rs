@@ -101,6 +101,7 @@ pub struct JsonFlag {
 #[derive(Debug, Clone, Args)]
 pub struct IdArg {
     /// The item's number, as `list` shows it.
+    #[arg(value_parser = whole_number)]
     pub id: i64,
 }
 
@@ -116,6 +117,15 @@ pub struct ServeArgs {
     /// Fill an empty database with demo data and print the demo logins.
     #[arg(long)]
     pub demo: bool,
+    /// Duty check-in and check-out are accepted this many minutes before a
+    /// shift starts and after it ends, and not outside that.
+    #[arg(
+        long,
+        env = "DUTYDESK_DUTY_GRACE_MINUTES",
+        default_value_t = 120,
+        value_name = "MINUTES"
+    )]
+    pub duty_grace_minutes: u32,
 }
 
 #[cfg(feature = "server")]
@@ -255,6 +265,7 @@ pub struct ListArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct ShowArgs {
+    #[arg(value_parser = whole_number)]
     pub id: i64,
     #[arg(long)]
     pub json: bool,
@@ -262,11 +273,12 @@ pub struct ShowArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct LogArgs {
+    #[arg(value_parser = whole_number)]
     pub id: i64,
     /// Outcome code; `show ID` lists the ones valid for the item.
     #[arg(long)]
     pub outcome: String,
-    #[arg(long)]
+    #[arg(long, value_parser = whole_number)]
     pub minutes: Option<i64>,
     /// Amount settled by a mediation agreement, in yuan.
     #[arg(long, value_name = "CNY")]
@@ -280,8 +292,9 @@ pub struct LogArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct TimeArgs {
+    #[arg(value_parser = whole_number)]
     pub id: i64,
-    #[arg(long)]
+    #[arg(long, value_parser = whole_number)]
     pub minutes: i64,
     /// preparation, session, follow_up, travel or duty.
     #[arg(long)]
@@ -321,10 +334,10 @@ pub struct ActivityArgs {
     /// Indicator code, e.g. enterprises_visited, trainings, contact_cards (listed below).
     #[arg(long)]
     pub indicator: String,
-    #[arg(long)]
+    #[arg(long, value_parser = whole_number)]
     pub count: i64,
     /// Second value of two-valued rows (attendees, people).
-    #[arg(long)]
+    #[arg(long, value_parser = whole_number)]
     pub count2: Option<i64>,
     #[arg(long)]
     pub note: Option<String>,
@@ -349,8 +362,14 @@ pub struct DutyArgs {
 
 #[derive(Debug, Clone, Subcommand)]
 pub enum DutyAction {
-    CheckIn { id: i64 },
-    CheckOut { id: i64 },
+    CheckIn {
+        #[arg(value_parser = whole_number)]
+        id: i64,
+    },
+    CheckOut {
+        #[arg(value_parser = whole_number)]
+        id: i64,
+    },
 }
 
 #[derive(Debug, Clone, Args)]
@@ -384,7 +403,7 @@ pub struct EntryEdits {
     #[arg(long)]
     pub outcome: Option<String>,
     /// Minutes worked (outcomes and time entries).
-    #[arg(long)]
+    #[arg(long, value_parser = whole_number)]
     pub minutes: Option<i64>,
     /// Amount settled by a mediation agreement, in yuan.
     #[arg(long, value_name = "CNY")]
@@ -427,7 +446,7 @@ pub struct ReportArgs {
     #[arg(long)]
     pub previous: bool,
     /// Reporting unit id (coordinators and admins).
-    #[arg(long)]
+    #[arg(long, value_parser = whole_number)]
     pub unit: Option<i64>,
     /// Whose work: me, unit or all (default: unit with `--unit`, else me).
     #[arg(long, value_enum)]
@@ -450,4 +469,9 @@ pub struct ManArgs {
     /// directory (for `man1/`) instead of printing the main page.
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
+}
+
+/// A whole number as people type it, full-width digits (`３０`) included.
+fn whole_number(text: &str) -> Result<i64, String> {
+    crate::domain::number::parse_whole(text).map_err(|e| e.to_string())
 }

@@ -85,20 +85,30 @@ fn time_entries() {}
     responses((status = 201, body = Activity), (status = 400, body = Problem), (status = 422, body = Problem)))]
 fn activities() {}
 
+/// The rooms' day: room staff, mediators and coordinators see every session
+/// of their rooms; a lawyer sees the sessions they run.
 #[utoipa::path(get, path = "/api/v1/schedule", security(("bearer" = [])),
     params(("date" = Option<String>, Query, description = "YYYY-MM-DD in Asia/Shanghai; today when absent")),
-    responses((status = 200, body = Schedule), (status = 400, body = Problem), (status = 403, body = Problem)))]
+    responses((status = 200, body = Schedule), (status = 400, body = Problem)))]
 fn schedule() {}
 
 #[utoipa::path(get, path = "/api/v1/duty", security(("bearer" = [])), responses((status = 200, body = DutyList)))]
 fn duty() {}
 
+/// Only during the shift and the server's grace before and after it
+/// (`--duty-grace-minutes`, 2 h by default); outside: 422
+/// `outside_shift_window`, naming the window.
 #[utoipa::path(post, path = "/api/v1/duty/{id}/check-in", security(("bearer" = [])), params(("id" = i64, Path)),
-    responses((status = 200, body = DutyShift), (status = 404, body = Problem), (status = 409, body = Problem)))]
+    responses((status = 200, body = DutyShift), (status = 404, body = Problem), (status = 409, body = Problem),
+        (status = 422, body = Problem)))]
 fn check_in() {}
 
+/// Only during the shift and the server's grace before and after it
+/// (`--duty-grace-minutes`, 2 h by default); outside: 422
+/// `outside_shift_window`, naming the window.
 #[utoipa::path(post, path = "/api/v1/duty/{id}/check-out", security(("bearer" = [])), params(("id" = i64, Path)),
-    responses((status = 200, body = DutyShift), (status = 404, body = Problem), (status = 409, body = Problem)))]
+    responses((status = 200, body = DutyShift), (status = 404, body = Problem), (status = 409, body = Problem),
+        (status = 422, body = Problem)))]
 fn check_out() {}
 
 #[utoipa::path(get, path = "/api/v1/campaigns", security(("bearer" = [])), responses((status = 200, body = CampaignList)))]

@@ -28,6 +28,9 @@ pub enum ProblemCode {
     AlreadyClaimed,
     /// The status change is not allowed from the current status.
     InvalidTransition,
+    /// A duty check-in or check-out outside the shift's hours and their
+    /// grace; `detail` names the window.
+    OutsideShiftWindow,
     /// A creating POST came without an `Idempotency-Key`.
     IdempotencyKeyRequired,
     /// The same `Idempotency-Key` came with a different body.
@@ -83,6 +86,7 @@ impl ProblemCode {
             Self::VersionConflict => "version_conflict",
             Self::AlreadyClaimed => "already_claimed",
             Self::InvalidTransition => "invalid_transition",
+            Self::OutsideShiftWindow => "outside_shift_window",
             Self::IdempotencyKeyRequired => "idempotency_key_required",
             Self::IdempotencyKeyReused => "idempotency_key_reused",
             Self::PayloadTooLarge => "payload_too_large",
@@ -153,7 +157,8 @@ impl ProblemCode {
             | Self::DayOverfull
             | Self::NoteTooLong
             | Self::OccurredInFuture
-            | Self::OccurredAtOutOfRange => 422,
+            | Self::OccurredAtOutOfRange
+            | Self::OutsideShiftWindow => 422,
             Self::RateLimited => 429,
             Self::Internal | Self::Unknown => 500,
             Self::Unavailable => 503,

@@ -16,4 +16,5 @@ pub mod startup;
 pub mod store;
 pub mod sync;
 pub mod text;
+pub mod workflow;
 pub mod writes;

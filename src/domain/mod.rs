@@ -2,8 +2,10 @@
 //! the time in. Both the client and the server compile against this.
 
 pub mod campaign;
+pub mod duty;
 pub mod item;
 pub mod money;
+pub mod number;
 pub mod outcome;
 pub mod people;
 pub mod records;

@@ -70,7 +70,9 @@ impl Yuan {
 
     /// Parses what a person types: `1200`, `1200.5`, `1,200.50`, `¥1200`.
     pub fn parse(text: &str) -> Result<Self, MoneyError> {
-        let cleaned: String = text
+        // `１２。５` is 12.5: Chinese input methods type these.
+        let normalized = super::number::normalize(text);
+        let cleaned: String = normalized
             .trim()
             .trim_start_matches(['¥', '￥'])
             .chars()
@@ -178,6 +180,8 @@ mod tests {
         assert_eq!(Yuan::parse("1200.5").unwrap().fen(), 120_050);
         assert_eq!(Yuan::parse("¥1,200.05").unwrap().fen(), 120_005);
         assert_eq!(Yuan::parse(" .5 ").unwrap().fen(), 50);
+        assert_eq!(Yuan::parse("１２００。５").unwrap().fen(), 120_050);
+        assert_eq!(Yuan::parse("￥３．０５").unwrap().fen(), 305);
         assert_eq!(Yuan::parse("1.234"), Err(MoneyError::TooPrecise));
         assert_eq!(Yuan::parse("-3"), Err(MoneyError::Negative));
         assert!(matches!(Yuan::parse("abc"), Err(MoneyError::NotANumber(_))));

@@ -68,8 +68,10 @@ impl Role {
         matches!(self, Self::Lawyer | Self::Mediator)
     }
 
-    /// Who may read the room schedule.
-    pub fn reads_schedule(self) -> bool {
+    /// Whether the room schedule shows the role every session of its
+    /// rooms (room staff, mediators, coordinators) or only its own (a lawyer
+    /// sees the sessions they run, not the room's whole day).
+    pub fn sees_whole_rooms(self) -> bool {
         !matches!(self, Self::Lawyer)
     }
 
@@ -100,8 +102,8 @@ mod tests {
     fn capabilities() {
         assert!(Role::Lawyer.takes_work() && Role::Mediator.takes_work());
         assert!(!Role::Operator.takes_work());
-        assert!(!Role::Lawyer.reads_schedule());
-        assert!(Role::Operator.reads_schedule() && Role::Mediator.reads_schedule());
+        assert!(!Role::Lawyer.sees_whole_rooms());
+        assert!(Role::Operator.sees_whole_rooms() && Role::Mediator.sees_whole_rooms());
         assert!(Role::Coordinator.sees_unit() && Role::Admin.sees_unit() && !Role::Lawyer.sees_unit());
     }
 }

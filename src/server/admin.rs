@@ -2,12 +2,12 @@
 
 use rust_i18n::t;
 
+use super::ServerConfig;
 use super::auth::{hash_password, new_secret};
 use super::db::{Store, audit, database_url, now_ms};
 use super::demo::{DEMO_USERS, insert_user, seed_if_empty};
 use super::storage::sql::SqlStorage;
 use super::storage::{RevokeTarget, Storage};
-use super::{ServerConfig, serve};
 use crate::cli::{
     AdminCampaignCommand, AdminCommand, AdminStatsCommand, AdminTokenCommand, AdminUserCommand, ServeArgs,
 };
@@ -24,12 +24,16 @@ pub async fn run_serve(args: ServeArgs) -> anyhow::Result<()> {
         // journal gets plain lines.
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .try_init();
-    serve(ServerConfig {
+    let tuning = super::ServerTuning {
+        duty_grace: std::time::Duration::from_secs(u64::from(args.duty_grace_minutes) * 60),
+        ..Default::default()
+    };
+    let config = ServerConfig {
         db: args.db,
         listen: args.listen,
         demo: args.demo,
-    })
-    .await
+    };
+    super::serve_tuned(config, tuning).await
 }
 
 async fn open(db: Option<&str>) -> anyhow::Result<Store> {

@@ -52,6 +52,9 @@ pub struct AppState {
     pub events: broadcast::Sender<Change>,
     /// How often an idle event stream gets a `heartbeat`.
     pub heartbeat: Duration,
+    /// How long before a duty shift starts and after it ends check-in and
+    /// check-out are still accepted.
+    pub duty_grace: Duration,
     /// Wrong passwords per username, to stop guessing.
     pub login_failures: login_throttle::LoginThrottle,
     /// Set when the server stops: open event streams end at once instead
@@ -144,6 +147,8 @@ pub struct ServerTuning {
     pub heartbeat: Duration,
     /// The system clock by default; tests stand it at a known day.
     pub clock: clock::Clock,
+    /// Duty check-in/out is accepted this long around a shift (2 h by default).
+    pub duty_grace: Duration,
 }
 
 impl Default for ServerTuning {
@@ -151,6 +156,7 @@ impl Default for ServerTuning {
         ServerTuning {
             heartbeat: Duration::from_secs(15),
             clock: clock::Clock::system(),
+            duty_grace: Duration::from_secs(2 * 60 * 60),
         }
     }
 }
@@ -242,6 +248,7 @@ pub async fn start_tuned(config: ServerConfig, tuning: ServerTuning) -> anyhow::
         store: store.clone(),
         events,
         heartbeat: tuning.heartbeat,
+        duty_grace: tuning.duty_grace,
         login_failures: login_throttle::LoginThrottle::default(),
         closing: tokio::sync::watch::Sender::new(false),
         clock: tuning.clock.clone(),
@@ -271,8 +278,13 @@ pub async fn start_tuned(config: ServerConfig, tuning: ServerTuning) -> anyhow::
 
 /// `dutydesk serve`: runs until SIGINT or SIGTERM, then shuts down cleanly.
 pub async fn serve(config: ServerConfig) -> anyhow::Result<()> {
+    serve_tuned(config, ServerTuning::default()).await
+}
+
+/// [`serve`] with the operator's tuning (`--duty-grace-minutes`).
+pub async fn serve_tuned(config: ServerConfig, tuning: ServerTuning) -> anyhow::Result<()> {
     let demo = config.demo;
-    let server = start(config).await?;
+    let server = start_tuned(config, tuning).await?;
     say(&rust_i18n::t!("server.listening", addr = server.addr));
     if demo {
         say(&rust_i18n::t!(

@@ -9,7 +9,7 @@ use super::popups::{Popup, message};
 use crate::api::CampaignList;
 
 pub fn open(model: &mut Model) -> Option<Command> {
-    if !model.counts_work {
+    if !super::roles::counts_work(model) {
         model.popup = Some(Popup::Message(message::MessageBox {
             title: t!("counting.form.title").into_owned(),
             text: t!("problem.role_does_not_count").into_owned(),

@@ -113,6 +113,7 @@ async fn build_model(
     }
     let me = engine.cached_doc::<crate::api::User>(ME_KEY).await.ok().flatten();
     let role = me.as_ref().map(|u| u.role);
+    let me_id = me.as_ref().map(|u| u.id);
     let identity = Identity {
         user: me
             .map(|u| u.display_name)
@@ -122,7 +123,10 @@ async fn build_model(
     };
     let mut model = Model::new(identity, keymap, theme, super::run::now_ms());
     model.bell = config.bell;
-    model.counts_work = role.is_none_or(|r| crate::domain::records::may_count(r).is_ok());
+    // The screens and actions offered follow the role; `/me` confirms it
+    // after the first refresh.
+    model.role = role;
+    model.me_id = me_id;
     // A coordinator logs no work of their own: their form is the unit's.
     if role == Some(Role::Coordinator) {
         model.stats.scope = crate::api::StatsScope::Unit;

@@ -25,8 +25,8 @@ macro_rules! actions {
                 match self { $(Action::$variant => &[$($key),*]),* }
             }
 
-            /// Where the action applies; `None` is everywhere.
-            pub fn scope(self) -> Option<Screen> {
+            /// The screens the action belongs to; none: everywhere.
+            pub fn scope(self) -> &'static [Screen] {
                 match self { $(Action::$variant => $scope),* }
             }
         }
@@ -35,53 +35,63 @@ macro_rules! actions {
 
 use Screen::*;
 actions! {
-    Quit = "quit", ["q", "ctrl-c"], None;
-    Help = "help", ["?"], None;
-    Palette = "palette", [":"], None;
-    Back = "back", ["esc"], None;
-    Up = "up", ["up", "k"], None;
-    Down = "down", ["down", "j"], None;
-    PageUp = "page_up", ["pageup"], None;
-    PageDown = "page_down", ["pagedown"], None;
-    GoQueue = "go_queue", ["1"], None;
-    GoSchedule = "go_schedule", ["2"], None;
-    GoDuty = "go_duty", ["3"], None;
-    GoOutbox = "go_outbox", ["4"], None;
-    GoStats = "go_stats", ["5"], None;
-    Refresh = "refresh", ["ctrl-r"], None;
-    LogActivity = "log_activity", ["A"], None;
-    NextTab = "next_tab", ["tab", "right", "l"], Some(Queue);
-    PrevTab = "prev_tab", ["backtab", "left", "h"], Some(Queue);
-    Filter = "filter", ["/"], Some(Queue);
-    Sort = "sort", ["s"], Some(Queue);
-    Claim = "claim", ["c"], Some(Queue);
-    Open = "open", ["enter"], Some(Queue);
-    Timer = "timer", ["t"], Some(Detail);
-    Accept = "accept", ["a"], Some(Detail);
-    Transition = "transition", ["x"], Some(Detail);
-    LogOutcome = "log_outcome", ["o"], Some(Detail);
-    AddTime = "add_time", ["m"], Some(Detail);
-    AddNote = "add_note", ["n"], Some(Detail);
-    FlagTypical = "flag_typical", ["f"], Some(Detail);
-    MarkStarted = "mark_started", ["b"], Some(Schedule);
-    MarkEnded = "mark_ended", ["e"], Some(Schedule);
-    MarkNoShow = "mark_no_show", ["n"], Some(Schedule);
-    CopyLink = "copy_link", ["y"], Some(Schedule);
-    PrevDay = "prev_day", ["left", "h", "["], Some(Schedule);
-    NextDay = "next_day", ["right", "l", "]"], Some(Schedule);
-    CheckIn = "check_in", ["i"], Some(Duty);
-    CheckOut = "check_out", ["o"], Some(Duty);
-    Retry = "retry", ["r"], Some(Outbox);
-    Discard = "discard", ["d"], Some(Outbox);
-    PrevPeriod = "prev_period", ["left", "h", "["], Some(Stats);
-    NextPeriod = "next_period", ["right", "l", "]"], Some(Stats);
-    NextCampaign = "next_campaign", ["c", "tab"], Some(Stats);
-    ScopeMe = "scope_me", ["m"], Some(Stats);
-    ScopeUnit = "scope_unit", ["u"], Some(Stats);
-    Export = "export", ["e"], Some(Stats);
+    Quit = "quit", ["q", "ctrl-c"], &[];
+    Help = "help", ["?"], &[];
+    Palette = "palette", [":"], &[];
+    Back = "back", ["esc"], &[];
+    Up = "up", ["up", "k"], &[];
+    Down = "down", ["down", "j"], &[];
+    PageUp = "page_up", ["pageup"], &[];
+    PageDown = "page_down", ["pagedown"], &[];
+    GoQueue = "go_queue", ["1"], &[];
+    GoSchedule = "go_schedule", ["2"], &[];
+    GoDuty = "go_duty", ["3"], &[];
+    GoOutbox = "go_outbox", ["4"], &[];
+    GoStats = "go_stats", ["5"], &[];
+    Refresh = "refresh", ["ctrl-r"], &[];
+    LogActivity = "log_activity", ["A"], &[];
+    NextTab = "next_tab", ["tab", "right", "l"], &[Queue];
+    PrevTab = "prev_tab", ["backtab", "left", "h"], &[Queue];
+    Filter = "filter", ["/"], &[Queue];
+    Sort = "sort", ["s"], &[Queue];
+    Claim = "claim", ["c"], &[Queue, Detail];
+    Open = "open", ["enter"], &[Queue];
+    Timer = "timer", ["t"], &[Detail];
+    Accept = "accept", ["a"], &[Detail];
+    Transition = "transition", ["x"], &[Detail];
+    LogOutcome = "log_outcome", ["o"], &[Detail];
+    AddTime = "add_time", ["m"], &[Detail];
+    AddNote = "add_note", ["n"], &[Detail];
+    FlagTypical = "flag_typical", ["f"], &[Detail];
+    MarkStarted = "mark_started", ["b"], &[Schedule];
+    MarkEnded = "mark_ended", ["e"], &[Schedule];
+    MarkNoShow = "mark_no_show", ["n"], &[Schedule];
+    CopyLink = "copy_link", ["y"], &[Schedule];
+    PrevDay = "prev_day", ["left", "h", "["], &[Schedule];
+    NextDay = "next_day", ["right", "l", "]"], &[Schedule];
+    CheckIn = "check_in", ["i"], &[Duty];
+    CheckOut = "check_out", ["o"], &[Duty];
+    Retry = "retry", ["r"], &[Outbox];
+    Discard = "discard", ["d"], &[Outbox];
+    PrevPeriod = "prev_period", ["left", "h", "["], &[Stats];
+    NextPeriod = "next_period", ["right", "l", "]"], &[Stats];
+    NextCampaign = "next_campaign", ["c", "tab"], &[Stats];
+    ScopeMe = "scope_me", ["m"], &[Stats];
+    ScopeUnit = "scope_unit", ["u"], &[Stats];
+    Export = "export", ["e"], &[Stats];
 }
 
 impl Action {
+    /// One of the screen's own actions.
+    pub fn belongs_to(self, screen: Screen) -> bool {
+        self.scope().contains(&screen)
+    }
+
+    /// Applies on every screen.
+    pub fn is_global(self) -> bool {
+        self.scope().is_empty()
+    }
+
     /// The catalog key of the action's short label.
     pub fn label_key(self) -> String {
         format!("tui.action.{}", self.name())
@@ -225,14 +235,14 @@ impl Keymap {
     /// the global ones.
     pub fn action(&self, screen: Screen, ev: &KeyEvent) -> Option<Action> {
         let key = Key::from_event(ev);
-        let find = |scope: Option<Screen>| {
+        let find = |own: bool| {
             Action::ALL
                 .iter()
                 .copied()
-                .filter(|a| a.scope() == scope)
+                .filter(|a| if own { a.belongs_to(screen) } else { a.is_global() })
                 .find(|a| self.keys.get(a).is_some_and(|ks| ks.contains(&key)))
         };
-        find(Some(screen)).or_else(|| find(None))
+        find(true).or_else(|| find(false))
     }
 
     pub fn keys(&self, action: Action) -> &[Key] {
@@ -250,8 +260,8 @@ impl Keymap {
 
     /// The actions of a screen, then the global ones, as help lists them.
     pub fn for_screen(&self, screen: Screen) -> Vec<Action> {
-        let own = Action::ALL.iter().copied().filter(|a| a.scope() == Some(screen));
-        let global = Action::ALL.iter().copied().filter(|a| a.scope().is_none());
+        let own = Action::ALL.iter().copied().filter(|a| a.belongs_to(screen));
+        let global = Action::ALL.iter().copied().filter(|a| a.is_global());
         own.chain(global).collect()
     }
 }

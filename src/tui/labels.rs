@@ -24,6 +24,11 @@ pub fn category(c: Category) -> String {
 pub fn group(g: FrontlineGroup) -> String {
     label("group", g.as_str())
 }
+/// A frontline group's full name, for the markers' legend.
+pub fn group_name(g: FrontlineGroup) -> String {
+    let key = format!("roles.group.{}", g.as_str());
+    rust_i18n::t!(&key).into_owned()
+}
 pub fn status(s: ItemStatus) -> String {
     label("status", s.as_str())
 }

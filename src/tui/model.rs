@@ -15,7 +15,9 @@ use crate::api::{
     Schedule, StatsForm, StatsScope, WorkItem,
 };
 use crate::cli::ReportFormat;
-use crate::domain::{EpochMs, ItemStatus};
+use crate::domain::{EpochMs, ItemStatus, Role};
+
+pub use crate::client::workflow::SessionMark;
 
 /// The screens. A new screen is a variant here, a module in `screens/`
 /// and a line in `screens::draw`/`screens::handle_key`.
@@ -103,14 +105,6 @@ pub struct Draft {
     pub note: String,
 }
 
-/// How a mediation session went, as the room operator marks it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SessionMark {
-    Started,
-    Ended,
-    NoShow,
-}
-
 /// What comes in: keys, sizes, time, and the results of commands.
 #[derive(Debug, Clone)]
 pub enum Message {
@@ -118,6 +112,20 @@ pub enum Message {
     /// At start: the screen this user's role works on (room operators the
     /// schedule, coordinators the statistics), as the action that opens it.
     Home(super::keymap::Action),
+    /// Who is signed in, from `/me` (cached): the role decides the screens.
+    SignedIn {
+        role: Role,
+        user_id: i64,
+    },
+    /// The server refused a screen's data to this role (403): the screen
+    /// says what the role may do instead of waiting for it.
+    NotForRole(Screen),
+    /// An item as a write changed it: locally at once (the timer's start
+    /// moving it to in progress), or as the server answered.
+    ItemChanged(Box<WorkItem>),
+    /// A write about this item reached the server: what shows it is
+    /// fetched again, so the screen has the server's word.
+    ItemWritten(i64),
     Resize(u16, u16),
     Tick(EpochMs),
     ItemsLoaded(Vec<WorkItem>),
@@ -184,6 +192,12 @@ pub enum Command {
     /// read only its screenful), then a refresh from the server.
     Start,
     Refresh,
+    /// `^r`, or the server's answer to a write: the lists, then the open
+    /// item's detail and the schedule's day when given.
+    Reload {
+        item_id: Option<i64>,
+        date: Option<String>,
+    },
     Claim(i64),
     Transition {
         id: i64,
@@ -267,6 +281,13 @@ pub struct Model {
     pub width: u16,
     pub height: u16,
     pub identity: Identity,
+    /// The signed-in role and user id, once known (cache or `/me`).
+    pub role: Option<Role>,
+    pub me_id: Option<i64>,
+    /// Screens whose data the server refused to this role.
+    pub refused: std::collections::BTreeSet<Screen>,
+    /// A refresh the user asked for is running.
+    pub refreshing: bool,
     pub keymap: Keymap,
     pub theme: Theme,
     pub bell: bool,
@@ -294,9 +315,6 @@ pub struct Model {
     /// The draft last handed out for saving, so an unchanged form is not
     /// saved again every second.
     pub saved_draft: Option<Draft>,
-    /// Whether the signed-in role logs work of its own (operators,
-    /// coordinators and admins do not); true when not known.
-    pub counts_work: bool,
 }
 
 impl Model {
@@ -306,6 +324,10 @@ impl Model {
             width: 80,
             height: 24,
             identity,
+            role: None,
+            me_id: None,
+            refused: Default::default(),
+            refreshing: false,
             keymap,
             theme,
             bell: false,
@@ -333,7 +355,6 @@ impl Model {
             next_request: 1,
             quitting: false,
             saved_draft: None,
-            counts_work: true,
         }
     }
 

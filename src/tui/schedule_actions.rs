@@ -4,6 +4,8 @@ use rust_i18n::t;
 
 use super::keymap::Action;
 use super::model::{Command, Model, SessionMark};
+use super::popups::Popup;
+use super::popups::confirm::Confirm;
 use super::screens::schedule;
 use super::{labels, sanitize};
 use crate::domain::ItemStatus;
@@ -35,9 +37,35 @@ pub fn apply(model: &mut Model, action: Action) -> Option<Command> {
         ));
         return None;
     }
-    Some(Command::MarkSession {
+    let command = Command::MarkSession {
         item_id: session.id,
         mark,
         version: session.version,
+    };
+    if mark == SessionMark::NoShow {
+        // A no-show ends the session for good: asked first.
+        model.popup = Some(final_move_question(&session, ItemStatus::NoShow, command));
+        return None;
+    }
+    Some(command)
+}
+
+/// "Mark #4 物业费纠纷… as no-show? It cannot be undone." before a move
+/// that ends an item for good (no-show, cancelled).
+pub fn final_move_question(item: &crate::api::WorkItem, to: ItemStatus, command: Command) -> Popup {
+    Popup::Confirm(Confirm {
+        question: t!(
+            "roles.final_move_question",
+            id = item.id,
+            title = sanitize::clean(&item.title),
+            status = labels::status(to)
+        )
+        .into_owned(),
+        command,
     })
+}
+
+/// Whether a move ends the item for good (nothing moves it back).
+pub fn is_final(to: ItemStatus) -> bool {
+    matches!(to, ItemStatus::NoShow | ItemStatus::Cancelled)
 }

@@ -13,6 +13,15 @@ use super::{sanitize, time};
 use crate::api::ChangeKind;
 
 pub fn update(model: &mut Model, msg: Message) -> Option<Command> {
+    let cmd = step(model, msg);
+    // What a command writes shows at once, on every screen with the item.
+    if let Some(c) = &cmd {
+        super::follow::apply_command(model, c);
+    }
+    cmd
+}
+
+fn step(model: &mut Model, msg: Message) -> Option<Command> {
     match msg {
         Message::Key(key) => {
             if key.kind == KeyEventKind::Release {
@@ -30,6 +39,16 @@ pub fn update(model: &mut Model, msg: Message) -> Option<Command> {
             autosave(model)
         }
         Message::Home(action) => apply_action(model, action),
+        Message::SignedIn { role, user_id } => super::roles::on_signed_in(model, role, user_id),
+        Message::NotForRole(screen) => {
+            super::roles::on_not_for_role(model, screen);
+            None
+        }
+        Message::ItemChanged(item) => {
+            super::follow::on_item_changed(model, *item);
+            None
+        }
+        Message::ItemWritten(id) => Some(super::follow::on_written(model, id)),
         // The rows are rebuilt only when the list on screen changed.
         Message::ItemsLoaded(items) => {
             model.items = items;
@@ -114,6 +133,7 @@ pub fn update(model: &mut Model, msg: Message) -> Option<Command> {
             None
         }
         Message::ClaimConflict { item_id, taken_by } => {
+            super::follow::on_claim_lost(model, item_id);
             model.popup = Some(Popup::Message(message::MessageBox {
                 title: t!("tui.claim.conflict_title").into_owned(),
                 text: t!(
@@ -130,11 +150,11 @@ pub fn update(model: &mut Model, msg: Message) -> Option<Command> {
             None
         }
         Message::Online(online) => {
-            model.online = online;
+            super::follow::on_online(model, online);
             None
         }
         Message::Synced(at) => {
-            model.last_sync = Some(at);
+            super::follow::on_synced(model, at);
             None
         }
         Message::Pushed(event) => on_push(model, event.kind, event.item_id),
@@ -230,6 +250,11 @@ fn filter_key(model: &mut Model, key: KeyEvent) -> Option<Command> {
 /// What an action does where the user is. The palette runs actions here too.
 pub fn apply_action(model: &mut Model, action: Action) -> Option<Command> {
     let page = (model.height as isize - 6).max(1);
+    // Offered only where it makes sense for this role and what the screen
+    // shows; otherwise say what would.
+    if !super::roles::may(model, action) {
+        return super::roles::refuse(model, action);
+    }
     match action {
         Action::Quit => {
             model.quitting = true;
@@ -240,7 +265,7 @@ pub fn apply_action(model: &mut Model, action: Action) -> Option<Command> {
             None
         }
         Action::Palette => {
-            model.popup = Some(Popup::Palette(palette::Palette::default()));
+            model.popup = Some(Popup::Palette(palette::Palette::for_screen(model)));
             None
         }
         Action::Back => {
@@ -267,7 +292,7 @@ pub fn apply_action(model: &mut Model, action: Action) -> Option<Command> {
         Action::GoDuty => go(model, Screen::Duty, Some(Command::FetchDuty)),
         Action::GoOutbox => go(model, Screen::Outbox, None),
         Action::GoStats => screens::stats::go(model),
-        Action::Refresh => Some(Command::Refresh),
+        Action::Refresh => Some(super::follow::refresh(model)),
         Action::LogActivity => super::activity_actions::open(model),
         Action::NextTab | Action::PrevTab => {
             let n = QueueTab::ALL.len();
@@ -287,14 +312,7 @@ pub fn apply_action(model: &mut Model, action: Action) -> Option<Command> {
             model.rebuild_queue();
             None
         }
-        Action::Claim => {
-            let item = model
-                .selected_item()
-                .filter(|_| model.queue.tab() == QueueTab::Pool)?;
-            let id = item.id;
-            model.notify(t!("tui.notice.claiming", id = id));
-            Some(Command::Claim(id))
-        }
+        Action::Claim => super::roles::claim(model),
         Action::Open => {
             let id = model.selected_item()?.id;
             model.detail_id = Some(id);

@@ -49,7 +49,8 @@ fn help_bar(model: &Model, frame: &mut Frame, area: Rect) {
         .keymap
         .for_screen(model.screen)
         .into_iter()
-        .filter(|a| a.scope() == Some(model.screen));
+        .filter(|a| a.belongs_to(model.screen))
+        .filter(|a| super::roles::may(model, *a));
     // Help first: whatever does not fit here is one key away.
     let global = [Action::Palette, Action::Back, Action::Quit];
     let shown: Vec<Action> = if model.screen == Screen::Queue && model.queue.filtering {
@@ -59,7 +60,7 @@ fn help_bar(model: &Model, frame: &mut Frame, area: Rect) {
         // work is, says so to those who log work (the pool tab keeps its
         // claim key in view instead).
         let activity =
-            (model.screen == Screen::Queue && model.queue.tab() != QueueTab::Pool && model.counts_work)
+            (model.screen == Screen::Queue && model.queue.tab() != QueueTab::Pool && super::roles::counts_work(model))
                 .then_some(Action::LogActivity);
         std::iter::once(Action::Help)
             .chain(activity)

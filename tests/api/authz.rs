@@ -101,8 +101,14 @@ async fn matrix_case(ctx: &Ctx) {
         "not_found",
     )
     .await;
-    // Schedule: lawyers are not room staff.
-    problem(ctx.get(&lawyer, "/api/v1/schedule").await, 403, "forbidden").await;
+    // Schedule: a lawyer sees the sessions they run, not the rooms' whole day.
+    let lawyer_id = json(ctx.get(&lawyer, "/api/v1/me").await, 200).await["id"].clone();
+    let day = json(ctx.get(&lawyer, "/api/v1/schedule").await, 200).await;
+    for room in day["rooms"].as_array().unwrap() {
+        for s in room["sessions"].as_array().unwrap() {
+            assert_eq!(s["assignee"]["id"], lawyer_id, "only their own: {}", s["title"]);
+        }
+    }
     // Someone else's duty shift: 404 for both moves.
     let shifts = json(ctx.get(&med, "/api/v1/duty").await, 200).await;
     let shift = shifts["shifts"][0]["id"].as_i64().unwrap();

@@ -62,6 +62,25 @@ async fn schedule_case(ctx: &Ctx) {
     let lawyer_id = json(ctx.get(&lawyer, "/api/v1/me").await, 200).await["id"].as_i64();
     let state = &ctx.server.as_ref().unwrap().state;
     assert!(state.reassign(first, lawyer_id, None).await.unwrap());
+    // The lawyer runs it now, and sees it on their schedule (and nothing of
+    // anyone else's).
+    let theirs = json(
+        ctx.get(&lawyer, &format!("/api/v1/schedule?date={today}")).await,
+        200,
+    )
+    .await;
+    let ids: Vec<i64> = theirs["rooms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["sessions"].as_array().unwrap())
+        .inspect(|x| assert_eq!(x["assignee"]["id"].as_i64(), lawyer_id, "{}", x["title"]))
+        .map(|x| x["id"].as_i64().unwrap())
+        .collect();
+    assert!(
+        ids.contains(&first),
+        "the lawyer's session is on their schedule: {theirs}"
+    );
     let s = json(ctx.get(&t, &format!("/api/v1/schedule?date={today}")).await, 200).await;
     let me_id = json(ctx.get(&t, "/api/v1/me").await, 200).await["id"].clone();
     let sessions: Vec<&serde_json::Value> = s["rooms"]
@@ -99,6 +118,37 @@ async fn duty_case(ctx: &Ctx) {
     assert!(!shifts.is_empty(), "a roster this week");
     assert!(shifts.iter().all(|s| s["user_id"] == shifts[0]["user_id"]));
     let id = shifts[0]["id"].as_i64().unwrap();
+    // A shift three days ago cannot be checked in to: the refusal names
+    // the window (the shift's hours and two hours either side).
+    let hour = 3_600_000i64;
+    let now = jiff::Timestamp::now().as_millisecond();
+    let pool = &ctx.server.as_ref().unwrap().store.pool;
+    let move_shift = |starts: i64| {
+        sqlx::query("UPDATE duty_shifts SET starts_at = $1, ends_at = $2 WHERE id = $3")
+            .bind(starts)
+            .bind(starts + 8 * hour)
+            .bind(id)
+            .execute(pool)
+    };
+    move_shift(now - 72 * hour).await.unwrap();
+    for action in ["check-in", "check-out"] {
+        let p = problem(
+            ctx.post(&t, &format!("/api/v1/duty/{id}/{action}"), json!({}))
+                .await,
+            422,
+            "outside_shift_window",
+        )
+        .await;
+        let opens = jiff::Timestamp::from_millisecond(now - 74 * hour)
+            .unwrap()
+            .to_zoned_datetime(jiff::tz::TimeZone::get("Asia/Shanghai").unwrap())
+            .strftime("%Y-%m-%d %H:%M")
+            .to_string();
+        let detail = p["detail"].as_str().unwrap();
+        assert!(detail.contains(&opens), "the window in the message: {detail}");
+    }
+    // Within the grace before the shift: accepted.
+    move_shift(now + hour).await.unwrap();
     problem(
         ctx.post(&t, &format!("/api/v1/duty/{id}/check-out"), json!({}))
             .await,

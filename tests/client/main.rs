@@ -12,6 +12,7 @@ mod edit;
 #[cfg(feature = "server")]
 mod exits;
 mod flush;
+mod fullwidth;
 mod hardening;
 mod hardening_flush;
 mod hostile;

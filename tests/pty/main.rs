@@ -13,3 +13,4 @@ mod readme;
 mod startup;
 mod support;
 mod switch_user;
+mod workflow;

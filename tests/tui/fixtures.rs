@@ -235,6 +235,10 @@ pub fn pool_items() -> Vec<WorkItem> {
             "钱同学",
         ),
     ]
+    .into_iter()
+    // Nobody's until claimed.
+    .map(|i| WorkItem { assignee: None, ..i })
+    .collect()
 }
 
 pub fn detail_of(item: &WorkItem) -> ItemDetail {

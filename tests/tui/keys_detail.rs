@@ -19,8 +19,20 @@ fn open_detail(m: &mut Model, id: i64) {
 fn detail_timer_accept_transition_and_typical_case() {
     let _l = lang("en");
     let mut m = fixtures::model();
+    open_detail(&mut m, 6);
+    assert_eq!(
+        press(&mut m, KeyCode::Char('a')),
+        Some(Command::Transition {
+            id: 6,
+            to: ItemStatus::Accepted,
+            version: 3
+        })
+    );
     open_detail(&mut m, 2);
     assert_eq!(press(&mut m, KeyCode::Char('t')), Some(Command::StartTimer(2)));
+    // `t` starts work as `dutydesk start` does: new → accepted → in progress.
+    let item = m.items.iter().find(|i| i.id == 2).expect("item 2");
+    assert_eq!((item.status, item.version), (ItemStatus::InProgress, 5));
     update(&mut m, Message::Tick(NOW + 12 * 60_000 + 5_000));
     assert!(
         render(&mut m, 80, 24).contains("⏱ #2 00:12:05"),
@@ -29,19 +41,11 @@ fn detail_timer_accept_transition_and_typical_case() {
     assert_eq!(press(&mut m, KeyCode::Char('t')), Some(Command::StopTimer));
     assert!(m.timer.is_none());
     assert_eq!(
-        press(&mut m, KeyCode::Char('a')),
-        Some(Command::Transition {
-            id: 2,
-            to: ItemStatus::Accepted,
-            version: 3
-        })
-    );
-    assert_eq!(
         press(&mut m, KeyCode::Char('f')),
         Some(Command::FlagTypical {
             id: 2,
             typical: true,
-            version: 3
+            version: 5
         })
     );
     // An accepted item cannot be accepted again: a message, no command.
@@ -54,8 +58,11 @@ fn detail_timer_accept_transition_and_typical_case() {
     };
     assert_eq!(p.choices, vec![ItemStatus::InProgress, ItemStatus::Cancelled]);
     press(&mut m, KeyCode::Down);
+    // Cancelling cannot be undone: asked first, then sent on yes.
+    assert_eq!(press(&mut m, KeyCode::Enter), None);
+    assert!(matches!(m.popup, Some(Popup::Confirm(_))), "{:?}", m.popup);
     assert_eq!(
-        press(&mut m, KeyCode::Enter),
+        press(&mut m, KeyCode::Char('y')),
         Some(Command::Transition {
             id: 1,
             to: ItemStatus::Cancelled,

@@ -9,6 +9,7 @@ use crate::cli::{ListArgs, ShowArgs};
 use crate::client::store::{MINE, POOL, now_ms};
 use crate::client::sync::{Engine, PullError};
 use crate::client::text::{sanitize, table, truncate};
+use crate::client::workflow;
 use crate::client::writes;
 use crate::domain::ItemKind;
 // The catalog's words for domain values, shared with the terminal app.
@@ -184,40 +185,16 @@ pub async fn start(ctx: &Ctx, id: i64) -> Result<Exit, CliError> {
         Some(e) => e.store().clone(),
         None => ctx.store().await?,
     };
-    // The running timer's time is logged before the new one starts: one timer.
-    let previous = store.start_timer_logged(id, now_ms(), writes::timer).await?;
-    let mut queued = false;
-    if let Some((_, entry)) = previous {
-        println!("{}", t!("cli.saved", summary = entry.summary.as_str()));
-        queued = true;
+    let started = workflow::start(&store, engine.as_ref(), id, now_ms()).await?;
+    if let Some(previous) = &started.previous {
+        println!("{}", t!("cli.saved", summary = previous.summary()));
     }
     println!("{}", t!("cli.timer.started", id = id));
-    let mut item = store.cached_item(id).await?;
-    if item.is_none()
-        && let Some(e) = &engine
-    {
-        // Not fetched yet: one pull; offline, the timer alone will do.
-        let _ = e.pull().await;
-        item = store.cached_item(id).await?;
-    }
-    if let Some(mut item) = item.filter(|i| i.assignee.is_some()) {
-        let moves = writes::to_in_progress(&item);
-        for entry in &moves {
-            let summary = entry.summary.clone();
-            store.enqueue(entry.clone()).await?;
-            println!("{}", t!("cli.saved", summary = summary.as_str()));
-        }
-        if !moves.is_empty() {
-            // Shown as in progress at once (and not moved twice by a second
-            // `start`); the next pull brings the server's word.
-            item.version += moves.len() as i64;
-            item.status = crate::domain::ItemStatus::InProgress;
-            store.upsert_items(MINE, &[item]).await?;
-            queued = true;
-        }
+    for moved in &started.moves {
+        println!("{}", t!("cli.saved", summary = moved.summary()));
     }
     match engine {
-        Some(e) if queued => Ok(report_flush(&e.flush_once().await?, None)),
+        Some(e) if started.queued() => Ok(report_flush(&e.flush_once().await?, None)),
         _ => Ok(Exit::Ok),
     }
 }
@@ -226,12 +203,11 @@ pub async fn stop(ctx: &Ctx) -> Result<Exit, CliError> {
     let engine = ctx.engine().await?;
     // Read, queued and cleared in one transaction: a second session
     // stopping at the same moment finds no timer and logs nothing.
-    let stopped = engine.store().stop_timer_logged(writes::timer).await?;
-    let Some((entry_id, entry)) = stopped else {
+    let Some(stopped) = workflow::stop(engine.store()).await? else {
         println!("{}", t!("cli.timer.none"));
         return Ok(Exit::Ok);
     };
-    println!("{}", t!("cli.saved", summary = entry.summary.as_str()));
+    println!("{}", t!("cli.saved", summary = stopped.summary()));
     let report = engine.flush_once().await?;
-    Ok(report_flush(&report, Some(&entry_id)))
+    Ok(report_flush(&report, Some(&stopped.id)))
 }

@@ -20,12 +20,11 @@ fn refused(r: Refusal) -> CliError {
 
 /// Stores the write durably, says "saved", then tries one flush.
 pub async fn save_and_flush(engine: &Engine, entry: NewEntry) -> Result<Exit, CliError> {
-    let summary = entry.summary.clone();
-    let id = engine.store().enqueue(entry).await?;
+    let queued = crate::client::workflow::record(engine.store(), entry).await?;
     // Only now, with the entry on disk, may we say "saved".
-    println!("{}", t!("cli.saved", summary = summary.as_str()));
+    println!("{}", t!("cli.saved", summary = queued.summary()));
     let report = engine.flush_once().await?;
-    Ok(report_flush(&report, Some(&id)))
+    Ok(report_flush(&report, Some(&queued.id)))
 }
 
 pub(super) fn parse_money(field: &str, text: Option<&str>) -> Result<Option<Yuan>, CliError> {

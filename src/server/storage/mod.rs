@@ -193,13 +193,15 @@ pub trait Storage: Send + Sync {
     ) -> StoreFuture<'a, Vec<RoomSchedule>>;
     /// A user's shifts overlapping [start, end).
     fn duty_shifts(&self, user_id: i64, start: EpochMs, end: EpochMs) -> StoreFuture<'_, Vec<DutyShift>>;
-    /// Checks in (`check_in`) or out of one of the user's own shifts.
+    /// Checks in (`check_in`) or out of one of the user's own shifts, only
+    /// within the shift's hours and `grace_ms` either side.
     fn stamp_duty(
         &self,
         user_id: i64,
         shift_id: i64,
         check_in: bool,
         now: EpochMs,
+        grace_ms: EpochMs,
     ) -> StoreFuture<'_, DutyShift>;
     fn campaigns(&self) -> StoreFuture<'_, Vec<Campaign>>;
 }

@@ -3,6 +3,7 @@
 //! "saved", then one flush tells "sent" or "failed" per entry.
 
 mod live;
+mod screens_flow;
 mod stats_flow;
 mod writes_flow;
 
@@ -12,10 +13,12 @@ use std::sync::{Arc, Mutex};
 use tokio::runtime::Handle;
 use tokio::sync::mpsc;
 
-use super::model::{Command, Draft, Message, OutboxEntry, OutboxState, OutboxSummary, RunningTimer};
+use super::model::{Command, Draft, Message, OutboxEntry, OutboxState, OutboxSummary, RunningTimer, Screen};
 use super::run::Backend;
 use crate::client::store::{EntryState, MINE, POOL, Store};
-use crate::client::sync::{Engine, Fetch, PullError};
+use crate::client::sync::{Engine, Fetch, ME_KEY, PullError};
+use crate::client::workflow;
+use screens_flow::not_for_role;
 
 /// The key an outcome form's draft is kept under in the store's drafts.
 pub fn draft_key(item_id: i64) -> String {
@@ -36,6 +39,14 @@ pub struct ClientBackend {
     requests: Arc<Mutex<HashMap<String, u64>>>,
     /// Outbox entry id → the pool item a claim entry asked for.
     claims: Arc<Mutex<HashMap<String, i64>>>,
+    /// Outbox entry id → the item it writes to, reloaded once the server
+    /// answered (its word replaces what the screen showed at once).
+    written: Arc<Mutex<HashMap<String, i64>>>,
+    /// The timer the app was last told of (item, start): the watch on the
+    /// store's timer row compares with it, so a start and stop by another
+    /// process between two looks, or one this backend announced itself,
+    /// is never missed.
+    shown_timer: Arc<Mutex<Option<(i64, i64)>>>,
     /// One flush at a time from this process, so each report is complete.
     flushing: Arc<tokio::sync::Mutex<()>>,
     /// The live-update tasks, stopped when the app ends: an open event
@@ -55,6 +66,8 @@ impl ClientBackend {
             handle,
             requests: Arc::default(),
             claims: Arc::default(),
+            written: Arc::default(),
+            shown_timer: Arc::default(),
             flushing: Arc::default(),
             live: Arc::default(),
             export_dir: std::env::current_dir().unwrap_or_else(|_| ".".into()),
@@ -89,52 +102,63 @@ impl ClientBackend {
                 self.refresh(tx).await
             }
             Command::Refresh => self.refresh(tx).await,
-            Command::Claim(id) => self.write(None, Some(id), writes::claim(id), tx).await,
+            Command::Reload { item_id, date } => self.reload(item_id, date, tx).await,
+            Command::Claim(id) => {
+                let queued = workflow::claim(self.store(), id).await;
+                self.write(None, Some(id), queued, tx).await
+            }
             Command::Transition { id, to, version } => {
-                let body = crate::api::TransitionRequest { to, version };
-                self.write(None, None, writes::transition(id, &body), tx).await
+                let moved = workflow::move_item(self.store(), id, to, version).await;
+                self.moved(moved, tx).await
             }
             Command::MarkSession {
                 item_id,
                 mark,
                 version,
             } => {
-                let body = crate::api::TransitionRequest {
-                    to: writes_flow::session_status(mark),
-                    version,
-                };
-                self.write(None, None, writes::transition(item_id, &body), tx)
-                    .await
+                let moved = workflow::mark_session(self.store(), item_id, mark, version).await;
+                self.moved(moved, tx).await
             }
             Command::SaveOutcome {
                 request,
                 item_id,
                 outcome,
             } => {
-                let entry = writes::outcome(item_id, &outcome);
-                self.write(Some(request), None, entry, tx).await
+                let queued = workflow::record(self.store(), writes::outcome(item_id, &outcome)).await;
+                self.write(Some(request), None, queued, tx).await
             }
             Command::SaveTime { request, entry } => {
-                self.write(Some(request), None, writes::time_entry(&entry), tx)
-                    .await
+                let queued = workflow::record(self.store(), writes::time_entry(&entry)).await;
+                self.write(Some(request), None, queued, tx).await
+            }
+            Command::CheckIn(id) | Command::CheckOut(id) => {
+                let entry = if matches!(cmd, Command::CheckIn(_)) {
+                    writes::check_in(id)
+                } else {
+                    writes::check_out(id)
+                };
+                let queued = workflow::record(self.store(), entry).await;
+                self.write(None, None, queued, tx).await?;
+                // The roster as the server now has it (a refusal undoes
+                // what the screen showed at once).
+                Box::pin(self.execute(Command::FetchDuty, tx)).await
             }
             Command::SaveActivity { request, activity } => {
-                self.write(Some(request), None, writes::activity(&activity), tx)
-                    .await
+                let queued = workflow::record(self.store(), writes::activity(&activity)).await;
+                self.write(Some(request), None, queued, tx).await
             }
-            Command::CheckIn(id) => self.write(None, None, writes::check_in(id), tx).await,
-            Command::CheckOut(id) => self.write(None, None, writes::check_out(id), tx).await,
             Command::AddNote {
                 request,
                 item_id,
                 note,
             } => {
-                self.write(Some(request), None, writes::note(item_id, &note), tx)
-                    .await
+                let queued = workflow::record(self.store(), writes::note(item_id, &note)).await;
+                self.write(Some(request), None, queued, tx).await
             }
             Command::FlagTypical { id, typical, version } => {
                 let body = crate::api::TypicalCaseRequest { typical, version };
-                self.write(None, None, writes::typical(id, &body), tx).await
+                let queued = workflow::record(self.store(), writes::typical(id, &body)).await;
+                self.write(None, None, queued, tx).await
             }
             Command::SaveDraft(draft) => {
                 let json = serde_json::to_string(&draft).map_err(|e| e.to_string())?;
@@ -157,13 +181,17 @@ impl ClientBackend {
                 Ok(())
             }
             Command::FetchSchedule(date) => {
-                let schedule = self.shown(self.engine.schedule(&date).await, tx)?;
-                send(tx, Message::ScheduleLoaded(schedule)).await;
+                let fetched = self.engine.schedule(&date).await;
+                if let Some(schedule) = self.shown_on(Screen::Schedule, fetched, tx).await? {
+                    send(tx, Message::ScheduleLoaded(schedule)).await;
+                }
                 Ok(())
             }
             Command::FetchDuty => {
-                let duty = self.shown(self.engine.duty().await, tx)?;
-                send(tx, Message::DutyLoaded(duty.shifts)).await;
+                let fetched = self.engine.duty().await;
+                if let Some(duty) = self.shown_on(Screen::Duty, fetched, tx).await? {
+                    send(tx, Message::DutyLoaded(duty.shifts)).await;
+                }
                 Ok(())
             }
             Command::RetryOutbox(id) => {
@@ -210,6 +238,17 @@ impl ClientBackend {
                     send(
                         tx,
                         Message::PoolLoaded(store.cached_items(POOL).await.map_err(err)?),
+                    )
+                    .await;
+                }
+                // Who is signed in: `/me` was read (or fetched) by the pull.
+                if let Ok(Some(me)) = self.engine.cached_doc::<crate::api::User>(ME_KEY).await {
+                    send(
+                        tx,
+                        Message::SignedIn {
+                            role: me.role,
+                            user_id: me.id,
+                        },
                     )
                     .await;
                 }
@@ -273,14 +312,23 @@ impl ClientBackend {
     async fn timer_changed(&self, tx: &mpsc::Sender<Message>) {
         match self.store().timer().await {
             Ok(t) => {
-                let timer = t.map(|t| RunningTimer {
-                    item_id: t.item_id,
-                    started_at: t.started_at,
-                });
-                send(tx, Message::TimerChanged(timer)).await
+                let now = t.map(|t| (t.item_id, t.started_at));
+                self.tell_timer(now, tx).await;
             }
             Err(e) => send(tx, Message::Error(e.to_string())).await,
         }
+    }
+
+    /// Tells the app the timer is `now` and remembers that it was told.
+    pub(super) async fn tell_timer(&self, now: Option<(i64, i64)>, tx: &mpsc::Sender<Message>) {
+        *self.shown_timer.lock().unwrap_or_else(|e| e.into_inner()) = now;
+        let timer = now.map(|(item_id, started_at)| RunningTimer { item_id, started_at });
+        send(tx, Message::TimerChanged(timer)).await
+    }
+
+    /// The timer the app was last told of.
+    pub(super) fn shown_timer(&self) -> Option<(i64, i64)> {
+        *self.shown_timer.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 

@@ -9,12 +9,14 @@ use crate::api::{NewActivity, NewOutcome, StatsForm, StatsScope, paths};
 use crate::cli::ReportFormat;
 use crate::domain::Profession;
 use crate::domain::campaign::{CampaignDef, RecordFact, RecordKind, SHIPPED, parse_definition};
-use crate::tui::model::{Message, StatsPending};
+use crate::tui::model::{Message, Screen, StatsPending};
 
 impl ClientBackend {
     pub(super) async fn fetch_campaigns(&self, tx: &mpsc::Sender<Message>) -> Result<(), String> {
-        let list = self.shown(self.engine.campaigns().await, tx)?;
-        send(tx, Message::CampaignsLoaded(list)).await;
+        let fetched = self.engine.campaigns().await;
+        if let Some(list) = self.shown_on(Screen::Stats, fetched, tx).await? {
+            send(tx, Message::CampaignsLoaded(list)).await;
+        }
         Ok(())
     }
 
@@ -25,21 +27,25 @@ impl ClientBackend {
         scope: StatsScope,
         tx: &mpsc::Sender<Message>,
     ) -> Result<(), String> {
-        let periods = self
-            .engine
-            .periods(campaign)
-            .await
-            .map_err(|e| self.offline(e, tx))?;
+        let periods = match self.engine.periods(campaign).await {
+            Err(e) if super::not_for_role(&e) => {
+                send(tx, Message::NotForRole(Screen::Stats)).await;
+                return Ok(());
+            }
+            other => other.map_err(|e| self.offline(e, tx))?,
+        };
         let query = StatsQuery {
             period: period.map(|(start, end)| format!("{start}..{end}")),
             scope: Some(scope),
             unit: None,
         };
-        let form = self
-            .engine
-            .stats(campaign, &query)
-            .await
-            .map_err(|e| self.offline(e, tx))?;
+        let form = match self.engine.stats(campaign, &query).await {
+            Err(e) if super::not_for_role(&e) => {
+                send(tx, Message::NotForRole(Screen::Stats)).await;
+                return Ok(());
+            }
+            other => other.map_err(|e| self.offline(e, tx))?,
+        };
         if periods.stale.is_some() || form.stale.is_some() {
             send(tx, Message::Online(false)).await;
         }
@@ -74,8 +80,12 @@ impl ClientBackend {
             return StatsPending::default();
         };
         let mut facts = Vec::new();
-        // Sent entries leave the outbox: every entry here is unsent.
-        for entry in &entries {
+        // Sent entries leave the outbox: every entry here is unsent. One
+        // the server refused counts for nothing until it is fixed and sent.
+        let waiting = entries
+            .iter()
+            .filter(|e| e.state == crate::client::store::EntryState::Pending);
+        for entry in waiting {
             if entry.path == paths::ACTIVITIES {
                 if let Ok(a) = serde_json::from_value::<NewActivity>(entry.body.clone()) {
                     facts.push(RecordFact {

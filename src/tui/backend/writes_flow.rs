@@ -5,20 +5,10 @@ use rust_i18n::t;
 use tokio::sync::mpsc;
 
 use super::{ClientBackend, send};
-use crate::api::ProblemCode;
-use crate::client::store::NewEntry;
-use crate::domain::ItemStatus;
-use crate::tui::model::{Message, SessionMark};
-
-/// What a room operator's mark means for the session's status. An ended
-/// session waits for its outcome (closing needs one).
-pub fn session_status(mark: SessionMark) -> ItemStatus {
-    match mark {
-        SessionMark::Started => ItemStatus::InProgress,
-        SessionMark::Ended => ItemStatus::Waiting,
-        SessionMark::NoShow => ItemStatus::NoShow,
-    }
-}
+use crate::api::{ProblemCode, WorkItem};
+use crate::client::store::StoreError;
+use crate::client::workflow::{self, Queued};
+use crate::tui::model::Message;
 
 /// The holder's name from the server's `already_claimed` detail ("NAME
 /// claimed this item first; ..."): a lawyer may not read another's item,
@@ -39,17 +29,18 @@ fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl ClientBackend {
-    /// Enqueues `entry`; `request` is the form waiting for it, `claim_of`
-    /// the pool item when it is a claim.
+    /// After the workflow queued a write: "saved" (or why not) to whoever
+    /// waits, then one flush. `request` is the form waiting for it,
+    /// `claim_of` the pool item when it is a claim.
     pub(super) async fn write(
         &self,
         request: Option<u64>,
         claim_of: Option<i64>,
-        entry: NewEntry,
+        queued: Result<Queued, StoreError>,
         tx: &mpsc::Sender<Message>,
     ) -> Result<(), String> {
-        let id = match self.store().enqueue(entry).await {
-            Ok(id) => id,
+        let id = match queued {
+            Ok(q) => self.track(q),
             Err(e) => {
                 let message = e.to_string();
                 return match request {
@@ -73,6 +64,32 @@ impl ClientBackend {
         Ok(())
     }
 
+    /// Remembers which item a queued entry writes to; returns its id.
+    fn track(&self, queued: Queued) -> String {
+        if let Some(item) = workflow::item_of(&queued.entry) {
+            lock(&self.written).insert(queued.id.clone(), item);
+        }
+        queued.id
+    }
+
+    /// A move the workflow queued: the item as it now stands shows at once.
+    pub(super) async fn moved(
+        &self,
+        moved: Result<(Queued, Option<WorkItem>), StoreError>,
+        tx: &mpsc::Sender<Message>,
+    ) -> Result<(), String> {
+        let queued = match moved {
+            Ok((queued, item)) => {
+                if let Some(item) = item {
+                    send(tx, Message::ItemChanged(Box::new(item))).await;
+                }
+                Ok(queued)
+            }
+            Err(e) => Err(e),
+        };
+        self.write(None, None, queued, tx).await
+    }
+
     /// Sends what is pending and reports each entry to whoever waits on it.
     pub(super) async fn flush(&self, tx: &mpsc::Sender<Message>) {
         let _one_at_a_time = self.flushing.lock().await;
@@ -85,12 +102,22 @@ impl ClientBackend {
         };
         for sent in &report.sent {
             lock(&self.claims).remove(&sent.id);
+            let item = lock(&self.written).remove(&sent.id);
+            if let Some(item) = item {
+                send(tx, Message::ItemWritten(item)).await;
+            }
             let request = lock(&self.requests).remove(&sent.id);
             if let Some(request) = request {
                 send(tx, Message::Sent { request }).await;
             }
         }
         for (id, summary, message) in &report.failed {
+            // Refused: what the screen showed at once was not so; the
+            // server's word replaces it.
+            let item = lock(&self.written).remove(id);
+            if let Some(item) = item {
+                send(tx, Message::ItemWritten(item)).await;
+            }
             let claimed = lock(&self.claims).remove(id);
             let lost_race = report
                 .refused_codes
@@ -123,33 +150,37 @@ impl ClientBackend {
         self.outbox_changed(tx).await;
     }
 
-    /// One timer: a running one (perhaps another session's) is logged in
-    /// the same transaction that starts the new one.
+    /// Starts working on an item as `dutydesk start` does: the timer (a
+    /// running one's time logged in the same transaction) and the item
+    /// moved to in progress.
     pub(super) async fn start_timer(&self, item_id: i64, tx: &mpsc::Sender<Message>) -> Result<(), String> {
-        let logged = self
-            .store()
-            .start_timer_logged(item_id, super::super::run::now_ms(), crate::client::writes::timer)
+        let now = super::super::run::now_ms();
+        let started = workflow::start(self.store(), Some(&self.engine), item_id, now)
             .await
             .map_err(|e| e.to_string())?;
         self.timer_changed(tx).await;
-        if logged.is_some() {
-            self.outbox_changed(tx).await;
-            self.flush(tx).await;
+        if let Some(item) = started.item.clone().filter(|_| !started.moves.is_empty()) {
+            send(tx, Message::ItemChanged(Box::new(item))).await;
         }
+        if !started.queued() {
+            return Ok(());
+        }
+        for queued in started.previous.into_iter().chain(started.moves) {
+            self.track(queued);
+        }
+        self.outbox_changed(tx).await;
+        self.flush(tx).await;
         Ok(())
     }
 
     pub(super) async fn stop_timer(&self, tx: &mpsc::Sender<Message>) -> Result<(), String> {
-        let logged = self
-            .store()
-            .stop_timer_logged(crate::client::writes::timer)
-            .await
-            .map_err(|e| e.to_string())?;
+        let stopped = workflow::stop(self.store()).await.map_err(|e| e.to_string())?;
         self.timer_changed(tx).await;
         // Another session stopped it first: its time is logged once, there.
-        if logged.is_none() {
+        let Some(stopped) = stopped else {
             return Ok(());
-        }
+        };
+        self.track(stopped);
         send(tx, Message::Saved { request: 0 }).await;
         self.outbox_changed(tx).await;
         self.flush(tx).await;

@@ -79,6 +79,7 @@ pub fn handle_key(model: &mut Model, key: KeyEvent) -> Option<Command> {
         Popup::Palette(p) => p.chosen,
         _ => None,
     };
+    let picked_status = matches!(popup, Popup::Transition(_));
     match result {
         KeyResult::Consumed(cmd) => {
             model.popup = Some(popup);
@@ -88,9 +89,21 @@ pub fn handle_key(model: &mut Model, key: KeyEvent) -> Option<Command> {
             model.popup = Some(popup);
             None
         }
-        KeyResult::Close(cmd) => match chosen {
-            Some(action) => super::update::apply_action(model, action),
-            None => cmd,
+        KeyResult::Close(cmd) => match (chosen, cmd) {
+            (Some(action), _) => super::update::apply_action(model, action),
+            // Cancelling or a no-show cannot be undone: asked first.
+            (None, Some(cmd @ Command::Transition { id, to, .. }))
+                if picked_status && super::schedule_actions::is_final(to) =>
+            {
+                match model.detail_item().filter(|i| i.id == id).cloned() {
+                    Some(item) => {
+                        model.popup = Some(super::schedule_actions::final_move_question(&item, to, cmd));
+                        None
+                    }
+                    None => Some(cmd),
+                }
+            }
+            (None, cmd) => cmd,
         },
     }
 }

@@ -136,7 +136,7 @@ impl OutcomeForm {
         let minutes = match self.minutes.trim() {
             "" => None,
             m => Some(
-                m.parse::<i64>()
+                crate::domain::number::parse_whole(m)
                     .map_err(|_| t!("tui.form.bad_minutes", value = sanitize::clean(m)).into_owned())?,
             ),
         };

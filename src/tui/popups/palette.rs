@@ -11,6 +11,7 @@ use rust_i18n::t;
 use super::{KeyResult, centered, frame_popup};
 use crate::tui::keymap::Action;
 use crate::tui::labels;
+use crate::tui::model::Model;
 use crate::tui::sanitize;
 use crate::tui::theme::Theme;
 
@@ -25,18 +26,47 @@ const HIDDEN: [Action; 7] = [
     Action::Filter,
 ];
 
-#[derive(Default)]
 pub struct Palette {
     pub query: String,
     pub selected: usize,
     pub chosen: Option<Action>,
+    /// What it offers: the current screen's own actions and the global
+    /// ones, those that make sense for the role and what the screen shows.
+    /// An action runs on what the screen shows (Claim on the detail takes
+    /// the open item).
+    pub offered: Vec<Action>,
+}
+
+impl Default for Palette {
+    fn default() -> Self {
+        Palette {
+            query: String::new(),
+            selected: 0,
+            chosen: None,
+            offered: Action::ALL.to_vec(),
+        }
+    }
 }
 
 impl Palette {
+    /// The palette for where the user is.
+    pub fn for_screen(model: &Model) -> Self {
+        let offered = model
+            .keymap
+            .for_screen(model.screen)
+            .into_iter()
+            .filter(|a| crate::tui::roles::may(model, *a))
+            .collect();
+        Palette {
+            offered,
+            ..Palette::default()
+        }
+    }
+
     /// The actions whose name matches, in either language, ignoring case.
     pub fn matches(&self) -> Vec<Action> {
         let q = self.query.trim().to_lowercase();
-        Action::ALL
+        self.offered
             .iter()
             .copied()
             .filter(|a| !HIDDEN.contains(a))

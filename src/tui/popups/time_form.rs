@@ -46,8 +46,7 @@ impl TimeForm {
 
     pub fn validate(&self) -> Result<NewTimeEntry, String> {
         let text = self.minutes.trim();
-        let minutes: i64 = text
-            .parse()
+        let minutes = crate::domain::number::parse_whole(text)
             .map_err(|_| t!("tui.form.bad_minutes", value = sanitize::clean(text)).into_owned())?;
         check_minutes(Some(minutes)).map_err(|e| super::outcome::rule_message(&e))?;
         crate::domain::records::check_note(Some(&self.note))

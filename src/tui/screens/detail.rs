@@ -113,6 +113,19 @@ fn head_lines(model: &Model, item: &WorkItem) -> Vec<Line<'static>> {
         title.push_str(&format!(" [{}]", t!("tui.detail.typical")));
     }
     let mut lines = vec![Line::styled(sanitize::cell(&title, w), theme.title())];
+    if item.assignee.is_none() {
+        // Nobody's yet: what can be done with it is taking it.
+        let key = model
+            .keymap
+            .keys(crate::tui::keymap::Action::Claim)
+            .first()
+            .map(|k| k.display())
+            .unwrap_or_default();
+        lines.push(Line::styled(
+            sanitize::fit(&t!("roles.detail_in_pool", key = key), w),
+            theme.due_soon(),
+        ));
+    }
     lines.push(field(
         theme,
         "tui.detail.kind_status",

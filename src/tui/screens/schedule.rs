@@ -7,7 +7,7 @@ use ratatui::widgets::Paragraph;
 use rust_i18n::t;
 
 use crate::api::WorkItem;
-use crate::tui::model::Model;
+use crate::tui::model::{Model, Screen};
 use crate::tui::{labels, sanitize, time};
 
 /// The sessions of the day in display order (room by room), for selection.
@@ -39,10 +39,13 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
         ));
     }
     let Some(schedule) = st.schedule.as_ref().filter(|s| s.date == st.date) else {
-        lines.push(Line::styled(
-            t!("tui.schedule.loading").into_owned(),
-            theme.muted(),
-        ));
+        // Refused to this role: say what it may do, never "loading" for ever.
+        let text = if model.refused.contains(&Screen::Schedule) {
+            crate::tui::roles::what_role_may_do(model)
+        } else {
+            t!("tui.schedule.loading").into_owned()
+        };
+        lines.push(Line::styled(sanitize::cell(&text, w), theme.muted()));
         frame.render_widget(Paragraph::new(lines), area);
         return;
     };

@@ -87,13 +87,15 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
     match &st.form {
         Some(form) => table::draw(model, form, frame, body),
         None => {
-            let text = if st.campaigns_loaded && st.campaigns.is_empty() {
-                t!("stats_screen.no_campaigns")
+            let text = if model.refused.contains(&crate::tui::model::Screen::Stats) {
+                crate::tui::roles::what_role_may_do(model)
+            } else if st.campaigns_loaded && st.campaigns.is_empty() {
+                t!("stats_screen.no_campaigns").into_owned()
             } else {
-                t!("stats_screen.loading")
+                t!("stats_screen.loading").into_owned()
             };
             frame.render_widget(
-                Paragraph::new(Line::styled(text.into_owned(), theme.muted())),
+                Paragraph::new(Line::styled(text, theme.muted())).wrap(ratatui::widgets::Wrap { trim: true }),
                 body,
             );
         }

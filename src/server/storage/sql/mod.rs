@@ -179,8 +179,9 @@ impl Storage for SqlStorage {
         shift_id: i64,
         check_in: bool,
         now: EpochMs,
+        grace_ms: EpochMs,
     ) -> StoreFuture<'_, DutyShift> {
-        Box::pin(self.stamp_duty_impl(user_id, shift_id, check_in, now))
+        Box::pin(self.stamp_duty_impl(user_id, shift_id, check_in, now, grace_ms))
     }
     fn campaigns(&self) -> StoreFuture<'_, Vec<Campaign>> {
         Box::pin(self.campaigns_impl())

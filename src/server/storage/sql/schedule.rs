@@ -3,6 +3,7 @@
 use super::SqlStorage;
 use super::item_rows::{ITEM_SELECT, item_from_row, may_see};
 use crate::api::{Campaign, DutyShift, ProblemCode, Room, RoomSchedule, User, UserRef};
+use crate::domain::duty::DutyWindow;
 use crate::domain::{EpochMs, Role};
 use crate::server::error::ApiError;
 
@@ -63,7 +64,9 @@ impl SqlStorage {
         let mut out = Vec::new();
         for r in rooms {
             let visible = match me.role {
-                Role::Admin => true,
+                // Any room where they run a session (rooms belong to the
+                // centre, lawyers to their firm); the rest is dropped below.
+                Role::Admin | Role::Lawyer => true,
                 Role::Operator => r.3 == Some(me.id),
                 _ => r.2 == me.unit.id,
             };
@@ -80,18 +83,23 @@ impl SqlStorage {
                 .bind(end)
                 .fetch_all(&self.store.pool)
                 .await?;
-            let sessions = rows
-                .iter()
-                .map(|x| {
-                    item_from_row(x).map(|row| {
-                        if may_see(me, &row) {
-                            row.item
-                        } else {
-                            for_the_timeline(row.item)
-                        }
-                    })
-                })
-                .collect::<Result<_, _>>()?;
+            let mut sessions = Vec::new();
+            for x in &rows {
+                let row = item_from_row(x)?;
+                let own = row.item.assignee.as_ref().is_some_and(|a| a.id == me.id);
+                if own || may_see(me, &row) {
+                    if own || me.role.sees_whole_rooms() {
+                        sessions.push(row.item);
+                    }
+                } else if me.role.sees_whole_rooms() {
+                    sessions.push(for_the_timeline(row.item));
+                }
+            }
+            // A lawyer's schedule is the sessions they run: rooms without one
+            // of theirs that day are not theirs to watch.
+            if sessions.is_empty() && !me.role.sees_whole_rooms() {
+                continue;
+            }
             let operator = r.3.map(|id| UserRef {
                 id,
                 username: r.4.clone().unwrap_or_default(),
@@ -132,6 +140,7 @@ impl SqlStorage {
         id: i64,
         check_in: bool,
         now: EpochMs,
+        grace_ms: EpochMs,
     ) -> Result<DutyShift, ApiError> {
         let mut w = self.store.begin_write().await?;
         let sql = format!("{SHIFT_SELECT} WHERE id = $1 AND user_id = $2");
@@ -141,6 +150,23 @@ impl SqlStorage {
             .fetch_optional(&mut *w.tx)
             .await?;
         let s = shift(row.ok_or_else(|| ApiError::not_found("duty shift"))?);
+        // A stamp days away from the shift is a mistake (the wrong row),
+        // and it would stay in the roster's record.
+        let window = DutyWindow::of_shift(s.starts_at, s.ends_at, grace_ms);
+        if !window.contains(now) {
+            let what = if check_in { "check-in" } else { "check-out" };
+            return Err(ApiError::new(
+                ProblemCode::OutsideShiftWindow,
+                format!(
+                    "{what} for this shift is open from {} to {} (Asia/Shanghai): its hours with {} min \
+                     before and after; it is {} now",
+                    shanghai_text(window.opens),
+                    shanghai_text(window.closes),
+                    grace_ms / 60_000,
+                    shanghai_text(now),
+                ),
+            ));
+        }
         let conflict = |d: &str| ApiError::new(ProblemCode::InvalidTransition, d.to_string());
         let sql = match (check_in, s.checked_in_at, s.checked_out_at) {
             (true, Some(_), _) => return Err(conflict("you are already checked in to this shift")),
@@ -188,4 +214,14 @@ fn for_the_timeline(mut item: crate::api::WorkItem) -> crate::api::WorkItem {
         party.contact = None;
     }
     item
+}
+
+/// `2026-11-24 07:00` in Beijing time (no daylight saving: a fixed +08:00
+/// where no tz database is installed).
+fn shanghai_text(ms: EpochMs) -> String {
+    let tz = jiff::tz::TimeZone::get("Asia/Shanghai")
+        .unwrap_or_else(|_| jiff::tz::TimeZone::fixed(jiff::tz::offset(8)));
+    jiff::Timestamp::from_millisecond(ms)
+        .map(|t| t.to_zoned_datetime(tz).strftime("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_else(|_| ms.to_string())
 }

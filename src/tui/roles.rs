@@ -1,0 +1,250 @@
+//! What the signed-in role works on: the screens it is offered and the
+//! actions that make sense on what a screen shows. The server decides
+//! (every check is there); this keeps the app from offering what would
+//! only be refused later (a claim on one's own item, a timer on a pool
+//! item, statistics a room operator has none of).
+
+use rust_i18n::t;
+
+use super::keymap::Action;
+use super::model::{Command, Model, QueueTab, Screen};
+use super::popups::Popup;
+use super::popups::confirm::Confirm;
+use super::popups::message::MessageBox;
+use crate::api::WorkItem;
+use crate::domain::Role;
+
+/// The screens a role works on; everything while the role is not known
+/// yet (the first start before `/me` answered).
+pub fn screens(role: Option<Role>) -> &'static [Screen] {
+    use Screen::*;
+    match role {
+        // Room operators keep the rooms' day; they have no work of their own.
+        Some(Role::Operator) => &[Schedule, Duty, Outbox],
+        // Coordinators read the unit's forms and the rooms' day.
+        Some(Role::Coordinator) => &[Stats, Schedule, Duty, Outbox],
+        Some(Role::Lawyer | Role::Mediator | Role::Admin) | None => &Screen::ALL,
+    }
+}
+
+pub fn has_screen(model: &Model, screen: Screen) -> bool {
+    // The detail is reached from the queue; it goes with it.
+    let screen = if screen == Screen::Detail {
+        Screen::Queue
+    } else {
+        screen
+    };
+    screens(model.role).contains(&screen)
+}
+
+/// The action that opens a screen.
+pub fn go_action(screen: Screen) -> Option<Action> {
+    match screen {
+        Screen::Queue => Some(Action::GoQueue),
+        Screen::Schedule => Some(Action::GoSchedule),
+        Screen::Duty => Some(Action::GoDuty),
+        Screen::Outbox => Some(Action::GoOutbox),
+        Screen::Stats => Some(Action::GoStats),
+        Screen::Detail => None,
+    }
+}
+
+fn screen_of(action: Action) -> Option<Screen> {
+    match action {
+        Action::GoQueue => Some(Screen::Queue),
+        Action::GoSchedule => Some(Screen::Schedule),
+        Action::GoDuty => Some(Screen::Duty),
+        Action::GoOutbox => Some(Screen::Outbox),
+        Action::GoStats => Some(Screen::Stats),
+        _ => None,
+    }
+}
+
+/// Lawyers and mediators take and work items (admins may act on any).
+fn works_items(role: Option<Role>) -> bool {
+    role.is_none_or(|r| r.takes_work() || r == Role::Admin)
+}
+
+/// The item the current screen's item actions act on: the open item on
+/// the detail screen, the selected row on the queue.
+pub fn subject(model: &Model) -> Option<&WorkItem> {
+    match model.screen {
+        Screen::Detail => model.detail_item(),
+        Screen::Queue => model.selected_item(),
+        _ => None,
+    }
+}
+
+/// The signed-in user's own item (assigned to them); a pool item is
+/// nobody's until claimed.
+pub fn is_mine(model: &Model, item: &WorkItem) -> bool {
+    match (model.me_id, item.assignee.as_ref()) {
+        (_, None) => false,
+        (Some(me), Some(a)) => a.id == me || model.role == Some(Role::Admin),
+        // Not known yet who I am: my list holds my items.
+        (None, Some(_)) => model.items.iter().any(|i| i.id == item.id),
+    }
+}
+
+/// Whether the signed-in role logs work of its own (activities, time);
+/// before `/me` has answered, it is offered and the server decides.
+pub fn counts_work(model: &Model) -> bool {
+    model.role.is_none_or(|r| crate::domain::records::may_count(r).is_ok())
+}
+
+/// Whether `action` is offered on the current screen to this role, for
+/// what the screen shows.
+pub fn may(model: &Model, action: Action) -> bool {
+    let role = model.role;
+    if let Some(screen) = screen_of(action) {
+        return has_screen(model, screen);
+    }
+    match action {
+        Action::NextTab | Action::PrevTab | Action::Filter | Action::Sort | Action::Open => {
+            has_screen(model, Screen::Queue)
+        }
+        Action::Claim => {
+            works_items(role)
+                && subject(model).is_some_and(|i| i.assignee.is_none())
+                && (model.screen != Screen::Queue || model.queue.tab() == QueueTab::Pool)
+        }
+        Action::Timer
+        | Action::Accept
+        | Action::Transition
+        | Action::LogOutcome
+        | Action::AddTime
+        | Action::AddNote
+        | Action::FlagTypical => works_items(role) && subject(model).is_some_and(|i| is_mine(model, i)),
+        // Coordinators read the rooms' day; the rest keep it running.
+        Action::MarkStarted | Action::MarkEnded | Action::MarkNoShow => role != Some(Role::Coordinator),
+        Action::PrevPeriod | Action::NextPeriod | Action::NextCampaign | Action::Export => {
+            has_screen(model, Screen::Stats)
+        }
+        Action::ScopeMe => has_screen(model, Screen::Stats) && works_items(role),
+        Action::ScopeUnit => has_screen(model, Screen::Stats),
+        Action::LogActivity => counts_work(model),
+        _ => true,
+    }
+}
+
+/// The role's name in the user's language.
+pub fn role_label(role: Role) -> String {
+    let key = format!("roles.role.{}", role.as_str());
+    t!(&key).into_owned()
+}
+
+/// "As a room operator you work on: Schedule (2) · Duty (3) · Outbox (4)".
+pub fn what_role_may_do(model: &Model) -> String {
+    let screens: Vec<String> = screens(model.role)
+        .iter()
+        .filter_map(|s| {
+            let key = model.keymap.keys(go_action(*s)?).first()?.display();
+            Some(format!("{} ({key})", s.label()))
+        })
+        .collect();
+    let list = screens.join(&t!("roles.list_separator"));
+    match model.role {
+        Some(role) => t!("roles.may_do", role = role_label(role), screens = list).into_owned(),
+        None => t!("roles.may_do_unknown", screens = list).into_owned(),
+    }
+}
+
+/// Says what the role may do, once, in a dialog (not in the status bar,
+/// where it would stay).
+fn explain(model: &mut Model) {
+    model.popup = Some(Popup::Message(MessageBox {
+        title: t!("roles.title").into_owned(),
+        text: what_role_may_do(model),
+    }));
+}
+
+/// An action not offered here: a screen of another role says what this
+/// role works on; an item action on a pool item says to claim it first.
+pub fn refuse(model: &mut Model, action: Action) -> Option<Command> {
+    if action == Action::LogActivity {
+        // The activity form says why this role logs no work of its own.
+        return super::activity_actions::open(model);
+    }
+    if screen_of(action).is_some() || !has_screen(model, model.screen) {
+        explain(model);
+        return None;
+    }
+    let item = subject(model).cloned();
+    match (action, item) {
+        (Action::Claim, Some(item)) if item.assignee.is_some() => {
+            model.warn(t!("roles.not_in_pool", id = item.id));
+        }
+        (_, Some(item)) if item.assignee.is_none() && works_items(model.role) => {
+            let key = model
+                .keymap
+                .keys(Action::Claim)
+                .first()
+                .map(|k| k.display())
+                .unwrap_or_default();
+            model.warn(t!("roles.claim_first", id = item.id, key = key));
+        }
+        _ => {
+            let text = match model.role {
+                Some(role) => t!(
+                    "roles.action_not_for_role",
+                    action = action.label(),
+                    role = role_label(role)
+                )
+                .into_owned(),
+                None => what_role_may_do(model),
+            };
+            model.warn(text);
+        }
+    }
+    None
+}
+
+/// Who is signed in, from `/me`: a role seen for the first time (or a
+/// different one) moves off a screen it does not use, to where it works.
+pub fn on_signed_in(model: &mut Model, role: Role, user_id: i64) -> Option<Command> {
+    let changed = model.role != Some(role);
+    model.role = Some(role);
+    model.me_id = Some(user_id);
+    if !changed || has_screen(model, model.screen) {
+        return None;
+    }
+    let home =
+        super::app::home_action(role).or_else(|| screens(Some(role)).first().copied().and_then(go_action))?;
+    super::update::apply_action(model, home)
+}
+
+/// The server refused a screen's data to this role: the screen says so
+/// instead of loading, and the dialog says it once.
+pub fn on_not_for_role(model: &mut Model, screen: Screen) {
+    if screen == Screen::Stats {
+        model.stats.loading = false;
+    }
+    let first = model.refused.insert(screen);
+    if first && model.screen == screen {
+        explain(model);
+    }
+}
+
+/// Claim: on the detail, the open item after a yes (taking work is not
+/// undone by a key); on the queue's pool tab, the selected row.
+pub fn claim(model: &mut Model) -> Option<Command> {
+    if model.screen == Screen::Detail {
+        let item = model.detail_item()?;
+        model.popup = Some(Popup::Confirm(Confirm {
+            question: t!(
+                "roles.claim_question",
+                id = item.id,
+                title = super::sanitize::clean(&item.title)
+            )
+            .into_owned(),
+            command: Command::Claim(item.id),
+        }));
+        return None;
+    }
+    let id = model
+        .selected_item()
+        .filter(|_| model.queue.tab() == QueueTab::Pool)?
+        .id;
+    model.notify(t!("tui.notice.claiming", id = id));
+    Some(Command::Claim(id))
+}
