@@ -105,3 +105,13 @@ mod tests {
         assert!(Role::Coordinator.sees_unit() && Role::Admin.sees_unit() && !Role::Lawyer.sees_unit());
     }
 }
+
+/// The longest username there can be, in characters. Sign-in refuses a
+/// longer one before looking anything up or counting it, so a megabyte of
+/// "name" costs the server nothing but reading it.
+pub const MAX_USERNAME_CHARS: usize = 64;
+
+/// Whether `name` (as looked up: trimmed) is within [`MAX_USERNAME_CHARS`].
+pub fn username_fits(name: &str) -> bool {
+    name.trim().chars().take(MAX_USERNAME_CHARS + 1).count() <= MAX_USERNAME_CHARS
+}

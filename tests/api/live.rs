@@ -65,6 +65,7 @@ async fn heartbeat_case(ctx: &Ctx) {
 async fn idle_event_stream_gets_heartbeats_at_the_configured_interval() {
     let tuning = ServerTuning {
         heartbeat: Duration::from_millis(200),
+        ..Default::default()
     };
     let ctx = sqlite_tuned(tuning.clone()).await;
     heartbeat_case(&ctx).await;
@@ -179,6 +180,7 @@ async fn schedule_change_case(ctx: &Ctx) {
 async fn operators_mark_sessions_and_schedule_changes_reach_room_and_mediator() {
     let tuning = ServerTuning {
         heartbeat: Duration::from_millis(200),
+        ..Default::default()
     };
     let ctx = sqlite_tuned(tuning.clone()).await;
     schedule_change_case(&ctx).await;

@@ -10,6 +10,8 @@ mod commands;
 mod echo;
 mod items;
 mod live;
+mod login_guard;
+mod ops;
 mod notes;
 mod records;
 mod schedule;

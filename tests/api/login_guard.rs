@@ -1,0 +1,183 @@
+//! The login guard cannot be switched off, used to exhaust memory, or
+//! turned against a user; it holds across instances on one database.
+
+use std::net::IpAddr;
+
+use dutydesk::server::ServerTuning;
+use futures_util::StreamExt;
+use dutydesk::server::login_guard::{PER_NAME, PRUNE_EVERY};
+use reqwest::Client;
+use serde_json::json;
+
+use crate::support::{Ctx, fresh_schema, postgres_url, problem, sqlite, sqlite_tuned};
+
+/// A client whose connections come from `ip` (a loopback address such as
+/// 127.0.0.2), so the server sees another client address.
+fn from(ip: &str) -> Client {
+    Client::builder()
+        .local_address(ip.parse::<IpAddr>().unwrap())
+        .build()
+        .unwrap()
+}
+
+async fn sign_in(ctx: &Ctx, http: &Client, user: &str, password: &str) -> reqwest::Response {
+    http.post(ctx.url("/api/v1/auth/login"))
+        .json(&json!({"username": user, "password": password}))
+        .send()
+        .await
+        .unwrap()
+}
+
+fn resident_bytes() -> u64 {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap();
+    let pages: u64 = statm.split_whitespace().nth(1).unwrap().parse().unwrap();
+    pages * 4096
+}
+
+/// 300 sign-ins with a 1 MB username are refused as bad input, cost no
+/// lasting memory and leave nothing in the guard's table. (Before, each
+/// name was kept whole: 300 MB and more.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_megabyte_username_is_refused_without_growth() {
+    let ctx = sqlite().await;
+    let name = "x".repeat(1_000_000);
+    // Warm up allocator and connections with a few, then measure.
+    for _ in 0..8 {
+        let r = sign_in(&ctx, &ctx.http, &name, "guess").await;
+        problem(r, 422, "validation_failed").await;
+    }
+    let before = resident_bytes();
+    let attempts = futures_util::stream::iter(0..300)
+        .map(|_| async {
+            let r = sign_in(&ctx, &ctx.http, &name, "guess").await;
+            let body = problem(r, 422, "validation_failed").await;
+            assert!(
+                body["detail"].as_str().unwrap().contains("at most 64 characters"),
+                "{body}"
+            );
+        })
+        .buffer_unordered(8);
+    attempts.collect::<Vec<()>>().await;
+    let grown = resident_bytes().saturating_sub(before);
+    assert!(
+        grown < 150 * 1024 * 1024,
+        "300 refused 1 MB names grew the process by {} MB",
+        grown / (1024 * 1024)
+    );
+    let guard = &ctx.server.as_ref().unwrap().state.login_guard;
+    assert_eq!(guard.rows().await.unwrap(), 0, "nothing stored for them");
+    // A name of exactly 64 characters is an ordinary (wrong) name.
+    let r = sign_in(&ctx, &ctx.http, &"y".repeat(64), "guess").await;
+    problem(r, 401, "unauthorized").await;
+    ctx.stop().await;
+}
+
+/// 20,000 made-up names from 200 addresses against a guard capped at 2,000
+/// rows: the table stays within its cap, and a real name is still counted
+/// and locked after five wrong passwords (before, a full table left new
+/// names uncounted: unlimited guessing). The flood goes to the guard
+/// itself: over HTTP each would cost an argon2 check, minutes in all.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_flood_of_junk_names_leaves_the_guard_working() {
+    let cap = 2_000;
+    let ctx = sqlite_tuned(ServerTuning {
+        login_guard_rows: cap,
+        ..Default::default()
+    })
+    .await;
+    let guard = &ctx.server.as_ref().unwrap().state.login_guard;
+    let now = dutydesk::server::db::now_ms();
+    for i in 0..20_000u32 {
+        let client = format!("10.0.{}.{}", i % 200 / 100, i % 100);
+        let refused = guard.attempt(&format!("junk-{i}"), &client, now).await.unwrap();
+        assert!(refused.is_none(), "100 junk names per address are within its limit");
+    }
+    let rows = guard.rows().await.unwrap();
+    assert!(
+        rows <= cap + 3 * PRUNE_EVERY as i64,
+        "{rows} rows kept, cap {cap}"
+    );
+    for _ in 0..5 {
+        problem(sign_in(&ctx, &ctx.http, "lawyer", "guess").await, 401, "unauthorized").await;
+    }
+    problem(sign_in(&ctx, &ctx.http, "lawyer", "demo").await, 429, "rate_limited").await;
+    // The flood's addresses are not this one: others sign in here.
+    assert_eq!(sign_in(&ctx, &ctx.http, "lawyer2", "demo").await.status(), 200);
+    ctx.stop().await;
+}
+
+/// Five wrong passwords from 127.0.0.2 lock `lawyer` there, right password
+/// or not; the lawyer at 127.0.0.3 signs in. Past the slower global limit
+/// an address that has failed this name is refused, but a fresh one still
+/// gets its try.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_lock_from_one_address_leaves_the_owner_signing_in_from_another() {
+    let ctx = sqlite().await;
+    let attacker = from("127.0.0.2");
+    for _ in 0..5 {
+        problem(sign_in(&ctx, &attacker, "lawyer", "guess").await, 401, "unauthorized").await;
+    }
+    let locked = sign_in(&ctx, &attacker, "lawyer", "demo").await;
+    assert!(locked.headers().contains_key("retry-after"));
+    problem(locked, 429, "rate_limited").await;
+    assert_eq!(sign_in(&ctx, &from("127.0.0.3"), "lawyer", "demo").await.status(), 200);
+
+    // One wrong try from 127.0.0.4, then guesses from many addresses past
+    // the global limit for the name.
+    let once = from("127.0.0.4");
+    problem(sign_in(&ctx, &once, "lawyer", "guess").await, 401, "unauthorized").await;
+    let mut failed = 6;
+    let mut host = 10;
+    while failed <= PER_NAME.max {
+        let http = from(&format!("127.0.0.{host}"));
+        for _ in 0..5 {
+            problem(sign_in(&ctx, &http, "lawyer", "guess").await, 401, "unauthorized").await;
+            failed += 1;
+        }
+        host += 1;
+    }
+    problem(sign_in(&ctx, &once, "lawyer", "demo").await, 429, "rate_limited").await;
+    assert_eq!(sign_in(&ctx, &from("127.0.0.5"), "lawyer", "demo").await.status(), 200);
+    ctx.stop().await;
+}
+
+/// Two instances on one database count the same guesses: three wrong
+/// through one and two through the other lock the name on both. On
+/// PostgreSQL where one answers (both instances also seed the empty
+/// database at once), else two instances on one SQLite file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_limit_holds_across_two_instances() {
+    use dutydesk::server::{ServerConfig, start};
+    let dir = tempfile::tempdir().unwrap();
+    let (db, schema) = match postgres_url() {
+        Some(base) => {
+            let (url, schema) = fresh_schema(&base).await;
+            (url, Some((base, schema)))
+        }
+        None => (dir.path().join("server.db").to_string_lossy().into_owned(), None),
+    };
+    let config = ServerConfig {
+        db: Some(db),
+        listen: "127.0.0.1:0".into(),
+        demo: true,
+        ..Default::default()
+    };
+    let (one, two) = tokio::join!(start(config.clone()), start(config));
+    let (one, two) = (one.unwrap(), two.unwrap());
+    let http = Client::new();
+    let attempt = |addr: std::net::SocketAddr, password: &'static str| {
+        http.post(format!("http://{addr}/api/v1/auth/login"))
+            .json(&json!({"username": "lawyer", "password": password}))
+            .send()
+    };
+    for addr in [one.addr, two.addr, one.addr, two.addr, one.addr] {
+        problem(attempt(addr, "guess").await.unwrap(), 401, "unauthorized").await;
+    }
+    problem(attempt(two.addr, "demo").await.unwrap(), 429, "rate_limited").await;
+    problem(attempt(one.addr, "demo").await.unwrap(), 429, "rate_limited").await;
+    one.shutdown().await.unwrap();
+    two.shutdown().await.unwrap();
+    if let Some((base, schema)) = schema {
+        crate::support::drop_schema(&base, &schema).await;
+    }
+}
