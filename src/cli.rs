@@ -120,7 +120,12 @@ pub struct ServeArgs {
     pub tls_key: Option<std::path::PathBuf>,
     /// A reverse proxy's address whose X-Forwarded-For names the client
     /// (repeat, or comma-separated), so the login guard counts per client.
-    #[arg(long = "trusted-proxy", env = "DUTYDESK_TRUSTED_PROXIES", value_name = "IP", value_delimiter = ',')]
+    #[arg(
+        long = "trusted-proxy",
+        env = "DUTYDESK_TRUSTED_PROXIES",
+        value_name = "IP",
+        value_delimiter = ','
+    )]
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// The log's format on stderr.
     #[arg(long, env = "DUTYDESK_LOG_FORMAT", value_enum, default_value = "text")]

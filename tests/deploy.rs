@@ -157,7 +157,10 @@ fn the_container_file_is_sound() {
         .expect("the final stage has an ENTRYPOINT");
     let entry: Vec<String> = serde_json::from_str(&entry).expect("ENTRYPOINT in exec (JSON) form");
     assert_eq!(entry.last().map(String::as_str), Some("serve"));
-    let user = final_stage.iter().find(|(w, _)| w == "USER").map(|(_, a)| a.as_str());
+    let user = final_stage
+        .iter()
+        .find(|(w, _)| w == "USER")
+        .map(|(_, a)| a.as_str());
     assert!(
         user.is_some_and(|u| !u.starts_with('0') && !u.starts_with("root")),
         "the server does not run as root: {user:?}"
@@ -180,11 +183,7 @@ fn the_container_file_is_sound() {
                 .current_dir(repo())
                 .output()
                 .unwrap();
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         }
         (Some(_), _) => eprintln!(
             "skipped: the container build (a release build, many minutes); DUTYDESK_TEST_CONTAINER_BUILD=1 runs it"

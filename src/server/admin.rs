@@ -5,12 +5,13 @@ use rust_i18n::t;
 use super::auth::{hash_password, new_secret};
 use super::db::{Store, audit, database_url, now_ms};
 use super::demo::{DEMO_USERS, insert_user, seed_if_empty};
+use super::listen::TlsFiles;
 use super::storage::sql::SqlStorage;
 use super::storage::{RevokeTarget, Storage};
-use super::listen::TlsFiles;
 use super::{ServerConfig, serve};
 use crate::cli::{
-    AdminCampaignCommand, AdminCommand, AdminStatsCommand, AdminTokenCommand, AdminUserCommand, LogFormat, ServeArgs,
+    AdminCampaignCommand, AdminCommand, AdminStatsCommand, AdminTokenCommand, AdminUserCommand, LogFormat,
+    ServeArgs,
 };
 use crate::domain::{Profession, Role};
 
@@ -58,7 +59,10 @@ pub async fn run_admin(cmd: AdminCommand) -> anyhow::Result<()> {
             unit,
         }) => {
             if !crate::domain::username_fits(&username) {
-                anyhow::bail!(t!("ops.username_too_long", max = crate::domain::MAX_USERNAME_CHARS));
+                anyhow::bail!(t!(
+                    "ops.username_too_long",
+                    max = crate::domain::MAX_USERNAME_CHARS
+                ));
             }
             let role =
                 Role::parse(&role).ok_or_else(|| anyhow::anyhow!(t!("server.bad_role", value = role)))?;

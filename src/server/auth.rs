@@ -15,8 +15,8 @@ use sha2::{Digest, Sha256};
 use super::Shared;
 use super::db::now_ms;
 use super::error::{ApiError, ApiJson, ApiResult};
-use crate::api::{LoginRequest, LoginResponse, ProblemCode, User};
 use super::login_guard::Refused;
+use crate::api::{LoginRequest, LoginResponse, ProblemCode, User};
 use crate::domain::{MAX_USERNAME_CHARS, Role, username_fits};
 
 pub fn hash_password(password: &str) -> anyhow::Result<String> {

@@ -48,8 +48,8 @@ pub async fn bind_and_serve(
         }),
         Some(config) => {
             let handle = axum_server::Handle::new();
-            let server =
-                axum_server::tls_rustls::from_tcp_rustls(listener.into_std()?, config)?.handle(handle.clone());
+            let server = axum_server::tls_rustls::from_tcp_rustls(listener.into_std()?, config)?
+                .handle(handle.clone());
             tokio::spawn(async move {
                 tokio::spawn(async move {
                     let _ = stop.await;
@@ -67,12 +67,23 @@ pub async fn bind_and_serve(
 fn rustls_config(files: &TlsFiles) -> anyhow::Result<axum_server::tls_rustls::RustlsConfig> {
     let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(&files.cert)
         .and_then(|certs| certs.collect::<Result<_, _>>())
-        .map_err(|e| anyhow::anyhow!(t!("ops.tls_cert_unreadable", path = files.cert.display(), error = e)))?;
+        .map_err(|e| {
+            anyhow::anyhow!(t!(
+                "ops.tls_cert_unreadable",
+                path = files.cert.display(),
+                error = e
+            ))
+        })?;
     if certs.is_empty() {
         anyhow::bail!(t!("ops.tls_cert_empty", path = files.cert.display()));
     }
-    let key = PrivateKeyDer::from_pem_file(&files.key)
-        .map_err(|e| anyhow::anyhow!(t!("ops.tls_key_unreadable", path = files.key.display(), error = e)))?;
+    let key = PrivateKeyDer::from_pem_file(&files.key).map_err(|e| {
+        anyhow::anyhow!(t!(
+            "ops.tls_key_unreadable",
+            path = files.key.display(),
+            error = e
+        ))
+    })?;
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let mut config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()?
@@ -80,7 +91,9 @@ fn rustls_config(files: &TlsFiles) -> anyhow::Result<axum_server::tls_rustls::Ru
         .with_single_cert(certs, key)
         .map_err(|e| anyhow::anyhow!(t!("ops.tls_pair_refused", error = e)))?;
     config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-    Ok(axum_server::tls_rustls::RustlsConfig::from_config(Arc::new(config)))
+    Ok(axum_server::tls_rustls::RustlsConfig::from_config(Arc::new(
+        config,
+    )))
 }
 
 /// Whether clients beyond this machine can reach `addr` (anything but a

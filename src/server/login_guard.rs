@@ -165,7 +165,11 @@ impl LoginGuard {
         w.tx.commit().await?;
         // Let go of SQLite's writer lock before pruning takes it again.
         drop(w.guard);
-        if self.attempts.fetch_add(1, Ordering::Relaxed) % PRUNE_EVERY == 0 {
+        if self
+            .attempts
+            .fetch_add(1, Ordering::Relaxed)
+            .is_multiple_of(PRUNE_EVERY)
+        {
             self.prune(now).await?;
         }
         Ok(refused)

@@ -34,7 +34,10 @@ impl Metrics {
     pub fn new() -> prometheus::Result<Metrics> {
         let registry = Registry::new_custom(Some("dutydesk".into()), None)?;
         let requests = IntCounterVec::new(
-            Opts::new("http_requests_total", "HTTP requests answered, by route, method and status"),
+            Opts::new(
+                "http_requests_total",
+                "HTTP requests answered, by route, method and status",
+            ),
             &["route", "method", "status"],
         )?;
         let latency = HistogramVec::new(
@@ -45,7 +48,8 @@ impl Metrics {
             &["route", "method"],
         )?;
         let streams_open = IntGauge::new("event_streams_open", "Event streams open now")?;
-        let events_published = IntCounter::new("events_published_total", "Changes published to event streams")?;
+        let events_published =
+            IntCounter::new("events_published_total", "Changes published to event streams")?;
         let events_delivered = IntCounter::new(
             "events_delivered_total",
             "Events written to streams (heartbeats not counted)",

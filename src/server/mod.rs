@@ -224,7 +224,10 @@ pub fn router(state: Shared) -> Router {
         .route(paths::EVENTS, get(events::stream))
         .route(metrics::READYZ, get(metrics::readyz))
         .route(metrics::METRICS, get(metrics::metrics))
-        .route_layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
         .fallback(error::route_not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -251,7 +254,11 @@ pub async fn start_tuned(config: ServerConfig, tuning: ServerTuning) -> anyhow::
         store: store.clone(),
         events,
         heartbeat: tuning.heartbeat,
-        login_guard: login_guard::LoginGuard::new(store.clone(), tuning.login_guard_rows, config.trusted_proxies),
+        login_guard: login_guard::LoginGuard::new(
+            store.clone(),
+            tuning.login_guard_rows,
+            config.trusted_proxies,
+        ),
         metrics: metrics::Metrics::new()?,
         closing: tokio::sync::watch::Sender::new(false),
     });
@@ -278,7 +285,10 @@ pub async fn serve(config: ServerConfig) -> anyhow::Result<()> {
         say(&rust_i18n::t!("server.listening", addr = server.addr));
     }
     if !tls && listen::beyond_loopback(server.addr) {
-        say(&rust_i18n::t!("ops.plain_http_beyond_loopback", addr = server.addr));
+        say(&rust_i18n::t!(
+            "ops.plain_http_beyond_loopback",
+            addr = server.addr
+        ));
         tracing::warn!(addr = %server.addr, "serving plain HTTP beyond loopback: passwords and tokens cross the network readable");
     }
     if demo {

@@ -4,8 +4,8 @@
 use std::net::IpAddr;
 
 use dutydesk::server::ServerTuning;
-use futures_util::StreamExt;
 use dutydesk::server::login_guard::{PER_NAME, PRUNE_EVERY};
+use futures_util::StreamExt;
 use reqwest::Client;
 use serde_json::json;
 
@@ -90,7 +90,10 @@ async fn a_flood_of_junk_names_leaves_the_guard_working() {
     for i in 0..20_000u32 {
         let client = format!("10.0.{}.{}", i % 200 / 100, i % 100);
         let refused = guard.attempt(&format!("junk-{i}"), &client, now).await.unwrap();
-        assert!(refused.is_none(), "100 junk names per address are within its limit");
+        assert!(
+            refused.is_none(),
+            "100 junk names per address are within its limit"
+        );
     }
     let rows = guard.rows().await.unwrap();
     assert!(
@@ -98,9 +101,19 @@ async fn a_flood_of_junk_names_leaves_the_guard_working() {
         "{rows} rows kept, cap {cap}"
     );
     for _ in 0..5 {
-        problem(sign_in(&ctx, &ctx.http, "lawyer", "guess").await, 401, "unauthorized").await;
+        problem(
+            sign_in(&ctx, &ctx.http, "lawyer", "guess").await,
+            401,
+            "unauthorized",
+        )
+        .await;
     }
-    problem(sign_in(&ctx, &ctx.http, "lawyer", "demo").await, 429, "rate_limited").await;
+    problem(
+        sign_in(&ctx, &ctx.http, "lawyer", "demo").await,
+        429,
+        "rate_limited",
+    )
+    .await;
     // The flood's addresses are not this one: others sign in here.
     assert_eq!(sign_in(&ctx, &ctx.http, "lawyer2", "demo").await.status(), 200);
     ctx.stop().await;
@@ -115,12 +128,20 @@ async fn a_lock_from_one_address_leaves_the_owner_signing_in_from_another() {
     let ctx = sqlite().await;
     let attacker = from("127.0.0.2");
     for _ in 0..5 {
-        problem(sign_in(&ctx, &attacker, "lawyer", "guess").await, 401, "unauthorized").await;
+        problem(
+            sign_in(&ctx, &attacker, "lawyer", "guess").await,
+            401,
+            "unauthorized",
+        )
+        .await;
     }
     let locked = sign_in(&ctx, &attacker, "lawyer", "demo").await;
     assert!(locked.headers().contains_key("retry-after"));
     problem(locked, 429, "rate_limited").await;
-    assert_eq!(sign_in(&ctx, &from("127.0.0.3"), "lawyer", "demo").await.status(), 200);
+    assert_eq!(
+        sign_in(&ctx, &from("127.0.0.3"), "lawyer", "demo").await.status(),
+        200
+    );
 
     // One wrong try from 127.0.0.4, then guesses from many addresses past
     // the global limit for the name.
@@ -139,15 +160,28 @@ async fn a_lock_from_one_address_leaves_the_owner_signing_in_from_another() {
     }
     // Past the limit a fresh address still gets its one try...
     let fresh = from("127.0.0.200");
-    problem(sign_in(&ctx, &fresh, "lawyer", "guess").await, 401, "unauthorized").await;
+    problem(
+        sign_in(&ctx, &fresh, "lawyer", "guess").await,
+        401,
+        "unauthorized",
+    )
+    .await;
     // ...but no second, and one that failed before is refused.
-    problem(sign_in(&ctx, &fresh, "lawyer", "guess").await, 429, "rate_limited").await;
+    problem(
+        sign_in(&ctx, &fresh, "lawyer", "guess").await,
+        429,
+        "rate_limited",
+    )
+    .await;
     let refused = problem(sign_in(&ctx, &once, "lawyer", "demo").await, 429, "rate_limited").await;
     assert!(
         refused["detail"].as_str().unwrap().contains("60 min"),
         "the global window: {refused}"
     );
-    assert_eq!(sign_in(&ctx, &from("127.0.0.5"), "lawyer", "demo").await.status(), 200);
+    assert_eq!(
+        sign_in(&ctx, &from("127.0.0.5"), "lawyer", "demo").await.status(),
+        200
+    );
     ctx.stop().await;
 }
 

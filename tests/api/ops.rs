@@ -66,7 +66,9 @@ async fn metrics_count_requests_streams_events_and_refusals() {
     let mut events = events.bytes_stream().eventsource();
     let pool = json(ctx.get(&a, "/api/v1/pool").await, 200).await;
     let id = pool["items"][0]["id"].as_i64().unwrap();
-    let claimed = ctx.post(&a, &format!("/api/v1/items/{id}/claim"), json!({})).await;
+    let claimed = ctx
+        .post(&a, &format!("/api/v1/items/{id}/claim"), json!({}))
+        .await;
     assert_eq!(claimed.status(), 200);
     // lawyer2 hears of the pool change.
     loop {
@@ -97,7 +99,10 @@ async fn metrics_count_requests_streams_events_and_refusals() {
     assert_eq!(get("dutydesk_event_streams_open"), 1.0);
     assert!(get("dutydesk_events_published_total") >= 1.0);
     assert!(get("dutydesk_events_delivered_total") >= 1.0);
-    assert_eq!(get(r#"dutydesk_login_refusals_total{reason="wrong_password"}"#), 1.0);
+    assert_eq!(
+        get(r#"dutydesk_login_refusals_total{reason="wrong_password"}"#),
+        1.0
+    );
 
     drop(events);
     let mut open = 1.0;
