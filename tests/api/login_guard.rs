@@ -59,6 +59,10 @@ async fn a_megabyte_username_is_refused_without_growth() {
         .buffer_unordered(8);
     attempts.collect::<Vec<()>>().await;
     let grown = resident_bytes().saturating_sub(before);
+    eprintln!(
+        "300 refused 1 MB names: resident memory grew by {} KB",
+        grown / 1024
+    );
     assert!(
         grown < 150 * 1024 * 1024,
         "300 refused 1 MB names grew the process by {} MB",
@@ -96,6 +100,7 @@ async fn a_flood_of_junk_names_leaves_the_guard_working() {
         );
     }
     let rows = guard.rows().await.unwrap();
+    eprintln!("after 20,000 junk names: {rows} rows (cap {cap})");
     assert!(
         rows <= cap + 3 * PRUNE_EVERY as i64,
         "{rows} rows kept, cap {cap}"
@@ -135,7 +140,11 @@ async fn a_lock_from_one_address_leaves_the_owner_signing_in_from_another() {
         )
         .await;
     }
+    let started = std::time::Instant::now();
     let locked = sign_in(&ctx, &attacker, "lawyer", "demo").await;
+    // Refused without checking the password, yet no faster than a check.
+    let guard = &ctx.server.as_ref().unwrap().state.login_guard;
+    assert!(started.elapsed() >= guard.typical_verify().mul_f64(0.9));
     assert!(locked.headers().contains_key("retry-after"));
     problem(locked, 429, "rate_limited").await;
     assert_eq!(
@@ -224,4 +233,69 @@ async fn the_limit_holds_across_two_instances() {
     if let Some((base, schema)) = schema {
         crate::support::drop_schema(&base, &schema).await;
     }
+}
+
+/// Behind a trusted proxy each client is counted by the address the proxy
+/// saw (the last `X-Forwarded-For` entry); from anyone else the header is
+/// ignored, so a guesser cannot pick a fresh address per request.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_trusted_proxy_names_the_client_and_others_cannot() {
+    use dutydesk::server::{ServerConfig, start};
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(ServerConfig {
+        db: Some(dir.path().join("server.db").to_string_lossy().into_owned()),
+        listen: "127.0.0.1:0".into(),
+        demo: true,
+        trusted_proxies: vec!["127.0.0.1".parse().unwrap()],
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let url = format!("http://{}/api/v1/auth/login", server.addr);
+    let attempt = |http: &Client, forwarded: &str, password: &str| {
+        http.post(&url)
+            .header("X-Forwarded-For", forwarded)
+            .json(&json!({"username": "lawyer", "password": password}))
+            .send()
+    };
+    let proxy = from("127.0.0.1");
+    for _ in 0..5 {
+        let r = attempt(&proxy, "10.9.9.9, 203.0.113.7", "guess").await.unwrap();
+        problem(r, 401, "unauthorized").await;
+    }
+    let r = attempt(&proxy, "203.0.113.7", "demo").await.unwrap();
+    problem(r, 429, "rate_limited").await;
+    let r = attempt(&proxy, "203.0.113.7, 203.0.113.8", "demo").await.unwrap();
+    assert_eq!(r.status(), 200, "another client behind the proxy signs in");
+
+    let guesser = from("127.0.0.2");
+    for i in 0..5 {
+        let r = attempt(&guesser, &format!("198.51.100.{i}"), "guess")
+            .await
+            .unwrap();
+        problem(r, 401, "unauthorized").await;
+    }
+    let r = attempt(&guesser, "198.51.100.99", "demo").await.unwrap();
+    problem(r, 429, "rate_limited").await;
+    server.shutdown().await.unwrap();
+}
+
+#[test]
+fn client_addresses_are_counted_by_host() {
+    use dutydesk::server::login_guard::client_key;
+    let headers = reqwest::header::HeaderMap::new();
+    let key = |s: &str| client_key(Some(s.parse().unwrap()), &headers, &[]);
+    assert_eq!(key("127.0.0.2:5000"), "127.0.0.2");
+    assert_eq!(
+        key("[::ffff:192.0.2.1]:5000"),
+        "192.0.2.1",
+        "IPv4 over IPv6 is IPv4"
+    );
+    assert_eq!(
+        key("[2001:db8:1:2:aaaa::1]:5000"),
+        key("[2001:db8:1:2:bbbb::2]:5000"),
+        "one /64, one host"
+    );
+    assert_ne!(key("[2001:db8:1:2::1]:5000"), key("[2001:db8:1:3::1]:5000"));
+    assert_eq!(client_key(None, &headers, &[]), "unknown");
 }

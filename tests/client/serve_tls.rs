@@ -153,3 +153,34 @@ fn serve_warns_when_plain_http_reaches_beyond_loopback() {
     child.wait().unwrap();
     assert!(!lines.iter().any(|l| l.contains("warning")), "{lines:?}");
 }
+
+/// `--log-format json` writes one JSON object a line to stderr.
+#[test]
+fn serve_logs_json_lines_on_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("server.db");
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("dutydesk"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json", "--db"])
+        .arg(&db)
+        .env("DUTYDESK_LANG", "en")
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    for line in stdout.lines().map_while(Result::ok) {
+        if line.contains("listening on") {
+            break;
+        }
+    }
+    let stderr = child.stderr.take().unwrap();
+    // The "listening" log line is written right after the one on stdout.
+    let mut lines = BufReader::new(stderr).lines();
+    let first = lines.next().unwrap().unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let v: serde_json::Value = serde_json::from_str(&first).unwrap_or_else(|e| panic!("{e}: {first}"));
+    assert_eq!(v["level"], "INFO", "{first}");
+    assert!(v["fields"].is_object(), "{first}");
+}
