@@ -184,3 +184,35 @@ fn serve_logs_json_lines_on_request() {
     assert_eq!(v["level"], "INFO", "{first}");
     assert!(v["fields"].is_object(), "{first}");
 }
+
+/// A certificate file that is not there is named, with the flag that takes
+/// it; a certificate without its key is a usage error.
+#[test]
+fn a_bad_tls_file_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("server.db");
+    let missing = dir.path().join("bureau-server.pem");
+    let out = Command::new(assert_cmd::cargo::cargo_bin("dutydesk"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--db"])
+        .arg(&db)
+        .arg("--tls-cert")
+        .arg(&missing)
+        .arg("--tls-key")
+        .arg(&missing)
+        .env("DUTYDESK_LANG", "en")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("bureau-server.pem") && stderr.contains("--tls-cert"),
+        "{stderr}"
+    );
+    let out = Command::new(assert_cmd::cargo::cargo_bin("dutydesk"))
+        .args(["serve", "--tls-cert"])
+        .arg(&missing)
+        .env("DUTYDESK_LANG", "en")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
