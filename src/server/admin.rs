@@ -22,7 +22,10 @@ pub async fn run_serve(args: ServeArgs) -> anyhow::Result<()> {
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
     let log = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_writer(std::io::stderr)
+        // Colour codes only for a person at a terminal: a file or a
+        // journal gets plain lines.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
     let _ = match args.log_format {
         LogFormat::Text => log.try_init(),
         LogFormat::Json => log.json().try_init(),
