@@ -170,7 +170,11 @@ impl LoginGuard {
             .fetch_add(1, Ordering::Relaxed)
             .is_multiple_of(PRUNE_EVERY)
         {
-            self.prune(now).await?;
+            // The attempt is counted; a failed prune (another instance
+            // pruning the same rows) waits for the next turn.
+            if let Err(e) = self.prune(now).await {
+                tracing::warn!(error = %e, "pruning the login guard's table");
+            }
         }
         Ok(refused)
     }

@@ -9,7 +9,7 @@ use futures_util::StreamExt;
 use reqwest::Client;
 use serde_json::json;
 
-use crate::support::{Ctx, fresh_schema, postgres_url, problem, sqlite, sqlite_tuned};
+use crate::support::{Ctx, fresh_schema, postgres_tuned, postgres_url, problem, sqlite, sqlite_tuned};
 
 /// A client whose connections come from `ip` (a loopback address such as
 /// 127.0.0.2), so the server sees another client address.
@@ -80,18 +80,28 @@ async fn a_megabyte_username_is_refused_without_growth() {
 /// rows: the table stays within its cap, and a real name is still counted
 /// and locked after five wrong passwords (before, a full table left new
 /// names uncounted: unlimited guessing). The flood goes to the guard
-/// itself: over HTTP each would cost an argon2 check, minutes in all.
+/// itself: over HTTP each would cost an argon2 check, minutes in all. On
+/// PostgreSQL, where one answers, a smaller flood over a smaller cap.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_flood_of_junk_names_leaves_the_guard_working() {
-    let cap = 2_000;
-    let ctx = sqlite_tuned(ServerTuning {
+    let tuning = |cap| ServerTuning {
         login_guard_rows: cap,
         ..Default::default()
-    })
-    .await;
+    };
+    let ctx = sqlite_tuned(tuning(2_000)).await;
+    flood_case(&ctx, 2_000, 20_000).await;
+    ctx.stop().await;
+    if let Some(url) = postgres_url() {
+        let ctx = postgres_tuned(&url, tuning(200)).await;
+        flood_case(&ctx, 200, 2_000).await;
+        ctx.stop().await;
+    }
+}
+
+async fn flood_case(ctx: &Ctx, cap: i64, names: u32) {
     let guard = &ctx.server.as_ref().unwrap().state.login_guard;
     let now = dutydesk::server::db::now_ms();
-    for i in 0..20_000u32 {
+    for i in 0..names {
         let client = format!("10.0.{}.{}", i % 200 / 100, i % 100);
         let refused = guard.attempt(&format!("junk-{i}"), &client, now).await.unwrap();
         assert!(
@@ -100,28 +110,31 @@ async fn a_flood_of_junk_names_leaves_the_guard_working() {
         );
     }
     let rows = guard.rows().await.unwrap();
-    eprintln!("after 20,000 junk names: {rows} rows (cap {cap})");
+    eprintln!(
+        "[{}] after {names} junk names: {rows} rows (cap {cap})",
+        ctx.backend
+    );
     assert!(
         rows <= cap + 3 * PRUNE_EVERY as i64,
-        "{rows} rows kept, cap {cap}"
+        "[{}] {rows} rows kept, cap {cap}",
+        ctx.backend
     );
     for _ in 0..5 {
         problem(
-            sign_in(&ctx, &ctx.http, "lawyer", "guess").await,
+            sign_in(ctx, &ctx.http, "lawyer", "guess").await,
             401,
             "unauthorized",
         )
         .await;
     }
     problem(
-        sign_in(&ctx, &ctx.http, "lawyer", "demo").await,
+        sign_in(ctx, &ctx.http, "lawyer", "demo").await,
         429,
         "rate_limited",
     )
     .await;
     // The flood's addresses are not this one: others sign in here.
-    assert_eq!(sign_in(&ctx, &ctx.http, "lawyer2", "demo").await.status(), 200);
-    ctx.stop().await;
+    assert_eq!(sign_in(ctx, &ctx.http, "lawyer2", "demo").await.status(), 200);
 }
 
 /// Five wrong passwords from 127.0.0.2 lock `lawyer` there, right password
