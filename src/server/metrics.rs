@@ -17,8 +17,7 @@ use prometheus::{
 use super::Shared;
 use crate::api::{Problem, ProblemCode};
 
-pub const READYZ: &str = "/readyz";
-pub const METRICS: &str = "/metrics";
+pub use crate::api::paths::{METRICS, READYZ};
 
 pub struct Metrics {
     registry: Registry,
