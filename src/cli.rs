@@ -126,6 +126,32 @@ pub struct ServeArgs {
         value_name = "MINUTES"
     )]
     pub duty_grace_minutes: u32,
+    /// Serve HTTPS: the certificate chain, PEM (with --tls-key).
+    #[arg(long, env = "DUTYDESK_TLS_CERT", value_name = "PEM", requires = "tls_key")]
+    pub tls_cert: Option<std::path::PathBuf>,
+    /// The certificate's private key, PEM (with --tls-cert).
+    #[arg(long, env = "DUTYDESK_TLS_KEY", value_name = "PEM", requires = "tls_cert")]
+    pub tls_key: Option<std::path::PathBuf>,
+    /// A reverse proxy's address whose X-Forwarded-For names the client
+    /// (repeat, or comma-separated), so the login guard counts per client.
+    #[arg(
+        long = "trusted-proxy",
+        env = "DUTYDESK_TRUSTED_PROXIES",
+        value_name = "IP",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The log's format on stderr.
+    #[arg(long, env = "DUTYDESK_LOG_FORMAT", value_enum, default_value = "text")]
+    pub log_format: LogFormat,
+}
+
+/// `serve --log-format`.
+#[cfg(feature = "server")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 #[cfg(feature = "server")]

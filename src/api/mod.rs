@@ -39,6 +39,10 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// The API's paths. `{id}` marks a path parameter (axum 0.8 syntax).
 pub mod paths {
     pub const HEALTHZ: &str = "/healthz";
+    /// Ready when the database answers (503 otherwise, or while stopping).
+    pub const READYZ: &str = "/readyz";
+    /// Prometheus text format.
+    pub const METRICS: &str = "/metrics";
     pub const OPENAPI: &str = "/api/v1/openapi.json";
     pub const LOGIN: &str = "/api/v1/auth/login";
     pub const LOGOUT: &str = "/api/v1/auth/logout";

@@ -29,6 +29,8 @@ impl utoipa::Modify for BearerAuth {
     ),
     paths(
         super::openapi_paths::healthz,
+        super::openapi_paths::readyz,
+        super::openapi_paths::metrics,
         super::openapi_paths::openapi,
         super::openapi_paths::login,
         super::openapi_paths::logout,

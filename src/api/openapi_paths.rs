@@ -9,13 +9,26 @@ use super::*;
 #[utoipa::path(get, path = "/healthz", responses((status = 200, description = "The server is up")))]
 fn healthz() {}
 
+#[utoipa::path(get, path = "/readyz",
+    responses((status = 200, description = "The database answers"),
+              (status = 503, body = Problem, content_type = "application/problem+json",
+               description = "The database does not answer, or the server is stopping")))]
+fn readyz() {}
+
+#[utoipa::path(get, path = "/metrics",
+    responses((status = 200, content_type = "text/plain; version=0.0.4",
+               description = "Requests and latency by route, open event streams, events published and delivered, login refusals (Prometheus text format)")))]
+fn metrics() {}
+
 #[utoipa::path(get, path = "/api/v1/openapi.json", responses((status = 200, description = "This document")))]
 fn openapi() {}
 
 #[utoipa::path(post, path = "/api/v1/auth/login", request_body = LoginRequest,
     responses((status = 200, body = LoginResponse), (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json",
+         description = "The username is longer than 64 characters"),
         (status = 429, body = Problem, content_type = "application/problem+json",
-         description = "Too many wrong passwords for this username: wait `Retry-After` seconds")))]
+         description = "Refused before the password is checked: too many wrong passwords for this username from this address, from this address for any username, or for this username from everywhere. Wait `Retry-After` seconds")))]
 fn login() {}
 
 #[utoipa::path(post, path = "/api/v1/auth/logout", security(("bearer" = [])),

@@ -62,6 +62,7 @@ async fn demo_in(root: &Path, role: DemoRole, global: &GlobalArgs) -> Result<(),
         db: Some(root.join("server.sqlite").display().to_string()),
         listen: "127.0.0.1:0".into(),
         demo: true,
+        ..Default::default()
     })
     .await
     .map_err(|e| t!("app.demo.server_failed", error = e).into_owned())?;

@@ -14,7 +14,7 @@ pub mod status;
 pub use item::{Category, Channel, FrontlineGroup, ItemKind, PartyKind, due_at};
 pub use money::Yuan;
 pub use outcome::{OutcomeCode, OutcomeFields, OutcomeRuleError, TimeActivity};
-pub use people::{Profession, Role};
+pub use people::{MAX_USERNAME_CHARS, Profession, Role, username_fits};
 pub use status::{ItemStatus, TransitionError};
 
 /// Milliseconds since the Unix epoch: the one timestamp type on the wire and

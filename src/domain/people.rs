@@ -81,9 +81,27 @@ impl Role {
     }
 }
 
+/// The longest username there can be, in characters. Sign-in refuses a
+/// longer one before looking anything up or counting it, so a megabyte of
+/// "name" costs the server nothing but reading it.
+pub const MAX_USERNAME_CHARS: usize = 64;
+
+/// Whether `name` (as looked up: trimmed) is within [`MAX_USERNAME_CHARS`].
+pub fn username_fits(name: &str) -> bool {
+    name.trim().chars().take(MAX_USERNAME_CHARS + 1).count() <= MAX_USERNAME_CHARS
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn usernames_are_measured_in_characters_as_looked_up() {
+        assert!(username_fits(&"张".repeat(64)), "64 characters, 192 bytes");
+        assert!(!username_fits(&"张".repeat(65)));
+        assert!(username_fits(&format!("  {}  ", "a".repeat(64))), "trimmed");
+        assert!(!username_fits(&"x".repeat(1_000_000)));
+    }
 
     #[test]
     fn parse_round_trips() {

@@ -6,24 +6,35 @@ use super::ServerConfig;
 use super::auth::{hash_password, new_secret};
 use super::db::{Store, audit, database_url, now_ms};
 use super::demo::{DEMO_USERS, insert_user, seed_if_empty};
+use super::listen::TlsFiles;
 use super::storage::sql::SqlStorage;
 use super::storage::{RevokeTarget, Storage};
 use crate::cli::{
-    AdminCampaignCommand, AdminCommand, AdminStatsCommand, AdminTokenCommand, AdminUserCommand, ServeArgs,
+    AdminCampaignCommand, AdminCommand, AdminStatsCommand, AdminTokenCommand, AdminUserCommand, LogFormat,
+    ServeArgs,
 };
 use crate::domain::{Profession, Role};
 
 pub async fn run_serve(args: ServeArgs) -> anyhow::Result<()> {
-    // The server owns no terminal UI: its log goes to stderr (RUST_LOG).
+    // The server owns no terminal UI: its log goes to stderr (RUST_LOG),
+    // as text or, for a log collector, one JSON object a line.
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
-    let _ = tracing_subscriber::fmt()
+    let log = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         // Colour codes only for a person at a terminal: a file or a
         // journal gets plain lines.
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .try_init();
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
+    let _ = match args.log_format {
+        LogFormat::Text => log.try_init(),
+        LogFormat::Json => log.json().try_init(),
+    };
+    let tls = match (args.tls_cert, args.tls_key) {
+        (Some(cert), Some(key)) => Some(TlsFiles { cert, key }),
+        // clap requires both or neither.
+        _ => None,
+    };
     let tuning = super::ServerTuning {
         duty_grace: std::time::Duration::from_secs(u64::from(args.duty_grace_minutes) * 60),
         ..Default::default()
@@ -32,6 +43,8 @@ pub async fn run_serve(args: ServeArgs) -> anyhow::Result<()> {
         db: args.db,
         listen: args.listen,
         demo: args.demo,
+        tls,
+        trusted_proxies: args.trusted_proxies,
     };
     super::serve_tuned(config, tuning).await
 }
@@ -52,6 +65,12 @@ pub async fn run_admin(cmd: AdminCommand) -> anyhow::Result<()> {
             profession,
             unit,
         }) => {
+            if !crate::domain::username_fits(&username) {
+                anyhow::bail!(t!(
+                    "ops.username_too_long",
+                    max = crate::domain::MAX_USERNAME_CHARS
+                ));
+            }
             let role =
                 Role::parse(&role).ok_or_else(|| anyhow::anyhow!(t!("server.bad_role", value = role)))?;
             let profession = Profession::parse(&profession)

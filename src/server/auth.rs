@@ -3,8 +3,11 @@
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use axum::extract::{FromRequestParts, State};
-use axum::http::{header, request::Parts};
+use std::net::SocketAddr;
+
+use axum::Extension;
+use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::http::{HeaderMap, header, request::Parts};
 use axum::response::{IntoResponse, Response};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -12,8 +15,9 @@ use sha2::{Digest, Sha256};
 use super::Shared;
 use super::db::now_ms;
 use super::error::{ApiError, ApiJson, ApiResult};
+use super::login_guard::Refused;
 use crate::api::{LoginRequest, LoginResponse, ProblemCode, User};
-use crate::domain::Role;
+use crate::domain::{MAX_USERNAME_CHARS, Role, username_fits};
 
 pub fn hash_password(password: &str) -> anyhow::Result<String> {
     let mut salt = [0u8; 16];
@@ -86,10 +90,27 @@ impl FromRequestParts<Shared> for AuthUser {
     }
 }
 
-pub async fn login(State(state): State<Shared>, ApiJson(req): ApiJson<LoginRequest>) -> ApiResult<Response> {
+pub async fn login(
+    State(state): State<Shared>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
+    ApiJson(req): ApiJson<LoginRequest>,
+) -> ApiResult<Response> {
     let started = std::time::Instant::now();
-    if let Err(wait) = state.login_failures.check(&req.username, started) {
-        return Ok(too_many_failures(wait));
+    let guard = &state.login_guard;
+    if !username_fits(&req.username) {
+        state.metrics.login_refused("username_too_long");
+        answer_slowly(&state, started).await;
+        return Err(ApiError::validation(
+            "username",
+            format!("a username has at most {MAX_USERNAME_CHARS} characters; check it and try again"),
+        ));
+    }
+    let client = guard.client(peer.map(|Extension(ConnectInfo(addr))| addr), &headers);
+    if let Some(refused) = guard.attempt(&req.username, &client, now_ms()).await? {
+        state.metrics.login_refused(refused.limit.scope);
+        answer_slowly(&state, started).await;
+        return Ok(too_many_failures(refused));
     }
     let found = state.storage.user_for_login(req.username.trim()).await?;
     let bad = || {
@@ -104,19 +125,12 @@ pub async fn login(State(state): State<Shared>, ApiJson(req): ApiJson<LoginReque
         Some((user, hash)) => (Some(user), Some(hash)),
         None => (None, None),
     };
-    // argon2 is deliberately slow: keep it off the async workers, the
-    // decoy's first hashing included.
-    let password = req.password.clone();
-    let ok = tokio::task::spawn_blocking(move || {
-        verify_password(&password, hash.as_deref().unwrap_or_else(|| decoy_hash()))
-    })
-    .await
-    .unwrap_or(false);
+    let ok = check_password(&state, req.password.clone(), hash).await;
     let Some(user) = user.filter(|_| ok) else {
-        state.login_failures.failed(&req.username, started);
+        state.metrics.login_refused("wrong_password");
         return Err(bad());
     };
-    state.login_failures.succeeded(&req.username);
+    guard.succeeded(&req.username, &client).await?;
     let token = new_secret();
     let device = req.device.unwrap_or_else(|| "unnamed".to_string());
     state
@@ -126,13 +140,43 @@ pub async fn login(State(state): State<Shared>, ApiJson(req): ApiJson<LoginReque
     Ok(axum::Json(LoginResponse { token, user }).into_response())
 }
 
+/// Checks a password (against the decoy without a hash), timing it for
+/// [`answer_slowly`]. argon2 is deliberately slow: keep it off the async
+/// workers, the decoy's first hashing included.
+async fn check_password(state: &Shared, password: String, hash: Option<String>) -> bool {
+    let started = std::time::Instant::now();
+    let ok = tokio::task::spawn_blocking(move || {
+        verify_password(&password, hash.as_deref().unwrap_or_else(|| decoy_hash()))
+    })
+    .await
+    .unwrap_or(false);
+    state.login_guard.verified(started.elapsed());
+    ok
+}
+
+/// A refusal takes as long as a wrong password would have (a sleep, not
+/// the work), so it tells nothing and a flood of them is no cheaper to
+/// send. Before any password was checked here, one decoy check sets the pace.
+async fn answer_slowly(state: &Shared, started: std::time::Instant) {
+    let mut typical = state.login_guard.typical_verify();
+    if typical.is_zero() {
+        check_password(state, String::new(), None).await;
+        typical = state.login_guard.typical_verify();
+    }
+    tokio::time::sleep_until((started + typical).into()).await;
+}
+
 /// 429 with `Retry-After` in whole seconds, rounded up.
-fn too_many_failures(wait: std::time::Duration) -> Response {
+fn too_many_failures(refused: Refused) -> Response {
+    let wait = refused.wait;
     let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
     let minutes = seconds.div_ceil(60);
     let problem = crate::api::Problem::new(
         ProblemCode::RateLimited,
-        format!("too many wrong passwords for this username; try again in {minutes} min"),
+        match refused.limit.scope {
+            "client" => format!("too many wrong passwords from this address; try again in {minutes} min"),
+            _ => format!("too many wrong passwords for this username; try again in {minutes} min"),
+        },
     );
     let mut response = super::error::problem_response(&problem);
     response

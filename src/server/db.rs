@@ -45,10 +45,44 @@ pub fn database_url(db: Option<&str>) -> anyhow::Result<String> {
             dir.join("server.db").to_string_lossy().into_owned()
         }
     };
-    if raw.starts_with("postgres://") || raw.starts_with("postgresql://") || raw.starts_with("sqlite:") {
-        Ok(raw)
-    } else {
-        Ok(format!("sqlite://{raw}?mode=rwc"))
+    if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
+        return Ok(raw);
+    }
+    if let Some(rest) = raw.strip_prefix("sqlite:") {
+        let path = rest.trim_start_matches("//");
+        let path = path.split('?').next().unwrap_or(path);
+        // Only where SQLite was told to create it (`mode=rwc`).
+        if raw.contains("mode=rwc") && !path.is_empty() && !path.starts_with(":memory:") {
+            create_owner_only(std::path::Path::new(path))?;
+        }
+        return Ok(raw);
+    }
+    create_owner_only(std::path::Path::new(&raw))?;
+    Ok(format!("sqlite://{raw}?mode=rwc"))
+}
+
+/// Creates a missing SQLite file 0600 before SQLite does (it would use the
+/// umask, 0644 as a rule): it holds every case, and password and token
+/// hashes. SQLite gives its -wal and -shm files the database file's mode.
+/// An existing file is left as its owner set it.
+fn create_owner_only(path: &std::path::Path) -> anyhow::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        // A missing directory and the like: SQLite's own error says it better.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(anyhow::anyhow!(rust_i18n::t!(
+            "ops.db_file_mode",
+            path = path.display(),
+            error = e
+        ))),
     }
 }
 
@@ -87,6 +121,11 @@ impl Store {
         };
         let tx = self.pool.begin().await?;
         Ok(WriteTx { tx, guard })
+    }
+
+    /// PostgreSQL (several instances may share it) rather than SQLite.
+    pub fn is_postgres(&self) -> bool {
+        self.sqlite_writer.is_none()
     }
 
     pub async fn close(&self) {

@@ -22,6 +22,9 @@ pub const DEMO_USERS: [&str; 7] = [
     "worker",
 ];
 
+/// The advisory lock key demo seeding holds (any fixed number; "dutydesk" in ASCII).
+const DEMO_SEED_LOCK: i64 = 0x6475_7479_6465_736b;
+
 pub async fn is_empty(store: &Store) -> Result<bool, sqlx::Error> {
     let (n,): (i64,) = sqlx::query_as("SELECT CAST(COUNT(*) AS BIGINT) FROM users")
         .fetch_one(&store.pool)
@@ -37,6 +40,21 @@ pub async fn seed_if_empty(store: &Store, now: EpochMs) -> anyhow::Result<bool> 
     // argon2 is slow on purpose: hash once, share among the demo users.
     let hash = tokio::task::spawn_blocking(|| hash_password("demo")).await??;
     let mut w = store.begin_write().await?;
+    // Two instances started together on one empty PostgreSQL database both
+    // see it empty: the second waits here for the first's seed, then finds
+    // it seeded. (SQLite's writer lock and one instance per file do this there.)
+    if store.is_postgres() {
+        sqlx::query("SELECT CAST(pg_advisory_xact_lock($1) AS TEXT)")
+            .bind(DEMO_SEED_LOCK)
+            .execute(&mut *w.tx)
+            .await?;
+        let (n,): (i64,) = sqlx::query_as("SELECT CAST(COUNT(*) AS BIGINT) FROM users")
+            .fetch_one(&mut *w.tx)
+            .await?;
+        if n > 0 {
+            return Ok(false);
+        }
+    }
     seed(&mut w.tx, now, &hash).await?;
     w.tx.commit().await?;
     Ok(true)

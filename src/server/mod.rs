@@ -17,7 +17,9 @@ pub mod error;
 pub mod events;
 pub mod idempotency;
 pub mod items;
-pub mod login_throttle;
+pub mod listen;
+pub mod login_guard;
+pub mod metrics;
 pub mod notes;
 pub mod rebuild;
 pub mod records;
@@ -55,8 +57,10 @@ pub struct AppState {
     /// How long before a duty shift starts and after it ends check-in and
     /// check-out are still accepted.
     pub duty_grace: Duration,
-    /// Wrong passwords per username, to stop guessing.
-    pub login_failures: login_throttle::LoginThrottle,
+    /// Wrong passwords per username and address, to stop guessing.
+    pub login_guard: login_guard::LoginGuard,
+    /// What `/metrics` reports.
+    pub metrics: metrics::Metrics,
     /// Set when the server stops: open event streams end at once instead
     /// of at their next heartbeat, so a shutdown does not wait on them.
     pub closing: tokio::sync::watch::Sender<bool>,
@@ -125,19 +129,24 @@ impl AppState {
 
     /// Tells every open event stream; nobody listening is fine.
     pub fn publish(&self, change: Change) {
+        self.metrics.published();
         let _ = self.events.send(change);
     }
 }
 
 pub type Shared = Arc<AppState>;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ServerConfig {
     /// `--db`: a path, `sqlite://...` or `postgres://...`; `None` = data dir.
     pub db: Option<String>,
     pub listen: String,
     /// Fill an empty database with demo data.
     pub demo: bool,
+    /// Serve HTTPS with these PEM files.
+    pub tls: Option<listen::TlsFiles>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// Knobs a test or an embedding caller may turn; `Default` is production.
@@ -149,6 +158,8 @@ pub struct ServerTuning {
     pub clock: clock::Clock,
     /// Duty check-in/out is accepted this long around a shift (2 h by default).
     pub duty_grace: Duration,
+    /// Rows the login guard keeps at most.
+    pub login_guard_rows: i64,
 }
 
 impl Default for ServerTuning {
@@ -157,6 +168,7 @@ impl Default for ServerTuning {
             heartbeat: Duration::from_secs(15),
             clock: clock::Clock::system(),
             duty_grace: Duration::from_secs(2 * 60 * 60),
+            login_guard_rows: login_guard::DEFAULT_MAX_ROWS,
         }
     }
 }
@@ -222,6 +234,12 @@ pub fn router(state: Shared) -> Router {
         .route(crate::api::stats::CAMPAIGN_PERIODS, get(stats::periods))
         .route(crate::api::stats::CAMPAIGN_STATS, get(stats::stats))
         .route(paths::EVENTS, get(events::stream))
+        .route(metrics::READYZ, get(metrics::readyz))
+        .route(metrics::METRICS, get(metrics::metrics))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
         .fallback(error::route_not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -249,24 +267,18 @@ pub async fn start_tuned(config: ServerConfig, tuning: ServerTuning) -> anyhow::
         events,
         heartbeat: tuning.heartbeat,
         duty_grace: tuning.duty_grace,
-        login_failures: login_throttle::LoginThrottle::default(),
+        login_guard: login_guard::LoginGuard::new(
+            store.clone(),
+            tuning.login_guard_rows,
+            config.trusted_proxies,
+        ),
+        metrics: metrics::Metrics::new()?,
         closing: tokio::sync::watch::Sender::new(false),
         clock: tuning.clock.clone(),
     });
     let shared = state.clone();
-    let listener = tokio::net::TcpListener::bind(&config.listen)
-        .await
-        .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.listen))?;
-    let addr = listener.local_addr()?;
     let (tx, rx) = oneshot::channel::<()>();
-    let app = router(state);
-    let task = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = rx.await;
-            })
-            .await
-    });
+    let (addr, task) = listen::bind_and_serve(&config.listen, config.tls.as_ref(), router(state), rx).await?;
     Ok(RunningServer {
         addr,
         store,
@@ -284,8 +296,20 @@ pub async fn serve(config: ServerConfig) -> anyhow::Result<()> {
 /// [`serve`] with the operator's tuning (`--duty-grace-minutes`).
 pub async fn serve_tuned(config: ServerConfig, tuning: ServerTuning) -> anyhow::Result<()> {
     let demo = config.demo;
+    let tls = config.tls.is_some();
     let server = start_tuned(config, tuning).await?;
-    say(&rust_i18n::t!("server.listening", addr = server.addr));
+    if tls {
+        say(&rust_i18n::t!("ops.listening_tls", addr = server.addr));
+    } else {
+        say(&rust_i18n::t!("server.listening", addr = server.addr));
+    }
+    if !tls && listen::beyond_loopback(server.addr) {
+        say(&rust_i18n::t!(
+            "ops.plain_http_beyond_loopback",
+            addr = server.addr
+        ));
+        tracing::warn!(addr = %server.addr, "serving plain HTTP beyond loopback: passwords and tokens cross the network readable");
+    }
     if demo {
         say(&rust_i18n::t!(
             "server.demo_logins",

@@ -114,6 +114,7 @@ async fn admin_revokes_one_token_by_id() {
         db: Some(path.to_string_lossy().into_owned()),
         listen: "127.0.0.1:0".into(),
         demo: true,
+        ..Default::default()
     })
     .await
     .unwrap();

@@ -44,6 +44,7 @@ pub async fn sqlite_tuned(tuning: ServerTuning) -> Ctx {
             db: Some(path.to_string_lossy().into_owned()),
             listen: "127.0.0.1:0".into(),
             demo: true,
+            ..Default::default()
         },
         tuning,
     )
@@ -95,6 +96,7 @@ pub async fn postgres_tuned(base_url: &str, tuning: ServerTuning) -> Ctx {
             db: Some(url),
             listen: "127.0.0.1:0".into(),
             demo: true,
+            ..Default::default()
         },
         tuning,
     )

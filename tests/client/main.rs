@@ -35,6 +35,8 @@ mod middlebox;
 #[cfg(feature = "server")]
 mod report_lang;
 #[cfg(feature = "server")]
+mod serve_tls;
+#[cfg(feature = "server")]
 mod server_writes;
 #[cfg(feature = "server")]
 mod with_server;

@@ -28,6 +28,7 @@ pub async fn spawn_server() -> Server {
         db: Some(dir.path().join("server.db").to_string_lossy().into_owned()),
         listen: "127.0.0.1:0".into(),
         demo: true,
+        ..Default::default()
     })
     .await
     .unwrap();

@@ -1,0 +1,184 @@
+//! Operations endpoints: `/readyz` (the database answers) and `/metrics`
+//! (Prometheus text format). Each server has its own registry, so several
+//! in one process (tests, the demo) do not count into each other.
+
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
+use prometheus::{
+    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Opts, Registry, TextEncoder,
+};
+
+use super::Shared;
+use crate::api::{Problem, ProblemCode};
+
+pub use crate::api::paths::{METRICS, READYZ};
+
+pub struct Metrics {
+    registry: Registry,
+    requests: IntCounterVec,
+    latency: HistogramVec,
+    streams_open: IntGauge,
+    events_published: IntCounter,
+    events_delivered: IntCounter,
+    login_refusals: IntCounterVec,
+}
+
+impl Metrics {
+    pub fn new() -> prometheus::Result<Metrics> {
+        let registry = Registry::new_custom(Some("dutydesk".into()), None)?;
+        let requests = IntCounterVec::new(
+            Opts::new(
+                "http_requests_total",
+                "HTTP requests answered, by route, method and status",
+            ),
+            &["route", "method", "status"],
+        )?;
+        let latency = HistogramVec::new(
+            HistogramOpts::new(
+                "http_request_duration_seconds",
+                "Time to answer (to the headers, for event streams), by route and method",
+            ),
+            &["route", "method"],
+        )?;
+        let streams_open = IntGauge::new("event_streams_open", "Event streams open now")?;
+        let events_published =
+            IntCounter::new("events_published_total", "Changes published to event streams")?;
+        let events_delivered = IntCounter::new(
+            "events_delivered_total",
+            "Events written to streams (heartbeats not counted)",
+        )?;
+        let login_refusals = IntCounterVec::new(
+            Opts::new(
+                "login_refusals_total",
+                "Sign-ins refused, by reason (wrong_password, name_client, client, name, username_too_long)",
+            ),
+            &["reason"],
+        )?;
+        registry.register(Box::new(requests.clone()))?;
+        registry.register(Box::new(latency.clone()))?;
+        registry.register(Box::new(streams_open.clone()))?;
+        registry.register(Box::new(events_published.clone()))?;
+        registry.register(Box::new(events_delivered.clone()))?;
+        registry.register(Box::new(login_refusals.clone()))?;
+        Ok(Metrics {
+            registry,
+            requests,
+            latency,
+            streams_open,
+            events_published,
+            events_delivered,
+            login_refusals,
+        })
+    }
+
+    pub fn published(&self) {
+        self.events_published.inc();
+    }
+
+    pub fn login_refused(&self, reason: &str) {
+        self.login_refusals.with_label_values(&[reason]).inc();
+    }
+}
+
+/// Counts every routed request and, for an event stream, holds the open
+/// streams gauge up and counts the events written until the stream ends.
+pub async fn track(State(state): State<Shared>, req: Request, next: Next) -> Response {
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("unmatched", |p| p.as_str())
+        .to_string();
+    let method = req.method().as_str().to_string();
+    let started = Instant::now();
+    let response = next.run(req).await;
+    let m = &state.metrics;
+    m.requests
+        .with_label_values(&[route.as_str(), method.as_str(), response.status().as_str()])
+        .inc();
+    m.latency
+        .with_label_values(&[route.as_str(), method.as_str()])
+        .observe(started.elapsed().as_secs_f64());
+    let sse = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/event-stream"));
+    if !sse {
+        return response;
+    }
+    let open = OpenStream::new(m.streams_open.clone());
+    let delivered = m.events_delivered.clone();
+    let (parts, body) = response.into_parts();
+    let body = body.into_data_stream().map(move |frame| {
+        let _open = &open;
+        if let Ok(bytes) = &frame
+            && is_change(bytes)
+        {
+            delivered.inc();
+        }
+        frame
+    });
+    Response::from_parts(parts, Body::from_stream(body))
+}
+
+/// One frame of an SSE body is one event; heartbeats are not deliveries.
+fn is_change(frame: &[u8]) -> bool {
+    let has = |needle: &[u8]| frame.windows(needle.len()).any(|w| w == needle);
+    has(b"data:") && !has(b"event: heartbeat")
+}
+
+/// The open streams gauge, up while the stream's body lives.
+struct OpenStream(IntGauge);
+
+impl OpenStream {
+    fn new(gauge: IntGauge) -> OpenStream {
+        gauge.inc();
+        OpenStream(gauge)
+    }
+}
+
+impl Drop for OpenStream {
+    fn drop(&mut self) {
+        self.0.dec();
+    }
+}
+
+pub async fn metrics(State(state): State<Shared>) -> Response {
+    let mut out = Vec::new();
+    if let Err(e) = TextEncoder::new().encode(&state.metrics.registry.gather(), &mut out) {
+        tracing::error!(error = %e, "encoding metrics");
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    }
+    let mut response = out.into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+    );
+    response
+}
+
+/// Ready when the database answers within a few seconds and the server is
+/// not stopping: a load balancer then sends this instance no new work.
+pub async fn readyz(State(state): State<Shared>) -> Response {
+    if *state.closing.borrow() {
+        return unavailable("the server is stopping; use another instance");
+    }
+    let ping = sqlx::query("SELECT 1").execute(&state.store.pool);
+    match tokio::time::timeout(Duration::from_secs(5), ping).await {
+        Ok(Ok(_)) => "ready".into_response(),
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "readyz: the database does not answer");
+            unavailable("the database does not answer; check that it runs and the server can reach it")
+        }
+        Err(_) => unavailable("the database did not answer within 5 s; check its load and the network"),
+    }
+}
+
+fn unavailable(detail: &str) -> Response {
+    super::error::problem_response(&Problem::new(ProblemCode::Unavailable, detail))
+}
