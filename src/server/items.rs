@@ -11,9 +11,8 @@ use super::Shared;
 use super::auth::AuthUser;
 use super::db::now_ms;
 use super::error::{ApiError, ApiJson, ApiPath, ApiQuery, ApiResult};
-use super::events::Change;
 use super::storage::ClaimResult;
-use crate::api::{ChangeKind, ItemDetail, ItemList, PoolList, ProblemCode, TransitionRequest};
+use crate::api::{ItemDetail, ItemList, PoolList, ProblemCode, TransitionRequest};
 use crate::domain::Role;
 
 #[derive(Debug, Deserialize)]
@@ -95,8 +94,6 @@ pub async fn claim(
     let now = now_ms();
     match state.storage.claim(&me.user, id, now).await? {
         ClaimResult::Claimed(after) => {
-            state.publish(Change::for_item(ChangeKind::Assigned, &after, None, now));
-            state.publish(Change::for_item(ChangeKind::PoolChanged, &after, None, now));
             Ok(Json(after.item))
         }
         ClaimResult::Taken { holder } => {
@@ -117,8 +114,5 @@ pub async fn transition(
 ) -> ApiResult<Json<crate::api::WorkItem>> {
     let now = now_ms();
     let change = state.storage.transition(&me.user, id, req, now).await?;
-    state.publish(Change::for_item(ChangeKind::Updated, &change.after, None, now));
-    // A session started, ended or missed changes the room's day too.
-    state.publish_schedule_change(&change, now);
     Ok(Json(change.after.item))
 }

@@ -10,9 +10,8 @@ use super::Shared;
 use super::auth::AuthUser;
 use super::db::now_ms;
 use super::error::{ApiError, ApiJson, ApiPath, ApiResult};
-use super::events::Change;
 use super::idempotency::{idem_request, stored_response};
-use crate::api::{ChangeKind, NewActivity, NewOutcome, NewTimeEntry, paths};
+use crate::api::{NewActivity, NewOutcome, NewTimeEntry, paths};
 
 /// The most one activity may add to a value. Far above a real training's
 /// attendees; low enough that no sum of such entries overflows.
@@ -32,9 +31,6 @@ pub async fn post_outcome(
         .storage
         .log_outcome(&me.user, item_id, &idem, &req, now)
         .await?;
-    if let Some(after) = &logged.closed {
-        state.publish(Change::for_item(ChangeKind::Updated, after, None, now));
-    }
     Ok(stored_response(logged.response))
 }
 

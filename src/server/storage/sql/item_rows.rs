@@ -26,6 +26,8 @@ pub struct ItemRow {
     pub item: WorkItem,
     pub previous_assignee_id: Option<i64>,
     pub room_operator_id: Option<i64>,
+    /// The change number of the item's last change.
+    pub change_seq: i64,
 }
 
 pub fn item_from_row(r: &AnyRow) -> Result<ItemRow, sqlx::Error> {
@@ -82,6 +84,7 @@ pub fn item_from_row(r: &AnyRow) -> Result<ItemRow, sqlx::Error> {
         item,
         previous_assignee_id: r.try_get("previous_assignee_id")?,
         room_operator_id: r.try_get("operator_id")?,
+        change_seq: r.try_get("change_seq")?,
     })
 }
 
@@ -273,6 +276,7 @@ mod tests {
             item,
             previous_assignee_id: None,
             room_operator_id: Some(operator),
+            change_seq: 1,
         }
     }
 

@@ -2,6 +2,7 @@
 //! SQL for SQLite and PostgreSQL. Split by meaning: users and tokens,
 //! items, records, the rooms' day, idempotency.
 
+mod announce;
 pub mod idempotency;
 pub mod item_rows;
 mod items;
@@ -19,16 +20,25 @@ use crate::api::{
     TypicalCaseRequest, User, WorkItem,
 };
 use crate::domain::EpochMs;
+use crate::server::bus::{EventBus, LocalBus};
 use crate::server::db::Store;
+use std::sync::Arc;
 
 #[derive(Clone)]
 pub struct SqlStorage {
     pub store: Store,
+    /// Where item changes are announced, inside their transactions.
+    pub bus: Arc<dyn EventBus>,
 }
 
 impl SqlStorage {
+    /// Storage whose changes only this process hears (one instance).
     pub fn new(store: Store) -> SqlStorage {
-        SqlStorage { store }
+        SqlStorage::with_bus(store, Arc::new(LocalBus::new()))
+    }
+
+    pub fn with_bus(store: Store, bus: Arc<dyn EventBus>) -> SqlStorage {
+        SqlStorage { store, bus }
     }
 }
 
