@@ -150,7 +150,9 @@ impl EventBus for LocalBus {
     }
     fn committed(&self, a: Announcement, row: ItemRow) {
         // Nobody listening is fine.
-        let _ = self.tx.send(Delivery::Change(Arc::new(Announced::new(a, Some(row)))));
+        let _ = self
+            .tx
+            .send(Delivery::Change(Arc::new(Announced::new(a, Some(row)))));
     }
     fn subscribe(&self) -> broadcast::Receiver<Delivery> {
         self.tx.subscribe()
@@ -234,7 +236,9 @@ impl PgBus {
     async fn connect(&self, url: &str) -> Result<sqlx::postgres::PgListener, sqlx::Error> {
         let mut l = sqlx::postgres::PgListener::connect(url).await?;
         l.listen(&self.channel).await?;
-        let (pid,): (i32,) = sqlx::query_as("SELECT pg_backend_pid()").fetch_one(&mut l).await?;
+        let (pid,): (i32,) = sqlx::query_as("SELECT pg_backend_pid()")
+            .fetch_one(&mut l)
+            .await?;
         self.listener_pid.store(pid, Ordering::Relaxed);
         Ok(l)
     }
@@ -309,6 +313,8 @@ pub async fn start(
         return Ok(Arc::new(LocalBus::new()));
     }
     let bus = Arc::new(PgBus::new(channel_for(&store.pool).await?));
-    bus.clone().listen(url.to_string(), store.pool.clone(), closing).await?;
+    bus.clone()
+        .listen(url.to_string(), store.pool.clone(), closing)
+        .await?;
     Ok(bus)
 }

@@ -30,13 +30,9 @@ pub fn acquire(url: &str) -> anyhow::Result<Option<File>> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let file = options.open(&lock).map_err(|e| {
-        anyhow::anyhow!(rust_i18n::t!(
-            "bus.lock_failed",
-            lock = lock.display(),
-            error = e
-        ))
-    })?;
+    let file = options
+        .open(&lock)
+        .map_err(|e| anyhow::anyhow!(rust_i18n::t!("bus.lock_failed", lock = lock.display(), error = e)))?;
     match file.try_lock() {
         Ok(()) => Ok(Some(file)),
         Err(TryLockError::WouldBlock) => Err(anyhow::anyhow!(rust_i18n::t!(

@@ -93,9 +93,7 @@ pub async fn claim(
 ) -> ApiResult<Json<crate::api::WorkItem>> {
     let now = now_ms();
     match state.storage.claim(&me.user, id, now).await? {
-        ClaimResult::Claimed(after) => {
-            Ok(Json(after.item))
-        }
+        ClaimResult::Claimed(after) => Ok(Json(after.item)),
         ClaimResult::Taken { holder } => {
             let who = holder.unwrap_or_else(|| "someone else".to_string());
             Err(ApiError::new(

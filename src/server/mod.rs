@@ -21,8 +21,8 @@ pub mod items;
 pub mod login_throttle;
 pub mod notes;
 pub mod rebuild;
-pub mod revocations;
 pub mod records;
+pub mod revocations;
 pub mod schedule;
 pub mod stats;
 pub mod stats_admin;
@@ -82,7 +82,11 @@ impl AppState {
         actor_id: Option<i64>,
     ) -> Result<bool, error::ApiError> {
         let now = db::now_ms();
-        Ok(self.storage.reschedule(item_id, slot, actor_id, now).await?.is_some())
+        Ok(self
+            .storage
+            .reschedule(item_id, slot, actor_id, now)
+            .await?
+            .is_some())
     }
 }
 

@@ -6,6 +6,7 @@ mod support;
 mod auth;
 mod authz;
 mod bad_input;
+mod bus;
 mod commands;
 mod echo;
 mod items;

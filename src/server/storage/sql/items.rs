@@ -9,8 +9,8 @@ use super::item_rows::{
 };
 use super::records::{load_outcomes, load_time_entries};
 use crate::api::{ChangeKind, ItemDetail, ProblemCode, TransitionRequest, User, WorkItem};
-use crate::server::bus::Change;
 use crate::domain::{EpochMs, ItemStatus, Role};
+use crate::server::bus::Change;
 use crate::server::error::ApiError;
 use crate::server::storage::{ClaimResult, ItemChange, ItemRow, ItemsSince, NewSlot};
 
