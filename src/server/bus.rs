@@ -19,8 +19,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use sqlx::{Any, Transaction};
-use tokio::sync::broadcast;
 
+use super::hub::Hub;
 use super::storage::ItemRow;
 use crate::api::ChangeKind;
 use crate::domain::EpochMs;
@@ -110,10 +110,12 @@ pub trait EventBus: Send + Sync {
     fn announce<'a>(&'a self, tx: &'a mut Transaction<'static, Any>, a: &'a Announcement) -> BusFuture<'a>;
     /// After the commit, with the item as committed.
     fn committed(&self, a: Announcement, row: ItemRow);
-    /// This instance's deliveries.
-    fn subscribe(&self) -> broadcast::Receiver<Delivery>;
+    /// This instance's streams.
+    fn hub(&self) -> &Arc<Hub>;
     /// Sends to this instance's streams only (token revocations).
-    fn deliver(&self, d: Delivery);
+    fn deliver(&self, d: Delivery) {
+        self.hub().dispatch(d);
+    }
     /// PostgreSQL: the backend pid of this instance's `LISTEN` connection
     /// (`None` while it is down, or on other buses).
     fn listener_pid(&self) -> Option<i32> {
@@ -121,20 +123,14 @@ pub trait EventBus: Send + Sync {
     }
 }
 
-/// How many deliveries a slow stream may fall behind before it is told to
-/// resync ("lagged").
-const CAPACITY: usize = 1024;
-
 /// One instance, in process: what commits here is all there is to hear.
 pub struct LocalBus {
-    tx: broadcast::Sender<Delivery>,
+    hub: Arc<Hub>,
 }
 
 impl LocalBus {
     pub fn new() -> LocalBus {
-        LocalBus {
-            tx: broadcast::channel(CAPACITY).0,
-        }
+        LocalBus { hub: Arc::default() }
     }
 }
 
@@ -149,23 +145,17 @@ impl EventBus for LocalBus {
         Box::pin(async { Ok(()) })
     }
     fn committed(&self, a: Announcement, row: ItemRow) {
-        // Nobody listening is fine.
-        let _ = self
-            .tx
-            .send(Delivery::Change(Arc::new(Announced::new(a, Some(row)))));
+        self.deliver(Delivery::Change(Arc::new(Announced::new(a, Some(row)))));
     }
-    fn subscribe(&self) -> broadcast::Receiver<Delivery> {
-        self.tx.subscribe()
-    }
-    fn deliver(&self, d: Delivery) {
-        let _ = self.tx.send(d);
+    fn hub(&self) -> &Arc<Hub> {
+        &self.hub
     }
 }
 
 /// PostgreSQL: `pg_notify` in the transaction, `LISTEN` on one connection.
 pub struct PgBus {
     channel: String,
-    tx: broadcast::Sender<Delivery>,
+    hub: Arc<Hub>,
     /// The listener connection's backend pid (0 while down), for operators
     /// and for the test that cuts it.
     listener_pid: AtomicI32,
@@ -177,7 +167,7 @@ impl PgBus {
     pub fn new(channel: String) -> PgBus {
         PgBus {
             channel,
-            tx: broadcast::channel(CAPACITY).0,
+            hub: Arc::default(),
             listener_pid: AtomicI32::new(0),
         }
     }
@@ -280,11 +270,8 @@ impl EventBus for PgBus {
     fn listener_pid(&self) -> Option<i32> {
         Some(self.listener_pid.load(Ordering::Relaxed)).filter(|p| *p != 0)
     }
-    fn subscribe(&self) -> broadcast::Receiver<Delivery> {
-        self.tx.subscribe()
-    }
-    fn deliver(&self, d: Delivery) {
-        let _ = self.tx.send(d);
+    fn hub(&self) -> &Arc<Hub> {
+        &self.hub
     }
 }
 

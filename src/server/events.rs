@@ -9,12 +9,13 @@ use std::convert::Infallible;
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::stream::{self, Stream, StreamExt};
-use tokio::sync::broadcast;
+use std::sync::atomic::Ordering;
 
 use super::Shared;
 use super::auth::AuthUser;
 use super::bus::{Announced, Change, Delivery};
 use super::db::now_ms;
+use super::hub::{Listener, Subscription};
 use super::storage::sql::item_rows::may_see;
 use crate::api::{ChangeEvent, ChangeKind};
 use crate::domain::Role;
@@ -83,7 +84,7 @@ fn change_event(a: &Announced, change: &Change, me: &AuthUser) -> Event {
 
 /// A stream's state between events.
 struct Subscriber {
-    rx: broadcast::Receiver<Delivery>,
+    sub: Subscription,
     me: AuthUser,
     pending: VecDeque<Event>,
 }
@@ -95,24 +96,27 @@ async fn next_event(mut s: Subscriber) -> Option<(Result<Event, Infallible>, Sub
         if let Some(ev) = s.pending.pop_front() {
             return Some((Ok(ev), s));
         }
-        match s.rx.recv().await {
-            Ok(Delivery::Change(a)) => {
+        // Deliveries were dropped while this stream was slow: resync.
+        if s.sub.lagged.swap(false, Ordering::Relaxed) {
+            let ev = ChangeEvent::bare(ChangeKind::Updated, now_ms());
+            return Some((Ok(sse_event(&ev)), s));
+        }
+        match s.sub.rx.recv().await? {
+            Delivery::Change(a) => {
                 for change in a.announcement.changes.iter().filter(|c| c.visible_to(&s.me)) {
                     s.pending.push_back(change_event(&a, change, &s.me));
                 }
             }
-            Ok(Delivery::Revoked(tokens)) => {
+            Delivery::Revoked(tokens) => {
                 if tokens.contains(&s.me.token_id) {
                     return None;
                 }
             }
-            // A slow reader missed some, or the instance's listener lost
-            // its connection: tell it to resync from the list.
-            Ok(Delivery::Resync) | Err(broadcast::error::RecvError::Lagged(_)) => {
+            // The instance's listener lost its connection: resync.
+            Delivery::Resync => {
                 let ev = ChangeEvent::bare(ChangeKind::Updated, now_ms());
                 return Some((Ok(sse_event(&ev)), s));
             }
-            Err(broadcast::error::RecvError::Closed) => return None,
         }
     }
 }
@@ -121,11 +125,16 @@ pub async fn stream(
     State(state): State<Shared>,
     me: AuthUser,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
-    let rx = state.bus.subscribe();
+    let sub = state.bus.hub().subscribe(Listener {
+        user_id: me.id(),
+        token_id: me.token_id,
+        role: me.role(),
+        unit_id: me.unit_id(),
+    });
     let hello = ChangeEvent::bare(ChangeKind::Heartbeat, now_ms());
     let first = stream::once(async move { Ok(sse_event(&hello)) });
     let subscriber = Subscriber {
-        rx,
+        sub,
         me,
         pending: VecDeque::new(),
     };

@@ -15,6 +15,7 @@ mod demo_items;
 pub mod demo_work;
 pub mod error;
 pub mod events;
+pub mod hub;
 pub mod idempotency;
 mod instance_lock;
 pub mod items;

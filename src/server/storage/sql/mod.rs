@@ -9,6 +9,7 @@ mod items;
 mod notes;
 pub mod records;
 pub mod schedule;
+mod stamps;
 pub mod users;
 
 use super::{
@@ -67,6 +68,12 @@ impl Storage for SqlStorage {
 
     fn items_changed_since(&self, user_id: i64, since: i64) -> StoreFuture<'_, ItemsSince> {
         Box::pin(self.items_changed_since_impl(user_id, since))
+    }
+    fn list_stamp(&self, user_id: i64) -> StoreFuture<'_, i64> {
+        Box::pin(self.list_stamp_impl(user_id))
+    }
+    fn pool_stamp(&self, unit_id: i64) -> StoreFuture<'_, i64> {
+        Box::pin(self.pool_stamp_impl(unit_id))
     }
     fn item_detail<'a>(&'a self, me: &'a User, id: i64) -> StoreFuture<'a, Option<ItemDetail>> {
         Box::pin(self.item_detail_impl(me, id))
