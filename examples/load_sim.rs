@@ -167,7 +167,10 @@ fn pg_host(url: &str) -> &str {
     let authority = rest.split(['/', '?']).next().unwrap_or_default();
     let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
     if host_port.starts_with('[') {
-        return host_port.split_once(']').map_or(host_port, |(h, _)| h).trim_start_matches('[');
+        return host_port
+            .split_once(']')
+            .map_or(host_port, |(h, _)| h)
+            .trim_start_matches('[');
     }
     host_port.split(':').next().unwrap_or_default()
 }
@@ -186,7 +189,10 @@ async fn run(args: RunArgs) -> anyhow::Result<()> {
         matches!(host, "127.0.0.1" | "localhost" | "::1"),
         "loopback only: --pg must be on 127.0.0.1, not {host}"
     );
-    ensure!(args.secs <= 600 && args.streams <= 50_000 && args.writes <= 1_000, "bounded: --secs ≤ 600, --streams ≤ 50000, --writes ≤ 1000");
+    ensure!(
+        args.secs <= 600 && args.streams <= 50_000 && args.writes <= 1_000,
+        "bounded: --secs ≤ 600, --streams ≤ 50000, --writes ≤ 1000"
+    );
     ensure!(args.instances >= 1 && args.clients >= 1);
 
     // A fresh schema, dropped at the end.
@@ -220,7 +226,9 @@ async fn simulate(args: &RunArgs, url: &str) -> anyhow::Result<()> {
         if i == 0 {
             cmd.arg("--demo");
         }
-        servers.children.push(cmd.spawn().with_context(|| format!("starting {}", args.bin))?);
+        servers
+            .children
+            .push(cmd.spawn().with_context(|| format!("starting {}", args.bin))?);
         servers.ports.push(port);
         wait_healthy(&http, port).await?;
     }
@@ -229,14 +237,27 @@ async fn simulate(args: &RunArgs, url: &str) -> anyhow::Result<()> {
 
     // The client processes, each with its share of lawyers.
     let exe = std::env::current_exe()?;
-    let ports = servers.ports.iter().map(u16::to_string).collect::<Vec<_>>().join(",");
+    let ports = servers
+        .ports
+        .iter()
+        .map(u16::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
     let per = (args.streams + args.clients - 1) / args.clients;
     let mut clients = Vec::new();
     let (lines_tx, mut lines_rx) = tokio::sync::mpsc::unbounded_channel::<(usize, String)>();
     for c in 0..args.clients {
         let (from, to) = (c * per, ((c + 1) * per).min(args.streams));
         let mut child = Command::new(&exe)
-            .args(["client", "--ports", &ports, "--from", &from.to_string(), "--to", &to.to_string()])
+            .args([
+                "client",
+                "--ports",
+                &ports,
+                "--from",
+                &from.to_string(),
+                "--to",
+                &to.to_string(),
+            ])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()?;
@@ -285,7 +306,10 @@ async fn simulate(args: &RunArgs, url: &str) -> anyhow::Result<()> {
         let (http, ok, failed) = (http.clone(), ok.clone(), failed.clone());
         tasks.push(tokio::spawn(async move {
             let r = http
-                .post(format!("http://127.0.0.1:{port}/api/v1/items/{}/typical", BASE + g))
+                .post(format!(
+                    "http://127.0.0.1:{port}/api/v1/items/{}/typical",
+                    BASE + g
+                ))
                 .bearer_auth(format!("simtoken-{g}"))
                 .json(&serde_json::json!({"typical": true, "version": 1}))
                 .send()
@@ -318,7 +342,14 @@ async fn simulate(args: &RunArgs, url: &str) -> anyhow::Result<()> {
             let r: serde_json::Value = serde_json::from_str(json)?;
             lost += r["lost"].as_u64().unwrap_or(0);
             bad += r["bad"].as_u64().unwrap_or(0);
-            latencies.extend(r["latencies"].as_array().into_iter().flatten().filter_map(|v| v.as_u64()).map(|v| v as u32));
+            latencies.extend(
+                r["latencies"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|v| v.as_u64())
+                    .map(|v| v as u32),
+            );
             done += 1;
         }
     }
@@ -331,8 +362,15 @@ async fn simulate(args: &RunArgs, url: &str) -> anyhow::Result<()> {
     let missing = writes_ok.saturating_sub(latencies.len() as u64);
     let errors = writes_failed + missing + lost + bad + (args.streams - held_total) as u64;
 
-    println!("instances: {}, client processes: {}", args.instances, args.clients);
-    println!("streams held: {held_total} of {} (opened in {:.1} s)", args.streams, opened_in.as_secs_f64());
+    println!(
+        "instances: {}, client processes: {}",
+        args.instances, args.clients
+    );
+    println!(
+        "streams held: {held_total} of {} (opened in {:.1} s)",
+        args.streams,
+        opened_in.as_secs_f64()
+    );
     println!(
         "writes: {writes_ok} ok, {writes_failed} failed, over {:.1} s ({:.1}/s)",
         wrote_in.as_secs_f64(),
@@ -375,8 +413,13 @@ async fn client(ports: String, from: i64, to: i64) -> anyhow::Result<()> {
     let mut held: HashMap<i64, ()> = HashMap::new();
     for g in from..to {
         let port = ports[(g as usize) % ports.len()];
-        let (latencies, lost, bad, opened, limit) =
-            (latencies.clone(), lost.clone(), bad.clone(), opened.clone(), limit.clone());
+        let (latencies, lost, bad, opened, limit) = (
+            latencies.clone(),
+            lost.clone(),
+            bad.clone(),
+            opened.clone(),
+            limit.clone(),
+        );
         let mut stop = stop_rx.clone();
         held.insert(g, ());
         tokio::spawn(async move {
@@ -417,7 +460,9 @@ async fn client(ports: String, from: i64, to: i64) -> anyhow::Result<()> {
                     }
                     Ok(_) => {}
                 }
-                let Some(data) = line.trim_end().strip_prefix("data:") else { continue };
+                let Some(data) = line.trim_end().strip_prefix("data:") else {
+                    continue;
+                };
                 match serde_json::from_str::<serde_json::Value>(data.trim()) {
                     Ok(v) if v["kind"] == "heartbeat" => {}
                     Ok(v) => {
@@ -443,7 +488,11 @@ async fn client(ports: String, from: i64, to: i64) -> anyhow::Result<()> {
     // Holds until the parent closes stdin.
     tokio::task::spawn_blocking(|| {
         let mut sink = String::new();
-        while std::io::stdin().read_line(&mut sink).map(|n| n > 0).unwrap_or(false) {}
+        while std::io::stdin()
+            .read_line(&mut sink)
+            .map(|n| n > 0)
+            .unwrap_or(false)
+        {}
     })
     .await?;
     let _ = stop_tx.send(true);

@@ -12,6 +12,7 @@ mod echo;
 mod items;
 mod live;
 mod notes;
+mod read_path;
 mod records;
 mod schedule;
 mod stats_access;
