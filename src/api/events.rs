@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::WorkItem;
 use crate::domain::EpochMs;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -33,4 +34,30 @@ pub struct ChangeEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_id: Option<i64>,
     pub at: EpochMs,
+    /// The item's change number after this change; absent on heartbeats
+    /// and on a resync (an `updated` with no `item_id`: pull `?since=`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change_seq: Option<i64>,
+    /// The item as the recipient may see it after the change, so a push
+    /// needs no refetch. Absent on a tombstone (`gone`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item: Option<Box<WorkItem>>,
+    /// A tombstone: the item left what the recipient may see (claimed or
+    /// reassigned away); drop it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub gone: bool,
+}
+
+impl ChangeEvent {
+    /// An event about no item in particular (hello, heartbeat, resync).
+    pub fn bare(kind: ChangeKind, at: EpochMs) -> ChangeEvent {
+        ChangeEvent {
+            kind,
+            item_id: None,
+            at,
+            change_seq: None,
+            item: None,
+            gone: false,
+        }
+    }
 }

@@ -1,44 +1,26 @@
 //! `GET /api/v1/events`: changes the caller may see, as server-sent events.
+//! Each instance's bus (`bus.rs`) delivers every change once, with the item
+//! read once; here each stream keeps what its caller may see and sends the
+//! item as they may see it, or a tombstone.
 
+use std::collections::VecDeque;
 use std::convert::Infallible;
 
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::stream::{self, Stream, StreamExt};
-use tokio::sync::broadcast;
+use std::sync::atomic::Ordering;
 
 use super::Shared;
 use super::auth::AuthUser;
+use super::bus::{Announced, Change, Delivery};
 use super::db::now_ms;
-use super::storage::ItemRow;
+use super::hub::{Listener, Subscription};
+use super::storage::sql::item_rows::may_see;
 use crate::api::{ChangeEvent, ChangeKind};
-use crate::domain::{EpochMs, Role};
-
-/// One change, with what is needed to decide who may hear of it.
-#[derive(Debug, Clone)]
-pub struct Change {
-    pub kind: ChangeKind,
-    pub item_id: Option<i64>,
-    pub assignee_id: Option<i64>,
-    pub previous_assignee_id: Option<i64>,
-    pub unit_id: i64,
-    pub room_operator_id: Option<i64>,
-    pub at: EpochMs,
-}
+use crate::domain::Role;
 
 impl Change {
-    pub fn for_item(kind: ChangeKind, row: &ItemRow, previous: Option<i64>, at: EpochMs) -> Change {
-        Change {
-            kind,
-            item_id: Some(row.item.id),
-            assignee_id: row.item.assignee.as_ref().map(|a| a.id),
-            previous_assignee_id: previous,
-            unit_id: row.item.unit_id,
-            room_operator_id: row.room_operator_id,
-            at,
-        }
-    }
-
     fn visible_to(&self, me: &AuthUser) -> bool {
         match me.role() {
             Role::Admin => true,
@@ -51,69 +33,113 @@ impl Change {
         }
     }
 
-    /// The event as this caller should read it: a reassignment is
+    /// The kind as this caller should read it: a reassignment is
     /// `unassigned` for the one who lost the item.
-    fn as_seen_by(&self, me: &AuthUser) -> ChangeEvent {
-        let kind = if self.previous_assignee_id == Some(me.id()) && self.assignee_id != Some(me.id()) {
+    fn kind_seen_by(&self, me: &AuthUser) -> ChangeKind {
+        if self.previous_assignee_id == Some(me.id()) && self.assignee_id != Some(me.id()) {
             ChangeKind::Unassigned
         } else {
             self.kind
-        };
-        ChangeEvent {
-            kind,
-            item_id: self.item_id,
-            at: self.at,
         }
     }
 }
 
-fn sse_event(ev: &ChangeEvent) -> Event {
-    let kind = serde_json::to_value(ev.kind)
+fn kind_name(kind: ChangeKind) -> String {
+    serde_json::to_value(kind)
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+fn sse_event(ev: &ChangeEvent) -> Event {
     Event::default()
-        .event(kind)
+        .event(kind_name(ev.kind))
         .data(serde_json::to_string(ev).unwrap_or_default())
+}
+
+/// One change as `me` reads it: the item's JSON (made once per instance)
+/// spliced in when they may see it, a tombstone when they no longer may.
+fn change_event(a: &Announced, change: &Change, me: &AuthUser) -> Event {
+    let ann = &a.announcement;
+    let kind = change.kind_seen_by(me);
+    let visible = a.row.as_ref().filter(|r| may_see(&me.user, r));
+    let head = ChangeEvent {
+        item_id: Some(ann.item_id),
+        change_seq: Some(ann.seq),
+        gone: visible.is_none(),
+        ..ChangeEvent::bare(kind, ann.at)
+    };
+    // Plain derive(Serialize) data with string keys: cannot fail.
+    let mut data = serde_json::to_string(&head).unwrap_or_default();
+    if let (Some(_), Some(json)) = (visible, &a.item_json)
+        && data.ends_with('}')
+    {
+        data.pop();
+        data.push_str(",\"item\":");
+        data.push_str(json);
+        data.push('}');
+    }
+    Event::default().event(kind_name(kind)).data(data)
+}
+
+/// A stream's state between events.
+struct Subscriber {
+    sub: Subscription,
+    me: AuthUser,
+    pending: VecDeque<Event>,
+}
+
+/// The next event for this subscriber; `None` ends the stream (server
+/// stopping, or the caller's token revoked).
+async fn next_event(mut s: Subscriber) -> Option<(Result<Event, Infallible>, Subscriber)> {
+    loop {
+        if let Some(ev) = s.pending.pop_front() {
+            return Some((Ok(ev), s));
+        }
+        // Deliveries were dropped while this stream was slow: resync.
+        if s.sub.lagged.swap(false, Ordering::Relaxed) {
+            let ev = ChangeEvent::bare(ChangeKind::Updated, now_ms());
+            return Some((Ok(sse_event(&ev)), s));
+        }
+        match s.sub.rx.recv().await? {
+            Delivery::Change(a) => {
+                for change in a.announcement.changes.iter().filter(|c| c.visible_to(&s.me)) {
+                    s.pending.push_back(change_event(&a, change, &s.me));
+                }
+            }
+            Delivery::Revoked(tokens) => {
+                if tokens.contains(&s.me.token_id) {
+                    return None;
+                }
+            }
+            // The instance's listener lost its connection: resync.
+            Delivery::Resync => {
+                let ev = ChangeEvent::bare(ChangeKind::Updated, now_ms());
+                return Some((Ok(sse_event(&ev)), s));
+            }
+        }
+    }
 }
 
 pub async fn stream(
     State(state): State<Shared>,
     me: AuthUser,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
-    let rx = state.events.subscribe();
-    let hello = ChangeEvent {
-        kind: ChangeKind::Heartbeat,
-        item_id: None,
-        at: now_ms(),
-    };
-    let first = stream::once(async move { Ok(sse_event(&hello)) });
-    let changes = stream::unfold((rx, me), |(mut rx, me)| async move {
-        loop {
-            match rx.recv().await {
-                Ok(change) if change.visible_to(&me) => {
-                    let ev = sse_event(&change.as_seen_by(&me));
-                    return Some((Ok(ev), (rx, me)));
-                }
-                Ok(_) => continue,
-                // A slow reader missed some: tell it to resync from the list.
-                Err(broadcast::error::RecvError::Lagged(_)) => {
-                    let ev = ChangeEvent {
-                        kind: ChangeKind::Updated,
-                        item_id: None,
-                        at: now_ms(),
-                    };
-                    return Some((Ok(sse_event(&ev)), (rx, me)));
-                }
-                Err(broadcast::error::RecvError::Closed) => return None,
-            }
-        }
+    let sub = state.bus.hub().subscribe(Listener {
+        user_id: me.id(),
+        token_id: me.token_id,
+        role: me.role(),
+        unit_id: me.unit_id(),
     });
-    let heartbeat = ChangeEvent {
-        kind: ChangeKind::Heartbeat,
-        item_id: None,
-        at: 0,
+    let hello = ChangeEvent::bare(ChangeKind::Heartbeat, now_ms());
+    let first = stream::once(async move { Ok(sse_event(&hello)) });
+    let subscriber = Subscriber {
+        sub,
+        me,
+        pending: VecDeque::new(),
     };
+    let changes = stream::unfold(subscriber, next_event);
+    let heartbeat = ChangeEvent::bare(ChangeKind::Heartbeat, 0);
     let keep = KeepAlive::new()
         .interval(state.heartbeat)
         .event(sse_event(&heartbeat));

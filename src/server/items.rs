@@ -11,9 +11,8 @@ use super::Shared;
 use super::auth::AuthUser;
 use super::db::now_ms;
 use super::error::{ApiError, ApiJson, ApiPath, ApiQuery, ApiResult};
-use super::events::Change;
 use super::storage::ClaimResult;
-use crate::api::{ChangeKind, ItemDetail, ItemList, PoolList, ProblemCode, TransitionRequest};
+use crate::api::{ItemDetail, ItemList, PoolList, ProblemCode, TransitionRequest};
 use crate::domain::Role;
 
 #[derive(Debug, Deserialize)]
@@ -38,25 +37,39 @@ pub async fn list(
             )
         })?,
     };
+    // The stamp is read before the rows: a change between the two makes
+    // this tag older than the body, so the next request refetches; never
+    // the other way round.
+    let stamp = state.storage.list_stamp(me.id()).await?;
+    let etag = format!("\"u{}-s{since}-l{stamp}\"", me.id());
+    if let Some(not_modified) = not_modified(&headers, &etag) {
+        return Ok(not_modified);
+    }
     let changed = state.storage.items_changed_since(me.id(), since).await?;
-    let etag = format!("\"u{}-c{}-n{}\"", me.id(), changed.cursor, changed.items.len());
-    Ok(conditional(&headers, &etag, || ItemList {
-        items: changed.items,
-        cursor: changed.cursor.to_string(),
-    }))
+    Ok(with_etag(
+        &etag,
+        ItemList {
+            items: changed.items,
+            cursor: changed.cursor.to_string(),
+        },
+    ))
 }
 
-/// 304 when the client already has this `etag`, else the body with it.
-fn conditional<T: serde::Serialize>(headers: &HeaderMap, etag: &str, body: impl FnOnce() -> T) -> Response {
+/// 304 when the client already has this `etag`.
+fn not_modified(headers: &HeaderMap, etag: &str) -> Option<Response> {
     let unchanged = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.split(',').any(|t| t.trim().trim_start_matches("W/") == etag));
-    let etag_value = HeaderValue::from_str(etag).unwrap_or(HeaderValue::from_static("\"\""));
-    if unchanged {
-        return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag_value)]).into_response();
-    }
-    ([(header::ETAG, etag_value)], Json(body())).into_response()
+    unchanged.then(|| (StatusCode::NOT_MODIFIED, [(header::ETAG, etag_value(etag))]).into_response())
+}
+
+fn etag_value(etag: &str) -> HeaderValue {
+    HeaderValue::from_str(etag).unwrap_or(HeaderValue::from_static("\"\""))
+}
+
+fn with_etag<T: serde::Serialize>(etag: &str, body: T) -> Response {
+    ([(header::ETAG, etag_value(etag))], Json(body)).into_response()
 }
 
 pub async fn detail(
@@ -69,22 +82,18 @@ pub async fn detail(
 }
 
 pub async fn pool(State(state): State<Shared>, me: AuthUser, headers: HeaderMap) -> ApiResult<Response> {
-    let items = if me.role().takes_work() || me.role() == Role::Admin {
-        state.storage.pool(me.unit_id()).await?
-    } else {
-        Vec::new()
-    };
-    // Which items at which versions: a client that has them gets a 304
-    // instead of the whole pool on every refresh.
-    use sha2::Digest;
-    let mut hash = sha2::Sha256::new();
-    for i in &items {
-        hash.update(format!("{}:{};", i.id, i.version));
+    if !(me.role().takes_work() || me.role() == Role::Admin) {
+        return Ok(with_etag("\"p-none\"", PoolList { items: Vec::new() }));
     }
-    let digest = hash.finalize();
-    let short: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
-    let etag = format!("\"p{}-{short}\"", me.unit_id());
-    Ok(conditional(&headers, &etag, || PoolList { items }))
+    // The unit's latest change number, read before the rows (see `list`):
+    // a client that has this pool gets a 304 without a row read.
+    let stamp = state.storage.pool_stamp(me.unit_id()).await?;
+    let etag = format!("\"p{}-s{stamp}\"", me.unit_id());
+    if let Some(not_modified) = not_modified(&headers, &etag) {
+        return Ok(not_modified);
+    }
+    let items = state.storage.pool(me.unit_id()).await?;
+    Ok(with_etag(&etag, PoolList { items }))
 }
 
 pub async fn claim(
@@ -94,11 +103,7 @@ pub async fn claim(
 ) -> ApiResult<Json<crate::api::WorkItem>> {
     let now = now_ms();
     match state.storage.claim(&me.user, id, now).await? {
-        ClaimResult::Claimed(after) => {
-            state.publish(Change::for_item(ChangeKind::Assigned, &after, None, now));
-            state.publish(Change::for_item(ChangeKind::PoolChanged, &after, None, now));
-            Ok(Json(after.item))
-        }
+        ClaimResult::Claimed(after) => Ok(Json(after.item)),
         ClaimResult::Taken { holder } => {
             let who = holder.clone().unwrap_or_else(|| "someone else".to_string());
             let mut problem = crate::api::Problem::new(
@@ -122,8 +127,5 @@ pub async fn transition(
 ) -> ApiResult<Json<crate::api::WorkItem>> {
     let now = now_ms();
     let change = state.storage.transition(&me.user, id, req, now).await?;
-    state.publish(Change::for_item(ChangeKind::Updated, &change.after, None, now));
-    // A session started, ended or missed changes the room's day too.
-    state.publish_schedule_change(&change, now);
     Ok(Json(change.after.item))
 }

@@ -77,8 +77,9 @@ impl Metrics {
         })
     }
 
-    pub fn published(&self) {
-        self.events_published.inc();
+    /// The counter of announced changes, for the instance's hub.
+    pub fn published_counter(&self) -> prometheus::IntCounter {
+        self.events_published.clone()
     }
 
     pub fn login_refused(&self, reason: &str) {

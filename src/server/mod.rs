@@ -8,6 +8,7 @@
 pub mod admin;
 pub mod aggregate;
 pub mod auth;
+pub mod bus;
 pub mod clock;
 pub mod db;
 pub mod demo;
@@ -15,7 +16,9 @@ mod demo_items;
 pub mod demo_work;
 pub mod error;
 pub mod events;
+pub mod hub;
 pub mod idempotency;
+mod instance_lock;
 pub mod items;
 pub mod listen;
 pub mod login_guard;
@@ -23,6 +26,7 @@ pub mod metrics;
 pub mod notes;
 pub mod rebuild;
 pub mod records;
+pub mod revocations;
 pub mod schedule;
 pub mod stats;
 pub mod stats_admin;
@@ -36,12 +40,11 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::header;
 use axum::routing::{get, post};
-use tokio::sync::{broadcast, oneshot};
+use tokio::sync::oneshot;
 
 pub use db::Store;
-use events::Change;
 pub use storage::sql::SqlStorage;
-use storage::{ItemChange, NewSlot, Storage};
+use storage::{NewSlot, Storage};
 
 use crate::api::{MAX_BODY_BYTES, paths};
 
@@ -51,7 +54,8 @@ pub struct AppState {
     /// The pool itself, for the parts not behind the trait yet (demo
     /// seeding, admin, statistics).
     pub store: Store,
-    pub events: broadcast::Sender<Change>,
+    /// Item changes, from every instance, for this instance's event streams.
+    pub bus: Arc<dyn bus::EventBus>,
     /// How often an idle event stream gets a `heartbeat`.
     pub heartbeat: Duration,
     /// How long before a duty shift starts and after it ends check-in and
@@ -69,7 +73,7 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Reassigns an item and tells both the old and the new assignee.
+    /// Reassigns an item; the storage tells the old and the new assignee.
     pub async fn reassign(
         &self,
         item_id: i64,
@@ -77,23 +81,11 @@ impl AppState {
         actor_id: Option<i64>,
     ) -> Result<bool, error::ApiError> {
         let now = db::now_ms();
-        match self.storage.reassign(item_id, to, actor_id, now).await? {
-            Some(change) => {
-                let kind = if to.is_some() {
-                    crate::api::ChangeKind::Assigned
-                } else {
-                    crate::api::ChangeKind::PoolChanged
-                };
-                let previous = change.before.item.assignee.as_ref().map(|a| a.id);
-                self.publish(Change::for_item(kind, &change.after, previous, now));
-                Ok(true)
-            }
-            None => Ok(false),
-        }
+        Ok(self.storage.reassign(item_id, to, actor_id, now).await?.is_some())
     }
 
-    /// Moves a mediation session to another time or room and tells the
-    /// operators of both rooms and the mediator. False when no such session.
+    /// Moves a mediation session to another time or room; the storage tells
+    /// the operators of both rooms and the mediator. False when no such session.
     pub async fn reschedule(
         &self,
         item_id: i64,
@@ -101,36 +93,11 @@ impl AppState {
         actor_id: Option<i64>,
     ) -> Result<bool, error::ApiError> {
         let now = db::now_ms();
-        match self.storage.reschedule(item_id, slot, actor_id, now).await? {
-            Some(change) => {
-                self.publish_schedule_change(&change, now);
-                Ok(true)
-            }
-            None => Ok(false),
-        }
-    }
-
-    /// `schedule_changed` for a session's change, to the room's operator
-    /// and the mediator; also to the old room's operator when it moved.
-    pub fn publish_schedule_change(&self, change: &ItemChange, at: crate::domain::EpochMs) {
-        if change.after.item.mediation.is_none() {
-            return;
-        }
-        let kind = crate::api::ChangeKind::ScheduleChanged;
-        self.publish(Change::for_item(kind, &change.after, None, at));
-        let old_operator = change.before.room_operator_id;
-        if old_operator.is_some() && old_operator != change.after.room_operator_id {
-            let mut old = Change::for_item(kind, &change.before, None, at);
-            // Only the old room's operator: the mediator has heard already.
-            old.assignee_id = None;
-            self.publish(old);
-        }
-    }
-
-    /// Tells every open event stream; nobody listening is fine.
-    pub fn publish(&self, change: Change) {
-        self.metrics.published();
-        let _ = self.events.send(change);
+        Ok(self
+            .storage
+            .reschedule(item_id, slot, actor_id, now)
+            .await?
+            .is_some())
     }
 }
 
@@ -180,6 +147,8 @@ pub struct RunningServer {
     pub state: Shared,
     shutdown: Option<oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
+    /// SQLite: this instance's hold on the database (released on drop).
+    _instance_lock: Option<std::fs::File>,
 }
 
 impl RunningServer {
@@ -256,15 +225,19 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<RunningServer> {
 /// [`start`] with non-default tuning (e.g. a short heartbeat in tests).
 pub async fn start_tuned(config: ServerConfig, tuning: ServerTuning) -> anyhow::Result<RunningServer> {
     let url = db::database_url(config.db.as_deref())?;
+    let instance_lock = instance_lock::acquire(&url)?;
     let store = Store::connect(&url).await?;
     if config.demo {
         demo::seed_if_empty(&store, tuning.clock.now()).await?;
     }
-    let (events, _) = broadcast::channel(256);
+    let closing = tokio::sync::watch::Sender::new(false);
+    let bus = bus::start(&url, &store, closing.subscribe()).await?;
+    let metrics = metrics::Metrics::new()?;
+    bus.hub().count_published(metrics.published_counter());
     let state = Arc::new(AppState {
-        storage: Arc::new(SqlStorage::new(store.clone())),
+        storage: Arc::new(SqlStorage::with_bus(store.clone(), bus.clone())),
         store: store.clone(),
-        events,
+        bus,
         heartbeat: tuning.heartbeat,
         duty_grace: tuning.duty_grace,
         login_guard: login_guard::LoginGuard::new(
@@ -272,10 +245,16 @@ pub async fn start_tuned(config: ServerConfig, tuning: ServerTuning) -> anyhow::
             tuning.login_guard_rows,
             config.trusted_proxies,
         ),
-        metrics: metrics::Metrics::new()?,
-        closing: tokio::sync::watch::Sender::new(false),
+        metrics,
+        closing,
         clock: tuning.clock.clone(),
     });
+    revocations::spawn(
+        store.clone(),
+        state.bus.clone(),
+        tuning.heartbeat,
+        state.closing.subscribe(),
+    );
     let shared = state.clone();
     let (tx, rx) = oneshot::channel::<()>();
     let (addr, task) = listen::bind_and_serve(&config.listen, config.tls.as_ref(), router(state), rx).await?;
@@ -285,6 +264,7 @@ pub async fn start_tuned(config: ServerConfig, tuning: ServerTuning) -> anyhow::
         state: shared,
         shutdown: Some(tx),
         task,
+        _instance_lock: instance_lock,
     })
 }
 

@@ -10,9 +10,8 @@ use super::Shared;
 use super::auth::AuthUser;
 use super::db::now_ms;
 use super::error::{ApiError, ApiJson, ApiPath, ApiResult};
-use super::events::Change;
 use super::idempotency::{idem_request, stored_response};
-use crate::api::{ChangeKind, NewNote, ProblemCode, TypicalCaseRequest, WorkItem, paths};
+use crate::api::{ProblemCode, NewNote, TypicalCaseRequest, WorkItem, paths};
 
 pub async fn post_note(
     State(state): State<Shared>,
@@ -42,10 +41,6 @@ pub async fn post_note(
         .storage
         .add_note(&me.user, item_id, &idem, text, now)
         .await?;
-    // A repeat publishes again; clients only reload the item, so that is harmless.
-    if let Some(after) = state.storage.item(item_id).await? {
-        state.publish(Change::for_item(ChangeKind::Updated, &after, None, now));
-    }
     Ok(stored_response(stored))
 }
 
@@ -57,6 +52,5 @@ pub async fn set_typical(
 ) -> ApiResult<Json<WorkItem>> {
     let now = now_ms();
     let change = state.storage.set_typical(&me.user, item_id, &req, now).await?;
-    state.publish(Change::for_item(ChangeKind::Updated, &change.after, None, now));
     Ok(Json(change.after.item))
 }

@@ -11,9 +11,8 @@ use axum::response::Response;
 use super::Shared;
 use super::auth::AuthUser;
 use super::error::{ApiJson, ApiPath, ApiResult};
-use super::events::Change;
 use super::idempotency::{idem_request, stored_response};
-use crate::api::{ChangeKind, NewActivity, NewOutcome, NewTimeEntry, paths};
+use crate::api::{NewActivity, NewOutcome, NewTimeEntry, paths};
 
 pub async fn post_outcome(
     State(state): State<Shared>,
@@ -29,9 +28,6 @@ pub async fn post_outcome(
         .storage
         .log_outcome(&me.user, item_id, &idem, &req, now)
         .await?;
-    if let Some(after) = &logged.closed {
-        state.publish(Change::for_item(ChangeKind::Updated, after, None, now));
-    }
     Ok(stored_response(logged.response))
 }
 

@@ -283,3 +283,26 @@ pub async fn my_item(ctx: &Ctx, token: &str, pred: impl Fn(&Value) -> bool) -> V
         .cloned()
         .expect("a matching demo item")
 }
+
+/// Two instances on one fresh PostgreSQL schema (demo data seeded by the
+/// first). Stop the second first: the first drops the schema.
+pub async fn postgres_pair(base_url: &str, tuning: ServerTuning) -> (Ctx, Ctx) {
+    let (url, schema) = fresh_schema(base_url).await;
+    let mut servers = Vec::new();
+    for demo in [true, false] {
+        let config = ServerConfig {
+            db: Some(url.clone()),
+            listen: "127.0.0.1:0".into(),
+            demo,
+            ..Default::default()
+        };
+        servers.push(start_tuned(config, tuning.clone()).await.unwrap());
+    }
+    let second = servers.pop().unwrap();
+    let first = servers.pop().unwrap();
+    let schema = Some((base_url.to_string(), schema));
+    (
+        ctx(first, "postgres", None, None, schema),
+        ctx(second, "postgres", None, None, None),
+    )
+}

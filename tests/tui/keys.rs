@@ -274,9 +274,8 @@ fn pushed_assignment_notifies_and_rings_when_asked() {
     let _l = lang("en");
     let mut m = fixtures::model();
     let ev = dutydesk::api::ChangeEvent {
-        kind: dutydesk::api::ChangeKind::Assigned,
         item_id: Some(40),
-        at: NOW,
+        ..dutydesk::api::ChangeEvent::bare(dutydesk::api::ChangeKind::Assigned, NOW)
     };
     assert_eq!(
         update(&mut m, Message::Pushed(ev.clone())),

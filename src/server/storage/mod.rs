@@ -109,6 +109,12 @@ pub trait Storage: Send + Sync {
 
     // Items.
     fn items_changed_since(&self, user_id: i64, since: i64) -> StoreFuture<'_, ItemsSince>;
+    /// The latest change number among the items the user holds or has
+    /// just lost: unchanged means their list is unchanged (the 304 test).
+    fn list_stamp(&self, user_id: i64) -> StoreFuture<'_, i64>;
+    /// The latest change number among a unit's items: unchanged means its
+    /// pool is unchanged.
+    fn pool_stamp(&self, unit_id: i64) -> StoreFuture<'_, i64>;
     /// The item with history, outcomes and time, when `me` may see it.
     fn item_detail<'a>(&'a self, me: &'a User, id: i64) -> StoreFuture<'a, Option<ItemDetail>>;
     /// One item as stored, with no access check (for publishing changes).

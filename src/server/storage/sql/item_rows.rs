@@ -15,9 +15,11 @@ pub const ITEM_SELECT: &str = "SELECT i.id, i.kind, i.title, i.description, i.ch
     i.join_link, i.version, i.change_seq, i.previous_assignee_id, r.operator_id \
     FROM items i LEFT JOIN users a ON a.id = i.assignee_id LEFT JOIN rooms r ON r.id = i.room_id";
 
+/// A stored enum value, read straight from the column's text (no JSON).
 fn parse_enum<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, sqlx::Error> {
-    serde_json::from_value(serde_json::Value::String(s.to_string()))
-        .map_err(|e| sqlx::Error::Decode(format!("stored value {s:?}: {e}").into()))
+    use serde::de::IntoDeserializer;
+    T::deserialize(s.into_deserializer())
+        .map_err(|e: serde::de::value::Error| sqlx::Error::Decode(format!("stored value {s:?}: {e}").into()))
 }
 
 /// An item plus the columns the server needs for access checks.
@@ -26,6 +28,8 @@ pub struct ItemRow {
     pub item: WorkItem,
     pub previous_assignee_id: Option<i64>,
     pub room_operator_id: Option<i64>,
+    /// The change number of the item's last change.
+    pub change_seq: i64,
 }
 
 pub fn item_from_row(r: &AnyRow) -> Result<ItemRow, sqlx::Error> {
@@ -82,6 +86,7 @@ pub fn item_from_row(r: &AnyRow) -> Result<ItemRow, sqlx::Error> {
         item,
         previous_assignee_id: r.try_get("previous_assignee_id")?,
         room_operator_id: r.try_get("operator_id")?,
+        change_seq: r.try_get("change_seq")?,
     })
 }
 
@@ -273,6 +278,7 @@ mod tests {
             item,
             previous_assignee_id: None,
             room_operator_id: Some(operator),
+            change_seq: 1,
         }
     }
 

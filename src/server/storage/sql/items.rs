@@ -2,13 +2,15 @@
 //! rescheduling. Every change stamps the item and leaves a history entry.
 
 use super::SqlStorage;
+use super::announce::{schedule_changes, updated};
 use super::item_rows::{
     ITEM_SELECT, NewHistory, add_history, item_from_row, load_history, load_item, may_see, may_transition,
     touch_item,
 };
 use super::records::{load_outcomes, load_time_entries};
-use crate::api::{ItemDetail, ProblemCode, TransitionRequest, User, WorkItem};
+use crate::api::{ChangeKind, ItemDetail, ProblemCode, TransitionRequest, User, WorkItem};
 use crate::domain::{EpochMs, ItemStatus, Role};
+use crate::server::bus::Change;
 use crate::server::error::ApiError;
 use crate::server::storage::{ClaimResult, ItemChange, ItemRow, ItemsSince, NewSlot};
 
@@ -125,7 +127,13 @@ impl SqlStorage {
         let after = load_item(&mut *w.tx, id)
             .await?
             .ok_or_else(|| ApiError::not_found("item"))?;
+        let changes = vec![
+            Change::for_item(ChangeKind::Assigned, &after, None),
+            Change::for_item(ChangeKind::PoolChanged, &after, None),
+        ];
+        let a = self.announce(&mut w.tx, changes, &after, now).await?;
         w.tx.commit().await?;
+        self.published(a, &after);
         Ok(ClaimResult::Claimed(Box::new(after)))
     }
 
@@ -189,7 +197,12 @@ impl SqlStorage {
         let after = load_item(&mut *w.tx, id)
             .await?
             .ok_or_else(|| ApiError::not_found("item"))?;
+        // A session started, ended or missed changes the room's day too.
+        let mut changes = updated(&after);
+        changes.extend(schedule_changes(&row, &after));
+        let a = self.announce(&mut w.tx, changes, &after, now).await?;
         w.tx.commit().await?;
+        self.published(a, &after);
         Ok(ItemChange { before: row, after })
     }
 
@@ -232,8 +245,20 @@ impl SqlStorage {
             note: &note,
         };
         add_history(&mut w.tx, history).await?;
+        let Some(after) = after else {
+            w.tx.commit().await?;
+            return Ok(None);
+        };
+        let kind = if to.is_some() {
+            ChangeKind::Assigned
+        } else {
+            ChangeKind::PoolChanged
+        };
+        let changes = vec![Change::for_item(kind, &after, previous)];
+        let a = self.announce(&mut w.tx, changes, &after, now).await?;
         w.tx.commit().await?;
-        Ok(after.map(|after| ItemChange { before, after }))
+        self.published(a, &after);
+        Ok(Some(ItemChange { before, after }))
     }
 
     pub(super) async fn reschedule_impl(
@@ -288,7 +313,14 @@ impl SqlStorage {
             note: &note,
         };
         add_history(&mut w.tx, history).await?;
+        let Some(after) = after else {
+            w.tx.commit().await?;
+            return Ok(None);
+        };
+        let changes = schedule_changes(&before, &after);
+        let a = self.announce(&mut w.tx, changes, &after, now).await?;
         w.tx.commit().await?;
-        Ok(after.map(|after| ItemChange { before, after }))
+        self.published(a, &after);
+        Ok(Some(ItemChange { before, after }))
     }
 }

@@ -2,12 +2,14 @@
 //! SQL for SQLite and PostgreSQL. Split by meaning: users and tokens,
 //! items, records, the rooms' day, idempotency.
 
+mod announce;
 pub mod idempotency;
 pub mod item_rows;
 mod items;
 mod notes;
 pub mod records;
 pub mod schedule;
+mod stamps;
 pub mod users;
 
 use super::{
@@ -19,16 +21,25 @@ use crate::api::{
     TypicalCaseRequest, User, WorkItem,
 };
 use crate::domain::EpochMs;
+use crate::server::bus::{EventBus, LocalBus};
 use crate::server::db::Store;
+use std::sync::Arc;
 
 #[derive(Clone)]
 pub struct SqlStorage {
     pub store: Store,
+    /// Where item changes are announced, inside their transactions.
+    pub bus: Arc<dyn EventBus>,
 }
 
 impl SqlStorage {
+    /// Storage whose changes only this process hears (one instance).
     pub fn new(store: Store) -> SqlStorage {
-        SqlStorage { store }
+        SqlStorage::with_bus(store, Arc::new(LocalBus::new()))
+    }
+
+    pub fn with_bus(store: Store, bus: Arc<dyn EventBus>) -> SqlStorage {
+        SqlStorage { store, bus }
     }
 }
 
@@ -57,6 +68,12 @@ impl Storage for SqlStorage {
 
     fn items_changed_since(&self, user_id: i64, since: i64) -> StoreFuture<'_, ItemsSince> {
         Box::pin(self.items_changed_since_impl(user_id, since))
+    }
+    fn list_stamp(&self, user_id: i64) -> StoreFuture<'_, i64> {
+        Box::pin(self.list_stamp_impl(user_id))
+    }
+    fn pool_stamp(&self, unit_id: i64) -> StoreFuture<'_, i64> {
+        Box::pin(self.pool_stamp_impl(unit_id))
     }
     fn item_detail<'a>(&'a self, me: &'a User, id: i64) -> StoreFuture<'a, Option<ItemDetail>> {
         Box::pin(self.item_detail_impl(me, id))

@@ -2,6 +2,7 @@
 //! typical-case flag (version-checked like a transition).
 
 use super::SqlStorage;
+use super::announce::updated;
 use super::idempotency::{commit_with, replay};
 use super::item_rows::{NewHistory, add_history, item_to_change, load_item, touch_item};
 use crate::api::{HistoryEntry, ProblemCode, TypicalCaseRequest, User, UserRef};
@@ -52,7 +53,13 @@ impl SqlStorage {
         };
         // Plain derive(Serialize) data with string keys: cannot fail.
         let body = serde_json::to_string(&entry).unwrap_or_default();
-        commit_with(&self.store, w, idem, CREATED, body).await
+        let after = load_item(&mut *w.tx, item_id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("item"))?;
+        let a = self.announce(&mut w.tx, updated(&after), &after, now).await?;
+        let stored = commit_with(&self.store, w, idem, CREATED, body).await?;
+        self.published(a, &after);
+        Ok(stored)
     }
 
     pub(super) async fn set_typical_impl(
@@ -99,7 +106,9 @@ impl SqlStorage {
         let after = load_item(&mut *w.tx, item_id)
             .await?
             .ok_or_else(|| ApiError::not_found("item"))?;
+        let a = self.announce(&mut w.tx, updated(&after), &after, now).await?;
         w.tx.commit().await?;
+        self.published(a, &after);
         Ok(ItemChange { before: row, after })
     }
 }

@@ -4,6 +4,7 @@
 use sqlx::{Any, Transaction};
 
 use super::SqlStorage;
+use super::announce::updated;
 use super::idempotency::{commit_with, replay, replay_committed};
 
 use super::item_rows::{NewHistory, add_history, item_to_change, load_item, touch_item};
@@ -226,9 +227,16 @@ impl SqlStorage {
             outcome: &outcome,
         };
         apply_statistics(&mut w.tx, record, now).await?;
+        let closed = load_item(&mut *w.tx, item_id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("item"))?;
+        let a = self.announce(&mut w.tx, updated(&closed), &closed, now).await?;
         let response = commit_with(&self.store, w, idem, CREATED, to_json(&outcome)).await?;
-        let closed = load_item(&self.store.pool, item_id).await?;
-        Ok(OutcomeLogged { response, closed })
+        self.published(a, &closed);
+        Ok(OutcomeLogged {
+            response,
+            closed: Some(closed),
+        })
     }
 
     pub(super) async fn log_time_entry_impl(

@@ -1,0 +1,51 @@
+//! Ends the open event streams of revoked tokens (logout, `dutydesk admin
+//! token revoke`, from any instance or the command line): one query per
+//! heartbeat per instance, not one per stream.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::bus::{Delivery, EventBus};
+use super::db::{Store, now_ms};
+use crate::domain::EpochMs;
+
+/// Revocations are looked for this far before the previous sweep, so a
+/// revocation stamped by a slightly slower clock (another instance, the
+/// admin command) is still seen.
+const SLACK_MS: EpochMs = 5_000;
+
+/// Sweeps every `every` until `closing` turns true.
+pub fn spawn(
+    store: Store,
+    bus: Arc<dyn EventBus>,
+    every: Duration,
+    mut closing: tokio::sync::watch::Receiver<bool>,
+) {
+    tokio::spawn(async move {
+        let mut since = now_ms() - SLACK_MS;
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = closing.wait_for(|c| *c) => return,
+            }
+            let started = now_ms();
+            let revoked: Result<Vec<(i64,)>, sqlx::Error> =
+                sqlx::query_as("SELECT id FROM tokens WHERE revoked_at >= $1")
+                    .bind(since)
+                    .fetch_all(&store.pool)
+                    .await;
+            match revoked {
+                Ok(rows) => {
+                    since = started - SLACK_MS;
+                    if !rows.is_empty() {
+                        let ids = rows.into_iter().map(|(id,)| id).collect();
+                        bus.deliver(Delivery::Revoked(Arc::new(ids)));
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "cannot read revoked tokens; trying again"),
+            }
+        }
+    });
+}

@@ -1,0 +1,59 @@
+//! Announcing an item's change on the event bus: inside the write
+//! transaction first, then, once committed, to this instance.
+
+use sqlx::{Any, Transaction};
+
+use super::SqlStorage;
+use super::item_rows::ItemRow;
+use crate::api::ChangeKind;
+use crate::domain::EpochMs;
+use crate::server::bus::{Announcement, Change};
+
+impl SqlStorage {
+    /// Announces `changes` to `after` (the item as the write leaves it)
+    /// inside the transaction; pass the result to [`SqlStorage::published`]
+    /// after the commit.
+    pub(super) async fn announce(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        changes: Vec<Change>,
+        after: &ItemRow,
+        now: EpochMs,
+    ) -> Result<Announcement, sqlx::Error> {
+        let a = Announcement {
+            item_id: after.item.id,
+            seq: after.change_seq,
+            at: now,
+            changes,
+        };
+        self.bus.announce(tx, &a).await?;
+        Ok(a)
+    }
+
+    pub(super) fn published(&self, a: Announcement, after: &ItemRow) {
+        self.bus.committed(a, after.clone());
+    }
+}
+
+/// `updated` to whoever sees the item.
+pub fn updated(after: &ItemRow) -> Vec<Change> {
+    vec![Change::for_item(ChangeKind::Updated, after, None)]
+}
+
+/// `schedule_changed` for a session's change, to the room's operator and
+/// the mediator; also to the old room's operator when it moved.
+pub fn schedule_changes(before: &ItemRow, after: &ItemRow) -> Vec<Change> {
+    if after.item.mediation.is_none() {
+        return Vec::new();
+    }
+    let kind = ChangeKind::ScheduleChanged;
+    let mut changes = vec![Change::for_item(kind, after, None)];
+    let old_operator = before.room_operator_id;
+    if old_operator.is_some() && old_operator != after.room_operator_id {
+        let mut old = Change::for_item(kind, before, None);
+        // Only the old room's operator: the mediator has heard already.
+        old.assignee_id = None;
+        changes.push(old);
+    }
+    changes
+}

@@ -1,0 +1,31 @@
+//! The cheap half of a conditional list read: the latest change number
+//! behind a list, from the indexes alone, read before any item row.
+
+use super::SqlStorage;
+use crate::server::error::ApiError;
+
+impl SqlStorage {
+    pub(super) async fn list_stamp_impl(&self, user_id: i64) -> Result<i64, ApiError> {
+        // Two index lookups (`items_assignee`, `items_previous_assignee`);
+        // an OR would make SQLite scan.
+        let (stamp,): (i64,) = sqlx::query_as(
+            "SELECT CAST(COALESCE(MAX(s), 0) AS BIGINT) FROM ( \
+             SELECT MAX(change_seq) AS s FROM items WHERE assignee_id = $1 \
+             UNION ALL SELECT MAX(change_seq) AS s FROM items WHERE previous_assignee_id = $1) AS t",
+        )
+        .bind(user_id)
+        .fetch_one(&self.store.pool)
+        .await?;
+        Ok(stamp)
+    }
+
+    pub(super) async fn pool_stamp_impl(&self, unit_id: i64) -> Result<i64, ApiError> {
+        let (stamp,): (i64,) = sqlx::query_as(
+            "SELECT CAST(COALESCE(MAX(change_seq), 0) AS BIGINT) FROM items WHERE unit_id = $1",
+        )
+        .bind(unit_id)
+        .fetch_one(&self.store.pool)
+        .await?;
+        Ok(stamp)
+    }
+}
