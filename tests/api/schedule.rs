@@ -146,6 +146,9 @@ async fn duty_case(ctx: &Ctx) {
             .to_string();
         let detail = p["detail"].as_str().unwrap();
         assert!(detail.contains(&opens), "the window in the message: {detail}");
+        // And as members, so a client words it in the user's language.
+        assert_eq!(p["opens"].as_str(), Some(opens.as_str()), "{p}");
+        assert!(p["closes"].as_str().is_some(), "{p}");
     }
     // Within the grace before the shift: accepted.
     move_shift(now + hour).await.unwrap();

@@ -155,17 +155,20 @@ impl SqlStorage {
         let window = DutyWindow::of_shift(s.starts_at, s.ends_at, grace_ms);
         if !window.contains(now) {
             let what = if check_in { "check-in" } else { "check-out" };
-            return Err(ApiError::new(
+            let (opens, closes) = (shanghai_text(window.opens), shanghai_text(window.closes));
+            let problem = crate::api::Problem::new(
                 ProblemCode::OutsideShiftWindow,
                 format!(
-                    "{what} for this shift is open from {} to {} (Asia/Shanghai): its hours with {} min \
+                    "{what} for this shift is open from {opens} to {closes} (Asia/Shanghai): its hours with {} min \
                      before and after; it is {} now",
-                    shanghai_text(window.opens),
-                    shanghai_text(window.closes),
                     grace_ms / 60_000,
                     shanghai_text(now),
                 ),
-            ));
+            )
+            // Clients word the window in the user's language.
+            .with_extra("opens", opens)
+            .with_extra("closes", closes);
+            return Err(ApiError(problem));
         }
         let conflict = |d: &str| ApiError::new(ProblemCode::InvalidTransition, d.to_string());
         let sql = match (check_in, s.checked_in_at, s.checked_out_at) {
