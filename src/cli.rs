@@ -127,6 +127,9 @@ pub enum AdminCommand {
     /// Manage tokens.
     #[command(subcommand)]
     Token(AdminTokenCommand),
+    /// Manage the tree of units (bureau, law firms, offices...).
+    #[command(subcommand)]
+    Unit(AdminUnitCommand),
     /// Fill the database with data.
     Seed(AdminSeedArgs),
     /// Manage campaigns.
@@ -164,6 +167,41 @@ pub enum AdminUserCommand {
         unit: i64,
     },
     /// List users.
+    List {
+        #[command(flatten)]
+        db: AdminDb,
+    },
+}
+
+#[cfg(feature = "server")]
+#[derive(Debug, Subcommand)]
+pub enum AdminUnitCommand {
+    /// Add a unit; prints its id.
+    Add {
+        #[command(flatten)]
+        db: AdminDb,
+        name: String,
+        /// bureau, district_bureau, law_firm, notary_office,
+        /// grassroots_office, legal_aid_centre, mediation_committee.
+        #[arg(long)]
+        kind: String,
+        /// The unit above it (none: a root).
+        #[arg(long)]
+        parent: Option<i64>,
+    },
+    /// Put a unit under another one (or make it a root).
+    Move {
+        #[command(flatten)]
+        db: AdminDb,
+        unit: i64,
+        /// The new parent's id.
+        #[arg(long, conflicts_with = "root")]
+        parent: Option<i64>,
+        /// Make it a root.
+        #[arg(long)]
+        root: bool,
+    },
+    /// List the units as a tree.
     List {
         #[command(flatten)]
         db: AdminDb,

@@ -6,14 +6,17 @@ pub mod item;
 pub mod money;
 pub mod outcome;
 pub mod people;
+pub mod policy;
 pub mod records;
 pub mod status;
+pub mod units;
 
 pub use item::{Category, Channel, FrontlineGroup, ItemKind, PartyKind, due_at};
 pub use money::Yuan;
 pub use outcome::{OutcomeCode, OutcomeFields, OutcomeRuleError, TimeActivity};
 pub use people::{Profession, Role};
 pub use status::{ItemStatus, TransitionError};
+pub use units::UnitKind;
 
 /// Milliseconds since the Unix epoch: the one timestamp type on the wire and
 /// in both stores (sqlx's `Any` driver cannot bind date types).

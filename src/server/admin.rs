@@ -9,7 +9,8 @@ use super::storage::sql::SqlStorage;
 use super::storage::{RevokeTarget, Storage};
 use super::{ServerConfig, serve};
 use crate::cli::{
-    AdminCampaignCommand, AdminCommand, AdminStatsCommand, AdminTokenCommand, AdminUserCommand, ServeArgs,
+    AdminCampaignCommand, AdminCommand, AdminStatsCommand, AdminTokenCommand, AdminUnitCommand,
+    AdminUserCommand, ServeArgs,
 };
 use crate::domain::{Profession, Role};
 
@@ -110,6 +111,15 @@ pub async fn run_admin(cmd: AdminCommand) -> anyhow::Result<()> {
                 .map_err(|e| anyhow::anyhow!(e.0.detail))?;
             storage.store.close().await;
             println!("{}", t!("server.tokens_revoked", count = count));
+        }
+        AdminCommand::Unit(cmd) => {
+            let db = match &cmd {
+                AdminUnitCommand::Add { db, .. }
+                | AdminUnitCommand::Move { db, .. }
+                | AdminUnitCommand::List { db } => db.db.clone(),
+            };
+            let store = open(db.as_deref()).await?;
+            super::admin_units::run(&store, cmd).await?;
         }
         AdminCommand::Seed(args) => {
             if !args.demo {

@@ -1,5 +1,6 @@
-//! Demo data: three reporting units, seven users (password `demo`), about 60
-//! work items in Chinese, two mediation rooms with sessions today and
+//! Demo data: a district bureau (钟楼区司法局) over two law firms, a
+//! grassroots office, the legal aid centre and a notary office; ten users
+//! (password `demo`), about 70 work items in Chinese, two mediation rooms with sessions today and
 //! tomorrow, this week's duty roster and the two campaigns of DOMAIN.md.
 //! Times are relative to `now`, so the demo always looks alive; the same
 //! `now` gives the same data.
@@ -10,9 +11,9 @@ use super::auth::hash_password;
 use super::db::{Store, next_id};
 use super::demo_items::{Lcg, Spec, insert_item, seed_duty};
 use super::schedule::{day_bounds, today_shanghai};
-use crate::domain::{EpochMs, HOUR_MS, ItemKind, ItemStatus, MINUTE_MS};
+use crate::domain::{EpochMs, HOUR_MS, ItemKind, ItemStatus, MINUTE_MS, UnitKind};
 
-pub const DEMO_USERS: [&str; 7] = [
+pub const DEMO_USERS: [&str; 10] = [
     "lawyer",
     "lawyer2",
     "mediator",
@@ -20,6 +21,9 @@ pub const DEMO_USERS: [&str; 7] = [
     "coordinator",
     "admin",
     "worker",
+    "lawyer3",
+    "notary",
+    "bureau",
 ];
 
 pub async fn is_empty(store: &Store) -> Result<bool, sqlx::Error> {
@@ -42,15 +46,30 @@ pub async fn seed_if_empty(store: &Store, now: EpochMs) -> anyhow::Result<bool> 
     Ok(true)
 }
 
-async fn insert_unit(tx: &mut Transaction<'static, Any>, name: &str, kind: &str) -> Result<i64, sqlx::Error> {
+pub async fn insert_unit(
+    tx: &mut Transaction<'static, Any>,
+    name: &str,
+    kind: UnitKind,
+    parent: Option<i64>,
+) -> Result<i64, sqlx::Error> {
     let id = next_id(tx, "unit").await?;
-    sqlx::query("INSERT INTO units (id, name, kind) VALUES ($1, $2, $3)")
+    sqlx::query("INSERT INTO units (id, name, kind, parent_id) VALUES ($1, $2, $3, $4)")
         .bind(id)
         .bind(name)
-        .bind(kind)
+        .bind(kind.as_str())
+        .bind(parent)
         .execute(&mut **tx)
         .await?;
     Ok(id)
+}
+
+async fn set_parent(tx: &mut Transaction<'static, Any>, unit: i64, parent: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE units SET parent_id = $1 WHERE id = $2")
+        .bind(parent)
+        .bind(unit)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 pub async fn insert_user(
@@ -78,9 +97,17 @@ pub async fn insert_user(
 }
 
 async fn seed(tx: &mut Transaction<'static, Any>, now: EpochMs, hash: &str) -> anyhow::Result<()> {
-    let firm = insert_unit(tx, "明德律师事务所", "law_firm").await?;
-    let office = insert_unit(tx, "城关基层法律服务所", "grassroots_office").await?;
-    let centre = insert_unit(tx, "区公共法律服务中心", "service_centre").await?;
+    // The first three units keep ids 1..3 (tests and scripts name unit 1);
+    // the bureau above them comes next.
+    let firm = insert_unit(tx, "明德律师事务所", UnitKind::LawFirm, None).await?;
+    let office = insert_unit(tx, "城关基层法律服务所", UnitKind::GrassrootsOffice, None).await?;
+    let centre = insert_unit(tx, "钟楼区法律援助中心", UnitKind::LegalAidCentre, None).await?;
+    let bureau = insert_unit(tx, "钟楼区司法局", UnitKind::DistrictBureau, None).await?;
+    for unit in [firm, office, centre] {
+        set_parent(tx, unit, bureau).await?;
+    }
+    let firm2 = insert_unit(tx, "正衡律师事务所", UnitKind::LawFirm, Some(bureau)).await?;
+    let notary_office = insert_unit(tx, "钟楼公证处", UnitKind::NotaryOffice, Some(bureau)).await?;
     let lawyer = insert_user(tx, ("lawyer", "张明律师", "lawyer", "lawyer", firm), hash, now).await?;
     let lawyer2 = insert_user(tx, ("lawyer2", "李华律师", "lawyer", "lawyer", firm), hash, now).await?;
     let mediator = insert_user(
@@ -110,6 +137,22 @@ async fn seed(tx: &mut Transaction<'static, Any>, now: EpochMs, hash: &str) -> a
     insert_user(
         tx,
         ("worker", "刘洋", "lawyer", "grassroots_worker", office),
+        hash,
+        now,
+    )
+    .await?;
+    // The units added with the tree, after the seven above so their ids stay.
+    let lawyer3 = insert_user(tx, ("lawyer3", "孙伟律师", "lawyer", "lawyer", firm2), hash, now).await?;
+    let notary = insert_user(
+        tx,
+        ("notary", "周敏", "lawyer", "notary", notary_office),
+        hash,
+        now,
+    )
+    .await?;
+    insert_user(
+        tx,
+        ("bureau", "吴刚", "coordinator", "grassroots_worker", bureau),
         hash,
         now,
     )
@@ -243,6 +286,30 @@ async fn seed(tx: &mut Transaction<'static, Any>, now: EpochMs, hash: &str) -> a
                 ItemStatus::New
             },
             green: false,
+            room: None,
+        });
+    }
+
+    // Some work in the units the tree added: last, so the ids above stay.
+    for (i, (assignee, unit)) in [
+        (Some(lawyer3), firm2),
+        (None, firm2),
+        (Some(notary), notary_office),
+        (None, notary_office),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        specs.push(Spec {
+            kind: ItemKind::Consultation,
+            assignee,
+            unit,
+            status: if assignee.is_some() {
+                ItemStatus::Accepted
+            } else {
+                ItemStatus::New
+            },
+            green: i == 1,
             room: None,
         });
     }

@@ -6,6 +6,7 @@
 #![allow(clippy::type_complexity)]
 
 pub mod admin;
+pub mod admin_units;
 pub mod aggregate;
 pub mod auth;
 pub mod clock;

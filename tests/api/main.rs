@@ -20,3 +20,4 @@ mod stats_concurrency;
 mod stats_consistency;
 mod stats_golden;
 mod storage;
+mod units;
