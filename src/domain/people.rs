@@ -38,15 +38,18 @@ pub enum Role {
     Operator,
     Coordinator,
     Admin,
+    /// The intake desk / hotline (三台融合): registers what comes in.
+    Intake,
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [
+    pub const ALL: [Role; 6] = [
         Self::Lawyer,
         Self::Mediator,
         Self::Operator,
         Self::Coordinator,
         Self::Admin,
+        Self::Intake,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -56,6 +59,7 @@ impl Role {
             Self::Operator => "operator",
             Self::Coordinator => "coordinator",
             Self::Admin => "admin",
+            Self::Intake => "intake",
         }
     }
 
@@ -70,7 +74,7 @@ impl Role {
 
     /// Who may read the room schedule.
     pub fn reads_schedule(self) -> bool {
-        !matches!(self, Self::Lawyer)
+        !matches!(self, Self::Lawyer | Self::Intake)
     }
 
     /// Coordinators see their whole reporting unit; admins see everything.

@@ -12,7 +12,7 @@ use super::auth::AuthUser;
 use super::db::now_ms;
 use super::storage::ItemRow;
 use crate::api::{ChangeEvent, ChangeKind};
-use crate::domain::{EpochMs, Role};
+use crate::domain::EpochMs;
 
 /// One change, with what is needed to decide who may hear of it.
 #[derive(Debug, Clone)]
@@ -40,15 +40,17 @@ impl Change {
     }
 
     fn visible_to(&self, me: &AuthUser) -> bool {
-        match me.role() {
-            Role::Admin => true,
-            Role::Coordinator => self.unit_id == me.unit_id(),
-            Role::Operator => self.room_operator_id == Some(me.id()),
-            Role::Lawyer | Role::Mediator => match self.kind {
-                ChangeKind::PoolChanged => self.unit_id == me.unit_id(),
-                _ => self.assignee_id == Some(me.id()) || self.previous_assignee_id == Some(me.id()),
-            },
-        }
+        // The one policy decides (domain::policy); the facts a change carries.
+        let facts = crate::domain::policy::ItemFacts {
+            kind: crate::domain::ItemKind::Consultation,
+            status: crate::domain::ItemStatus::Accepted,
+            unit_id: self.unit_id,
+            assignee_id: self.assignee_id,
+            room_operator_id: self.room_operator_id,
+        };
+        let actor = crate::domain::policy::Actor::own_unit(me.id(), me.role(), me.unit_id());
+        let pool = self.kind == ChangeKind::PoolChanged;
+        crate::domain::policy::may_see_change(&actor, &facts, self.previous_assignee_id, pool)
     }
 
     /// The event as this caller should read it: a reassignment is

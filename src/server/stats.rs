@@ -99,7 +99,7 @@ pub async fn periods(
 /// work, their unit if they coordinate one, everything for admins.
 fn default_scope(role: Role) -> StatsScope {
     match role {
-        Role::Coordinator | Role::Operator => StatsScope::Unit,
+        Role::Coordinator | Role::Operator | Role::Intake => StatsScope::Unit,
         Role::Admin => StatsScope::All,
         Role::Lawyer | Role::Mediator => StatsScope::Me,
     }
@@ -134,8 +134,8 @@ fn whose(me: &AuthUser, scope: StatsScope, unit: Option<i64>) -> ApiResult<Whose
                 Role::Lawyer | Role::Mediator | Role::Coordinator => Err(ApiError::forbidden(
                     "you may read only your own unit's statistics; drop `unit` to get them",
                 )),
-                Role::Operator => Err(ApiError::forbidden(
-                    "room operators have no campaign statistics; ask your coordinator",
+                Role::Operator | Role::Intake => Err(ApiError::forbidden(
+                    "room operators and the intake desk have no campaign statistics; ask your coordinator",
                 )),
             }
         }

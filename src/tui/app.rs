@@ -91,7 +91,7 @@ pub fn home_action(role: Role) -> Option<Action> {
     match role {
         Role::Operator => Some(Action::GoSchedule),
         Role::Coordinator => Some(Action::GoStats),
-        Role::Lawyer | Role::Mediator | Role::Admin => None,
+        Role::Lawyer | Role::Mediator | Role::Admin | Role::Intake => None,
     }
 }
 
