@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod campaign;
 pub mod events;
+pub mod intake;
 pub mod items;
 pub mod openapi;
 mod openapi_paths;

@@ -1,5 +1,5 @@
 //! Demo data: a district bureau (钟楼区司法局) over two law firms, a
-//! grassroots office, the legal aid centre and a notary office; ten users
+//! grassroots office, the legal aid centre and a notary office; twelve users
 //! (password `demo`), about 70 work items in Chinese, two mediation rooms with sessions today and
 //! tomorrow, this week's duty roster and the two campaigns of DOMAIN.md.
 //! Times are relative to `now`, so the demo always looks alive; the same
@@ -13,7 +13,7 @@ use super::demo_items::{Lcg, Spec, insert_item, seed_duty};
 use super::schedule::{day_bounds, today_shanghai};
 use crate::domain::{EpochMs, HOUR_MS, ItemKind, ItemStatus, MINUTE_MS, UnitKind};
 
-pub const DEMO_USERS: [&str; 10] = [
+pub const DEMO_USERS: [&str; 12] = [
     "lawyer",
     "lawyer2",
     "mediator",
@@ -24,6 +24,8 @@ pub const DEMO_USERS: [&str; 10] = [
     "lawyer3",
     "notary",
     "bureau",
+    "intake",
+    "lawyer4",
 ];
 
 pub async fn is_empty(store: &Store) -> Result<bool, sqlx::Error> {
@@ -157,6 +159,10 @@ async fn seed(tx: &mut Transaction<'static, Any>, now: EpochMs, hash: &str) -> a
         now,
     )
     .await?;
+    // The intake desk at the legal aid centre routes to the law firms; a
+    // third lawyer at the first firm, so work can pass through three hands.
+    insert_user(tx, ("intake", "钱芳", "intake", "grassroots_worker", centre), hash, now).await?;
+    insert_user(tx, ("lawyer4", "郑凯律师", "lawyer", "lawyer", firm), hash, now).await?;
 
     let mut rooms = Vec::new();
     for name in ["律师调解室一号", "律师调解室二号"] {

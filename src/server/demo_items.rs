@@ -117,6 +117,7 @@ pub(super) async fn insert_item(
         role: "申请人".into(),
         contact: Some(format!("138{:08}", rng.next(100_000_000))),
         kind: PartyKind::Person,
+        id_number: None,
     }];
     if s.kind == ItemKind::Mediation {
         let other = if let Some(name) = &neighbour {
@@ -125,6 +126,7 @@ pub(super) async fn insert_item(
                 role: "被申请人".into(),
                 contact: None,
                 kind: PartyKind::Person,
+                id_number: None,
             }
         } else {
             Party {
@@ -132,6 +134,7 @@ pub(super) async fn insert_item(
                 role: "被申请人".into(),
                 contact: None,
                 kind: PartyKind::Enterprise,
+                id_number: None,
             }
         };
         parties.push(other);

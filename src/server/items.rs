@@ -39,10 +39,17 @@ pub async fn list(
         })?,
     };
     let changed = state.storage.items_changed_since(me.id(), since).await?;
-    let etag = format!("\"u{}-c{}-n{}\"", me.id(), changed.cursor, changed.items.len());
+    let etag = format!(
+        "\"u{}-c{}-n{}-r{}\"",
+        me.id(),
+        changed.cursor,
+        changed.items.len(),
+        changed.removed.len()
+    );
     Ok(conditional(&headers, &etag, || ItemList {
         items: changed.items,
         cursor: changed.cursor.to_string(),
+        removed: changed.removed,
     }))
 }
 
@@ -91,13 +98,18 @@ pub async fn claim(
     State(state): State<Shared>,
     me: AuthUser,
     ApiPath(id): ApiPath<i64>,
-) -> ApiResult<Json<crate::api::WorkItem>> {
+) -> ApiResult<Json<crate::api::intake::ClaimAnswer>> {
     let now = now_ms();
     match state.storage.claim(&me.user, id, now).await? {
         ClaimResult::Claimed(after) => {
             state.publish(Change::for_item(ChangeKind::Assigned, &after, None, now));
             state.publish(Change::for_item(ChangeKind::PoolChanged, &after, None, now));
-            Ok(Json(after.item))
+            // A warning, not a block: the claim stands either way.
+            let conflicts = state.storage.conflicts(&me.user, id).await?;
+            Ok(Json(crate::api::intake::ClaimAnswer {
+                item: after.item,
+                conflicts,
+            }))
         }
         ClaimResult::Taken { holder } => {
             let who = holder.clone().unwrap_or_else(|| "someone else".to_string());

@@ -5,6 +5,7 @@
 // Row tuples mirror their SELECT column lists; naming each would only hide them.
 #![allow(clippy::type_complexity)]
 
+pub mod accounts;
 pub mod admin;
 pub mod admin_units;
 pub mod aggregate;
@@ -17,6 +18,7 @@ pub mod demo_work;
 pub mod error;
 pub mod events;
 pub mod idempotency;
+pub mod intake;
 pub mod items;
 pub mod login_throttle;
 pub mod notes;
@@ -185,6 +187,7 @@ impl RunningServer {
 }
 
 pub fn router(state: Shared) -> Router {
+    use crate::api::intake::paths as ipaths;
     Router::new()
         .route(paths::HEALTHZ, get(|| async { "ok" }))
         .route(
@@ -199,7 +202,16 @@ pub fn router(state: Shared) -> Router {
         .route(paths::LOGIN, post(auth::login))
         .route(paths::LOGOUT, post(auth::logout))
         .route(paths::ME, get(auth::me))
-        .route(paths::ITEMS, get(items::list))
+        .route(paths::ITEMS, get(items::list).post(intake::create))
+        .route(ipaths::ITEM_ASSIGN, post(intake::assign))
+        .route(ipaths::ITEM_SCHEDULE, post(intake::schedule))
+        .route(ipaths::ITEM_CANCEL, post(intake::cancel))
+        .route(ipaths::ITEM_CONFLICTS, get(intake::conflicts))
+        .route(ipaths::ITEM_CONFLICTS_ACK, post(intake::ack_conflicts))
+        .route(ipaths::ITEM_REVEAL, post(intake::reveal))
+        .route(ipaths::ITEM_AUDIT, get(intake::audit))
+        .route(ipaths::UNIT_ITEMS, get(intake::unit_items))
+        .route(ipaths::ME_PASSWORD, post(accounts::change_password))
         .route(paths::ITEM, get(items::detail))
         .route(paths::POOL, get(items::pool))
         .route(paths::ITEM_CLAIM, post(items::claim))

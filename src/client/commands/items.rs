@@ -78,7 +78,11 @@ pub async fn list(ctx: &Ctx, args: ListArgs) -> Result<Exit, CliError> {
             print_json(&PoolList { items })?;
         } else {
             let cursor = store.sync_state("items").await?.0.unwrap_or_default();
-            print_json(&ItemList { items, cursor })?;
+            print_json(&ItemList {
+                items,
+                cursor,
+                removed: Vec::new(),
+            })?;
         }
         return Ok(Exit::Ok);
     }

@@ -41,8 +41,10 @@ pub fn item_from_row(r: &AnyRow) -> Result<ItemRow, sqlx::Error> {
     };
     let frontline: Option<String> = r.try_get("frontline_group")?;
     let parties: String = r.try_get("parties")?;
-    let parties: Vec<Party> =
-        serde_json::from_str(&parties).map_err(|e| sqlx::Error::Decode(format!("parties: {e}").into()))?;
+    let mut parties = raw_parties(&parties)?;
+    // Personal information leaves the server masked; the full numbers
+    // only through the audited reveal.
+    mask_parties(&mut parties);
     let start: Option<i64> = r.try_get("scheduled_start")?;
     let room_id: Option<i64> = r.try_get("room_id")?;
     let mediation = match (start, room_id) {
@@ -100,6 +102,57 @@ pub fn facts(row: &ItemRow) -> ItemFacts {
 /// The policy's view of the caller, overseeing their own unit.
 pub fn actor(me: &User) -> Actor {
     Actor::own_unit(me.id, me.role, me.unit.id)
+}
+
+/// The parties as stored, numbers unmasked: for the conflict check and
+/// the audited reveal only.
+pub fn raw_parties(json: &str) -> Result<Vec<Party>, sqlx::Error> {
+    serde_json::from_str(json).map_err(|e| sqlx::Error::Decode(format!("parties: {e}").into()))
+}
+
+/// Masks each party's phone and ID number (`domain::privacy`).
+pub fn mask_parties(parties: &mut [Party]) {
+    use crate::domain::privacy::{is_masked, mask_id_number, mask_phone};
+    for p in parties {
+        if let Some(c) = p.contact.as_mut().filter(|c| !is_masked(c)) {
+            *c = mask_phone(c);
+        }
+        if let Some(n) = p.id_number.as_mut().filter(|n| !is_masked(n)) {
+            *n = mask_id_number(n);
+        }
+    }
+}
+
+/// Gives the item to `to` (None: the pool), stamps it, and records that
+/// it left its former assignee, so their next delta drops it. Returns the
+/// change sequence stamped.
+pub async fn set_assignee(
+    tx: &mut Transaction<'static, Any>,
+    item_id: i64,
+    from: Option<i64>,
+    to: Option<i64>,
+    now: EpochMs,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query("UPDATE items SET assignee_id = $1, previous_assignee_id = $2 WHERE id = $3")
+        .bind(to)
+        .bind(from)
+        .bind(item_id)
+        .execute(&mut **tx)
+        .await?;
+    touch_item(tx, item_id, now).await?;
+    let (seq,): (i64,) = sqlx::query_as("SELECT change_seq FROM items WHERE id = $1")
+        .bind(item_id)
+        .fetch_one(&mut **tx)
+        .await?;
+    if let Some(from) = from.filter(|f| Some(*f) != to) {
+        sqlx::query("INSERT INTO item_departures (user_id, item_id, change_seq) VALUES ($1, $2, $3)")
+            .bind(from)
+            .bind(item_id)
+            .bind(seq)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(seq)
 }
 
 /// Whether the caller may read the item (`domain::policy::may_see`).

@@ -42,7 +42,8 @@ impl SqlStorage {
         let sql = format!(
             "SELECT t.id, COALESCE(t.last_used_at, t.created_at), {USER_COLUMNS} FROM tokens t \
              JOIN users u ON u.id = t.user_id \
-             JOIN units un ON un.id = u.unit_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL"
+             JOIN units un ON un.id = u.unit_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL \
+             AND t.password_only = 0 AND u.disabled_at IS NULL"
         );
         let row: Option<(i64, i64, i64, String, String, String, String, i64, String)> =
             sqlx::query_as(sqlx::AssertSqlSafe(sql))
