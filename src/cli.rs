@@ -130,6 +130,9 @@ pub enum AdminCommand {
     /// Manage the tree of units (bureau, law firms, offices...).
     #[command(subcommand)]
     Unit(AdminUnitCommand),
+    /// Import work from files.
+    #[command(subcommand)]
+    Import(AdminImportCommand),
     /// Fill the database with data.
     Seed(AdminSeedArgs),
     /// Manage campaigns.
@@ -170,6 +173,45 @@ pub enum AdminUserCommand {
     List {
         #[command(flatten)]
         db: AdminDb,
+    },
+    /// Give a user a one-time password, to be changed at the next sign-in;
+    /// ends their sessions.
+    ResetPassword {
+        #[command(flatten)]
+        db: AdminDb,
+        username: String,
+    },
+    /// Stop a user signing in; ends their sessions and event streams.
+    Disable {
+        #[command(flatten)]
+        db: AdminDb,
+        username: String,
+    },
+    /// Let a disabled user sign in again.
+    Unlock {
+        #[command(flatten)]
+        db: AdminDb,
+        username: String,
+    },
+}
+
+#[cfg(feature = "server")]
+#[derive(Debug, Subcommand)]
+pub enum AdminImportCommand {
+    /// Import tickets from a CSV file (columns: external_ref, kind, title,
+    /// channel, applicant, and optionally description, category,
+    /// green_channel, frontline_group, applicant_phone,
+    /// applicant_id_number, respondent, respondent_phone, respondent_kind).
+    Items {
+        #[command(flatten)]
+        db: AdminDb,
+        file: PathBuf,
+        /// The unit whose pool the items go to.
+        #[arg(long)]
+        unit: i64,
+        /// Check the file and count what would be created; change nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 

@@ -18,6 +18,7 @@ pub mod demo_work;
 pub mod error;
 pub mod events;
 pub mod idempotency;
+pub mod import;
 pub mod intake;
 pub mod items;
 pub mod login_throttle;

@@ -9,6 +9,7 @@ mod bad_input;
 mod commands;
 mod counting;
 mod echo;
+mod intake;
 mod items;
 mod live;
 mod notes;

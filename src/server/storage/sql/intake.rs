@@ -119,6 +119,20 @@ pub async fn conflicts_for(
         .collect())
 }
 
+/// The parties of a new item as they are stored.
+pub fn stored_form(req: &NewItem) -> Vec<Party> {
+    req.parties
+        .iter()
+        .map(|p| Party {
+            name: p.name.trim().to_string(),
+            role: p.role.as_str().to_string(),
+            contact: p.phone.as_deref().map(str::trim).map(str::to_string),
+            kind: p.kind,
+            id_number: p.id_number.as_deref().map(|s| s.trim().to_uppercase()),
+        })
+        .collect()
+}
+
 /// The stored (unmasked) parties of an item.
 pub async fn stored_parties(tx: &mut Transaction<'static, Any>, item_id: i64) -> Result<Vec<Party>, ApiError> {
     let (json,): (String,) = sqlx::query_as("SELECT parties FROM items WHERE id = $1")
@@ -207,18 +221,8 @@ impl SqlStorage {
                 ));
             }
         }
-        let parties: Vec<Party> = req
-            .parties
-            .iter()
-            .map(|p| Party {
-                name: p.name.trim().to_string(),
-                role: p.role.as_str().to_string(),
-                contact: p.phone.as_deref().map(str::trim).map(str::to_string),
-                kind: p.kind,
-                id_number: p.id_number.as_deref().map(|s| s.trim().to_uppercase()),
-            })
-            .collect();
-        let id = insert_item(&mut w.tx, req, &parties, me.id, now).await?;
+        let parties = stored_form(req);
+        let id = insert_item(&mut w.tx, req, &parties, Some(me.id), now).await?;
         let conflicts = conflicts_for(&mut w.tx, id, req.unit_id, &parties, req.assignee_id).await?;
         let item = load_item(&mut *w.tx, id)
             .await?
@@ -431,11 +435,13 @@ pub async fn visible(tx: &mut Transaction<'static, Any>, me: &User, id: i64) -> 
     Ok(row)
 }
 
-async fn insert_item(
+/// Stores a new item (checked already) with its `created` history entry;
+/// `actor` None for the command line's import.
+pub async fn insert_item(
     tx: &mut Transaction<'static, Any>,
     req: &NewItem,
     parties: &[Party],
-    actor: i64,
+    actor: Option<i64>,
     now: EpochMs,
 ) -> Result<i64, ApiError> {
     let id = next_id(tx, "item").await?;
@@ -475,7 +481,7 @@ async fn insert_item(
         NewHistory {
             item_id: id,
             at: now,
-            actor_id: Some(actor),
+            actor_id: actor,
             action: "created",
             from: None,
             to: Some(ItemStatus::New),

@@ -57,7 +57,13 @@ impl SqlStorage {
 
     pub(super) async fn item_detail_impl(&self, me: &User, id: i64) -> Result<Option<ItemDetail>, ApiError> {
         let pool = &self.store.pool;
-        let Some(row) = load_item(pool, id).await?.filter(|r| may_see(me, r)) else {
+        // Coordinators see the work of every unit below theirs.
+        let links = crate::server::admin_units::links(&crate::server::admin_units::load_units(pool).await?);
+        let actor = crate::domain::policy::Actor::in_tree(me.id, me.role, me.unit.id, &links);
+        let Some(row) = load_item(pool, id)
+            .await?
+            .filter(|r| crate::domain::policy::may_see(&actor, &super::item_rows::facts(r)))
+        else {
             return Ok(None);
         };
         Ok(Some(ItemDetail {
