@@ -148,7 +148,9 @@ impl ProblemCode {
         match self {
             Self::InvalidBody | Self::InvalidParameter | Self::IdempotencyKeyRequired => 400,
             Self::Unauthorized => 401,
-            Self::Forbidden | Self::RoleDoesNotCount | Self::PasswordChangeRequired | Self::WrongPassword => 403,
+            Self::Forbidden | Self::RoleDoesNotCount | Self::PasswordChangeRequired | Self::WrongPassword => {
+                403
+            }
             Self::NotFound => 404,
             Self::MethodNotAllowed => 405,
             Self::VersionConflict

@@ -125,7 +125,10 @@ mod tests {
             PastItem {
                 id: 1,
                 assignee_id: Some(7),
-                parties: vec![p("甲公司", "k1", Side::Applicant), p("乙", "k2", Side::Respondent)],
+                parties: vec![
+                    p("甲公司", "k1", Side::Applicant),
+                    p("乙", "k2", Side::Respondent),
+                ],
             },
             PastItem {
                 id: 2,
@@ -134,9 +137,15 @@ mod tests {
             },
         ];
         // 乙 now applies against 甲公司, handled by 7 who acted for 甲公司.
-        let now = [p("乙", "k2", Side::Applicant), p("甲公司", "k1", Side::Respondent)];
+        let now = [
+            p("乙", "k2", Side::Applicant),
+            p("甲公司", "k1", Side::Respondent),
+        ];
         let found = find(&now, Some(7), &past);
-        let got: Vec<(i64, &str, Reason)> = found.iter().map(|f| (f.item_id, f.party.as_str(), f.reason)).collect();
+        let got: Vec<(i64, &str, Reason)> = found
+            .iter()
+            .map(|f| (f.item_id, f.party.as_str(), f.reason))
+            .collect();
         assert_eq!(
             got,
             [
@@ -145,7 +154,11 @@ mod tests {
                 (1, "甲公司", Reason::RepresentedOpponent),
             ]
         );
-        assert!(find(&now, Some(9), &past).iter().all(|f| f.reason == Reason::OppositeSide));
+        assert!(
+            find(&now, Some(9), &past)
+                .iter()
+                .all(|f| f.reason == Reason::OppositeSide)
+        );
         let unrelated = [PartyFacts {
             name: "丙".into(),
             key: None,

@@ -55,12 +55,17 @@ pub fn check_new_item(
 ) -> Result<(), IntakeRefusal> {
     let title = title.trim();
     if title.is_empty() {
-        return Err(refuse("title", "the title is empty; say what the matter is about"));
+        return Err(refuse(
+            "title",
+            "the title is empty; say what the matter is about",
+        ));
     }
     if title.chars().count() > MAX_TITLE_CHARS {
         return Err(refuse(
             "title",
-            format!("the title is longer than {MAX_TITLE_CHARS} characters; shorten it and put the rest in the description"),
+            format!(
+                "the title is longer than {MAX_TITLE_CHARS} characters; shorten it and put the rest in the description"
+            ),
         ));
     }
     if frontline_group.is_some() && !green_channel {
@@ -73,7 +78,10 @@ pub fn check_new_item(
         return Err(refuse("parties", "name at least the applicant"));
     }
     if kind == ItemKind::Mediation && parties.len() < 2 {
-        return Err(refuse("parties", "a mediation needs both sides: the applicant and the respondent"));
+        return Err(refuse(
+            "parties",
+            "a mediation needs both sides: the applicant and the respondent",
+        ));
     }
     if parties.len() > MAX_PARTIES {
         return Err(refuse("parties", format!("at most {MAX_PARTIES} parties")));
@@ -113,12 +121,16 @@ mod tests {
     #[test]
     fn new_items_are_checked_field_by_field() {
         let ok = [party("张三", Some("138-1234-2256"))];
-        assert_eq!(check_new_item(ItemKind::Consultation, "工资", false, None, &ok), Ok(()));
+        assert_eq!(
+            check_new_item(ItemKind::Consultation, "工资", false, None, &ok),
+            Ok(())
+        );
         let e = check_new_item(ItemKind::Consultation, " ", false, None, &ok).unwrap_err();
         assert_eq!(e.field, "title");
         let e = check_new_item(ItemKind::Mediation, "调解", false, None, &ok).unwrap_err();
         assert_eq!(e.field, "parties");
-        let e = check_new_item(ItemKind::ProBono, "x", false, Some(FrontlineGroup::Courier), &ok).unwrap_err();
+        let e =
+            check_new_item(ItemKind::ProBono, "x", false, Some(FrontlineGroup::Courier), &ok).unwrap_err();
         assert_eq!(e.field, "frontline_group");
         let bad = [party("张三", Some("12ab"))];
         let e = check_new_item(ItemKind::Consultation, "x", false, None, &bad).unwrap_err();

@@ -2,14 +2,14 @@
 //! the time in. Both the client and the server compile against this.
 
 pub mod campaign;
+pub mod conflicts;
+pub mod intake;
 pub mod item;
 pub mod money;
 pub mod outcome;
 pub mod people;
 pub mod policy;
 pub mod privacy;
-pub mod conflicts;
-pub mod intake;
 pub mod records;
 pub mod status;
 pub mod units;

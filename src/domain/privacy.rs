@@ -17,7 +17,11 @@ fn mask(value: &str, head: usize, tail: usize) -> String {
     if n == 0 {
         return String::new();
     }
-    let (head, tail) = if n > head + tail { (head, tail) } else { (0, n.min(2).saturating_sub(1)) };
+    let (head, tail) = if n > head + tail {
+        (head, tail)
+    } else {
+        (0, n.min(2).saturating_sub(1))
+    };
     let mut out: String = chars[..head].iter().collect();
     out.extend(std::iter::repeat_n('*', n - head - tail));
     out.extend(&chars[n - tail..]);
@@ -54,7 +58,10 @@ mod tests {
     fn masks_as_the_bureau_prints_them() {
         assert_eq!(mask_phone("13812342256"), "138****2256");
         assert_eq!(mask_id_number("320102199001011234"), "3201**********1234");
-        assert_eq!(mask_phone("12348"), "*****".chars().take(4).collect::<String>() + "8");
+        assert_eq!(
+            mask_phone("12348"),
+            "*****".chars().take(4).collect::<String>() + "8"
+        );
         assert_eq!(mask_phone(""), "");
         assert_eq!(mask_phone("7"), "*");
     }
@@ -69,6 +76,10 @@ mod tests {
             match_key("张叁", Some("1"), Some("32010219900101123X"))
         );
         assert_eq!(match_key("张三", None, None), None);
-        assert_eq!(match_key("张三", Some("138****2256"), None), None, "masked values never match");
+        assert_eq!(
+            match_key("张三", Some("138****2256"), None),
+            None,
+            "masked values never match"
+        );
     }
 }

@@ -86,8 +86,18 @@ pub async fn change_password(
     let new = req.new.clone();
     let new_hash = tokio::task::spawn_blocking(move || hash_password(&new))
         .await
-        .map_err(|_| ApiError::new(ProblemCode::Internal, "the password could not be stored; try again"))?
-        .map_err(|_| ApiError::new(ProblemCode::Internal, "the password could not be stored; try again"))?;
+        .map_err(|_| {
+            ApiError::new(
+                ProblemCode::Internal,
+                "the password could not be stored; try again",
+            )
+        })?
+        .map_err(|_| {
+            ApiError::new(
+                ProblemCode::Internal,
+                "the password could not be stored; try again",
+            )
+        })?;
     state
         .storage
         .set_password(&me, token_id, !password_only, &new_hash, now_ms())

@@ -9,8 +9,8 @@ use super::storage::sql::SqlStorage;
 use super::storage::{RevokeTarget, Storage};
 use super::{ServerConfig, serve};
 use crate::cli::{
-    AdminCampaignCommand, AdminCommand, AdminImportCommand, AdminStatsCommand, AdminTokenCommand, AdminUnitCommand,
-    AdminUserCommand, ServeArgs,
+    AdminCampaignCommand, AdminCommand, AdminImportCommand, AdminStatsCommand, AdminTokenCommand,
+    AdminUnitCommand, AdminUserCommand, ServeArgs,
 };
 use crate::domain::{Profession, Role};
 
@@ -128,7 +128,10 @@ pub async fn run_admin(cmd: AdminCommand) -> anyhow::Result<()> {
             end_sessions(&mut w.tx, id, now).await?;
             audit(&mut w.tx, now, "user.reset_password", &username).await?;
             w.tx.commit().await?;
-            println!("{}", t!("intake.password_reset", username = username, password = password));
+            println!(
+                "{}",
+                t!("intake.password_reset", username = username, password = password)
+            );
         }
         AdminCommand::User(AdminUserCommand::Disable { db, username }) => {
             let store = open(db.db.as_deref()).await?;
@@ -143,7 +146,10 @@ pub async fn run_admin(cmd: AdminCommand) -> anyhow::Result<()> {
             let ended = end_sessions(&mut w.tx, id, now).await?;
             audit(&mut w.tx, now, "user.disable", &username).await?;
             w.tx.commit().await?;
-            println!("{}", t!("intake.user_disabled", username = username, count = ended));
+            println!(
+                "{}",
+                t!("intake.user_disabled", username = username, count = ended)
+            );
         }
         AdminCommand::User(AdminUserCommand::Unlock { db, username }) => {
             let store = open(db.db.as_deref()).await?;

@@ -161,7 +161,13 @@ async fn seed(tx: &mut Transaction<'static, Any>, now: EpochMs, hash: &str) -> a
     .await?;
     // The intake desk at the legal aid centre routes to the law firms; a
     // third lawyer at the first firm, so work can pass through three hands.
-    insert_user(tx, ("intake", "钱芳", "intake", "grassroots_worker", centre), hash, now).await?;
+    insert_user(
+        tx,
+        ("intake", "钱芳", "intake", "grassroots_worker", centre),
+        hash,
+        now,
+    )
+    .await?;
     insert_user(tx, ("lawyer4", "郑凯律师", "lawyer", "lawyer", firm), hash, now).await?;
 
     let mut rooms = Vec::new();

@@ -141,7 +141,10 @@ pub fn read_file(path: &Path, unit: i64) -> anyhow::Result<Result<Vec<NewItem>, 
             Ok(item) => {
                 let r = item.external_ref.clone().unwrap_or_default();
                 if let Some(first) = refs.insert(r.clone(), line_no) {
-                    bad.push((line_no, t!("intake.import_ref_twice", r = r, line = first).into_owned()));
+                    bad.push((
+                        line_no,
+                        t!("intake.import_ref_twice", r = r, line = first).into_owned(),
+                    ));
                 } else {
                     items.push(item);
                 }
@@ -164,18 +167,23 @@ pub async fn run(store: &Store, file: &Path, unit: i64, dry_run: bool) -> anyhow
                 .iter()
                 .map(|(n, why)| t!("intake.import_line", line = n, reason = why).into_owned())
                 .collect();
-            anyhow::bail!("{}\n{}", t!("intake.import_refused", file = file.display(), count = bad.len()), lines.join("\n"));
+            anyhow::bail!(
+                "{}\n{}",
+                t!("intake.import_refused", file = file.display(), count = bad.len()),
+                lines.join("\n")
+            );
         }
     };
     let mut w = store.begin_write().await?;
     let (mut created, mut existing) = (0u64, 0u64);
     let now = now_ms();
     for item in &items {
-        let found: Option<(i64,)> = sqlx::query_as("SELECT id FROM items WHERE unit_id = $1 AND external_ref = $2")
-            .bind(unit)
-            .bind(item.external_ref.as_deref())
-            .fetch_optional(&mut *w.tx)
-            .await?;
+        let found: Option<(i64,)> =
+            sqlx::query_as("SELECT id FROM items WHERE unit_id = $1 AND external_ref = $2")
+                .bind(unit)
+                .bind(item.external_ref.as_deref())
+                .fetch_optional(&mut *w.tx)
+                .await?;
         if found.is_some() {
             existing += 1;
             continue;
@@ -187,11 +195,23 @@ pub async fn run(store: &Store, file: &Path, unit: i64, dry_run: bool) -> anyhow
     }
     if dry_run {
         w.tx.rollback().await?;
-        println!("{}", t!("intake.import_dry_run", created = created, existing = existing));
+        println!(
+            "{}",
+            t!("intake.import_dry_run", created = created, existing = existing)
+        );
         return Ok(());
     }
-    audit(&mut w.tx, now, "items.import", &format!("unit {unit}: {created} created, {existing} there")).await?;
+    audit(
+        &mut w.tx,
+        now,
+        "items.import",
+        &format!("unit {unit}: {created} created, {existing} there"),
+    )
+    .await?;
     w.tx.commit().await?;
-    println!("{}", t!("intake.import_done", created = created, existing = existing));
+    println!(
+        "{}",
+        t!("intake.import_done", created = created, existing = existing)
+    );
     Ok(())
 }

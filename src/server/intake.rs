@@ -54,7 +54,12 @@ fn publish_moved(state: &Shared, change: &ItemChange, now: i64) {
     };
     state.publish(Change::for_item(kind, &change.after, previous, now));
     if kind == ChangeKind::Assigned && previous.is_none() {
-        state.publish(Change::for_item(ChangeKind::PoolChanged, &change.after, None, now));
+        state.publish(Change::for_item(
+            ChangeKind::PoolChanged,
+            &change.after,
+            None,
+            now,
+        ));
     }
 }
 
@@ -99,7 +104,12 @@ pub async fn cancel(
     let change = state.storage.cancel(&me.user, id, &req, now).await?;
     state.publish(Change::for_item(ChangeKind::Updated, &change.after, None, now));
     if change.after.item.assignee.is_none() {
-        state.publish(Change::for_item(ChangeKind::PoolChanged, &change.after, None, now));
+        state.publish(Change::for_item(
+            ChangeKind::PoolChanged,
+            &change.after,
+            None,
+            now,
+        ));
     }
     state.publish_schedule_change(&change, now);
     Ok(Json(change.after.item))

@@ -218,7 +218,10 @@ async fn reassign_case(ctx: &Ctx) {
     // lawyer's delta names the item among `removed`, without its body;
     // the full list no longer has it.
     let delta = json(ctx.get(&a, &format!("/api/v1/items?since={cursor}")).await, 200).await;
-    assert!(delta["removed"].as_array().unwrap().contains(&json!(id)), "{delta}");
+    assert!(
+        delta["removed"].as_array().unwrap().contains(&json!(id)),
+        "{delta}"
+    );
     assert!(
         delta["items"].as_array().unwrap().iter().all(|i| i["id"] != id),
         "no body of an item that left: {delta}"
@@ -260,7 +263,16 @@ async fn reassign_case(ctx: &Ctx) {
         .await;
     assert_eq!(claimed.status(), 200, "{}", claimed.text().await.unwrap());
     let delta = json(ctx.get(&a, &format!("/api/v1/items?since={cursor}")).await, 200).await;
-    assert!(delta["removed"].as_array().unwrap().contains(&json!(other)), "{delta}");
-    assert!(delta["items"].as_array().unwrap().iter().all(|i| i["id"] != other));
+    assert!(
+        delta["removed"].as_array().unwrap().contains(&json!(other)),
+        "{delta}"
+    );
+    assert!(
+        delta["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["id"] != other)
+    );
 }
 on_all_backends!(reassigned_items_leave_through_delta_sync, reassign_case);

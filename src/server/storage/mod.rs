@@ -18,14 +18,14 @@ pub use sql::intake::Created;
 pub use sql::item_rows::ItemRow;
 
 use super::error::ApiError;
+use crate::api::Party;
+use crate::api::intake::{
+    AssignRequest, AuditEntry, CancelRequest, ConflictAck, ConflictEntry, NewItem, ScheduleRequest,
+    UnitItemFilter, UnitItemPage,
+};
 use crate::api::{
     Campaign, DutyShift, ItemDetail, NewActivity, NewOutcome, NewTimeEntry, RoomSchedule, TransitionRequest,
     TypicalCaseRequest, User, WorkItem,
-};
-use crate::api::Party;
-use crate::api::intake::{
-    AssignRequest, AuditEntry, CancelRequest, ConflictAck, ConflictEntry, NewItem, ScheduleRequest, UnitItemFilter,
-    UnitItemPage,
 };
 use crate::domain::EpochMs;
 
@@ -230,8 +230,13 @@ pub trait Storage: Send + Sync {
         req: &'a AssignRequest,
         now: EpochMs,
     ) -> StoreFuture<'a, (ItemChange, Vec<ConflictEntry>)>;
-    fn cancel<'a>(&'a self, me: &'a User, id: i64, req: &'a CancelRequest, now: EpochMs)
-    -> StoreFuture<'a, ItemChange>;
+    fn cancel<'a>(
+        &'a self,
+        me: &'a User,
+        id: i64,
+        req: &'a CancelRequest,
+        now: EpochMs,
+    ) -> StoreFuture<'a, ItemChange>;
     /// Books or moves a session; refuses a room or mediator booked then.
     fn schedule_item<'a>(
         &'a self,
@@ -270,7 +275,10 @@ pub trait Storage: Send + Sync {
         token_hash: &'a str,
         now: EpochMs,
     ) -> StoreFuture<'a, i64>;
-    fn authenticate_for_password<'a>(&'a self, token_hash: &'a str) -> StoreFuture<'a, Option<(i64, User, bool)>>;
+    fn authenticate_for_password<'a>(
+        &'a self,
+        token_hash: &'a str,
+    ) -> StoreFuture<'a, Option<(i64, User, bool)>>;
     fn password_hash(&self, user_id: i64) -> StoreFuture<'_, String>;
     fn set_password<'a>(
         &'a self,

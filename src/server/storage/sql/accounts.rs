@@ -99,12 +99,14 @@ impl SqlStorage {
             .execute(&mut *w.tx)
             .await?;
         let keep = if keep_token { token_id } else { -1 };
-        sqlx::query("UPDATE tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL AND id <> $3")
-            .bind(now)
-            .bind(me.id)
-            .bind(keep)
-            .execute(&mut *w.tx)
-            .await?;
+        sqlx::query(
+            "UPDATE tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL AND id <> $3",
+        )
+        .bind(now)
+        .bind(me.id)
+        .bind(keep)
+        .execute(&mut *w.tx)
+        .await?;
         let id = next_id(&mut w.tx, "audit").await?;
         sqlx::query(
             "INSERT INTO audit_log (id, at, actor_id, action, detail) VALUES ($1, $2, $3, 'user.password', $4)",

@@ -5,7 +5,9 @@ use sqlx::{Any, Transaction};
 
 use super::SqlStorage;
 use super::intake::{actor_in_tree, stored_parties, user_brief, visible};
-use super::item_rows::{ITEM_SELECT, NewHistory, add_history, facts, item_from_row, load_item, set_assignee, touch_item};
+use super::item_rows::{
+    ITEM_SELECT, NewHistory, add_history, facts, item_from_row, load_item, set_assignee, touch_item,
+};
 use crate::api::intake::{AuditEntry, ScheduleRequest, UnitItemFilter, UnitItemPage};
 use crate::api::{Party, Problem, ProblemCode, User, UserRef};
 use crate::domain::policy;
@@ -25,14 +27,16 @@ pub async fn audit_item(
     action: &str,
 ) -> Result<(), sqlx::Error> {
     let id = next_id(tx, "audit").await?;
-    sqlx::query("INSERT INTO audit_log (id, at, actor_id, action, detail, item_id) VALUES ($1, $2, $3, $4, '', $5)")
-        .bind(id)
-        .bind(at)
-        .bind(actor)
-        .bind(action)
-        .bind(item_id)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO audit_log (id, at, actor_id, action, detail, item_id) VALUES ($1, $2, $3, $4, '', $5)",
+    )
+    .bind(id)
+    .bind(at)
+    .bind(actor)
+    .bind(action)
+    .bind(item_id)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
@@ -64,7 +68,9 @@ impl SqlStorage {
         sqlx::query("UPDATE counters SET value = value WHERE name = 'room'")
             .execute(&mut *w.tx)
             .await?;
-        let row = load_item(&mut *w.tx, id).await?.ok_or_else(|| ApiError::not_found("item"))?;
+        let row = load_item(&mut *w.tx, id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("item"))?;
         let actor = actor_in_tree(&mut w.tx, me).await?;
         let room: Option<(Option<i64>,)> = sqlx::query_as("SELECT operator_id FROM rooms WHERE id = $1")
             .bind(req.room_id)
@@ -72,8 +78,11 @@ impl SqlStorage {
             .await?;
         let Some((room_operator,)) = room else {
             return Err(ApiError(
-                Problem::new(ProblemCode::UnknownReference, format!("there is no room {}", req.room_id))
-                    .with_field("room_id", "no such room"),
+                Problem::new(
+                    ProblemCode::UnknownReference,
+                    format!("there is no room {}", req.room_id),
+                )
+                .with_field("room_id", "no such room"),
             ));
         };
         let f = facts(&row);
@@ -86,12 +95,18 @@ impl SqlStorage {
             ));
         }
         if row.item.kind != ItemKind::Mediation {
-            return Err(ApiError::validation("kind", "only a mediation is booked into a room".into()));
+            return Err(ApiError::validation(
+                "kind",
+                "only a mediation is booked into a room".into(),
+            ));
         }
         if row.item.status.is_finished() {
             return Err(ApiError::new(
                 ProblemCode::InvalidTransition,
-                format!("the item is {}; there is nothing to book", row.item.status.as_str()),
+                format!(
+                    "the item is {}; there is nothing to book",
+                    row.item.status.as_str()
+                ),
             ));
         }
         let mediator = match req.mediator_id {
@@ -111,7 +126,9 @@ impl SqlStorage {
             return Err(ApiError(
                 Problem::new(
                     ProblemCode::ScheduleConflict,
-                    format!("the {what} is booked then by item {other} ({title}); pick another time or {what}"),
+                    format!(
+                        "the {what} is booked then by item {other} ({title}); pick another time or {what}"
+                    ),
                 )
                 .with_extra("clashing_item", other)
                 .with_extra("clash", what),
@@ -134,9 +151,20 @@ impl SqlStorage {
         } else {
             touch_item(&mut w.tx, id, now).await?;
         }
-        let after = load_item(&mut *w.tx, id).await?.ok_or_else(|| ApiError::not_found("item"))?;
-        let note = after.item.mediation.as_ref().map(|m| m.room_name.clone()).unwrap_or_default();
-        let action = if row.item.mediation.is_some() { "rescheduled" } else { "scheduled" };
+        let after = load_item(&mut *w.tx, id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("item"))?;
+        let note = after
+            .item
+            .mediation
+            .as_ref()
+            .map(|m| m.room_name.clone())
+            .unwrap_or_default();
+        let action = if row.item.mediation.is_some() {
+            "rescheduled"
+        } else {
+            "scheduled"
+        };
         add_history(
             &mut w.tx,
             NewHistory {
@@ -191,7 +219,10 @@ impl SqlStorage {
             "{ITEM_SELECT} WHERE i.unit_id = $1 AND {open}{extra} \
              ORDER BY i.green_channel DESC, i.due_at, i.id LIMIT $2 OFFSET $3"
         );
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(unit).bind(PAGE + 1).bind(offset.max(0));
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(unit)
+            .bind(PAGE + 1)
+            .bind(offset.max(0));
         if filter == UnitItemFilter::Overdue {
             q = q.bind(now);
         }
@@ -228,7 +259,9 @@ impl SqlStorage {
         let row = visible(&mut w.tx, me, id).await?;
         let actor = actor_in_tree(&mut w.tx, me).await?;
         if !policy::may_read_audit(&actor, &facts(&row)) {
-            return Err(ApiError::forbidden("only the unit's coordinator reads an item's audit trail"));
+            return Err(ApiError::forbidden(
+                "only the unit's coordinator reads an item's audit trail",
+            ));
         }
         let rows: Vec<(i64, Option<i64>, Option<String>, Option<String>, String)> = sqlx::query_as(
             "SELECT a.at, a.actor_id, u.username, u.display_name, a.action FROM audit_log a \
@@ -263,14 +296,15 @@ async fn clashing(
 ) -> Result<Option<(i64, String, &'static str)>, sqlx::Error> {
     let base = "SELECT id, title FROM items WHERE id <> $1 AND status NOT IN ('closed', 'cancelled', 'no_show') \
                 AND scheduled_start < $2 AND scheduled_end > $3";
-    let room: Option<(i64, String)> =
-        sqlx::query_as(sqlx::AssertSqlSafe(format!("{base} AND room_id = $4 ORDER BY scheduled_start LIMIT 1")))
-            .bind(id)
-            .bind(req.end)
-            .bind(req.start)
-            .bind(req.room_id)
-            .fetch_optional(&mut **tx)
-            .await?;
+    let room: Option<(i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{base} AND room_id = $4 ORDER BY scheduled_start LIMIT 1"
+    )))
+    .bind(id)
+    .bind(req.end)
+    .bind(req.start)
+    .bind(req.room_id)
+    .fetch_optional(&mut **tx)
+    .await?;
     if let Some((other, title)) = room {
         return Ok(Some((other, title, "room")));
     }

@@ -7,7 +7,9 @@ use sqlx::{Any, Transaction};
 use super::SqlStorage;
 use super::idempotency::{commit_with, replay};
 use super::item_rows::{NewHistory, add_history, facts, load_item, raw_parties, set_assignee, touch_item};
-use crate::api::intake::{AssignRequest, CancelRequest, ConflictAck, ConflictEntry, ItemWithConflicts, NewItem};
+use crate::api::intake::{
+    AssignRequest, CancelRequest, ConflictAck, ConflictEntry, ItemWithConflicts, NewItem,
+};
 use crate::api::{Party, ProblemCode, User, UserRef};
 use crate::domain::conflicts::{self, PartyFacts, PastItem, Side};
 use crate::domain::intake::{PartyInput, check_new_item};
@@ -35,11 +37,12 @@ pub async fn user_brief(
     tx: &mut Transaction<'static, Any>,
     id: i64,
 ) -> Result<Option<(Role, i64, UserRef)>, ApiError> {
-    let row: Option<(String, i64, String, String)> =
-        sqlx::query_as("SELECT role, unit_id, username, display_name FROM users WHERE id = $1 AND disabled_at IS NULL")
-            .bind(id)
-            .fetch_optional(&mut **tx)
-            .await?;
+    let row: Option<(String, i64, String, String)> = sqlx::query_as(
+        "SELECT role, unit_id, username, display_name FROM users WHERE id = $1 AND disabled_at IS NULL",
+    )
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?;
     let Some((role, unit, username, display_name)) = row else {
         return Ok(None);
     };
@@ -59,7 +62,9 @@ pub async fn user_brief(
 fn stale(now: i64, sent: i64) -> ApiError {
     ApiError::new(
         ProblemCode::VersionConflict,
-        format!("the item changed since you loaded it (version {now} now, you sent {sent}); reload and try again"),
+        format!(
+            "the item changed since you loaded it (version {now} now, you sent {sent}); reload and try again"
+        ),
     )
 }
 
@@ -134,7 +139,10 @@ pub fn stored_form(req: &NewItem) -> Vec<Party> {
 }
 
 /// The stored (unmasked) parties of an item.
-pub async fn stored_parties(tx: &mut Transaction<'static, Any>, item_id: i64) -> Result<Vec<Party>, ApiError> {
+pub async fn stored_parties(
+    tx: &mut Transaction<'static, Any>,
+    item_id: i64,
+) -> Result<Vec<Party>, ApiError> {
     let (json,): (String,) = sqlx::query_as("SELECT parties FROM items WHERE id = $1")
         .bind(item_id)
         .fetch_one(&mut **tx)
@@ -166,8 +174,14 @@ impl SqlStorage {
                 id_number: p.id_number.as_deref(),
             })
             .collect();
-        check_new_item(req.kind, &req.title, req.green_channel, req.frontline_group, &inputs)
-            .map_err(|r| ApiError::validation(&r.field, r.message))?;
+        check_new_item(
+            req.kind,
+            &req.title,
+            req.green_channel,
+            req.frontline_group,
+            &inputs,
+        )
+        .map_err(|r| ApiError::validation(&r.field, r.message))?;
         let mut w = self.store.begin_write().await?;
         if let Some(stored) = replay(&mut w.tx, idem).await? {
             return Ok(Created {
@@ -184,8 +198,11 @@ impl SqlStorage {
         }
         if !units.iter().any(|u| u.id == req.unit_id) {
             return Err(ApiError(
-                crate::api::Problem::new(ProblemCode::UnknownReference, format!("there is no unit {}", req.unit_id))
-                    .with_field("unit_id", "no such unit"),
+                crate::api::Problem::new(
+                    ProblemCode::UnknownReference,
+                    format!("there is no unit {}", req.unit_id),
+                )
+                .with_field("unit_id", "no such unit"),
             ));
         }
         if !policy::may_route_to(&actor, &units, req.unit_id) {
@@ -206,11 +223,12 @@ impl SqlStorage {
             }
         }
         if let Some(r) = req.external_ref.as_deref() {
-            let found: Option<(i64,)> = sqlx::query_as("SELECT id FROM items WHERE unit_id = $1 AND external_ref = $2")
-                .bind(req.unit_id)
-                .bind(r)
-                .fetch_optional(&mut *w.tx)
-                .await?;
+            let found: Option<(i64,)> =
+                sqlx::query_as("SELECT id FROM items WHERE unit_id = $1 AND external_ref = $2")
+                    .bind(req.unit_id)
+                    .bind(r)
+                    .fetch_optional(&mut *w.tx)
+                    .await?;
             if let Some((id,)) = found {
                 return Err(ApiError(
                     crate::api::Problem::new(
@@ -245,12 +263,16 @@ impl SqlStorage {
         now: EpochMs,
     ) -> Result<(ItemChange, Vec<ConflictEntry>), ApiError> {
         let mut w = self.store.begin_write().await?;
-        let row = load_item(&mut *w.tx, id).await?.ok_or_else(|| ApiError::not_found("item"))?;
+        let row = load_item(&mut *w.tx, id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("item"))?;
         let actor = actor_in_tree(&mut w.tx, me).await?;
         let to = match req.assignee_id {
-            Some(a) => Some(user_brief(&mut w.tx, a).await?.ok_or_else(|| {
-                ApiError::validation("assignee_id", format!("there is no user {a}"))
-            })?),
+            Some(a) => Some(
+                user_brief(&mut w.tx, a)
+                    .await?
+                    .ok_or_else(|| ApiError::validation("assignee_id", format!("there is no user {a}")))?,
+            ),
             None => None,
         };
         let target = to.as_ref().map(|(role, unit, u)| (u.id, *role, *unit));
@@ -277,7 +299,10 @@ impl SqlStorage {
             Err(AssignDenied::Finished) => {
                 return Err(ApiError::new(
                     ProblemCode::InvalidTransition,
-                    format!("the item is {}; there is nothing left to assign", row.item.status.as_str()),
+                    format!(
+                        "the item is {}; there is nothing left to assign",
+                        row.item.status.as_str()
+                    ),
                 ));
             }
         }
@@ -312,7 +337,9 @@ impl SqlStorage {
             }
             None => Vec::new(),
         };
-        let after = load_item(&mut *w.tx, id).await?.ok_or_else(|| ApiError::not_found("item"))?;
+        let after = load_item(&mut *w.tx, id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("item"))?;
         w.tx.commit().await?;
         Ok((ItemChange { before: row, after }, conflicts))
     }
@@ -326,11 +353,17 @@ impl SqlStorage {
     ) -> Result<ItemChange, ApiError> {
         let reason = req.reason.trim();
         if reason.is_empty() {
-            return Err(ApiError::validation("reason", "say why the item is cancelled".into()));
+            return Err(ApiError::validation(
+                "reason",
+                "say why the item is cancelled".into(),
+            ));
         }
-        crate::domain::records::check_note(Some(reason)).map_err(|r| ApiError::validation("reason", r.to_string()))?;
+        crate::domain::records::check_note(Some(reason))
+            .map_err(|r| ApiError::validation("reason", r.to_string()))?;
         let mut w = self.store.begin_write().await?;
-        let row = load_item(&mut *w.tx, id).await?.ok_or_else(|| ApiError::not_found("item"))?;
+        let row = load_item(&mut *w.tx, id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("item"))?;
         let actor = actor_in_tree(&mut w.tx, me).await?;
         let f = facts(&row);
         if !policy::may_see(&actor, &f) {
@@ -366,7 +399,9 @@ impl SqlStorage {
             },
         )
         .await?;
-        let after = load_item(&mut *w.tx, id).await?.ok_or_else(|| ApiError::not_found("item"))?;
+        let after = load_item(&mut *w.tx, id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("item"))?;
         w.tx.commit().await?;
         Ok(ItemChange { before: row, after })
     }
@@ -376,7 +411,12 @@ impl SqlStorage {
     pub(super) async fn conflicts_impl(&self, me: &User, id: i64) -> Result<Vec<ConflictEntry>, ApiError> {
         let mut w = self.store.begin_write().await?;
         let row = visible(&mut w.tx, me, id).await?;
-        let assignee = row.item.assignee.as_ref().map(|a| a.id).or(me.role.takes_work().then_some(me.id));
+        let assignee = row
+            .item
+            .assignee
+            .as_ref()
+            .map(|a| a.id)
+            .or(me.role.takes_work().then_some(me.id));
         let parties = stored_parties(&mut w.tx, id).await?;
         let found = conflicts_for(&mut w.tx, id, row.item.unit_id, &parties, assignee).await?;
         drop(w);
@@ -402,7 +442,8 @@ impl SqlStorage {
         let ids: Vec<String> = found.iter().map(|c| format!("#{}", c.item_id)).collect();
         let mut note = ids.join(" ");
         if let Some(n) = req.note.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
-            crate::domain::records::check_note(Some(n)).map_err(|r| ApiError::validation("note", r.to_string()))?;
+            crate::domain::records::check_note(Some(n))
+                .map_err(|r| ApiError::validation("note", r.to_string()))?;
             note = format!("{note} {n}").trim().to_string();
         }
         touch_item(&mut w.tx, id, now).await?;
@@ -419,7 +460,9 @@ impl SqlStorage {
             },
         )
         .await?;
-        let after = load_item(&mut *w.tx, id).await?.ok_or_else(|| ApiError::not_found("item"))?;
+        let after = load_item(&mut *w.tx, id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("item"))?;
         w.tx.commit().await?;
         Ok(ItemChange { before: row, after })
     }
@@ -427,7 +470,9 @@ impl SqlStorage {
 
 /// The item when the caller may see it (tree-wide for coordinators), else 404.
 pub async fn visible(tx: &mut Transaction<'static, Any>, me: &User, id: i64) -> Result<ItemRow, ApiError> {
-    let row = load_item(&mut **tx, id).await?.ok_or_else(|| ApiError::not_found("item"))?;
+    let row = load_item(&mut **tx, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("item"))?;
     let actor = actor_in_tree(tx, me).await?;
     if !policy::may_see(&actor, &facts(&row)) {
         return Err(ApiError::not_found("item"));

@@ -21,7 +21,8 @@ impl SqlStorage {
         // What the caller holds, changed after the cursor; and, with a
         // cursor, the ids of items that left them since (a departure per
         // hand the item passed through), without their bodies.
-        let sql = format!("{ITEM_SELECT} WHERE i.assignee_id = $1 AND i.change_seq > $2 ORDER BY i.change_seq");
+        let sql =
+            format!("{ITEM_SELECT} WHERE i.assignee_id = $1 AND i.change_seq > $2 ORDER BY i.change_seq");
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(user_id)
             .bind(since)
@@ -52,7 +53,11 @@ impl SqlStorage {
                 }
             }
         }
-        Ok(ItemsSince { items, removed, cursor })
+        Ok(ItemsSince {
+            items,
+            removed,
+            cursor,
+        })
     }
 
     pub(super) async fn item_detail_impl(&self, me: &User, id: i64) -> Result<Option<ItemDetail>, ApiError> {

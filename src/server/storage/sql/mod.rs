@@ -17,18 +17,18 @@ use super::{
     ClaimResult, IdemRequest, ItemChange, ItemRow, ItemsSince, NewSlot, OutcomeLogged, RevokeTarget, Storage,
     StoreFuture, StoredResponse,
 };
+use crate::api::Party;
+use crate::api::intake::{
+    AssignRequest, AuditEntry, CancelRequest, ConflictAck, ConflictEntry, NewItem, ScheduleRequest,
+    UnitItemFilter, UnitItemPage,
+};
 use crate::api::{
     Campaign, DutyShift, ItemDetail, NewActivity, NewOutcome, NewTimeEntry, RoomSchedule, TransitionRequest,
     TypicalCaseRequest, User, WorkItem,
 };
-use crate::api::Party;
-use crate::api::intake::{
-    AssignRequest, AuditEntry, CancelRequest, ConflictAck, ConflictEntry, NewItem, ScheduleRequest, UnitItemFilter,
-    UnitItemPage,
-};
 use crate::domain::EpochMs;
-use crate::server::storage::{Created, LoginState};
 use crate::server::db::Store;
+use crate::server::storage::{Created, LoginState};
 
 #[derive(Clone)]
 pub struct SqlStorage {
@@ -272,7 +272,10 @@ impl Storage for SqlStorage {
     ) -> StoreFuture<'a, i64> {
         Box::pin(self.issue_password_token_impl(user_id, device, token_hash, now))
     }
-    fn authenticate_for_password<'a>(&'a self, token_hash: &'a str) -> StoreFuture<'a, Option<(i64, User, bool)>> {
+    fn authenticate_for_password<'a>(
+        &'a self,
+        token_hash: &'a str,
+    ) -> StoreFuture<'a, Option<(i64, User, bool)>> {
         Box::pin(self.authenticate_for_password_impl(token_hash))
     }
     fn password_hash(&self, user_id: i64) -> StoreFuture<'_, String> {
