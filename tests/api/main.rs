@@ -10,6 +10,7 @@ mod commands;
 mod counting;
 mod echo;
 mod intake;
+mod intake_authz;
 mod intake_more;
 mod items;
 mod live;
