@@ -74,8 +74,22 @@ pub enum Command {
     /// Log work that is not an item (a visit, a training, contact cards).
     #[command(after_help = activity_codes_help())]
     Activity(ActivityArgs),
-    /// Mediation sessions by room for a day.
+    /// Mediation sessions by room for a day; with an item id, book or move
+    /// that session (`--room --start --end`).
     Schedule(ScheduleArgs),
+    /// Register new work at the intake desk.
+    #[command(subcommand)]
+    New(crate::cli_dispatch::NewCommand),
+    /// Give an item to a lawyer or mediator, or back to the pool (coordinators).
+    Assign(crate::cli_dispatch::AssignArgs),
+    /// Give your own item back to the pool, saying why.
+    Release(crate::cli_dispatch::ReleaseArgs),
+    /// Cancel an item, saying why.
+    Cancel(crate::cli_dispatch::CancelArgs),
+    /// Change your password.
+    Passwd(crate::cli_dispatch::PasswdArgs),
+    /// Show the parties' full phone and ID numbers (recorded in the audit log).
+    Reveal(crate::cli_dispatch::RevealArgs),
     /// Your duty shifts this week, and checking in and out.
     Duty(DutyArgs),
     /// Send what is waiting and fetch what changed.
@@ -412,9 +426,27 @@ pub struct ActivityArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct ScheduleArgs {
+    /// A mediation item to book or move; without it, the day's sessions.
+    #[arg(requires_all = ["room", "start", "end"])]
+    pub id: Option<i64>,
     /// YYYY-MM-DD; today when absent.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "id")]
     pub date: Option<String>,
+    /// The room's id (see `dutydesk schedule --json`).
+    #[arg(long)]
+    pub room: Option<i64>,
+    /// Start, `YYYY-MM-DD HH:MM` Beijing time.
+    #[arg(long)]
+    pub start: Option<String>,
+    /// End, `YYYY-MM-DD HH:MM` Beijing time.
+    #[arg(long)]
+    pub end: Option<String>,
+    /// The mediator's user id (the item's assignee when absent).
+    #[arg(long)]
+    pub mediator: Option<i64>,
+    /// A video link (https://…) or a phone (tel:…) for remote sessions.
+    #[arg(long)]
+    pub join_link: Option<String>,
     #[arg(long)]
     pub json: bool,
 }

@@ -27,11 +27,11 @@ impl Side {
     }
 }
 
-/// One party: display name, match key (`privacy::match_key`) and side.
+/// One party: display name, match keys (`privacy::match_keys`) and side.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PartyFacts {
     pub name: String,
-    pub key: Option<String>,
+    pub keys: Vec<String>,
     pub side: Side,
 }
 
@@ -79,8 +79,11 @@ pub fn find(parties: &[PartyFacts], assignee: Option<i64>, past: &[PastItem]) ->
     };
     for y in past {
         for p in parties {
-            let Some(key) = &p.key else { continue };
-            for q in y.parties.iter().filter(|q| q.key.as_ref() == Some(key)) {
+            for q in y
+                .parties
+                .iter()
+                .filter(|q| q.keys.iter().any(|k| p.keys.contains(k)))
+            {
                 if p.side.opposite(q.side) {
                     push(Found {
                         item_id: y.id,
@@ -114,7 +117,7 @@ mod tests {
     fn p(name: &str, key: &str, side: Side) -> PartyFacts {
         PartyFacts {
             name: name.into(),
-            key: Some(key.into()),
+            keys: vec![key.into()],
             side,
         }
     }
@@ -161,7 +164,7 @@ mod tests {
         );
         let unrelated = [PartyFacts {
             name: "丙".into(),
-            key: None,
+            keys: Vec::new(),
             side: Side::Applicant,
         }];
         assert!(find(&unrelated, Some(7), &past).is_empty());

@@ -33,21 +33,42 @@ pub fn is_masked(value: &str) -> bool {
     value.contains('*')
 }
 
-/// The key two parties match on: the ID number when there is one, else
-/// the name and phone together (spaces and dashes ignored).
-pub fn match_key(name: &str, phone: Option<&str>, id_number: Option<&str>) -> Option<String> {
-    let clean = |s: &str| -> String {
-        s.chars()
-            .filter(|c| !c.is_whitespace() && *c != '-')
-            .flat_map(char::to_uppercase)
-            .collect()
-    };
-    if let Some(id) = id_number.map(clean).filter(|s| !s.is_empty() && !is_masked(s)) {
-        return Some(format!("id:{id}"));
+/// The keys two parties match on (they match when they share one): the ID
+/// number, and the name and phone together (spaces and dashes ignored).
+pub fn match_keys(name: &str, phone: Option<&str>, id_number: Option<&str>) -> Vec<String> {
+    let mut keys = Vec::new();
+    if let Some(k) = id_key(id_number) {
+        keys.push(k);
     }
+    if let Some(k) = name_phone_key(name, phone) {
+        keys.push(k);
+    }
+    keys
+}
+
+fn clean(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+fn id_key(id_number: Option<&str>) -> Option<String> {
+    id_number
+        .map(clean)
+        .filter(|s| !s.is_empty() && !is_masked(s))
+        .map(|id| format!("id:{id}"))
+}
+
+fn name_phone_key(name: &str, phone: Option<&str>) -> Option<String> {
     let phone = phone.map(clean).filter(|s| !s.is_empty() && !is_masked(s))?;
     let name = clean(name);
     (!name.is_empty()).then(|| format!("np:{name}|{phone}"))
+}
+
+/// The first of [`match_keys`] (the ID number when there is one).
+pub fn match_key(name: &str, phone: Option<&str>, id_number: Option<&str>) -> Option<String> {
+    match_keys(name, phone, id_number).into_iter().next()
 }
 
 #[cfg(test)]

@@ -73,7 +73,7 @@ fn party_facts(parties: &[Party]) -> Vec<PartyFacts> {
         .iter()
         .map(|p| PartyFacts {
             name: p.name.clone(),
-            key: privacy::match_key(&p.name, p.contact.as_deref(), p.id_number.as_deref()),
+            keys: privacy::match_keys(&p.name, p.contact.as_deref(), p.id_number.as_deref()),
             side: Side::of_role(&p.role),
         })
         .collect()
