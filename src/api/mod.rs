@@ -8,6 +8,7 @@ pub mod events;
 pub mod intake;
 pub mod items;
 pub mod openapi;
+mod openapi_intake;
 mod openapi_paths;
 pub mod problem;
 pub mod records;
