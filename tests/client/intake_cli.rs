@@ -30,7 +30,7 @@ fn serve() -> Serve {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("server.log");
     let said = dir.path().join("server.out");
-    let child = Command::new(env!("CARGO_BIN_EXE_dutydesk"))
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dutydesk"))
         .args(["serve", "--demo", "--listen", "127.0.0.1:0", "--db"])
         .arg(dir.path().join("server.db"))
         .env("RUST_LOG", "debug")
@@ -56,6 +56,8 @@ fn serve() -> Serve {
         }
         std::thread::sleep(Duration::from_millis(100));
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("the server did not start");
 }
 
