@@ -15,6 +15,7 @@ const ID_NUMBER: &str = "320102199001011234";
 struct Serve {
     child: std::process::Child,
     log: std::path::PathBuf,
+    db: std::path::PathBuf,
     url: String,
     _dir: tempfile::TempDir,
 }
@@ -50,6 +51,7 @@ fn serve() -> Serve {
             return Serve {
                 child,
                 log,
+                db: dir.path().join("server.db"),
                 url: format!("http://{addr}"),
                 _dir: dir,
             };
@@ -221,6 +223,38 @@ async fn intake_dispatch_and_reveal_from_the_command_line() {
     c.args(["login", "--password-stdin"])
         .write_stdin("新密码2026abc\n");
     assert_eq!(run(c).await.status.code(), Some(0));
+
+    // A one-time password is replaced at sign-in, then the new one works.
+    let out = Command::new(env!("CARGO_BIN_EXE_dutydesk"))
+        .args(["admin", "user", "reset-password", "lawyer4", "--db"])
+        .arg(&server.db)
+        .env("DUTYDESK_LANG", "en")
+        .output()
+        .unwrap();
+    let said = text(&out.stdout);
+    let otp = said
+        .split_whitespace()
+        .map(|w| w.trim_end_matches(';'))
+        .find(|w| w.len() == 16)
+        .unwrap()
+        .to_string();
+    let fresh = Home::new();
+    fresh.write_config(&format!(
+        "[profiles.default]\nserver = \"{}\"\nuser = \"lawyer4\"\n",
+        server.url
+    ));
+    let mut c = fresh.cmd();
+    c.args(["login", "--password-stdin"])
+        .write_stdin(format!("{otp}\n我的新密码abc123\n"));
+    let out = run(c).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("password changed"),
+        "{}",
+        text(&out.stderr)
+    );
+    let (code, out, _) = cli(&fresh, &["whoami"]).await;
+    assert_eq!(code, Some(0), "{out}");
 
     // No log holds the full numbers.
     let server_log = std::fs::read_to_string(&server.log).unwrap();

@@ -349,3 +349,29 @@ pub async fn passwd(ctx: &Ctx, a: PasswdArgs) -> Result<Exit, CliError> {
     println!("{}", t!("intake.cli.password_changed"));
     Ok(Exit::Ok)
 }
+
+/// The password that replaces a one-time password at sign-in: the next
+/// line of standard input (`login --password-stdin`), or asked twice.
+pub fn first_password(stdin: bool) -> Result<String, CliError> {
+    if stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .map_err(|e| CliError::new(e.to_string()))?;
+        let line = line.trim_end_matches(['\r', '\n']).to_string();
+        if line.is_empty() {
+            return Err(CliError::usage(t!("intake.cli.first_password_stdin")));
+        }
+        return Ok(line);
+    }
+    eprintln!("{}", t!("intake.cli.first_password"));
+    let ask = |key: &str| {
+        rpassword::prompt_password(t!(key)).map_err(|e| CliError::new(t!("cli.login.no_tty", error = e)))
+    };
+    let new = ask("intake.cli.new_prompt")?;
+    if ask("intake.cli.again_prompt")? != new {
+        return Err(CliError::usage(t!("intake.cli.mismatch")));
+    }
+    Ok(new)
+}

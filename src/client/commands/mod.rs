@@ -6,7 +6,7 @@
 
 mod auth;
 mod day;
-mod dispatch;
+pub(super) mod dispatch;
 pub mod items;
 mod outbox;
 mod record;
