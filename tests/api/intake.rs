@@ -382,3 +382,33 @@ async fn abc_case(ctx: &Ctx) {
     );
 }
 on_all_backends!(a_b_c_before_a_pulls_drops_the_item_everywhere, abc_case);
+
+async fn demo_conflict_case(ctx: &Ctx) {
+    let lawyer3 = ctx.login("lawyer3").await;
+    let pool = json(ctx.get(&lawyer3, "/api/v1/pool").await, 200).await;
+    let session = pool["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["title"].as_str().unwrap().contains("周建华"))
+        .expect("the demo's mediation against 周建华 waits in 正衡's pool")["id"]
+        .as_i64()
+        .unwrap();
+    let claimed = json(
+        ctx.post(&lawyer3, &format!("/api/v1/items/{session}/claim"), json!({}))
+            .await,
+        200,
+    )
+    .await;
+    let reasons: Vec<&str> = claimed["conflicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["reason"].as_str().unwrap())
+        .collect();
+    assert!(
+        reasons.contains(&"opposite_side") && reasons.contains(&"represented_opponent"),
+        "{claimed}"
+    );
+}
+on_all_backends!(the_demo_has_a_conflict_to_find, demo_conflict_case);
