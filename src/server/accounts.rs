@@ -105,3 +105,23 @@ pub async fn change_password(
     tracing::info!(user = me.id, "password changed");
     Ok(StatusCode::NO_CONTENT.into_response())
 }
+
+/// Resolves when the token stops being live (revoked by `admin user
+/// disable` or `admin token revoke`, from another process): checked once a
+/// heartbeat, so an event stream ends within one interval.
+pub fn until_revoked(
+    state: &Shared,
+    token_id: i64,
+) -> impl std::future::Future<Output = ()> + Send + 'static {
+    let storage = state.storage.clone();
+    let every = state.heartbeat;
+    async move {
+        loop {
+            tokio::time::sleep(every).await;
+            // A database hiccup is no reason to drop a listener.
+            if let Ok(false) = storage.token_live(token_id).await {
+                return;
+            }
+        }
+    }
+}

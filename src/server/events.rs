@@ -90,6 +90,7 @@ pub async fn stream(
         at: now_ms(),
     };
     let first = stream::once(async move { Ok(sse_event(&hello)) });
+    let revoked = super::accounts::until_revoked(&state, me.token_id);
     let changes = stream::unfold((rx, me), |(mut rx, me)| async move {
         loop {
             match rx.recv().await {
@@ -121,8 +122,12 @@ pub async fn stream(
         .event(sse_event(&heartbeat));
     let mut closing = state.closing.subscribe();
     let closed = async move {
-        // An error: the state is gone, and with it the server.
-        let _ = closing.wait_for(|closing| *closing).await;
+        tokio::select! {
+            // An error: the state is gone, and with it the server.
+            _ = closing.wait_for(|closing| *closing) => {}
+            // The user was disabled or signed out elsewhere.
+            () = revoked => {}
+        }
     };
     Sse::new(first.chain(changes).take_until(closed).boxed()).keep_alive(keep)
 }

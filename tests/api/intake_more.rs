@@ -320,3 +320,49 @@ async fn dispatch_pages_case(ctx: &Ctx) {
     assert!(second.get("next").is_none());
 }
 on_all_backends!(a_units_open_work_comes_in_pages, dispatch_pages_case);
+
+async fn disable_closes_streams_case(ctx: &Ctx) {
+    let token = ctx.login("lawyer2").await;
+    let stream = ctx.get(&token, "/api/v1/events").await;
+    assert_eq!(stream.status(), 200);
+    let mut events = eventsource_stream::Eventsource::eventsource(stream.bytes_stream());
+    let first = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        futures_util::StreamExt::next(&mut events),
+    )
+    .await
+    .expect("the first heartbeat");
+    assert!(first.is_some());
+    let (ok, _, err) = admin(ctx, &["user", "disable", "lawyer2"]);
+    assert!(ok, "{err}");
+    // The stream ends (heartbeats every 200 ms here; generous bound).
+    let ended = tokio::time::timeout(std::time::Duration::from_secs(30), async {
+        while let Some(ev) = futures_util::StreamExt::next(&mut events).await {
+            if ev.is_err() {
+                break;
+            }
+        }
+    })
+    .await;
+    assert!(
+        ended.is_ok(),
+        "[{}] a disabled user's event stream ends",
+        ctx.backend
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn disabling_a_user_ends_their_event_streams() {
+    let tuning = || dutydesk::server::ServerTuning {
+        heartbeat: std::time::Duration::from_millis(200),
+        ..Default::default()
+    };
+    let ctx = crate::support::sqlite_tuned(tuning()).await;
+    disable_closes_streams_case(&ctx).await;
+    ctx.stop().await;
+    if let Some(url) = crate::support::postgres_url() {
+        let ctx = crate::support::postgres_tuned(&url, tuning()).await;
+        disable_closes_streams_case(&ctx).await;
+        ctx.stop().await;
+    }
+}

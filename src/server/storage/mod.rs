@@ -267,6 +267,8 @@ pub trait Storage: Send + Sync {
     fn audit_trail<'a>(&'a self, me: &'a User, id: i64) -> StoreFuture<'a, Vec<AuditEntry>>;
 
     // Passwords.
+    /// Whether the token is still live (not revoked, its user enabled).
+    fn token_live(&self, token_id: i64) -> StoreFuture<'_, bool>;
     fn login_state(&self, user_id: i64) -> StoreFuture<'_, LoginState>;
     fn issue_password_token<'a>(
         &'a self,

@@ -16,6 +16,17 @@ pub struct LoginState {
 }
 
 impl SqlStorage {
+    pub(super) async fn token_live_impl(&self, token_id: i64) -> Result<bool, ApiError> {
+        let (n,): (i64,) = sqlx::query_as(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM tokens t JOIN users u ON u.id = t.user_id \
+             WHERE t.id = $1 AND t.revoked_at IS NULL AND u.disabled_at IS NULL",
+        )
+        .bind(token_id)
+        .fetch_one(&self.store.pool)
+        .await?;
+        Ok(n > 0)
+    }
+
     pub(super) async fn login_state_impl(&self, user_id: i64) -> Result<LoginState, ApiError> {
         let (disabled, must): (Option<i64>, i64) =
             sqlx::query_as("SELECT disabled_at, must_change_password FROM users WHERE id = $1")

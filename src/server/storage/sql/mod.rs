@@ -260,6 +260,9 @@ impl Storage for SqlStorage {
     fn audit_trail<'a>(&'a self, me: &'a User, id: i64) -> StoreFuture<'a, Vec<AuditEntry>> {
         Box::pin(self.audit_trail_impl(me, id))
     }
+    fn token_live(&self, token_id: i64) -> StoreFuture<'_, bool> {
+        Box::pin(self.token_live_impl(token_id))
+    }
     fn login_state(&self, user_id: i64) -> StoreFuture<'_, LoginState> {
         Box::pin(self.login_state_impl(user_id))
     }
