@@ -66,7 +66,9 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Reassigns an item and tells both the old and the new assignee.
+    /// Reassigns an item as the system (no acting user, no policy: tests
+    /// and tooling) and tells both the old and the new assignee. People
+    /// assign through `POST /items/{id}/assign`, which asks `domain::policy`.
     pub async fn reassign(
         &self,
         item_id: i64,
@@ -89,7 +91,9 @@ impl AppState {
         }
     }
 
-    /// Moves a mediation session to another time or room and tells the
+    /// As the system (no policy; people book through `POST
+    /// /items/{id}/schedule`, which refuses clashes): moves a mediation
+    /// session to another time or room and tells the
     /// operators of both rooms and the mediator. False when no such session.
     pub async fn reschedule(
         &self,

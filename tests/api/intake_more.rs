@@ -366,3 +366,31 @@ async fn disabling_a_user_ends_their_event_streams() {
         ctx.stop().await;
     }
 }
+
+async fn strict_roles_case(ctx: &Ctx) {
+    let token = ctx.login("lawyer2").await;
+    sqlx::any::install_default_drivers();
+    let url = match &ctx.sqlite_path {
+        Some(p) => format!("sqlite://{}", p.display()),
+        None => ctx.db_url(),
+    };
+    let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+    sqlx::query("UPDATE users SET role = 'boss' WHERE username = 'lawyer2'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    // Not taken for a lawyer: no item, no pool, no sign-in.
+    let r = ctx.get(&token, "/api/v1/pool").await;
+    assert_ne!(r.status(), 200, "[{}] an unknown stored role passed", ctx.backend);
+    let r = ctx
+        .http
+        .post(ctx.url("/api/v1/auth/login"))
+        .json(&json!({"username": "lawyer2", "password": "demo"}))
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/problem+json");
+}
+on_all_backends!(an_unknown_stored_role_is_an_error_not_a_lawyer, strict_roles_case);
