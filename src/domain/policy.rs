@@ -210,6 +210,27 @@ pub fn may_see_change(a: &Actor, i: &ItemFacts, previous_assignee: Option<i64>, 
     }
 }
 
+/// Whether the role reads statistics of their own work (scope=me).
+pub fn may_read_own_stats(role: Role) -> bool {
+    role.takes_work() || role == Role::Admin
+}
+
+/// Whether the actor reads a unit's statistics: lawyers and mediators
+/// their own unit, coordinators the units they oversee, admins any.
+pub fn may_read_unit_stats(a: &Actor, unit: i64) -> bool {
+    match a.role {
+        Role::Admin => true,
+        Role::Coordinator => a.oversees(unit),
+        Role::Lawyer | Role::Mediator => unit == a.unit_id,
+        Role::Operator | Role::Intake => false,
+    }
+}
+
+/// Whether the role reads every unit's statistics at once.
+pub fn may_read_all_stats(role: Role) -> bool {
+    role == Role::Admin
+}
+
 /// Whether the role logs work that counts (folded in from
 /// `domain::records::may_count`).
 pub fn may_count(role: Role) -> bool {
