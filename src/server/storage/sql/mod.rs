@@ -3,6 +3,7 @@
 //! items, records, the rooms' day, idempotency.
 
 pub mod accounts;
+mod conflicts;
 mod dispatch;
 pub mod idempotency;
 pub mod intake;
