@@ -64,3 +64,12 @@ mod tests {
         assert_eq!(Language::parse("fr_FR"), None);
     }
 }
+
+/// A refusal of new work (`domain::intake`) in the user's language.
+pub fn intake_refusal(r: &crate::domain::intake::IntakeRefusal) -> String {
+    rust_i18n::t!(
+        &format!("intake.refusal.{}", r.code),
+        max = crate::domain::intake::MAX_TITLE_CHARS
+    )
+    .into_owned()
+}

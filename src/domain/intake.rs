@@ -6,15 +6,18 @@ use super::{FrontlineGroup, ItemKind};
 pub const MAX_TITLE_CHARS: usize = 200;
 pub const MAX_PARTIES: usize = 20;
 
-/// What is wrong with a new item, and in which field.
+/// What is wrong with a new item, in which field, and a stable code the
+/// client words in its user's language (`intake.refusal.<code>`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IntakeRefusal {
+    pub code: &'static str,
     pub field: String,
     pub message: String,
 }
 
-fn refuse(field: impl Into<String>, message: impl Into<String>) -> IntakeRefusal {
+fn refuse(code: &'static str, field: impl Into<String>, message: impl Into<String>) -> IntakeRefusal {
     IntakeRefusal {
+        code,
         field: field.into(),
         message: message.into(),
     }
@@ -56,12 +59,14 @@ pub fn check_new_item(
     let title = title.trim();
     if title.is_empty() {
         return Err(refuse(
+            "title_empty",
             "title",
             "the title is empty; say what the matter is about",
         ));
     }
     if title.chars().count() > MAX_TITLE_CHARS {
         return Err(refuse(
+            "title_too_long",
             "title",
             format!(
                 "the title is longer than {MAX_TITLE_CHARS} characters; shorten it and put the rest in the description"
@@ -70,34 +75,46 @@ pub fn check_new_item(
     }
     if frontline_group.is_some() && !green_channel {
         return Err(refuse(
+            "group_without_green",
             "frontline_group",
             "a frontline worker group goes with the green channel; set green_channel or drop the group",
         ));
     }
     if parties.is_empty() {
-        return Err(refuse("parties", "name at least the applicant"));
+        return Err(refuse("no_parties", "parties", "name at least the applicant"));
     }
     if kind == ItemKind::Mediation && parties.len() < 2 {
         return Err(refuse(
+            "mediation_needs_both",
             "parties",
             "a mediation needs both sides: the applicant and the respondent",
         ));
     }
     if parties.len() > MAX_PARTIES {
-        return Err(refuse("parties", format!("at most {MAX_PARTIES} parties")));
+        return Err(refuse(
+            "too_many_parties",
+            "parties",
+            format!("at most {MAX_PARTIES} parties"),
+        ));
     }
     for (n, p) in parties.iter().enumerate() {
         if p.name.trim().is_empty() {
-            return Err(refuse(format!("parties[{n}].name"), "a party needs a name"));
+            return Err(refuse(
+                "party_name",
+                format!("parties[{n}].name"),
+                "a party needs a name",
+            ));
         }
         if p.phone.is_some_and(|x| !check_phone(x)) {
             return Err(refuse(
+                "phone",
                 format!("parties[{n}].phone"),
                 "the phone number is not 5 to 20 digits",
             ));
         }
         if p.id_number.is_some_and(|x| !check_id_number(x)) {
             return Err(refuse(
+                "id_number",
                 format!("parties[{n}].id_number"),
                 "the ID number is not 15 or 18 letters and digits",
             ));

@@ -121,7 +121,7 @@ fn to_item(line: Line, unit: i64) -> Result<NewItem, String> {
         })
         .collect();
     check_new_item(kind, &item.title, green_channel, frontline_group, &inputs)
-        .map_err(|r| format!("{}: {}", r.field, r.message))?;
+        .map_err(|r| format!("{}: {}", r.field, crate::i18n::intake_refusal(&r)))?;
     Ok(item)
 }
 

@@ -168,6 +168,41 @@ async fn intake_dispatch_and_reveal_from_the_command_line() {
         "{err}"
     );
 
+    // In Chinese too.
+    let mut c = desk.cmd();
+    c.env("DUTYDESK_LANG", "zh-CN").args([
+        "new",
+        "pro-bono",
+        "--title",
+        "工伤赔偿",
+        "--unit",
+        "1",
+        "--applicant",
+        "马超",
+        "--green",
+        "--group",
+        "delivery_rider",
+    ]);
+    let out = run(c).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("已登记事项"), "{}", text(&out.stdout));
+    let mut c = desk.cmd();
+    c.env("DUTYDESK_LANG", "zh-CN").args([
+        "new",
+        "pro-bono",
+        "--title",
+        "x",
+        "--unit",
+        "1",
+        "--applicant",
+        "马超",
+        "--applicant-phone",
+        "12ab",
+    ]);
+    let out = run(c).await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("未发送"), "{}", text(&out.stderr));
+
     // show: masked; reveal: full, and audited.
     assert_eq!(cli(&lawyer, &["sync"]).await.0, Some(0));
     let (code, out, err) = cli(&lawyer, &["show", &id]).await;

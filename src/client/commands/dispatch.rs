@@ -171,7 +171,7 @@ fn new_item(
         CliError::usage(t!(
             "intake.cli.refused_field",
             field = r.field,
-            message = r.message
+            message = crate::i18n::intake_refusal(&r)
         ))
     })?;
     Ok(NewItem {
