@@ -74,8 +74,22 @@ pub enum Command {
     /// Log work that is not an item (a visit, a training, contact cards).
     #[command(after_help = activity_codes_help())]
     Activity(ActivityArgs),
-    /// Mediation sessions by room for a day.
+    /// Mediation sessions by room for a day; with an item id, book or move
+    /// that session (`--room --start --end`).
     Schedule(ScheduleArgs),
+    /// Register new work at the intake desk.
+    #[command(subcommand)]
+    New(crate::cli_dispatch::NewCommand),
+    /// Give an item to a lawyer or mediator, or back to the pool (coordinators).
+    Assign(crate::cli_dispatch::AssignArgs),
+    /// Give your own item back to the pool, saying why.
+    Release(crate::cli_dispatch::ReleaseArgs),
+    /// Cancel an item, saying why.
+    Cancel(crate::cli_dispatch::CancelArgs),
+    /// Change your password.
+    Passwd(crate::cli_dispatch::PasswdArgs),
+    /// Show the parties' full phone and ID numbers (recorded in the audit log).
+    Reveal(crate::cli_dispatch::RevealArgs),
     /// Your duty shifts this week, and checking in and out.
     Duty(DutyArgs),
     /// Send what is waiting and fetch what changed.
@@ -163,6 +177,12 @@ pub enum AdminCommand {
     /// Manage tokens.
     #[command(subcommand)]
     Token(AdminTokenCommand),
+    /// Manage the tree of units (bureau, law firms, offices...).
+    #[command(subcommand)]
+    Unit(AdminUnitCommand),
+    /// Import work from files.
+    #[command(subcommand)]
+    Import(AdminImportCommand),
     /// Fill the database with data.
     Seed(AdminSeedArgs),
     /// Manage campaigns.
@@ -200,6 +220,80 @@ pub enum AdminUserCommand {
         unit: i64,
     },
     /// List users.
+    List {
+        #[command(flatten)]
+        db: AdminDb,
+    },
+    /// Give a user a one-time password, to be changed at the next sign-in;
+    /// ends their sessions.
+    ResetPassword {
+        #[command(flatten)]
+        db: AdminDb,
+        username: String,
+    },
+    /// Stop a user signing in; ends their sessions and event streams.
+    Disable {
+        #[command(flatten)]
+        db: AdminDb,
+        username: String,
+    },
+    /// Let a disabled user sign in again.
+    Unlock {
+        #[command(flatten)]
+        db: AdminDb,
+        username: String,
+    },
+}
+
+#[cfg(feature = "server")]
+#[derive(Debug, Subcommand)]
+pub enum AdminImportCommand {
+    /// Import tickets from a CSV file (columns: external_ref, kind, title,
+    /// channel, applicant, and optionally description, category,
+    /// green_channel, frontline_group, applicant_phone,
+    /// applicant_id_number, respondent, respondent_phone, respondent_kind).
+    Items {
+        #[command(flatten)]
+        db: AdminDb,
+        file: PathBuf,
+        /// The unit whose pool the items go to.
+        #[arg(long)]
+        unit: i64,
+        /// Check the file and count what would be created; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+#[cfg(feature = "server")]
+#[derive(Debug, Subcommand)]
+pub enum AdminUnitCommand {
+    /// Add a unit; prints its id.
+    Add {
+        #[command(flatten)]
+        db: AdminDb,
+        name: String,
+        /// bureau, district_bureau, law_firm, notary_office,
+        /// grassroots_office, legal_aid_centre, mediation_committee.
+        #[arg(long)]
+        kind: String,
+        /// The unit above it (none: a root).
+        #[arg(long)]
+        parent: Option<i64>,
+    },
+    /// Put a unit under another one (or make it a root).
+    Move {
+        #[command(flatten)]
+        db: AdminDb,
+        unit: i64,
+        /// The new parent's id.
+        #[arg(long, conflicts_with = "root")]
+        parent: Option<i64>,
+        /// Make it a root.
+        #[arg(long)]
+        root: bool,
+    },
+    /// List the units as a tree.
     List {
         #[command(flatten)]
         db: AdminDb,
@@ -371,9 +465,27 @@ pub struct ActivityArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct ScheduleArgs {
+    /// A mediation item to book or move; without it, the day's sessions.
+    #[arg(requires_all = ["room", "start", "end"])]
+    pub id: Option<i64>,
     /// YYYY-MM-DD; today when absent.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "id")]
     pub date: Option<String>,
+    /// The room's id (see `dutydesk schedule --json`).
+    #[arg(long)]
+    pub room: Option<i64>,
+    /// Start, `YYYY-MM-DD HH:MM` Beijing time.
+    #[arg(long)]
+    pub start: Option<String>,
+    /// End, `YYYY-MM-DD HH:MM` Beijing time.
+    #[arg(long)]
+    pub end: Option<String>,
+    /// The mediator's user id (the item's assignee when absent).
+    #[arg(long)]
+    pub mediator: Option<i64>,
+    /// A video link (https://…) or a phone (tel:…) for remote sessions.
+    #[arg(long)]
+    pub join_link: Option<String>,
     #[arg(long)]
     pub json: bool,
 }

@@ -52,6 +52,15 @@ pub fn text(key: &str, lang: &str) -> String {
     rust_i18n::t!(key, locale = lang).into_owned()
 }
 
+/// A refusal of new work (`domain::intake`) in the user's language.
+pub fn intake_refusal(r: &crate::domain::intake::IntakeRefusal) -> String {
+    rust_i18n::t!(
+        &format!("intake.refusal.{}", r.code),
+        max = crate::domain::intake::MAX_TITLE_CHARS
+    )
+    .into_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,6 +9,7 @@ rust_i18n::i18n!("locales", fallback = "en");
 
 pub mod api;
 pub mod cli;
+pub mod cli_dispatch;
 pub mod client;
 #[cfg(feature = "server")]
 pub mod demo;

@@ -42,6 +42,7 @@ pub fn synthetic_items(n: usize) -> Vec<WorkItem> {
                     role: "申请人".to_string(),
                     contact: None,
                     kind: Default::default(),
+                    id_number: None,
                 }],
                 due_at: NOW + ((i as i64 % 97) - 20) * 3_600_000,
                 created_at: NOW - 86_400_000,

@@ -17,6 +17,9 @@ pub struct Party {
     /// A person or an enterprise; older servers send none (a person).
     #[serde(default)]
     pub kind: PartyKind,
+    /// 身份证号 or 统一社会信用代码. Masked like `contact` unless revealed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_number: Option<String>,
 }
 
 /// What only a mediation session has.
@@ -72,6 +75,10 @@ pub struct WorkItem {
 pub struct ItemList {
     pub items: Vec<WorkItem>,
     pub cursor: String,
+    /// Ids of items that left the caller since the cursor (reassigned,
+    /// released, taken back): drop them. Ids only, never the item.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removed: Vec<i64>,
 }
 
 /// `GET /api/v1/pool`: unassigned items the caller may claim.

@@ -5,8 +5,10 @@
 pub mod auth;
 pub mod campaign;
 pub mod events;
+pub mod intake;
 pub mod items;
 pub mod openapi;
+mod openapi_intake;
 mod openapi_paths;
 pub mod problem;
 pub mod records;

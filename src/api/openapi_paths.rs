@@ -57,7 +57,8 @@ fn item() {}
 fn pool() {}
 
 #[utoipa::path(post, path = "/api/v1/items/{id}/claim", security(("bearer" = [])), params(("id" = i64, Path)),
-    responses((status = 200, body = WorkItem), (status = 404, body = Problem),
+    responses((status = 200, body = intake::ClaimAnswer, description = "The item, with the conflicts of interest the claimant meets"),
+              (status = 404, body = Problem),
               (status = 409, body = Problem, description = "already_claimed: someone else got it first")))]
 fn claim() {}
 

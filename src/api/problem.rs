@@ -70,6 +70,17 @@ pub enum ProblemCode {
     PeriodClosed,
     /// Time on a closed or cancelled item.
     ItemFinished,
+    /// The room or the mediator is booked then; `clashing_item` names it.
+    ScheduleConflict,
+    /// The record exists already (a unique value taken).
+    Duplicate,
+    /// A field names something that does not exist (a unit, a user, a room).
+    UnknownReference,
+    /// Sign-in with a one-time password: change it first, with the token
+    /// this answer carries (it may do nothing else).
+    PasswordChangeRequired,
+    /// The current password sent to change it is wrong.
+    WrongPassword,
     #[serde(other)]
     Unknown,
 }
@@ -108,6 +119,11 @@ impl ProblemCode {
             Self::OccurredAtOutOfRange => "occurred_at_out_of_range",
             Self::PeriodClosed => "period_closed",
             Self::ItemFinished => "item_finished",
+            Self::ScheduleConflict => "schedule_conflict",
+            Self::Duplicate => "duplicate",
+            Self::UnknownReference => "unknown_reference",
+            Self::PasswordChangeRequired => "password_change_required",
+            Self::WrongPassword => "wrong_password",
             Self::Unknown => "unknown",
         }
     }
@@ -136,14 +152,18 @@ impl ProblemCode {
         match self {
             Self::InvalidBody | Self::InvalidParameter | Self::IdempotencyKeyRequired => 400,
             Self::Unauthorized => 401,
-            Self::Forbidden | Self::RoleDoesNotCount => 403,
+            Self::Forbidden | Self::RoleDoesNotCount | Self::PasswordChangeRequired | Self::WrongPassword => {
+                403
+            }
             Self::NotFound => 404,
             Self::MethodNotAllowed => 405,
             Self::VersionConflict
             | Self::AlreadyClaimed
             | Self::InvalidTransition
             | Self::PeriodClosed
-            | Self::ItemFinished => 409,
+            | Self::ItemFinished
+            | Self::ScheduleConflict
+            | Self::Duplicate => 409,
             Self::PayloadTooLarge => 413,
             Self::UnsupportedMediaType => 415,
             Self::ValidationFailed
@@ -158,7 +178,8 @@ impl ProblemCode {
             | Self::NoteTooLong
             | Self::OccurredInFuture
             | Self::OccurredAtOutOfRange
-            | Self::OutsideShiftWindow => 422,
+            | Self::OutsideShiftWindow
+            | Self::UnknownReference => 422,
             Self::RateLimited => 429,
             Self::Internal | Self::Unknown => 500,
             Self::Unavailable => 503,

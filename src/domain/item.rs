@@ -139,17 +139,39 @@ pub enum FrontlineGroup {
     Police,
     Community,
     Other,
+    /// 快递员
+    Courier,
+    /// 外卖骑手
+    DeliveryRider,
+    /// 网约车司机
+    RideHailingDriver,
+    /// 货车司机
+    TruckDriver,
+    /// 农民工
+    MigrantWorker,
+    /// 环卫工人
+    SanitationWorker,
 }
 
 impl FrontlineGroup {
-    pub const ALL: [FrontlineGroup; 6] = [
+    pub const ALL: [FrontlineGroup; 12] = [
         Self::Medical,
         Self::Military,
         Self::Volunteer,
         Self::Police,
         Self::Community,
         Self::Other,
+        Self::Courier,
+        Self::DeliveryRider,
+        Self::RideHailingDriver,
+        Self::TruckDriver,
+        Self::MigrantWorker,
+        Self::SanitationWorker,
     ];
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|g| g.as_str() == s)
+    }
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -159,6 +181,12 @@ impl FrontlineGroup {
             Self::Police => "police",
             Self::Community => "community",
             Self::Other => "other",
+            Self::Courier => "courier",
+            Self::DeliveryRider => "delivery_rider",
+            Self::RideHailingDriver => "ride_hailing_driver",
+            Self::TruckDriver => "truck_driver",
+            Self::MigrantWorker => "migrant_worker",
+            Self::SanitationWorker => "sanitation_worker",
         }
     }
 }

@@ -38,15 +38,18 @@ pub enum Role {
     Operator,
     Coordinator,
     Admin,
+    /// The intake desk / hotline (三台融合): registers what comes in.
+    Intake,
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [
+    pub const ALL: [Role; 6] = [
         Self::Lawyer,
         Self::Mediator,
         Self::Operator,
         Self::Coordinator,
         Self::Admin,
+        Self::Intake,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -56,6 +59,7 @@ impl Role {
             Self::Operator => "operator",
             Self::Coordinator => "coordinator",
             Self::Admin => "admin",
+            Self::Intake => "intake",
         }
     }
 
@@ -72,7 +76,7 @@ impl Role {
     /// rooms (room staff, mediators, coordinators) or only its own (a lawyer
     /// sees the sessions they run, not the room's whole day).
     pub fn sees_whole_rooms(self) -> bool {
-        !matches!(self, Self::Lawyer)
+        !matches!(self, Self::Lawyer | Self::Intake)
     }
 
     /// Coordinators see their whole reporting unit; admins see everything.

@@ -10,8 +10,8 @@ use super::listen::TlsFiles;
 use super::storage::sql::SqlStorage;
 use super::storage::{RevokeTarget, Storage};
 use crate::cli::{
-    AdminCampaignCommand, AdminCommand, AdminStatsCommand, AdminTokenCommand, AdminUserCommand, LogFormat,
-    ServeArgs,
+    AdminCampaignCommand, AdminCommand, AdminImportCommand, AdminStatsCommand, AdminTokenCommand,
+    AdminUnitCommand, AdminUserCommand, LogFormat, ServeArgs,
 };
 use crate::domain::{Profession, Role};
 
@@ -134,6 +134,75 @@ pub async fn run_admin(cmd: AdminCommand) -> anyhow::Result<()> {
             storage.store.close().await;
             println!("{}", t!("server.tokens_revoked", count = count));
         }
+        AdminCommand::User(AdminUserCommand::ResetPassword { db, username }) => {
+            let store = open(db.db.as_deref()).await?;
+            let password = new_secret()[..16].to_string();
+            let pw = password.clone();
+            let hash = tokio::task::spawn_blocking(move || hash_password(&pw)).await??;
+            let mut w = store.begin_write().await?;
+            let now = now_ms();
+            let id = user_id(&mut w.tx, &username).await?;
+            sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 1 WHERE id = $2")
+                .bind(&hash)
+                .bind(id)
+                .execute(&mut *w.tx)
+                .await?;
+            end_sessions(&mut w.tx, id, now).await?;
+            audit(&mut w.tx, now, "user.reset_password", &username).await?;
+            w.tx.commit().await?;
+            println!(
+                "{}",
+                t!("intake.password_reset", username = username, password = password)
+            );
+        }
+        AdminCommand::User(AdminUserCommand::Disable { db, username }) => {
+            let store = open(db.db.as_deref()).await?;
+            let mut w = store.begin_write().await?;
+            let now = now_ms();
+            let id = user_id(&mut w.tx, &username).await?;
+            sqlx::query("UPDATE users SET disabled_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(id)
+                .execute(&mut *w.tx)
+                .await?;
+            let ended = end_sessions(&mut w.tx, id, now).await?;
+            audit(&mut w.tx, now, "user.disable", &username).await?;
+            w.tx.commit().await?;
+            println!(
+                "{}",
+                t!("intake.user_disabled", username = username, count = ended)
+            );
+        }
+        AdminCommand::User(AdminUserCommand::Unlock { db, username }) => {
+            let store = open(db.db.as_deref()).await?;
+            let mut w = store.begin_write().await?;
+            let id = user_id(&mut w.tx, &username).await?;
+            sqlx::query("UPDATE users SET disabled_at = NULL WHERE id = $1")
+                .bind(id)
+                .execute(&mut *w.tx)
+                .await?;
+            audit(&mut w.tx, now_ms(), "user.unlock", &username).await?;
+            w.tx.commit().await?;
+            println!("{}", t!("intake.user_unlocked", username = username));
+        }
+        AdminCommand::Import(AdminImportCommand::Items {
+            db,
+            file,
+            unit,
+            dry_run,
+        }) => {
+            let store = open(db.db.as_deref()).await?;
+            super::import::run(&store, &file, unit, dry_run).await?;
+        }
+        AdminCommand::Unit(cmd) => {
+            let db = match &cmd {
+                AdminUnitCommand::Add { db, .. }
+                | AdminUnitCommand::Move { db, .. }
+                | AdminUnitCommand::List { db } => db.db.clone(),
+            };
+            let store = open(db.as_deref()).await?;
+            super::admin_units::run(&store, cmd).await?;
+        }
         AdminCommand::Seed(args) => {
             if !args.demo {
                 anyhow::bail!(t!("server.seed_what"));
@@ -173,4 +242,29 @@ pub fn block_on(fut: impl std::future::Future<Output = anyhow::Result<()>>) -> s
             std::process::ExitCode::from(1)
         }
     }
+}
+
+/// The id of a user named on the command line.
+async fn user_id(tx: &mut sqlx::Transaction<'static, sqlx::Any>, username: &str) -> anyhow::Result<i64> {
+    let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM users WHERE username = $1")
+        .bind(username)
+        .fetch_optional(&mut **tx)
+        .await?;
+    row.map(|r| r.0)
+        .ok_or_else(|| anyhow::anyhow!(t!("intake.no_user", username = username)))
+}
+
+/// Revokes every live token of the user; how many. Their event streams
+/// end at the next heartbeat, when the server finds the token dead.
+async fn end_sessions(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    user: i64,
+    now: i64,
+) -> anyhow::Result<u64> {
+    let done = sqlx::query("UPDATE tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+        .bind(now)
+        .bind(user)
+        .execute(&mut **tx)
+        .await?;
+    Ok(done.rows_affected())
 }

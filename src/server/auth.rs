@@ -29,7 +29,7 @@ pub fn hash_password(password: &str) -> anyhow::Result<String> {
     Ok(hash.to_string())
 }
 
-fn verify_password(password: &str, hash: &str) -> bool {
+pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
         .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
         .unwrap_or(false)
@@ -131,8 +131,11 @@ pub async fn login(
         return Err(bad());
     };
     guard.succeeded(&req.username, &client).await?;
-    let token = new_secret();
     let device = req.device.unwrap_or_else(|| "unnamed".to_string());
+    if let Some(answer) = super::accounts::gate(&state, &user, &device).await? {
+        return Ok(answer);
+    }
+    let token = new_secret();
     state
         .storage
         .issue_token(user.id, &device, &token_hash(&token), now_ms())

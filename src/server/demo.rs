@@ -1,5 +1,6 @@
-//! Demo data: three reporting units, seven users (password `demo`), about 60
-//! work items in Chinese, two mediation rooms with sessions today and
+//! Demo data: a district bureau (钟楼区司法局) over two law firms, a
+//! grassroots office, the legal aid centre and a notary office; twelve users
+//! (password `demo`), about 70 work items in Chinese, two mediation rooms with sessions today and
 //! tomorrow, this week's duty roster and the two campaigns of DOMAIN.md.
 //! Times are relative to `now`, so the demo always looks alive; the same
 //! `now` gives the same data.
@@ -10,9 +11,9 @@ use super::auth::hash_password;
 use super::db::{Store, next_id};
 use super::demo_items::{Lcg, Spec, insert_item, seed_duty};
 use super::schedule::{day_bounds, today_shanghai};
-use crate::domain::{EpochMs, HOUR_MS, ItemKind, ItemStatus, MINUTE_MS};
+use crate::domain::{EpochMs, HOUR_MS, ItemKind, ItemStatus, MINUTE_MS, UnitKind};
 
-pub const DEMO_USERS: [&str; 7] = [
+pub const DEMO_USERS: [&str; 12] = [
     "lawyer",
     "lawyer2",
     "mediator",
@@ -20,6 +21,11 @@ pub const DEMO_USERS: [&str; 7] = [
     "coordinator",
     "admin",
     "worker",
+    "lawyer3",
+    "notary",
+    "bureau",
+    "intake",
+    "lawyer4",
 ];
 
 /// The advisory lock key demo seeding holds (any fixed number; "dutydesk" in ASCII).
@@ -60,15 +66,30 @@ pub async fn seed_if_empty(store: &Store, now: EpochMs) -> anyhow::Result<bool> 
     Ok(true)
 }
 
-async fn insert_unit(tx: &mut Transaction<'static, Any>, name: &str, kind: &str) -> Result<i64, sqlx::Error> {
+pub async fn insert_unit(
+    tx: &mut Transaction<'static, Any>,
+    name: &str,
+    kind: UnitKind,
+    parent: Option<i64>,
+) -> Result<i64, sqlx::Error> {
     let id = next_id(tx, "unit").await?;
-    sqlx::query("INSERT INTO units (id, name, kind) VALUES ($1, $2, $3)")
+    sqlx::query("INSERT INTO units (id, name, kind, parent_id) VALUES ($1, $2, $3, $4)")
         .bind(id)
         .bind(name)
-        .bind(kind)
+        .bind(kind.as_str())
+        .bind(parent)
         .execute(&mut **tx)
         .await?;
     Ok(id)
+}
+
+async fn set_parent(tx: &mut Transaction<'static, Any>, unit: i64, parent: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE units SET parent_id = $1 WHERE id = $2")
+        .bind(parent)
+        .bind(unit)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 pub async fn insert_user(
@@ -96,9 +117,17 @@ pub async fn insert_user(
 }
 
 async fn seed(tx: &mut Transaction<'static, Any>, now: EpochMs, hash: &str) -> anyhow::Result<()> {
-    let firm = insert_unit(tx, "明德律师事务所", "law_firm").await?;
-    let office = insert_unit(tx, "城关基层法律服务所", "grassroots_office").await?;
-    let centre = insert_unit(tx, "区公共法律服务中心", "service_centre").await?;
+    // The first three units keep ids 1..3 (tests and scripts name unit 1);
+    // the bureau above them comes next.
+    let firm = insert_unit(tx, "明德律师事务所", UnitKind::LawFirm, None).await?;
+    let office = insert_unit(tx, "城关基层法律服务所", UnitKind::GrassrootsOffice, None).await?;
+    let centre = insert_unit(tx, "钟楼区法律援助中心", UnitKind::LegalAidCentre, None).await?;
+    let bureau = insert_unit(tx, "钟楼区司法局", UnitKind::DistrictBureau, None).await?;
+    for unit in [firm, office, centre] {
+        set_parent(tx, unit, bureau).await?;
+    }
+    let firm2 = insert_unit(tx, "正衡律师事务所", UnitKind::LawFirm, Some(bureau)).await?;
+    let notary_office = insert_unit(tx, "钟楼公证处", UnitKind::NotaryOffice, Some(bureau)).await?;
     let lawyer = insert_user(tx, ("lawyer", "张明律师", "lawyer", "lawyer", firm), hash, now).await?;
     let lawyer2 = insert_user(tx, ("lawyer2", "李华律师", "lawyer", "lawyer", firm), hash, now).await?;
     let mediator = insert_user(
@@ -132,6 +161,32 @@ async fn seed(tx: &mut Transaction<'static, Any>, now: EpochMs, hash: &str) -> a
         now,
     )
     .await?;
+    // The units added with the tree, after the seven above so their ids stay.
+    let lawyer3 = insert_user(tx, ("lawyer3", "孙伟律师", "lawyer", "lawyer", firm2), hash, now).await?;
+    let notary = insert_user(
+        tx,
+        ("notary", "周敏", "lawyer", "notary", notary_office),
+        hash,
+        now,
+    )
+    .await?;
+    insert_user(
+        tx,
+        ("bureau", "吴刚", "coordinator", "grassroots_worker", bureau),
+        hash,
+        now,
+    )
+    .await?;
+    // The intake desk at the legal aid centre routes to the law firms; a
+    // third lawyer at the first firm, so work can pass through three hands.
+    insert_user(
+        tx,
+        ("intake", "钱芳", "intake", "grassroots_worker", centre),
+        hash,
+        now,
+    )
+    .await?;
+    insert_user(tx, ("lawyer4", "郑凯律师", "lawyer", "lawyer", firm), hash, now).await?;
 
     let mut rooms = Vec::new();
     for name in ["律师调解室一号", "律师调解室二号"] {
@@ -265,16 +320,106 @@ async fn seed(tx: &mut Transaction<'static, Any>, now: EpochMs, hash: &str) -> a
         });
     }
 
+    // Some work in the units the tree added: last, so the ids above stay.
+    for (i, (assignee, unit)) in [
+        (Some(lawyer3), firm2),
+        (None, firm2),
+        (Some(notary), notary_office),
+        (None, notary_office),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        specs.push(Spec {
+            kind: ItemKind::Consultation,
+            assignee,
+            unit,
+            status: if assignee.is_some() {
+                ItemStatus::Accepted
+            } else {
+                ItemStatus::New
+            },
+            green: i == 1,
+            room: None,
+        });
+    }
+
     let mut rng = Lcg(20_200_512);
     for (n, spec) in specs.iter().enumerate() {
         insert_item(tx, &mut rng, n as i64, spec, rooms[0], now).await?;
     }
+    seed_conflict(tx, now, firm2, lawyer3).await?;
     seed_duty(tx, now, &[lawyer, lawyer2, mediator]).await?;
     // The shipped definitions with their rules, so demo work counts.
     for (file, source) in crate::domain::campaign::SHIPPED {
         let def = crate::domain::campaign::parse_definition(source)
             .map_err(|e| anyhow::anyhow!("shipped campaign {file}: {e}"))?;
         super::aggregate::store_campaign(tx, &def, source).await?;
+    }
+    Ok(())
+}
+
+/// A conflict of interest to find: 周建华 asked 正衡 (lawyer3) about
+/// unpaid wages from 恒达餐饮; now 恒达餐饮 asks for a mediation against
+/// him, waiting in the same firm's pool. Claiming it warns lawyer3.
+async fn seed_conflict(
+    tx: &mut Transaction<'static, Any>,
+    now: EpochMs,
+    firm: i64,
+    lawyer: i64,
+) -> anyhow::Result<()> {
+    use super::storage::sql::intake::{insert_item, stored_form};
+    use crate::api::intake::{NewItem, NewParty, PartySide};
+    use crate::domain::{Category, Channel, PartyKind};
+    let zhou = |role| NewParty {
+        name: "周建华".into(),
+        role,
+        kind: PartyKind::Person,
+        phone: Some("13900001234".into()),
+        id_number: Some("320404198805061234".into()),
+    };
+    let firm_party = |role| NewParty {
+        name: "恒达餐饮有限公司".into(),
+        role,
+        kind: PartyKind::Enterprise,
+        phone: None,
+        id_number: None,
+    };
+    let items = [
+        NewItem {
+            kind: ItemKind::Consultation,
+            title: "周建华咨询：拖欠工资".into(),
+            description: String::new(),
+            channel: Channel::WalkIn,
+            category: Category::Wages,
+            green_channel: false,
+            frontline_group: None,
+            fee_waiver_eligible: false,
+            parties: vec![zhou(PartySide::Applicant), firm_party(PartySide::Respondent)],
+            unit_id: firm,
+            assignee_id: Some(lawyer),
+            external_ref: None,
+        },
+        NewItem {
+            kind: ItemKind::Mediation,
+            title: "恒达餐饮有限公司与周建华劳务费纠纷调解".into(),
+            description: String::new(),
+            channel: Channel::WalkIn,
+            category: Category::LabourContract,
+            green_channel: false,
+            frontline_group: None,
+            fee_waiver_eligible: false,
+            parties: vec![firm_party(PartySide::Applicant), zhou(PartySide::Respondent)],
+            unit_id: firm,
+            assignee_id: None,
+            external_ref: None,
+        },
+    ];
+    for (n, item) in items.iter().enumerate() {
+        let at = now - (48 - 24 * n as i64) * HOUR_MS;
+        insert_item(tx, item, &stored_form(item), None, at)
+            .await
+            .map_err(|e| anyhow::anyhow!(e.0.detail))?;
     }
     Ok(())
 }

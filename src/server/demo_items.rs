@@ -106,15 +106,18 @@ pub(super) async fn insert_item(
         )
     });
     let (title, description) = title_for(category, s.kind, &who, neighbour.as_deref().unwrap_or(firm));
-    let frontline = s
-        .green
-        .then(|| FrontlineGroup::ALL[rng.next(FrontlineGroup::ALL.len())]);
+    let frontline = s.green.then(
+        || // The first six groups, as before the frontline workers were added:
+        // the same seed keeps giving the same demo.
+        FrontlineGroup::ALL[rng.next(6)],
+    );
     let created = now - (1 + rng.next(72) as i64) * HOUR_MS;
     let mut parties = vec![Party {
         name: who.clone(),
         role: "申请人".into(),
         contact: Some(format!("138{:08}", rng.next(100_000_000))),
         kind: PartyKind::Person,
+        id_number: None,
     }];
     if s.kind == ItemKind::Mediation {
         let other = if let Some(name) = &neighbour {
@@ -123,6 +126,7 @@ pub(super) async fn insert_item(
                 role: "被申请人".into(),
                 contact: None,
                 kind: PartyKind::Person,
+                id_number: None,
             }
         } else {
             Party {
@@ -130,6 +134,7 @@ pub(super) async fn insert_item(
                 role: "被申请人".into(),
                 contact: None,
                 kind: PartyKind::Enterprise,
+                id_number: None,
             }
         };
         parties.push(other);

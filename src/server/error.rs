@@ -52,6 +52,22 @@ impl From<crate::domain::records::Refusal> for ApiError {
 
 impl From<sqlx::Error> for ApiError {
     fn from(e: sqlx::Error) -> Self {
+        // A constraint the request broke is the request's fault, not the
+        // server's: a taken unique value is 409, a missing referent 422.
+        if let sqlx::Error::Database(db) = &e {
+            if db.is_unique_violation() {
+                return ApiError::new(
+                    ProblemCode::Duplicate,
+                    "this record exists already (a value that must be unique is taken)",
+                );
+            }
+            if db.is_foreign_key_violation() {
+                return ApiError::new(
+                    ProblemCode::UnknownReference,
+                    "the request names a unit, user, room or item that does not exist",
+                );
+            }
+        }
         tracing::error!(error = %e, "database error");
         ApiError::new(
             ProblemCode::Internal,

@@ -18,19 +18,21 @@ use super::db::now_ms;
 use super::hub::{Listener, Subscription};
 use super::storage::sql::item_rows::may_see;
 use crate::api::{ChangeEvent, ChangeKind};
-use crate::domain::Role;
 
 impl Change {
     fn visible_to(&self, me: &AuthUser) -> bool {
-        match me.role() {
-            Role::Admin => true,
-            Role::Coordinator => self.unit_id == me.unit_id(),
-            Role::Operator => self.room_operator_id == Some(me.id()),
-            Role::Lawyer | Role::Mediator => match self.kind {
-                ChangeKind::PoolChanged => self.unit_id == me.unit_id(),
-                _ => self.assignee_id == Some(me.id()) || self.previous_assignee_id == Some(me.id()),
-            },
-        }
+        // The one policy decides (domain::policy), from the facts a change
+        // carries.
+        let facts = crate::domain::policy::ItemFacts {
+            kind: crate::domain::ItemKind::Consultation,
+            status: crate::domain::ItemStatus::Accepted,
+            unit_id: self.unit_id,
+            assignee_id: self.assignee_id,
+            room_operator_id: self.room_operator_id,
+        };
+        let actor = crate::domain::policy::Actor::own_unit(me.id(), me.role(), me.unit_id());
+        let pool = self.kind == ChangeKind::PoolChanged;
+        crate::domain::policy::may_see_change(&actor, &facts, self.previous_assignee_id, pool)
     }
 
     /// The kind as this caller should read it: a reassignment is
@@ -144,6 +146,8 @@ pub async fn stream(
         .interval(state.heartbeat)
         .event(sse_event(&heartbeat));
     let mut closing = state.closing.subscribe();
+    // A revoked token (signed out, or its user disabled) ends its stream
+    // through the hub (`revocations.rs`).
     let closed = async move {
         // An error: the state is gone, and with it the server.
         let _ = closing.wait_for(|closing| *closing).await;

@@ -99,7 +99,8 @@ impl Hub {
             Role::Admin => keys.push(Key::Admins),
             Role::Coordinator => keys.push(Key::Coordinators(who.unit_id)),
             Role::Lawyer | Role::Mediator => keys.push(Key::Pool(who.unit_id)),
-            Role::Operator => {}
+            // Their own items' changes only, through `User`.
+            Role::Operator | Role::Intake => {}
         }
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let mut index = self.lock();

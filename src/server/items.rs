@@ -51,6 +51,7 @@ pub async fn list(
         ItemList {
             items: changed.items,
             cursor: changed.cursor.to_string(),
+            removed: changed.removed,
         },
     ))
 }
@@ -100,10 +101,17 @@ pub async fn claim(
     State(state): State<Shared>,
     me: AuthUser,
     ApiPath(id): ApiPath<i64>,
-) -> ApiResult<Json<crate::api::WorkItem>> {
+) -> ApiResult<Json<crate::api::intake::ClaimAnswer>> {
     let now = now_ms();
     match state.storage.claim(&me.user, id, now).await? {
-        ClaimResult::Claimed(after) => Ok(Json(after.item)),
+        ClaimResult::Claimed(after) => {
+            // A warning, not a block: the claim stands either way.
+            let conflicts = state.storage.conflicts(&me.user, id).await?;
+            Ok(Json(crate::api::intake::ClaimAnswer {
+                item: after.item,
+                conflicts,
+            }))
+        }
         ClaimResult::Taken { holder } => {
             let who = holder.clone().unwrap_or_else(|| "someone else".to_string());
             let mut problem = crate::api::Problem::new(

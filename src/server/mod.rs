@@ -5,7 +5,9 @@
 // Row tuples mirror their SELECT column lists; naming each would only hide them.
 #![allow(clippy::type_complexity)]
 
+pub mod accounts;
 pub mod admin;
+pub mod admin_units;
 pub mod aggregate;
 pub mod auth;
 pub mod bus;
@@ -19,6 +21,8 @@ pub mod events;
 pub mod hub;
 pub mod idempotency;
 mod instance_lock;
+pub mod import;
+pub mod intake;
 pub mod items;
 pub mod listen;
 pub mod login_guard;
@@ -73,7 +77,9 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Reassigns an item; the storage tells the old and the new assignee.
+    /// Reassigns an item as the system (no acting user, no policy: tests
+    /// and tooling) and tells both the old and the new assignee. People
+    /// assign through `POST /items/{id}/assign`, which asks `domain::policy`.
     pub async fn reassign(
         &self,
         item_id: i64,
@@ -84,8 +90,10 @@ impl AppState {
         Ok(self.storage.reassign(item_id, to, actor_id, now).await?.is_some())
     }
 
-    /// Moves a mediation session to another time or room; the storage tells
-    /// the operators of both rooms and the mediator. False when no such session.
+    /// As the system (no policy; people book through `POST
+    /// /items/{id}/schedule`, which refuses clashes): moves a mediation
+    /// session to another time or room and tells the
+    /// operators of both rooms and the mediator. False when no such session.
     pub async fn reschedule(
         &self,
         item_id: i64,
@@ -171,6 +179,7 @@ impl RunningServer {
 }
 
 pub fn router(state: Shared) -> Router {
+    use crate::api::intake::paths as ipaths;
     Router::new()
         .route(paths::HEALTHZ, get(|| async { "ok" }))
         .route(
@@ -185,7 +194,16 @@ pub fn router(state: Shared) -> Router {
         .route(paths::LOGIN, post(auth::login))
         .route(paths::LOGOUT, post(auth::logout))
         .route(paths::ME, get(auth::me))
-        .route(paths::ITEMS, get(items::list))
+        .route(paths::ITEMS, get(items::list).post(intake::create))
+        .route(ipaths::ITEM_ASSIGN, post(intake::assign))
+        .route(ipaths::ITEM_SCHEDULE, post(intake::schedule))
+        .route(ipaths::ITEM_CANCEL, post(intake::cancel))
+        .route(ipaths::ITEM_CONFLICTS, get(intake::conflicts))
+        .route(ipaths::ITEM_CONFLICTS_ACK, post(intake::ack_conflicts))
+        .route(ipaths::ITEM_REVEAL, post(intake::reveal))
+        .route(ipaths::ITEM_AUDIT, get(intake::audit))
+        .route(ipaths::UNIT_ITEMS, get(intake::unit_items))
+        .route(ipaths::ME_PASSWORD, post(accounts::change_password))
         .route(paths::ITEM, get(items::detail))
         .route(paths::POOL, get(items::pool))
         .route(paths::ITEM_CLAIM, post(items::claim))

@@ -99,7 +99,7 @@ pub async fn periods(
 /// work, their unit if they coordinate one, everything for admins.
 fn default_scope(role: Role) -> StatsScope {
     match role {
-        Role::Coordinator | Role::Operator => StatsScope::Unit,
+        Role::Coordinator | Role::Operator | Role::Intake => StatsScope::Unit,
         Role::Admin => StatsScope::All,
         Role::Lawyer | Role::Mediator => StatsScope::Me,
     }
@@ -108,7 +108,10 @@ fn default_scope(role: Role) -> StatsScope {
 /// Who may read what: lawyers and mediators their own work and their unit,
 /// coordinators their unit, admins everything.
 fn whose(me: &AuthUser, scope: StatsScope, unit: Option<i64>) -> ApiResult<Whose> {
+    use crate::domain::policy;
     let role = me.role();
+    // The decisions are `domain::policy`'s; this picks the words.
+    let actor = policy::Actor::own_unit(me.id(), role, me.unit_id());
     match scope {
         StatsScope::Me => {
             if unit.is_some() {
@@ -117,7 +120,7 @@ fn whose(me: &AuthUser, scope: StatsScope, unit: Option<i64>) -> ApiResult<Whose
                     "`unit` goes with scope=unit; drop it or ask for scope=unit",
                 ));
             }
-            if !(role.takes_work() || role == Role::Admin) {
+            if !policy::may_read_own_stats(role) {
                 return Err(ApiError::forbidden(
                     "only lawyers and mediators log work of their own; ask for scope=unit",
                 ));
@@ -126,20 +129,19 @@ fn whose(me: &AuthUser, scope: StatsScope, unit: Option<i64>) -> ApiResult<Whose
         }
         StatsScope::Unit => {
             let unit = unit.unwrap_or(me.unit_id());
+            if policy::may_read_unit_stats(&actor, unit) {
+                return Ok(Whose::Unit(unit));
+            }
             match role {
-                Role::Admin => Ok(Whose::Unit(unit)),
-                Role::Lawyer | Role::Mediator | Role::Coordinator if unit == me.unit_id() => {
-                    Ok(Whose::Unit(unit))
-                }
-                Role::Lawyer | Role::Mediator | Role::Coordinator => Err(ApiError::forbidden(
-                    "you may read only your own unit's statistics; drop `unit` to get them",
+                Role::Operator | Role::Intake => Err(ApiError::forbidden(
+                    "room operators and the intake desk have no campaign statistics; ask your coordinator",
                 )),
-                Role::Operator => Err(ApiError::forbidden(
-                    "room operators have no campaign statistics; ask your coordinator",
+                _ => Err(ApiError::forbidden(
+                    "you may read only your own unit's statistics; drop `unit` to get them",
                 )),
             }
         }
-        StatsScope::All if role == Role::Admin => Ok(Whose::All),
+        StatsScope::All if policy::may_read_all_stats(role) => Ok(Whose::All),
         StatsScope::All => Err(ApiError::forbidden(
             "only admins read every unit's statistics; ask for scope=unit",
         )),

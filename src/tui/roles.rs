@@ -23,6 +23,9 @@ pub fn screens(role: Option<Role>) -> &'static [Screen] {
         Some(Role::Operator) => &[Schedule, Duty, Outbox],
         // Coordinators read the unit's forms and the rooms' day.
         Some(Role::Coordinator) => &[Stats, Schedule, Duty, Outbox],
+        // The intake desk registers work (`dutydesk new`); here it sees what
+        // waits to be sent.
+        Some(Role::Intake) => &[Outbox],
         Some(Role::Lawyer | Role::Mediator | Role::Admin) | None => &Screen::ALL,
     }
 }

@@ -215,15 +215,17 @@ async fn reassign_case(ctx: &Ctx) {
     let ev = next().await;
     assert_eq!(ev.event, "unassigned", "the one who lost it hears so");
     assert!(ev.data.contains(&format!("\"item_id\":{id}")));
-    // lawyer's delta carries the item with its new assignee; the full list no longer has it.
+    // lawyer's delta names the item among `removed`, without its body;
+    // the full list no longer has it.
     let delta = json(ctx.get(&a, &format!("/api/v1/items?since={cursor}")).await, 200).await;
-    let moved = delta["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["id"] == id)
-        .expect("the item that left is in the delta");
-    assert_eq!(moved["assignee"]["username"], "lawyer2");
+    assert!(
+        delta["removed"].as_array().unwrap().contains(&json!(id)),
+        "{delta}"
+    );
+    assert!(
+        delta["items"].as_array().unwrap().iter().all(|i| i["id"] != id),
+        "no body of an item that left: {delta}"
+    );
     let full = json(ctx.get(&a, "/api/v1/items").await, 200).await;
     assert!(full["items"].as_array().unwrap().iter().all(|i| i["id"] != id));
     problem(
@@ -246,7 +248,7 @@ async fn reassign_case(ctx: &Ctx) {
     );
 
     // Back to the pool, then claimed by a colleague before lawyer pulls:
-    // lawyer's next delta still carries it, with its new assignee.
+    // lawyer's next delta still drops it.
     let other = list["items"]
         .as_array()
         .unwrap()
@@ -261,12 +263,16 @@ async fn reassign_case(ctx: &Ctx) {
         .await;
     assert_eq!(claimed.status(), 200, "{}", claimed.text().await.unwrap());
     let delta = json(ctx.get(&a, &format!("/api/v1/items?since={cursor}")).await, 200).await;
-    let gone = delta["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["id"] == other)
-        .expect("the item claimed from the pool is in lawyer's delta");
-    assert_eq!(gone["assignee"]["username"], "lawyer2");
+    assert!(
+        delta["removed"].as_array().unwrap().contains(&json!(other)),
+        "{delta}"
+    );
+    assert!(
+        delta["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["id"] != other)
+    );
 }
 on_all_backends!(reassigned_items_leave_through_delta_sync, reassign_case);

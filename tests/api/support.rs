@@ -131,6 +131,18 @@ fn ctx(
 }
 
 impl Ctx {
+    /// The database the server runs on, for `dutydesk admin ... --db`.
+    pub fn db_url(&self) -> String {
+        match (&self.sqlite_path, &self.schema) {
+            (Some(path), _) => path.to_string_lossy().into_owned(),
+            (None, Some((base, schema))) => {
+                let sep = if base.contains('?') { '&' } else { '?' };
+                format!("{base}{sep}options=-csearch_path%3D{schema}")
+            }
+            (None, None) => unreachable!("every test server has a database"),
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }

@@ -31,6 +31,8 @@ mod counting_cli;
 #[cfg(feature = "server")]
 mod firstrun;
 #[cfg(feature = "server")]
+mod intake_cli;
+#[cfg(feature = "server")]
 mod middlebox;
 #[cfg(feature = "server")]
 mod report_lang;

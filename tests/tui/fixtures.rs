@@ -66,6 +66,7 @@ pub fn item(s: ItemSpec) -> WorkItem {
             role: "申请人".into(),
             contact: Some("138****5678".into()),
             kind: Default::default(),
+            id_number: None,
         }],
         due_at: NOW + s.due_in,
         created_at: NOW - 2 * HOUR - s.id * MIN,

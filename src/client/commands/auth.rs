@@ -48,7 +48,36 @@ pub async fn login(ctx: &Ctx, args: LoginArgs) -> Result<Exit, CliError> {
         device,
     };
     let body = serde_json::to_value(&request).map_err(|e| CliError::new(e.to_string()))?;
-    let reply: LoginResponse = match ctx.api(None)?.post(paths::LOGIN, &body).await {
+    let mut answer = ctx.api(None)?.post::<LoginResponse>(paths::LOGIN, &body).await;
+    // A one-time password: change it now, then sign in with the new one.
+    if let Err(HttpError::Refused { problem }) = &answer
+        && problem.code == crate::api::ProblemCode::PasswordChangeRequired
+    {
+        let limited = problem
+            .extra
+            .get("token")
+            .and_then(|t| t.as_str())
+            .unwrap_or_default()
+            .to_string();
+        let new = super::dispatch::first_password(args.password_stdin)?;
+        let change = crate::api::intake::PasswordChange {
+            current: request.password.clone(),
+            new: new.clone(),
+        };
+        let change = serde_json::to_value(&change).map_err(|e| CliError::new(e.to_string()))?;
+        let _: serde_json::Value = ctx
+            .api(Some(Token::new(limited)))?
+            .post(crate::api::intake::paths::ME_PASSWORD, &change)
+            .await?;
+        eprintln!("{}", t!("intake.cli.first_password_set"));
+        let request = LoginRequest {
+            password: new,
+            ..request
+        };
+        let body = serde_json::to_value(&request).map_err(|e| CliError::new(e.to_string()))?;
+        answer = ctx.api(None)?.post::<LoginResponse>(paths::LOGIN, &body).await;
+    }
+    let reply: LoginResponse = match answer {
         Ok(r) => r,
         // 401 on login means the name or password is wrong, not "sign in again".
         Err(HttpError::Unauthorized { .. }) => {

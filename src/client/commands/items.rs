@@ -79,7 +79,11 @@ pub async fn list(ctx: &Ctx, args: ListArgs) -> Result<Exit, CliError> {
             print_json(&PoolList { items })?;
         } else {
             let cursor = store.sync_state("items").await?.0.unwrap_or_default();
-            print_json(&ItemList { items, cursor })?;
+            print_json(&ItemList {
+                items,
+                cursor,
+                removed: Vec::new(),
+            })?;
         }
         return Ok(Exit::Ok);
     }
@@ -142,7 +146,17 @@ pub async fn show(ctx: &Ctx, args: ShowArgs) -> Result<Exit, CliError> {
         ]);
     }
     for p in &i.parties {
-        rows.push(vec![sanitize(&p.role), sanitize(&p.name)]);
+        // Phone and ID number as the server sends them: masked
+        // (`dutydesk reveal` shows them in full, audited).
+        let numbers: Vec<&str> = [p.contact.as_deref(), p.id_number.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        let mut who = sanitize(&p.name);
+        if !numbers.is_empty() {
+            who = format!("{who}  {}", sanitize(&numbers.join("  ")));
+        }
+        rows.push(vec![sanitize(&p.role), who]);
     }
     print!("{}", table(&rows));
     if !detail.history.is_empty() {

@@ -6,6 +6,7 @@
 
 mod auth;
 mod day;
+pub(super) mod dispatch;
 pub mod items;
 mod outbox;
 mod record;
@@ -196,7 +197,16 @@ async fn dispatch(cmd: Command, ctx: &Ctx) -> Result<Exit, CliError> {
         Command::Log(a) => record::log(ctx, a).await,
         Command::Time(a) => record::time(ctx, a).await,
         Command::Activity(a) => record::activity(ctx, a).await,
-        Command::Schedule(a) => day::schedule(ctx, a).await,
+        Command::Schedule(a) => match a.id {
+            Some(id) => dispatch::book(ctx, id, a).await,
+            None => day::schedule(ctx, a).await,
+        },
+        Command::New(c) => dispatch::new(ctx, c).await,
+        Command::Assign(a) => dispatch::assign(ctx, a).await,
+        Command::Release(a) => dispatch::release(ctx, a).await,
+        Command::Cancel(a) => dispatch::cancel(ctx, a).await,
+        Command::Passwd(a) => dispatch::passwd(ctx, a).await,
+        Command::Reveal(a) => dispatch::reveal(ctx, a).await,
         Command::Duty(a) => day::duty(ctx, a).await,
         Command::Sync => outbox::sync(ctx).await,
         Command::Outbox(a) => outbox::outbox(ctx, a).await,

@@ -39,7 +39,7 @@ impl Engine {
             None => paths::ITEMS.to_string(),
         };
         if let Fetched::Fresh { value, etag, .. } = self.api.get::<ItemList>(&path, etag.as_deref()).await? {
-            report.items_changed = value.items.len();
+            report.items_changed = value.items.len() + value.removed.len();
             self.store
                 .upsert_items(crate::client::store::MINE, &value.items)
                 .await?;
@@ -55,6 +55,10 @@ impl Engine {
                     .map(|i| i.id)
                     .collect();
                 self.store.forget_items(&gone).await?;
+            }
+            // Items that left this user since the cursor come as ids only.
+            if !value.removed.is_empty() {
+                self.store.forget_items(&value.removed).await?;
             }
             self.store
                 .set_sync_state(ITEMS_KEY, Some(&value.cursor), etag.as_deref())

@@ -13,9 +13,16 @@ pub mod sql;
 use std::future::Future;
 use std::pin::Pin;
 
+pub use sql::accounts::LoginState;
+pub use sql::intake::Created;
 pub use sql::item_rows::ItemRow;
 
 use super::error::ApiError;
+use crate::api::Party;
+use crate::api::intake::{
+    AssignRequest, AuditEntry, CancelRequest, ConflictAck, ConflictEntry, NewItem, ScheduleRequest,
+    UnitItemFilter, UnitItemPage,
+};
 use crate::api::{
     Campaign, DutyShift, ItemDetail, NewActivity, NewOutcome, NewTimeEntry, RoomSchedule, TransitionRequest,
     TypicalCaseRequest, User, WorkItem,
@@ -47,6 +54,8 @@ pub struct StoredResponse {
 #[derive(Debug, Clone)]
 pub struct ItemsSince {
     pub items: Vec<WorkItem>,
+    /// Items that left the caller since the cursor: ids only.
+    pub removed: Vec<i64>,
     pub cursor: i64,
 }
 
@@ -210,4 +219,81 @@ pub trait Storage: Send + Sync {
         grace_ms: EpochMs,
     ) -> StoreFuture<'_, DutyShift>;
     fn campaigns(&self) -> StoreFuture<'_, Vec<Campaign>>;
+
+    // Intake and dispatch (issue 11); each decision is `domain::policy`'s.
+    /// Registers new work, once per `Idempotency-Key`; the stored answer
+    /// is the item with its conflicts.
+    fn create_item<'a>(
+        &'a self,
+        me: &'a User,
+        idem: &'a IdemRequest,
+        req: &'a NewItem,
+        now: EpochMs,
+    ) -> StoreFuture<'a, Created>;
+    /// Gives the item to someone or back to the pool, version-checked.
+    fn assign<'a>(
+        &'a self,
+        me: &'a User,
+        id: i64,
+        req: &'a AssignRequest,
+        now: EpochMs,
+    ) -> StoreFuture<'a, (ItemChange, Vec<ConflictEntry>)>;
+    fn cancel<'a>(
+        &'a self,
+        me: &'a User,
+        id: i64,
+        req: &'a CancelRequest,
+        now: EpochMs,
+    ) -> StoreFuture<'a, ItemChange>;
+    /// Books or moves a session; refuses a room or mediator booked then.
+    fn schedule_item<'a>(
+        &'a self,
+        me: &'a User,
+        id: i64,
+        req: &'a ScheduleRequest,
+        now: EpochMs,
+    ) -> StoreFuture<'a, ItemChange>;
+    fn conflicts<'a>(&'a self, me: &'a User, id: i64) -> StoreFuture<'a, Vec<ConflictEntry>>;
+    fn ack_conflicts<'a>(
+        &'a self,
+        me: &'a User,
+        id: i64,
+        req: &'a ConflictAck,
+        now: EpochMs,
+    ) -> StoreFuture<'a, ItemChange>;
+    fn unit_items<'a>(
+        &'a self,
+        me: &'a User,
+        unit: i64,
+        filter: UnitItemFilter,
+        assignee: Option<i64>,
+        offset: i64,
+        now: EpochMs,
+    ) -> StoreFuture<'a, UnitItemPage>;
+    /// The parties' full numbers, with an audit row naming who and when.
+    fn reveal<'a>(&'a self, me: &'a User, id: i64, now: EpochMs) -> StoreFuture<'a, Vec<Party>>;
+    fn audit_trail<'a>(&'a self, me: &'a User, id: i64) -> StoreFuture<'a, Vec<AuditEntry>>;
+
+    // Passwords.
+    fn login_state(&self, user_id: i64) -> StoreFuture<'_, LoginState>;
+    fn issue_password_token<'a>(
+        &'a self,
+        user_id: i64,
+        device: &'a str,
+        token_hash: &'a str,
+        now: EpochMs,
+    ) -> StoreFuture<'a, i64>;
+    fn authenticate_for_password<'a>(
+        &'a self,
+        token_hash: &'a str,
+    ) -> StoreFuture<'a, Option<(i64, User, bool)>>;
+    fn password_hash(&self, user_id: i64) -> StoreFuture<'_, String>;
+    fn set_password<'a>(
+        &'a self,
+        me: &'a User,
+        token_id: i64,
+        keep_token: bool,
+        new_hash: &'a str,
+        now: EpochMs,
+    ) -> StoreFuture<'a, ()>;
 }

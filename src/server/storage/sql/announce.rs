@@ -57,3 +57,29 @@ pub fn schedule_changes(before: &ItemRow, after: &ItemRow) -> Vec<Change> {
     }
     changes
 }
+
+/// An item that changed hands: the new assignee (or the pool), and the one
+/// it left; a claim from the pool also tells the pool.
+pub fn moved(before: &ItemRow, after: &ItemRow) -> Vec<Change> {
+    let previous = before.item.assignee.as_ref().map(|a| a.id);
+    let kind = if after.item.assignee.is_some() {
+        ChangeKind::Assigned
+    } else {
+        ChangeKind::PoolChanged
+    };
+    let mut changes = vec![Change::for_item(kind, after, previous)];
+    if kind == ChangeKind::Assigned && previous.is_none() {
+        changes.push(Change::for_item(ChangeKind::PoolChanged, after, None));
+    }
+    changes
+}
+
+/// A new item: to its assignee, or to its unit's pool.
+pub fn created(after: &ItemRow) -> Vec<Change> {
+    let kind = if after.item.assignee.is_some() {
+        ChangeKind::Assigned
+    } else {
+        ChangeKind::PoolChanged
+    };
+    vec![Change::for_item(kind, after, None)]
+}

@@ -5,7 +5,8 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
 use crate::api::{HistoryEntry, MediationInfo, Party, User, UserRef, WorkItem};
-use crate::domain::{Category, Channel, EpochMs, FrontlineGroup, ItemKind, ItemStatus, Role};
+use crate::domain::policy::{self, Actor, ItemFacts};
+use crate::domain::{Category, Channel, EpochMs, FrontlineGroup, ItemKind, ItemStatus};
 use crate::server::db::next_id;
 
 pub const ITEM_SELECT: &str = "SELECT i.id, i.kind, i.title, i.description, i.channel, i.category, \
@@ -44,8 +45,10 @@ pub fn item_from_row(r: &AnyRow) -> Result<ItemRow, sqlx::Error> {
     };
     let frontline: Option<String> = r.try_get("frontline_group")?;
     let parties: String = r.try_get("parties")?;
-    let parties: Vec<Party> =
-        serde_json::from_str(&parties).map_err(|e| sqlx::Error::Decode(format!("parties: {e}").into()))?;
+    let mut parties = raw_parties(&parties)?;
+    // Personal information leaves the server masked; the full numbers
+    // only through the audited reveal.
+    mask_parties(&mut parties);
     let start: Option<i64> = r.try_get("scheduled_start")?;
     let room_id: Option<i64> = r.try_get("room_id")?;
     let mediation = match (start, room_id) {
@@ -90,25 +93,81 @@ pub fn item_from_row(r: &AnyRow) -> Result<ItemRow, sqlx::Error> {
     })
 }
 
-/// Whether the caller may read the item. Everyone else gets a 404, so ids
-/// do not reveal that an item exists.
-pub fn may_see(me: &User, row: &ItemRow) -> bool {
-    let item = &row.item;
-    let assignee = item.assignee.as_ref().map(|a| a.id);
-    match me.role {
-        Role::Admin => true,
-        Role::Coordinator => item.unit_id == me.unit.id,
-        Role::Operator => row.room_operator_id == Some(me.id),
-        Role::Lawyer | Role::Mediator => {
-            assignee == Some(me.id) || (assignee.is_none() && item.unit_id == me.unit.id)
+/// The policy's view of an item row.
+pub fn facts(row: &ItemRow) -> ItemFacts {
+    ItemFacts {
+        kind: row.item.kind,
+        status: row.item.status,
+        unit_id: row.item.unit_id,
+        assignee_id: row.item.assignee.as_ref().map(|a| a.id),
+        room_operator_id: row.room_operator_id,
+    }
+}
+
+/// The policy's view of the caller, overseeing their own unit.
+pub fn actor(me: &User) -> Actor {
+    Actor::own_unit(me.id, me.role, me.unit.id)
+}
+
+/// The parties as stored, numbers unmasked: for the conflict check and
+/// the audited reveal only.
+pub fn raw_parties(json: &str) -> Result<Vec<Party>, sqlx::Error> {
+    serde_json::from_str(json).map_err(|e| sqlx::Error::Decode(format!("parties: {e}").into()))
+}
+
+/// Masks each party's phone and ID number (`domain::privacy`).
+pub fn mask_parties(parties: &mut [Party]) {
+    use crate::domain::privacy::{is_masked, mask_id_number, mask_phone};
+    for p in parties {
+        if let Some(c) = p.contact.as_mut().filter(|c| !is_masked(c)) {
+            *c = mask_phone(c);
+        }
+        if let Some(n) = p.id_number.as_mut().filter(|n| !is_masked(n)) {
+            *n = mask_id_number(n);
         }
     }
 }
 
+/// Gives the item to `to` (None: the pool), stamps it, and records that
+/// it left its former assignee, so their next delta drops it. Returns the
+/// change sequence stamped.
+pub async fn set_assignee(
+    tx: &mut Transaction<'static, Any>,
+    item_id: i64,
+    from: Option<i64>,
+    to: Option<i64>,
+    now: EpochMs,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query("UPDATE items SET assignee_id = $1, previous_assignee_id = $2 WHERE id = $3")
+        .bind(to)
+        .bind(from)
+        .bind(item_id)
+        .execute(&mut **tx)
+        .await?;
+    touch_item(tx, item_id, now).await?;
+    let (seq,): (i64,) = sqlx::query_as("SELECT change_seq FROM items WHERE id = $1")
+        .bind(item_id)
+        .fetch_one(&mut **tx)
+        .await?;
+    if let Some(from) = from.filter(|f| Some(*f) != to) {
+        sqlx::query("INSERT INTO item_departures (user_id, item_id, change_seq) VALUES ($1, $2, $3)")
+            .bind(from)
+            .bind(item_id)
+            .bind(seq)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(seq)
+}
+
+/// Whether the caller may read the item (`domain::policy::may_see`).
+pub fn may_see(me: &User, row: &ItemRow) -> bool {
+    policy::may_see(&actor(me), &facts(row))
+}
+
 /// Whether the caller may change the item (transition, outcome, time).
 pub fn may_change(me: &User, row: &ItemRow) -> bool {
-    let assignee = row.item.assignee.as_ref().map(|a| a.id);
-    me.role == Role::Admin || assignee == Some(me.id)
+    policy::may_change(&actor(me), &facts(row))
 }
 
 /// The item `me` is about to change, read inside the write transaction:
@@ -133,20 +192,9 @@ pub async fn item_to_change(
     Ok(row)
 }
 
-/// Whether the caller may move the item to `to`: whoever may change it,
-/// and the operator of a session's room, who keeps the room's day running
-/// and so marks a session started, ended (waiting for the mediator's
-/// outcome) or no-show. Logging the outcome stays with the mediator.
+/// Whether the caller may move the item to `to` (`domain::policy`).
 pub fn may_transition(me: &User, row: &ItemRow, to: ItemStatus) -> bool {
-    let room_operator = me.role == Role::Operator
-        && row.item.kind == ItemKind::Mediation
-        && row.room_operator_id == Some(me.id);
-    may_change(me, row)
-        || (room_operator
-            && matches!(
-                to,
-                ItemStatus::InProgress | ItemStatus::Waiting | ItemStatus::NoShow
-            ))
+    policy::may_transition(&actor(me), &facts(row), to)
 }
 
 pub async fn load_item<'e, E>(exec: E, id: i64) -> Result<Option<ItemRow>, sqlx::Error>
@@ -248,7 +296,7 @@ where
 mod tests {
     use super::*;
     use crate::api::UnitRef;
-    use crate::domain::Profession;
+    use crate::domain::{Profession, Role};
 
     fn user(id: i64, role: Role) -> User {
         User {

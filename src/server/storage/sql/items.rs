@@ -5,7 +5,7 @@ use super::SqlStorage;
 use super::announce::{schedule_changes, updated};
 use super::item_rows::{
     ITEM_SELECT, NewHistory, add_history, item_from_row, load_history, load_item, may_see, may_transition,
-    touch_item,
+    set_assignee, touch_item,
 };
 use super::records::{load_outcomes, load_time_entries};
 use crate::api::{ChangeKind, ItemDetail, ProblemCode, TransitionRequest, User, WorkItem};
@@ -20,16 +20,11 @@ impl SqlStorage {
         user_id: i64,
         since: i64,
     ) -> Result<ItemsSince, ApiError> {
-        // Without a cursor: what the caller holds. With one: also items that
-        // left the caller since, carrying their new assignee, so clients drop them.
-        let sql = if since == 0 {
-            format!("{ITEM_SELECT} WHERE i.assignee_id = $1 AND i.change_seq > $2 ORDER BY i.change_seq")
-        } else {
-            format!(
-                "{ITEM_SELECT} WHERE (i.assignee_id = $1 OR i.previous_assignee_id = $1) AND i.change_seq > $2 \
-                 ORDER BY i.change_seq"
-            )
-        };
+        // What the caller holds, changed after the cursor; and, with a
+        // cursor, the ids of items that left them since (a departure per
+        // hand the item passed through), without their bodies.
+        let sql =
+            format!("{ITEM_SELECT} WHERE i.assignee_id = $1 AND i.change_seq > $2 ORDER BY i.change_seq");
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(user_id)
             .bind(since)
@@ -42,12 +37,40 @@ impl SqlStorage {
             cursor = cursor.max(sqlx::Row::try_get::<i64, _>(r, "change_seq")?);
             items.push(row.item);
         }
-        Ok(ItemsSince { items, cursor })
+        let mut removed = Vec::new();
+        if since > 0 {
+            let left: Vec<(i64, i64)> = sqlx::query_as(
+                "SELECT d.item_id, d.change_seq FROM item_departures d JOIN items i ON i.id = d.item_id \
+                 WHERE d.user_id = $1 AND d.change_seq > $2 \
+                 AND (i.assignee_id IS NULL OR i.assignee_id <> $1) ORDER BY d.change_seq",
+            )
+            .bind(user_id)
+            .bind(since)
+            .fetch_all(&self.store.pool)
+            .await?;
+            for (item_id, seq) in left {
+                cursor = cursor.max(seq);
+                if !removed.contains(&item_id) {
+                    removed.push(item_id);
+                }
+            }
+        }
+        Ok(ItemsSince {
+            items,
+            removed,
+            cursor,
+        })
     }
 
     pub(super) async fn item_detail_impl(&self, me: &User, id: i64) -> Result<Option<ItemDetail>, ApiError> {
         let pool = &self.store.pool;
-        let Some(row) = load_item(pool, id).await?.filter(|r| may_see(me, r)) else {
+        // Coordinators see the work of every unit below theirs.
+        let links = crate::server::admin_units::links(&crate::server::admin_units::load_units(pool).await?);
+        let actor = crate::domain::policy::Actor::in_tree(me.id, me.role, me.unit.id, &links);
+        let Some(row) = load_item(pool, id)
+            .await?
+            .filter(|r| crate::domain::policy::may_see(&actor, &super::item_rows::facts(r)))
+        else {
             return Ok(None);
         };
         Ok(Some(ItemDetail {
@@ -206,8 +229,8 @@ impl SqlStorage {
         Ok(ItemChange { before: row, after })
     }
 
-    /// The one who had the item keeps seeing it in delta sync, with its
-    /// new assignee, so their client drops it.
+    /// The one who had the item finds its id among their delta's
+    /// `removed`, so their client drops it.
     pub(super) async fn reassign_impl(
         &self,
         item_id: i64,
@@ -220,13 +243,7 @@ impl SqlStorage {
             return Ok(None);
         };
         let previous = before.item.assignee.as_ref().map(|a| a.id);
-        sqlx::query("UPDATE items SET assignee_id = $1, previous_assignee_id = $2 WHERE id = $3")
-            .bind(to)
-            .bind(previous)
-            .bind(item_id)
-            .execute(&mut *w.tx)
-            .await?;
-        touch_item(&mut w.tx, item_id, now).await?;
+        set_assignee(&mut w.tx, item_id, previous, to, now).await?;
         let after = load_item(&mut *w.tx, item_id).await?;
         // Plain data, shown by the client in its user's language: who has
         // it now (nobody: back in the pool).

@@ -3,7 +3,11 @@
 //! items, records, the rooms' day, idempotency.
 
 mod announce;
+pub mod accounts;
+mod conflicts;
+mod dispatch;
 pub mod idempotency;
+pub mod intake;
 pub mod item_rows;
 mod items;
 mod notes;
@@ -16,6 +20,11 @@ use super::{
     ClaimResult, IdemRequest, ItemChange, ItemRow, ItemsSince, NewSlot, OutcomeLogged, RevokeTarget, Storage,
     StoreFuture, StoredResponse,
 };
+use crate::api::Party;
+use crate::api::intake::{
+    AssignRequest, AuditEntry, CancelRequest, ConflictAck, ConflictEntry, NewItem, ScheduleRequest,
+    UnitItemFilter, UnitItemPage,
+};
 use crate::api::{
     Campaign, DutyShift, ItemDetail, NewActivity, NewOutcome, NewTimeEntry, RoomSchedule, TransitionRequest,
     TypicalCaseRequest, User, WorkItem,
@@ -24,6 +33,7 @@ use crate::domain::EpochMs;
 use crate::server::bus::{EventBus, LocalBus};
 use crate::server::db::Store;
 use std::sync::Arc;
+use crate::server::storage::{Created, LoginState};
 
 #[derive(Clone)]
 pub struct SqlStorage {
@@ -202,5 +212,102 @@ impl Storage for SqlStorage {
     }
     fn campaigns(&self) -> StoreFuture<'_, Vec<Campaign>> {
         Box::pin(self.campaigns_impl())
+    }
+
+    fn create_item<'a>(
+        &'a self,
+        me: &'a User,
+        idem: &'a IdemRequest,
+        req: &'a NewItem,
+        now: EpochMs,
+    ) -> StoreFuture<'a, Created> {
+        Box::pin(self.create_item_impl(me, idem, req, now))
+    }
+    fn assign<'a>(
+        &'a self,
+        me: &'a User,
+        id: i64,
+        req: &'a AssignRequest,
+        now: EpochMs,
+    ) -> StoreFuture<'a, (ItemChange, Vec<ConflictEntry>)> {
+        Box::pin(self.assign_impl(me, id, req, now))
+    }
+    fn cancel<'a>(
+        &'a self,
+        me: &'a User,
+        id: i64,
+        req: &'a CancelRequest,
+        now: EpochMs,
+    ) -> StoreFuture<'a, ItemChange> {
+        Box::pin(self.cancel_impl(me, id, req, now))
+    }
+    fn schedule_item<'a>(
+        &'a self,
+        me: &'a User,
+        id: i64,
+        req: &'a ScheduleRequest,
+        now: EpochMs,
+    ) -> StoreFuture<'a, ItemChange> {
+        Box::pin(self.schedule_item_impl(me, id, req, now))
+    }
+    fn conflicts<'a>(&'a self, me: &'a User, id: i64) -> StoreFuture<'a, Vec<ConflictEntry>> {
+        Box::pin(self.conflicts_impl(me, id))
+    }
+    fn ack_conflicts<'a>(
+        &'a self,
+        me: &'a User,
+        id: i64,
+        req: &'a ConflictAck,
+        now: EpochMs,
+    ) -> StoreFuture<'a, ItemChange> {
+        Box::pin(self.ack_conflicts_impl(me, id, req, now))
+    }
+    fn unit_items<'a>(
+        &'a self,
+        me: &'a User,
+        unit: i64,
+        filter: UnitItemFilter,
+        assignee: Option<i64>,
+        offset: i64,
+        now: EpochMs,
+    ) -> StoreFuture<'a, UnitItemPage> {
+        Box::pin(self.unit_items_impl(me, unit, filter, assignee, offset, now))
+    }
+    fn reveal<'a>(&'a self, me: &'a User, id: i64, now: EpochMs) -> StoreFuture<'a, Vec<Party>> {
+        Box::pin(self.reveal_impl(me, id, now))
+    }
+    fn audit_trail<'a>(&'a self, me: &'a User, id: i64) -> StoreFuture<'a, Vec<AuditEntry>> {
+        Box::pin(self.audit_trail_impl(me, id))
+    }
+    fn login_state(&self, user_id: i64) -> StoreFuture<'_, LoginState> {
+        Box::pin(self.login_state_impl(user_id))
+    }
+    fn issue_password_token<'a>(
+        &'a self,
+        user_id: i64,
+        device: &'a str,
+        token_hash: &'a str,
+        now: EpochMs,
+    ) -> StoreFuture<'a, i64> {
+        Box::pin(self.issue_password_token_impl(user_id, device, token_hash, now))
+    }
+    fn authenticate_for_password<'a>(
+        &'a self,
+        token_hash: &'a str,
+    ) -> StoreFuture<'a, Option<(i64, User, bool)>> {
+        Box::pin(self.authenticate_for_password_impl(token_hash))
+    }
+    fn password_hash(&self, user_id: i64) -> StoreFuture<'_, String> {
+        Box::pin(self.password_hash_impl(user_id))
+    }
+    fn set_password<'a>(
+        &'a self,
+        me: &'a User,
+        token_id: i64,
+        keep_token: bool,
+        new_hash: &'a str,
+        now: EpochMs,
+    ) -> StoreFuture<'a, ()> {
+        Box::pin(self.set_password_impl(me, token_id, keep_token, new_hash, now))
     }
 }

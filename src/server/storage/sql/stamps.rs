@@ -6,12 +6,14 @@ use crate::server::error::ApiError;
 
 impl SqlStorage {
     pub(super) async fn list_stamp_impl(&self, user_id: i64) -> Result<i64, ApiError> {
-        // Two index lookups (`items_assignee`, `items_previous_assignee`);
-        // an OR would make SQLite scan.
+        // Three index lookups (`items_assignee`, `items_previous_assignee`,
+        // `item_departures_user`: an item that left this user changes their
+        // list too); an OR would make SQLite scan.
         let (stamp,): (i64,) = sqlx::query_as(
             "SELECT CAST(COALESCE(MAX(s), 0) AS BIGINT) FROM ( \
              SELECT MAX(change_seq) AS s FROM items WHERE assignee_id = $1 \
-             UNION ALL SELECT MAX(change_seq) AS s FROM items WHERE previous_assignee_id = $1) AS t",
+             UNION ALL SELECT MAX(change_seq) AS s FROM items WHERE previous_assignee_id = $1 \
+             UNION ALL SELECT MAX(change_seq) AS s FROM item_departures WHERE user_id = $1) AS t",
         )
         .bind(user_id)
         .fetch_one(&self.store.pool)

@@ -15,16 +15,22 @@ const TOKEN_IDLE_MS: EpochMs = TOKEN_IDLE_DAYS * 24 * HOUR_MS;
 
 type UserRow = (i64, String, String, String, String, i64, String);
 
-pub fn user_from_row(r: UserRow) -> User {
-    User {
+/// A stored user. An unknown role or profession is an error, never a
+/// guess: a user whose row says `boss` must not pass as a lawyer.
+pub fn user_from_row(r: UserRow) -> Result<User, sqlx::Error> {
+    let role = Role::parse(&r.3)
+        .ok_or_else(|| sqlx::Error::Decode(format!("user {} has an unknown role {:?}", r.0, r.3).into()))?;
+    let profession = Profession::parse(&r.4).ok_or_else(|| {
+        sqlx::Error::Decode(format!("user {} has an unknown profession {:?}", r.0, r.4).into())
+    })?;
+    Ok(User {
         id: r.0,
         username: r.1,
         display_name: r.2,
-        // Stored values come only from Role/Profession::as_str.
-        role: Role::parse(&r.3).unwrap_or(Role::Lawyer),
-        profession: Profession::parse(&r.4).unwrap_or(Profession::Lawyer),
+        role,
+        profession,
         unit: UnitRef { id: r.5, name: r.6 },
-    }
+    })
 }
 
 impl SqlStorage {
@@ -36,7 +42,8 @@ impl SqlStorage {
         let sql = format!(
             "SELECT t.id, COALESCE(t.last_used_at, t.created_at), {USER_COLUMNS} FROM tokens t \
              JOIN users u ON u.id = t.user_id \
-             JOIN units un ON un.id = u.unit_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL"
+             JOIN units un ON un.id = u.unit_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL \
+             AND t.password_only = 0 AND u.disabled_at IS NULL"
         );
         let row: Option<(i64, i64, i64, String, String, String, String, i64, String)> =
             sqlx::query_as(sqlx::AssertSqlSafe(sql))
@@ -60,7 +67,7 @@ impl SqlStorage {
         }
         Ok(Some((
             token_id,
-            user_from_row((r.2, r.3, r.4, r.5, r.6, r.7, r.8)),
+            user_from_row((r.2, r.3, r.4, r.5, r.6, r.7, r.8))?,
         )))
     }
 
@@ -77,7 +84,9 @@ impl SqlStorage {
                 .bind(username)
                 .fetch_optional(&self.store.pool)
                 .await?;
-        Ok(row.map(|r| (user_from_row((r.0, r.1, r.2, r.3, r.4, r.5, r.6)), r.7)))
+        Ok(row
+            .map(|r| Ok::<_, sqlx::Error>((user_from_row((r.0, r.1, r.2, r.3, r.4, r.5, r.6))?, r.7)))
+            .transpose()?)
     }
 
     pub(super) async fn issue_token_impl(

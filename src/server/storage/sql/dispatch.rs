@@ -1,0 +1,331 @@
+//! Booking sessions, a unit's open work, the audited reveal of a party's
+//! numbers, an item's audit trail, and passwords.
+
+use sqlx::{Any, Transaction};
+
+use super::SqlStorage;
+use super::announce::{moved, schedule_changes, updated};
+use super::intake::{actor_in_tree, stored_parties, user_brief, visible};
+use super::item_rows::{
+    ITEM_SELECT, NewHistory, add_history, facts, item_from_row, load_item, set_assignee, touch_item,
+};
+use crate::api::intake::{AuditEntry, ScheduleRequest, UnitItemFilter, UnitItemPage};
+use crate::api::{Party, Problem, ProblemCode, User, UserRef};
+use crate::domain::policy;
+use crate::domain::{EpochMs, ItemKind, Role};
+use crate::server::db::next_id;
+use crate::server::error::ApiError;
+use crate::server::storage::ItemChange;
+
+pub const PAGE: i64 = 50;
+
+/// An entry in the audit log about an item, by a user.
+pub async fn audit_item(
+    tx: &mut Transaction<'static, Any>,
+    at: EpochMs,
+    actor: i64,
+    item_id: i64,
+    action: &str,
+) -> Result<(), sqlx::Error> {
+    let id = next_id(tx, "audit").await?;
+    sqlx::query(
+        "INSERT INTO audit_log (id, at, actor_id, action, detail, item_id) VALUES ($1, $2, $3, $4, '', $5)",
+    )
+    .bind(id)
+    .bind(at)
+    .bind(actor)
+    .bind(action)
+    .bind(item_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+impl SqlStorage {
+    pub(super) async fn schedule_item_impl(
+        &self,
+        me: &User,
+        id: i64,
+        req: &ScheduleRequest,
+        now: EpochMs,
+    ) -> Result<ItemChange, ApiError> {
+        if req.end <= req.start {
+            return Err(ApiError::validation(
+                "end",
+                "a session must end after it starts; check the times".into(),
+            ));
+        }
+        if let Some(link) = req.join_link.as_deref()
+            && !(link.starts_with("https://") || link.starts_with("http://") || link.starts_with("tel:"))
+        {
+            return Err(ApiError::validation(
+                "join_link",
+                "the join link is an https:// address or a tel: number".into(),
+            ));
+        }
+        let mut w = self.store.begin_write().await?;
+        // Serializes bookings: two operators booking the same room at once
+        // see each other's session (the counter row is locked until commit).
+        sqlx::query("UPDATE counters SET value = value WHERE name = 'room'")
+            .execute(&mut *w.tx)
+            .await?;
+        let row = load_item(&mut *w.tx, id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("item"))?;
+        let actor = actor_in_tree(&mut w.tx, me).await?;
+        let room: Option<(Option<i64>,)> = sqlx::query_as("SELECT operator_id FROM rooms WHERE id = $1")
+            .bind(req.room_id)
+            .fetch_optional(&mut *w.tx)
+            .await?;
+        let Some((room_operator,)) = room else {
+            return Err(ApiError(
+                Problem::new(
+                    ProblemCode::UnknownReference,
+                    format!("there is no room {}", req.room_id),
+                )
+                .with_field("room_id", "no such room"),
+            ));
+        };
+        let f = facts(&row);
+        if !policy::may_schedule(&actor, &f, room_operator) {
+            if !policy::may_see(&actor, &f) && actor.role != Role::Operator {
+                return Err(ApiError::not_found("item"));
+            }
+            return Err(ApiError::forbidden(
+                "only the room's operator or the unit's coordinator books sessions in this room",
+            ));
+        }
+        if row.item.kind != ItemKind::Mediation {
+            return Err(ApiError::validation(
+                "kind",
+                "only a mediation is booked into a room".into(),
+            ));
+        }
+        if row.item.status.is_finished() {
+            return Err(ApiError::new(
+                ProblemCode::InvalidTransition,
+                format!(
+                    "the item is {}; there is nothing to book",
+                    row.item.status.as_str()
+                ),
+            ));
+        }
+        let mediator = match req.mediator_id {
+            Some(m) => match user_brief(&mut w.tx, m).await? {
+                Some((Role::Mediator | Role::Lawyer, unit, _)) if unit == row.item.unit_id => Some(m),
+                _ => {
+                    return Err(ApiError::validation(
+                        "mediator_id",
+                        format!("user {m} is no mediator of unit {}", row.item.unit_id),
+                    ));
+                }
+            },
+            None => row.item.assignee.as_ref().map(|a| a.id),
+        };
+        let clash = clashing(&mut w.tx, id, req, mediator).await?;
+        if let Some((other, title, what)) = clash {
+            return Err(ApiError(
+                Problem::new(
+                    ProblemCode::ScheduleConflict,
+                    format!(
+                        "the {what} is booked then by item {other} ({title}); pick another time or {what}"
+                    ),
+                )
+                .with_extra("clashing_item", other)
+                .with_extra("clash", what),
+            ));
+        }
+        sqlx::query(
+            "UPDATE items SET scheduled_start = $1, scheduled_end = $2, room_id = $3, join_link = $4, due_at = $1 \
+             WHERE id = $5",
+        )
+        .bind(req.start)
+        .bind(req.end)
+        .bind(req.room_id)
+        .bind(req.join_link.as_deref())
+        .bind(id)
+        .execute(&mut *w.tx)
+        .await?;
+        let from = row.item.assignee.as_ref().map(|a| a.id);
+        if mediator != from {
+            set_assignee(&mut w.tx, id, from, mediator, now).await?;
+        } else {
+            touch_item(&mut w.tx, id, now).await?;
+        }
+        let after = load_item(&mut *w.tx, id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("item"))?;
+        let note = after
+            .item
+            .mediation
+            .as_ref()
+            .map(|m| m.room_name.clone())
+            .unwrap_or_default();
+        let action = if row.item.mediation.is_some() {
+            "rescheduled"
+        } else {
+            "scheduled"
+        };
+        add_history(
+            &mut w.tx,
+            NewHistory {
+                item_id: id,
+                at: now,
+                actor_id: Some(me.id),
+                action,
+                from: None,
+                to: None,
+                note: &note,
+            },
+        )
+        .await?;
+        let mut changes = Vec::new();
+        if row.item.assignee != after.item.assignee {
+            changes.extend(moved(&row, &after));
+        }
+        changes.extend(updated(&after));
+        changes.extend(schedule_changes(&row, &after));
+        let a = self.announce(&mut w.tx, changes, &after, now).await?;
+        w.tx.commit().await?;
+        self.published(a, &after);
+        Ok(ItemChange { before: row, after })
+    }
+
+    pub(super) async fn unit_items_impl(
+        &self,
+        me: &User,
+        unit: i64,
+        filter: UnitItemFilter,
+        assignee: Option<i64>,
+        offset: i64,
+        now: EpochMs,
+    ) -> Result<UnitItemPage, ApiError> {
+        let mut w = self.store.begin_write().await?;
+        let actor = actor_in_tree(&mut w.tx, me).await?;
+        drop(w);
+        if !policy::may_list_unit(&actor, unit) {
+            return Err(ApiError::forbidden(
+                "only the unit's coordinator (or a coordinator above it) lists its work",
+            ));
+        }
+        let open = "i.status NOT IN ('closed', 'cancelled', 'no_show')";
+        // Placeholders numbered in the order they are bound below.
+        let mut extra = String::new();
+        let mut n = 3;
+        match filter {
+            UnitItemFilter::Open => {}
+            UnitItemFilter::Overdue => {
+                n += 1;
+                extra.push_str(&format!(" AND i.due_at < ${n}"));
+            }
+            UnitItemFilter::Unassigned => extra.push_str(" AND i.assignee_id IS NULL"),
+        }
+        if assignee.is_some() {
+            n += 1;
+            extra.push_str(&format!(" AND i.assignee_id = ${n}"));
+        }
+        let sql = format!(
+            "{ITEM_SELECT} WHERE i.unit_id = $1 AND {open}{extra} \
+             ORDER BY i.green_channel DESC, i.due_at, i.id LIMIT $2 OFFSET $3"
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(unit)
+            .bind(PAGE + 1)
+            .bind(offset.max(0));
+        if filter == UnitItemFilter::Overdue {
+            q = q.bind(now);
+        }
+        if let Some(a) = assignee {
+            q = q.bind(a);
+        }
+        let rows = q.fetch_all(&self.store.pool).await?;
+        let mut items = rows
+            .iter()
+            .map(|r| item_from_row(r).map(|x| x.item))
+            .collect::<Result<Vec<_>, _>>()?;
+        let next = (items.len() as i64 > PAGE).then_some(offset + PAGE);
+        items.truncate(PAGE as usize);
+        Ok(UnitItemPage { items, next })
+    }
+
+    pub(super) async fn reveal_impl(&self, me: &User, id: i64, now: EpochMs) -> Result<Vec<Party>, ApiError> {
+        let mut w = self.store.begin_write().await?;
+        let row = visible(&mut w.tx, me, id).await?;
+        let actor = actor_in_tree(&mut w.tx, me).await?;
+        if !policy::may_reveal(&actor, &facts(&row)) {
+            return Err(ApiError::forbidden(
+                "only the item's assignee or the unit's coordinator may see the parties' full numbers",
+            ));
+        }
+        let parties = stored_parties(&mut w.tx, id).await?;
+        audit_item(&mut w.tx, now, me.id, id, "party.reveal").await?;
+        w.tx.commit().await?;
+        Ok(parties)
+    }
+
+    pub(super) async fn audit_trail_impl(&self, me: &User, id: i64) -> Result<Vec<AuditEntry>, ApiError> {
+        let mut w = self.store.begin_write().await?;
+        let row = visible(&mut w.tx, me, id).await?;
+        let actor = actor_in_tree(&mut w.tx, me).await?;
+        if !policy::may_read_audit(&actor, &facts(&row)) {
+            return Err(ApiError::forbidden(
+                "only the unit's coordinator reads an item's audit trail",
+            ));
+        }
+        let rows: Vec<(i64, Option<i64>, Option<String>, Option<String>, String)> = sqlx::query_as(
+            "SELECT a.at, a.actor_id, u.username, u.display_name, a.action FROM audit_log a \
+             LEFT JOIN users u ON u.id = a.actor_id WHERE a.item_id = $1 ORDER BY a.id",
+        )
+        .bind(id)
+        .fetch_all(&mut *w.tx)
+        .await?;
+        drop(w);
+        Ok(rows
+            .into_iter()
+            .map(|r| AuditEntry {
+                at: r.0,
+                actor: r.1.map(|id| UserRef {
+                    id,
+                    username: r.2.unwrap_or_default(),
+                    display_name: r.3.unwrap_or_default(),
+                }),
+                action: r.4,
+            })
+            .collect())
+    }
+}
+
+/// Another unfinished session overlapping the request in the same room, or
+/// with the same mediator: its id, title, and which of the two clashed.
+async fn clashing(
+    tx: &mut Transaction<'static, Any>,
+    id: i64,
+    req: &ScheduleRequest,
+    mediator: Option<i64>,
+) -> Result<Option<(i64, String, &'static str)>, sqlx::Error> {
+    let base = "SELECT id, title FROM items WHERE id <> $1 AND status NOT IN ('closed', 'cancelled', 'no_show') \
+                AND scheduled_start < $2 AND scheduled_end > $3";
+    let room: Option<(i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{base} AND room_id = $4 ORDER BY scheduled_start LIMIT 1"
+    )))
+    .bind(id)
+    .bind(req.end)
+    .bind(req.start)
+    .bind(req.room_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    if let Some((other, title)) = room {
+        return Ok(Some((other, title, "room")));
+    }
+    let Some(m) = mediator else { return Ok(None) };
+    let theirs: Option<(i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{base} AND assignee_id = $4 AND kind = 'mediation' ORDER BY scheduled_start LIMIT 1"
+    )))
+    .bind(id)
+    .bind(req.end)
+    .bind(req.start)
+    .bind(m)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(theirs.map(|(other, title)| (other, title, "mediator")))
+}
