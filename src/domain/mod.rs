@@ -3,8 +3,8 @@
 
 pub mod campaign;
 pub mod conflicts;
-pub mod intake;
 pub mod duty;
+pub mod intake;
 pub mod item;
 pub mod money;
 pub mod number;

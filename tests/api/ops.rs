@@ -162,7 +162,8 @@ async fn two_instances_seed_one_empty_postgres_database_once() {
         .fetch_one(&one.store.pool)
         .await
         .unwrap();
-    assert_eq!(units, 3, "one seed, not two");
+    // The demo tree: the bureau and its five units.
+    assert_eq!(units, 6, "one seed, not two");
     one.shutdown().await.unwrap();
     two.shutdown().await.unwrap();
     crate::support::drop_schema(&base, &schema).await;

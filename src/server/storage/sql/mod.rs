@@ -2,8 +2,8 @@
 //! SQL for SQLite and PostgreSQL. Split by meaning: users and tokens,
 //! items, records, the rooms' day, idempotency.
 
-mod announce;
 pub mod accounts;
+mod announce;
 mod conflicts;
 mod dispatch;
 pub mod idempotency;
@@ -32,8 +32,8 @@ use crate::api::{
 use crate::domain::EpochMs;
 use crate::server::bus::{EventBus, LocalBus};
 use crate::server::db::Store;
-use std::sync::Arc;
 use crate::server::storage::{Created, LoginState};
+use std::sync::Arc;
 
 #[derive(Clone)]
 pub struct SqlStorage {
