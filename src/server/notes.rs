@@ -11,7 +11,7 @@ use super::auth::AuthUser;
 use super::db::now_ms;
 use super::error::{ApiError, ApiJson, ApiPath, ApiResult};
 use super::idempotency::{idem_request, stored_response};
-use crate::api::{NewNote, ProblemCode, TypicalCaseRequest, WorkItem, paths};
+use crate::api::{ProblemCode, NewNote, TypicalCaseRequest, WorkItem, paths};
 
 pub async fn post_note(
     State(state): State<Shared>,

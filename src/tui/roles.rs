@@ -89,9 +89,7 @@ pub fn is_mine(model: &Model, item: &WorkItem) -> bool {
 /// Whether the signed-in role logs work of its own (activities, time);
 /// before `/me` has answered, it is offered and the server decides.
 pub fn counts_work(model: &Model) -> bool {
-    model
-        .role
-        .is_none_or(|r| crate::domain::records::may_count(r).is_ok())
+    model.role.is_none_or(|r| crate::domain::records::may_count(r).is_ok())
 }
 
 /// Whether `action` is offered on the current screen to this role, for

@@ -59,10 +59,9 @@ fn help_bar(model: &Model, frame: &mut Frame, area: Rect) {
         // Logging an activity is open from anywhere; the queue, where the
         // work is, says so to those who log work (the pool tab keeps its
         // claim key in view instead).
-        let activity = (model.screen == Screen::Queue
-            && model.queue.tab() != QueueTab::Pool
-            && super::roles::counts_work(model))
-        .then_some(Action::LogActivity);
+        let activity =
+            (model.screen == Screen::Queue && model.queue.tab() != QueueTab::Pool && super::roles::counts_work(model))
+                .then_some(Action::LogActivity);
         std::iter::once(Action::Help)
             .chain(activity)
             .chain(own)
