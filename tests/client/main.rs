@@ -12,6 +12,8 @@ mod edit;
 #[cfg(feature = "server")]
 mod exits;
 mod flush;
+#[cfg(feature = "server")]
+mod flush_interrupted;
 mod fullwidth;
 mod hardening;
 mod hardening_flush;

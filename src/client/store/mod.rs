@@ -5,6 +5,7 @@
 mod cache;
 mod identity;
 mod outbox;
+mod outbox_batch;
 mod timer;
 
 use std::path::{Path, PathBuf};

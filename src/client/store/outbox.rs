@@ -63,7 +63,7 @@ pub struct Claim {
     pub owner: String,
 }
 
-fn entry_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<OutboxEntry, StoreError> {
+pub(super) fn entry_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<OutboxEntry, StoreError> {
     let body: String = row.try_get("body")?;
     let state: String = row.try_get("state")?;
     Ok(OutboxEntry {
@@ -97,7 +97,7 @@ pub fn host_name() -> String {
 /// A lease held by a process of this host that no longer runs (killed
 /// after printing "saved") is free at once, rather than when it expires.
 /// Leases of other hosts are left to expire.
-fn owner_is_gone(owner: &str) -> bool {
+pub(super) fn owner_is_gone(owner: &str) -> bool {
     let mut parts = owner.splitn(3, ':');
     let (Some(host), Some(pid)) = (parts.next(), parts.next()) else {
         return false;
@@ -133,7 +133,7 @@ pub(super) async fn insert_entry(
     Ok(id)
 }
 
-const COLUMNS: &str =
+pub(super) const COLUMNS: &str =
     "id, method, path, body, summary, state, attempts, last_error, created_at, writer_user, writer_server";
 
 impl Store {

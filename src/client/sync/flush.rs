@@ -1,16 +1,26 @@
 //! Sending the outbox.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, MutexGuard};
+
 use backon::{ExponentialBuilder, Retryable};
+use futures_util::{StreamExt, TryStreamExt};
 use serde::Serialize;
 
 use super::{Engine, answer};
 use crate::api::{DutyList, ItemDetail, User, paths};
-use crate::client::http::{Fetched, HttpError};
-use crate::client::store::StoreError;
+use crate::client::http::{Fetched, HttpError, Reply};
+use crate::client::store::{Claim, OutboxEntry, StoreError};
 
 /// The lease must outlast one entry's retries, so nobody else picks it up
 /// while this process is still trying.
 const LEASE_MS: i64 = 300_000;
+/// How many items' queues are sent at once.
+const CONCURRENCY: usize = 16;
+/// Entries claimed per transaction.
+const BATCH: i64 = 256;
+/// Sent entries settled per transaction.
+const SETTLE_EVERY: usize = 64;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct SentEntry {
@@ -36,67 +46,115 @@ pub struct FlushReport {
     pub unauthorized: bool,
 }
 
+/// What became of one entry in a flush.
+enum Verdict {
+    Sent(SentEntry),
+    Failed {
+        id: String,
+        summary: String,
+        message: String,
+        code: crate::api::ProblemCode,
+    },
+    /// Offline or signed out: the flush stops.
+    Stopped {
+        message: String,
+        unauthorized: bool,
+    },
+}
+
+/// What the queues of one batch share: whether to stop, and the sent
+/// entries waiting to be settled together.
+#[derive(Default)]
+struct Shared {
+    stopped: AtomicBool,
+    to_settle: Mutex<Vec<Claim>>,
+}
+
 impl Engine {
-    /// Sends pending entries in order until none is left, the network gives
-    /// out, or another process is flushing the same store.
+    /// Sends pending entries until none is left, the network gives out, or
+    /// another process is flushing the same store. Each item's writes go in
+    /// order, one after another; different items' go at once (up to
+    /// [`CONCURRENCY`]), over the client's kept-alive connections.
     pub async fn flush_once(&self) -> Result<FlushReport, StoreError> {
         let mut report = FlushReport::default();
-        while let Some(claim) = self.store.claim_next(&self.owner, LEASE_MS).await? {
+        loop {
+            let claims = self.store.claim_batch(&self.owner, LEASE_MS, BATCH).await?;
+            if claims.is_empty() || self.send_batch(claims, &mut report).await? {
+                break;
+            }
+        }
+        report.waiting = self.store.pending_count().await?;
+        Ok(report)
+    }
+
+    /// Sends one batch of claimed entries, queue by queue; true when it
+    /// had to stop (offline).
+    async fn send_batch(&self, claims: Vec<Claim>, report: &mut FlushReport) -> Result<bool, StoreError> {
+        let shared = Shared::default();
+        let results: Vec<Vec<(usize, Verdict)>> = futures_util::stream::iter(queues(claims))
+            .map(|queue| self.send_queue(queue, &shared))
+            .buffer_unordered(CONCURRENCY)
+            .try_collect()
+            .await?;
+        let rest = std::mem::take(&mut *lock(&shared.to_settle));
+        self.store.mark_sent_many(&rest).await?;
+        // The report lists entries in the order they were queued.
+        let mut verdicts: Vec<(usize, Verdict)> = results.into_iter().flatten().collect();
+        verdicts.sort_by_key(|(i, _)| *i);
+        for (_, verdict) in verdicts {
+            match verdict {
+                Verdict::Sent(sent) => report.sent.push(sent),
+                Verdict::Failed {
+                    id,
+                    summary,
+                    message,
+                    code,
+                } => {
+                    report.refused_codes.push((id.clone(), code));
+                    report.failed.push((id, summary, message));
+                }
+                Verdict::Stopped {
+                    message,
+                    unauthorized,
+                } => {
+                    if report.offline.is_none() {
+                        report.offline = Some(message);
+                        report.unauthorized = unauthorized;
+                    }
+                }
+            }
+        }
+        Ok(shared.stopped.load(Ordering::SeqCst))
+    }
+
+    /// Sends one item's entries in order; the rest of the queue is given
+    /// back unsent once any queue of the batch went offline.
+    async fn send_queue(
+        &self,
+        queue: Vec<(usize, Claim)>,
+        shared: &Shared,
+    ) -> Result<Vec<(usize, Verdict)>, StoreError> {
+        let mut out = Vec::new();
+        let mut unsent = Vec::new();
+        for (i, claim) in queue {
+            if shared.stopped.load(Ordering::SeqCst) {
+                unsent.push(claim);
+                continue;
+            }
             let entry = &claim.entry;
-            let builder = ExponentialBuilder::default()
-                .with_min_delay(self.policy.min_delay)
-                .with_max_delay(self.policy.max_delay)
-                .with_max_times(self.policy.max_times)
-                .with_jitter();
-            let max_wait = self.policy.max_retry_after;
-            let result = (|| async {
-                self.api
-                    .send(&entry.method, &entry.path, Some(&entry.body), Some(&entry.id), None)
-                    .await
-            })
-            .retry(builder)
-            // A server that asks for a longer wait than we allow is not
-            // waited for: the entry stays saved for a later sync.
-            .when(|e: &HttpError| e.is_worth_retrying() && e.retry_after().is_none_or(|r| r <= max_wait))
-            // Retry-After from the server wins over our own backoff.
-            .adjust(|e: &HttpError, d| d.map(|d| e.retry_after().map(|r| r.max(d)).unwrap_or(d)))
-            .notify(|e, d| tracing::info!(id = %entry.id, error = %e, wait_ms = d.as_millis() as u64, "send failed; retrying"))
-            .await;
-            // Only the server's own answer to this entry settles it: a
-            // portal's page or a middlebox's canned `{"status":"ok"}` proves nothing.
-            let result =
-                result.and_then(
-                    |reply| match answer::not_the_answer(&entry.path, &entry.id, &reply) {
-                        None => Ok(reply),
-                        Some(reason) => Err(HttpError::NotTheAnswer {
-                            url: format!("{}{}", self.api.base(), entry.path),
-                            status: reply.status,
-                            reason,
-                        }),
-                    },
-                );
-            match result {
+            let result = self.send_entry(entry).await;
+            let response = match result {
                 Ok(reply) => {
-                    self.store.mark_sent(&claim).await?;
                     tracing::info!(id = %entry.id, path = %entry.path, "sent");
-                    report.sent.push(SentEntry {
-                        id: entry.id.clone(),
-                        summary: entry.summary.clone(),
-                        response: serde_json::from_slice(&reply.body).unwrap_or(serde_json::Value::Null),
-                    });
+                    serde_json::from_slice(&reply.body).unwrap_or(serde_json::Value::Null)
                 }
                 Err(HttpError::Refused { problem })
                     if problem.status == 409 && self.intent_already_met(&entry.path, &entry.body).await =>
                 {
                     // The first send got through but its answer was lost
                     // (crash, dropped connection); the resend finds the work done.
-                    self.store.mark_sent(&claim).await?;
                     tracing::info!(id = %entry.id, path = %entry.path, "already done on the server");
-                    report.sent.push(SentEntry {
-                        id: entry.id.clone(),
-                        summary: entry.summary.clone(),
-                        response: serde_json::Value::Null,
-                    });
+                    serde_json::Value::Null
                 }
                 Err(HttpError::Refused { problem }) => {
                     // In the user's words (the server's detail only when
@@ -104,14 +162,21 @@ impl Engine {
                     let message = crate::client::problem_text::words(&problem);
                     tracing::warn!(id = %entry.id, code = problem.code.as_str(), "server refused an entry");
                     self.store.mark_failed(&claim, &message).await?;
-                    report.refused_codes.push((entry.id.clone(), problem.code));
-                    report
-                        .failed
-                        .push((entry.id.clone(), entry.summary.clone(), message));
+                    out.push((
+                        i,
+                        Verdict::Failed {
+                            id: entry.id.clone(),
+                            summary: entry.summary.clone(),
+                            message,
+                            code: problem.code,
+                        },
+                    ));
+                    continue;
                 }
                 Err(e) => {
-                    // Offline, or signed out: keep the entry and stop, so the
-                    // order is kept for the next flush.
+                    // Offline, or signed out: keep the entry and stop, so
+                    // each item's order is kept for the next flush.
+                    let max_wait = self.policy.max_retry_after;
                     let message = match e.retry_after() {
                         Some(wait) if wait > max_wait => format!(
                             "{} {e}",
@@ -123,16 +188,76 @@ impl Engine {
                         ),
                         _ => e.to_string(),
                     };
+                    shared.stopped.store(true, Ordering::SeqCst);
                     self.store.note_attempt(&claim, Some(&message), 0).await?;
                     self.store.release(&claim, &message).await?;
-                    report.unauthorized = matches!(e, HttpError::Unauthorized { .. });
-                    report.offline = Some(message);
-                    break;
+                    out.push((
+                        i,
+                        Verdict::Stopped {
+                            unauthorized: matches!(e, HttpError::Unauthorized { .. }),
+                            message,
+                        },
+                    ));
+                    continue;
                 }
-            }
+            };
+            out.push((
+                i,
+                Verdict::Sent(SentEntry {
+                    id: entry.id.clone(),
+                    summary: entry.summary.clone(),
+                    response,
+                }),
+            ));
+            let now = changes_state(&entry.path);
+            let batch = {
+                let mut waiting = lock(&shared.to_settle);
+                waiting.push(claim);
+                if now || waiting.len() >= SETTLE_EVERY {
+                    std::mem::take(&mut *waiting)
+                } else {
+                    Vec::new()
+                }
+            };
+            self.store.mark_sent_many(&batch).await?;
         }
-        report.waiting = self.store.pending_count().await?;
-        Ok(report)
+        self.store.release_unsent(&unsent).await?;
+        Ok(out)
+    }
+
+    /// One entry, with retries; only the server's own answer to it counts.
+    async fn send_entry(&self, entry: &OutboxEntry) -> Result<Reply, HttpError> {
+        let builder = ExponentialBuilder::default()
+            .with_min_delay(self.policy.min_delay)
+            .with_max_delay(self.policy.max_delay)
+            .with_max_times(self.policy.max_times)
+            .with_jitter();
+        let max_wait = self.policy.max_retry_after;
+        let result = (|| async {
+            self.api
+                .send(&entry.method, &entry.path, Some(&entry.body), Some(&entry.id), None)
+                .await
+        })
+        .retry(builder)
+        // A server that asks for a longer wait than we allow is not
+        // waited for: the entry stays saved for a later sync.
+        .when(|e: &HttpError| e.is_worth_retrying() && e.retry_after().is_none_or(|r| r <= max_wait))
+        // Retry-After from the server wins over our own backoff.
+        .adjust(|e: &HttpError, d| d.map(|d| e.retry_after().map(|r| r.max(d)).unwrap_or(d)))
+        .notify(|e, d| tracing::info!(id = %entry.id, error = %e, wait_ms = d.as_millis() as u64, "send failed; retrying"))
+        .await;
+        // Only the server's own answer to this entry settles it: a
+        // portal's page or a middlebox's canned `{"status":"ok"}` proves nothing.
+        result.and_then(
+            |reply| match answer::not_the_answer(&entry.path, &entry.id, &reply) {
+                None => Ok(reply),
+                Some(reason) => Err(HttpError::NotTheAnswer {
+                    url: format!("{}{}", self.api.base(), entry.path),
+                    status: reply.status,
+                    reason,
+                }),
+            },
+        )
     }
 
     /// Claims, moves and duty stamps are not records with an idempotency key on
@@ -203,4 +328,58 @@ impl Engine {
             _ => false,
         }
     }
+}
+
+/// The entries of a batch split into queues that may go at the same time:
+/// one per item (its writes in order), and one for everything else
+/// (activities, duty stamps), in order too. `usize` is the place in the
+/// batch. Queues come in the order of their first entry.
+fn queues(claims: Vec<Claim>) -> Vec<Vec<(usize, Claim)>> {
+    let mut out: Vec<Vec<(usize, Claim)>> = Vec::new();
+    let mut by_key: std::collections::HashMap<Option<i64>, usize> = std::collections::HashMap::new();
+    for (i, claim) in claims.into_iter().enumerate() {
+        let key = item_of(&claim.entry);
+        let at = *by_key.entry(key).or_insert_with(|| {
+            out.push(Vec::new());
+            out.len() - 1
+        });
+        out[at].push((i, claim));
+    }
+    out
+}
+
+/// The item an entry writes to: `/api/v1/items/{id}/…`, or a time
+/// entry's `item_id`.
+fn item_of(entry: &OutboxEntry) -> Option<i64> {
+    let path = entry.path.split('?').next().unwrap_or(&entry.path);
+    let mut parts = path.split('/');
+    while let Some(part) = parts.next() {
+        if part == "items" {
+            return parts.next().and_then(|id| id.parse().ok());
+        }
+    }
+    entry.body.get("item_id").and_then(|id| id.as_i64())
+}
+
+/// Claims, moves, flags and duty stamps are settled before the next entry
+/// of their queue goes: their resend is recognised only while the state
+/// they asked for still holds (see `intent_already_met`).
+fn changes_state(path: &str) -> bool {
+    let last = path
+        .split('?')
+        .next()
+        .unwrap_or(path)
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next();
+    matches!(
+        last,
+        Some("claim" | "transition" | "typical" | "check-in" | "check-out")
+    )
+}
+
+/// The lock of a list no code panics while holding; a poisoned one is
+/// still a valid list.
+fn lock(list: &Mutex<Vec<Claim>>) -> MutexGuard<'_, Vec<Claim>> {
+    list.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
