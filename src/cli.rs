@@ -470,6 +470,9 @@ pub struct ReportArgs {
     /// Whose work: me, unit or all (default: unit with `--unit`, else me).
     #[arg(long, value_enum)]
     pub scope: Option<ReportScope>,
+    /// Add one row set per child unit of the unit (a bureau's roll-up).
+    #[arg(long)]
+    pub by_unit: bool,
     #[arg(long, value_enum, default_value = "table")]
     pub format: ReportFormat,
     /// Write to this file instead of standard output (required for xlsx).

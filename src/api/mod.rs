@@ -10,6 +10,7 @@ pub mod openapi;
 mod openapi_paths;
 pub mod problem;
 pub mod records;
+pub mod rollup;
 pub mod schedule;
 pub mod stats;
 

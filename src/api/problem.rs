@@ -65,6 +65,9 @@ pub enum ProblemCode {
     OccurredAtOutOfRange,
     /// The record is dated in a period whose form is due already.
     PeriodClosed,
+    /// The unit handed in this period's form: its records are locked until
+    /// the parent unit returns or reopens it.
+    PeriodLocked,
     /// Time on a closed or cancelled item.
     ItemFinished,
     #[serde(other)]
@@ -103,6 +106,7 @@ impl ProblemCode {
             Self::OccurredInFuture => "occurred_in_future",
             Self::OccurredAtOutOfRange => "occurred_at_out_of_range",
             Self::PeriodClosed => "period_closed",
+            Self::PeriodLocked => "period_locked",
             Self::ItemFinished => "item_finished",
             Self::Unknown => "unknown",
         }
@@ -139,6 +143,7 @@ impl ProblemCode {
             | Self::AlreadyClaimed
             | Self::InvalidTransition
             | Self::PeriodClosed
+            | Self::PeriodLocked
             | Self::ItemFinished => 409,
             Self::PayloadTooLarge => 413,
             Self::UnsupportedMediaType => 415,

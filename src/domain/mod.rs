@@ -8,6 +8,7 @@ pub mod outcome;
 pub mod people;
 pub mod policy;
 pub mod records;
+pub mod rollup;
 pub mod status;
 pub mod units;
 

@@ -23,7 +23,9 @@ pub mod notes;
 pub mod rebuild;
 pub mod records;
 pub mod schedule;
+pub mod rollup;
 pub mod stats;
+pub mod submissions;
 pub mod stats_admin;
 pub mod storage;
 
@@ -216,6 +218,11 @@ pub fn router(state: Shared) -> Router {
         .route(paths::CAMPAIGNS, get(schedule::campaigns))
         .route(crate::api::stats::CAMPAIGN_PERIODS, get(stats::periods))
         .route(crate::api::stats::CAMPAIGN_STATS, get(stats::stats))
+        .route(
+            crate::api::rollup::SUBMISSIONS,
+            get(submissions::list).post(submissions::submit),
+        )
+        .route(crate::api::rollup::SUBMISSION_STEP, post(submissions::step))
         .route(paths::EVENTS, get(events::stream))
         .fallback(error::route_not_found)
         .method_not_allowed_fallback(error::method_not_allowed)

@@ -95,6 +95,7 @@ pub async fn report(ctx: &Ctx, args: ReportArgs) -> Result<Exit, CliError> {
         period: Some(format!("{}..{}", period.start, period.end)),
         scope: Some(scope),
         unit: args.unit,
+        by: args.by_unit.then_some(crate::api::rollup::StatsBy::Unit),
     };
     let form = engine.stats(&args.campaign, &query).await?;
     say_stale(&form.stale);

@@ -34,6 +34,7 @@ impl ClientBackend {
             period: period.map(|(start, end)| format!("{start}..{end}")),
             scope: Some(scope),
             unit: None,
+            by: None,
         };
         let form = self
             .engine

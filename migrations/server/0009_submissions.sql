@@ -1,0 +1,17 @@
+-- The hand-in of a period's form, one row per campaign, period and unit:
+-- where it stands, its 填报人 and 联系电话, when it was handed in, and the
+-- form's rows as handed in (JSON), frozen so later records never change
+-- them. Each step (submit, approve, return, reopen) is in audit_log.
+CREATE TABLE submissions (
+  campaign_id TEXT NOT NULL,
+  period_start TEXT NOT NULL,
+  unit_id BIGINT NOT NULL REFERENCES units(id),
+  status TEXT NOT NULL,
+  filled_by TEXT NOT NULL,
+  phone TEXT NOT NULL,
+  submitted_at BIGINT NOT NULL,
+  submitted_by BIGINT NOT NULL REFERENCES users(id),
+  form TEXT NOT NULL,
+  reason TEXT,
+  PRIMARY KEY (campaign_id, period_start, unit_id)
+);
