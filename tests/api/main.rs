@@ -21,3 +21,4 @@ mod stats_consistency;
 mod stats_golden;
 mod storage;
 mod units;
+mod rollup;
