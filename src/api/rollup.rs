@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::UnitRef;
-use super::stats::StatsRow;
+use super::stats::{HoursSummary, StatsRow};
 use crate::domain::EpochMs;
 use crate::domain::rollup::{HandIn, SubmissionAction, SubmissionStatus};
 
@@ -28,6 +28,8 @@ pub enum StatsBy {
 pub struct UnitRows {
     pub unit: UnitRef,
     pub rows: Vec<StatsRow>,
+    #[serde(default)]
+    pub hours: HoursSummary,
 }
 
 /// The body of a submission: 填报人 and 联系电话.

@@ -104,22 +104,19 @@ pub async fn subtree_form(
     if by_unit {
         let empty = PeriodTotals::new();
         let rows_of = |id: i64| {
-            StatsForm::build(def, period, open, StatsScope::Unit, None, per_bucket.get(&id).unwrap_or(&empty)).rows
+            let part = StatsForm::build(def, period, open, StatsScope::Unit, None, per_bucket.get(&id).unwrap_or(&empty));
+            (part.rows, part.hours)
         };
         // The unit's own records get a row set only when there are some, so
         // a bureau that logs nothing shows just its children.
         if per_bucket.contains_key(&own_id) {
-            form.units.push(UnitRows {
-                unit,
-                rows: rows_of(own_id),
-            });
+            let (rows, hours) = rows_of(own_id);
+            form.units.push(UnitRows { unit, rows, hours });
         }
         for child in children(&tree.links, own_id) {
             if let Some(unit) = tree.unit_ref(child) {
-                form.units.push(UnitRows {
-                    unit,
-                    rows: rows_of(child),
-                });
+                let (rows, hours) = rows_of(child);
+                form.units.push(UnitRows { unit, rows, hours });
             }
         }
     }

@@ -88,6 +88,7 @@ pub async fn report(ctx: &Ctx, args: ReportArgs) -> Result<Exit, CliError> {
     let scope = match (args.scope, args.unit) {
         (Some(ReportScope::Me), _) => StatsScope::Me,
         (Some(ReportScope::Unit), _) | (None, Some(_)) => StatsScope::Unit,
+        (None, None) if args.by_unit => StatsScope::Unit,
         (Some(ReportScope::All), _) => StatsScope::All,
         (None, None) => StatsScope::Me,
     };
