@@ -84,6 +84,10 @@ pub enum Command {
     Outbox(OutboxArgs),
     /// Campaign statistics as the bureau's forms.
     Report(ReportArgs),
+    /// Hand in a period's form, approve, return or reopen a unit's, and
+    /// see which units handed theirs in.
+    #[command(subcommand)]
+    Submission(SubmissionCommand),
     /// Print shell completions.
     Completions(CompletionsArgs),
     /// Print the manual page (roff): `dutydesk man | man -l -`; with
@@ -491,4 +495,64 @@ pub struct ManArgs {
     /// directory (for `man1/`) instead of printing the main page.
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SubmissionPeriod {
+    /// The campaign's id, e.g. form1-enterprise-service.
+    #[arg(long)]
+    pub campaign: String,
+    /// A period as `YYYY-MM-DD..YYYY-MM-DD` (default: the current one).
+    #[arg(long)]
+    pub period: Option<String>,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum SubmissionCommand {
+    /// Hand in your unit's form for the period (locks its records).
+    Submit {
+        #[command(flatten)]
+        at: SubmissionPeriod,
+        /// 填报人: who fills the form in.
+        #[arg(long)]
+        filled_by: String,
+        /// 联系电话.
+        #[arg(long)]
+        phone: String,
+        /// The unit handing in (admins); default: yours.
+        #[arg(long)]
+        unit: Option<i64>,
+    },
+    /// Accept a unit's handed-in form (a coordinator above it).
+    Approve {
+        #[command(flatten)]
+        at: SubmissionPeriod,
+        #[arg(long)]
+        unit: i64,
+    },
+    /// Send a unit's form back with a reason; its records open again.
+    Return {
+        #[command(flatten)]
+        at: SubmissionPeriod,
+        #[arg(long)]
+        unit: i64,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Open a handed-in or approved form again, with a reason.
+    Reopen {
+        #[command(flatten)]
+        at: SubmissionPeriod,
+        #[arg(long)]
+        unit: i64,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Which units below yours handed the period's form in, late or not at all.
+    Status {
+        #[command(flatten)]
+        at: SubmissionPeriod,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
 }
