@@ -38,6 +38,8 @@ mod server_writes;
 #[cfg(feature = "server")]
 mod with_server;
 #[cfg(feature = "server")]
+mod rollup_cli;
+#[cfg(feature = "server")]
 mod words;
 #[cfg(feature = "server")]
 mod writers;
