@@ -15,3 +15,10 @@ CREATE TABLE submissions (
   reason TEXT,
   PRIMARY KEY (campaign_id, period_start, unit_id)
 );
+-- Withdrawals: a counter-record (minutes or counts negated) names the
+-- record it withdraws; nothing is deleted, so the aggregates stay a sum of
+-- the stored rows. At most one withdrawal per record.
+ALTER TABLE time_entries ADD COLUMN withdraws TEXT;
+CREATE UNIQUE INDEX time_entries_withdraws ON time_entries (withdraws);
+ALTER TABLE activities ADD COLUMN withdraws TEXT;
+CREATE UNIQUE INDEX activities_withdraws ON activities (withdraws);

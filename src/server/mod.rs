@@ -10,6 +10,7 @@ pub mod admin_units;
 pub mod aggregate;
 pub mod auth;
 pub mod clock;
+pub mod corrections;
 pub mod db;
 pub mod demo;
 mod demo_items;
@@ -223,6 +224,8 @@ pub fn router(state: Shared) -> Router {
             get(submissions::list).post(submissions::submit),
         )
         .route(crate::api::rollup::SUBMISSION_STEP, post(submissions::step))
+        .route(corrections::TIME_ENTRY_WITHDRAW, post(corrections::withdraw_time_entry))
+        .route(corrections::ACTIVITY_WITHDRAW, post(corrections::withdraw_activity))
         .route(paths::EVENTS, get(events::stream))
         .fallback(error::route_not_found)
         .method_not_allowed_fallback(error::method_not_allowed)

@@ -136,13 +136,15 @@ pub async fn submit(
     let phone = text("phone", &req.phone, MAX_PHONE)?;
     let unit = req.unit.unwrap_or(me.unit_id());
     let now = state.clock.now();
-    let mut tx = state.store.pool.begin().await?;
-    let tree = Tree::load(&mut tx).await?;
+    // One writer at a time on SQLite (see `Store::begin_write`).
+    let mut w = state.store.begin_write().await?;
+    let tx = &mut w.tx;
+    let tree = Tree::load(tx).await?;
     let unit_ref = tree.unit_ref(unit).ok_or_else(|| ApiError::not_found("reporting unit"))?;
-    let from = stored(&mut tx, &def.id, &period, unit).await?.and_then(|r| SubmissionStatus::parse(&r.0));
+    let from = stored(tx, &def.id, &period, unit).await?.and_then(|r| SubmissionStatus::parse(&r.0));
     check_step(&tree.links, me.role(), me.unit_id(), unit, from, SubmissionAction::Submit)
         .map_err(|e| refusal(e, SubmissionAction::Submit))?;
-    let form = subtree_form(&mut tx, &tree, &def, &period, unit_ref, false, now).await?;
+    let form = subtree_form(tx, &tree, &def, &period, unit_ref, false, now).await?;
     // Plain derive(Serialize) data: cannot fail.
     let frozen = serde_json::to_string(&form.rows).unwrap_or_default();
     sqlx::query(
@@ -161,12 +163,12 @@ pub async fn submit(
     .bind(now)
     .bind(me.id())
     .bind(&frozen)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     let detail = format!("{} {} unit {unit}: {filled_by}, {phone}", def.id, period.label());
-    audit(&mut tx, &me, now, SubmissionAction::Submit, detail).await?;
-    let row = stored(&mut tx, &def.id, &period, unit).await?;
-    tx.commit().await?;
+    audit(tx, &me, now, SubmissionAction::Submit, detail).await?;
+    let row = stored(tx, &def.id, &period, unit).await?;
+    w.tx.commit().await?;
     let out = row
         .and_then(|r| wire(&tree, &def.id, &period, unit, r))
         .ok_or_else(|| ApiError::not_found("submission"))?;
@@ -195,10 +197,12 @@ pub async fn step(
         (SubmissionAction::Approve, _) => None,
     };
     let now = state.clock.now();
-    let mut tx = state.store.pool.begin().await?;
-    let tree = Tree::load(&mut tx).await?;
+    // One writer at a time on SQLite (see `Store::begin_write`).
+    let mut w = state.store.begin_write().await?;
+    let tx = &mut w.tx;
+    let tree = Tree::load(tx).await?;
     tree.unit_ref(unit).ok_or_else(|| ApiError::not_found("reporting unit"))?;
-    let from = stored(&mut tx, &def.id, &period, unit).await?.and_then(|r| SubmissionStatus::parse(&r.0));
+    let from = stored(tx, &def.id, &period, unit).await?.and_then(|r| SubmissionStatus::parse(&r.0));
     check_step(&tree.links, me.role(), me.unit_id(), unit, from, action).map_err(|e| refusal(e, action))?;
     sqlx::query(
         "UPDATE submissions SET status = $1, reason = $2 WHERE campaign_id = $3 AND period_start = $4 AND unit_id = $5",
@@ -208,12 +212,12 @@ pub async fn step(
     .bind(&def.id)
     .bind(period.start.to_string())
     .bind(unit)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     let detail = format!("{} {} unit {unit}: {}", def.id, period.label(), reason.as_deref().unwrap_or(""));
-    audit(&mut tx, &me, now, action, detail).await?;
-    let row = stored(&mut tx, &def.id, &period, unit).await?;
-    tx.commit().await?;
+    audit(tx, &me, now, action, detail).await?;
+    let row = stored(tx, &def.id, &period, unit).await?;
+    w.tx.commit().await?;
     let out = row
         .and_then(|r| wire(&tree, &def.id, &period, unit, r))
         .ok_or_else(|| ApiError::not_found("submission"))?;

@@ -22,3 +22,4 @@ mod stats_golden;
 mod storage;
 mod units;
 mod rollup;
+mod corrections;
