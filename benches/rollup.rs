@@ -16,6 +16,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
+use dutydesk::api::UnitRef;
 use dutydesk::api::stats::PeriodTotals;
 use dutydesk::api::{StatsForm, StatsScope};
 use dutydesk::domain::campaign::period::{local_date, parse_period};
@@ -23,7 +24,6 @@ use dutydesk::domain::campaign::{
     CampaignDef, Period, RecordFact, RecordKind, SHIPPED, contributions, parse_definition,
 };
 use dutydesk::domain::{Category, ItemKind, OutcomeCode, Profession};
-use dutydesk::api::UnitRef;
 use dutydesk::server::Store;
 use dutydesk::server::rollup::{Tree, subtree_form};
 use sqlx::AnyConnection;
@@ -66,7 +66,6 @@ impl Gen {
     }
 }
 
-
 type Cells = BTreeMap<(String, String, i64, &'static str, i64, String), (i64, i64)>;
 
 async fn exec(conn: &mut AnyConnection, sql: String) {
@@ -80,9 +79,17 @@ async fn exec(conn: &mut AnyConnection, sql: String) {
 async fn seed(conn: &mut AnyConnection, defs: &[Arc<CampaignDef>]) {
     let t = Instant::now();
     let mut sql = String::from("BEGIN;");
-    write!(sql, "INSERT INTO units (id, name, kind, parent_id) VALUES ({BUREAU}, 'bureau', 'district_bureau', NULL);").unwrap();
+    write!(
+        sql,
+        "INSERT INTO units (id, name, kind, parent_id) VALUES ({BUREAU}, 'bureau', 'district_bureau', NULL);"
+    )
+    .unwrap();
     for u in 1..=UNITS {
-        write!(sql, "INSERT INTO units (id, name, kind, parent_id) VALUES ({u}, 'unit {u}', 'law_firm', {BUREAU});").unwrap();
+        write!(
+            sql,
+            "INSERT INTO units (id, name, kind, parent_id) VALUES ({u}, 'unit {u}', 'law_firm', {BUREAU});"
+        )
+        .unwrap();
     }
     for u in 1..=USERS {
         write!(
@@ -274,7 +281,12 @@ async fn raw_rollup(conn: &mut AnyConnection, def: &CampaignDef, p: &Period, now
             let key = (Profession::parse(&prof).unwrap(), inc.indicator);
             // Linear in the amounts: count × the constant part, plus the sums.
             let v = per_record * count + (inc.value1 - per_record);
-            per_unit.entry(unit).or_default().entry(key.clone()).or_default().0 += v;
+            per_unit
+                .entry(unit)
+                .or_default()
+                .entry(key.clone())
+                .or_default()
+                .0 += v;
             whole.entry(key).or_default().0 += v;
         }
     }
@@ -282,7 +294,14 @@ async fn raw_rollup(conn: &mut AnyConnection, def: &CampaignDef, p: &Period, now
     let mut form = StatsForm::build(def, p, open, StatsScope::Unit, Some(bureau_ref()), &whole);
     let empty = PeriodTotals::new();
     for unit in 1..=UNITS {
-        let part = StatsForm::build(def, p, open, StatsScope::Unit, None, per_unit.get(&unit).unwrap_or(&empty));
+        let part = StatsForm::build(
+            def,
+            p,
+            open,
+            StatsScope::Unit,
+            None,
+            per_unit.get(&unit).unwrap_or(&empty),
+        );
         form.units.push(dutydesk::api::rollup::UnitRows {
             unit: UnitRef {
                 id: unit,
@@ -304,7 +323,9 @@ fn bureau_ref() -> UnitRef {
 
 async fn rollup(conn: &mut AnyConnection, def: &CampaignDef, p: &Period, now: i64) -> StatsForm {
     let tree = Tree::load(conn).await.unwrap();
-    subtree_form(conn, &tree, def, p, bureau_ref(), true, now).await.unwrap()
+    subtree_form(conn, &tree, def, p, bureau_ref(), true, now)
+        .await
+        .unwrap()
 }
 
 fn bench(c: &mut Criterion) {

@@ -7,9 +7,9 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::EpochMs;
 use super::people::Role;
 use super::units::{UnitLink, overseen_units, units_at_or_below};
-use super::EpochMs;
 
 /// Whether a user may read the statistics of `target`: a coordinator their
 /// unit and every unit below it, an admin every unit, anyone else their own.
@@ -141,7 +141,9 @@ pub fn check_step(
     action: SubmissionAction,
 ) -> Result<(), StepError> {
     let above = role == Role::Admin
-        || (role == Role::Coordinator && own_unit != unit && units_at_or_below(links, own_unit).contains(&unit));
+        || (role == Role::Coordinator
+            && own_unit != unit
+            && units_at_or_below(links, own_unit).contains(&unit));
     let (allowed, by) = match action {
         SubmissionAction::Submit => (
             role == Role::Admin || (role == Role::Coordinator && own_unit == unit),
@@ -158,7 +160,11 @@ pub fn check_step(
         SubmissionAction::Approve | SubmissionAction::Return => from == Some(S::Submitted),
         SubmissionAction::Reopen => matches!(from, Some(S::Submitted | S::Approved)),
     };
-    if ok { Ok(()) } else { Err(StepError::WrongStatus { from }) }
+    if ok {
+        Ok(())
+    } else {
+        Err(StepError::WrongStatus { from })
+    }
 }
 
 /// Where a unit stands for a period, as the bureau's overview shows it.
@@ -177,7 +183,12 @@ pub enum HandIn {
 
 /// A unit's hand-in for a period, from its status, when it was submitted,
 /// the period's due time and now.
-pub fn hand_in(status: Option<SubmissionStatus>, submitted_at: Option<EpochMs>, due_by: EpochMs, now: EpochMs) -> HandIn {
+pub fn hand_in(
+    status: Option<SubmissionStatus>,
+    submitted_at: Option<EpochMs>,
+    due_by: EpochMs,
+    now: EpochMs,
+) -> HandIn {
     match (status.filter(|s| s.locks()), submitted_at) {
         (Some(_), Some(at)) if at < due_by => HandIn::OnTime,
         (Some(_), _) => HandIn::Late,
@@ -227,26 +238,51 @@ mod tests {
         assert_eq!(check_step(&t, Role::Coordinator, 1, 1, None, A::Submit), Ok(()));
         assert_eq!(
             check_step(&t, Role::Coordinator, 1, 1, Some(S::Submitted), A::Approve),
-            Err(StepError::NotYours { by: Actor::ParentCoordinator }),
+            Err(StepError::NotYours {
+                by: Actor::ParentCoordinator
+            }),
             "a unit does not approve its own form"
         );
-        assert_eq!(check_step(&t, Role::Coordinator, 4, 1, Some(S::Submitted), A::Approve), Ok(()));
-        assert_eq!(check_step(&t, Role::Coordinator, 4, 6, Some(S::Submitted), A::Return), Ok(()));
+        assert_eq!(
+            check_step(&t, Role::Coordinator, 4, 1, Some(S::Submitted), A::Approve),
+            Ok(())
+        );
+        assert_eq!(
+            check_step(&t, Role::Coordinator, 4, 6, Some(S::Submitted), A::Return),
+            Ok(())
+        );
         assert_eq!(
             check_step(&t, Role::Coordinator, 4, 1, Some(S::Returned), A::Approve),
-            Err(StepError::WrongStatus { from: Some(S::Returned) })
+            Err(StepError::WrongStatus {
+                from: Some(S::Returned)
+            })
         );
-        assert_eq!(check_step(&t, Role::Coordinator, 1, 1, Some(S::Returned), A::Submit), Ok(()));
+        assert_eq!(
+            check_step(&t, Role::Coordinator, 1, 1, Some(S::Returned), A::Submit),
+            Ok(())
+        );
         assert!(check_step(&t, Role::Coordinator, 1, 1, Some(S::Submitted), A::Submit).is_err());
-        assert_eq!(check_step(&t, Role::Admin, 2, 4, Some(S::Approved), A::Reopen), Ok(()));
+        assert_eq!(
+            check_step(&t, Role::Admin, 2, 4, Some(S::Approved), A::Reopen),
+            Ok(())
+        );
         assert!(check_step(&t, Role::Lawyer, 1, 1, None, A::Submit).is_err());
     }
 
     #[test]
     fn late_and_missing() {
-        assert_eq!(hand_in(Some(SubmissionStatus::Submitted), Some(5), 10, 20), HandIn::OnTime);
-        assert_eq!(hand_in(Some(SubmissionStatus::Approved), Some(15), 10, 20), HandIn::Late);
-        assert_eq!(hand_in(Some(SubmissionStatus::Returned), Some(5), 10, 20), HandIn::Missing);
+        assert_eq!(
+            hand_in(Some(SubmissionStatus::Submitted), Some(5), 10, 20),
+            HandIn::OnTime
+        );
+        assert_eq!(
+            hand_in(Some(SubmissionStatus::Approved), Some(15), 10, 20),
+            HandIn::Late
+        );
+        assert_eq!(
+            hand_in(Some(SubmissionStatus::Returned), Some(5), 10, 20),
+            HandIn::Missing
+        );
         assert_eq!(hand_in(None, None, 10, 5), HandIn::Pending);
     }
 }

@@ -47,7 +47,10 @@ pub fn render_csv(form: &StatsForm, lang: Language) -> Result<Vec<u8>, ReportErr
     let by_unit = !form.units.is_empty();
     let mut header = Vec::new();
     if by_unit {
-        header.push(text_cell(&rust_i18n::t!("rollup.unit_column", locale = lang.code())));
+        header.push(text_cell(&rust_i18n::t!(
+            "rollup.unit_column",
+            locale = lang.code()
+        )));
     }
     header.push(text_cell(&labels.header[0]));
     for h in &labels.header[1..] {
@@ -60,12 +63,22 @@ pub fn render_csv(form: &StatsForm, lang: Language) -> Result<Vec<u8>, ReportErr
     let mut out = csv::Writer::from_writer(BOM.to_vec());
     out.write_record(&header)?;
     if by_unit {
-        let name = form.unit.as_ref().map_or(String::new(), |u| crate::text::clean(&u.name));
+        let name = form
+            .unit
+            .as_ref()
+            .map_or(String::new(), |u| crate::text::clean(&u.name));
         let whole = rust_i18n::t!("rollup.all_units_row", locale = lang.code(), unit = name);
         block(&mut out, form, lang, paired, header.len(), Some(&whole))?;
         for part in &form.units {
             let name = crate::text::clean(&part.unit.name);
-            block(&mut out, &super::rollup::part_form(form, part), lang, paired, header.len(), Some(&name))?;
+            block(
+                &mut out,
+                &super::rollup::part_form(form, part),
+                lang,
+                paired,
+                header.len(),
+                Some(&name),
+            )?;
         }
     } else {
         block(&mut out, form, lang, paired, header.len(), None)?;

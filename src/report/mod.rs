@@ -103,8 +103,12 @@ pub(crate) fn labels(form: &StatsForm, lang: Language, reporting_date: &str) -> 
         unit_line: t!("stats.reporting_unit", locale = l, unit = unit).into_owned(),
         date_line: t!("stats.reporting_date", locale = l, date = reporting_date).into_owned(),
         reporter_line: t!("net.report.reporter", locale = l, name = reporter).into_owned(),
-        phone_line: t!("net.report.phone", locale = l, phone = handed_in.as_ref().map_or("", |h| h.phone.as_str()))
-            .into_owned(),
+        phone_line: t!(
+            "net.report.phone",
+            locale = l,
+            phone = handed_in.as_ref().map_or("", |h| h.phone.as_str())
+        )
+        .into_owned(),
         status_line: handed_in.as_ref().map(|h| h.status_line.clone()),
         period_line: t!("stats.period", locale = l, start = p.start, end = p.end).into_owned(),
         deadline_note: t!("stats.deadline_note", locale = l, deadline = p.deadline).into_owned(),

@@ -71,9 +71,15 @@ mod tests {
     #[test]
     fn sheet_names_are_clean_short_and_unique() {
         let mut used = vec!["汇总".to_string()];
-        let u = |id, name: &str| UnitRef { id, name: name.into() };
+        let u = |id, name: &str| UnitRef {
+            id,
+            name: name.into(),
+        };
         assert_eq!(sheet_name(&u(1, "明德律师事务所"), &mut used), "明德律师事务所");
-        assert_eq!(sheet_name(&u(2, "明德律师事务所"), &mut used), "明德律师事务所 (2)");
+        assert_eq!(
+            sheet_name(&u(2, "明德律师事务所"), &mut used),
+            "明德律师事务所 (2)"
+        );
         assert_eq!(sheet_name(&u(3, "a/b[c]"), &mut used), "abc");
         assert_eq!(sheet_name(&u(4, &"x".repeat(40)), &mut used).chars().count(), 31);
         assert_eq!(sheet_name(&u(5, "汇总"), &mut used), "汇总 (5)");

@@ -25,7 +25,13 @@ pub fn render_xlsx(form: &StatsForm, lang: Language, reporting_date: &str) -> Re
         write_sheet(&mut book, &summary, form, lang, reporting_date)?;
         for part in &form.units {
             let name = super::rollup::sheet_name(&part.unit, &mut names);
-            write_sheet(&mut book, &name, &super::rollup::part_form(form, part), lang, reporting_date)?;
+            write_sheet(
+                &mut book,
+                &name,
+                &super::rollup::part_form(form, part),
+                lang,
+                reporting_date,
+            )?;
         }
     }
     Ok(book.save_to_buffer()?)

@@ -42,13 +42,15 @@ pub async fn withdraw_time_entry(
     .fetch_optional(&mut *w.tx)
     .await?;
     // Someone else's entry is a 404, as if it were not there.
-    let Some((item_id, user_id, minutes, activity, occurred_at, withdraws)) = row.filter(|r| r.1 == me.id()) else {
+    let Some((item_id, user_id, minutes, activity, occurred_at, withdraws)) = row.filter(|r| r.1 == me.id())
+    else {
         return Err(ApiError::not_found("time entry"));
     };
-    let (done,): (i64,) = sqlx::query_as("SELECT CAST(COUNT(*) AS BIGINT) FROM time_entries WHERE withdraws = $1")
-        .bind(&id)
-        .fetch_one(&mut *w.tx)
-        .await?;
+    let (done,): (i64,) =
+        sqlx::query_as("SELECT CAST(COUNT(*) AS BIGINT) FROM time_entries WHERE withdraws = $1")
+            .bind(&id)
+            .fetch_one(&mut *w.tx)
+            .await?;
     if withdraws.is_some() || done > 0 {
         return Err(already());
     }
@@ -98,13 +100,15 @@ pub async fn withdraw_activity(
     .bind(&id)
     .fetch_optional(&mut *w.tx)
     .await?;
-    let Some((user_id, indicator, count, count2, occurred_at, withdraws)) = row.filter(|r| r.0 == me.id()) else {
+    let Some((user_id, indicator, count, count2, occurred_at, withdraws)) = row.filter(|r| r.0 == me.id())
+    else {
         return Err(ApiError::not_found("activity"));
     };
-    let (done,): (i64,) = sqlx::query_as("SELECT CAST(COUNT(*) AS BIGINT) FROM activities WHERE withdraws = $1")
-        .bind(&id)
-        .fetch_one(&mut *w.tx)
-        .await?;
+    let (done,): (i64,) =
+        sqlx::query_as("SELECT CAST(COUNT(*) AS BIGINT) FROM activities WHERE withdraws = $1")
+            .bind(&id)
+            .fetch_one(&mut *w.tx)
+            .await?;
     if withdraws.is_some() || done > 0 {
         return Err(already());
     }

@@ -23,12 +23,12 @@ pub mod login_throttle;
 pub mod notes;
 pub mod rebuild;
 pub mod records;
-pub mod schedule;
 pub mod rollup;
+pub mod schedule;
 pub mod stats;
-pub mod submissions;
 pub mod stats_admin;
 pub mod storage;
+pub mod submissions;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -224,8 +224,14 @@ pub fn router(state: Shared) -> Router {
             get(submissions::list).post(submissions::submit),
         )
         .route(crate::api::rollup::SUBMISSION_STEP, post(submissions::step))
-        .route(corrections::TIME_ENTRY_WITHDRAW, post(corrections::withdraw_time_entry))
-        .route(corrections::ACTIVITY_WITHDRAW, post(corrections::withdraw_activity))
+        .route(
+            corrections::TIME_ENTRY_WITHDRAW,
+            post(corrections::withdraw_time_entry),
+        )
+        .route(
+            corrections::ACTIVITY_WITHDRAW,
+            post(corrections::withdraw_activity),
+        )
         .route(paths::EVENTS, get(events::stream))
         .fallback(error::route_not_found)
         .method_not_allowed_fallback(error::method_not_allowed)

@@ -104,7 +104,14 @@ pub async fn subtree_form(
     if by_unit {
         let empty = PeriodTotals::new();
         let rows_of = |id: i64| {
-            let part = StatsForm::build(def, period, open, StatsScope::Unit, None, per_bucket.get(&id).unwrap_or(&empty));
+            let part = StatsForm::build(
+                def,
+                period,
+                open,
+                StatsScope::Unit,
+                None,
+                per_bucket.get(&id).unwrap_or(&empty),
+            );
             (part.rows, part.hours)
         };
         // The unit's own records get a row set only when there are some, so

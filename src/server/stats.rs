@@ -9,15 +9,15 @@ use super::Shared;
 use super::aggregate::campaign;
 use super::auth::AuthUser;
 use super::error::{ApiError, ApiPath, ApiQuery, ApiResult};
-use crate::api::stats::PeriodTotals;
 use super::rollup::{Tree, subtree_form};
 use super::submissions::submission_of;
 use crate::api::rollup::StatsBy;
+use crate::api::stats::PeriodTotals;
 use crate::api::{PeriodList, ProblemCode, StatsForm, StatsQuery, StatsScope, UnitRef};
-use crate::domain::rollup::may_read_unit;
-use crate::domain::units::UnitLink;
 use crate::domain::campaign::period::{current, local_date};
 use crate::domain::campaign::{CampaignDef, Period, parse_period};
+use crate::domain::rollup::may_read_unit;
+use crate::domain::units::UnitLink;
 use crate::domain::{Profession, Role};
 
 /// Whose cells a form sums.
@@ -181,7 +181,9 @@ pub async fn stats(
     }
     let mut form = match whose {
         Whose::Unit(unit_id) => {
-            let unit = tree.unit_ref(unit_id).ok_or_else(|| ApiError::not_found("reporting unit"))?;
+            let unit = tree
+                .unit_ref(unit_id)
+                .ok_or_else(|| ApiError::not_found("reporting unit"))?;
             let mut form = if by_unit || tree.has_children(unit_id) {
                 subtree_form(&mut conn, &tree, &def, &period, unit, by_unit, now).await?
             } else {

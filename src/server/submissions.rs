@@ -40,7 +40,12 @@ async fn load(state: &Shared, id: &str, period: &str) -> ApiResult<(std::sync::A
     Ok((def, period))
 }
 
-async fn stored(conn: &mut AnyConnection, campaign_id: &str, period: &Period, unit: i64) -> Result<Option<Row>, sqlx::Error> {
+async fn stored(
+    conn: &mut AnyConnection,
+    campaign_id: &str,
+    period: &Period,
+    unit: i64,
+) -> Result<Option<Row>, sqlx::Error> {
     sqlx::query_as(
         "SELECT status, filled_by, phone, submitted_at, form, reason FROM submissions \
          WHERE campaign_id = $1 AND period_start = $2 AND unit_id = $3",
@@ -82,10 +87,12 @@ pub async fn submission_of(
 
 fn refusal(e: StepError, action: SubmissionAction) -> ApiError {
     match e {
-        StepError::NotYours { by: Actor::UnitCoordinator } => {
-            ApiError::forbidden("only the unit's own coordinator (or an admin) hands in its form")
-        }
-        StepError::NotYours { by: Actor::ParentCoordinator } => ApiError::forbidden(format!(
+        StepError::NotYours {
+            by: Actor::UnitCoordinator,
+        } => ApiError::forbidden("only the unit's own coordinator (or an admin) hands in its form"),
+        StepError::NotYours {
+            by: Actor::ParentCoordinator,
+        } => ApiError::forbidden(format!(
             "only a coordinator of a unit above this one (or an admin) may {} its form",
             action.as_str()
         )),
@@ -111,7 +118,13 @@ fn text(field: &str, value: &str, max: usize) -> ApiResult<String> {
     Ok(v.to_string())
 }
 
-async fn audit(tx: &mut Transaction<'static, Any>, me: &AuthUser, at: EpochMs, action: SubmissionAction, detail: String) -> Result<(), sqlx::Error> {
+async fn audit(
+    tx: &mut Transaction<'static, Any>,
+    me: &AuthUser,
+    at: EpochMs,
+    action: SubmissionAction,
+    detail: String,
+) -> Result<(), sqlx::Error> {
     let id = next_id(tx, "audit").await?;
     sqlx::query("INSERT INTO audit_log (id, at, actor_id, action, detail) VALUES ($1, $2, $3, $4, $5)")
         .bind(id)
@@ -140,10 +153,21 @@ pub async fn submit(
     let mut w = state.store.begin_write().await?;
     let tx = &mut w.tx;
     let tree = Tree::load(tx).await?;
-    let unit_ref = tree.unit_ref(unit).ok_or_else(|| ApiError::not_found("reporting unit"))?;
-    let from = stored(tx, &def.id, &period, unit).await?.and_then(|r| SubmissionStatus::parse(&r.0));
-    check_step(&tree.links, me.role(), me.unit_id(), unit, from, SubmissionAction::Submit)
-        .map_err(|e| refusal(e, SubmissionAction::Submit))?;
+    let unit_ref = tree
+        .unit_ref(unit)
+        .ok_or_else(|| ApiError::not_found("reporting unit"))?;
+    let from = stored(tx, &def.id, &period, unit)
+        .await?
+        .and_then(|r| SubmissionStatus::parse(&r.0));
+    check_step(
+        &tree.links,
+        me.role(),
+        me.unit_id(),
+        unit,
+        from,
+        SubmissionAction::Submit,
+    )
+    .map_err(|e| refusal(e, SubmissionAction::Submit))?;
     let form = subtree_form(tx, &tree, &def, &period, unit_ref, false, now).await?;
     // Plain derive(Serialize) data: cannot fail.
     let frozen = serde_json::to_string(&form.rows).unwrap_or_default();
@@ -192,7 +216,9 @@ pub async fn step(
                 "hand a form in with POST …/submissions; here: approve, return or reopen".into(),
             ));
         }
-        (SubmissionAction::Return | SubmissionAction::Reopen, r) => Some(text("reason", r.unwrap_or(""), MAX_REASON)?),
+        (SubmissionAction::Return | SubmissionAction::Reopen, r) => {
+            Some(text("reason", r.unwrap_or(""), MAX_REASON)?)
+        }
         (SubmissionAction::Approve, Some(r)) if !r.trim().is_empty() => Some(text("reason", r, MAX_REASON)?),
         (SubmissionAction::Approve, _) => None,
     };
@@ -201,8 +227,11 @@ pub async fn step(
     let mut w = state.store.begin_write().await?;
     let tx = &mut w.tx;
     let tree = Tree::load(tx).await?;
-    tree.unit_ref(unit).ok_or_else(|| ApiError::not_found("reporting unit"))?;
-    let from = stored(tx, &def.id, &period, unit).await?.and_then(|r| SubmissionStatus::parse(&r.0));
+    tree.unit_ref(unit)
+        .ok_or_else(|| ApiError::not_found("reporting unit"))?;
+    let from = stored(tx, &def.id, &period, unit)
+        .await?
+        .and_then(|r| SubmissionStatus::parse(&r.0));
     check_step(&tree.links, me.role(), me.unit_id(), unit, from, action).map_err(|e| refusal(e, action))?;
     sqlx::query(
         "UPDATE submissions SET status = $1, reason = $2 WHERE campaign_id = $3 AND period_start = $4 AND unit_id = $5",
@@ -214,7 +243,12 @@ pub async fn step(
     .bind(unit)
     .execute(&mut **tx)
     .await?;
-    let detail = format!("{} {} unit {unit}: {}", def.id, period.label(), reason.as_deref().unwrap_or(""));
+    let detail = format!(
+        "{} {} unit {unit}: {}",
+        def.id,
+        period.label(),
+        reason.as_deref().unwrap_or("")
+    );
     audit(tx, &me, now, action, detail).await?;
     let row = stored(tx, &def.id, &period, unit).await?;
     w.tx.commit().await?;

@@ -36,12 +36,24 @@ async fn withdraw_case(ctx: &Ctx) {
     let item = my_item(ctx, &lawyer, |i| i["status"] == "in_progress").await;
     let at = APRIL_12 - 3_600_000;
     let entry = body(
-        post(ctx, &lawyer, "/api/v1/time-entries", json!({"item_id": item["id"], "minutes": 45, "activity": "session", "occurred_at": at})).await,
+        post(
+            ctx,
+            &lawyer,
+            "/api/v1/time-entries",
+            json!({"item_id": item["id"], "minutes": 45, "activity": "session", "occurred_at": at}),
+        )
+        .await,
         201,
     )
     .await;
     let act = body(
-        post(ctx, &lawyer, "/api/v1/activities", json!({"indicator": "enterprises_visited", "count": 4, "occurred_at": at})).await,
+        post(
+            ctx,
+            &lawyer,
+            "/api/v1/activities",
+            json!({"indicator": "enterprises_visited", "count": 4, "occurred_at": at}),
+        )
+        .await,
         201,
     )
     .await;
@@ -54,7 +66,12 @@ async fn withdraw_case(ctx: &Ctx) {
 
     let counter = body(ctx.post(&lawyer, &path, json!({})).await, 201).await;
     assert_eq!(counter["minutes"], -45);
-    problem(ctx.post(&lawyer, &path, json!({})).await, 409, "invalid_transition").await;
+    problem(
+        ctx.post(&lawyer, &path, json!({})).await,
+        409,
+        "invalid_transition",
+    )
+    .await;
     let apath = format!("/api/v1/activities/{}/withdraw", act["id"].as_str().unwrap());
     body(ctx.post(&lawyer, &apath, json!({})).await, 201).await;
 
@@ -67,14 +84,25 @@ async fn withdraw_case(ctx: &Ctx) {
     );
     assert_eq!(visited(&after), visited(&before) - 4);
     let report = rebuild_all(&ctx.server.as_ref().unwrap().store).await.unwrap();
-    assert!(report.changes.is_empty(), "[{}] {:?}", ctx.backend, report.changes);
+    assert!(
+        report.changes.is_empty(),
+        "[{}] {:?}",
+        ctx.backend,
+        report.changes
+    );
 
     // A closed period takes no withdrawal: 1 March's entry stays.
     let march = APRIL_12 - 40 * 24 * 3_600_000;
     let server = ctx.server.as_ref().unwrap();
     server.state.clock.set(march + 3_600_000);
     let old = body(
-        post(ctx, &lawyer, "/api/v1/activities", json!({"indicator": "enterprises_visited", "count": 1, "occurred_at": march})).await,
+        post(
+            ctx,
+            &lawyer,
+            "/api/v1/activities",
+            json!({"indicator": "enterprises_visited", "count": 1, "occurred_at": march}),
+        )
+        .await,
         201,
     )
     .await;
@@ -83,4 +111,8 @@ async fn withdraw_case(ctx: &Ctx) {
     problem(ctx.post(&lawyer, &opath, json!({})).await, 409, "period_closed").await;
 }
 
-on_all_backends_at!(withdrawing_lowers_the_form_by_exactly_the_record, withdraw_case, APRIL_12);
+on_all_backends_at!(
+    withdrawing_lowers_the_form_by_exactly_the_record,
+    withdraw_case,
+    APRIL_12
+);

@@ -73,7 +73,12 @@ async fn parts_sum_to_the_whole_case(ctx: &Ctx) {
         tokens.push(ctx.login(w).await);
     }
     let mut rng = Lcg(20_261_126);
-    let indicators = ["enterprises_visited", "trainings", "outreach_events", "petition_reception"];
+    let indicators = [
+        "enterprises_visited",
+        "trainings",
+        "outreach_events",
+        "petition_reception",
+    ];
     let mut stored = 0;
     for _ in 0..40 {
         let who = &tokens[rng.next(tokens.len() as u64) as usize];
@@ -99,7 +104,10 @@ async fn parts_sum_to_the_whole_case(ctx: &Ctx) {
         (FORM2, "2026-03-01..2026-03-31"),
     ] {
         let whole = stats(ctx, &bureau, campaign, &format!("period={period}&by=unit")).await;
-        assert_eq!(whole["unit"]["id"], BUREAU, "a bureau coordinator's form is the bureau's");
+        assert_eq!(
+            whole["unit"]["id"], BUREAU,
+            "a bureau coordinator's form is the bureau's"
+        );
         let total = cells(&whole["rows"]);
         // Each child unit's own form, read one by one, sums to the bureau's.
         let mut sum = Vec::new();
@@ -113,18 +121,36 @@ async fn parts_sum_to_the_whole_case(ctx: &Ctx) {
                 .iter()
                 .find(|u| u["unit"]["id"] == unit)
                 .unwrap_or_else(|| panic!("[{}] no row set for unit {unit}", ctx.backend));
-            assert_eq!(cells(&row_set["rows"]), part_cells, "[{}] by=unit row set of {unit}", ctx.backend);
+            assert_eq!(
+                cells(&row_set["rows"]),
+                part_cells,
+                "[{}] by=unit row set of {unit}",
+                ctx.backend
+            );
         }
-        assert_eq!(sum, total, "[{}] {campaign} {period}: the units sum to the bureau", ctx.backend);
+        assert_eq!(
+            sum, total,
+            "[{}] {campaign} {period}: the units sum to the bureau",
+            ctx.backend
+        );
         // The by=unit row sets sum to the total, too (the bureau logs nothing itself).
         let mut by_unit = Vec::new();
         for u in whole["units"].as_array().unwrap() {
             add(&mut by_unit, &cells(&u["rows"]));
         }
-        assert_eq!(by_unit, total, "[{}] {campaign} {period}: by=unit sums", ctx.backend);
+        assert_eq!(
+            by_unit, total,
+            "[{}] {campaign} {period}: by=unit sums",
+            ctx.backend
+        );
         // Every unit lies under the bureau, so the admin's whole equals it.
         let all = stats(ctx, &admin, campaign, &format!("period={period}&scope=all")).await;
-        assert_eq!(cells(&all["rows"]), total, "[{}] {campaign} {period}", ctx.backend);
+        assert_eq!(
+            cells(&all["rows"]),
+            total,
+            "[{}] {campaign} {period}",
+            ctx.backend
+        );
         if campaign == FORM1 && period.starts_with("2026-04") {
             assert!(total.iter().any(|c| c.0 > 0), "an empty form proves nothing");
         }
@@ -137,7 +163,10 @@ async fn siblings_case(ctx: &Ctx) {
     let p = "period=2026-04-01..2026-04-15";
     for unit in [1, 5, BUREAU] {
         let r = ctx
-            .get(&coordinator, &format!("/api/v1/campaigns/{FORM1}/stats?{p}&unit={unit}"))
+            .get(
+                &coordinator,
+                &format!("/api/v1/campaigns/{FORM1}/stats?{p}&unit={unit}"),
+            )
             .await;
         problem(r, 403, "forbidden").await;
     }
@@ -149,12 +178,19 @@ async fn siblings_case(ctx: &Ctx) {
     // A lawyer asks for a break-down of someone's work: only of a unit.
     let lawyer = ctx.login("lawyer").await;
     let r = ctx
-        .get(&lawyer, &format!("/api/v1/campaigns/{FORM1}/stats?{p}&scope=me&by=unit"))
+        .get(
+            &lawyer,
+            &format!("/api/v1/campaigns/{FORM1}/stats?{p}&scope=me&by=unit"),
+        )
         .await;
     problem(r, 400, "invalid_parameter").await;
 }
 
-on_all_backends_at!(bureau_reads_every_unit_below_it, parts_sum_to_the_whole_case, APRIL_12);
+on_all_backends_at!(
+    bureau_reads_every_unit_below_it,
+    parts_sum_to_the_whole_case,
+    APRIL_12
+);
 on_all_backends_at!(a_coordinator_cannot_read_a_sibling, siblings_case, APRIL_12);
 
 const PERIOD: &str = "2026-04-01..2026-04-15";
@@ -188,24 +224,48 @@ async fn hand_in_case(ctx: &Ctx) {
 
     // Nothing handed in yet: pending.
     let list = body(ctx.get(&bureau, &subs(None)).await, 200).await;
-    let office_row = list["units"].as_array().unwrap().iter().find(|u| u["unit"]["id"] == 2).unwrap().clone();
+    let office_row = list["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["unit"]["id"] == 2)
+        .unwrap()
+        .clone();
     assert_eq!(office_row["hand_in"], "pending", "{list}");
 
     // Only the unit's own coordinator hands its form in; 填报人 and 联系电话 are required.
     problem(
-        post(ctx, &bureau, &subs(None), json!({"unit": 1, "filled_by": "吴刚", "phone": "1"})).await,
+        post(
+            ctx,
+            &bureau,
+            &subs(None),
+            json!({"unit": 1, "filled_by": "吴刚", "phone": "1"}),
+        )
+        .await,
         403,
         "forbidden",
     )
     .await;
     problem(
-        post(ctx, &office, &subs(None), json!({"filled_by": " ", "phone": "029-1"})).await,
+        post(
+            ctx,
+            &office,
+            &subs(None),
+            json!({"filled_by": " ", "phone": "029-1"}),
+        )
+        .await,
         422,
         "validation_failed",
     )
     .await;
     let s = body(
-        post(ctx, &office, &subs(None), json!({"filled_by": "陈静", "phone": "029-87654321"})).await,
+        post(
+            ctx,
+            &office,
+            &subs(None),
+            json!({"filled_by": "陈静", "phone": "029-87654321"}),
+        )
+        .await,
         201,
     )
     .await;
@@ -214,7 +274,12 @@ async fn hand_in_case(ctx: &Ctx) {
     assert!(frozen >= 2, "{s}");
 
     // Locked: the unit's new records in the period are refused, naming who can reopen.
-    let p = problem(post(ctx, &worker, ACTIVITIES, activity(1)).await, 409, "period_locked").await;
+    let p = problem(
+        post(ctx, &worker, ACTIVITIES, activity(1)).await,
+        409,
+        "period_locked",
+    )
+    .await;
     assert!(p["detail"].as_str().unwrap().contains("钟楼区司法局"), "{p}");
     // Another unit is not locked, and the frozen figures stay as handed in.
     assert_eq!(post(ctx, &lawyer, ACTIVITIES, activity(3)).await.status(), 201);
@@ -224,10 +289,26 @@ async fn hand_in_case(ctx: &Ctx) {
     assert_eq!(visited(ctx, &form["submission"]["rows"]).await, frozen);
 
     // The office cannot approve its own form; the bureau returns it with a reason.
-    problem(post(ctx, &office, &subs(Some(2)), json!({"action": "approve"})).await, 403, "forbidden").await;
-    problem(post(ctx, &bureau, &subs(Some(2)), json!({"action": "return"})).await, 422, "validation_failed").await;
+    problem(
+        post(ctx, &office, &subs(Some(2)), json!({"action": "approve"})).await,
+        403,
+        "forbidden",
+    )
+    .await;
+    problem(
+        post(ctx, &bureau, &subs(Some(2)), json!({"action": "return"})).await,
+        422,
+        "validation_failed",
+    )
+    .await;
     let s = body(
-        post(ctx, &bureau, &subs(Some(2)), json!({"action": "return", "reason": "培训次数有误"})).await,
+        post(
+            ctx,
+            &bureau,
+            &subs(Some(2)),
+            json!({"action": "return", "reason": "培训次数有误"}),
+        )
+        .await,
         200,
     )
     .await;
@@ -236,36 +317,85 @@ async fn hand_in_case(ctx: &Ctx) {
     // Open again: the record lands, and the form goes in again.
     assert_eq!(post(ctx, &worker, ACTIVITIES, activity(1)).await.status(), 201);
     let s = body(
-        post(ctx, &office, &subs(None), json!({"filled_by": "陈静", "phone": "029-87654321"})).await,
+        post(
+            ctx,
+            &office,
+            &subs(None),
+            json!({"filled_by": "陈静", "phone": "029-87654321"}),
+        )
+        .await,
         201,
     )
     .await;
     assert_eq!(visited(ctx, &s["rows"]).await, frozen + 1);
-    problem(post(ctx, &bureau, &subs(Some(2)), json!({"action": "reopen"})).await, 422, "validation_failed").await;
-    body(post(ctx, &bureau, &subs(Some(2)), json!({"action": "approve"})).await, 200).await;
-    problem(post(ctx, &worker, ACTIVITIES, activity(1)).await, 409, "period_locked").await;
+    problem(
+        post(ctx, &bureau, &subs(Some(2)), json!({"action": "reopen"})).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    body(
+        post(ctx, &bureau, &subs(Some(2)), json!({"action": "approve"})).await,
+        200,
+    )
+    .await;
+    problem(
+        post(ctx, &worker, ACTIVITIES, activity(1)).await,
+        409,
+        "period_locked",
+    )
+    .await;
     let s = body(
-        post(ctx, &bureau, &subs(Some(2)), json!({"action": "reopen", "reason": "补报一次培训"})).await,
+        post(
+            ctx,
+            &bureau,
+            &subs(Some(2)),
+            json!({"action": "reopen", "reason": "补报一次培训"}),
+        )
+        .await,
         200,
     )
     .await;
     assert_eq!(s["status"], "reopened");
-    problem(post(ctx, &bureau, &subs(Some(2)), json!({"action": "approve"})).await, 409, "invalid_transition").await;
+    problem(
+        post(ctx, &bureau, &subs(Some(2)), json!({"action": "approve"})).await,
+        409,
+        "invalid_transition",
+    )
+    .await;
     assert_eq!(post(ctx, &worker, ACTIVITIES, activity(1)).await.status(), 201);
     body(
-        post(ctx, &office, &subs(None), json!({"filled_by": "陈静", "phone": "029-87654321"})).await,
+        post(
+            ctx,
+            &office,
+            &subs(None),
+            json!({"filled_by": "陈静", "phone": "029-87654321"}),
+        )
+        .await,
         201,
     )
     .await;
     let list = body(ctx.get(&bureau, &subs(None)).await, 200).await;
-    let office_row = list["units"].as_array().unwrap().iter().find(|u| u["unit"]["id"] == 2).unwrap().clone();
+    let office_row = list["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["unit"]["id"] == 2)
+        .unwrap()
+        .clone();
     assert_eq!(office_row["hand_in"], "on_time", "{list}");
     assert_eq!(office_row["status"], "submitted");
 
     // The bureau hands in its own form; a later record in a unit below and
     // one in the next period change the live form, never the frozen one.
     let b = body(
-        post(ctx, &bureau, &subs(None), json!({"filled_by": "吴刚", "phone": "029-1234"})).await,
+        post(
+            ctx,
+            &bureau,
+            &subs(None),
+            json!({"filled_by": "吴刚", "phone": "029-1234"}),
+        )
+        .await,
         201,
     )
     .await;
@@ -273,7 +403,8 @@ async fn hand_in_case(ctx: &Ctx) {
     assert_eq!(post(ctx, &lawyer, ACTIVITIES, activity(4)).await.status(), 201);
     let server = ctx.server.as_ref().unwrap();
     server.state.clock.set(APRIL_12 + 6 * 24 * 60 * MIN);
-    let next = json!({"indicator": "enterprises_visited", "count": 5, "occurred_at": APRIL_12 + 5 * 24 * 60 * MIN});
+    let next =
+        json!({"indicator": "enterprises_visited", "count": 5, "occurred_at": APRIL_12 + 5 * 24 * 60 * MIN});
     assert_eq!(post(ctx, &lawyer, ACTIVITIES, next).await.status(), 201);
     let live = stats(ctx, &bureau, FORM1, &format!("period={PERIOD}")).await;
     assert_eq!(visited(ctx, &live).await, bureau_frozen + 4);

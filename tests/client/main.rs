@@ -34,11 +34,11 @@ mod middlebox;
 #[cfg(feature = "server")]
 mod report_lang;
 #[cfg(feature = "server")]
+mod rollup_cli;
+#[cfg(feature = "server")]
 mod server_writes;
 #[cfg(feature = "server")]
 mod with_server;
-#[cfg(feature = "server")]
-mod rollup_cli;
 #[cfg(feature = "server")]
 mod words;
 #[cfg(feature = "server")]

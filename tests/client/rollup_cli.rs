@@ -45,33 +45,73 @@ async fn the_bureau_reports_by_unit_and_units_hand_their_forms_in() {
     // The grassroots office's worker logs something, so the roll-up is not empty.
     let worker = Home::new();
     login(&worker, &server.url, "worker").await;
-    ok(&worker, &["activity", "--indicator", "enterprises_visited", "--count", "3"]).await;
+    ok(
+        &worker,
+        &["activity", "--indicator", "enterprises_visited", "--count", "3"],
+    )
+    .await;
 
     let bureau = Home::new();
     login(&bureau, &server.url, "bureau").await;
-    let out = ok(&bureau, &["report", "--campaign", FORM1, "--by-unit", "--format", "json"]).await;
+    let out = ok(
+        &bureau,
+        &["report", "--campaign", FORM1, "--by-unit", "--format", "json"],
+    )
+    .await;
     let form: StatsForm = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(form.unit.as_ref().unwrap().name, "钟楼区司法局");
     assert_eq!(form.units.len(), 5, "one row set per unit under the bureau");
     for (i, row) in form.rows.iter().enumerate() {
         let sum: i64 = form.units.iter().map(|u| u.rows[i].total.value1).sum();
-        assert_eq!(sum, row.total.value1, "{}: the units sum to the bureau", row.indicator);
+        assert_eq!(
+            sum, row.total.value1,
+            "{}: the units sum to the bureau",
+            row.indicator
+        );
     }
-    let visited = form.rows.iter().find(|r| r.indicator == "enterprises_visited").unwrap();
+    let visited = form
+        .rows
+        .iter()
+        .find(|r| r.indicator == "enterprises_visited")
+        .unwrap();
     assert!(visited.total.value1 >= 3);
 
     // CSV: a unit column before the indicator.
-    let out = ok(&bureau, &["report", "--campaign", FORM1, "--by-unit", "--format", "csv"]).await;
+    let out = ok(
+        &bureau,
+        &["report", "--campaign", FORM1, "--by-unit", "--format", "csv"],
+    )
+    .await;
     let csv = text(&out.stdout);
     let mut lines = csv.lines();
-    assert!(lines.next().unwrap().trim_start_matches('\u{feff}').starts_with("单位,"), "{csv}");
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .trim_start_matches('\u{feff}')
+            .starts_with("单位,"),
+        "{csv}"
+    );
     assert!(csv.contains("\n钟楼区司法局（汇总）,走访企业"), "{csv}");
     assert!(csv.contains("\n城关基层法律服务所,走访企业"), "{csv}");
 
     // XLSX: 汇总 first, then one sheet per unit; the summary's totals are the units' sums.
     let xlsx = bureau.tmp.path().join("bureau.xlsx");
     let xlsx_arg = xlsx.to_str().unwrap();
-    ok(&bureau, &["report", "--campaign", FORM1, "--by-unit", "--format", "xlsx", "--output", xlsx_arg]).await;
+    ok(
+        &bureau,
+        &[
+            "report",
+            "--campaign",
+            FORM1,
+            "--by-unit",
+            "--format",
+            "xlsx",
+            "--output",
+            xlsx_arg,
+        ],
+    )
+    .await;
     let mut book: Xlsx<_> = calamine::open_workbook(&xlsx).unwrap();
     let names = book.sheet_names();
     assert_eq!(names[0], "汇总");
@@ -81,7 +121,11 @@ async fn the_bureau_reports_by_unit_and_units_hand_their_forms_in() {
     }
     let summary = book.worksheet_range("汇总").unwrap();
     let total_col = (form.columns.len() + 1) as u32;
-    let row = 4 + form.rows.iter().position(|r| r.indicator == "enterprises_visited").unwrap() as u32;
+    let row = 4 + form
+        .rows
+        .iter()
+        .position(|r| r.indicator == "enterprises_visited")
+        .unwrap() as u32;
     let mut sum = 0.0;
     for u in &form.units {
         let sheet = book.worksheet_range(&u.unit.name).unwrap();
@@ -93,7 +137,20 @@ async fn the_bureau_reports_by_unit_and_units_hand_their_forms_in() {
     // The office's coordinator hands its form in; the worker's next record is refused.
     let office = Home::new();
     login(&office, &server.url, "coordinator").await;
-    ok(&office, &["submission", "submit", "--campaign", FORM1, "--filled-by", "陈静", "--phone", "029-87654321"]).await;
+    ok(
+        &office,
+        &[
+            "submission",
+            "submit",
+            "--campaign",
+            FORM1,
+            "--filled-by",
+            "陈静",
+            "--phone",
+            "029-87654321",
+        ],
+    )
+    .await;
     let mut c = worker.cmd();
     c.args(["activity", "--indicator", "enterprises_visited", "--count", "1"]);
     let out = run(c).await;
@@ -103,14 +160,62 @@ async fn the_bureau_reports_by_unit_and_units_hand_their_forms_in() {
 
     // The bureau sees it handed in, returns it; the office's record lands again.
     let out = ok(&bureau, &["submission", "status", "--campaign", FORM1]).await;
-    assert!(text(&out.stdout).contains("2\t城关基层法律服务所\thanded in on time"), "{}", text(&out.stdout));
-    ok(&bureau, &["submission", "return", "--campaign", FORM1, "--unit", "2", "--reason", "数字有误"]).await;
-    ok(&worker, &["activity", "--indicator", "enterprises_visited", "--count", "1"]).await;
-    ok(&office, &["submission", "submit", "--campaign", FORM1, "--filled-by", "陈静", "--phone", "029-87654321"]).await;
+    assert!(
+        text(&out.stdout).contains("2\t城关基层法律服务所\thanded in on time"),
+        "{}",
+        text(&out.stdout)
+    );
+    ok(
+        &bureau,
+        &[
+            "submission",
+            "return",
+            "--campaign",
+            FORM1,
+            "--unit",
+            "2",
+            "--reason",
+            "数字有误",
+        ],
+    )
+    .await;
+    ok(
+        &worker,
+        &["activity", "--indicator", "enterprises_visited", "--count", "1"],
+    )
+    .await;
+    ok(
+        &office,
+        &[
+            "submission",
+            "submit",
+            "--campaign",
+            FORM1,
+            "--filled-by",
+            "陈静",
+            "--phone",
+            "029-87654321",
+        ],
+    )
+    .await;
 
     // The handed-in form's XLSX carries its 填报人, 联系电话 and status.
     let mine = office.tmp.path().join("office.xlsx");
-    ok(&office, &["report", "--campaign", FORM1, "--scope", "unit", "--format", "xlsx", "--output", mine.to_str().unwrap()]).await;
+    ok(
+        &office,
+        &[
+            "report",
+            "--campaign",
+            FORM1,
+            "--scope",
+            "unit",
+            "--format",
+            "xlsx",
+            "--output",
+            mine.to_str().unwrap(),
+        ],
+    )
+    .await;
     let mut book: Xlsx<_> = calamine::open_workbook(&mine).unwrap();
     let first = book.sheet_names()[0].clone();
     let cells = texts(&book.worksheet_range(&first).unwrap());

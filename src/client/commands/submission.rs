@@ -58,7 +58,11 @@ fn said(s: &Submission) {
             "rollup.submission_now",
             unit = crate::text::clean(&s.unit.name).as_str(),
             period = s.period.as_str(),
-            status = crate::i18n::text(&format!("rollup.status.{}", s.status.as_str()), &rust_i18n::locale()).as_str()
+            status = crate::i18n::text(
+                &format!("rollup.status.{}", s.status.as_str()),
+                &rust_i18n::locale()
+            )
+            .as_str()
         )
     );
 }
@@ -73,17 +77,28 @@ pub async fn run(ctx: &Ctx, cmd: SubmissionCommand) -> Result<Exit, CliError> {
             unit,
         } => {
             let p = period(&engine, &at).await?;
-            let body = NewSubmission { unit, filled_by, phone };
+            let body = NewSubmission {
+                unit,
+                filled_by,
+                phone,
+            };
             // Plain derive(Serialize) data: cannot fail.
             let body = serde_json::to_value(&body).unwrap_or_default();
-            let s: Submission = engine.api().post(&path(SUBMISSIONS, &at.campaign, &p, None), &body).await?;
+            let s: Submission = engine
+                .api()
+                .post(&path(SUBMISSIONS, &at.campaign, &p, None), &body)
+                .await?;
             said(&s);
             return Ok(Exit::Ok);
         }
         SubmissionCommand::Status { at, json } => return status(&engine, &at, json.json).await,
         SubmissionCommand::Approve { at, unit } => (at, (unit, SubmissionAction::Approve, None)),
-        SubmissionCommand::Return { at, unit, reason } => (at, (unit, SubmissionAction::Return, Some(reason))),
-        SubmissionCommand::Reopen { at, unit, reason } => (at, (unit, SubmissionAction::Reopen, Some(reason))),
+        SubmissionCommand::Return { at, unit, reason } => {
+            (at, (unit, SubmissionAction::Return, Some(reason)))
+        }
+        SubmissionCommand::Reopen { at, unit, reason } => {
+            (at, (unit, SubmissionAction::Reopen, Some(reason)))
+        }
     };
     let (unit, action, reason) = step;
     let p = period(&engine, &at).await?;
