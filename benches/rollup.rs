@@ -218,6 +218,9 @@ async fn seed(conn: &mut AnyConnection, defs: &[Arc<CampaignDef>]) {
     );
 }
 
+/// unit, profession, kind, code, category, green channel, count, settled fen, fee fen.
+type GroupRow = (i64, String, String, String, String, i64, i64, i64, i64);
+
 /// The same roll-up straight from the raw rows: one `GROUP BY` over the
 /// period's outcomes by unit and what the rules look at, then the rules per
 /// group (constant effects times the count, amounts from the sums), then a
@@ -236,7 +239,7 @@ async fn raw_rollup(conn: &mut AnyConnection, def: &CampaignDef, p: &Period, now
                 .to_datetime(jiff::civil::Time::midnight()),
         )
         .unwrap();
-    let rows: Vec<(i64, String, String, String, String, i64, i64, i64, i64)> = sqlx::query_as(
+    let rows: Vec<GroupRow> = sqlx::query_as(
         "SELECT u.unit_id, u.profession, i.kind, o.code, i.category, i.green_channel, CAST(COUNT(*) AS BIGINT), \
          CAST(SUM(COALESCE(o.settled_fen, 0)) AS BIGINT), CAST(SUM(COALESCE(o.fee_waived_fen, 0)) AS BIGINT) \
          FROM outcomes o JOIN items i ON i.id = o.item_id JOIN users u ON u.id = o.user_id \
