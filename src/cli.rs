@@ -457,8 +457,11 @@ pub enum ReportScope {
 #[derive(Debug, Clone, Args)]
 pub struct ReportArgs {
     /// The campaign's id, e.g. form1-enterprise-service.
+    #[arg(long, required_unless_present = "due")]
+    pub campaign: Option<String>,
+    /// List the next deadline of each campaign and where your units stand.
     #[arg(long)]
-    pub campaign: String,
+    pub due: bool,
     /// A period as `YYYY-MM-DD..YYYY-MM-DD`, or any day in it.
     #[arg(long, conflicts_with_all = ["current", "previous"])]
     pub period: Option<String>,

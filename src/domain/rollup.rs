@@ -197,6 +197,23 @@ pub fn hand_in(
     }
 }
 
+/// Whole days and hours left until `due` (rounded down), or `None` when it
+/// has passed.
+pub fn time_left(now: EpochMs, due: EpochMs) -> Option<(i64, i64)> {
+    let left = due - now;
+    (left > 0).then(|| {
+        (
+            left / (24 * super::HOUR_MS),
+            left % (24 * super::HOUR_MS) / super::HOUR_MS,
+        )
+    })
+}
+
+/// Whether a deadline is close enough to show on the status bar: under 48 hours.
+pub fn deadline_near(now: EpochMs, due: EpochMs) -> bool {
+    due > now && due - now < 48 * super::HOUR_MS
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -267,6 +284,17 @@ mod tests {
             Ok(())
         );
         assert!(check_step(&t, Role::Lawyer, 1, 1, None, A::Submit).is_err());
+    }
+
+    #[test]
+    fn days_and_hours_left() {
+        let h = crate::domain::HOUR_MS;
+        assert_eq!(time_left(0, 50 * h + 5), Some((2, 2)));
+        assert_eq!(time_left(0, h - 1), Some((0, 0)));
+        assert_eq!(time_left(10, 10), None);
+        assert!(deadline_near(0, 47 * h));
+        assert!(!deadline_near(0, 48 * h));
+        assert!(!deadline_near(5, 1));
     }
 
     #[test]

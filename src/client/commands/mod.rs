@@ -6,6 +6,7 @@
 
 mod auth;
 mod day;
+mod due;
 pub mod items;
 mod outbox;
 mod record;

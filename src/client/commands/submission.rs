@@ -11,7 +11,7 @@ use crate::api::rollup::{
 use crate::cli::{SubmissionCommand, SubmissionPeriod};
 use crate::client::http::Fetched;
 use crate::client::sync::{Engine, PeriodChoice, pick_period};
-use crate::domain::rollup::{HandIn, SubmissionAction};
+use crate::domain::rollup::SubmissionAction;
 
 /// Path segments are ids and dates, but a typed campaign could hold anything.
 fn segment(s: &str) -> String {
@@ -126,19 +126,12 @@ async fn status(engine: &Engine, at: &SubmissionPeriod, json: bool) -> Result<Ex
         println!("{}", crate::text::escape_json(&text));
         return Ok(Exit::Ok);
     }
-    let l = rust_i18n::locale();
     for u in &list.units {
-        let key = match u.hand_in {
-            HandIn::OnTime => "rollup.hand_in.on_time",
-            HandIn::Late => "rollup.hand_in.late",
-            HandIn::Missing => "rollup.hand_in.missing",
-            HandIn::Pending => "rollup.hand_in.pending",
-        };
         println!(
             "{}\t{}\t{}",
             u.unit.id,
             crate::text::clean(&u.unit.name),
-            crate::i18n::text(key, &l)
+            super::due::hand_in_text(u.hand_in)
         );
     }
     Ok(Exit::Ok)
