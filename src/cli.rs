@@ -88,6 +88,9 @@ pub enum Command {
     /// see which units handed theirs in.
     #[command(subcommand)]
     Submission(SubmissionCommand),
+    /// Withdraw one of your wrong time entries or activities while its
+    /// period is open (a counter-record; nothing is deleted).
+    Withdraw(WithdrawArgs),
     /// Print shell completions.
     Completions(CompletionsArgs),
     /// Print the manual page (roff): `dutydesk man | man -l -`; with
@@ -558,4 +561,19 @@ pub enum SubmissionCommand {
         #[command(flatten)]
         json: JsonFlag,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WithdrawKind {
+    Time,
+    Activity,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct WithdrawArgs {
+    /// What to withdraw.
+    #[arg(value_enum)]
+    pub kind: WithdrawKind,
+    /// Its id, as `show ITEM --json` lists it.
+    pub id: String,
 }

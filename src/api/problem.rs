@@ -68,6 +68,11 @@ pub enum ProblemCode {
     /// The unit handed in this period's form: its records are locked until
     /// the parent unit returns or reopens it.
     PeriodLocked,
+    /// The record is withdrawn already, or is itself a withdrawal.
+    AlreadyWithdrawn,
+    /// A hand-in step that the form's status does not allow (approving a
+    /// form not handed in, handing in one handed in already).
+    SubmissionConflict,
     /// Time on a closed or cancelled item.
     ItemFinished,
     #[serde(other)]
@@ -107,6 +112,8 @@ impl ProblemCode {
             Self::OccurredAtOutOfRange => "occurred_at_out_of_range",
             Self::PeriodClosed => "period_closed",
             Self::PeriodLocked => "period_locked",
+            Self::AlreadyWithdrawn => "already_withdrawn",
+            Self::SubmissionConflict => "submission_conflict",
             Self::ItemFinished => "item_finished",
             Self::Unknown => "unknown",
         }
@@ -144,6 +151,8 @@ impl ProblemCode {
             | Self::InvalidTransition
             | Self::PeriodClosed
             | Self::PeriodLocked
+            | Self::AlreadyWithdrawn
+            | Self::SubmissionConflict
             | Self::ItemFinished => 409,
             Self::PayloadTooLarge => 413,
             Self::UnsupportedMediaType => 415,

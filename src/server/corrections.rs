@@ -22,7 +22,7 @@ pub const ACTIVITY_WITHDRAW: &str = "/api/v1/activities/{id}/withdraw";
 
 fn already() -> ApiError {
     ApiError::new(
-        ProblemCode::InvalidTransition,
+        ProblemCode::AlreadyWithdrawn,
         "this record is withdrawn already (or is itself a withdrawal); nothing changed",
     )
 }

@@ -97,7 +97,7 @@ fn refusal(e: StepError, action: SubmissionAction) -> ApiError {
             action.as_str()
         )),
         StepError::WrongStatus { from } => ApiError::new(
-            ProblemCode::InvalidTransition,
+            ProblemCode::SubmissionConflict,
             format!(
                 "cannot {} a form that is {}",
                 action.as_str(),

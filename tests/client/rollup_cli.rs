@@ -239,3 +239,50 @@ async fn the_bureau_reports_by_unit_and_units_hand_their_forms_in() {
         assert!(cells.iter().any(|c| c == want), "{want} in {cells:?}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_time_entry_is_withdrawn_once() {
+    if !campaigns_running() {
+        return;
+    }
+    let server = spawn_server().await;
+    let lawyer = Home::new();
+    login(&lawyer, &server.url, "lawyer").await;
+    let id = crate::with_server::open_consultation(&lawyer).await;
+    ok(
+        &lawyer,
+        &[
+            "time",
+            &id.to_string(),
+            "--minutes",
+            "37",
+            "--activity",
+            "session",
+        ],
+    )
+    .await;
+    let out = ok(&lawyer, &["show", &id.to_string(), "--json"]).await;
+    let detail: dutydesk::api::ItemDetail = serde_json::from_slice(&out.stdout).unwrap();
+    let entry = detail.time_entries.iter().find(|e| e.minutes == 37).unwrap();
+    let before: i64 = detail.time_entries.iter().map(|e| e.minutes).sum();
+    let out = ok(&lawyer, &["withdraw", "time", &entry.id]).await;
+    assert!(text(&out.stdout).contains("withdrawn"), "{}", text(&out.stdout));
+    let out = ok(&lawyer, &["show", &id.to_string(), "--json"]).await;
+    let detail: dutydesk::api::ItemDetail = serde_json::from_slice(&out.stdout).unwrap();
+    let total: i64 = detail.time_entries.iter().map(|e| e.minutes).sum::<i64>();
+    assert!(
+        detail.time_entries.iter().any(|e| e.minutes == -37),
+        "the counter-record is listed"
+    );
+    assert_eq!(total, before - 37, "the item's minutes drop by exactly the entry");
+    // Once only.
+    let mut c = lawyer.cmd();
+    c.args(["withdraw", "time", &entry.id]);
+    let again = run(c).await;
+    assert_ne!(again.status.code(), Some(0));
+    assert!(
+        text(&again.stderr).contains("withdrawn already"),
+        "{}",
+        text(&again.stderr)
+    );
+}

@@ -204,6 +204,7 @@ async fn dispatch(cmd: Command, ctx: &Ctx) -> Result<Exit, CliError> {
         Command::Outbox(a) => outbox::outbox(ctx, a).await,
         Command::Report(a) => report::report(ctx, a).await,
         Command::Submission(c) => submission::run(ctx, c).await,
+        Command::Withdraw(a) => submission::withdraw(ctx, a).await,
         // `lib::run` sends completions and the server's commands elsewhere.
         _ => Err(CliError::usage("not a client command")),
     }

@@ -136,3 +136,20 @@ async fn status(engine: &Engine, at: &SubmissionPeriod, json: bool) -> Result<Ex
     }
     Ok(Exit::Ok)
 }
+
+/// `dutydesk withdraw time|activity ID`: online, as the server must check
+/// the period is still open and not handed in.
+pub async fn withdraw(ctx: &Ctx, args: crate::cli::WithdrawArgs) -> Result<Exit, CliError> {
+    let engine = ctx.engine().await?;
+    let base = match args.kind {
+        crate::cli::WithdrawKind::Time => crate::api::paths::TIME_ENTRIES,
+        crate::cli::WithdrawKind::Activity => crate::api::paths::ACTIVITIES,
+    };
+    let path = format!("{base}/{}/withdraw", segment(&args.id));
+    let _: serde_json::Value = engine.api().post(&path, &serde_json::json!({})).await?;
+    println!(
+        "{}",
+        t!("rollup.withdrawn", id = crate::text::clean(&args.id).as_str())
+    );
+    Ok(Exit::Ok)
+}
