@@ -69,7 +69,7 @@ async fn withdraw_case(ctx: &Ctx) {
     problem(
         ctx.post(&lawyer, &path, json!({})).await,
         409,
-        "invalid_transition",
+        "already_withdrawn",
     )
     .await;
     let apath = format!("/api/v1/activities/{}/withdraw", act["id"].as_str().unwrap());

@@ -360,7 +360,7 @@ async fn hand_in_case(ctx: &Ctx) {
     problem(
         post(ctx, &bureau, &subs(Some(2)), json!({"action": "approve"})).await,
         409,
-        "invalid_transition",
+        "submission_conflict",
     )
     .await;
     assert_eq!(post(ctx, &worker, ACTIVITIES, activity(1)).await.status(), 201);
