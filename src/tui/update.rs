@@ -138,6 +138,10 @@ pub fn update(model: &mut Model, msg: Message) -> Option<Command> {
             None
         }
         Message::Pushed(event) => on_push(model, event.kind, event.item_id),
+        Message::DeadlinesLoaded(list) => {
+            model.deadlines = list;
+            None
+        }
         Message::CampaignsLoaded(list) => {
             if let Some(Popup::Activity(form)) = &mut model.popup {
                 form.set_campaigns(&list, model.now);

@@ -86,7 +86,9 @@ impl ClientBackend {
             // after the fresher one a refresh sends.
             Command::Start => {
                 self.send_cached_lists(tx).await?;
-                self.refresh(tx).await
+                let refreshed = self.refresh(tx).await;
+                self.fetch_deadlines(tx).await;
+                refreshed
             }
             Command::Refresh => self.refresh(tx).await,
             Command::Claim(id) => self.write(None, Some(id), writes::claim(id), tx).await,
