@@ -201,12 +201,8 @@ pub fn hand_in(
 /// has passed.
 pub fn time_left(now: EpochMs, due: EpochMs) -> Option<(i64, i64)> {
     let left = due - now;
-    (left > 0).then(|| {
-        (
-            left / (24 * super::HOUR_MS),
-            left % (24 * super::HOUR_MS) / super::HOUR_MS,
-        )
-    })
+    let day = 24 * super::HOUR_MS;
+    (left > 0).then_some((left / day, left % day / super::HOUR_MS))
 }
 
 /// Whether a deadline is close enough to show on the status bar: under 48 hours.
