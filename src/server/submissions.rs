@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use sqlx::{Any, AnyConnection, Transaction};
 
 use super::Shared;
-use super::aggregate::campaign;
+use super::aggregate::{campaign, lock_aggregates};
 use super::auth::AuthUser;
 use super::db::next_id;
 use super::error::{ApiError, ApiJson, ApiPath, ApiResult};
@@ -156,6 +156,10 @@ pub async fn submit(
     let unit_ref = tree
         .unit_ref(unit)
         .ok_or_else(|| ApiError::not_found("reporting unit"))?;
+    // On PostgreSQL records run at once: wait for those in flight, so the
+    // frozen figures hold every record the lock did not refuse, and make
+    // later ones wait to see the submission (as a rebuild does).
+    lock_aggregates(tx, true).await?;
     let from = stored(tx, &def.id, &period, unit)
         .await?
         .and_then(|r| SubmissionStatus::parse(&r.0));
