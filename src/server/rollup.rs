@@ -46,7 +46,7 @@ impl Tree {
 }
 
 /// One period's sums per bucket (see `domain::rollup::buckets`): a single
-/// read of the period's aggregates grouped by unit, folded in memory, so a
+/// read of the period's aggregates, folded per bucket in memory, so a
 /// bureau over 1,000 units costs one range scan, not 1,000 queries.
 pub async fn read_buckets(
     conn: &mut AnyConnection,
@@ -54,11 +54,12 @@ pub async fn read_buckets(
     period: &Period,
     bucket_of: &HashMap<i64, i64>,
 ) -> Result<HashMap<i64, PeriodTotals>, sqlx::Error> {
-    // PostgreSQL sums BIGINT as NUMERIC, which the Any driver cannot decode.
+    // The rows in key order, unsummed: grouping by (unit, profession,
+    // indicator) would make the database sort around `user_id`, which sits
+    // between them in the key; folding in memory is cheaper.
     let rows: Vec<(i64, String, String, i64, i64)> = sqlx::query_as(
-        "SELECT unit_id, profession, indicator, CAST(SUM(value1) AS BIGINT), CAST(SUM(value2) AS BIGINT) \
-         FROM aggregates WHERE campaign_id = $1 AND period_start = $2 \
-         GROUP BY unit_id, profession, indicator",
+        "SELECT unit_id, profession, indicator, value1, value2 \
+         FROM aggregates WHERE campaign_id = $1 AND period_start = $2",
     )
     .bind(campaign_id)
     .bind(period.start.to_string())
