@@ -78,7 +78,11 @@ async fn seed(conn: &mut AnyConnection, defs: &[Arc<CampaignDef>]) {
     let t = Instant::now();
     let mut sql = String::from("BEGIN;");
     for u in 1..=UNITS {
-        write!(sql, "INSERT INTO units VALUES ({u}, 'unit {u}', 'law_firm');").unwrap();
+        write!(
+            sql,
+            "INSERT INTO units (id, name, kind) VALUES ({u}, 'unit {u}', 'law_firm');"
+        )
+        .unwrap();
     }
     for u in 1..=USERS {
         write!(

@@ -98,6 +98,13 @@ pub enum Command {
     Outbox(OutboxArgs),
     /// Campaign statistics as the bureau's forms.
     Report(ReportArgs),
+    /// Hand in a period's form, approve, return or reopen a unit's, and
+    /// see which units handed theirs in.
+    #[command(subcommand)]
+    Submission(SubmissionCommand),
+    /// Withdraw one of your wrong time entries or activities while its
+    /// period is open (a counter-record; nothing is deleted).
+    Withdraw(WithdrawArgs),
     /// Print shell completions.
     Completions(CompletionsArgs),
     /// Print the manual page (roff): `dutydesk man | man -l -`; with
@@ -572,8 +579,11 @@ pub enum ReportScope {
 #[derive(Debug, Clone, Args)]
 pub struct ReportArgs {
     /// The campaign's id, e.g. form1-enterprise-service.
+    #[arg(long, required_unless_present = "due")]
+    pub campaign: Option<String>,
+    /// List the next deadline of each campaign and where your units stand.
     #[arg(long)]
-    pub campaign: String,
+    pub due: bool,
     /// A period as `YYYY-MM-DD..YYYY-MM-DD`, or any day in it.
     #[arg(long, conflicts_with_all = ["current", "previous"])]
     pub period: Option<String>,
@@ -589,6 +599,9 @@ pub struct ReportArgs {
     /// Whose work: me, unit or all (default: unit with `--unit`, else me).
     #[arg(long, value_enum)]
     pub scope: Option<ReportScope>,
+    /// Add one row set per child unit of the unit (a bureau's roll-up).
+    #[arg(long)]
+    pub by_unit: bool,
     #[arg(long, value_enum, default_value = "table")]
     pub format: ReportFormat,
     /// Write to this file instead of standard output (required for xlsx).
@@ -612,4 +625,79 @@ pub struct ManArgs {
 /// A whole number as people type it, full-width digits (`３０`) included.
 fn whole_number(text: &str) -> Result<i64, String> {
     crate::domain::number::parse_whole(text).map_err(|e| e.to_string())
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SubmissionPeriod {
+    /// The campaign's id, e.g. form1-enterprise-service.
+    #[arg(long)]
+    pub campaign: String,
+    /// A period as `YYYY-MM-DD..YYYY-MM-DD` (default: the current one).
+    #[arg(long)]
+    pub period: Option<String>,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum SubmissionCommand {
+    /// Hand in your unit's form for the period (locks its records).
+    Submit {
+        #[command(flatten)]
+        at: SubmissionPeriod,
+        /// 填报人: who fills the form in.
+        #[arg(long)]
+        filled_by: String,
+        /// 联系电话.
+        #[arg(long)]
+        phone: String,
+        /// The unit handing in (admins); default: yours.
+        #[arg(long)]
+        unit: Option<i64>,
+    },
+    /// Accept a unit's handed-in form (a coordinator above it).
+    Approve {
+        #[command(flatten)]
+        at: SubmissionPeriod,
+        #[arg(long)]
+        unit: i64,
+    },
+    /// Send a unit's form back with a reason; its records open again.
+    Return {
+        #[command(flatten)]
+        at: SubmissionPeriod,
+        #[arg(long)]
+        unit: i64,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Open a handed-in or approved form again, with a reason.
+    Reopen {
+        #[command(flatten)]
+        at: SubmissionPeriod,
+        #[arg(long)]
+        unit: i64,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Which units below yours handed the period's form in, late or not at all.
+    Status {
+        #[command(flatten)]
+        at: SubmissionPeriod,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WithdrawKind {
+    Time,
+    Activity,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct WithdrawArgs {
+    /// What to withdraw.
+    #[arg(value_enum)]
+    pub kind: WithdrawKind,
+    /// Its id, as `show ITEM --json` lists it.
+    pub id: String,
 }

@@ -12,6 +12,7 @@ mod openapi_intake;
 mod openapi_paths;
 pub mod problem;
 pub mod records;
+pub mod rollup;
 pub mod schedule;
 pub mod stats;
 

@@ -138,11 +138,31 @@ fn campaign_periods() {}
         ("id" = String, Path, description = "campaign id, e.g. form1-enterprise-service"),
         ("period" = Option<String>, Query, description = "YYYY-MM-DD..YYYY-MM-DD, one of the campaign's periods; the current one when absent"),
         ("scope" = Option<StatsScope>, Query, description = "me | unit | all; by default me for lawyers and mediators, unit for coordinators, all for admins"),
-        ("unit" = Option<i64>, Query, description = "a reporting unit other than the caller's (admins); implies scope=unit"),
+        ("unit" = Option<i64>, Query, description = "a reporting unit other than the caller's (a unit at or below a coordinator's, or any for admins); implies scope=unit"),
+        ("by" = Option<crate::api::rollup::StatsBy>, Query, description = "unit: add one row set per child unit (`units`)"),
     ),
     responses((status = 200, body = StatsForm), (status = 400, body = Problem), (status = 401, body = Problem),
         (status = 403, body = Problem), (status = 404, body = Problem)))]
 fn campaign_stats() {}
+
+#[utoipa::path(post, path = "/api/v1/campaigns/{id}/periods/{period}/submissions", security(("bearer" = [])),
+    params(("id" = String, Path), ("period" = String, Path, description = "YYYY-MM-DD..YYYY-MM-DD")),
+    request_body = crate::api::rollup::NewSubmission,
+    responses((status = 201, body = crate::api::rollup::Submission), (status = 403, body = Problem),
+        (status = 409, body = Problem, description = "already handed in"), (status = 422, body = Problem)))]
+fn submit() {}
+
+#[utoipa::path(get, path = "/api/v1/campaigns/{id}/periods/{period}/submissions", security(("bearer" = [])),
+    params(("id" = String, Path), ("period" = String, Path, description = "YYYY-MM-DD..YYYY-MM-DD")),
+    responses((status = 200, body = crate::api::rollup::SubmissionList), (status = 401, body = Problem)))]
+fn submissions() {}
+
+#[utoipa::path(post, path = "/api/v1/campaigns/{id}/periods/{period}/submissions/{unit}", security(("bearer" = [])),
+    params(("id" = String, Path), ("period" = String, Path), ("unit" = i64, Path)),
+    request_body = crate::api::rollup::SubmissionStep,
+    responses((status = 200, body = crate::api::rollup::Submission), (status = 403, body = Problem),
+        (status = 409, body = Problem, description = "not from this status"), (status = 422, body = Problem)))]
+fn submission_step() {}
 
 #[utoipa::path(get, path = "/api/v1/events", security(("bearer" = [])),
     responses((status = 200, description = "text/event-stream of ChangeEvent; `event:` is the kind", body = ChangeEvent, content_type = "text/event-stream")))]

@@ -68,6 +68,14 @@ pub enum ProblemCode {
     OccurredAtOutOfRange,
     /// The record is dated in a period whose form is due already.
     PeriodClosed,
+    /// The unit handed in this period's form: its records are locked until
+    /// the parent unit returns or reopens it.
+    PeriodLocked,
+    /// The record is withdrawn already, or is itself a withdrawal.
+    AlreadyWithdrawn,
+    /// A hand-in step that the form's status does not allow (approving a
+    /// form not handed in, handing in one handed in already).
+    SubmissionConflict,
     /// Time on a closed or cancelled item.
     ItemFinished,
     /// The room or the mediator is booked then; `clashing_item` names it.
@@ -118,6 +126,9 @@ impl ProblemCode {
             Self::OccurredInFuture => "occurred_in_future",
             Self::OccurredAtOutOfRange => "occurred_at_out_of_range",
             Self::PeriodClosed => "period_closed",
+            Self::PeriodLocked => "period_locked",
+            Self::AlreadyWithdrawn => "already_withdrawn",
+            Self::SubmissionConflict => "submission_conflict",
             Self::ItemFinished => "item_finished",
             Self::ScheduleConflict => "schedule_conflict",
             Self::Duplicate => "duplicate",
@@ -163,7 +174,10 @@ impl ProblemCode {
             | Self::PeriodClosed
             | Self::ItemFinished
             | Self::ScheduleConflict
-            | Self::Duplicate => 409,
+            | Self::Duplicate
+            | Self::PeriodLocked
+            | Self::AlreadyWithdrawn
+            | Self::SubmissionConflict => 409,
             Self::PayloadTooLarge => 413,
             Self::UnsupportedMediaType => 415,
             Self::ValidationFailed

@@ -30,6 +30,9 @@ pub struct StatsQuery {
     /// A reporting unit other than the caller's (coordinators, admins).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<i64>,
+    /// `by=unit`: the form plus one row set per child unit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<super::rollup::StatsBy>,
 }
 
 /// Whose work a form counts.
@@ -155,6 +158,13 @@ pub struct StatsForm {
     /// Who asked for the form, for its 填报人 and 填报单位 lines.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reporter: Option<Reporter>,
+    /// With `by=unit`: the unit's own records (when it has any) and then
+    /// each child unit's subtree; together they sum to `rows`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub units: Vec<super::rollup::UnitRows>,
+    /// The unit's hand-in of this period, when it handed the form in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub submission: Option<super::rollup::Submission>,
 }
 
 fn default_form_language() -> String {
@@ -249,6 +259,8 @@ impl StatsForm {
             note_en: def.note_en.clone(),
             language: def.language.clone(),
             reporter: None,
+            units: Vec::new(),
+            submission: None,
         }
     }
 }

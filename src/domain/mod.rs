@@ -13,6 +13,7 @@ pub mod people;
 pub mod policy;
 pub mod privacy;
 pub mod records;
+pub mod rollup;
 pub mod status;
 pub mod units;
 

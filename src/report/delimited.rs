@@ -39,10 +39,20 @@ fn values(row: &StatsRow, cell: &StatsCell, paired: bool) -> Vec<String> {
     out
 }
 
+/// One block of lines per form: the whole, then (with a unit break-down)
+/// each unit's part, behind a first column naming the unit.
 pub fn render_csv(form: &StatsForm, lang: Language) -> Result<Vec<u8>, ReportError> {
     let labels = labels(form, lang, "");
     let paired = form.rows.iter().any(|r| r.total.value2.is_some());
-    let mut header = vec![text_cell(&labels.header[0])];
+    let by_unit = !form.units.is_empty();
+    let mut header = Vec::new();
+    if by_unit {
+        header.push(text_cell(&rust_i18n::t!(
+            "rollup.unit_column",
+            locale = lang.code()
+        )));
+    }
+    header.push(text_cell(&labels.header[0]));
     for h in &labels.header[1..] {
         header.push(text_cell(h));
         if paired {
@@ -52,8 +62,44 @@ pub fn render_csv(form: &StatsForm, lang: Language) -> Result<Vec<u8>, ReportErr
     }
     let mut out = csv::Writer::from_writer(BOM.to_vec());
     out.write_record(&header)?;
+    if by_unit {
+        let name = form
+            .unit
+            .as_ref()
+            .map_or(String::new(), |u| crate::text::clean(&u.name));
+        let whole = rust_i18n::t!("rollup.all_units_row", locale = lang.code(), unit = name);
+        block(&mut out, form, lang, paired, header.len(), Some(&whole))?;
+        for part in &form.units {
+            let name = crate::text::clean(&part.unit.name);
+            block(
+                &mut out,
+                &super::rollup::part_form(form, part),
+                lang,
+                paired,
+                header.len(),
+                Some(&name),
+            )?;
+        }
+    } else {
+        block(&mut out, form, lang, paired, header.len(), None)?;
+    }
+    out.into_inner()
+        .map_err(|e| ReportError::Csv(e.into_error().into()))
+}
+
+fn block(
+    out: &mut csv::Writer<Vec<u8>>,
+    form: &StatsForm,
+    lang: Language,
+    paired: bool,
+    width: usize,
+    unit: Option<&str>,
+) -> Result<(), ReportError> {
+    let labels = labels(form, lang, "");
+    let start = || unit.map(text_cell).into_iter().collect::<Vec<_>>();
     for row in &form.rows {
-        let mut record = vec![text_cell(&row_label(row, lang))];
+        let mut record = start();
+        record.push(text_cell(&row_label(row, lang)));
         for cell in row.cells.iter().chain(std::iter::once(&row.total)) {
             record.extend(values(row, cell, paired));
         }
@@ -61,14 +107,14 @@ pub fn render_csv(form: &StatsForm, lang: Language) -> Result<Vec<u8>, ReportErr
     }
     // Hours are not split by profession on the form: only the total column.
     for (label, hours) in &labels.hours {
-        let mut record = vec![text_cell(label)];
-        record.resize(header.len() - if paired { 2 } else { 1 }, String::new());
+        let mut record = start();
+        record.push(text_cell(label));
+        record.resize(width - if paired { 2 } else { 1 }, String::new());
         record.push(hours.clone());
         if paired {
             record.push(String::new());
         }
         out.write_record(&record)?;
     }
-    out.into_inner()
-        .map_err(|e| ReportError::Csv(e.into_error().into()))
+    Ok(())
 }

@@ -4,6 +4,7 @@
 //! [`StatsForm`]; only [`write`] does I/O, putting the bytes where asked.
 
 mod delimited;
+mod rollup;
 mod table;
 mod write;
 mod xlsx;
@@ -60,8 +61,10 @@ pub(crate) struct Labels {
     pub date_line: String,
     /// 填报人: who asked for the form (blank when not known).
     pub reporter_line: String,
-    /// 联系电话: left blank for the hand that signs the paper copy.
+    /// 联系电话: the submission's, else blank for the hand that signs the paper copy.
     pub phone_line: String,
+    /// Where the handed-in form stands (submitted, approved...), when it was handed in.
+    pub status_line: Option<String>,
     pub period_line: String,
     pub deadline_note: String,
     pub note: Option<String>,
@@ -81,7 +84,13 @@ pub(crate) fn labels(form: &StatsForm, lang: Language, reporting_date: &str) -> 
         (None, _, StatsScope::Me) => t!("stats.my_work", locale = l).into_owned(),
         (None, _, _) => t!("stats.all_units", locale = l).into_owned(),
     };
-    let reporter = form.reporter.as_ref().map_or("", |r| r.name.as_str());
+    // A handed-in form carries its submission's 填报人, 联系电话 and 填报日期.
+    let handed_in = rollup::handed_in(form, lang);
+    let reporter = match &handed_in {
+        Some(h) => h.filled_by.as_str(),
+        None => form.reporter.as_ref().map_or("", |r| r.name.as_str()),
+    };
+    let reporting_date = handed_in.as_ref().map_or(reporting_date, |h| h.date.as_str());
     let p = &form.period;
     let zh = lang == Language::ZhCn;
     Labels {
@@ -94,7 +103,13 @@ pub(crate) fn labels(form: &StatsForm, lang: Language, reporting_date: &str) -> 
         unit_line: t!("stats.reporting_unit", locale = l, unit = unit).into_owned(),
         date_line: t!("stats.reporting_date", locale = l, date = reporting_date).into_owned(),
         reporter_line: t!("net.report.reporter", locale = l, name = reporter).into_owned(),
-        phone_line: t!("net.report.phone", locale = l, phone = "").into_owned(),
+        phone_line: t!(
+            "net.report.phone",
+            locale = l,
+            phone = handed_in.as_ref().map_or("", |h| h.phone.as_str())
+        )
+        .into_owned(),
+        status_line: handed_in.as_ref().map(|h| h.status_line.clone()),
         period_line: t!("stats.period", locale = l, start = p.start, end = p.end).into_owned(),
         deadline_note: t!("stats.deadline_note", locale = l, deadline = p.deadline).into_owned(),
         note: if zh {

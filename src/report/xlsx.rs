@@ -13,7 +13,37 @@ use crate::i18n::Language;
 /// First row of the indicator table (after title, period, unit/date, header).
 pub const FIRST_DATA_ROW: u32 = 4;
 
+/// One sheet for a plain form; with a unit break-down (`by=unit`), a 汇总
+/// sheet with the whole form first, then one sheet per unit.
 pub fn render_xlsx(form: &StatsForm, lang: Language, reporting_date: &str) -> Result<Vec<u8>, ReportError> {
+    let mut book = Workbook::new();
+    if form.units.is_empty() {
+        write_sheet(&mut book, &form.period.start, form, lang, reporting_date)?;
+    } else {
+        let summary = rust_i18n::t!("rollup.summary_sheet", locale = lang.code());
+        let mut names = vec![summary.to_string()];
+        write_sheet(&mut book, &summary, form, lang, reporting_date)?;
+        for part in &form.units {
+            let name = super::rollup::sheet_name(&part.unit, &mut names);
+            write_sheet(
+                &mut book,
+                &name,
+                &super::rollup::part_form(form, part),
+                lang,
+                reporting_date,
+            )?;
+        }
+    }
+    Ok(book.save_to_buffer()?)
+}
+
+fn write_sheet(
+    book: &mut Workbook,
+    name: &str,
+    form: &StatsForm,
+    lang: Language,
+    reporting_date: &str,
+) -> Result<(), ReportError> {
     let labels = labels(form, lang, reporting_date);
     let last_col = u16::try_from(labels.header.len().saturating_sub(1)).unwrap_or(u16::MAX);
     let total_col = last_col;
@@ -37,11 +67,10 @@ pub fn render_xlsx(form: &StatsForm, lang: Language, reporting_date: &str) -> Re
         .set_border(FormatBorder::Thin)
         .set_align(FormatAlign::Right);
 
-    let mut book = Workbook::new();
     let sheet = book.add_worksheet();
     // Sheet names are limited to 31 characters and some punctuation; the
     // form's own name goes in the title row instead.
-    sheet.set_name(&form.period.start)?;
+    sheet.set_name(name)?;
     if last_col > 0 {
         sheet.merge_range(0, 0, 0, last_col, &labels.title, &title)?;
         sheet.merge_range(1, 0, 1, last_col, &labels.period_line, &plain)?;
@@ -91,6 +120,10 @@ pub fn render_xlsx(form: &StatsForm, lang: Language, reporting_date: &str) -> Re
     if last_col > 0 {
         sheet.write_string(r, 1, &labels.phone_line)?;
     }
+    if let Some(status) = &labels.status_line {
+        r += 1;
+        sheet.write_string(r, 0, status)?;
+    }
     r += 2;
     sheet.write_string(r, 0, &labels.deadline_note)?;
     if let Some(note) = &labels.note {
@@ -106,5 +139,5 @@ pub fn render_xlsx(form: &StatsForm, lang: Language, reporting_date: &str) -> Re
         .set_paper_size(9)
         .set_print_fit_to_pages(1, 0)
         .set_print_center_horizontally(true);
-    Ok(book.save_to_buffer()?)
+    Ok(())
 }

@@ -289,6 +289,7 @@ pub async fn apply(
     }
     let fact = fact_of(tx, &record).await?;
     check_periods_open(defs.iter().map(|d| d.as_ref()), &fact, now)?;
+    super::rollup::check_unlocked(tx, &defs, &fact).await?;
     for def in defs {
         for inc in contributions(&def, &fact) {
             add_increment(tx, &fact, &inc).await?;

@@ -12,6 +12,7 @@ pub mod aggregate;
 pub mod auth;
 pub mod bus;
 pub mod clock;
+pub mod corrections;
 pub mod db;
 pub mod demo;
 mod demo_items;
@@ -31,10 +32,12 @@ pub mod notes;
 pub mod rebuild;
 pub mod records;
 pub mod revocations;
+pub mod rollup;
 pub mod schedule;
 pub mod stats;
 pub mod stats_admin;
 pub mod storage;
+pub mod submissions;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -220,6 +223,19 @@ pub fn router(state: Shared) -> Router {
         .route(paths::CAMPAIGNS, get(schedule::campaigns))
         .route(crate::api::stats::CAMPAIGN_PERIODS, get(stats::periods))
         .route(crate::api::stats::CAMPAIGN_STATS, get(stats::stats))
+        .route(
+            crate::api::rollup::SUBMISSIONS,
+            get(submissions::list).post(submissions::submit),
+        )
+        .route(crate::api::rollup::SUBMISSION_STEP, post(submissions::step))
+        .route(
+            corrections::TIME_ENTRY_WITHDRAW,
+            post(corrections::withdraw_time_entry),
+        )
+        .route(
+            corrections::ACTIVITY_WITHDRAW,
+            post(corrections::withdraw_activity),
+        )
         .route(paths::EVENTS, get(events::stream))
         .route(metrics::READYZ, get(metrics::readyz))
         .route(metrics::METRICS, get(metrics::metrics))

@@ -9,10 +9,14 @@ use super::Shared;
 use super::aggregate::campaign;
 use super::auth::AuthUser;
 use super::error::{ApiError, ApiPath, ApiQuery, ApiResult};
+use super::rollup::{Tree, subtree_form};
+use super::submissions::submission_of;
+use crate::api::rollup::StatsBy;
 use crate::api::stats::PeriodTotals;
 use crate::api::{PeriodList, ProblemCode, StatsForm, StatsQuery, StatsScope, UnitRef};
 use crate::domain::campaign::period::{current, local_date};
 use crate::domain::campaign::{CampaignDef, Period, parse_period};
+use crate::domain::units::UnitLink;
 use crate::domain::{Profession, Role};
 
 /// Whose cells a form sums.
@@ -106,12 +110,14 @@ fn default_scope(role: Role) -> StatsScope {
 }
 
 /// Who may read what: lawyers and mediators their own work and their unit,
-/// coordinators their unit, admins everything.
-fn whose(me: &AuthUser, scope: StatsScope, unit: Option<i64>) -> ApiResult<Whose> {
+/// coordinators their unit and the units below it (`domain::rollup`),
+/// admins everything.
+fn whose(me: &AuthUser, links: &[UnitLink], scope: StatsScope, unit: Option<i64>) -> ApiResult<Whose> {
     use crate::domain::policy;
     let role = me.role();
-    // The decisions are `domain::policy`'s; this picks the words.
-    let actor = policy::Actor::own_unit(me.id(), role, me.unit_id());
+    // The decisions are `domain::policy`'s (a coordinator oversees the
+    // units below theirs); this picks the words.
+    let actor = policy::Actor::in_tree(me.id(), role, me.unit_id(), links);
     match scope {
         StatsScope::Me => {
             if unit.is_some() {
@@ -137,7 +143,7 @@ fn whose(me: &AuthUser, scope: StatsScope, unit: Option<i64>) -> ApiResult<Whose
                     "room operators and the intake desk have no campaign statistics; ask your coordinator",
                 )),
                 _ => Err(ApiError::forbidden(
-                    "you may read only your own unit's statistics; drop `unit` to get them",
+                    "you may read only your own unit's statistics and those of the units below it; drop `unit` to get your own",
                 )),
             }
         }
@@ -166,19 +172,31 @@ pub async fn stats(
     } else {
         default_scope(me.role())
     });
-    let whose = whose(&me, scope, q.unit)?;
-    let unit = match whose {
+    let tree = Tree::load(&mut conn).await?;
+    let whose = whose(&me, &tree.links, scope, q.unit)?;
+    let by_unit = q.by == Some(StatsBy::Unit);
+    if by_unit && !matches!(whose, Whose::Unit(_)) {
+        return Err(ApiError::new(
+            ProblemCode::InvalidParameter,
+            "`by=unit` breaks down one unit's form; ask for scope=unit (and `unit`)",
+        ));
+    }
+    let mut form = match whose {
         Whose::Unit(unit_id) => {
-            let row: Option<(String,)> = sqlx::query_as("SELECT name FROM units WHERE id = $1")
-                .bind(unit_id)
-                .fetch_optional(&mut *conn)
-                .await?;
-            let (name,) = row.ok_or_else(|| ApiError::not_found("reporting unit"))?;
-            Some(UnitRef { id: unit_id, name })
+            let unit = tree
+                .unit_ref(unit_id)
+                .ok_or_else(|| ApiError::not_found("reporting unit"))?;
+            let mut form = if by_unit || tree.has_children(unit_id) {
+                subtree_form(&mut conn, &tree, &def, &period, unit, by_unit, now).await?
+            } else {
+                // A unit with nothing below it: the one-unit read on the index.
+                read_form(&mut conn, &def, &period, scope, whose, Some(unit), now).await?
+            };
+            form.submission = submission_of(&mut conn, &tree, &def.id, &period, unit_id).await?;
+            form
         }
-        Whose::User(_) | Whose::All => None,
+        Whose::User(_) | Whose::All => read_form(&mut conn, &def, &period, scope, whose, None, now).await?,
     };
-    let mut form = read_form(&mut conn, &def, &period, scope, whose, unit, now).await?;
     form.my_minutes_by_day = minutes_by_day(&mut conn, &def, &period, me.id()).await?;
     form.reporter = Some(crate::api::stats::Reporter {
         name: me.user.display_name.clone(),

@@ -7,6 +7,7 @@ mod activity_actions;
 pub mod app;
 mod ascii;
 pub mod backend;
+pub mod deadlines;
 mod detail_actions;
 mod follow;
 pub mod keymap;

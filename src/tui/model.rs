@@ -166,6 +166,8 @@ pub enum Message {
     Pushed(ChangeEvent),
     /// The campaigns the user may see statistics of.
     CampaignsLoaded(CampaignList),
+    /// Each campaign's next deadline (the status bar shows one under 48 h).
+    DeadlinesLoaded(Vec<crate::tui::deadlines::Deadline>),
     /// One period's form, the campaign's periods, and my minutes per day of
     /// the period (for the sparkline), computed by the backend.
     StatsLoaded {
@@ -306,6 +308,8 @@ pub struct Model {
     pub outbox: OutboxSummary,
     pub outbox_state: ListState,
     pub stats: StatsState,
+    /// Each campaign's next deadline, for the status bar.
+    pub deadlines: Vec<crate::tui::deadlines::Deadline>,
     pub timer: Option<RunningTimer>,
     pub online: bool,
     pub last_sync: Option<EpochMs>,
@@ -348,6 +352,7 @@ impl Model {
             outbox: OutboxSummary::default(),
             outbox_state: ListState::default(),
             stats: StatsState::default(),
+            deadlines: Vec::new(),
             timer: None,
             online: false,
             last_sync: None,

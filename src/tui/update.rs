@@ -158,6 +158,10 @@ fn step(model: &mut Model, msg: Message) -> Option<Command> {
             None
         }
         Message::Pushed(event) => on_push(model, event.kind, event.item_id),
+        Message::DeadlinesLoaded(list) => {
+            model.deadlines = list;
+            None
+        }
         Message::CampaignsLoaded(list) => {
             if let Some(Popup::Activity(form)) = &mut model.popup {
                 form.set_campaigns(&list, model.now);

@@ -119,7 +119,14 @@ fn status_bar(model: &Model, frame: &mut Frame, area: Rect) {
         Some(at) => t!("tui.status.synced", at = time::hm(at)),
         None => t!("tui.status.never_synced"),
     };
-    let mut parts = vec![who, online, outbox.into_owned(), sync.into_owned()];
+    let mut parts = vec![who, online];
+    // A form due within 48 hours matters more than the outbox counts.
+    if let Some(due) = crate::tui::deadlines::status_text(&model.deadlines, model.now) {
+        parts.push(format!("{} {due}", theme.timer_mark()));
+    }
+    parts.push(outbox.into_owned());
+    let sync_at = parts.len();
+    parts.push(sync.into_owned());
     if let Some(timer) = &model.timer {
         parts.push(format!(
             "{} #{} {}",
@@ -133,7 +140,7 @@ fn status_bar(model: &Model, frame: &mut Frame, area: Rect) {
         // A fresh notice matters more than the time of the last sync.
         let full = sanitize::width(&parts.join(theme.separator())) + sanitize::width(&notice.text) + 4;
         if full > w {
-            parts.remove(3);
+            parts.remove(sync_at);
         }
     }
     let sep = theme.separator();

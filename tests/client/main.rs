@@ -39,6 +39,8 @@ mod middlebox;
 #[cfg(feature = "server")]
 mod report_lang;
 #[cfg(feature = "server")]
+mod rollup_cli;
+#[cfg(feature = "server")]
 mod serve_tls;
 #[cfg(feature = "server")]
 mod server_writes;

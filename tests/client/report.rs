@@ -94,6 +94,8 @@ fn form(p: PeriodInfo) -> StatsForm {
         note_en: None,
         language: "zh-CN".into(),
         reporter: None,
+        units: Vec::new(),
+        submission: None,
     }
 }
 

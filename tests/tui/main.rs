@@ -3,6 +3,7 @@
 
 mod activity;
 mod backend;
+mod deadlines;
 mod first_screen;
 mod fixtures;
 mod follow;

@@ -7,10 +7,12 @@
 mod auth;
 mod day;
 pub(super) mod dispatch;
+mod due;
 pub mod items;
 mod outbox;
 mod record;
 mod report;
+mod submission;
 
 use std::process::ExitCode;
 
@@ -211,6 +213,8 @@ async fn dispatch(cmd: Command, ctx: &Ctx) -> Result<Exit, CliError> {
         Command::Sync => outbox::sync(ctx).await,
         Command::Outbox(a) => outbox::outbox(ctx, a).await,
         Command::Report(a) => report::report(ctx, a).await,
+        Command::Submission(c) => submission::run(ctx, c).await,
+        Command::Withdraw(a) => submission::withdraw(ctx, a).await,
         // `lib::run` sends completions and the server's commands elsewhere.
         _ => Err(CliError::usage("not a client command")),
     }

@@ -24,7 +24,14 @@ pub async fn save_and_flush(engine: &Engine, entry: NewEntry) -> Result<Exit, Cl
     // Only now, with the entry on disk, may we say "saved".
     println!("{}", t!("cli.saved", summary = queued.summary()));
     let report = engine.flush_once().await?;
-    Ok(report_flush(&report, Some(&queued.id)))
+    let exit = report_flush(&report, Some(&queued.id));
+    // The unit handed in the period's form: not a passing trouble to retry
+    // but a reason to stop (the message says who can reopen it).
+    let locked = report
+        .refused_codes
+        .iter()
+        .any(|(e, code)| *e == queued.id && *code == crate::api::ProblemCode::PeriodLocked);
+    Ok(if locked { Exit::Usage } else { exit })
 }
 
 pub(super) fn parse_money(field: &str, text: Option<&str>) -> Result<Option<Yuan>, CliError> {

@@ -50,17 +50,22 @@ pub fn form_language(campaign_language: &str, lang_flag: bool) -> Language {
 }
 
 pub async fn report(ctx: &Ctx, args: ReportArgs) -> Result<Exit, CliError> {
-    if !valid_campaign(&args.campaign) {
+    if args.due {
+        return super::due::due(ctx).await;
+    }
+    // Clap requires `--campaign` without `--due`.
+    let campaign = args.campaign.clone().unwrap_or_default();
+    if !valid_campaign(&campaign) {
         return Err(CliError::usage(t!(
             "cli.report.bad_campaign",
-            value = crate::client::text::sanitize(&args.campaign)
+            value = crate::client::text::sanitize(&campaign)
         )));
     }
     if args.format == ReportFormat::Xlsx && args.output.is_none() {
         return Err(CliError::usage(t!("cli.report.xlsx_needs_output")));
     }
     let engine = ctx.engine().await?;
-    let periods = engine.periods(&args.campaign).await?;
+    let periods = engine.periods(&campaign).await?;
     say_stale(&periods.stale);
     let today = crate::report::reporting_date_today();
     let choice = match (&args.period, args.previous) {
@@ -77,7 +82,7 @@ pub async fn report(ctx: &Ctx, args: ReportArgs) -> Result<Exit, CliError> {
             .collect();
         CliError::usage(t!(
             "cli.report.no_period",
-            campaign = args.campaign.as_str(),
+            campaign = campaign.as_str(),
             choice = args
                 .period
                 .as_deref()
@@ -88,6 +93,7 @@ pub async fn report(ctx: &Ctx, args: ReportArgs) -> Result<Exit, CliError> {
     let scope = match (args.scope, args.unit) {
         (Some(ReportScope::Me), _) => StatsScope::Me,
         (Some(ReportScope::Unit), _) | (None, Some(_)) => StatsScope::Unit,
+        (None, None) if args.by_unit => StatsScope::Unit,
         (Some(ReportScope::All), _) => StatsScope::All,
         (None, None) => StatsScope::Me,
     };
@@ -95,8 +101,9 @@ pub async fn report(ctx: &Ctx, args: ReportArgs) -> Result<Exit, CliError> {
         period: Some(format!("{}..{}", period.start, period.end)),
         scope: Some(scope),
         unit: args.unit,
+        by: args.by_unit.then_some(crate::api::rollup::StatsBy::Unit),
     };
-    let form = engine.stats(&args.campaign, &query).await?;
+    let form = engine.stats(&campaign, &query).await?;
     say_stale(&form.stale);
     let lang = form_language(&form.value.language, lang_flag_given(std::env::args_os()));
     crate::report::write(&form.value, args.format, lang, args.output.as_deref()).map_err(|e| match e {

@@ -90,15 +90,20 @@ impl Engine {
         if let Some(u) = query.unit {
             params.push(format!("unit={u}"));
         }
+        if query.by.is_some() {
+            params.push("by=unit".to_string());
+        }
         let mut path = paths::with_id(CAMPAIGN_STATS, encode(campaign));
         if !params.is_empty() {
             path = format!("{path}?{}", params.join("&"));
         }
         let key = format!(
-            "stats:{campaign}:{}:{}:{}",
+            "stats:{campaign}:{}:{}:{}{}",
             query.period.as_deref().unwrap_or("current"),
             query.scope.map(scope_text).unwrap_or("me"),
-            query.unit.map(|u| u.to_string()).unwrap_or_default()
+            query.unit.map(|u| u.to_string()).unwrap_or_default(),
+            // A break-down is cached apart, so the plain form's copy stays.
+            if query.by.is_some() { ":by-unit" } else { "" }
         );
         self.fetch_or_cached(&path, &key).await
     }

@@ -99,7 +99,9 @@ impl ClientBackend {
             // after the fresher one a refresh sends.
             Command::Start => {
                 self.send_cached_lists(tx).await?;
-                self.refresh(tx).await
+                let refreshed = self.refresh(tx).await;
+                self.fetch_deadlines(tx).await;
+                refreshed
             }
             Command::Refresh => self.refresh(tx).await,
             Command::Reload { item_id, date } => self.reload(item_id, date, tx).await,

@@ -20,6 +20,35 @@ impl ClientBackend {
         Ok(())
     }
 
+    /// Each campaign's next deadline, for the status bar. Best effort: a
+    /// campaign whose periods cannot be had shows no countdown.
+    pub(super) async fn fetch_deadlines(&self, tx: &mpsc::Sender<Message>) {
+        let Ok(list) = self.engine.campaigns().await else {
+            return;
+        };
+        let now = crate::client::store::now_ms();
+        let mut out = Vec::new();
+        for c in list.value.campaigns {
+            let Ok(periods) = self.engine.periods(&c.id).await else {
+                continue;
+            };
+            if let Some(p) = periods
+                .value
+                .periods
+                .iter()
+                .filter(|p| p.open && p.due_by > now)
+                .min_by_key(|p| p.due_by)
+            {
+                out.push(crate::tui::deadlines::Deadline {
+                    campaign_zh: c.name_zh.clone(),
+                    campaign_en: c.name_en.clone(),
+                    due_by: p.due_by,
+                });
+            }
+        }
+        send(tx, Message::DeadlinesLoaded(out)).await;
+    }
+
     pub(super) async fn fetch_stats(
         &self,
         campaign: &str,
@@ -38,6 +67,7 @@ impl ClientBackend {
             period: period.map(|(start, end)| format!("{start}..{end}")),
             scope: Some(scope),
             unit: None,
+            by: None,
         };
         let form = match self.engine.stats(campaign, &query).await {
             Err(e) if super::not_for_role(&e) => {
