@@ -256,6 +256,11 @@ pub enum Command {
         campaign_id: String,
         period: Option<(String, String)>,
         scope: StatsScope,
+        /// A unit below the caller's, opened on the Stats screen; `None` is
+        /// the caller's own.
+        unit: Option<i64>,
+        /// Ask for one row set per child unit (`by=unit`).
+        by_unit: bool,
     },
     /// Write the form on screen as a file; answered by `ExportDone`/`ExportFailed`.
     ExportStats {

@@ -15,6 +15,7 @@ mod roles;
 mod sanitize;
 mod stats;
 mod stats_fixtures;
+mod stats_tree;
 mod style;
 mod svg;
 

@@ -214,7 +214,12 @@ impl ClientBackend {
                 campaign_id,
                 period,
                 scope,
-            } => self.fetch_stats(&campaign_id, period, scope, tx).await,
+                unit,
+                by_unit,
+            } => {
+                let whose = stats_flow::Whose { scope, unit, by_unit };
+                self.fetch_stats(&campaign_id, period, whose, tx).await
+            }
             Command::ExportStats { format, form } => self.export_stats(format, &form, tx).await,
             // The event loop handles these itself.
             Command::Quit | Command::CopyToClipboard(_) | Command::Bell => Ok(()),

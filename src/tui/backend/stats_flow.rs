@@ -11,6 +11,13 @@ use crate::domain::Profession;
 use crate::domain::campaign::{CampaignDef, RecordFact, RecordKind, SHIPPED, parse_definition};
 use crate::tui::model::{Message, Screen, StatsPending};
 
+/// Whose form the Stats screen asks for.
+pub(super) struct Whose {
+    pub scope: StatsScope,
+    pub unit: Option<i64>,
+    pub by_unit: bool,
+}
+
 impl ClientBackend {
     pub(super) async fn fetch_campaigns(&self, tx: &mpsc::Sender<Message>) -> Result<(), String> {
         let fetched = self.engine.campaigns().await;
@@ -53,7 +60,7 @@ impl ClientBackend {
         &self,
         campaign: &str,
         period: Option<(String, String)>,
-        scope: StatsScope,
+        whose: Whose,
         tx: &mpsc::Sender<Message>,
     ) -> Result<(), String> {
         let periods = match self.engine.periods(campaign).await {
@@ -65,9 +72,9 @@ impl ClientBackend {
         };
         let query = StatsQuery {
             period: period.map(|(start, end)| format!("{start}..{end}")),
-            scope: Some(scope),
-            unit: None,
-            by: None,
+            scope: Some(whose.scope),
+            unit: whose.unit,
+            by: whose.by_unit.then_some(crate::api::rollup::StatsBy::Unit),
         };
         let form = match self.engine.stats(campaign, &query).await {
             Err(e) if super::not_for_role(&e) => {
