@@ -11,6 +11,7 @@ mod flow;
 mod hangup;
 mod readme;
 mod startup;
+mod stats_tree;
 mod support;
 mod switch_user;
 mod workflow;
