@@ -168,6 +168,9 @@ pub enum Message {
     CampaignsLoaded(CampaignList),
     /// Each campaign's next deadline (the status bar shows one under 48 h).
     DeadlinesLoaded(Vec<crate::tui::deadlines::Deadline>),
+    /// At start: the open items past their due time that are the user's,
+    /// and for a coordinator also the unit's.
+    OverdueLoaded(Vec<WorkItem>),
     /// One period's form, the campaign's periods, and my minutes per day of
     /// the period (for the sparkline), computed by the backend.
     StatsLoaded {

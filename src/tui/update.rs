@@ -162,6 +162,13 @@ fn step(model: &mut Model, msg: Message) -> Option<Command> {
             model.deadlines = list;
             None
         }
+        // Said once, as the app starts; the queue marks them from then on.
+        Message::OverdueLoaded(items) => {
+            if let Some(text) = super::overdue::notice(&items, model.now) {
+                model.warn(text);
+            }
+            None
+        }
         Message::CampaignsLoaded(list) => {
             if let Some(Popup::Activity(form)) = &mut model.popup {
                 form.set_campaigns(&list, model.now);

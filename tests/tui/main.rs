@@ -9,6 +9,7 @@ mod fixtures;
 mod follow;
 mod keys;
 mod keys_detail;
+mod overdue;
 mod pictures;
 mod readme_pictures;
 mod roles;

@@ -101,6 +101,7 @@ impl ClientBackend {
                 self.send_cached_lists(tx).await?;
                 let refreshed = self.refresh(tx).await;
                 self.fetch_deadlines(tx).await;
+                self.fetch_overdue(tx).await;
                 refreshed
             }
             Command::Refresh => self.refresh(tx).await,

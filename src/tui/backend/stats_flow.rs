@@ -7,7 +7,7 @@ use super::{ClientBackend, send};
 use crate::api::stats::StatsQuery;
 use crate::api::{NewActivity, NewOutcome, StatsForm, StatsScope, paths};
 use crate::cli::ReportFormat;
-use crate::domain::Profession;
+use crate::domain::{Profession, Role};
 use crate::domain::campaign::{CampaignDef, RecordFact, RecordKind, SHIPPED, parse_definition};
 use crate::tui::model::{Message, Screen, StatsPending};
 
@@ -54,6 +54,39 @@ impl ClientBackend {
             }
         }
         send(tx, Message::DeadlinesLoaded(out)).await;
+    }
+
+    /// The user's open items past their due time and, for a coordinator,
+    /// the unit's (`/units/{id}/items?status=overdue`). Best effort: what
+    /// cannot be had now is not said.
+    pub(super) async fn fetch_overdue(&self, tx: &mpsc::Sender<Message>) {
+        let now = crate::client::store::now_ms();
+        let mut items = self
+            .store()
+            .cached_items(crate::client::store::MINE)
+            .await
+            .unwrap_or_default();
+        let me = self
+            .engine
+            .cached_doc::<crate::api::User>(crate::client::sync::ME_KEY)
+            .await;
+        if let Ok(Some(me)) = me
+            && matches!(me.role, Role::Coordinator)
+        {
+            let path = format!(
+                "{}?status=overdue",
+                paths::with_id(crate::api::intake::paths::UNIT_ITEMS, me.unit.id)
+            );
+            let unit = self
+                .engine
+                .fetch_or_cached::<crate::api::intake::UnitItemPage>(&path, "unit-overdue")
+                .await;
+            if let Ok(page) = unit {
+                items.extend(page.value.items);
+            }
+        }
+        items.retain(|i| crate::tui::overdue::is_overdue(i, now));
+        send(tx, Message::OverdueLoaded(items)).await;
     }
 
     pub(super) async fn fetch_stats(
