@@ -9,6 +9,7 @@ mod demo;
 mod demo_server;
 mod flow;
 mod hangup;
+mod overdue;
 mod readme;
 mod startup;
 mod stats_tree;

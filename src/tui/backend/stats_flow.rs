@@ -7,8 +7,8 @@ use super::{ClientBackend, send};
 use crate::api::stats::StatsQuery;
 use crate::api::{NewActivity, NewOutcome, StatsForm, StatsScope, paths};
 use crate::cli::ReportFormat;
-use crate::domain::{Profession, Role};
 use crate::domain::campaign::{CampaignDef, RecordFact, RecordKind, SHIPPED, parse_definition};
+use crate::domain::{Profession, Role};
 use crate::tui::model::{Message, Screen, StatsPending};
 
 /// Whose form the Stats screen asks for.
@@ -66,11 +66,22 @@ impl ClientBackend {
             .cached_items(crate::client::store::MINE)
             .await
             .unwrap_or_default();
-        let me = self
+        // Who is signed in: cached by `login`; a token from the environment
+        // never went through it, so ask.
+        let me = match self
             .engine
             .cached_doc::<crate::api::User>(crate::client::sync::ME_KEY)
-            .await;
-        if let Ok(Some(me)) = me
+            .await
+        {
+            Ok(Some(me)) => Some(me),
+            _ => self
+                .engine
+                .fetch_or_cached::<crate::api::User>(paths::ME, crate::client::sync::ME_KEY)
+                .await
+                .ok()
+                .map(|f| f.value),
+        };
+        if let Some(me) = me
             && matches!(me.role, Role::Coordinator)
         {
             let path = format!(
