@@ -73,6 +73,9 @@ actions! {
     CheckOut = "check_out", ["o"], &[Duty];
     Retry = "retry", ["r"], &[Outbox];
     Discard = "discard", ["d"], &[Outbox];
+    // First of the screen's keys, so the help bar keeps them in view.
+    OpenUnit = "open_unit", ["enter"], &[Stats];
+    UnitUp = "unit_up", ["backspace"], &[Stats];
     PrevPeriod = "prev_period", ["left", "h", "["], &[Stats];
     NextPeriod = "next_period", ["right", "l", "]"], &[Stats];
     NextCampaign = "next_campaign", ["c", "tab"], &[Stats];
@@ -139,6 +142,7 @@ impl Key {
             "home" => KeyCode::Home,
             "end" => KeyCode::End,
             "space" => KeyCode::Char(' '),
+            "backspace" => KeyCode::Backspace,
             lower if lower.len() > 1 && lower.starts_with('f') => KeyCode::F(lower[1..].parse().ok()?),
             _ => {
                 let mut chars = rest.chars();
@@ -165,6 +169,7 @@ impl Key {
             KeyCode::PageUp => "PgUp".to_string(),
             KeyCode::PageDown => "PgDn".to_string(),
             KeyCode::Char(' ') => "Space".to_string(),
+            KeyCode::Backspace => "Bksp".to_string(),
             KeyCode::Char(c) => c.to_string(),
             KeyCode::F(n) => format!("F{n}"),
             other => format!("{other:?}"),

@@ -13,6 +13,7 @@ mod follow;
 pub mod keymap;
 pub mod labels;
 pub mod model;
+pub mod overdue;
 pub mod popups;
 pub mod queue_index;
 pub mod roles;

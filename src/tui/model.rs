@@ -168,6 +168,9 @@ pub enum Message {
     CampaignsLoaded(CampaignList),
     /// Each campaign's next deadline (the status bar shows one under 48 h).
     DeadlinesLoaded(Vec<crate::tui::deadlines::Deadline>),
+    /// At start: the open items past their due time that are the user's,
+    /// and for a coordinator also the unit's.
+    OverdueLoaded(Vec<WorkItem>),
     /// One period's form, the campaign's periods, and my minutes per day of
     /// the period (for the sparkline), computed by the backend.
     StatsLoaded {
@@ -256,6 +259,11 @@ pub enum Command {
         campaign_id: String,
         period: Option<(String, String)>,
         scope: StatsScope,
+        /// A unit below the caller's, opened on the Stats screen; `None` is
+        /// the caller's own.
+        unit: Option<i64>,
+        /// Ask for one row set per child unit (`by=unit`).
+        by_unit: bool,
     },
     /// Write the form on screen as a file; answered by `ExportDone`/`ExportFailed`.
     ExportStats {

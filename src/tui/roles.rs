@@ -127,6 +127,8 @@ pub fn may(model: &Model, action: Action) -> bool {
         }
         Action::ScopeMe => has_screen(model, Screen::Stats) && works_items(role),
         Action::ScopeUnit => has_screen(model, Screen::Stats),
+        Action::OpenUnit => crate::tui::screens::stats::tree::can_open(model),
+        Action::UnitUp => !model.stats.unit_path.is_empty(),
         Action::LogActivity => counts_work(model),
         _ => true,
     }

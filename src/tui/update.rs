@@ -162,6 +162,13 @@ fn step(model: &mut Model, msg: Message) -> Option<Command> {
             model.deadlines = list;
             None
         }
+        // Said once, as the app starts; the queue marks them from then on.
+        Message::OverdueLoaded(items) => {
+            if let Some(text) = super::overdue::notice(&items, model.now) {
+                model.warn(text);
+            }
+            None
+        }
         Message::CampaignsLoaded(list) => {
             if let Some(Popup::Activity(form)) = &mut model.popup {
                 form.set_campaigns(&list, model.now);
@@ -272,6 +279,10 @@ pub fn apply_action(model: &mut Model, action: Action) -> Option<Command> {
             model.popup = Some(Popup::Palette(palette::Palette::for_screen(model)));
             None
         }
+        // Back on a unit opened below one's own goes up the tree first.
+        Action::Back if model.screen == Screen::Stats && !model.stats.unit_path.is_empty() => {
+            screens::stats::apply(model, Action::UnitUp)
+        }
         Action::Back => {
             if model.screen == Screen::Queue {
                 if !model.queue.filter.is_empty() {
@@ -366,7 +377,9 @@ pub fn apply_action(model: &mut Model, action: Action) -> Option<Command> {
         | Action::NextCampaign
         | Action::ScopeMe
         | Action::ScopeUnit
-        | Action::Export => screens::stats::apply(model, action),
+        | Action::Export
+        | Action::OpenUnit
+        | Action::UnitUp => screens::stats::apply(model, action),
     }
 }
 

@@ -311,6 +311,8 @@ async fn the_stats_screen_gets_the_form_what_waits_to_be_sent_and_an_export() {
             campaign_id: "form1-enterprise-service".into(),
             period: None,
             scope: dutydesk::api::StatsScope::Me,
+            unit: None,
+            by_unit: false,
         },
         tx,
     );

@@ -119,6 +119,8 @@ async fn statistics_refused_to_a_room_operator_are_not_for_the_role_not_an_error
             campaign_id: campaigns.campaigns[0].id.clone(),
             period: None,
             scope: StatsScope::Unit,
+            unit: None,
+            by_unit: false,
         },
         tx.clone(),
     );
@@ -186,6 +188,8 @@ async fn an_outcome_the_server_refused_is_not_counted_as_pending() {
                 campaign_id: c.id.clone(),
                 period: None,
                 scope: StatsScope::Me,
+                unit: None,
+                by_unit: false,
             },
             tx.clone(),
         );

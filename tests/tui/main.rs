@@ -9,12 +9,14 @@ mod fixtures;
 mod follow;
 mod keys;
 mod keys_detail;
+mod overdue;
 mod pictures;
 mod readme_pictures;
 mod roles;
 mod sanitize;
 mod stats;
 mod stats_fixtures;
+mod stats_tree;
 mod style;
 mod svg;
 

@@ -61,6 +61,7 @@ fn fetched(cmd: Option<Command>) -> (String, Option<(String, String)>, StatsScop
             campaign_id,
             period,
             scope,
+            ..
         }) => (campaign_id, period, scope),
         other => panic!("expected FetchStats, got {other:?}"),
     }

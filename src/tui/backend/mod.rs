@@ -101,6 +101,7 @@ impl ClientBackend {
                 self.send_cached_lists(tx).await?;
                 let refreshed = self.refresh(tx).await;
                 self.fetch_deadlines(tx).await;
+                self.fetch_overdue(tx).await;
                 refreshed
             }
             Command::Refresh => self.refresh(tx).await,
@@ -214,7 +215,12 @@ impl ClientBackend {
                 campaign_id,
                 period,
                 scope,
-            } => self.fetch_stats(&campaign_id, period, scope, tx).await,
+                unit,
+                by_unit,
+            } => {
+                let whose = stats_flow::Whose { scope, unit, by_unit };
+                self.fetch_stats(&campaign_id, period, whose, tx).await
+            }
             Command::ExportStats { format, form } => self.export_stats(format, &form, tx).await,
             // The event loop handles these itself.
             Command::Quit | Command::CopyToClipboard(_) | Command::Bell => Ok(()),

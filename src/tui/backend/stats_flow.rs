@@ -7,9 +7,16 @@ use super::{ClientBackend, send};
 use crate::api::stats::StatsQuery;
 use crate::api::{NewActivity, NewOutcome, StatsForm, StatsScope, paths};
 use crate::cli::ReportFormat;
-use crate::domain::Profession;
 use crate::domain::campaign::{CampaignDef, RecordFact, RecordKind, SHIPPED, parse_definition};
+use crate::domain::{Profession, Role};
 use crate::tui::model::{Message, Screen, StatsPending};
+
+/// Whose form the Stats screen asks for.
+pub(super) struct Whose {
+    pub scope: StatsScope,
+    pub unit: Option<i64>,
+    pub by_unit: bool,
+}
 
 impl ClientBackend {
     pub(super) async fn fetch_campaigns(&self, tx: &mpsc::Sender<Message>) -> Result<(), String> {
@@ -49,11 +56,55 @@ impl ClientBackend {
         send(tx, Message::DeadlinesLoaded(out)).await;
     }
 
+    /// The user's open items past their due time and, for a coordinator,
+    /// the unit's (`/units/{id}/items?status=overdue`). Best effort: what
+    /// cannot be had now is not said.
+    pub(super) async fn fetch_overdue(&self, tx: &mpsc::Sender<Message>) {
+        let now = crate::client::store::now_ms();
+        let mut items = self
+            .store()
+            .cached_items(crate::client::store::MINE)
+            .await
+            .unwrap_or_default();
+        // Who is signed in: cached by `login`; a token from the environment
+        // never went through it, so ask.
+        let me = match self
+            .engine
+            .cached_doc::<crate::api::User>(crate::client::sync::ME_KEY)
+            .await
+        {
+            Ok(Some(me)) => Some(me),
+            _ => self
+                .engine
+                .fetch_or_cached::<crate::api::User>(paths::ME, crate::client::sync::ME_KEY)
+                .await
+                .ok()
+                .map(|f| f.value),
+        };
+        if let Some(me) = me
+            && matches!(me.role, Role::Coordinator)
+        {
+            let path = format!(
+                "{}?status=overdue",
+                paths::with_id(crate::api::intake::paths::UNIT_ITEMS, me.unit.id)
+            );
+            let unit = self
+                .engine
+                .fetch_or_cached::<crate::api::intake::UnitItemPage>(&path, "unit-overdue")
+                .await;
+            if let Ok(page) = unit {
+                items.extend(page.value.items);
+            }
+        }
+        items.retain(|i| crate::tui::overdue::is_overdue(i, now));
+        send(tx, Message::OverdueLoaded(items)).await;
+    }
+
     pub(super) async fn fetch_stats(
         &self,
         campaign: &str,
         period: Option<(String, String)>,
-        scope: StatsScope,
+        whose: Whose,
         tx: &mpsc::Sender<Message>,
     ) -> Result<(), String> {
         let periods = match self.engine.periods(campaign).await {
@@ -65,9 +116,9 @@ impl ClientBackend {
         };
         let query = StatsQuery {
             period: period.map(|(start, end)| format!("{start}..{end}")),
-            scope: Some(scope),
-            unit: None,
-            by: None,
+            scope: Some(whose.scope),
+            unit: whose.unit,
+            by: whose.by_unit.then_some(crate::api::rollup::StatsBy::Unit),
         };
         let form = match self.engine.stats(campaign, &query).await {
             Err(e) if super::not_for_role(&e) => {

@@ -6,6 +6,7 @@
 mod actions;
 mod state;
 mod table;
+pub mod tree;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -62,22 +63,25 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
     let (spark_h, gap) = spark_rows(area.height);
     // The table as tall as its rows and header where there is room, the
     // sparkline under it, the export line at the bottom.
-    let room = table_room(area.height);
+    let units_h = tree::list_rows(&model.stats, table_room(area.height));
+    let room = table_room(area.height).saturating_sub(units_h);
     let table_h = model
         .stats
         .form
         .as_ref()
         .map_or(1, |f| f.rows.len() as u16 + 1)
         .min(room);
-    let [head, body, _, spark, _, foot] = Layout::vertical([
+    let [head, body, units, _, spark, _, foot] = Layout::vertical([
         Constraint::Length(3),
         Constraint::Length(table_h),
+        Constraint::Length(units_h),
         Constraint::Length(gap),
         Constraint::Length(spark_h),
         Constraint::Min(0),
         Constraint::Length(1),
     ])
     .areas(area);
+    tree::draw(model, frame, units);
     let theme = &model.theme;
     frame.render_widget(
         Paragraph::new(head_lines(model, head.width as usize)).style(theme.base()),
@@ -153,7 +157,7 @@ fn head_lines(model: &Model, width: usize) -> Vec<Line<'static>> {
         StatsScope::All => t!("stats_screen.scope_all"),
     };
     second.push(Span::styled(
-        format!("{}{scope}", theme.separator()),
+        format!("{}{scope}{}", theme.separator(), tree::path_text(st)),
         theme.header(),
     ));
     second.push(Span::raw(theme.separator()));

@@ -7,6 +7,7 @@ use rust_i18n::t;
 use super::state::ExportState;
 use crate::api::StatsScope;
 use crate::cli::ReportFormat;
+use crate::domain::Role;
 use crate::tui::keymap::Action;
 use crate::tui::model::{Command, Message, Model, Screen};
 use crate::tui::sanitize;
@@ -24,13 +25,22 @@ pub fn go(model: &mut Model) -> Option<Command> {
 
 /// Asks for the form of the chosen campaign, period and scope.
 pub fn fetch(model: &mut Model) -> Option<Command> {
+    // Only those who read units below their own break a form down by unit.
+    let reads_tree = matches!(model.role, Some(Role::Coordinator | Role::Admin));
     let st = &mut model.stats;
     let campaign_id = st.campaign_id()?.to_string();
     st.loading = true;
+    let by_unit = reads_tree && st.scope == StatsScope::Unit;
     Some(Command::FetchStats {
         campaign_id,
         period: st.period.clone(),
         scope: st.scope,
+        unit: if by_unit {
+            st.unit_path.last().map(|u| u.id)
+        } else {
+            None
+        },
+        by_unit,
     })
 }
 
@@ -56,6 +66,8 @@ pub fn apply(model: &mut Model, action: Action) -> Option<Command> {
             st.form = None;
             st.hours_by_day.clear();
             st.scroll = 0;
+            st.unit_path.clear();
+            st.unit_cursor = 0;
         }
         Action::ScopeMe | Action::ScopeUnit => {
             let scope = if action == Action::ScopeMe {
@@ -67,7 +79,10 @@ pub fn apply(model: &mut Model, action: Action) -> Option<Command> {
                 return None;
             }
             st.scope = scope;
+            st.unit_path.clear();
+            st.unit_cursor = 0;
         }
+        Action::OpenUnit | Action::UnitUp => return super::tree::apply(model, action),
         Action::Export => {
             // Nothing to write until a form is on screen, and one at a time.
             st.form.as_ref()?;
@@ -100,9 +115,14 @@ pub fn export_key(model: &mut Model, key: KeyEvent) -> Option<Command> {
 
 /// Scrolls the table, never past the point where its last row shows.
 pub fn scroll(model: &mut Model, by: isize) {
+    // One step chooses among the units below; pages scroll the table.
+    if by.abs() == 1 && super::tree::move_cursor(model, by) {
+        return;
+    }
     let rows = model.stats.form.as_ref().map_or(0, |f| f.rows.len());
     // The body is the terminal less the help and status bars.
-    let lines = super::table_room(model.height.saturating_sub(2)) as usize;
+    let room = super::table_room(model.height.saturating_sub(2));
+    let lines = room.saturating_sub(super::tree::list_rows(&model.stats, room)) as usize;
     let (last_start, _) = super::table::window(rows, lines, usize::MAX);
     model.stats.scroll = crate::tui::screens::step(model.stats.scroll, last_start + 1, by);
 }
@@ -134,10 +154,14 @@ pub fn on_message(model: &mut Model, msg: Message) -> Option<Command> {
                 .period
                 .as_ref()
                 .is_none_or(|(s, e)| *s == form.period.start && *e == form.period.end);
-            if st.campaign_id() != Some(form.campaign_id.as_str()) || form.scope != st.scope || !wanted_period
+            if st.campaign_id() != Some(form.campaign_id.as_str())
+                || form.scope != st.scope
+                || !wanted_period
+                || !super::tree::wanted_unit(st, &form)
             {
                 return None;
             }
+            st.unit_cursor = st.unit_cursor.min(form.units.len().saturating_sub(1));
             st.scroll = st.scroll.min(form.rows.len().saturating_sub(1));
             st.periods = Some(periods);
             st.form = Some(*form);

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::api::{Campaign, PeriodInfo, PeriodList, StatsCell, StatsForm, StatsScope};
+use crate::api::{Campaign, PeriodInfo, PeriodList, StatsCell, StatsForm, StatsScope, UnitRef};
 use crate::cli::ReportFormat;
 use crate::domain::EpochMs;
 use crate::domain::campaign::{CampaignDef, RecordFact, contributions};
@@ -76,6 +76,11 @@ pub struct StatsState {
     /// Table rows scrolled off the top.
     pub scroll: usize,
     pub loading: bool,
+    /// The units opened below the caller's own, top first; empty shows
+    /// the caller's unit.
+    pub unit_path: Vec<UnitRef>,
+    /// The chosen line of the form's per-unit row sets.
+    pub unit_cursor: usize,
 }
 
 impl Default for StatsState {
@@ -93,6 +98,8 @@ impl Default for StatsState {
             export: ExportState::Idle,
             scroll: 0,
             loading: false,
+            unit_path: Vec::new(),
+            unit_cursor: 0,
         }
     }
 }
