@@ -284,6 +284,9 @@ pub struct Identity {
 pub struct Notice {
     pub text: String,
     pub error: bool,
+    /// A reminder that leaves the time of the last sync in view (it is cut
+    /// to fit beside it instead).
+    pub beside_sync: bool,
 }
 
 pub struct Model {
@@ -418,6 +421,7 @@ impl Model {
         self.notice = Some(Notice {
             text: text.into(),
             error: false,
+            beside_sync: false,
         });
     }
 
@@ -425,6 +429,17 @@ impl Model {
         self.notice = Some(Notice {
             text: text.into(),
             error: true,
+            beside_sync: false,
+        });
+    }
+
+    /// A standing reminder (overdue work at start): shown in the warning
+    /// style, cut to fit beside the time of the last sync.
+    pub fn remind(&mut self, text: impl Into<String>) {
+        self.notice = Some(Notice {
+            text: text.into(),
+            error: true,
+            beside_sync: true,
         });
     }
 }

@@ -165,7 +165,7 @@ fn step(model: &mut Model, msg: Message) -> Option<Command> {
         // Said once, as the app starts; the queue marks them from then on.
         Message::OverdueLoaded(items) => {
             if let Some(text) = super::overdue::notice(&items, model.now) {
-                model.warn(text);
+                model.remind(text);
             }
             None
         }

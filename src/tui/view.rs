@@ -136,7 +136,7 @@ fn status_bar(model: &Model, frame: &mut Frame, area: Rect) {
         ));
     }
     let w = area.width as usize;
-    if let Some(notice) = &model.notice {
+    if let Some(notice) = model.notice.as_ref().filter(|n| !n.beside_sync) {
         // A fresh notice matters more than the time of the last sync.
         let full = sanitize::width(&parts.join(theme.separator())) + sanitize::width(&notice.text) + 4;
         if full > w {
