@@ -13,6 +13,11 @@ mod edit;
 mod exits;
 mod flush;
 #[cfg(feature = "server")]
+mod initial_sync;
+#[cfg(feature = "server")]
+#[path = "../../benches/support/seed_items.rs"]
+mod seed_items;
+#[cfg(feature = "server")]
 mod flush_interrupted;
 mod fullwidth;
 mod hardening;
