@@ -39,7 +39,10 @@ pub const POOL: &str = "pool";
 impl Store {
     /// Replaces or adds items of one list (a delta from `?since=`).
     pub async fn upsert_items(&self, list: &str, items: &[WorkItem]) -> Result<(), StoreError> {
-        let rows = items.iter().map(CacheRow::encoded).collect::<Result<Vec<_>, _>>()?;
+        let rows = items
+            .iter()
+            .map(CacheRow::encoded)
+            .collect::<Result<Vec<_>, _>>()?;
         self.upsert_rows(list, &rows).await
     }
 
@@ -55,7 +58,10 @@ impl Store {
     /// Makes `items` the whole of a list (the pool is fetched whole), in one
     /// transaction: a reader never sees the list empty.
     pub async fn replace_list(&self, list: &str, items: &[WorkItem]) -> Result<(), StoreError> {
-        let rows = items.iter().map(CacheRow::encoded).collect::<Result<Vec<_>, _>>()?;
+        let rows = items
+            .iter()
+            .map(CacheRow::encoded)
+            .collect::<Result<Vec<_>, _>>()?;
         let mut tx = self.pool.begin().await?;
         sqlx::query("DELETE FROM cached_items WHERE list = ?")
             .bind(list)
