@@ -304,6 +304,26 @@ impl Api {
         })
     }
 
+    /// Like [`Api::get`], but leaves the JSON undecoded (`value` is `()`),
+    /// for a caller that decodes it in pieces: the item list of a first
+    /// sync goes into the store without being decoded whole.
+    pub async fn get_text(&self, path: &str, if_none_match: Option<&str>) -> Result<Fetched<()>, HttpError> {
+        let url = format!("{}{}", self.base, path);
+        let reply = self.send("GET", path, None, None, if_none_match).await?;
+        if reply.status == 304 {
+            return Ok(Fetched::NotModified);
+        }
+        let raw = String::from_utf8(reply.body).map_err(|e| HttpError::BadResponse {
+            url,
+            reason: e.to_string(),
+        })?;
+        Ok(Fetched::Fresh {
+            value: (),
+            etag: reply.etag,
+            raw,
+        })
+    }
+
     /// A JSON POST without an idempotency key (login, logout).
     pub async fn post<T: DeserializeOwned>(
         &self,

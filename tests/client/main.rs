@@ -18,11 +18,16 @@ mod fullwidth;
 mod hardening;
 mod hardening_flush;
 mod hostile;
+#[cfg(feature = "server")]
+mod initial_sync;
 mod json_escape;
 mod loopback;
 mod manpage;
 mod pull;
 mod report;
+#[cfg(feature = "server")]
+#[path = "../../benches/support/seed_items.rs"]
+mod seed_items;
 mod store;
 mod support;
 mod text;

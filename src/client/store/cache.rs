@@ -4,6 +4,7 @@
 use serde::Serialize;
 use sqlx::Row;
 
+use super::cache_write::{CacheRow, upsert_in};
 use super::{Store, StoreError, now_ms};
 use crate::api::WorkItem;
 use crate::domain::{EpochMs, ItemKind, ItemStatus};
@@ -38,8 +39,18 @@ pub const POOL: &str = "pool";
 impl Store {
     /// Replaces or adds items of one list (a delta from `?since=`).
     pub async fn upsert_items(&self, list: &str, items: &[WorkItem]) -> Result<(), StoreError> {
+        let rows = items
+            .iter()
+            .map(CacheRow::encoded)
+            .collect::<Result<Vec<_>, _>>()?;
+        self.upsert_rows(list, &rows).await
+    }
+
+    /// Replaces or adds items of one list from their JSON as received (a
+    /// sync's list), in one transaction.
+    pub async fn upsert_rows(&self, list: &str, rows: &[CacheRow<'_>]) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
-        upsert_in(&mut tx, list, items).await?;
+        upsert_in(&mut tx, list, rows).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -47,12 +58,16 @@ impl Store {
     /// Makes `items` the whole of a list (the pool is fetched whole), in one
     /// transaction: a reader never sees the list empty.
     pub async fn replace_list(&self, list: &str, items: &[WorkItem]) -> Result<(), StoreError> {
+        let rows = items
+            .iter()
+            .map(CacheRow::encoded)
+            .collect::<Result<Vec<_>, _>>()?;
         let mut tx = self.pool.begin().await?;
         sqlx::query("DELETE FROM cached_items WHERE list = ?")
             .bind(list)
             .execute(&mut *tx)
             .await?;
-        upsert_in(&mut tx, list, items).await?;
+        upsert_in(&mut tx, list, &rows).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -320,33 +335,4 @@ impl Store {
         })
         .transpose()
     }
-}
-
-/// Writes `items` into `list` with their queue keys, inside `tx`.
-async fn upsert_in(
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
-    list: &str,
-    items: &[WorkItem],
-) -> Result<(), StoreError> {
-    for item in items {
-        sqlx::query(
-            "INSERT INTO cached_items (id, list, json, updated_at, kind, green_channel, due_at, status) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?) \
-             ON CONFLICT(id) DO UPDATE SET list = excluded.list, json = excluded.json, \
-             updated_at = excluded.updated_at, kind = excluded.kind, \
-             green_channel = excluded.green_channel, due_at = excluded.due_at, \
-             status = excluded.status",
-        )
-        .bind(item.id)
-        .bind(list)
-        .bind(serde_json::to_string(item)?)
-        .bind(item.updated_at)
-        .bind(item.kind.as_str())
-        .bind(item.green_channel)
-        .bind(item.due_at)
-        .bind(item.status.as_str())
-        .execute(&mut **tx)
-        .await?;
-    }
-    Ok(())
 }

@@ -3,6 +3,7 @@
 //! breaks), and `synchronous=FULL` so "saved" means on disk.
 
 mod cache;
+mod cache_write;
 mod identity;
 mod outbox;
 mod outbox_batch;
@@ -18,6 +19,7 @@ use sqlx::sqlite::{
 };
 
 pub use cache::{CachedDoc, CachedKey, MINE, POOL, Timer};
+pub use cache_write::CacheRow;
 pub use outbox::{Claim, EntryState, NewEntry, OutboxEntry, host_name};
 
 use super::fsutil;

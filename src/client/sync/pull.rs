@@ -1,12 +1,15 @@
 //! Fetching what changed: items by `since` cursor with `If-None-Match`, the
 //! pool, duty and campaigns whole (they are small), schedule by day.
 
-use serde::Serialize;
+use std::borrow::Cow;
+
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 
 use super::{Engine, Fetch, Stale};
-use crate::api::{DutyList, ItemDetail, ItemList, PoolList, Schedule, paths};
+use crate::api::{DutyList, ItemDetail, PoolList, Schedule, WorkItem, paths};
 use crate::client::http::{Fetched, HttpError};
-use crate::client::store::StoreError;
+use crate::client::store::{CacheRow, StoreError};
 
 #[derive(Debug, Default, Serialize)]
 pub struct PullReport {
@@ -24,6 +27,16 @@ pub enum PullError {
     Store(#[from] StoreError),
 }
 
+/// `GET /items` ([`crate::api::ItemList`]) with each item left as its JSON.
+#[derive(Deserialize)]
+struct RawItemList<'a> {
+    #[serde(borrow)]
+    items: Vec<&'a RawValue>,
+    cursor: String,
+    #[serde(default)]
+    removed: Vec<i64>,
+}
+
 const ITEMS_KEY: &str = "items";
 /// The signed-in user, cached by `login` and `whoami`.
 pub const ME_KEY: &str = "me";
@@ -38,30 +51,37 @@ impl Engine {
             Some(c) => format!("{}?since={}", paths::ITEMS, encode(c)),
             None => paths::ITEMS.to_string(),
         };
-        if let Fetched::Fresh { value, etag, .. } = self.api.get::<ItemList>(&path, etag.as_deref()).await? {
-            report.items_changed = value.items.len() + value.removed.len();
-            self.store
-                .upsert_items(crate::client::store::MINE, &value.items)
-                .await?;
+        if let Fetched::Fresh { etag, raw, .. } = self.api.get_text(&path, etag.as_deref()).await? {
+            let url = format!("{}{}", self.api.base(), path);
+            let bad = |e: serde_json::Error| HttpError::BadResponse {
+                url: url.clone(),
+                reason: e.to_string(),
+            };
+            let list: RawItemList<'_> = serde_json::from_str(&raw).map_err(bad)?;
+            report.items_changed = list.items.len() + list.removed.len();
             // An item reassigned to someone else, or back in the pool with
             // no assignee, arrives in the delta: it leaves "mine".
-            if !value.items.is_empty()
-                && let Some(me) = self.own_user().await?
-            {
-                let gone: Vec<i64> = value
-                    .items
-                    .iter()
-                    .filter(|i| i.assignee.as_ref().is_none_or(|a| a.id != me.id))
-                    .map(|i| i.id)
-                    .collect();
-                self.store.forget_items(&gone).await?;
+            let me = match list.items.is_empty() {
+                true => None,
+                false => self.own_user().await?.map(|me| me.id),
+            };
+            // Each item is decoded once, to check it and read its keys, and
+            // cached as the server sent it: no encoding it back to JSON.
+            let mut rows = Vec::with_capacity(list.items.len());
+            let mut gone = Vec::new();
+            for json in &list.items {
+                let item: WorkItem = serde_json::from_str(json.get()).map_err(bad)?;
+                if me.is_some_and(|me| item.assignee.as_ref().is_none_or(|a| a.id != me)) {
+                    gone.push(item.id);
+                }
+                rows.push(CacheRow::new(&item, Cow::Borrowed(json.get())));
             }
+            self.store.upsert_rows(crate::client::store::MINE, &rows).await?;
+            self.store.forget_items(&gone).await?;
             // Items that left this user since the cursor come as ids only.
-            if !value.removed.is_empty() {
-                self.store.forget_items(&value.removed).await?;
-            }
+            self.store.forget_items(&list.removed).await?;
             self.store
-                .set_sync_state(ITEMS_KEY, Some(&value.cursor), etag.as_deref())
+                .set_sync_state(ITEMS_KEY, Some(&list.cursor), etag.as_deref())
                 .await?;
         }
         // Not every role may see the pool or has duty: a refusal there is

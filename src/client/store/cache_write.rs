@@ -1,0 +1,99 @@
+//! Writing items into the read cache: many rows per statement, the JSON as
+//! it came from the server (no decode-and-encode round trip), the queue's
+//! sort keys beside it.
+
+use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use super::StoreError;
+use crate::api::WorkItem;
+use crate::domain::{EpochMs, ItemKind, ItemStatus};
+
+/// One item ready for the cache: its JSON and the keys the queue sorts by.
+#[derive(Debug, Clone)]
+pub struct CacheRow<'a> {
+    pub id: i64,
+    pub kind: ItemKind,
+    pub green_channel: bool,
+    pub due_at: EpochMs,
+    pub status: ItemStatus,
+    pub updated_at: EpochMs,
+    pub json: Cow<'a, str>,
+}
+
+impl<'a> CacheRow<'a> {
+    /// `json` must be the JSON of `item` (as received, or as encoded).
+    pub fn new(item: &WorkItem, json: Cow<'a, str>) -> Self {
+        Self {
+            id: item.id,
+            kind: item.kind,
+            green_channel: item.green_channel,
+            due_at: item.due_at,
+            status: item.status,
+            updated_at: item.updated_at,
+            json,
+        }
+    }
+
+    /// For an item the client holds decoded (its own writes, the pool).
+    pub fn encoded(item: &WorkItem) -> Result<CacheRow<'static>, StoreError> {
+        Ok(CacheRow::new(item, Cow::Owned(serde_json::to_string(item)?)))
+    }
+}
+
+/// Rows per statement: 8 parameters each stays far below SQLite's limit of
+/// 32,766 parameters, and one statement per 500 rows makes the per-statement
+/// cost (a message to SQLite's worker thread, a step) small.
+const BATCH: usize = 500;
+
+static FULL_BATCH_SQL: LazyLock<String> = LazyLock::new(|| insert_sql(BATCH));
+
+fn insert_sql(rows: usize) -> String {
+    let mut sql = String::from(
+        "INSERT INTO cached_items (id, list, json, updated_at, kind, green_channel, due_at, status) VALUES ",
+    );
+    for n in 0..rows {
+        if n > 0 {
+            sql.push(',');
+        }
+        sql.push_str("(?,?,?,?,?,?,?,?)");
+    }
+    sql.push_str(
+        " ON CONFLICT(id) DO UPDATE SET list = excluded.list, json = excluded.json, \
+         updated_at = excluded.updated_at, kind = excluded.kind, \
+         green_channel = excluded.green_channel, due_at = excluded.due_at, \
+         status = excluded.status",
+    );
+    sql
+}
+
+/// Writes `rows` into `list` inside `tx`, `BATCH` rows per statement. The
+/// full-batch statement is the same text every time, so sqlx prepares it
+/// once per connection and reuses it.
+pub(super) async fn upsert_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    list: &str,
+    rows: &[CacheRow<'_>],
+) -> Result<(), StoreError> {
+    for chunk in rows.chunks(BATCH) {
+        let sql = if chunk.len() == BATCH {
+            FULL_BATCH_SQL.clone()
+        } else {
+            insert_sql(chunk.len())
+        };
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for row in chunk {
+            query = query
+                .bind(row.id)
+                .bind(list)
+                .bind(row.json.as_ref())
+                .bind(row.updated_at)
+                .bind(row.kind.as_str())
+                .bind(row.green_channel)
+                .bind(row.due_at)
+                .bind(row.status.as_str());
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
