@@ -46,12 +46,7 @@ pub async fn withdraw_time_entry(
     else {
         return Err(ApiError::not_found("time entry"));
     };
-    let (done,): (i64,) =
-        sqlx::query_as("SELECT CAST(COUNT(*) AS BIGINT) FROM time_entries WHERE withdraws = $1")
-            .bind(&id)
-            .fetch_one(&mut *w.tx)
-            .await?;
-    if withdraws.is_some() || done > 0 {
+    if withdraws.is_some() || withdrawn(&mut w.tx, "time_entries", &id).await? {
         return Err(already());
     }
     let activity = TimeActivity::parse(&activity).ok_or_else(|| ApiError::not_found("time entry"))?;
@@ -104,12 +99,7 @@ pub async fn withdraw_activity(
     else {
         return Err(ApiError::not_found("activity"));
     };
-    let (done,): (i64,) =
-        sqlx::query_as("SELECT CAST(COUNT(*) AS BIGINT) FROM activities WHERE withdraws = $1")
-            .bind(&id)
-            .fetch_one(&mut *w.tx)
-            .await?;
-    if withdraws.is_some() || done > 0 {
+    if withdraws.is_some() || withdrawn(&mut w.tx, "activities", &id).await? {
         return Err(already());
     }
     let counter = Activity {
@@ -140,4 +130,20 @@ pub async fn withdraw_activity(
     apply(&mut w.tx, StatRecord::Activity(&counter), now).await?;
     w.tx.commit().await?;
     Ok((StatusCode::CREATED, Json(counter)))
+}
+
+/// Whether a counter-record for `id` already stands in `table` (a record is
+/// withdrawn once).
+async fn withdrawn(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    table: &'static str,
+    id: &str,
+) -> Result<bool, sqlx::Error> {
+    // `table` is one of two literals above, never input.
+    let sql = format!("SELECT CAST(COUNT(*) AS BIGINT) FROM {table} WHERE withdraws = $1");
+    let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(n > 0)
 }
