@@ -4,6 +4,7 @@
 mod activity;
 mod backend;
 mod deadlines;
+mod dispatch;
 mod first_screen;
 mod fixtures;
 mod follow;
