@@ -26,6 +26,10 @@ pub struct UnitPeople {
     pub unit_id: i64,
     pub unit_name: String,
     pub people: Vec<UnitPerson>,
+    /// The units right below this one, which its coordinator oversees too
+    /// (a bureau's coordinator dispatches in the units under it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub units_below: Vec<super::UnitRef>,
 }
 
 impl UnitPeople {

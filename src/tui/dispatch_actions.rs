@@ -11,9 +11,9 @@ use super::popups::Popup;
 use super::popups::assign::AssignPicker;
 use super::popups::message::MessageBox;
 use super::{sanitize, time};
-use crate::api::WorkItem;
 use crate::api::dispatch::UnitPerson;
 use crate::api::intake::ConflictEntry;
+use crate::api::{UnitRef, WorkItem};
 
 /// Which of the unit's open work the screen lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -31,6 +31,10 @@ pub enum DispatchView {
 pub struct DispatchState {
     /// The unit shown, once the first answer came.
     pub unit: Option<(i64, String)>,
+    /// The coordinator's own unit then the units right below it (`u`
+    /// moves among them); `at` is the one asked for.
+    pub units: Vec<(i64, String)>,
+    pub at: usize,
     /// The unit's unfinished items, green channel first, soonest due.
     pub items: Vec<WorkItem>,
     /// Its lawyers and mediators with their open load.
@@ -88,7 +92,13 @@ impl DispatchState {
 pub fn go(model: &mut Model) -> Option<Command> {
     model.screen = Screen::Dispatch;
     model.dispatch.loading = true;
-    Some(Command::FetchDispatch)
+    Some(fetch(model))
+}
+
+/// The fetch of the unit chosen: the own unit (`None`) or one below.
+pub fn fetch(model: &Model) -> Command {
+    let d = &model.dispatch;
+    Command::FetchDispatch(d.units.get(d.at).filter(|_| d.at > 0).map(|u| u.0))
 }
 
 pub fn apply(model: &mut Model, action: Action) -> Option<Command> {
@@ -125,6 +135,12 @@ pub fn apply(model: &mut Model, action: Action) -> Option<Command> {
             model.popup = Some(Popup::Assign(Box::new(picker)));
             None
         }
+        Action::NextUnit if d.units.len() > 1 => {
+            d.at = (d.at + 1) % d.units.len();
+            d.loading = true;
+            d.selected = 0;
+            Some(fetch(model))
+        }
         _ => None,
     }
 }
@@ -141,9 +157,26 @@ pub fn move_selection(model: &mut Model, by: isize) {
     model.dispatch.selected = super::screens::step(model.dispatch.selected, n, by);
 }
 
-/// The unit's work and people as the server has them now.
-pub fn on_loaded(model: &mut Model, unit: (i64, String), items: Vec<WorkItem>, people: Vec<UnitPerson>) {
+/// The unit's work and people as the server has them now; the answer for
+/// a unit no longer chosen (a slow one after `u`) is dropped.
+pub fn on_loaded(
+    model: &mut Model,
+    unit: (i64, String),
+    items: Vec<WorkItem>,
+    people: Vec<UnitPerson>,
+    below: Vec<UnitRef>,
+) {
     let d = &mut model.dispatch;
+    match d.units.get(d.at) {
+        Some(chosen) if chosen.0 != unit.0 => return,
+        // The own unit's answer says which units are below it.
+        None | Some(_) if d.at == 0 => {
+            d.units = std::iter::once(unit.clone())
+                .chain(below.into_iter().map(|u| (u.id, u.name)))
+                .collect();
+        }
+        _ => {}
+    }
     let selected_id = d.selected_item(model.now).map(|i| i.id);
     // A person's view stays on that person, wherever they are in the list.
     let person = match d.view {
@@ -190,7 +223,7 @@ pub fn on_assigned(model: &mut Model, item: WorkItem, conflicts: Vec<ConflictEnt
         if let Some(row) = model.dispatch.items.iter_mut().find(|i| i.id == item.id) {
             *row = item;
         }
-        return Some(Command::FetchDispatch);
+        return Some(fetch(model));
     }
     Some(super::follow::reload(model, Some(item.id)))
 }
@@ -200,7 +233,7 @@ pub fn on_assigned(model: &mut Model, item: WorkItem, conflicts: Vec<ConflictEnt
 pub fn on_stale(model: &mut Model, item_id: i64) -> Option<Command> {
     model.warn(t!("dispatch.stale", id = item_id));
     if model.screen == Screen::Dispatch {
-        Some(Command::FetchDispatch)
+        Some(fetch(model))
     } else {
         Some(super::follow::reload(model, Some(item_id)))
     }

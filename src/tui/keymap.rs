@@ -88,6 +88,7 @@ actions! {
     DispatchNextTab = "dispatch_next_tab", ["tab", "right", "l"], &[Dispatch];
     DispatchPrevTab = "dispatch_prev_tab", ["backtab", "left", "h"], &[Dispatch];
     Release = "release", ["r"], &[Detail];
+    NextUnit = "next_unit", ["u"], &[Dispatch];
 }
 
 impl Action {

@@ -195,6 +195,8 @@ pub enum Message {
         unit: (i64, String),
         items: Vec<WorkItem>,
         people: Vec<crate::api::dispatch::UnitPerson>,
+        /// The units right below it (a bureau's coordinator moves down).
+        units_below: Vec<crate::api::UnitRef>,
     },
     /// The server gave the item out or back, with any conflicts of interest.
     Assigned {
@@ -288,8 +290,9 @@ pub enum Command {
         format: ReportFormat,
         form: Box<StatsForm>,
     },
-    /// The signed-in coordinator's unit: its open work and people.
-    FetchDispatch,
+    /// A unit's open work and people: the signed-in coordinator's own
+    /// unit (`None`), or one below it.
+    FetchDispatch(Option<i64>),
     /// Give an item to someone (`None`: back to the pool), at once on the
     /// server (a coordinator's decision does not wait in the outbox).
     Assign {

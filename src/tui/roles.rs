@@ -137,6 +137,8 @@ pub fn may(model: &Model, action: Action) -> bool {
         Action::Assign | Action::ToPool | Action::DispatchNextTab | Action::DispatchPrevTab => {
             has_screen(model, Screen::Dispatch)
         }
+        // A coordinator over units below moves among them.
+        Action::NextUnit => has_screen(model, Screen::Dispatch) && model.dispatch.units.len() > 1,
         // A lawyer gives their own unfinished item back to the pool.
         Action::Release => {
             works_items(role)

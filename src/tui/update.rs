@@ -162,7 +162,7 @@ fn step(model: &mut Model, msg: Message) -> Option<Command> {
             if model.screen == Screen::Dispatch
                 && !matches!(event.kind, ChangeKind::Heartbeat | ChangeKind::Unknown) =>
         {
-            Some(Command::FetchDispatch)
+            Some(dispatch_actions::fetch(model))
         }
         Message::Pushed(event) => on_push(model, event.kind, event.item_id),
         Message::DeadlinesLoaded(list) => {
@@ -186,8 +186,13 @@ fn step(model: &mut Model, msg: Message) -> Option<Command> {
         | Message::StatsPending(_)
         | Message::ExportDone { .. }
         | Message::ExportFailed { .. } => screens::stats::on_message(model, msg),
-        Message::DispatchLoaded { unit, items, people } => {
-            dispatch_actions::on_loaded(model, unit, items, people);
+        Message::DispatchLoaded {
+            unit,
+            items,
+            people,
+            units_below,
+        } => {
+            dispatch_actions::on_loaded(model, unit, items, people, units_below);
             None
         }
         Message::Assigned { item, conflicts } => dispatch_actions::on_assigned(model, *item, conflicts),
@@ -323,9 +328,11 @@ pub fn apply_action(model: &mut Model, action: Action) -> Option<Command> {
         Action::GoDispatch => dispatch_actions::go(model),
         Action::Refresh if model.screen == Screen::Dispatch => dispatch_actions::go(model),
         Action::Refresh => Some(super::follow::refresh(model)),
-        Action::Assign | Action::ToPool | Action::DispatchNextTab | Action::DispatchPrevTab => {
-            dispatch_actions::apply(model, action)
-        }
+        Action::Assign
+        | Action::ToPool
+        | Action::DispatchNextTab
+        | Action::DispatchPrevTab
+        | Action::NextUnit => dispatch_actions::apply(model, action),
         Action::Release => dispatch_actions::release(model),
         Action::LogActivity => super::activity_actions::open(model),
         Action::NextTab | Action::PrevTab => {

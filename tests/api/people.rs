@@ -37,6 +37,18 @@ async fn people_case(ctx: &Ctx) {
     let people = json(ctx.get(&bureau, "/api/v1/units/1/people").await, 200).await;
     assert_eq!(people["unit_id"], 1);
     assert_eq!(people["unit_name"], "明德律师事务所");
+    assert!(
+        people.get("units_below").is_none(),
+        "a firm has no units below: {people}"
+    );
+    let tree = json(ctx.get(&bureau, "/api/v1/units/4/people").await, 200).await;
+    let below: Vec<i64> = tree["units_below"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{tree}"))
+        .iter()
+        .map(|u| u["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(below, [1, 2, 3, 5, 6], "the bureau's units");
     let names: Vec<&str> = people["people"]
         .as_array()
         .unwrap()

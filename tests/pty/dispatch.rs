@@ -107,3 +107,46 @@ async fn a_coordinator_assigns_in_english() {
 async fn a_coordinator_assigns_in_chinese() {
     assign_through_the_picker(&ZH).await;
 }
+
+/// The bureau's coordinator through the TUI backend: the bureau's own
+/// answer names the units below, and one of them is fetched on request.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_bureau_dispatches_in_a_unit_below() {
+    use dutydesk::tui::run::Backend;
+    use dutydesk::tui::{Command, Message};
+
+    use super::backend::{backend, until};
+
+    let server = spawn_server().await;
+    let bureau = token(&server.url, "bureau").await;
+    let home = tempfile::tempdir().unwrap();
+    let b = backend(&home, &server.url, bureau).await;
+    let (tx, mut rx) = tokio::sync::mpsc::channel(256);
+    let loaded = |m: &Message| matches!(m, Message::DispatchLoaded { .. } | Message::Error(_));
+    b.run(Command::FetchDispatch(None), tx.clone());
+    let seen = until(&mut rx, loaded).await;
+    let Some(Message::DispatchLoaded {
+        unit, units_below, ..
+    }) = seen.last()
+    else {
+        panic!("{seen:?}");
+    };
+    assert_eq!(unit.1, "钟楼区司法局");
+    let firm = units_below
+        .iter()
+        .find(|u| u.name == "明德律师事务所")
+        .unwrap_or_else(|| panic!("{units_below:?}"))
+        .id;
+    b.run(Command::FetchDispatch(Some(firm)), tx);
+    let seen = until(&mut rx, loaded).await;
+    let Some(Message::DispatchLoaded {
+        unit, items, people, ..
+    }) = seen.last()
+    else {
+        panic!("{seen:?}");
+    };
+    assert_eq!(unit.0, firm);
+    assert!(items.iter().any(|i| i.assignee.is_none()), "the firm's pool");
+    assert!(people.iter().any(|p| p.username == "lawyer4"), "{people:?}");
+    b.stop();
+}

@@ -55,6 +55,7 @@ pub fn loaded() -> Message {
         unit: (1, "明德律师事务所".into()),
         items: unit_items(),
         people: people(),
+        units_below: vec![],
     }
 }
 
@@ -67,7 +68,7 @@ pub fn coordinator_on_dispatch(m: &mut Model) {
             user_id: 5,
         },
     );
-    assert_eq!(press(m, KeyCode::Char('7')), Some(Command::FetchDispatch));
+    assert_eq!(press(m, KeyCode::Char('7')), Some(Command::FetchDispatch(None)));
     assert_eq!(m.screen, Screen::Dispatch);
     update(m, loaded());
 }
@@ -106,6 +107,7 @@ fn views_cycle_unassigned_overdue_open_then_each_person() {
             unit: (1, "明德律师事务所".into()),
             items: unit_items(),
             people,
+            units_below: vec![],
         },
     );
     assert_eq!(m.dispatch.view, DispatchView::Person(2));
@@ -177,7 +179,7 @@ fn a_stale_version_says_so_and_reloads_and_an_answer_reloads_too() {
     coordinator_on_dispatch(&mut m);
     assert_eq!(
         update(&mut m, Message::AssignStale { item_id: 21 }),
-        Some(Command::FetchDispatch)
+        Some(Command::FetchDispatch(None))
     );
     assert!(
         m.notice
@@ -193,7 +195,7 @@ fn a_stale_version_says_so_and_reloads_and_an_answer_reloads_too() {
             conflicts: vec![],
         },
     );
-    assert_eq!(cmd, Some(Command::FetchDispatch));
+    assert_eq!(cmd, Some(Command::FetchDispatch(None)));
     assert!(
         m.notice
             .as_ref()
@@ -250,11 +252,11 @@ fn pushes_reload_the_screen_while_it_shows() {
     };
     assert_eq!(
         update(&mut m, push(ChangeKind::PoolChanged)),
-        Some(Command::FetchDispatch)
+        Some(Command::FetchDispatch(None))
     );
     assert_eq!(
         update(&mut m, push(ChangeKind::Updated)),
-        Some(Command::FetchDispatch)
+        Some(Command::FetchDispatch(None))
     );
     assert_eq!(update(&mut m, push(ChangeKind::Heartbeat)), None);
 }
@@ -293,6 +295,61 @@ fn a_lawyer_releases_their_item_from_the_detail_with_a_reason() {
     m.detail_id = Some(21);
     assert_eq!(press(&mut m, KeyCode::Char('r')), None);
     assert!(m.popup.is_none());
+}
+
+#[test]
+fn a_coordinator_over_units_moves_among_them() {
+    let _l = lang("zh-CN");
+    let mut m = fixtures::model();
+    update(
+        &mut m,
+        Message::SignedIn {
+            role: Role::Coordinator,
+            user_id: 10,
+        },
+    );
+    press(&mut m, KeyCode::Char('7'));
+    let unit = |id: i64, name: &str| dutydesk::api::UnitRef {
+        id,
+        name: name.into(),
+    };
+    let bureau = |items: Vec<WorkItem>| Message::DispatchLoaded {
+        unit: (4, "钟楼区司法局".into()),
+        items,
+        people: vec![],
+        units_below: vec![unit(1, "明德律师事务所"), unit(5, "正衡律师事务所")],
+    };
+    update(&mut m, bureau(vec![]));
+    assert!(render(&mut m, 80, 24).contains("钟楼区司法局 （u：1/3）"));
+    assert_eq!(
+        press(&mut m, KeyCode::Char('u')),
+        Some(Command::FetchDispatch(Some(1)))
+    );
+    // A late answer for the bureau is not the unit asked for now.
+    update(&mut m, bureau(unit_items()));
+    assert!(m.dispatch.items.is_empty());
+    update(&mut m, loaded());
+    assert_eq!(m.dispatch.unit, Some((1, "明德律师事务所".into())));
+    assert_eq!(m.dispatch.units.len(), 3, "the bureau's units stay to move among");
+    assert_eq!(
+        press(&mut m, KeyCode::Char('u')),
+        Some(Command::FetchDispatch(Some(5)))
+    );
+    assert_eq!(
+        press(&mut m, KeyCode::Char('u')),
+        Some(Command::FetchDispatch(None))
+    );
+    // A push refetches the unit shown.
+    press(&mut m, KeyCode::Char('u'));
+    let push = Message::Pushed(ChangeEvent {
+        kind: ChangeKind::Updated,
+        item_id: Some(21),
+        at: NOW,
+        change_seq: None,
+        item: None,
+        gone: false,
+    });
+    assert_eq!(update(&mut m, push), Some(Command::FetchDispatch(Some(1))));
 }
 
 type Setup = fn(&mut Model);

@@ -19,17 +19,23 @@ use crate::tui::model::{Command, Message, Screen};
 const MAX_PAGES: usize = 40;
 
 impl ClientBackend {
-    pub(super) async fn fetch_dispatch(&self, tx: &mpsc::Sender<Message>) -> Result<(), String> {
-        let me = match self.engine.cached_doc::<User>(ME_KEY).await {
-            Ok(Some(me)) => me,
-            _ => match self.engine.fetch_doc::<User>(paths::ME, ME_KEY).await {
-                Ok(Some(me)) => me,
+    /// `unit`: one below the coordinator's own; `None` their own.
+    pub(super) async fn fetch_dispatch(
+        &self,
+        unit: Option<i64>,
+        tx: &mpsc::Sender<Message>,
+    ) -> Result<(), String> {
+        let me = match (unit, self.engine.cached_doc::<User>(ME_KEY).await) {
+            (Some(unit), _) => unit,
+            (None, Ok(Some(me))) => me.unit.id,
+            (None, _) => match self.engine.fetch_doc::<User>(paths::ME, ME_KEY).await {
+                Ok(Some(me)) => me.unit.id,
                 Ok(None) => return Err(rust_i18n::t!("intake.cli.no_answer").into_owned()),
                 Err(e) => return Err(self.offline(e, tx)),
             },
         };
         let api = self.engine.api();
-        let unit = me.unit.id;
+        let unit = me;
         let people_path = paths::with_id(dpaths::UNIT_PEOPLE, unit);
         let (people, items) = tokio::join!(api.get::<UnitPeople>(&people_path, None), open_items(api, unit));
         let fetched = people.and_then(|p| match p {
@@ -49,6 +55,7 @@ impl ClientBackend {
                         unit: (people.unit_id, people.unit_name),
                         items,
                         people: people.people,
+                        units_below: people.units_below,
                     },
                 )
                 .await;

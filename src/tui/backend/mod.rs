@@ -223,7 +223,7 @@ impl ClientBackend {
                 self.fetch_stats(&campaign_id, period, whose, tx).await
             }
             Command::ExportStats { format, form } => self.export_stats(format, &form, tx).await,
-            Command::FetchDispatch => self.fetch_dispatch(tx).await,
+            Command::FetchDispatch(unit) => self.fetch_dispatch(unit, tx).await,
             cmd @ Command::Assign { .. } => self.assign(cmd, tx).await,
             // The event loop handles these itself.
             Command::Quit | Command::CopyToClipboard(_) | Command::Bell => Ok(()),

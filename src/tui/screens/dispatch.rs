@@ -11,6 +11,7 @@ use rust_i18n::t;
 
 use crate::api::WorkItem;
 use crate::tui::dispatch_actions::DispatchView;
+use crate::tui::keymap::Action;
 use crate::tui::model::{Model, Screen};
 use crate::tui::{labels, sanitize, time};
 
@@ -73,7 +74,18 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
     if let Some((_, name)) = &d.unit {
         let used: usize = tabs.iter().map(|s| sanitize::width(&s.content)).sum();
         let room = w.saturating_sub(used);
-        tabs.push(Span::styled(sanitize::cell(name, room), theme.muted()));
+        let mut text = sanitize::clean(name);
+        // Units below to move to: which of them, and the key that moves.
+        if let (true, Some(key)) = (d.units.len() > 1, model.keymap.keys(Action::NextUnit).first()) {
+            let of = t!(
+                "dispatch.unit_of",
+                key = key.display(),
+                at = d.at + 1,
+                n = d.units.len()
+            );
+            text = format!("{text} {of}");
+        }
+        tabs.push(Span::styled(sanitize::fit(&text, room), theme.muted()));
     }
     let title_w = w.saturating_sub(FIXED).max(8);
     let header = [

@@ -2,11 +2,11 @@
 //! Dispatch screen's assign picker, `dutydesk assign --to USERNAME`).
 
 use super::SqlStorage;
-use super::intake::tree;
-use crate::api::User;
 use crate::api::dispatch::{UnitPeople, UnitPerson};
+use crate::api::{UnitRef, User};
 use crate::domain::policy::{self, Actor};
 use crate::domain::{EpochMs, Role};
+use crate::server::admin_units::{links, load_units};
 use crate::server::error::ApiError;
 
 /// One row: id, username, display name, role, open, overdue.
@@ -21,20 +21,25 @@ impl SqlStorage {
     ) -> Result<UnitPeople, ApiError> {
         // A read: a plain transaction, not the writer's lock.
         let mut tx = self.store.pool.begin().await?;
-        let links = tree(&mut tx).await?;
+        let units = load_units(&mut *tx).await?;
+        let links = links(&units);
         let actor = Actor::in_tree(me.id, me.role, me.unit.id, &links);
         if !policy::may_list_people(&actor, &links, unit) {
             return Err(ApiError::forbidden(
                 "only the unit's coordinator (or one above it) and the desk that routes work there list its people",
             ));
         }
-        let name: Option<(String,)> = sqlx::query_as("SELECT name FROM units WHERE id = $1")
-            .bind(unit)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let Some((unit_name,)) = name else {
+        let Some(unit_name) = units.iter().find(|u| u.id == unit).map(|u| u.name.clone()) else {
             return Err(ApiError::not_found("unit"));
         };
+        let units_below = units
+            .iter()
+            .filter(|u| u.parent_id == Some(unit))
+            .map(|u| UnitRef {
+                id: u.id,
+                name: u.name.clone(),
+            })
+            .collect();
         let rows: Vec<PersonRow> = sqlx::query_as(
             "SELECT u.id, u.username, u.display_name, u.role, \
              CAST(COUNT(i.id) AS BIGINT), \
@@ -69,6 +74,7 @@ impl SqlStorage {
             unit_id: unit,
             unit_name,
             people,
+            units_below,
         })
     }
 }
