@@ -5,6 +5,7 @@ mod activity;
 mod backend;
 mod deadlines;
 mod dispatch;
+mod dispatch_fixtures;
 mod first_screen;
 mod fixtures;
 mod follow;

@@ -45,7 +45,7 @@ fn open(m: &mut Model, screen: Screen) {
         }
         Screen::Dispatch => {
             press(m, KeyCode::Char('7'));
-            update(m, crate::dispatch::loaded());
+            update(m, crate::dispatch_fixtures::loaded());
         }
         Screen::Detail => {
             press(m, KeyCode::Char('1'));
