@@ -150,3 +150,54 @@ async fn the_bureau_dispatches_in_a_unit_below() {
     assert!(people.iter().any(|p| p.username == "lawyer4"), "{people:?}");
     b.stop();
 }
+
+/// A lawyer's release through the TUI backend against the real server;
+/// an old version is a 409 that the app hears as `AssignStale`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_release_reaches_the_server_and_a_stale_version_says_so() {
+    use dutydesk::api::ItemList;
+    use dutydesk::tui::run::Backend;
+    use dutydesk::tui::{Command, Message};
+
+    use super::backend::{backend, until};
+
+    let server = spawn_server().await;
+    let lawyer = token(&server.url, "lawyer").await;
+    let list: ItemList = get_json(&server.url, &lawyer, "/api/v1/items").await;
+    let mine = list
+        .items
+        .iter()
+        .find(|i| !i.status.is_finished())
+        .cloned()
+        .expect("the demo lawyer has open work");
+    let home = tempfile::tempdir().unwrap();
+    let b = backend(&home, &server.url, lawyer.clone()).await;
+    let (tx, mut rx) = tokio::sync::mpsc::channel(256);
+    let answered = |m: &Message| {
+        matches!(
+            m,
+            Message::Assigned { .. } | Message::AssignStale { .. } | Message::Error(_)
+        )
+    };
+    let release = |version| Command::Assign {
+        item_id: mine.id,
+        assignee_id: None,
+        version,
+        reason: Some("需回避".into()),
+    };
+    b.run(release(mine.version - 1), tx.clone());
+    let seen = until(&mut rx, answered).await;
+    assert!(
+        matches!(seen.last(), Some(Message::AssignStale { item_id }) if *item_id == mine.id),
+        "{seen:?}"
+    );
+    b.run(release(mine.version), tx);
+    let seen = until(&mut rx, answered).await;
+    let Some(Message::Assigned { item, .. }) = seen.last() else {
+        panic!("{seen:?}");
+    };
+    assert!(item.assignee.is_none(), "back in the pool: {item:?}");
+    let now: WorkItem = get_json(&server.url, &lawyer, &format!("/api/v1/items/{}", mine.id)).await;
+    assert!(now.assignee.is_none());
+    b.stop();
+}
