@@ -312,6 +312,10 @@ const CASES: &[(&str, Setup)] = &[
             },
         );
     }),
+    ("dispatch_help", |m| {
+        coordinator_on_dispatch(m);
+        press(m, KeyCode::Char('?'));
+    }),
     ("release_dialog", |m| {
         m.detail_id = Some(2);
         m.screen = Screen::Detail;
