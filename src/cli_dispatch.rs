@@ -84,9 +84,9 @@ pub enum NewCommand {
 #[command(group(clap::ArgGroup::new("whom").required(true).args(["to", "pool"])))]
 pub struct AssignArgs {
     pub id: i64,
-    /// The lawyer's or mediator's user id.
-    #[arg(long)]
-    pub to: Option<i64>,
+    /// The lawyer or mediator: a username of the item's unit, or a user id.
+    #[arg(long, value_name = "USER")]
+    pub to: Option<String>,
     /// Back to the unit's on-duty pool.
     #[arg(long)]
     pub pool: bool,

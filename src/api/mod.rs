@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod campaign;
+pub mod dispatch;
 pub mod events;
 pub mod intake;
 pub mod items;

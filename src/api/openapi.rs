@@ -66,6 +66,7 @@ impl utoipa::Modify for BearerAuth {
         super::openapi_intake::audit,
         super::openapi_intake::unit_items,
         super::openapi_intake::change_password,
+        super::openapi_intake::unit_people,
     ),
     components(schemas(
         Problem,
@@ -140,6 +141,8 @@ impl utoipa::Modify for BearerAuth {
         intake::AuditTrail,
         intake::PasswordChange,
         crate::domain::UnitKind,
+        super::dispatch::UnitPerson,
+        super::dispatch::UnitPeople,
     ))
 )]
 pub struct ApiDoc;

@@ -65,3 +65,9 @@ fn unit_items() {}
               (status = 401, body = Problem), (status = 403, body = Problem, description = "wrong_password"),
               (status = 422, body = Problem)))]
 fn change_password() {}
+
+#[utoipa::path(get, path = "/api/v1/units/{id}/people", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = super::dispatch::UnitPeople, description = "The unit's lawyers and mediators, each with their open and overdue items"),
+              (status = 403, body = Problem, description = "not the unit's coordinator, one above it, or the desk routing work there"),
+              (status = 404, body = Problem, description = "no such unit")))]
+fn unit_people() {}

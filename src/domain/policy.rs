@@ -189,6 +189,14 @@ pub fn may_list_unit(a: &Actor, unit: i64) -> bool {
     a.oversees(unit)
 }
 
+/// Whether the actor may list the people of a unit with their open load:
+/// whoever assigns there (the unit's coordinator or one above it, an
+/// admin), and the desk for a unit it may route work to (it may send work
+/// straight to a person).
+pub fn may_list_people(a: &Actor, links: &[UnitLink], unit: i64) -> bool {
+    a.oversees(unit) || (may_intake(a) && may_route_to(a, links, unit))
+}
+
 /// Whether the actor may see a party's full phone and ID number: the
 /// assignee, the coordinator, an admin. Every reveal is audited.
 pub fn may_reveal(a: &Actor, i: &ItemFacts) -> bool {
@@ -299,6 +307,20 @@ mod tests {
             may_assign(&me, &pool, None, Some("x")),
             Err(AssignDenied::NotCoordinator)
         );
+    }
+
+    #[test]
+    fn who_lists_a_units_people() {
+        let t = links();
+        let coord = Actor::in_tree(5, Role::Coordinator, 1, &t);
+        assert!(may_list_people(&coord, &t, 1));
+        assert!(!may_list_people(&coord, &t, 2), "a sibling unit is not theirs");
+        let bureau = Actor::in_tree(6, Role::Coordinator, 4, &t);
+        assert!(may_list_people(&bureau, &t, 2));
+        let desk = Actor::own_unit(3, Role::Intake, 3);
+        assert!(may_list_people(&desk, &t, 1) && !may_list_people(&desk, &t, 9));
+        assert!(!may_list_people(&Actor::own_unit(10, Role::Lawyer, 1), &t, 1));
+        assert!(!may_list_people(&Actor::own_unit(11, Role::Mediator, 1), &t, 1));
     }
 
     #[test]

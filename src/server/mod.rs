@@ -29,6 +29,7 @@ pub mod listen;
 pub mod login_guard;
 pub mod metrics;
 pub mod notes;
+pub mod people;
 pub mod rebuild;
 pub mod records;
 pub mod revocations;
@@ -206,6 +207,7 @@ pub fn router(state: Shared) -> Router {
         .route(ipaths::ITEM_REVEAL, post(intake::reveal))
         .route(ipaths::ITEM_AUDIT, get(intake::audit))
         .route(ipaths::UNIT_ITEMS, get(intake::unit_items))
+        .route(crate::api::dispatch::paths::UNIT_PEOPLE, get(people::unit_people))
         .route(ipaths::ME_PASSWORD, post(accounts::change_password))
         .route(paths::ITEM, get(items::detail))
         .route(paths::POOL, get(items::pool))

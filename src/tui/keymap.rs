@@ -82,6 +82,13 @@ actions! {
     ScopeMe = "scope_me", ["m"], &[Stats];
     ScopeUnit = "scope_unit", ["u"], &[Stats];
     Export = "export", ["e"], &[Stats];
+    GoDispatch = "go_dispatch", ["7"], &[];
+    Assign = "assign", ["enter", "a"], &[Dispatch];
+    ToPool = "to_pool", ["p"], &[Dispatch];
+    DispatchNextTab = "dispatch_next_tab", ["tab", "right", "l"], &[Dispatch];
+    DispatchPrevTab = "dispatch_prev_tab", ["backtab", "left", "h"], &[Dispatch];
+    Release = "release", ["r"], &[Detail];
+    NextUnit = "next_unit", ["u"], &[Dispatch];
 }
 
 impl Action {

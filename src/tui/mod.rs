@@ -9,6 +9,7 @@ mod ascii;
 pub mod backend;
 pub mod deadlines;
 mod detail_actions;
+pub mod dispatch_actions;
 mod follow;
 pub mod keymap;
 pub mod labels;

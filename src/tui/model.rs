@@ -29,6 +29,8 @@ pub enum Screen {
     Duty,
     Outbox,
     Stats,
+    /// The unit's open work and who holds it (coordinators).
+    Dispatch,
 }
 
 impl Screen {
@@ -49,6 +51,7 @@ impl Screen {
             Self::Duty => "duty",
             Self::Outbox => "outbox",
             Self::Stats => "stats",
+            Self::Dispatch => "dispatch",
         }
     }
 
@@ -187,6 +190,23 @@ pub enum Message {
     ExportFailed {
         message: String,
     },
+    /// The Dispatch screen's unit: its open work and its people's load.
+    DispatchLoaded {
+        unit: (i64, String),
+        items: Vec<WorkItem>,
+        people: Vec<crate::api::dispatch::UnitPerson>,
+        /// The units right below it (a bureau's coordinator moves down).
+        units_below: Vec<crate::api::UnitRef>,
+    },
+    /// The server gave the item out or back, with any conflicts of interest.
+    Assigned {
+        item: Box<WorkItem>,
+        conflicts: Vec<crate::api::intake::ConflictEntry>,
+    },
+    /// Someone changed the item since it was loaded (409): nothing changed.
+    AssignStale {
+        item_id: i64,
+    },
 }
 
 /// Background work `update` asks for; the runtime hands it to a `Backend`.
@@ -270,6 +290,17 @@ pub enum Command {
         format: ReportFormat,
         form: Box<StatsForm>,
     },
+    /// A unit's open work and people: the signed-in coordinator's own
+    /// unit (`None`), or one below it.
+    FetchDispatch(Option<i64>),
+    /// Give an item to someone (`None`: back to the pool), at once on the
+    /// server (a coordinator's decision does not wait in the outbox).
+    Assign {
+        item_id: i64,
+        assignee_id: Option<i64>,
+        version: i64,
+        reason: Option<String>,
+    },
 }
 
 /// Who is at the keyboard, for the status bar.
@@ -319,6 +350,7 @@ pub struct Model {
     pub outbox: OutboxSummary,
     pub outbox_state: ListState,
     pub stats: StatsState,
+    pub dispatch: super::dispatch_actions::DispatchState,
     /// Each campaign's next deadline, for the status bar.
     pub deadlines: Vec<crate::tui::deadlines::Deadline>,
     pub timer: Option<RunningTimer>,
@@ -363,6 +395,7 @@ impl Model {
             outbox: OutboxSummary::default(),
             outbox_state: ListState::default(),
             stats: StatsState::default(),
+            dispatch: Default::default(),
             deadlines: Vec::new(),
             timer: None,
             online: false,

@@ -22,11 +22,13 @@ pub fn screens(role: Option<Role>) -> &'static [Screen] {
         // Room operators keep the rooms' day; they have no work of their own.
         Some(Role::Operator) => &[Schedule, Duty, Outbox],
         // Coordinators read the unit's forms and the rooms' day.
-        Some(Role::Coordinator) => &[Stats, Schedule, Duty, Outbox],
+        Some(Role::Coordinator) => &[Stats, Dispatch, Schedule, Duty, Outbox],
         // The intake desk registers work (`dutydesk new`); here it sees what
         // waits to be sent.
         Some(Role::Intake) => &[Outbox],
-        Some(Role::Lawyer | Role::Mediator | Role::Admin) | None => &Screen::ALL,
+        // Admins oversee every unit; they dispatch too.
+        Some(Role::Admin) => &[Queue, Detail, Schedule, Duty, Outbox, Stats, Dispatch],
+        Some(Role::Lawyer | Role::Mediator) | None => &Screen::ALL,
     }
 }
 
@@ -48,6 +50,7 @@ pub fn go_action(screen: Screen) -> Option<Action> {
         Screen::Duty => Some(Action::GoDuty),
         Screen::Outbox => Some(Action::GoOutbox),
         Screen::Stats => Some(Action::GoStats),
+        Screen::Dispatch => Some(Action::GoDispatch),
         Screen::Detail => None,
     }
 }
@@ -59,6 +62,7 @@ fn screen_of(action: Action) -> Option<Screen> {
         Action::GoDuty => Some(Screen::Duty),
         Action::GoOutbox => Some(Screen::Outbox),
         Action::GoStats => Some(Screen::Stats),
+        Action::GoDispatch => Some(Screen::Dispatch),
         _ => None,
     }
 }
@@ -130,6 +134,17 @@ pub fn may(model: &Model, action: Action) -> bool {
         Action::OpenUnit => crate::tui::screens::stats::tree::can_open(model),
         Action::UnitUp => !model.stats.unit_path.is_empty(),
         Action::LogActivity => counts_work(model),
+        Action::Assign | Action::ToPool | Action::DispatchNextTab | Action::DispatchPrevTab => {
+            has_screen(model, Screen::Dispatch)
+        }
+        // A coordinator over units below moves among them.
+        Action::NextUnit => has_screen(model, Screen::Dispatch) && model.dispatch.units.len() > 1,
+        // A lawyer gives their own unfinished item back to the pool.
+        Action::Release => {
+            works_items(role)
+                && model.screen == Screen::Detail
+                && subject(model).is_some_and(|i| is_mine(model, i) && !i.status.is_finished())
+        }
         _ => true,
     }
 }

@@ -9,7 +9,7 @@ use super::model::{Command, Message, Model, QueueTab, Screen};
 use super::popups::outcome::{FormState, OutcomeForm};
 use super::popups::{Popup, confirm, message, palette};
 use super::screens::{self, schedule};
-use super::{sanitize, time};
+use super::{dispatch_actions, sanitize, time};
 use crate::api::ChangeKind;
 
 pub fn update(model: &mut Model, msg: Message) -> Option<Command> {
@@ -157,6 +157,13 @@ fn step(model: &mut Model, msg: Message) -> Option<Command> {
             super::follow::on_synced(model, at);
             None
         }
+        // The Dispatch screen follows the unit's work live.
+        Message::Pushed(event)
+            if model.screen == Screen::Dispatch
+                && !matches!(event.kind, ChangeKind::Heartbeat | ChangeKind::Unknown) =>
+        {
+            Some(dispatch_actions::fetch(model))
+        }
         Message::Pushed(event) => on_push(model, event.kind, event.item_id),
         Message::DeadlinesLoaded(list) => {
             model.deadlines = list;
@@ -179,6 +186,17 @@ fn step(model: &mut Model, msg: Message) -> Option<Command> {
         | Message::StatsPending(_)
         | Message::ExportDone { .. }
         | Message::ExportFailed { .. } => screens::stats::on_message(model, msg),
+        Message::DispatchLoaded {
+            unit,
+            items,
+            people,
+            units_below,
+        } => {
+            dispatch_actions::on_loaded(model, unit, items, people, units_below);
+            None
+        }
+        Message::Assigned { item, conflicts } => dispatch_actions::on_assigned(model, *item, conflicts),
+        Message::AssignStale { item_id } => dispatch_actions::on_stale(model, item_id),
     }
 }
 
@@ -307,7 +325,15 @@ pub fn apply_action(model: &mut Model, action: Action) -> Option<Command> {
         Action::GoDuty => go(model, Screen::Duty, Some(Command::FetchDuty)),
         Action::GoOutbox => go(model, Screen::Outbox, None),
         Action::GoStats => screens::stats::go(model),
+        Action::GoDispatch => dispatch_actions::go(model),
+        Action::Refresh if model.screen == Screen::Dispatch => dispatch_actions::go(model),
         Action::Refresh => Some(super::follow::refresh(model)),
+        Action::Assign
+        | Action::ToPool
+        | Action::DispatchNextTab
+        | Action::DispatchPrevTab
+        | Action::NextUnit => dispatch_actions::apply(model, action),
+        Action::Release => dispatch_actions::release(model),
         Action::LogActivity => super::activity_actions::open(model),
         Action::NextTab | Action::PrevTab => {
             let n = QueueTab::ALL.len();
@@ -405,6 +431,7 @@ fn move_selection(model: &mut Model, by: isize) -> Option<Command> {
             model.outbox_state.selected = screens::step(model.outbox_state.selected, n, by)
         }
         Screen::Stats => screens::stats::scroll(model, by),
+        Screen::Dispatch => dispatch_actions::move_selection(model, by),
         Screen::Detail => {
             let max = screens::detail::max_scroll(model) as isize;
             model.detail_scroll = (model.detail_scroll as isize + by).clamp(0, max) as u16

@@ -28,7 +28,7 @@ struct Row {
     expect: [u16; 9],
 }
 
-const MATRIX: [Row; 10] = [
+const MATRIX: [Row; 11] = [
     Row {
         endpoint: "create",
         expect: [403, 403, 403, 403, 201, 403, 403, 201, 201],
@@ -68,6 +68,11 @@ const MATRIX: [Row; 10] = [
     Row {
         endpoint: "audit",
         expect: [403, 404, 404, 404, 404, 404, 200, 200, 404],
+    },
+    // The centre's operator and desk route work to the firm (same bureau).
+    Row {
+        endpoint: "unit_people",
+        expect: [403, 403, 403, 403, 200, 403, 200, 200, 200],
     },
 ];
 
@@ -141,6 +146,7 @@ async fn matrix_case(ctx: &Ctx) {
                         .await
                 }
                 "audit" => ctx.get(token, &format!("/api/v1/items/{id}/audit")).await,
+                "unit_people" => ctx.get(token, "/api/v1/units/1/people").await,
                 other => unreachable!("{other}"),
             };
             let got = r.status().as_u16();

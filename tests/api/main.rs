@@ -19,6 +19,7 @@ mod live;
 mod login_guard;
 mod notes;
 mod ops;
+mod people;
 mod read_path;
 mod records;
 mod rollup;

@@ -34,6 +34,8 @@ mod text;
 mod typical_flush;
 // Against the real reference server.
 #[cfg(feature = "server")]
+mod assign_cli;
+#[cfg(feature = "server")]
 mod counting_cli;
 #[cfg(feature = "server")]
 mod firstrun;

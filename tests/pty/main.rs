@@ -7,6 +7,7 @@ mod backend_notes;
 mod demo;
 #[path = "../common/demo_server.rs"]
 mod demo_server;
+mod dispatch;
 mod flow;
 mod hangup;
 mod overdue;

@@ -4,6 +4,8 @@
 mod activity;
 mod backend;
 mod deadlines;
+mod dispatch;
+mod dispatch_fixtures;
 mod first_screen;
 mod fixtures;
 mod follow;

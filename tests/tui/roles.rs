@@ -43,6 +43,10 @@ fn open(m: &mut Model, screen: Screen) {
             update(m, sf::loaded_at(NOW, scope));
             update(m, Message::StatsPending(sf::pending()));
         }
+        Screen::Dispatch => {
+            press(m, KeyCode::Char('7'));
+            update(m, crate::dispatch_fixtures::loaded());
+        }
         Screen::Detail => {
             press(m, KeyCode::Char('1'));
             press(m, KeyCode::Enter);

@@ -63,14 +63,18 @@ async fn post<T: DeserializeOwned>(
     })
 }
 
-async fn version(api: &Api, id: i64) -> Result<i64, CliError> {
+async fn current(api: &Api, id: i64) -> Result<WorkItem, CliError> {
     match api
         .get::<ItemDetail>(&paths::with_id(paths::ITEM, id), None)
         .await?
     {
-        Fetched::Fresh { value, .. } => Ok(value.item.version),
+        Fetched::Fresh { value, .. } => Ok(value.item),
         Fetched::NotModified => Err(CliError::new(t!("intake.cli.no_answer"))),
     }
+}
+
+async fn version(api: &Api, id: i64) -> Result<i64, CliError> {
+    Ok(current(api, id).await?.version)
 }
 
 fn print_conflicts(conflicts: &[ConflictEntry]) {
@@ -190,18 +194,23 @@ fn new_item(
     })
 }
 
+/// `to`: a user id or a username of the item's unit; `None` the pool.
 async fn assign_to(
     ctx: &Ctx,
     id: i64,
-    to: Option<i64>,
+    to: Option<&str>,
     reason: Option<String>,
     json: bool,
 ) -> Result<Exit, CliError> {
     let api = api(ctx).await?;
-    let version = version(&api, id).await?;
+    let item = current(&api, id).await?;
+    let assignee_id = match to {
+        Some(who) => Some(super::people::assignee_id(&api, item.unit_id, who).await?),
+        None => None,
+    };
     let req = AssignRequest {
-        assignee_id: to,
-        version,
+        assignee_id,
+        version: item.version,
         reason,
     };
     let answer: ItemWithConflicts = post(&api, &paths::with_id(ipaths::ITEM_ASSIGN, id), &req, None).await?;
@@ -221,7 +230,7 @@ async fn assign_to(
 }
 
 pub async fn assign(ctx: &Ctx, a: AssignArgs) -> Result<Exit, CliError> {
-    let to = if a.pool { None } else { a.to };
+    let to = if a.pool { None } else { a.to.as_deref() };
     assign_to(ctx, a.id, to, a.reason, a.json).await
 }
 

@@ -10,6 +10,7 @@ pub(super) mod dispatch;
 mod due;
 pub mod items;
 mod outbox;
+mod people;
 mod record;
 mod report;
 mod submission;

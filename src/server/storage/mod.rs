@@ -296,4 +296,13 @@ pub trait Storage: Send + Sync {
         new_hash: &'a str,
         now: EpochMs,
     ) -> StoreFuture<'a, ()>;
+
+    // Dispatch.
+    /// The unit's lawyers and mediators with their open and overdue load.
+    fn unit_people<'a>(
+        &'a self,
+        me: &'a User,
+        unit: i64,
+        now: EpochMs,
+    ) -> StoreFuture<'a, crate::api::dispatch::UnitPeople>;
 }

@@ -2,6 +2,7 @@
 //! tokio task, writes go durably into the outbox before the UI hears
 //! "saved", then one flush tells "sent" or "failed" per entry.
 
+mod dispatch_flow;
 mod live;
 mod screens_flow;
 mod stats_flow;
@@ -222,6 +223,8 @@ impl ClientBackend {
                 self.fetch_stats(&campaign_id, period, whose, tx).await
             }
             Command::ExportStats { format, form } => self.export_stats(format, &form, tx).await,
+            Command::FetchDispatch(unit) => self.fetch_dispatch(unit, tx).await,
+            cmd @ Command::Assign { .. } => self.assign(cmd, tx).await,
             // The event loop handles these itself.
             Command::Quit | Command::CopyToClipboard(_) | Command::Bell => Ok(()),
         }

@@ -2,6 +2,7 @@
 //! open dialog gets every key first.
 
 pub mod activity_form;
+pub mod assign;
 pub mod confirm;
 pub mod help;
 pub mod message;
@@ -40,6 +41,7 @@ pub enum Popup {
     Note(Box<note::NoteForm>),
     Help,
     Transition(transition::TransitionPicker),
+    Assign(Box<assign::AssignPicker>),
 }
 
 impl std::fmt::Debug for Popup {
@@ -54,6 +56,7 @@ impl std::fmt::Debug for Popup {
             Popup::Note(_) => "Note",
             Popup::Help => "Help",
             Popup::Transition(_) => "Transition",
+            Popup::Assign(_) => "Assign",
         };
         f.write_str(name)
     }
@@ -73,6 +76,7 @@ pub fn handle_key(model: &mut Model, key: KeyEvent) -> Option<Command> {
         Popup::Note(n) => n.handle_key(key, model),
         Popup::Help => help::handle_key(key),
         Popup::Transition(t) => t.handle_key(key),
+        Popup::Assign(a) => a.handle_key(key),
     };
     // The palette's choice is an action on the model, run after it closes.
     let chosen = match &popup {
@@ -120,6 +124,7 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
         Popup::Note(n) => n.draw(model, frame, area),
         Popup::Help => help::draw(model, frame, area),
         Popup::Transition(t) => t.draw(&model.theme, frame, area),
+        Popup::Assign(a) => a.draw(&model.theme, frame, area),
     }
 }
 

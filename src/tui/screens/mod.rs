@@ -3,6 +3,7 @@
 //! variant of `model::Screen`, a module here, a line in `draw`.
 
 pub mod detail;
+pub mod dispatch;
 pub mod duty;
 pub mod outbox;
 pub mod queue;
@@ -22,6 +23,7 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
         Screen::Duty => duty::draw(model, frame, area),
         Screen::Outbox => outbox::draw(model, frame, area),
         Screen::Stats => stats::draw(model, frame, area),
+        Screen::Dispatch => dispatch::draw(model, frame, area),
     }
 }
 

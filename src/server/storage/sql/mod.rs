@@ -11,6 +11,7 @@ pub mod intake;
 pub mod item_rows;
 mod items;
 mod notes;
+mod people;
 pub mod records;
 pub mod schedule;
 mod stamps;
@@ -309,5 +310,13 @@ impl Storage for SqlStorage {
         now: EpochMs,
     ) -> StoreFuture<'a, ()> {
         Box::pin(self.set_password_impl(me, token_id, keep_token, new_hash, now))
+    }
+    fn unit_people<'a>(
+        &'a self,
+        me: &'a User,
+        unit: i64,
+        now: EpochMs,
+    ) -> StoreFuture<'a, crate::api::dispatch::UnitPeople> {
+        Box::pin(self.unit_people_impl(me, unit, now))
     }
 }
