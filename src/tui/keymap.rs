@@ -82,6 +82,9 @@ actions! {
     ScopeMe = "scope_me", ["m"], &[Stats];
     ScopeUnit = "scope_unit", ["u"], &[Stats];
     Export = "export", ["e"], &[Stats];
+    BookSession = "book_session", ["a"], &[Schedule];
+    MoveSession = "move_session", ["m"], &[Schedule];
+    CancelSession = "cancel_session", ["x"], &[Schedule];
 }
 
 impl Action {

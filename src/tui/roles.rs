@@ -130,6 +130,9 @@ pub fn may(model: &Model, action: Action) -> bool {
         Action::OpenUnit => crate::tui::screens::stats::tree::can_open(model),
         Action::UnitUp => !model.stats.unit_path.is_empty(),
         Action::LogActivity => counts_work(model),
+        Action::BookSession | Action::MoveSession | Action::CancelSession => {
+            crate::tui::schedule_actions::may_book(role)
+        }
         _ => true,
     }
 }

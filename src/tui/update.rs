@@ -179,6 +179,9 @@ fn step(model: &mut Model, msg: Message) -> Option<Command> {
         | Message::StatsPending(_)
         | Message::ExportDone { .. }
         | Message::ExportFailed { .. } => screens::stats::on_message(model, msg),
+        Message::SessionAnswered { item_id, result } => {
+            super::schedule_actions::answered(model, item_id, result)
+        }
     }
 }
 
@@ -342,9 +345,13 @@ pub fn apply_action(model: &mut Model, action: Action) -> Option<Command> {
         | Action::AddTime
         | Action::AddNote
         | Action::FlagTypical => super::detail_actions::apply(model, action),
-        Action::MarkStarted | Action::MarkEnded | Action::MarkNoShow | Action::CopyLink => {
-            super::schedule_actions::apply(model, action)
-        }
+        Action::MarkStarted
+        | Action::MarkEnded
+        | Action::MarkNoShow
+        | Action::CopyLink
+        | Action::BookSession
+        | Action::MoveSession
+        | Action::CancelSession => super::schedule_actions::apply(model, action),
         Action::PrevDay | Action::NextDay => {
             let step = if action == Action::NextDay { 1 } else { -1 };
             model.schedule.date = time::shift_day(&model.schedule.date, step);

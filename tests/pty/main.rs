@@ -11,6 +11,7 @@ mod flow;
 mod hangup;
 mod overdue;
 mod readme;
+mod schedule_booking;
 mod startup;
 mod stats_tree;
 mod support;

@@ -4,6 +4,7 @@
 
 mod live;
 mod screens_flow;
+mod session_flow;
 mod stats_flow;
 mod writes_flow;
 
@@ -222,6 +223,14 @@ impl ClientBackend {
                 self.fetch_stats(&campaign_id, period, whose, tx).await
             }
             Command::ExportStats { format, form } => self.export_stats(format, &form, tx).await,
+            Command::BookSession { item_id, request } => {
+                self.book_session(item_id, &request, tx).await;
+                Ok(())
+            }
+            Command::CancelSession { item_id, request } => {
+                self.cancel_session(item_id, &request, tx).await;
+                Ok(())
+            }
             // The event loop handles these itself.
             Command::Quit | Command::CopyToClipboard(_) | Command::Bell => Ok(()),
         }

@@ -2,12 +2,14 @@
 //! open dialog gets every key first.
 
 pub mod activity_form;
+pub mod cancel_session;
 pub mod confirm;
 pub mod help;
 pub mod message;
 pub mod note;
 pub mod outcome;
 pub mod palette;
+pub mod session_form;
 pub mod time_form;
 pub mod transition;
 
@@ -40,6 +42,8 @@ pub enum Popup {
     Note(Box<note::NoteForm>),
     Help,
     Transition(transition::TransitionPicker),
+    Session(Box<session_form::SessionForm>),
+    CancelSession(Box<cancel_session::CancelForm>),
 }
 
 impl std::fmt::Debug for Popup {
@@ -54,6 +58,8 @@ impl std::fmt::Debug for Popup {
             Popup::Note(_) => "Note",
             Popup::Help => "Help",
             Popup::Transition(_) => "Transition",
+            Popup::Session(_) => "Session",
+            Popup::CancelSession(_) => "CancelSession",
         };
         f.write_str(name)
     }
@@ -73,6 +79,8 @@ pub fn handle_key(model: &mut Model, key: KeyEvent) -> Option<Command> {
         Popup::Note(n) => n.handle_key(key, model),
         Popup::Help => help::handle_key(key),
         Popup::Transition(t) => t.handle_key(key),
+        Popup::Session(f) => f.handle_key(key),
+        Popup::CancelSession(f) => f.handle_key(key),
     };
     // The palette's choice is an action on the model, run after it closes.
     let chosen = match &popup {
@@ -120,6 +128,8 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
         Popup::Note(n) => n.draw(model, frame, area),
         Popup::Help => help::draw(model, frame, area),
         Popup::Transition(t) => t.draw(&model.theme, frame, area),
+        Popup::Session(f) => f.draw(model, frame, area),
+        Popup::CancelSession(f) => f.draw(model, frame, area),
     }
 }
 
