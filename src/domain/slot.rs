@@ -231,7 +231,7 @@ mod tests {
     fn hm(ms: EpochMs) -> String {
         jiff::Timestamp::from_millisecond(ms)
             .unwrap()
-            .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+            .to_zoned_datetime(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
             .strftime("%m-%d %H:%M")
             .to_string()
     }

@@ -217,6 +217,10 @@ fn on_push(model: &mut Model, kind: ChangeKind, item_id: Option<i64>) -> Option<
     // the refresh that follows brings the data.
     if bell {
         Some(Command::Bell)
+    } else if model.screen == Screen::Schedule {
+        // The day on screen is read again: a session moved in or out of
+        // one of its rooms shows at once.
+        Some(super::follow::reload(model, None))
     } else {
         Some(Command::Refresh)
     }

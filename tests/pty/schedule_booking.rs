@@ -68,7 +68,7 @@ async fn new_request(url: &str, title: &str) -> i64 {
 
 /// A day three weeks ahead in Beijing, clear of the demo's sessions.
 fn free_day() -> String {
-    let now = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)));
+    let now = jiff::Timestamp::now().to_zoned_datetime(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)));
     now.date()
         .checked_add(jiff::Span::new().days(21))
         .unwrap()
@@ -164,7 +164,7 @@ async fn operator_books_moves_and_cancels(w: &'static Words) {
     let m = two.mediation.expect("the second is booked");
     let at = jiff::Timestamp::from_millisecond(m.scheduled_start)
         .unwrap()
-        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)));
+        .to_zoned_datetime(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)));
     assert_eq!(at.strftime("%Y-%m-%d %H:%M").to_string(), format!("{day} 11:00"));
 }
 

@@ -45,12 +45,12 @@ fn clash() -> SessionRefusal {
     SessionRefusal {
         message: "the room is booked then by item 4".into(),
         clash: Some(Clash {
-            item_id: 4,
-            title: "物业费纠纷远程视频调解".into(),
+            item_id: 6,
+            title: "工伤赔偿电话调解（退役军人）".into(),
             room_taken: true,
-            start: NOW + 90 * fixtures::MIN,
-            end: NOW + 150 * fixtures::MIN,
-            room: "第一调解室".into(),
+            start: NOW + 5 * HOUR,
+            end: NOW + 6 * HOUR,
+            room: "第二调解室".into(),
             mediator: "王律师".into(),
         }),
     }
@@ -73,7 +73,7 @@ fn booking_dialogs_in_both_languages_and_sizes() {
 
             // The clash: the dialog stays, with the session it clashed with.
             let mut m = operator();
-            fill_booking(&mut m, "11:30");
+            fill_booking(&mut m, "15:30");
             assert!(matches!(
                 press(&mut m, KeyCode::Enter),
                 Some(Command::BookSession { item_id: 57, .. })
@@ -134,7 +134,7 @@ fn a_booking_is_sent_once_and_kept_until_the_server_answers() {
             result: Err(clash()),
         },
     );
-    assert!(render(&mut m, 120, 40).contains("#4"));
+    assert!(render(&mut m, 120, 40).contains("#6"));
     assert!(matches!(
         press(&mut m, KeyCode::Enter),
         Some(Command::BookSession { item_id: 57, .. })
@@ -217,4 +217,22 @@ fn lawyers_are_not_offered_booking() {
     update(&mut m, Message::ScheduleLoaded(fixtures::schedule()));
     assert_eq!(press(&mut m, KeyCode::Char('a')), None);
     assert!(m.popup.is_none(), "{:?}", m.popup);
+}
+
+#[test]
+fn a_session_moved_elsewhere_reloads_the_day_on_screen() {
+    let _l = lang("en");
+    let mut m = operator();
+    let ev = dutydesk::api::ChangeEvent {
+        item_id: Some(4),
+        gone: true,
+        ..dutydesk::api::ChangeEvent::bare(dutydesk::api::ChangeKind::ScheduleChanged, NOW)
+    };
+    assert_eq!(
+        update(&mut m, Message::Pushed(ev)),
+        Some(Command::Reload {
+            item_id: None,
+            date: Some("2026-11-24".into())
+        })
+    );
 }
