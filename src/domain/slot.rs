@@ -109,7 +109,7 @@ fn parse_at(day: Date, text: &str, field: SlotField) -> Result<DateTime, SlotErr
     }
     let bad = || SlotError::NotATime(field, text.trim().to_string());
     let range = || SlotError::OutOfRange(field, text.trim().to_string());
-    let (date, clock) = match t.split_once(|c: char| c == ' ' || c == 't') {
+    let (date, clock) = match t.split_once([' ', 't']) {
         Some((d, c)) if d.contains(['-', '/']) => (parse_date(day, d.trim(), field, text)?, c.trim()),
         _ => (day, t.as_str()),
     };

@@ -236,3 +236,18 @@ fn a_session_moved_elsewhere_reloads_the_day_on_screen() {
         })
     );
 }
+
+#[test]
+fn cancel_acts_on_the_session_selected() {
+    let _l = lang("en");
+    let mut m = operator();
+    press(&mut m, KeyCode::Char('j'));
+    press(&mut m, KeyCode::Char('x'));
+    let Some(Popup::CancelSession(form)) = &m.popup else {
+        panic!("the cancel dialog is open: {:?}", m.popup)
+    };
+    assert_eq!(form.item_id, 6);
+    // Esc keeps the session: nothing is sent.
+    assert_eq!(press(&mut m, KeyCode::Esc), None);
+    assert!(m.popup.is_none());
+}
