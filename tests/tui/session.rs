@@ -251,3 +251,23 @@ fn cancel_acts_on_the_session_selected() {
     assert_eq!(press(&mut m, KeyCode::Esc), None);
     assert!(m.popup.is_none());
 }
+
+#[test]
+fn the_request_field_offers_cached_requests_without_a_session() {
+    let _l = lang("en");
+    let mut m = operator();
+    let mut items = fixtures::my_items();
+    let mut unbooked = items[3].clone();
+    unbooked.id = 57;
+    unbooked.mediation = None;
+    items.push(unbooked);
+    update(&mut m, Message::ItemsLoaded(items));
+    press(&mut m, KeyCode::Char('a'));
+    press(&mut m, KeyCode::Right);
+    let Some(Popup::Session(form)) = &m.popup else {
+        panic!("the booking dialog is open")
+    };
+    // #4 and #6 have sessions: only #57 is offered.
+    assert_eq!((form.requests.clone(), form.item.as_str()), (vec![57], "57"));
+    assert!(render(&mut m, 80, 24).contains("#57 物业费纠纷"));
+}

@@ -10,6 +10,7 @@ pub mod note;
 pub mod outcome;
 pub mod palette;
 pub mod session_form;
+pub mod session_parts;
 pub mod time_form;
 pub mod transition;
 

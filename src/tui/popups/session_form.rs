@@ -12,10 +12,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use rust_i18n::t;
 
+use super::session_parts::{clash_text, known_title, mediators, rooms, slot_message, unbooked};
 use super::{KeyResult, centered, frame_popup};
 use crate::api::intake::ScheduleRequest;
 use crate::api::{UserRef, WorkItem};
-use crate::domain::slot::{self, SlotError, SlotField};
+use crate::domain::slot;
 use crate::tui::model::{Command, Model};
 use crate::tui::{sanitize, time};
 
@@ -70,6 +71,9 @@ pub struct SessionForm {
     /// 0: the request's own mediator; then these.
     pub mediators: Vec<UserRef>,
     pub mediator: usize,
+    /// Mediation requests without a session that this user has cached,
+    /// offered with ←/→ on the request field (a number may be typed too).
+    pub requests: Vec<i64>,
     pub link: String,
     pub focus: Field,
     /// The day the times are on unless the start names another.
@@ -92,6 +96,7 @@ impl SessionForm {
             end: String::new(),
             mediators: mediators(model),
             mediator: 0,
+            requests: unbooked(model),
             link: String::new(),
             focus: Field::Item,
             date: model.schedule.date.clone(),
@@ -198,6 +203,23 @@ impl SessionForm {
     }
 
     fn cycle(&mut self, forward: bool) {
+        if self.focus == Field::Item && self.moving.is_none() {
+            let n = self.requests.len();
+            if n > 0 {
+                let at = self
+                    .requests
+                    .iter()
+                    .position(|r| r.to_string() == self.item.trim());
+                let next = match (at, forward) {
+                    (Some(i), true) => (i + 1) % n,
+                    (Some(i), false) => (i + n - 1) % n,
+                    (None, true) => 0,
+                    (None, false) => n - 1,
+                };
+                self.item = self.requests[next].to_string();
+            }
+            return;
+        }
         let (value, n) = match self.focus {
             Field::Room => (&mut self.room, self.rooms.len()),
             Field::Mediator => (&mut self.mediator, self.mediators.len() + 1),
@@ -307,92 +329,4 @@ impl SessionForm {
         }
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
     }
-}
-
-/// "Room 第一调解室 is taken 10:00–11:00 by #23 物业费纠纷 (王芳): pick another
-/// time or room."
-pub fn clash_text(c: &Clash) -> String {
-    let when = format!(
-        "{} {}–{}",
-        time::date_of(c.start),
-        time::hm(c.start),
-        time::hm(c.end)
-    );
-    let key = if c.room_taken {
-        "schedule_tui.clash_room"
-    } else {
-        "schedule_tui.clash_mediator"
-    };
-    t!(
-        key,
-        id = c.item_id,
-        title = sanitize::clean(&c.title),
-        room = sanitize::clean(&c.room),
-        mediator = sanitize::clean(&c.mediator),
-        when = when
-    )
-    .into_owned()
-}
-
-/// A slot refused by `domain::slot`, in words: what, where, what to type.
-pub fn slot_message(e: &SlotError) -> String {
-    let field = match e.field() {
-        SlotField::Start => t!("schedule_tui.start"),
-        SlotField::End => t!("schedule_tui.end"),
-    };
-    let field = field.trim();
-    match e {
-        SlotError::Empty(_) => t!("schedule_tui.slot_empty", field = field).into_owned(),
-        SlotError::NotATime(_, text) => t!(
-            "schedule_tui.slot_not_a_time",
-            field = field,
-            value = sanitize::clean(text)
-        )
-        .into_owned(),
-        SlotError::OutOfRange(_, text) => t!(
-            "schedule_tui.slot_out_of_range",
-            field = field,
-            value = sanitize::clean(text)
-        )
-        .into_owned(),
-        SlotError::EndNotAfterStart => t!("schedule_tui.slot_end_first").into_owned(),
-        SlotError::TooLong { minutes } => t!(
-            "schedule_tui.slot_too_long",
-            hours = minutes / 60,
-            max = slot::MAX_SESSION_MINUTES / 60
-        )
-        .into_owned(),
-    }
-}
-
-fn rooms(model: &Model) -> Vec<(i64, String)> {
-    model
-        .schedule
-        .schedule
-        .as_ref()
-        .map(|s| s.rooms.iter().map(|r| (r.room.id, r.room.name.clone())).collect())
-        .unwrap_or_default()
-}
-
-/// The mediators of the day's sessions, each once, by name.
-fn mediators(model: &Model) -> Vec<UserRef> {
-    let mut out: Vec<UserRef> = Vec::new();
-    for s in crate::tui::screens::schedule::sessions(model) {
-        if let Some(a) = &s.assignee
-            && !out.iter().any(|u| u.id == a.id)
-        {
-            out.push(a.clone());
-        }
-    }
-    out.sort_by(|a, b| a.display_name.cmp(&b.display_name));
-    out
-}
-
-fn known_title(model: &Model, id: i64) -> Option<String> {
-    crate::tui::screens::schedule::sessions(model)
-        .into_iter()
-        .chain(model.items.iter())
-        .chain(model.pool.iter())
-        .find(|i| i.id == id)
-        .map(|i| i.title.clone())
 }
