@@ -25,7 +25,7 @@ fn assign() {}
 #[utoipa::path(post, path = "/api/v1/items/{id}/schedule", security(("bearer" = [])), params(("id" = i64, Path)),
     request_body = ScheduleRequest,
     responses((status = 200, body = WorkItem), (status = 403, body = Problem), (status = 404, body = Problem),
-              (status = 409, body = Problem, description = "schedule_conflict: `clashing_item` is booked then (`clash`: room or mediator)"),
+              (status = 409, body = Problem, description = "schedule_conflict: `clashing_item` is booked then (`clash`: room or mediator); `clashing_title`, `clashing_start`, `clashing_end` (epoch ms), `clashing_room`, `clashing_mediator` name it"),
               (status = 422, body = Problem)))]
 fn schedule_item() {}
 

@@ -14,6 +14,7 @@ pub mod policy;
 pub mod privacy;
 pub mod records;
 pub mod rollup;
+pub mod slot;
 pub mod status;
 pub mod units;
 

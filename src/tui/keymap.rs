@@ -89,6 +89,9 @@ actions! {
     DispatchPrevTab = "dispatch_prev_tab", ["backtab", "left", "h"], &[Dispatch];
     Release = "release", ["r"], &[Detail];
     NextUnit = "next_unit", ["u"], &[Dispatch];
+    BookSession = "book_session", ["a"], &[Schedule];
+    MoveSession = "move_session", ["m"], &[Schedule];
+    CancelSession = "cancel_session", ["x"], &[Schedule];
 }
 
 impl Action {

@@ -6,10 +6,12 @@ use serde::{Deserialize, Serialize};
 
 use super::keymap::Keymap;
 use super::popups::Popup;
+pub use super::popups::session_form::{Clash, SessionRefusal};
 use super::queue_index::QueueIndex;
 pub use super::screens::stats::{ExportState, StatsPending, StatsState};
 pub use super::state::{ListState, QueueState, QueueTab, ScheduleState, SortOrder};
 use super::theme::Theme;
+use crate::api::intake::{CancelRequest, ScheduleRequest};
 use crate::api::{
     CampaignList, ChangeEvent, DutyShift, ItemDetail, NewActivity, NewOutcome, NewTimeEntry, PeriodList,
     Schedule, StatsForm, StatsScope, WorkItem,
@@ -207,6 +209,11 @@ pub enum Message {
     AssignStale {
         item_id: i64,
     },
+    /// The server's answer to booking, moving or cancelling a session.
+    SessionAnswered {
+        item_id: i64,
+        result: Result<Box<WorkItem>, SessionRefusal>,
+    },
 }
 
 /// Background work `update` asks for; the runtime hands it to a `Backend`.
@@ -300,6 +307,17 @@ pub enum Command {
         assignee_id: Option<i64>,
         version: i64,
         reason: Option<String>,
+    },
+    /// Book or move a session at once (not through the outbox: the dialog
+    /// keeps the input until the server answered); `SessionAnswered`.
+    BookSession {
+        item_id: i64,
+        request: ScheduleRequest,
+    },
+    /// Cancel a session at once; `SessionAnswered`.
+    CancelSession {
+        item_id: i64,
+        request: CancelRequest,
     },
 }
 

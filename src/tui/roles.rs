@@ -145,6 +145,9 @@ pub fn may(model: &Model, action: Action) -> bool {
                 && model.screen == Screen::Detail
                 && subject(model).is_some_and(|i| is_mine(model, i) && !i.status.is_finished())
         }
+        Action::BookSession | Action::MoveSession | Action::CancelSession => {
+            crate::tui::schedule_actions::may_book(role)
+        }
         _ => true,
     }
 }

@@ -3,14 +3,20 @@
 use rust_i18n::t;
 
 use super::keymap::Action;
-use super::model::{Command, Model, SessionMark};
+use super::model::{Command, Model, SessionMark, SessionRefusal};
 use super::popups::Popup;
+use super::popups::cancel_session::CancelForm;
 use super::popups::confirm::Confirm;
+use super::popups::session_form::SessionForm;
 use super::screens::schedule;
 use super::{labels, sanitize};
-use crate::domain::ItemStatus;
+use crate::api::WorkItem;
+use crate::domain::{ItemStatus, Role};
 
 pub fn apply(model: &mut Model, action: Action) -> Option<Command> {
+    if action == Action::BookSession {
+        return book(model);
+    }
     let session = schedule::selected_session(model)?.clone();
     let (mark, to) = match action {
         Action::MarkStarted => (SessionMark::Started, ItemStatus::InProgress),
@@ -28,6 +34,7 @@ pub fn apply(model: &mut Model, action: Action) -> Option<Command> {
             model.notify(t!("tui.schedule.copied"));
             return Some(Command::CopyToClipboard(link));
         }
+        Action::MoveSession | Action::CancelSession => return change(model, action, &session),
         _ => return None,
     };
     if let Err(_e) = session.status.check_transition(session.kind, to) {
@@ -68,4 +75,88 @@ pub fn final_move_question(item: &crate::api::WorkItem, to: ItemStatus, command:
 /// Whether a move ends the item for good (nothing moves it back).
 pub fn is_final(to: ItemStatus) -> bool {
     matches!(to, ItemStatus::NoShow | ItemStatus::Cancelled)
+}
+
+/// Who books, moves and cancels sessions: the room's operator, the
+/// coordinator, an admin (the server decides per room; before `/me` has
+/// answered it is offered).
+pub fn may_book(role: Option<Role>) -> bool {
+    role.is_none_or(|r| matches!(r, Role::Operator | Role::Coordinator | Role::Admin))
+}
+
+fn book(model: &mut Model) -> Option<Command> {
+    let form = SessionForm::book(model);
+    if form.rooms.is_empty() {
+        model.warn(t!("schedule_tui.no_rooms"));
+        return None;
+    }
+    model.popup = Some(Popup::Session(Box::new(form)));
+    None
+}
+
+/// Move or cancel the selected session; a finished one is not changed.
+fn change(model: &mut Model, action: Action, session: &WorkItem) -> Option<Command> {
+    if session.status.is_finished() {
+        model.warn(t!(
+            "schedule_tui.finished",
+            id = session.id,
+            status = labels::status(session.status)
+        ));
+        return None;
+    }
+    model.popup = Some(if action == Action::MoveSession {
+        Popup::Session(Box::new(SessionForm::move_session(model, session)))
+    } else {
+        Popup::CancelSession(Box::new(CancelForm::new(session)))
+    });
+    None
+}
+
+/// The server answered a booking, move or cancel: done closes the dialog
+/// and reloads the day; a refusal stays on the dialog that sent it.
+pub fn answered(
+    model: &mut Model,
+    item_id: i64,
+    result: Result<Box<WorkItem>, SessionRefusal>,
+) -> Option<Command> {
+    let waiting = match &model.popup {
+        Some(Popup::Session(f)) => f.sending == Some(item_id),
+        Some(Popup::CancelSession(f)) => f.sending && f.item_id == item_id,
+        _ => false,
+    };
+    match result {
+        Ok(item) => {
+            if waiting {
+                model.popup = None;
+            }
+            let text = match &item.mediation {
+                _ if item.status == ItemStatus::Cancelled => t!("schedule_tui.cancelled", id = item_id),
+                Some(m) => t!(
+                    "schedule_tui.booked",
+                    id = item_id,
+                    room = sanitize::clean(&m.room_name),
+                    date = super::time::date_of(m.scheduled_start),
+                    start = super::time::hm(m.scheduled_start),
+                    end = super::time::hm(m.scheduled_end)
+                ),
+                None => t!("schedule_tui.saved", id = item_id),
+            };
+            model.notify(text);
+            // The day the session is on now, so the operator sees it there.
+            if let Some(m) = &item.mediation {
+                model.schedule.date = super::time::date_of(m.scheduled_start);
+            }
+            super::follow::on_item_changed(model, *item);
+            Some(Command::FetchSchedule(model.schedule.date.clone()))
+        }
+        Err(refusal) => {
+            model.warn(t!("schedule_tui.refused", id = item_id));
+            match &mut model.popup {
+                Some(Popup::Session(f)) if waiting => f.refused(refusal),
+                Some(Popup::CancelSession(f)) if waiting => f.refused(refusal),
+                _ => model.warn(sanitize::clean(&refusal.message)),
+            }
+            None
+        }
+    }
 }

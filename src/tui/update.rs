@@ -197,6 +197,9 @@ fn step(model: &mut Model, msg: Message) -> Option<Command> {
         }
         Message::Assigned { item, conflicts } => dispatch_actions::on_assigned(model, *item, conflicts),
         Message::AssignStale { item_id } => dispatch_actions::on_stale(model, item_id),
+        Message::SessionAnswered { item_id, result } => {
+            super::schedule_actions::answered(model, item_id, result)
+        }
     }
 }
 
@@ -232,6 +235,10 @@ fn on_push(model: &mut Model, kind: ChangeKind, item_id: Option<i64>) -> Option<
     // the refresh that follows brings the data.
     if bell {
         Some(Command::Bell)
+    } else if model.screen == Screen::Schedule {
+        // The day on screen is read again: a session moved in or out of
+        // one of its rooms shows at once.
+        Some(super::follow::reload(model, None))
     } else {
         Some(Command::Refresh)
     }
@@ -368,9 +375,13 @@ pub fn apply_action(model: &mut Model, action: Action) -> Option<Command> {
         | Action::AddTime
         | Action::AddNote
         | Action::FlagTypical => super::detail_actions::apply(model, action),
-        Action::MarkStarted | Action::MarkEnded | Action::MarkNoShow | Action::CopyLink => {
-            super::schedule_actions::apply(model, action)
-        }
+        Action::MarkStarted
+        | Action::MarkEnded
+        | Action::MarkNoShow
+        | Action::CopyLink
+        | Action::BookSession
+        | Action::MoveSession
+        | Action::CancelSession => super::schedule_actions::apply(model, action),
         Action::PrevDay | Action::NextDay => {
             let step = if action == Action::NextDay { 1 } else { -1 };
             model.schedule.date = time::shift_day(&model.schedule.date, step);

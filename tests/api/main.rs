@@ -24,6 +24,7 @@ mod read_path;
 mod records;
 mod rollup;
 mod schedule;
+mod schedule_live;
 mod serve_logs;
 mod stats_access;
 mod stats_concurrency;

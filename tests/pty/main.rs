@@ -12,6 +12,7 @@ mod flow;
 mod hangup;
 mod overdue;
 mod readme;
+mod schedule_booking;
 mod startup;
 mod stats_tree;
 mod support;

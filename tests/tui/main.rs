@@ -16,6 +16,7 @@ mod pictures;
 mod readme_pictures;
 mod roles;
 mod sanitize;
+mod session;
 mod stats;
 mod stats_fixtures;
 mod stats_tree;

@@ -5,6 +5,7 @@
 mod dispatch_flow;
 mod live;
 mod screens_flow;
+mod session_flow;
 mod stats_flow;
 mod writes_flow;
 
@@ -225,6 +226,14 @@ impl ClientBackend {
             Command::ExportStats { format, form } => self.export_stats(format, &form, tx).await,
             Command::FetchDispatch(unit) => self.fetch_dispatch(unit, tx).await,
             cmd @ Command::Assign { .. } => self.assign(cmd, tx).await,
+            Command::BookSession { item_id, request } => {
+                self.book_session(item_id, &request, tx).await;
+                Ok(())
+            }
+            Command::CancelSession { item_id, request } => {
+                self.cancel_session(item_id, &request, tx).await;
+                Ok(())
+            }
             // The event loop handles these itself.
             Command::Quit | Command::CopyToClipboard(_) | Command::Bell => Ok(()),
         }

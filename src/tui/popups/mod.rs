@@ -3,12 +3,15 @@
 
 pub mod activity_form;
 pub mod assign;
+pub mod cancel_session;
 pub mod confirm;
 pub mod help;
 pub mod message;
 pub mod note;
 pub mod outcome;
 pub mod palette;
+pub mod session_form;
+pub mod session_parts;
 pub mod time_form;
 pub mod transition;
 
@@ -42,6 +45,8 @@ pub enum Popup {
     Help,
     Transition(transition::TransitionPicker),
     Assign(Box<assign::AssignPicker>),
+    Session(Box<session_form::SessionForm>),
+    CancelSession(Box<cancel_session::CancelForm>),
 }
 
 impl std::fmt::Debug for Popup {
@@ -57,6 +62,8 @@ impl std::fmt::Debug for Popup {
             Popup::Help => "Help",
             Popup::Transition(_) => "Transition",
             Popup::Assign(_) => "Assign",
+            Popup::Session(_) => "Session",
+            Popup::CancelSession(_) => "CancelSession",
         };
         f.write_str(name)
     }
@@ -77,6 +84,8 @@ pub fn handle_key(model: &mut Model, key: KeyEvent) -> Option<Command> {
         Popup::Help => help::handle_key(key),
         Popup::Transition(t) => t.handle_key(key),
         Popup::Assign(a) => a.handle_key(key),
+        Popup::Session(f) => f.handle_key(key),
+        Popup::CancelSession(f) => f.handle_key(key),
     };
     // The palette's choice is an action on the model, run after it closes.
     let chosen = match &popup {
@@ -125,6 +134,8 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
         Popup::Help => help::draw(model, frame, area),
         Popup::Transition(t) => t.draw(&model.theme, frame, area),
         Popup::Assign(a) => a.draw(&model.theme, frame, area),
+        Popup::Session(f) => f.draw(model, frame, area),
+        Popup::CancelSession(f) => f.draw(model, frame, area),
     }
 }
 

@@ -56,7 +56,7 @@ impl SqlStorage {
             ));
         }
         if let Some(link) = req.join_link.as_deref()
-            && !(link.starts_with("https://") || link.starts_with("http://") || link.starts_with("tel:"))
+            && !crate::domain::slot::is_join_link(link)
         {
             return Err(ApiError::validation(
                 "join_link",
@@ -123,16 +123,24 @@ impl SqlStorage {
             None => row.item.assignee.as_ref().map(|a| a.id),
         };
         let clash = clashing(&mut w.tx, id, req, mediator).await?;
-        if let Some((other, title, what)) = clash {
+        if let Some(c) = clash {
+            let what = c.what;
             return Err(ApiError(
                 Problem::new(
                     ProblemCode::ScheduleConflict,
                     format!(
-                        "the {what} is booked then by item {other} ({title}); pick another time or {what}"
+                        "the {what} is booked then by item {} ({}); pick another time or {what}",
+                        c.id, c.title
                     ),
                 )
-                .with_extra("clashing_item", other)
-                .with_extra("clash", what),
+                .with_extra("clashing_item", c.id)
+                .with_extra("clash", what)
+                // So a client names the clash in full: what, where, when, who.
+                .with_extra("clashing_title", c.title)
+                .with_extra("clashing_start", c.start)
+                .with_extra("clashing_end", c.end)
+                .with_extra("clashing_room", c.room)
+                .with_extra("clashing_mediator", c.mediator),
             ));
         }
         sqlx::query(
@@ -295,18 +303,50 @@ impl SqlStorage {
     }
 }
 
+/// The session a booking clashed with, as the 409 names it.
+struct Clash {
+    id: i64,
+    title: String,
+    start: EpochMs,
+    end: EpochMs,
+    room: String,
+    mediator: String,
+    what: &'static str,
+}
+
+type ClashRow = (
+    i64,
+    String,
+    Option<EpochMs>,
+    Option<EpochMs>,
+    Option<String>,
+    Option<String>,
+);
+
 /// Another unfinished session overlapping the request in the same room, or
-/// with the same mediator: its id, title, and which of the two clashed.
+/// with the same mediator: its id, title, time, room and mediator, and
+/// which of the two clashed.
 async fn clashing(
     tx: &mut Transaction<'static, Any>,
     id: i64,
     req: &ScheduleRequest,
     mediator: Option<i64>,
-) -> Result<Option<(i64, String, &'static str)>, sqlx::Error> {
-    let base = "SELECT id, title FROM items WHERE id <> $1 AND status NOT IN ('closed', 'cancelled', 'no_show') \
-                AND scheduled_start < $2 AND scheduled_end > $3";
-    let room: Option<(i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{base} AND room_id = $4 ORDER BY scheduled_start LIMIT 1"
+) -> Result<Option<Clash>, sqlx::Error> {
+    let base = "SELECT i.id, i.title, i.scheduled_start, i.scheduled_end, r.name, u.display_name FROM items i \
+                LEFT JOIN rooms r ON r.id = i.room_id LEFT JOIN users u ON u.id = i.assignee_id \
+                WHERE i.id <> $1 AND i.status NOT IN ('closed', 'cancelled', 'no_show') \
+                AND i.scheduled_start < $2 AND i.scheduled_end > $3";
+    let clash = |r: ClashRow, what| Clash {
+        id: r.0,
+        title: r.1,
+        start: r.2.unwrap_or_default(),
+        end: r.3.unwrap_or_default(),
+        room: r.4.unwrap_or_default(),
+        mediator: r.5.unwrap_or_default(),
+        what,
+    };
+    let room: Option<ClashRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{base} AND i.room_id = $4 ORDER BY i.scheduled_start LIMIT 1"
     )))
     .bind(id)
     .bind(req.end)
@@ -314,12 +354,12 @@ async fn clashing(
     .bind(req.room_id)
     .fetch_optional(&mut **tx)
     .await?;
-    if let Some((other, title)) = room {
-        return Ok(Some((other, title, "room")));
+    if let Some(r) = room {
+        return Ok(Some(clash(r, "room")));
     }
     let Some(m) = mediator else { return Ok(None) };
-    let theirs: Option<(i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{base} AND assignee_id = $4 AND kind = 'mediation' ORDER BY scheduled_start LIMIT 1"
+    let theirs: Option<ClashRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{base} AND i.assignee_id = $4 AND i.kind = 'mediation' ORDER BY i.scheduled_start LIMIT 1"
     )))
     .bind(id)
     .bind(req.end)
@@ -327,5 +367,5 @@ async fn clashing(
     .bind(m)
     .fetch_optional(&mut **tx)
     .await?;
-    Ok(theirs.map(|(other, title)| (other, title, "mediator")))
+    Ok(theirs.map(|r| clash(r, "mediator")))
 }
