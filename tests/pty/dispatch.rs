@@ -55,28 +55,64 @@ fn number_after(screen: &str, prefix: &str) -> Option<i64> {
         .ok()
 }
 
+/// How many event streams the server holds open (its `/metrics`).
+async fn streams_open(url: &str) -> i64 {
+    let text = reqwest::get(format!("{url}/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix("dutydesk_event_streams_open "))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0)
+}
+
 async fn assign_through_the_picker(w: &'static Words) {
     let server = spawn_server().await;
     let url = server.url.clone();
-    let id = tokio::task::spawn_blocking(move || {
+    let (boss, theirs) = tokio::task::spawn_blocking(move || {
         let (boss, lawyer) = (Home::new(), Home::new());
         boss.login(&url, "coordinator");
         lawyer.login(&url, "worker");
         // The lawyer's app runs, listening for pushes.
-        let mut theirs = Pty::spawn(&[], &env(&lawyer, w.lang));
+        let theirs = Pty::spawn(&[], &env(&lawyer, w.lang));
         theirs.wait_until("the lawyer's app", |s| s.contains('@'));
+        (boss, (lawyer, theirs))
+    })
+    .await
+    .unwrap();
+    // Its event stream is open before anything is assigned (polled, bounded).
+    for _ in 0..400 {
+        if streams_open(&server.url).await >= 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(
+        streams_open(&server.url).await >= 1,
+        "the lawyer's app never listened"
+    );
+    let id = tokio::task::spawn_blocking(move || {
+        let (_lawyer, mut theirs) = theirs;
         let mut pty = Pty::spawn(&[], &env(&boss, w.lang));
         pty.wait_until("the first frame", |s| s.contains('@'));
         pty.send("7");
         pty.wait_for(w.unassigned);
         pty.wait_for(w.pool);
+        pty.wait_for("刘洋 0");
         pty.send("\r");
         pty.wait_for(w.picker);
         let screen = pty.screen();
         let id = number_after(&screen, w.picker).unwrap_or_else(|| panic!("{screen}"));
         pty.wait_for("刘洋");
         pty.send("\r");
-        pty.wait_for(w.assigned);
+        // Said in the status line (unless the start's overdue reminder
+        // came after it), and his load on the last line is one more.
+        pty.wait_until("the assignment shown", |s| {
+            s.contains(w.assigned) || s.contains("刘洋 1")
+        });
         // Told live, without a key pressed on their side.
         theirs.wait_until("the push reached the lawyer", |s| {
             number_after(s, w.new_assignment) == Some(id)
