@@ -103,6 +103,32 @@ async fn moved_session_case(ctx: &Ctx) {
     )
     .await;
     assert_eq!(booked["mediation"]["room_id"], room_a);
+    // Another request in the same room half an hour later: refused, the
+    // clash named in full (what, where, when, who) for the dialog to show.
+    let body = json!({
+        "kind": "mediation", "title": "装修噪音纠纷调解", "channel": "walk_in", "unit_id": 3,
+        "parties": [{"name": "丙", "role": "applicant"}, {"name": "丁", "role": "respondent"}]
+    });
+    let other = create(ctx, &desk, body).await["item"]["id"].as_i64().unwrap();
+    let half = start + 1_800_000;
+    let p = problem(
+        ctx.post(
+            &op_a,
+            &format!("/api/v1/items/{other}/schedule"),
+            json!({"room_id": room_a, "start": half, "end": half + 3_600_000}),
+        )
+        .await,
+        409,
+        "schedule_conflict",
+    )
+    .await;
+    assert_eq!(p["clashing_item"], id, "{p}");
+    assert_eq!(p["clash"], "room", "{p}");
+    assert_eq!(p["clashing_title"], "相邻权纠纷调解", "{p}");
+    assert_eq!(p["clashing_start"], start, "{p}");
+    assert_eq!(p["clashing_end"], start + 3_600_000, "{p}");
+    assert_eq!(p["clashing_room"], rooms[0]["room"]["name"], "{p}");
+    assert_eq!(p["clashing_mediator"], "王芳", "{p}");
     // Room B's operator may not take a session out of room A: the room's
     // coordinator (the bureau's, over the centre) moves it.
     problem(
