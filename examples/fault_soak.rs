@@ -17,6 +17,8 @@
 mod fault_proxy;
 #[path = "../tests/common/soak.rs"]
 mod soak;
+#[path = "../tests/common/soak_parts.rs"]
+mod soak_parts;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

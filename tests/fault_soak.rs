@@ -11,6 +11,8 @@
 mod fault_proxy;
 #[path = "common/soak.rs"]
 mod soak;
+#[path = "common/soak_parts.rs"]
+mod soak_parts;
 
 use soak::{Backend, SoakConfig, soak};
 
@@ -24,7 +26,10 @@ fn config(backend: Backend, runs: u32) -> SoakConfig {
 }
 
 async fn round(cfg: SoakConfig) {
-    let report = soak(&cfg).await.expect("the soak runs");
+    let report = match soak(&cfg).await {
+        Ok(r) => r,
+        Err(e) => panic!("the soak could not run: {e:#}"),
+    };
     println!("{report}");
     assert!(report.saved_total() > 0, "some entries were saved: {report}");
     assert!(report.lost.is_empty(), "lost: {report}");

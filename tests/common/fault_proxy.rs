@@ -62,7 +62,7 @@ impl Fault {
 }
 
 struct State {
-    upstream: String,
+    upstream: Mutex<String>,
     healed: AtomicBool,
     rng: Mutex<StdRng>,
     /// The chance that a request meets a fault.
@@ -108,7 +108,7 @@ impl FaultProxy {
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let url = format!("http://{}", listener.local_addr()?);
         let state = Arc::new(State {
-            upstream,
+            upstream: Mutex::new(upstream),
             healed: AtomicBool::new(true),
             rng: Mutex::new(StdRng::seed_from_u64(seed)),
             rate,
@@ -122,6 +122,13 @@ impl FaultProxy {
             }
         });
         Ok(FaultProxy { url, state })
+    }
+
+    /// Points it at a server restarted on another port.
+    pub fn set_upstream(&self, upstream: String) {
+        if let Ok(mut u) = self.state.upstream.lock() {
+            *u = upstream;
+        }
     }
 
     pub fn heal(&self) {
@@ -209,6 +216,7 @@ async fn serve(mut sock: TcpStream, state: Arc<State>) {
         return;
     };
     let (fault, coin, cut) = state.draw();
+    let upstream = state.upstream.lock().map(|u| u.clone()).unwrap_or_default();
     if let Some(f) = fault {
         state.count(f.name());
     }
@@ -219,13 +227,13 @@ async fn serve(mut sock: TcpStream, state: Arc<State>) {
         answer
     };
     let reply: Option<Vec<u8>> = match fault {
-        None => pass(forward(&state.upstream, &request).await),
+        None => pass(forward(&upstream, &request).await),
         Some(Fault::DropBefore) => None,
         Some(Fault::DropAfter) => {
-            let _ = pass(forward(&state.upstream, &request).await);
+            let _ = pass(forward(&upstream, &request).await);
             None
         }
-        Some(Fault::Truncate) => pass(forward(&state.upstream, &request).await).map(|mut a| {
+        Some(Fault::Truncate) => pass(forward(&upstream, &request).await).map(|mut a| {
             let keep = 1 + cut % a.len().saturating_sub(1).max(1);
             a.truncate(keep.min(a.len().saturating_sub(1)));
             a
@@ -233,7 +241,7 @@ async fn serve(mut sock: TcpStream, state: Arc<State>) {
         Some(Fault::Stall) => {
             tokio::time::sleep(state.stall).await;
             if coin {
-                let _ = pass(forward(&state.upstream, &request).await);
+                let _ = pass(forward(&upstream, &request).await);
             }
             None
         }
@@ -251,7 +259,7 @@ async fn serve(mut sock: TcpStream, state: Arc<State>) {
         )),
         Some(Fault::MiddleboxOk) => {
             if coin {
-                let _ = pass(forward(&state.upstream, &request).await);
+                let _ = pass(forward(&upstream, &request).await);
             }
             Some(own_answer("200 OK", "application/json", "", r#"{"status":"ok"}"#))
         }
