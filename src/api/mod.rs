@@ -6,6 +6,7 @@ pub mod auth;
 pub mod campaign;
 pub mod events;
 pub mod intake;
+pub mod intake_units;
 pub mod items;
 pub mod openapi;
 mod openapi_intake;

@@ -66,6 +66,7 @@ impl utoipa::Modify for BearerAuth {
         super::openapi_intake::audit,
         super::openapi_intake::unit_items,
         super::openapi_intake::change_password,
+        super::openapi_intake::intake_units,
     ),
     components(schemas(
         Problem,
@@ -139,6 +140,8 @@ impl utoipa::Modify for BearerAuth {
         intake::AuditEntry,
         intake::AuditTrail,
         intake::PasswordChange,
+        super::intake_units::IntakeUnit,
+        super::intake_units::IntakeUnits,
         crate::domain::UnitKind,
     ))
 )]

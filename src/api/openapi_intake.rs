@@ -65,3 +65,9 @@ fn unit_items() {}
               (status = 401, body = Problem), (status = 403, body = Problem, description = "wrong_password"),
               (status = 422, body = Problem)))]
 fn change_password() {}
+
+#[utoipa::path(get, path = "/api/v1/intake/units", security(("bearer" = [])),
+    responses((status = 200, body = super::intake_units::IntakeUnits,
+               description = "The units the caller may send new work to, each with the people who take work there"),
+              (status = 403, body = Problem, description = "forbidden: not the intake desk")))]
+fn intake_units() {}

@@ -207,6 +207,7 @@ pub fn router(state: Shared) -> Router {
         .route(ipaths::ITEM_AUDIT, get(intake::audit))
         .route(ipaths::UNIT_ITEMS, get(intake::unit_items))
         .route(ipaths::ME_PASSWORD, post(accounts::change_password))
+        .route(crate::api::intake_units::INTAKE_UNITS, get(intake::intake_units))
         .route(paths::ITEM, get(items::detail))
         .route(paths::POOL, get(items::pool))
         .route(paths::ITEM_CLAIM, post(items::claim))

@@ -10,6 +10,7 @@ pub mod backend;
 pub mod deadlines;
 mod detail_actions;
 mod follow;
+pub mod intake_actions;
 pub mod keymap;
 pub mod labels;
 pub mod model;

@@ -29,16 +29,19 @@ pub enum Screen {
     Duty,
     Outbox,
     Stats,
+    /// The intake desk's registrations and its form.
+    Intake,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 6] = [
+    pub const ALL: [Screen; 7] = [
         Self::Queue,
         Self::Detail,
         Self::Schedule,
         Self::Duty,
         Self::Outbox,
         Self::Stats,
+        Self::Intake,
     ];
 
     pub fn name(self) -> &'static str {
@@ -49,6 +52,7 @@ impl Screen {
             Self::Duty => "duty",
             Self::Outbox => "outbox",
             Self::Stats => "stats",
+            Self::Intake => "intake",
         }
     }
 
@@ -187,6 +191,15 @@ pub enum Message {
     ExportFailed {
         message: String,
     },
+    /// Where the desk may send work (units and their people).
+    IntakeUnitsLoaded(Vec<crate::api::intake_units::IntakeUnit>),
+    /// The desk's registrations: remembered and still in the outbox.
+    IntakeLoaded(super::screens::intake::IntakeView),
+    /// A registration or a claim met conflicts of interest: a warning to
+    /// acknowledge.
+    ConflictsFound(crate::client::intake_queue::Warning),
+    /// The server asks for a new password before anything else.
+    PasswordChangeRequired,
 }
 
 /// Background work `update` asks for; the runtime hands it to a `Backend`.
@@ -270,6 +283,18 @@ pub enum Command {
         format: ReportFormat,
         form: Box<StatsForm>,
     },
+    /// The desk's units and registrations.
+    FetchIntake,
+    /// Queue a registration; answered `Saved`, then `Sent` or `Failed`.
+    RegisterItem {
+        request: u64,
+        item: Box<crate::api::intake::NewItem>,
+    },
+    /// Queue the acknowledgment of an item's conflict warning.
+    AckConflicts {
+        item_id: i64,
+        version: i64,
+    },
 }
 
 /// Who is at the keyboard, for the status bar.
@@ -330,6 +355,8 @@ pub struct Model {
     /// The draft last handed out for saving, so an unchanged form is not
     /// saved again every second.
     pub saved_draft: Option<Draft>,
+    /// The intake desk's screen, and conflict warnings left for later.
+    pub intake: super::screens::intake::IntakeState,
 }
 
 impl Model {
@@ -371,6 +398,7 @@ impl Model {
             next_request: 1,
             quitting: false,
             saved_draft: None,
+            intake: Default::default(),
         }
     }
 

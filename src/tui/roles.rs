@@ -23,10 +23,12 @@ pub fn screens(role: Option<Role>) -> &'static [Screen] {
         Some(Role::Operator) => &[Schedule, Duty, Outbox],
         // Coordinators read the unit's forms and the rooms' day.
         Some(Role::Coordinator) => &[Stats, Schedule, Duty, Outbox],
-        // The intake desk registers work (`dutydesk new`); here it sees what
-        // waits to be sent.
-        Some(Role::Intake) => &[Outbox],
-        Some(Role::Lawyer | Role::Mediator | Role::Admin) | None => &Screen::ALL,
+        // The intake desk registers work and sees what it registered, and
+        // what waits to be sent.
+        Some(Role::Intake) => &[Intake, Outbox],
+        // Those who take work register none.
+        Some(Role::Lawyer | Role::Mediator) => &[Queue, Detail, Schedule, Duty, Outbox, Stats],
+        Some(Role::Admin) | None => &Screen::ALL,
     }
 }
 
@@ -48,6 +50,7 @@ pub fn go_action(screen: Screen) -> Option<Action> {
         Screen::Duty => Some(Action::GoDuty),
         Screen::Outbox => Some(Action::GoOutbox),
         Screen::Stats => Some(Action::GoStats),
+        Screen::Intake => Some(Action::GoIntake),
         Screen::Detail => None,
     }
 }
@@ -59,6 +62,7 @@ fn screen_of(action: Action) -> Option<Screen> {
         Action::GoDuty => Some(Screen::Duty),
         Action::GoOutbox => Some(Screen::Outbox),
         Action::GoStats => Some(Screen::Stats),
+        Action::GoIntake => Some(Screen::Intake),
         _ => None,
     }
 }
@@ -130,6 +134,7 @@ pub fn may(model: &Model, action: Action) -> bool {
         Action::OpenUnit => crate::tui::screens::stats::tree::can_open(model),
         Action::UnitUp => !model.stats.unit_path.is_empty(),
         Action::LogActivity => counts_work(model),
+        Action::NewIntake => has_screen(model, Screen::Intake),
         _ => true,
     }
 }

@@ -296,4 +296,7 @@ pub trait Storage: Send + Sync {
         new_hash: &'a str,
         now: EpochMs,
     ) -> StoreFuture<'a, ()>;
+    /// Where the intake desk may send new work, with each unit's people.
+    fn intake_units<'a>(&'a self, me: &'a User)
+    -> StoreFuture<'a, Vec<crate::api::intake_units::IntakeUnit>>;
 }

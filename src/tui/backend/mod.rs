@@ -2,6 +2,7 @@
 //! tokio task, writes go durably into the outbox before the UI hears
 //! "saved", then one flush tells "sent" or "failed" per entry.
 
+mod intake_flow;
 mod live;
 mod screens_flow;
 mod stats_flow;
@@ -222,6 +223,9 @@ impl ClientBackend {
                 self.fetch_stats(&campaign_id, period, whose, tx).await
             }
             Command::ExportStats { format, form } => self.export_stats(format, &form, tx).await,
+            Command::FetchIntake => self.fetch_intake(tx).await,
+            Command::RegisterItem { request, item } => self.register(request, &item, tx).await,
+            Command::AckConflicts { item_id, version } => self.acknowledge(item_id, version, tx).await,
             // The event loop handles these itself.
             Command::Quit | Command::CopyToClipboard(_) | Command::Bell => Ok(()),
         }

@@ -3,7 +3,10 @@
 
 pub mod activity_form;
 pub mod confirm;
+pub mod conflict;
 pub mod help;
+pub mod intake_form;
+mod intake_form_view;
 pub mod message;
 pub mod note;
 pub mod outcome;
@@ -40,6 +43,8 @@ pub enum Popup {
     Note(Box<note::NoteForm>),
     Help,
     Transition(transition::TransitionPicker),
+    IntakeForm(Box<intake_form::IntakeForm>),
+    Conflict(Box<conflict::ConflictPopup>),
 }
 
 impl std::fmt::Debug for Popup {
@@ -54,6 +59,8 @@ impl std::fmt::Debug for Popup {
             Popup::Note(_) => "Note",
             Popup::Help => "Help",
             Popup::Transition(_) => "Transition",
+            Popup::IntakeForm(_) => "IntakeForm",
+            Popup::Conflict(_) => "Conflict",
         };
         f.write_str(name)
     }
@@ -73,6 +80,8 @@ pub fn handle_key(model: &mut Model, key: KeyEvent) -> Option<Command> {
         Popup::Note(n) => n.handle_key(key, model),
         Popup::Help => help::handle_key(key),
         Popup::Transition(t) => t.handle_key(key),
+        Popup::IntakeForm(form) => form.handle_key(key, model),
+        Popup::Conflict(c) => c.handle_key(key, model),
     };
     // The palette's choice is an action on the model, run after it closes.
     let chosen = match &popup {
@@ -120,6 +129,8 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
         Popup::Note(n) => n.draw(model, frame, area),
         Popup::Help => help::draw(model, frame, area),
         Popup::Transition(t) => t.draw(&model.theme, frame, area),
+        Popup::IntakeForm(form) => form.draw(model, frame, area),
+        Popup::Conflict(c) => c.draw(model, frame, area),
     }
 }
 

@@ -4,6 +4,7 @@
 
 pub mod detail;
 pub mod duty;
+pub mod intake;
 pub mod outbox;
 pub mod queue;
 pub mod schedule;
@@ -22,6 +23,7 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
         Screen::Duty => duty::draw(model, frame, area),
         Screen::Outbox => outbox::draw(model, frame, area),
         Screen::Stats => stats::draw(model, frame, area),
+        Screen::Intake => intake::draw(model, frame, area),
     }
 }
 

@@ -8,6 +8,7 @@ mod conflicts;
 mod dispatch;
 pub mod idempotency;
 pub mod intake;
+mod intake_units;
 pub mod item_rows;
 mod items;
 mod notes;
@@ -309,5 +310,11 @@ impl Storage for SqlStorage {
         now: EpochMs,
     ) -> StoreFuture<'a, ()> {
         Box::pin(self.set_password_impl(me, token_id, keep_token, new_hash, now))
+    }
+    fn intake_units<'a>(
+        &'a self,
+        me: &'a User,
+    ) -> StoreFuture<'a, Vec<crate::api::intake_units::IntakeUnit>> {
+        Box::pin(self.intake_units_impl(me))
     }
 }
