@@ -7,8 +7,10 @@ mod backend_notes;
 mod demo;
 #[path = "../common/demo_server.rs"]
 mod demo_server;
+mod first_password;
 mod flow;
 mod hangup;
+mod intake;
 mod overdue;
 mod readme;
 mod startup;

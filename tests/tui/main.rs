@@ -7,6 +7,7 @@ mod deadlines;
 mod first_screen;
 mod fixtures;
 mod follow;
+mod intake;
 mod keys;
 mod keys_detail;
 mod overdue;

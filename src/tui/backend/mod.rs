@@ -311,6 +311,12 @@ impl ClientBackend {
         {
             let _ = tx.try_send(Message::Online(false));
         }
+        // A token that may only change the password: say what to do.
+        if let PullError::Http(crate::client::http::HttpError::Refused { problem }) = &e
+            && problem.code == crate::api::ProblemCode::PasswordChangeRequired
+        {
+            let _ = tx.try_send(Message::PasswordChangeRequired);
+        }
         e.to_string()
     }
 

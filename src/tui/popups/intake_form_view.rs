@@ -103,7 +103,7 @@ impl IntakeForm {
             let value = if f.is_choice() && focused {
                 format!("◀ {value} ▶")
             } else if focused {
-                format!("{value}▏")
+                format!("{value}_")
             } else {
                 value
             };
