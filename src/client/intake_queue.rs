@@ -52,6 +52,17 @@ pub fn is_new_item(path: &str) -> bool {
     path.split('?').next().unwrap_or(path).trim_end_matches('/') == paths::ITEMS
 }
 
+/// The item an acknowledgment entry is for (`/items/{id}/conflicts/ack`).
+pub fn acked_item(path: &str) -> Option<i64> {
+    path.split('?')
+        .next()?
+        .strip_suffix("/conflicts/ack")?
+        .rsplit('/')
+        .next()?
+        .parse()
+        .ok()
+}
+
 /// One registration the desk made, as its screen lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Registered {

@@ -46,7 +46,7 @@ const ZH: Words = Words {
     sent: "已发送",
     conflict: "利益冲突提示",
     other_side: "曾是对方当事人",
-    acked: "已确认事项",
+    acked: "已阅知",
     confirmed: "已确认",
     waiting: "待发送",
 };
@@ -172,6 +172,7 @@ async fn offline_the_registration_is_saved_and_sent_once_later() {
             pty.send("n");
             pty.wait_for("钟楼区法律援助中心");
             pty.send("\x1b");
+            pty.wait_until("the form closed", |s| !s.contains(w.form));
             pty.send("q");
             assert_eq!(pty.wait_exit(), 0);
             home
@@ -188,6 +189,7 @@ async fn offline_the_registration_is_saved_and_sent_once_later() {
         pty.send("\r");
         pty.wait_for(w.saved);
         pty.send("\x1b");
+        pty.wait_until("the form closed", |s| !s.contains(w.form));
         pty.wait_for(w.waiting);
         pty.send("q");
         assert_eq!(pty.wait_exit(), 0);

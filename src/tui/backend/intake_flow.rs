@@ -40,6 +40,10 @@ impl ClientBackend {
     async fn intake_view(&self) -> Result<IntakeView, String> {
         let store = self.store();
         let entries = store.outbox().await.map_err(|e| e.to_string())?;
+        let acking: Vec<i64> = entries
+            .iter()
+            .filter_map(|e| intake_queue::acked_item(&e.path))
+            .collect();
         let mut waiting: Vec<Waiting> = entries
             .into_iter()
             .filter(|e| e.method == "POST" && is_new_item(&e.path))
@@ -55,7 +59,11 @@ impl ClientBackend {
             .collect();
         waiting.reverse();
         let registered = intake_queue::recent(store).await.map_err(|e| e.to_string())?;
-        Ok(IntakeView { waiting, registered })
+        Ok(IntakeView {
+            waiting,
+            registered,
+            acking,
+        })
     }
 
     /// Queues a registration: "saved" once it is on disk, then sent.
@@ -94,6 +102,9 @@ impl ClientBackend {
             if let Err(e) = intake_queue::remember(self.store(), &answer).await {
                 send(tx, Message::Error(e.to_string())).await;
             }
+            self.intake_changed(tx).await;
+        }
+        if intake_queue::acked_item(&sent.path).is_some() {
             self.intake_changed(tx).await;
         }
         if let Some(warning) = warning_in(&sent.path, &sent.response) {

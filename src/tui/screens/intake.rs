@@ -31,6 +31,8 @@ pub struct Waiting {
 pub struct IntakeView {
     pub waiting: Vec<Waiting>,
     pub registered: Vec<Registered>,
+    /// Items whose acknowledgment is still in the outbox.
+    pub acking: Vec<i64>,
 }
 
 #[derive(Debug, Default)]
@@ -104,7 +106,9 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
         (mark, style, what, String::new())
     });
     let registered = state.view.registered.iter().map(|r| {
-        let (mark, style) = if !r.conflicts.is_empty() && !r.acked {
+        let (mark, style) = if state.view.acking.contains(&r.item_id) {
+            (t!("intake_tui.screen.acking").into_owned(), theme.due_soon())
+        } else if !r.conflicts.is_empty() && !r.acked {
             (t!("intake_tui.screen.unacked").into_owned(), theme.error())
         } else if !r.conflicts.is_empty() {
             (t!("intake_tui.screen.acked").into_owned(), theme.muted())
