@@ -28,6 +28,7 @@ pub fn on_message(model: &mut Model, msg: Message) -> Option<Command> {
             model.intake.selected = model.intake.selected.min(n.saturating_sub(1));
         }
         Message::ConflictsFound(warning) => show(model, warning),
+        Message::ConflictAcked(id) => model.notify(t!("intake_tui.conflict.acked", id = id)),
         Message::PasswordChangeRequired => {
             model.popup = Some(Popup::Message(MessageBox {
                 title: t!("intake_tui.password.title").into_owned(),

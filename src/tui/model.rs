@@ -200,6 +200,8 @@ pub enum Message {
     ConflictsFound(crate::client::intake_queue::Warning),
     /// The server asks for a new password before anything else.
     PasswordChangeRequired,
+    /// The server has an item's conflict acknowledgment.
+    ConflictAcked(i64),
 }
 
 /// Background work `update` asks for; the runtime hands it to a `Backend`.

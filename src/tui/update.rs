@@ -184,7 +184,8 @@ fn step(model: &mut Model, msg: Message) -> Option<Command> {
         Message::IntakeUnitsLoaded(_)
         | Message::IntakeLoaded(_)
         | Message::ConflictsFound(_)
-        | Message::PasswordChangeRequired => super::intake_actions::on_message(model, msg),
+        | Message::PasswordChangeRequired
+        | Message::ConflictAcked(_) => super::intake_actions::on_message(model, msg),
     }
 }
 

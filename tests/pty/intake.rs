@@ -220,3 +220,53 @@ async fn offline_the_registration_is_saved_and_sent_once_later() {
     assert_eq!(registered(&url, &title).await.len(), 1, "sent once");
     running.shutdown().await.unwrap();
 }
+
+/// A claim from the pool meets the seed's conflict: the lawyer who acted
+/// for 周建华 claims the mediation against him, reads the warning and
+/// acknowledges it; the server's history has it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_claim_from_the_pool_warns_and_the_ack_reaches_the_history() {
+    let server = spawn_server().await;
+    let home = Home::new();
+    let url = server.url.clone();
+    let _home = tokio::task::spawn_blocking(move || {
+        home.login(&url, "lawyer3");
+        let mut pty = Pty::spawn(&[], &env_for(&home, "en"));
+        pty.wait_for("synced");
+        // Mediation, Consultations, Pro bono, Pool.
+        pty.send("\t\t\t");
+        pty.wait_for("恒达餐饮");
+        // Only that row, so the claim is of it.
+        pty.send("/恒达\r");
+        pty.wait_until("the pool filtered", |s| !s.contains("周勇"));
+        pty.send("c");
+        pty.wait_for(EN.conflict);
+        assert!(pty.screen().contains(EN.other_side), "{}", pty.screen());
+        pty.send("\r");
+        pty.wait_for(EN.acked);
+        pty.send("q");
+        assert_eq!(pty.wait_exit(), 0, "{}", pty.screen());
+        home
+    })
+    .await
+    .unwrap();
+    let lawyer3 = token(&server.url, "lawyer3").await;
+    let list: dutydesk::api::ItemList = get_json(&server.url, &lawyer3, "/api/v1/items").await;
+    let claimed = list
+        .items
+        .iter()
+        .find(|i| i.title.contains("恒达餐饮"))
+        .expect("the claimed mediation is lawyer3's");
+    // The ack is sent in the background: wait for it, briefly.
+    let mut acked = false;
+    for _ in 0..100 {
+        let d: ItemDetail = get_json(&server.url, &lawyer3, &format!("/api/v1/items/{}", claimed.id)).await;
+        if d.history.iter().any(|h| h.action == "conflict_acknowledged") {
+            acked = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(acked, "the acknowledgment is in the item's history");
+    server.running.shutdown().await.unwrap();
+}

@@ -104,7 +104,8 @@ impl ClientBackend {
             }
             self.intake_changed(tx).await;
         }
-        if intake_queue::acked_item(&sent.path).is_some() {
+        if let Some(id) = intake_queue::acked_item(&sent.path) {
+            send(tx, Message::ConflictAcked(id)).await;
             self.intake_changed(tx).await;
         }
         if let Some(warning) = warning_in(&sent.path, &sent.response) {

@@ -57,7 +57,7 @@ impl ConflictPopup {
         match key.code {
             KeyCode::Enter => {
                 model.intake.later.retain(|w| w.item_id != id);
-                model.notify(t!("intake_tui.conflict.acked", id = id));
+                model.notify(t!("intake_tui.conflict.acking", id = id));
                 KeyResult::Close(Some(Command::AckConflicts {
                     item_id: id,
                     version: self.warning.version,
