@@ -102,7 +102,7 @@ pub fn warning_in(path: &str, response: &serde_json::Value) -> Option<Warning> {
     } else {
         return None;
     };
-    (!conflicts.is_empty()).then(|| Warning {
+    (!conflicts.is_empty()).then_some(Warning {
         item_id: item.id,
         version: item.version,
         title: item.title,

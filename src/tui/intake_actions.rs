@@ -29,11 +29,20 @@ pub fn on_message(model: &mut Model, msg: Message) -> Option<Command> {
         }
         Message::ConflictsFound(warning) => show(model, warning),
         Message::ConflictAcked(id) => model.notify(t!("intake_tui.conflict.acked", id = id)),
-        Message::PasswordChangeRequired => {
-            model.popup = Some(Popup::Message(MessageBox {
-                title: t!("intake_tui.password.title").into_owned(),
-                text: t!("intake_tui.password.text").into_owned(),
-            }));
+        // Said once, in a dialog: the status bar would cut the command.
+        Message::SignInRefused { password_change } if !model.intake.signin_said => {
+            model.intake.signin_said = true;
+            let (title, text) = if password_change {
+                ("intake_tui.password.title", "intake_tui.password.text")
+            } else {
+                ("intake_tui.signed_out.title", "intake_tui.signed_out.text")
+            };
+            if model.popup.is_none() {
+                model.popup = Some(Popup::Message(MessageBox {
+                    title: t!(title).into_owned(),
+                    text: t!(text).into_owned(),
+                }));
+            }
             model.warn(t!("intake_tui.password.short"));
         }
         _ => {}

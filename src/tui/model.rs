@@ -198,8 +198,11 @@ pub enum Message {
     /// A registration or a claim met conflicts of interest: a warning to
     /// acknowledge.
     ConflictsFound(crate::client::intake_queue::Warning),
-    /// The server asks for a new password before anything else.
-    PasswordChangeRequired,
+    /// The server no longer takes the token (401), or takes it only to
+    /// change the password: the user is told what to run.
+    SignInRefused {
+        password_change: bool,
+    },
     /// The server has an item's conflict acknowledgment.
     ConflictAcked(i64),
 }

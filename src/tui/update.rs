@@ -184,7 +184,7 @@ fn step(model: &mut Model, msg: Message) -> Option<Command> {
         Message::IntakeUnitsLoaded(_)
         | Message::IntakeLoaded(_)
         | Message::ConflictsFound(_)
-        | Message::PasswordChangeRequired
+        | Message::SignInRefused { .. }
         | Message::ConflictAcked(_) => super::intake_actions::on_message(model, msg),
     }
 }

@@ -1,7 +1,8 @@
 //! A one-time password at first sign-in, in the real binary's terminal,
 //! in both languages: `admin user reset-password` prints it, `dutydesk
 //! login` takes it and asks for a new password twice; afterwards the
-//! one-time password is refused and the new one works.
+//! one-time password is refused and the new one works. The terminal app,
+//! still holding the token the reset ended, says what to run.
 
 use std::io::Write;
 
@@ -36,8 +37,26 @@ fn login_with(home: &Home, password: &str) -> Option<i32> {
     child.wait_with_output().unwrap().status.code()
 }
 
+/// What the terminal app says when the reset ended its sign-in.
+fn signed_out_title(lang: &str) -> &'static str {
+    if lang == "en" {
+        "Signed out"
+    } else {
+        "登录已失效"
+    }
+}
+
 async fn first_sign_in(lang: &'static str, asked: &'static str, again: &'static str, done: &'static str) {
     let server = spawn_server().await;
+    let home = Home::new();
+    let url = server.url.clone();
+    // Signed in before the reset, with the terminal app's cache.
+    let home = tokio::task::spawn_blocking(move || {
+        home.login(&url, "lawyer4");
+        home
+    })
+    .await
+    .unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_dutydesk"))
         .args(["admin", "user", "reset-password", "lawyer4", "--db"])
         .arg(server.db_path())
@@ -51,16 +70,14 @@ async fn first_sign_in(lang: &'static str, asked: &'static str, again: &'static 
         .find(|w| w.len() == 16)
         .unwrap_or_else(|| panic!("a one-time password in: {said}"))
         .to_string();
-    let url = server.url.clone();
     tokio::task::spawn_blocking(move || {
-        let home = Home::new();
-        let dir = home.tmp.path().join("config").join("dutydesk");
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(
-            dir.join("config.toml"),
-            format!("[profiles.default]\nserver = \"{url}\"\nuser = \"lawyer4\"\n"),
-        )
-        .unwrap();
+        // The app with the old token says what to do, in a dialog.
+        let mut pty = Pty::spawn(&[], &env_for(&home, lang));
+        pty.wait_for(signed_out_title(lang));
+        pty.wait_for("dutydesk login");
+        pty.send("\r");
+        pty.send("q");
+        assert_eq!(pty.wait_exit(), 0, "{}", pty.screen());
         let mut pty = Pty::spawn(&["login"], &env_for(&home, lang));
         pty.wait_for("lawyer4");
         pty.send(&format!("{otp}\r"));

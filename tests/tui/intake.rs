@@ -194,3 +194,28 @@ fn the_form_and_the_warning_at_80x24_in_both_languages() {
         insta::assert_snapshot!(format!("intake_conflict_{code}_80x24"), screen);
     }
 }
+
+#[test]
+fn a_refused_sign_in_says_what_to_run_once_in_both_languages() {
+    for (code, title) in [("en", "New password needed"), ("zh-CN", "需要设置新密码")] {
+        let _l = lang(code);
+        let mut m = fixtures::model();
+        update(
+            &mut m,
+            Message::SignInRefused {
+                password_change: true,
+            },
+        );
+        let screen = render(&mut m, 80, 24);
+        assert!(screen.contains(title), "{screen}");
+        assert!(screen.contains("dutydesk login"), "{screen}");
+        press(&mut m, KeyCode::Enter);
+        update(
+            &mut m,
+            Message::SignInRefused {
+                password_change: false,
+            },
+        );
+        assert!(m.popup.is_none(), "said once");
+    }
+}

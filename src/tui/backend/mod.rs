@@ -311,11 +311,22 @@ impl ClientBackend {
         {
             let _ = tx.try_send(Message::Online(false));
         }
-        // A token that may only change the password: say what to do.
-        if let PullError::Http(crate::client::http::HttpError::Refused { problem }) = &e
-            && problem.code == crate::api::ProblemCode::PasswordChangeRequired
-        {
-            let _ = tx.try_send(Message::PasswordChangeRequired);
+        // A token refused, or good only to change the password: say what to do.
+        use crate::client::http::HttpError;
+        match &e {
+            PullError::Http(HttpError::Unauthorized { .. }) => {
+                let _ = tx.try_send(Message::SignInRefused {
+                    password_change: false,
+                });
+            }
+            PullError::Http(HttpError::Refused { problem })
+                if problem.code == crate::api::ProblemCode::PasswordChangeRequired =>
+            {
+                let _ = tx.try_send(Message::SignInRefused {
+                    password_change: true,
+                });
+            }
+            _ => {}
         }
         e.to_string()
     }

@@ -44,6 +44,8 @@ pub struct IntakeState {
     /// Warnings closed with Esc: still to acknowledge, shown again with
     /// the review key (and marked in the status line).
     pub later: Vec<Warning>,
+    /// The refused sign-in was said (once per run).
+    pub signin_said: bool,
 }
 
 impl IntakeState {
