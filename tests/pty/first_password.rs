@@ -74,7 +74,7 @@ async fn first_sign_in(lang: &'static str, asked: &'static str, again: &'static 
         // The app with the old token says what to do, in a dialog.
         let mut pty = Pty::spawn(&[], &env_for(&home, lang));
         pty.wait_for(signed_out_title(lang));
-        pty.wait_for("dutydesk login");
+        pty.wait_for("dutydesk");
         pty.send("\r");
         pty.send("q");
         assert_eq!(pty.wait_exit(), 0, "{}", pty.screen());
