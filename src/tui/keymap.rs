@@ -82,7 +82,7 @@ actions! {
     ScopeMe = "scope_me", ["m"], &[Stats];
     ScopeUnit = "scope_unit", ["u"], &[Stats];
     Export = "export", ["e"], &[Stats];
-    GoIntake = "go_intake", ["7"], &[];
+    GoIntake = "go_intake", ["8"], &[];
     NewIntake = "new_intake", ["n"], &[Intake];
     ReviewConflicts = "review_conflicts", ["W"], &[];
 }

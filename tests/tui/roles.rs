@@ -50,7 +50,7 @@ fn open(m: &mut Model, screen: Screen) {
             update(m, Message::ItemDetailLoaded(Box::new(fixtures::detail_of(&item))));
         }
         Screen::Intake => {
-            press(m, KeyCode::Char('7'));
+            press(m, KeyCode::Char('8'));
             update(m, Message::IntakeUnitsLoaded(Vec::new()));
         }
     }
