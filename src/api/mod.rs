@@ -7,6 +7,7 @@ pub mod campaign;
 pub mod dispatch;
 pub mod events;
 pub mod intake;
+pub mod intake_units;
 pub mod items;
 pub mod openapi;
 mod openapi_intake;

@@ -67,6 +67,7 @@ impl utoipa::Modify for BearerAuth {
         super::openapi_intake::unit_items,
         super::openapi_intake::change_password,
         super::openapi_intake::unit_people,
+        super::openapi_intake::intake_units,
     ),
     components(schemas(
         Problem,
@@ -140,6 +141,8 @@ impl utoipa::Modify for BearerAuth {
         intake::AuditEntry,
         intake::AuditTrail,
         intake::PasswordChange,
+        super::intake_units::IntakeUnit,
+        super::intake_units::IntakeUnits,
         crate::domain::UnitKind,
         super::dispatch::UnitPerson,
         super::dispatch::UnitPeople,

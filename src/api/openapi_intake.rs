@@ -71,3 +71,8 @@ fn change_password() {}
               (status = 403, body = Problem, description = "not the unit's coordinator, one above it, or the desk routing work there"),
               (status = 404, body = Problem, description = "no such unit")))]
 fn unit_people() {}
+#[utoipa::path(get, path = "/api/v1/intake/units", security(("bearer" = [])),
+    responses((status = 200, body = super::intake_units::IntakeUnits,
+               description = "The units the caller may send new work to, each with the people who take work there"),
+              (status = 403, body = Problem, description = "forbidden: not the intake desk")))]
+fn intake_units() {}

@@ -8,6 +8,7 @@ pub mod credentials;
 pub mod edit;
 pub mod fsutil;
 pub mod http;
+pub mod intake_queue;
 pub mod plain_http;
 pub mod problem_text;
 pub mod profile_file;

@@ -245,6 +245,13 @@ pub fn may_count(role: Role) -> bool {
     super::records::may_count(role).is_ok()
 }
 
+/// Whether the actor may read and acknowledge the item's conflict warning:
+/// whoever may see the item, and the intake desk that registered it (it
+/// reads nothing else of the item back).
+pub fn may_ack_conflicts(a: &Actor, i: &ItemFacts, registered_by: Option<i64>) -> bool {
+    may_see(a, i) || (a.role == Role::Intake && registered_by.is_some() && a.is(registered_by))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -153,3 +153,12 @@ pub async fn unit_items(
         .await?;
     Ok(Json(page))
 }
+
+/// `GET /api/v1/intake/units`: where the desk may send new work.
+pub async fn intake_units(
+    State(state): State<Shared>,
+    me: AuthUser,
+) -> ApiResult<Json<crate::api::intake_units::IntakeUnits>> {
+    let units = state.storage.intake_units(&me.user).await?;
+    Ok(Json(crate::api::intake_units::IntakeUnits { units }))
+}

@@ -209,6 +209,7 @@ pub fn router(state: Shared) -> Router {
         .route(ipaths::UNIT_ITEMS, get(intake::unit_items))
         .route(crate::api::dispatch::paths::UNIT_PEOPLE, get(people::unit_people))
         .route(ipaths::ME_PASSWORD, post(accounts::change_password))
+        .route(crate::api::intake_units::INTAKE_UNITS, get(intake::intake_units))
         .route(paths::ITEM, get(items::detail))
         .route(paths::POOL, get(items::pool))
         .route(paths::ITEM_CLAIM, post(items::claim))

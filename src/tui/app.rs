@@ -91,7 +91,7 @@ pub fn home_action(role: Role) -> Option<Action> {
     match role {
         Role::Operator => Some(Action::GoSchedule),
         Role::Coordinator => Some(Action::GoStats),
-        Role::Intake => Some(Action::GoOutbox),
+        Role::Intake => Some(Action::GoIntake),
         Role::Lawyer | Role::Mediator | Role::Admin => None,
     }
 }

@@ -92,6 +92,9 @@ actions! {
     BookSession = "book_session", ["a"], &[Schedule];
     MoveSession = "move_session", ["m"], &[Schedule];
     CancelSession = "cancel_session", ["x"], &[Schedule];
+    GoIntake = "go_intake", ["8"], &[];
+    NewIntake = "new_intake", ["n"], &[Intake];
+    ReviewConflicts = "review_conflicts", ["W"], &[];
 }
 
 impl Action {

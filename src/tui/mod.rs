@@ -11,6 +11,7 @@ pub mod deadlines;
 mod detail_actions;
 pub mod dispatch_actions;
 mod follow;
+pub mod intake_actions;
 pub mod keymap;
 pub mod labels;
 pub mod model;

@@ -33,16 +33,20 @@ pub enum Screen {
     Stats,
     /// The unit's open work and who holds it (coordinators).
     Dispatch,
+    /// The intake desk's registrations and its form.
+    Intake,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 6] = [
+    pub const ALL: [Screen; 8] = [
         Self::Queue,
         Self::Detail,
         Self::Schedule,
         Self::Duty,
         Self::Outbox,
         Self::Stats,
+        Self::Dispatch,
+        Self::Intake,
     ];
 
     pub fn name(self) -> &'static str {
@@ -54,6 +58,7 @@ impl Screen {
             Self::Outbox => "outbox",
             Self::Stats => "stats",
             Self::Dispatch => "dispatch",
+            Self::Intake => "intake",
         }
     }
 
@@ -214,6 +219,20 @@ pub enum Message {
         item_id: i64,
         result: Result<Box<WorkItem>, SessionRefusal>,
     },
+    /// Where the desk may send work (units and their people).
+    IntakeUnitsLoaded(Vec<crate::api::intake_units::IntakeUnit>),
+    /// The desk's registrations: remembered and still in the outbox.
+    IntakeLoaded(super::screens::intake::IntakeView),
+    /// A registration or a claim met conflicts of interest: a warning to
+    /// acknowledge.
+    ConflictsFound(crate::client::intake_queue::Warning),
+    /// The server no longer takes the token (401), or takes it only to
+    /// change the password: the user is told what to run.
+    SignInRefused {
+        password_change: bool,
+    },
+    /// The server has an item's conflict acknowledgment.
+    ConflictAcked(i64),
 }
 
 /// Background work `update` asks for; the runtime hands it to a `Backend`.
@@ -319,6 +338,18 @@ pub enum Command {
         item_id: i64,
         request: CancelRequest,
     },
+    /// The desk's units and registrations.
+    FetchIntake,
+    /// Queue a registration; answered `Saved`, then `Sent` or `Failed`.
+    RegisterItem {
+        request: u64,
+        item: Box<crate::api::intake::NewItem>,
+    },
+    /// Queue the acknowledgment of an item's conflict warning.
+    AckConflicts {
+        item_id: i64,
+        version: i64,
+    },
 }
 
 /// Who is at the keyboard, for the status bar.
@@ -380,6 +411,8 @@ pub struct Model {
     /// The draft last handed out for saving, so an unchanged form is not
     /// saved again every second.
     pub saved_draft: Option<Draft>,
+    /// The intake desk's screen, and conflict warnings left for later.
+    pub intake: super::screens::intake::IntakeState,
 }
 
 impl Model {
@@ -422,6 +455,7 @@ impl Model {
             next_request: 1,
             quitting: false,
             saved_draft: None,
+            intake: Default::default(),
         }
     }
 

@@ -21,14 +21,16 @@ pub fn screens(role: Option<Role>) -> &'static [Screen] {
     match role {
         // Room operators keep the rooms' day; they have no work of their own.
         Some(Role::Operator) => &[Schedule, Duty, Outbox],
-        // Coordinators read the unit's forms and the rooms' day.
+        // Coordinators read the unit's forms, dispatch its work and keep the
+        // rooms' day.
         Some(Role::Coordinator) => &[Stats, Dispatch, Schedule, Duty, Outbox],
-        // The intake desk registers work (`dutydesk new`); here it sees what
-        // waits to be sent.
-        Some(Role::Intake) => &[Outbox],
-        // Admins oversee every unit; they dispatch too.
-        Some(Role::Admin) => &[Queue, Detail, Schedule, Duty, Outbox, Stats, Dispatch],
-        Some(Role::Lawyer | Role::Mediator) | None => &Screen::ALL,
+        // The intake desk registers work and sees what it registered, and
+        // what waits to be sent.
+        Some(Role::Intake) => &[Intake, Outbox],
+        // Those who take work register and dispatch none.
+        Some(Role::Lawyer | Role::Mediator) => &[Queue, Detail, Schedule, Duty, Outbox, Stats],
+        // Admins oversee every unit: every screen.
+        Some(Role::Admin) | None => &Screen::ALL,
     }
 }
 
@@ -51,6 +53,7 @@ pub fn go_action(screen: Screen) -> Option<Action> {
         Screen::Outbox => Some(Action::GoOutbox),
         Screen::Stats => Some(Action::GoStats),
         Screen::Dispatch => Some(Action::GoDispatch),
+        Screen::Intake => Some(Action::GoIntake),
         Screen::Detail => None,
     }
 }
@@ -63,6 +66,7 @@ fn screen_of(action: Action) -> Option<Screen> {
         Action::GoOutbox => Some(Screen::Outbox),
         Action::GoStats => Some(Screen::Stats),
         Action::GoDispatch => Some(Screen::Dispatch),
+        Action::GoIntake => Some(Screen::Intake),
         _ => None,
     }
 }
@@ -148,6 +152,7 @@ pub fn may(model: &Model, action: Action) -> bool {
         Action::BookSession | Action::MoveSession | Action::CancelSession => {
             crate::tui::schedule_actions::may_book(role)
         }
+        Action::NewIntake => has_screen(model, Screen::Intake),
         _ => true,
     }
 }

@@ -103,6 +103,7 @@ fn step(model: &mut Model, msg: Message) -> Option<Command> {
         }
         Message::Saved { request } => on_saved(model, request),
         Message::Sent { request } => {
+            super::intake_actions::on_sent(model, request);
             if let Some(Popup::Outcome(form)) = &mut model.popup
                 && form.state == FormState::Saved(request)
             {
@@ -112,6 +113,7 @@ fn step(model: &mut Model, msg: Message) -> Option<Command> {
             None
         }
         Message::Failed { request, message } => {
+            super::intake_actions::on_failed(model, request, &message);
             match &mut model.popup {
                 Some(Popup::Outcome(form)) if form.state == FormState::Saving(request) => {
                     form.state = FormState::Failed(message.clone());
@@ -200,10 +202,16 @@ fn step(model: &mut Model, msg: Message) -> Option<Command> {
         Message::SessionAnswered { item_id, result } => {
             super::schedule_actions::answered(model, item_id, result)
         }
+        Message::IntakeUnitsLoaded(_)
+        | Message::IntakeLoaded(_)
+        | Message::ConflictsFound(_)
+        | Message::SignInRefused { .. }
+        | Message::ConflictAcked(_) => super::intake_actions::on_message(model, msg),
     }
 }
 
 fn on_saved(model: &mut Model, request: u64) -> Option<Command> {
+    super::intake_actions::on_saved(model, request);
     match &mut model.popup {
         Some(Popup::Outcome(form)) if form.state == FormState::Saving(request) => {
             form.state = FormState::Saved(request);
@@ -417,6 +425,9 @@ pub fn apply_action(model: &mut Model, action: Action) -> Option<Command> {
         | Action::Export
         | Action::OpenUnit
         | Action::UnitUp => screens::stats::apply(model, action),
+        Action::GoIntake | Action::NewIntake | Action::ReviewConflicts => {
+            super::intake_actions::apply(model, action)
+        }
     }
 }
 
@@ -443,6 +454,7 @@ fn move_selection(model: &mut Model, by: isize) -> Option<Command> {
         }
         Screen::Stats => screens::stats::scroll(model, by),
         Screen::Dispatch => dispatch_actions::move_selection(model, by),
+        Screen::Intake => super::intake_actions::move_selection(model, by),
         Screen::Detail => {
             let max = screens::detail::max_scroll(model) as isize;
             model.detail_scroll = (model.detail_scroll as isize + by).clamp(0, max) as u16

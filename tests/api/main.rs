@@ -14,6 +14,7 @@ mod echo;
 mod intake;
 mod intake_authz;
 mod intake_more;
+mod intake_units;
 mod items;
 mod live;
 mod login_guard;

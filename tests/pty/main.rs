@@ -8,8 +8,10 @@ mod demo;
 #[path = "../common/demo_server.rs"]
 mod demo_server;
 mod dispatch;
+mod first_password;
 mod flow;
 mod hangup;
+mod intake;
 mod overdue;
 mod readme;
 mod schedule_booking;

@@ -9,6 +9,7 @@ mod dispatch_fixtures;
 mod first_screen;
 mod fixtures;
 mod follow;
+mod intake;
 mod keys;
 mod keys_detail;
 mod overdue;

@@ -53,6 +53,10 @@ fn open(m: &mut Model, screen: Screen) {
             let item = m.detail_item().cloned().expect("a row to open");
             update(m, Message::ItemDetailLoaded(Box::new(fixtures::detail_of(&item))));
         }
+        Screen::Intake => {
+            press(m, KeyCode::Char('8'));
+            update(m, Message::IntakeUnitsLoaded(Vec::new()));
+        }
     }
 }
 

@@ -33,10 +33,16 @@ fn decodes_as_record(path: &str, body: &[u8]) -> (bool, &'static str) {
     if path == paths::ACTIVITIES {
         return (is::<Activity>(body), "Activity");
     }
+    if path == paths::ITEMS {
+        return (
+            is::<crate::api::intake::ItemWithConflicts>(body),
+            "ItemWithConflicts",
+        );
+    }
     match path.rsplit('/').next().unwrap_or("") {
         "outcomes" => (is::<Outcome>(body), "Outcome"),
         "notes" => (is::<HistoryEntry>(body), "HistoryEntry"),
-        "claim" | "transition" | "typical" => (is::<WorkItem>(body), "WorkItem"),
+        "claim" | "transition" | "typical" | "ack" => (is::<WorkItem>(body), "WorkItem"),
         "check-in" | "check-out" => (is::<DutyShift>(body), "DutyShift"),
         _ => (
             serde_json::from_slice::<serde_json::Value>(body).is_ok_and(|v| v.is_object()),

@@ -26,6 +26,9 @@ const SETTLE_EVERY: usize = 64;
 pub struct SentEntry {
     pub id: String,
     pub summary: String,
+    /// Where it went (a registration's answer carries conflicts).
+    #[serde(skip)]
+    pub path: String,
     /// The server's answer (the created record), as JSON.
     pub response: serde_json::Value,
 }
@@ -206,6 +209,7 @@ impl Engine {
                 Verdict::Sent(SentEntry {
                     id: entry.id.clone(),
                     summary: entry.summary.clone(),
+                    path: entry.path.clone(),
                     response,
                 }),
             ));

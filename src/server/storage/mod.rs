@@ -305,4 +305,7 @@ pub trait Storage: Send + Sync {
         unit: i64,
         now: EpochMs,
     ) -> StoreFuture<'a, crate::api::dispatch::UnitPeople>;
+    /// Where the intake desk may send new work, with each unit's people.
+    fn intake_units<'a>(&'a self, me: &'a User)
+    -> StoreFuture<'a, Vec<crate::api::intake_units::IntakeUnit>>;
 }

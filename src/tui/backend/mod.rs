@@ -3,6 +3,7 @@
 //! "saved", then one flush tells "sent" or "failed" per entry.
 
 mod dispatch_flow;
+mod intake_flow;
 mod live;
 mod screens_flow;
 mod session_flow;
@@ -234,6 +235,9 @@ impl ClientBackend {
                 self.cancel_session(item_id, &request, tx).await;
                 Ok(())
             }
+            Command::FetchIntake => self.fetch_intake(tx).await,
+            Command::RegisterItem { request, item } => self.register(request, &item, tx).await,
+            Command::AckConflicts { item_id, version } => self.acknowledge(item_id, version, tx).await,
             // The event loop handles these itself.
             Command::Quit | Command::CopyToClipboard(_) | Command::Bell => Ok(()),
         }
@@ -318,6 +322,23 @@ impl ClientBackend {
             && h.is_transient()
         {
             let _ = tx.try_send(Message::Online(false));
+        }
+        // A token refused, or good only to change the password: say what to do.
+        use crate::client::http::HttpError;
+        match &e {
+            PullError::Http(HttpError::Unauthorized { .. }) => {
+                let _ = tx.try_send(Message::SignInRefused {
+                    password_change: false,
+                });
+            }
+            PullError::Http(HttpError::Refused { problem })
+                if problem.code == crate::api::ProblemCode::PasswordChangeRequired =>
+            {
+                let _ = tx.try_send(Message::SignInRefused {
+                    password_change: true,
+                });
+            }
+            _ => {}
         }
         e.to_string()
     }

@@ -110,6 +110,7 @@ impl ClientBackend {
             if let Some(request) = request {
                 send(tx, Message::Sent { request }).await;
             }
+            self.after_sent(sent, tx).await;
         }
         for (id, summary, message) in &report.failed {
             // Refused: what the screen showed at once was not so; the

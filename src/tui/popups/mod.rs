@@ -5,7 +5,10 @@ pub mod activity_form;
 pub mod assign;
 pub mod cancel_session;
 pub mod confirm;
+pub mod conflict;
 pub mod help;
+pub mod intake_form;
+mod intake_form_view;
 pub mod message;
 pub mod note;
 pub mod outcome;
@@ -47,6 +50,8 @@ pub enum Popup {
     Assign(Box<assign::AssignPicker>),
     Session(Box<session_form::SessionForm>),
     CancelSession(Box<cancel_session::CancelForm>),
+    IntakeForm(Box<intake_form::IntakeForm>),
+    Conflict(Box<conflict::ConflictPopup>),
 }
 
 impl std::fmt::Debug for Popup {
@@ -64,6 +69,8 @@ impl std::fmt::Debug for Popup {
             Popup::Assign(_) => "Assign",
             Popup::Session(_) => "Session",
             Popup::CancelSession(_) => "CancelSession",
+            Popup::IntakeForm(_) => "IntakeForm",
+            Popup::Conflict(_) => "Conflict",
         };
         f.write_str(name)
     }
@@ -86,6 +93,8 @@ pub fn handle_key(model: &mut Model, key: KeyEvent) -> Option<Command> {
         Popup::Assign(a) => a.handle_key(key),
         Popup::Session(f) => f.handle_key(key),
         Popup::CancelSession(f) => f.handle_key(key),
+        Popup::IntakeForm(form) => form.handle_key(key, model),
+        Popup::Conflict(c) => c.handle_key(key, model),
     };
     // The palette's choice is an action on the model, run after it closes.
     let chosen = match &popup {
@@ -136,6 +145,8 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
         Popup::Assign(a) => a.draw(&model.theme, frame, area),
         Popup::Session(f) => f.draw(model, frame, area),
         Popup::CancelSession(f) => f.draw(model, frame, area),
+        Popup::IntakeForm(form) => form.draw(model, frame, area),
+        Popup::Conflict(c) => c.draw(model, frame, area),
     }
 }
 

@@ -5,6 +5,7 @@
 pub mod detail;
 pub mod dispatch;
 pub mod duty;
+pub mod intake;
 pub mod outbox;
 pub mod queue;
 pub mod schedule;
@@ -24,6 +25,7 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
         Screen::Outbox => outbox::draw(model, frame, area),
         Screen::Stats => stats::draw(model, frame, area),
         Screen::Dispatch => dispatch::draw(model, frame, area),
+        Screen::Intake => intake::draw(model, frame, area),
     }
 }
 

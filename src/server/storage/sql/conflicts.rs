@@ -7,11 +7,13 @@ use sqlx::{Any, Transaction};
 
 use super::SqlStorage;
 use super::announce::updated;
-use super::intake::{stale, stored_parties, visible};
+use super::intake::{actor_in_tree, stale, stored_parties, visible};
+use super::item_rows::facts;
 use super::item_rows::{NewHistory, add_history, load_item, raw_parties, touch_item};
 use crate::api::intake::{ConflictAck, ConflictEntry};
 use crate::api::{Party, User, UserRef};
 use crate::domain::conflicts::{self, PartyFacts, PastItem, Side};
+use crate::domain::policy;
 use crate::domain::{EpochMs, privacy};
 use crate::server::error::ApiError;
 use crate::server::storage::ItemChange;
@@ -98,7 +100,7 @@ impl SqlStorage {
         now: EpochMs,
     ) -> Result<ItemChange, ApiError> {
         let mut w = self.store.begin_write().await?;
-        let row = visible(&mut w.tx, me, id).await?;
+        let row = acknowledgeable(&mut w.tx, me, id).await?;
         if row.item.version != req.version {
             return Err(stale(row.item.version, req.version));
         }
@@ -135,4 +137,28 @@ impl SqlStorage {
         self.published(a, &after);
         Ok(ItemChange { before: row, after })
     }
+}
+
+/// The item, when the caller may acknowledge its warning: whoever may see
+/// it, or the desk that registered it (its `created` history row).
+async fn acknowledgeable(
+    tx: &mut Transaction<'static, Any>,
+    me: &User,
+    id: i64,
+) -> Result<crate::server::storage::ItemRow, ApiError> {
+    let row = load_item(&mut **tx, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("item"))?;
+    let actor = actor_in_tree(tx, me).await?;
+    let registered_by: Option<i64> = sqlx::query_scalar(
+        "SELECT actor_id FROM item_history WHERE item_id = $1 AND action = 'created' ORDER BY id LIMIT 1",
+    )
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .flatten();
+    if !policy::may_ack_conflicts(&actor, &facts(&row), registered_by) {
+        return Err(ApiError::not_found("item"));
+    }
+    Ok(row)
 }

@@ -8,6 +8,7 @@ mod conflicts;
 mod dispatch;
 pub mod idempotency;
 pub mod intake;
+mod intake_units;
 pub mod item_rows;
 mod items;
 mod notes;
@@ -318,5 +319,11 @@ impl Storage for SqlStorage {
         now: EpochMs,
     ) -> StoreFuture<'a, crate::api::dispatch::UnitPeople> {
         Box::pin(self.unit_people_impl(me, unit, now))
+    }
+    fn intake_units<'a>(
+        &'a self,
+        me: &'a User,
+    ) -> StoreFuture<'a, Vec<crate::api::intake_units::IntakeUnit>> {
+        Box::pin(self.intake_units_impl(me))
     }
 }
