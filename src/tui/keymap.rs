@@ -92,7 +92,7 @@ actions! {
     BookSession = "book_session", ["a"], &[Schedule];
     MoveSession = "move_session", ["m"], &[Schedule];
     CancelSession = "cancel_session", ["x"], &[Schedule];
-    GoIntake = "go_intake", ["8"], &[];
+    GoIntake = "go_intake", ["6"], &[];
     NewIntake = "new_intake", ["n"], &[Intake];
     ReviewConflicts = "review_conflicts", ["W"], &[];
 }
