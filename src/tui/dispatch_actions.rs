@@ -6,11 +6,10 @@
 use rust_i18n::t;
 
 use super::keymap::Action;
-use super::model::{Command, Model, Screen};
+use super::model::{Command, Message, Model, Screen};
 use super::popups::Popup;
 use super::popups::assign::AssignPicker;
-use super::popups::message::MessageBox;
-use super::{sanitize, time};
+use super::sanitize;
 use crate::api::dispatch::UnitPerson;
 use crate::api::intake::ConflictEntry;
 use crate::api::{UnitRef, WorkItem};
@@ -213,11 +212,15 @@ pub fn on_assigned(model: &mut Model, item: WorkItem, conflicts: Vec<ConflictEnt
         None => t!("dispatch.pooled", id = item.id),
     };
     model.notify(text);
+    // The same warning, to acknowledge, as on intake and on a claim.
     if !conflicts.is_empty() {
-        model.popup = Some(Popup::Message(MessageBox {
-            title: t!("dispatch.conflicts_title").into_owned(),
-            text: conflicts_text(&conflicts),
-        }));
+        let warning = crate::client::intake_queue::Warning {
+            item_id: item.id,
+            version: item.version,
+            title: item.title.clone(),
+            conflicts,
+        };
+        super::intake_actions::on_message(model, Message::ConflictsFound(warning));
     }
     if model.screen == Screen::Dispatch {
         if let Some(row) = model.dispatch.items.iter_mut().find(|i| i.id == item.id) {
@@ -237,34 +240,4 @@ pub fn on_stale(model: &mut Model, item_id: i64) -> Option<Command> {
     } else {
         Some(super::follow::reload(model, Some(item_id)))
     }
-}
-
-/// The conflicts in one short text: item, date, assignee, party, why.
-/// (The intake desk's conflict dialog will show them in full.)
-pub fn conflicts_text(conflicts: &[ConflictEntry]) -> String {
-    let lines: Vec<String> = conflicts
-        .iter()
-        .map(|c| {
-            let who = c
-                .assignee
-                .as_ref()
-                .map(|a| sanitize::clean(&a.display_name))
-                .unwrap_or_else(|| t!("dispatch.nobody").into_owned());
-            let why = if c.reason == "represented_opponent" {
-                t!("dispatch.conflict_represented")
-            } else {
-                t!("dispatch.conflict_other_side")
-            };
-            t!(
-                "dispatch.conflict_line",
-                id = c.item_id,
-                date = time::date_of(c.created_at),
-                assignee = who,
-                party = sanitize::clean(&c.party),
-                why = why
-            )
-            .into_owned()
-        })
-        .collect();
-    lines.join(t!("dispatch.conflict_separator").as_ref())
 }

@@ -160,12 +160,9 @@ fn conflicts_in_the_answer_are_shown() {
             conflicts: vec![conflict()],
         },
     );
-    assert!(matches!(m.popup, Some(Popup::Message(_))));
+    assert!(matches!(m.popup, Some(Popup::Conflict(_))));
     let screen = render(&mut m, 80, 24);
-    assert!(
-        screen.contains("利益冲突提示") && screen.contains("#17"),
-        "{screen}"
-    );
+    assert!(screen.contains("利益冲突") && screen.contains("#17"), "{screen}");
 }
 
 #[test]
