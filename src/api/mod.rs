@@ -4,10 +4,12 @@
 
 pub mod auth;
 pub mod campaign;
+pub mod corrections;
 pub mod events;
 pub mod intake;
 pub mod items;
 pub mod openapi;
+mod openapi_corrections;
 mod openapi_intake;
 mod openapi_paths;
 pub mod problem;
