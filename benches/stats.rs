@@ -3,213 +3,35 @@
 //! over the raw rows computing the same numbers, in the same run.
 //! Target: the aggregates ≤ 50 ms and ≥ 20× faster than the raw query.
 //!
-//! Seeding writes straight SQL into a SQLite file in a temp dir (multi-row
-//! INSERTs in a few big transactions); the aggregates come from the same
-//! rules (`contributions`) the server applies per record. The raw query
-//! gets an index on `occurred_at`, so it is not slow for want of one.
+//! The records and their aggregates are seeded by `support/outcomes.rs`
+//! (shared with the roll-up bench).
 
-use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
 use dutydesk::api::stats::PeriodTotals;
 use dutydesk::api::{StatsForm, StatsScope};
 use dutydesk::domain::campaign::period::{local_date, parse_period};
-use dutydesk::domain::campaign::{
-    CampaignDef, Period, RecordFact, RecordKind, SHIPPED, contributions, parse_definition,
-};
+use dutydesk::domain::campaign::{CampaignDef, Period, SHIPPED, contributions, parse_definition};
 use dutydesk::domain::{Category, ItemKind, OutcomeCode, Profession};
 use dutydesk::server::Store;
 use dutydesk::server::stats::{Whose, read_form};
 use sqlx::AnyConnection;
 
-const OUTCOMES: usize = 1_000_000;
-const ITEMS: usize = 20_000;
-const USERS: i64 = 60;
-const UNITS: i64 = 3;
-const ROWS_PER_INSERT: usize = 1_000;
-/// 2026-03-01 00:00 Beijing time, and the campaign's 306 days after it.
-const START_MS: i64 = 1_772_294_400_000;
-const SPAN_MS: i64 = 306 * 86_400_000;
+#[path = "support/outcomes.rs"]
+mod outcomes;
 
-fn profession_of(user: i64) -> Profession {
-    Profession::ALL[(user % 3) as usize]
-}
+use outcomes::{SPAN_MS, START_MS, Shape, outcome_fact, seed};
 
-fn unit_of(user: i64) -> i64 {
-    1 + user % UNITS
-}
-
-fn item_of(n: usize) -> (ItemKind, Category, bool) {
-    (
-        ItemKind::ALL[n % 3],
-        Category::ALL[(n / 3) % Category::ALL.len()],
-        n.is_multiple_of(5),
-    )
-}
-
-struct Gen(u64);
-impl Gen {
-    fn next(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 33) % n
-    }
-}
+const SHAPE: Shape = Shape {
+    users: 60,
+    units: 3,
+    parent: None,
+};
 
 /// profession, kind, code, category, green channel, count, settled fen, fee fen.
 type GroupRow = (String, String, String, String, i64, i64, i64, i64);
-
-type Cells = BTreeMap<(String, String, i64, &'static str, i64, String), (i64, i64)>;
-
-async fn exec(conn: &mut AnyConnection, sql: String) {
-    sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
-        .execute(conn)
-        .await
-        .unwrap();
-}
-
-/// Units, users, items, 1,000,000 outcomes, and their aggregates.
-async fn seed(conn: &mut AnyConnection, defs: &[Arc<CampaignDef>]) {
-    let t = Instant::now();
-    let mut sql = String::from("BEGIN;");
-    for u in 1..=UNITS {
-        write!(
-            sql,
-            "INSERT INTO units (id, name, kind) VALUES ({u}, 'unit {u}', 'law_firm');"
-        )
-        .unwrap();
-    }
-    for u in 1..=USERS {
-        write!(
-            sql,
-            "INSERT INTO users VALUES ({u}, 'u{u}', 'u{u}', 'lawyer', '{}', {}, 'x', 0);",
-            profession_of(u).as_str(),
-            unit_of(u)
-        )
-        .unwrap();
-    }
-    for chunk in (0..ITEMS).collect::<Vec<_>>().chunks(ROWS_PER_INSERT) {
-        sql.push_str(
-            "INSERT INTO items (id, kind, title, description, channel, category, green_channel, \
-            fee_waiver_eligible, status, assignee_id, unit_id, parties, due_at, created_at, updated_at, \
-            typical_case, version, change_seq) VALUES ",
-        );
-        for (i, n) in chunk.iter().enumerate() {
-            let (kind, category, green) = item_of(*n);
-            let user = 1 + (*n as i64 % USERS);
-            let sep = if i == 0 { "" } else { "," };
-            write!(
-                sql,
-                "{sep}({n}, '{}', 't', 'd', 'walk_in', '{}', {}, 0, 'closed', {user}, {}, '[]', 0, 0, 0, 0, 1, 0)",
-                kind.as_str(),
-                category.as_str(),
-                i64::from(green),
-                unit_of(user)
-            )
-            .unwrap();
-        }
-        sql.push(';');
-    }
-    sql.push_str("COMMIT;");
-    exec(conn, sql).await;
-
-    let mut rng = Gen(20_261_124);
-    let mut cells = Cells::new();
-    let mut done = 0;
-    while done < OUTCOMES {
-        // 100,000 rows per transaction, 1,000 per INSERT.
-        let mut sql = String::from("BEGIN;");
-        for _ in 0..100 {
-            sql.push_str("INSERT INTO outcomes VALUES ");
-            for i in 0..ROWS_PER_INSERT {
-                let n = rng.next(ITEMS as u64) as usize;
-                let (kind, category, green) = item_of(n);
-                let user = 1 + (n as i64 % USERS);
-                let codes = OutcomeCode::for_kind(kind);
-                let code = codes[rng.next(codes.len() as u64) as usize];
-                let settled = (kind == ItemKind::Mediation && code.takes_settled_amount())
-                    .then(|| rng.next(10_000_000) as i64);
-                let fee = (kind == ItemKind::ProBono).then(|| rng.next(500_000) as i64);
-                // Day and time of day apart: one draw is below 2^31.
-                let at = START_MS + rng.next(306) as i64 * 86_400_000 + rng.next(86_400_000) as i64;
-                let opt = |v: Option<i64>| v.map_or("NULL".to_string(), |v| v.to_string());
-                let sep = if i == 0 { "" } else { "," };
-                write!(
-                    sql,
-                    "{sep}('o{done}', {n}, {user}, '{}', NULL, {}, {}, '', {at}, {at})",
-                    code.as_str(),
-                    opt(settled),
-                    opt(fee)
-                )
-                .unwrap();
-                let fact = RecordFact {
-                    record: RecordKind::Outcome,
-                    kind: Some(kind),
-                    code: Some(code),
-                    category: Some(category),
-                    green_channel: green,
-                    // Every bench item came in at the walk-in desk, with no enterprise party.
-                    channel: Some(dutydesk::domain::Channel::WalkIn),
-                    enterprise_party: false,
-                    settled_fen: settled.unwrap_or(0),
-                    fee_waived_fen: fee.unwrap_or(0),
-                    minutes: 0,
-                    activity: None,
-                    indicator: None,
-                    count: 0,
-                    count2: 0,
-                    occurred_at: at,
-                    profession: profession_of(user),
-                    unit_id: unit_of(user),
-                    user_id: user,
-                };
-                for def in defs {
-                    for inc in contributions(def, &fact) {
-                        let key = (
-                            inc.campaign_id,
-                            inc.period_start.to_string(),
-                            fact.unit_id,
-                            fact.profession.as_str(),
-                            user,
-                            inc.indicator,
-                        );
-                        let cell = cells.entry(key).or_default();
-                        cell.0 += inc.value1;
-                        cell.1 += inc.value2;
-                    }
-                }
-                done += 1;
-            }
-            sql.push(';');
-        }
-        sql.push_str("COMMIT;");
-        exec(conn, sql).await;
-    }
-    let mut sql = String::from("BEGIN;");
-    for chunk in cells.into_iter().collect::<Vec<_>>().chunks(ROWS_PER_INSERT) {
-        sql.push_str("INSERT INTO aggregates VALUES ");
-        for (i, ((c, p, unit, prof, user, ind), (v1, v2))) in chunk.iter().enumerate() {
-            let sep = if i == 0 { "" } else { "," };
-            write!(
-                sql,
-                "{sep}('{c}', '{p}', {unit}, '{prof}', {user}, '{ind}', {v1}, {v2})"
-            )
-            .unwrap();
-        }
-        sql.push(';');
-    }
-    sql.push_str("CREATE INDEX outcomes_occurred ON outcomes (occurred_at); COMMIT; ANALYZE;");
-    exec(conn, sql).await;
-    eprintln!(
-        "seeded {OUTCOMES} outcomes and their aggregates in {:.1?}",
-        t.elapsed()
-    );
-}
 
 /// The same form straight from the raw rows: one `GROUP BY` over the
 /// period's outcomes by what the rules look at, then the rules per group
@@ -243,25 +65,17 @@ async fn raw_form(conn: &mut AnyConnection, def: &CampaignDef, p: &Period, unit:
     .unwrap();
     let mut totals = PeriodTotals::new();
     for (prof, kind, code, category, green, count, settled, fee) in rows {
-        let fact = |settled_fen, fee_waived_fen| RecordFact {
-            record: RecordKind::Outcome,
-            kind: ItemKind::ALL.into_iter().find(|k| k.as_str() == kind),
-            code: OutcomeCode::parse(&code),
-            category: Category::ALL.into_iter().find(|c| c.as_str() == category),
-            green_channel: green != 0,
-            channel: Some(dutydesk::domain::Channel::WalkIn),
-            enterprise_party: false,
-            settled_fen,
-            fee_waived_fen,
-            minutes: 0,
-            activity: None,
-            indicator: None,
-            count: 0,
-            count2: 0,
-            occurred_at: from.as_millisecond(),
-            profession: Profession::parse(&prof).unwrap(),
-            unit_id: unit,
-            user_id: 0,
+        let fact = |settled_fen, fee_waived_fen| {
+            outcome_fact(
+                ItemKind::ALL.into_iter().find(|k| k.as_str() == kind),
+                OutcomeCode::parse(&code),
+                Category::ALL.into_iter().find(|c| c.as_str() == category),
+                green != 0,
+                (settled_fen, fee_waived_fen),
+                from.as_millisecond(),
+                Profession::parse(&prof).unwrap(),
+                (unit, 0),
+            )
         };
         let constant = contributions(def, &fact(0, 0));
         let summed = contributions(def, &fact(settled, fee));
@@ -293,7 +107,7 @@ fn bench(c: &mut Criterion) {
         .map(|(_, s)| Arc::new(parse_definition(s).unwrap()))
         .collect();
     let mut conn = rt.block_on(store.pool.acquire()).unwrap();
-    rt.block_on(seed(&mut conn, &defs));
+    rt.block_on(seed(&mut conn, &defs, &SHAPE));
 
     let def = defs[0].clone();
     let period = parse_period(&def, "2026-06-01..2026-06-15").unwrap();

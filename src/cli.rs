@@ -110,6 +110,9 @@ pub enum Command {
     /// Print the manual page (roff): `dutydesk man | man -l -`; with
     /// `--out-dir`, write one page per command there instead.
     Man(ManArgs),
+    /// Correct an item's outcome, saying why (coordinators of the item's
+    /// unit or a unit above it, admins); recorded in the item's history.
+    Correct(CorrectArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -700,4 +703,25 @@ pub struct WithdrawArgs {
     pub kind: WithdrawKind,
     /// Its id, as `show ITEM --json` lists it.
     pub id: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CorrectArgs {
+    #[arg(value_parser = whole_number)]
+    pub id: i64,
+    /// The corrected outcome code; `show ID` lists the ones valid for the item.
+    #[arg(long)]
+    pub outcome: String,
+    /// Amount settled by a mediation agreement, in yuan.
+    #[arg(long, value_name = "CNY")]
+    pub settled_amount: Option<String>,
+    /// Fee waived on a pro bono request, in yuan.
+    #[arg(long, value_name = "CNY")]
+    pub fee_waived: Option<String>,
+    /// Why the outcome was wrong (shown on the item's history).
+    #[arg(long)]
+    pub reason: String,
+    /// Which outcome, when the item has more than one; its standing one otherwise.
+    #[arg(long, value_name = "OUTCOME_ID")]
+    pub outcome_id: Option<String>,
 }

@@ -5,11 +5,13 @@
 pub mod auth;
 pub mod campaign;
 pub mod dispatch;
+pub mod corrections;
 pub mod events;
 pub mod intake;
 pub mod intake_units;
 pub mod items;
 pub mod openapi;
+mod openapi_corrections;
 mod openapi_intake;
 mod openapi_paths;
 pub mod problem;

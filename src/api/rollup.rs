@@ -32,6 +32,17 @@ pub struct UnitRows {
     pub hours: HoursSummary,
 }
 
+/// One person's rows in their unit's form: the records they logged for
+/// that unit. Only for the unit's own coordinator (and admins); the people's
+/// row sets sum to the unit's own records (its `units` entry for itself).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PersonRows {
+    pub user: super::UserRef,
+    pub rows: Vec<StatsRow>,
+    #[serde(default)]
+    pub hours: HoursSummary,
+}
+
 /// The body of a submission: 填报人 and 联系电话.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct NewSubmission {

@@ -165,6 +165,11 @@ pub struct StatsForm {
     /// The unit's hand-in of this period, when it handed the form in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub submission: Option<super::rollup::Submission>,
+    /// With `by=unit`, for the unit's own coordinator (and admins): one row
+    /// set per person who logged records for the unit itself; together they
+    /// sum to the unit's own records (not those of the units below it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub people: Vec<super::rollup::PersonRows>,
 }
 
 fn default_form_language() -> String {
@@ -213,6 +218,20 @@ impl StatsForm {
         totals: &PeriodTotals,
     ) -> StatsForm {
         let get = |p: Profession, code: &str| totals.get(&(p, code.to_string())).copied().unwrap_or((0, 0));
+        Self::build_with(def, period, open, scope, unit, get)
+    }
+
+    /// [`StatsForm::build`] over any lookup of a profession's sums of an
+    /// indicator (or hours key): the roll-up's per-unit forms read arrays,
+    /// without a string key per cell.
+    pub fn build_with(
+        def: &CampaignDef,
+        period: &Period,
+        open: bool,
+        scope: StatsScope,
+        unit: Option<UnitRef>,
+        get: impl Fn(Profession, &str) -> (i64, i64),
+    ) -> StatsForm {
         let rows = def
             .indicators
             .iter()
@@ -261,6 +280,7 @@ impl StatsForm {
             reporter: None,
             units: Vec::new(),
             submission: None,
+            people: Vec::new(),
         }
     }
 }

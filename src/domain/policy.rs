@@ -252,6 +252,24 @@ pub fn may_ack_conflicts(a: &Actor, i: &ItemFacts, registered_by: Option<i64>) -
     may_see(a, i) || (a.role == Role::Intake && registered_by.is_some() && a.is(registered_by))
 }
 
+/// Whether the actor reads the per-person row sets of `unit`'s form: the
+/// unit's own coordinator and admins. A coordinator above the unit reads
+/// the unit's figures and those of its child units, never its people's.
+pub fn may_read_people_stats(a: &Actor, unit: i64) -> bool {
+    match a.role {
+        Role::Admin => true,
+        Role::Coordinator => a.unit_id == unit,
+        _ => false,
+    }
+}
+
+/// Whether the actor corrects an outcome on the item (with a reason, in
+/// history): the coordinator of the item's unit or of a unit above it, and
+/// admins. Not the assignee: an outcome is corrected by someone else's eyes.
+pub fn may_correct_outcome(a: &Actor, i: &ItemFacts) -> bool {
+    a.oversees(i.unit_id)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -339,5 +357,33 @@ mod tests {
         assert!(!may_route_to(&desk, &t, 9) && !may_route_to(&desk, &t, 77));
         assert!(!may_intake(&Actor::own_unit(1, Role::Lawyer, 1)));
         assert!(!may_see(&desk, &item(1, None)), "the desk reads nothing back");
+    }
+
+    #[test]
+    fn people_and_corrections_follow_the_tree() {
+        // 4 is the bureau over 1 and 2.
+        let t = [(1, Some(4)), (2, Some(4)), (4, None)]
+            .map(|(id, parent_id)| UnitLink { id, parent_id })
+            .to_vec();
+        let bureau = Actor::in_tree(10, Role::Coordinator, 4, &t);
+        let firm = Actor::in_tree(11, Role::Coordinator, 1, &t);
+        let sibling = Actor::in_tree(12, Role::Coordinator, 2, &t);
+        let lawyer = Actor::in_tree(13, Role::Lawyer, 1, &t);
+        let admin = Actor::in_tree(14, Role::Admin, 2, &t);
+        assert!(may_read_people_stats(&firm, 1));
+        assert!(
+            !may_read_people_stats(&bureau, 1),
+            "the parent reads units, not people"
+        );
+        assert!(may_read_people_stats(&bureau, 4));
+        assert!(may_read_people_stats(&admin, 1));
+        assert!(!may_read_people_stats(&lawyer, 1));
+        let mut on_firm = item(1, Some(13));
+        on_firm.status = ItemStatus::Closed;
+        assert!(may_correct_outcome(&firm, &on_firm));
+        assert!(may_correct_outcome(&bureau, &on_firm), "an ancestor");
+        assert!(may_correct_outcome(&admin, &on_firm));
+        assert!(!may_correct_outcome(&sibling, &on_firm), "a sibling unit");
+        assert!(!may_correct_outcome(&lawyer, &on_firm), "not the assignee");
     }
 }

@@ -36,14 +36,20 @@ pub fn children(links: &[UnitLink], unit: i64) -> Vec<i64> {
 /// over these buckets add up to `unit`'s total, whatever the depth.
 pub fn buckets(links: &[UnitLink], unit: i64) -> HashMap<i64, i64> {
     let mut out = HashMap::new();
-    if !links.iter().any(|l| l.id == unit) {
+    let below = units_at_or_below(links, unit);
+    if below.is_empty() {
         return out;
     }
+    let parent: HashMap<i64, Option<i64>> = links.iter().map(|l| (l.id, l.parent_id)).collect();
     out.insert(unit, unit);
-    for child in children(links, unit) {
-        for below in units_at_or_below(links, child) {
-            out.entry(below).or_insert(child);
-        }
+    // Breadth first: a unit's parent has its bucket before the unit.
+    for id in below.into_iter().skip(1) {
+        let bucket = match parent.get(&id).copied().flatten() {
+            Some(p) if p == unit => id,
+            Some(p) => out.get(&p).copied().unwrap_or(id),
+            None => id,
+        };
+        out.insert(id, bucket);
     }
     out
 }

@@ -80,17 +80,26 @@ pub fn units_at_or_below(links: &[UnitLink], unit: i64) -> Vec<i64> {
     if !links.iter().any(|l| l.id == unit) {
         return Vec::new();
     }
+    // Children by parent, once: a bureau over 1,000 units is one pass over
+    // the links, not one per unit.
+    let mut kids: std::collections::HashMap<i64, Vec<i64>> = std::collections::HashMap::new();
+    for l in links {
+        if let Some(parent) = l.parent_id.filter(|p| *p != l.id) {
+            kids.entry(parent).or_default().push(l.id);
+        }
+    }
+    let mut seen = std::collections::HashSet::from([unit]);
     let mut out = vec![unit];
     let mut next = 0;
     while next < out.len() {
-        let parent = out[next];
-        let mut children: Vec<i64> = links
-            .iter()
-            .filter(|l| l.parent_id == Some(parent) && !out.contains(&l.id))
-            .map(|l| l.id)
-            .collect();
-        children.sort_unstable();
-        out.extend(children);
+        if let Some(children) = kids.get_mut(&out[next]) {
+            children.sort_unstable();
+            for id in children.iter() {
+                if seen.insert(*id) {
+                    out.push(*id);
+                }
+            }
+        }
         next += 1;
     }
     out

@@ -44,11 +44,18 @@ fn values(row: &StatsRow, cell: &StatsCell, paired: bool) -> Vec<String> {
 pub fn render_csv(form: &StatsForm, lang: Language) -> Result<Vec<u8>, ReportError> {
     let labels = labels(form, lang, "");
     let paired = form.rows.iter().any(|r| r.total.value2.is_some());
-    let by_unit = !form.units.is_empty();
+    let by_unit = !form.units.is_empty() || !form.people.is_empty();
+    let by_person = !form.people.is_empty();
     let mut header = Vec::new();
     if by_unit {
         header.push(text_cell(&rust_i18n::t!(
             "rollup.unit_column",
+            locale = lang.code()
+        )));
+    }
+    if by_person {
+        header.push(text_cell(&rust_i18n::t!(
+            "rollup2.person_column",
             locale = lang.code()
         )));
     }
@@ -67,21 +74,28 @@ pub fn render_csv(form: &StatsForm, lang: Language) -> Result<Vec<u8>, ReportErr
             .unit
             .as_ref()
             .map_or(String::new(), |u| crate::text::clean(&u.name));
-        let whole = rust_i18n::t!("rollup.all_units_row", locale = lang.code(), unit = name);
-        block(&mut out, form, lang, paired, header.len(), Some(&whole))?;
+        let whole = rust_i18n::t!("rollup.all_units_row", locale = lang.code(), unit = name.as_str());
+        // The person column is empty on the whole's and the units' lines.
+        let lead = |unit: &str, person: &str| {
+            let mut cells = vec![text_cell(unit)];
+            if by_person {
+                cells.push(text_cell(person));
+            }
+            cells
+        };
+        block(&mut out, form, lang, paired, header.len(), &lead(&whole, ""))?;
         for part in &form.units {
-            let name = crate::text::clean(&part.unit.name);
-            block(
-                &mut out,
-                &super::rollup::part_form(form, part),
-                lang,
-                paired,
-                header.len(),
-                Some(&name),
-            )?;
+            let unit = crate::text::clean(&part.unit.name);
+            let part = super::rollup::part_form(form, part);
+            block(&mut out, &part, lang, paired, header.len(), &lead(&unit, ""))?;
+        }
+        for person in &form.people {
+            let who = crate::text::clean(&person.user.display_name);
+            let part = super::rollup::person_form(form, person);
+            block(&mut out, &part, lang, paired, header.len(), &lead(&name, &who))?;
         }
     } else {
-        block(&mut out, form, lang, paired, header.len(), None)?;
+        block(&mut out, form, lang, paired, header.len(), &[])?;
     }
     out.into_inner()
         .map_err(|e| ReportError::Csv(e.into_error().into()))
@@ -93,10 +107,10 @@ fn block(
     lang: Language,
     paired: bool,
     width: usize,
-    unit: Option<&str>,
+    lead: &[String],
 ) -> Result<(), ReportError> {
     let labels = labels(form, lang, "");
-    let start = || unit.map(text_cell).into_iter().collect::<Vec<_>>();
+    let start = || lead.to_vec();
     for row in &form.rows {
         let mut record = start();
         record.push(text_cell(&row_label(row, lang)));

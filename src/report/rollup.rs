@@ -2,7 +2,7 @@
 //! of a `by=unit` answer, sheet names for them, and the submission's lines
 //! (填报人, 联系电话, 填报日期, status) of a handed-in form.
 
-use crate::api::rollup::UnitRows;
+use crate::api::rollup::{PersonRows, UnitRows};
 use crate::api::{StatsForm, UnitRef};
 use crate::i18n::Language;
 
@@ -17,6 +17,20 @@ pub(crate) fn part_form(whole: &StatsForm, part: &UnitRows) -> StatsForm {
         hours: part.hours,
         units: Vec::new(),
         submission: None,
+        people: Vec::new(),
+        ..whole.clone()
+    }
+}
+
+/// One person's part of their unit's form as a form of its own (the unit
+/// stays the form's unit).
+pub(crate) fn person_form(whole: &StatsForm, person: &PersonRows) -> StatsForm {
+    StatsForm {
+        rows: person.rows.clone(),
+        hours: person.hours,
+        units: Vec::new(),
+        submission: None,
+        people: Vec::new(),
         ..whole.clone()
     }
 }

@@ -17,7 +17,7 @@ pub const FIRST_DATA_ROW: u32 = 4;
 /// sheet with the whole form first, then one sheet per unit.
 pub fn render_xlsx(form: &StatsForm, lang: Language, reporting_date: &str) -> Result<Vec<u8>, ReportError> {
     let mut book = Workbook::new();
-    if form.units.is_empty() {
+    if form.units.is_empty() && form.people.is_empty() {
         write_sheet(&mut book, &form.period.start, form, lang, reporting_date)?;
     } else {
         let summary = rust_i18n::t!("rollup.summary_sheet", locale = lang.code());
@@ -29,6 +29,26 @@ pub fn render_xlsx(form: &StatsForm, lang: Language, reporting_date: &str) -> Re
                 &mut book,
                 &name,
                 &super::rollup::part_form(form, part),
+                lang,
+                reporting_date,
+            )?;
+        }
+        // One sheet per person of the unit itself, after the units' sheets.
+        for person in &form.people {
+            let label = rust_i18n::t!(
+                "rollup2.person_sheet",
+                locale = lang.code(),
+                name = person.user.display_name.as_str()
+            );
+            let as_unit = crate::api::UnitRef {
+                id: person.user.id,
+                name: label.into_owned(),
+            };
+            let name = super::rollup::sheet_name(&as_unit, &mut names);
+            write_sheet(
+                &mut book,
+                &name,
+                &super::rollup::person_form(form, person),
                 lang,
                 reporting_date,
             )?;

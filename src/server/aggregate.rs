@@ -164,8 +164,13 @@ async fn fact_of(
     record: &StatRecord<'_>,
 ) -> Result<RecordFact, sqlx::Error> {
     Ok(match record {
-        StatRecord::Outcome { item_kind, outcome } => {
+        StatRecord::Outcome { item_kind, outcome } | StatRecord::OutcomeWithdrawal { item_kind, outcome } => {
             let it = item_and_user(tx, outcome.item_id, outcome.user_id).await?;
+            let kind = if matches!(record, StatRecord::OutcomeWithdrawal { .. }) {
+                RecordKind::OutcomeWithdrawal
+            } else {
+                RecordKind::Outcome
+            };
             // Minutes logged with an outcome arrive as their own time entry.
             RecordFact {
                 kind: Some(*item_kind),
@@ -177,7 +182,7 @@ async fn fact_of(
                 settled_fen: outcome.settled_amount.map(Yuan::fen).unwrap_or(0),
                 fee_waived_fen: outcome.fee_waived.map(Yuan::fen).unwrap_or(0),
                 ..blank_fact(
-                    RecordKind::Outcome,
+                    kind,
                     outcome.occurred_at,
                     (&it.profession, it.unit_id, outcome.user_id),
                 )
@@ -271,6 +276,12 @@ pub enum StatRecord<'a> {
     },
     TimeEntry(&'a TimeEntry),
     Activity(&'a Activity),
+    /// The counter-record of a corrected outcome: the outcome as stored,
+    /// counted negatively.
+    OutcomeWithdrawal {
+        item_kind: ItemKind,
+        outcome: &'a Outcome,
+    },
 }
 
 /// What one record adds to every campaign with rules, in the record's own

@@ -239,6 +239,10 @@ pub fn router(state: Shared) -> Router {
             corrections::ACTIVITY_WITHDRAW,
             post(corrections::withdraw_activity),
         )
+        .route(
+            crate::api::corrections::OUTCOME_CORRECTIONS,
+            post(corrections::correct_outcome),
+        )
         .route(paths::EVENTS, get(events::stream))
         .route(metrics::READYZ, get(metrics::readyz))
         .route(metrics::METRICS, get(metrics::metrics))

@@ -33,9 +33,11 @@ pub async fn load_facts(conn: &mut AnyConnection) -> Result<Vec<RecordFact>, sql
         i64,
         String,
         i64,
+        Option<String>,
     )> = sqlx::query_as(
         "SELECT i.kind, o.code, i.category, i.green_channel, o.settled_fen, o.fee_waived_fen, \
-             o.occurred_at, u.profession, u.unit_id, o.user_id, i.channel, i.enterprise_party FROM outcomes o \
+             o.occurred_at, u.profession, u.unit_id, o.user_id, i.channel, i.enterprise_party, o.withdraws \
+             FROM outcomes o \
              JOIN items i ON i.id = o.item_id JOIN users u ON u.id = o.user_id",
     )
     .fetch_all(&mut *conn)
@@ -50,7 +52,16 @@ pub async fn load_facts(conn: &mut AnyConnection) -> Result<Vec<RecordFact>, sql
             enterprise_party: r.11 != 0,
             settled_fen: r.4.unwrap_or(0),
             fee_waived_fen: r.5.unwrap_or(0),
-            ..blank_fact(RecordKind::Outcome, r.6, (&r.7, r.8, r.9))
+            // A corrected outcome's counter-record counts negatively.
+            ..blank_fact(
+                if r.12.is_some() {
+                    RecordKind::OutcomeWithdrawal
+                } else {
+                    RecordKind::Outcome
+                },
+                r.6,
+                (&r.7, r.8, r.9),
+            )
         });
     }
     let times: Vec<(i64, i64, String, i64, String, i64, i64, String, i64)> = sqlx::query_as(

@@ -9,7 +9,7 @@ use super::Shared;
 use super::aggregate::campaign;
 use super::auth::AuthUser;
 use super::error::{ApiError, ApiPath, ApiQuery, ApiResult};
-use super::rollup::{Tree, subtree_form};
+use super::rollup::{Tree, people_rows, subtree_form};
 use super::submissions::submission_of;
 use crate::api::rollup::StatsBy;
 use crate::api::stats::PeriodTotals;
@@ -193,6 +193,12 @@ pub async fn stats(
                 read_form(&mut conn, &def, &period, scope, whose, Some(unit), now).await?
             };
             form.submission = submission_of(&mut conn, &tree, &def.id, &period, unit_id).await?;
+            // Per person only for the unit's own coordinator (and admins):
+            // a coordinator above sees the unit and the units below it.
+            let actor = crate::domain::policy::Actor::own_unit(me.id(), me.role(), me.unit_id());
+            if by_unit && crate::domain::policy::may_read_people_stats(&actor, unit_id) {
+                form.people = people_rows(&mut conn, &def, &period, unit_id, now).await?;
+            }
             form
         }
         Whose::User(_) | Whose::All => read_form(&mut conn, &def, &period, scope, whose, None, now).await?,

@@ -42,7 +42,7 @@ pub fn activity(a: TimeActivity) -> String {
 /// What happened, in an item's history. An action this version does not
 /// know (a newer server's) is shown as the server named it.
 pub fn history_action(action: &str) -> String {
-    const KNOWN: [&str; 9] = [
+    const KNOWN: [&str; 10] = [
         "created",
         "claimed",
         "assigned",
@@ -52,6 +52,7 @@ pub fn history_action(action: &str) -> String {
         "rescheduled",
         "note",
         "typical_case",
+        "outcome_corrected",
     ];
     if KNOWN.contains(&action) {
         label("history", action)

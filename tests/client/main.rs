@@ -48,6 +48,8 @@ mod report_lang;
 #[cfg(feature = "server")]
 mod rollup_cli;
 #[cfg(feature = "server")]
+mod rollup_people_cli;
+#[cfg(feature = "server")]
 mod serve_tls;
 #[cfg(feature = "server")]
 mod server_writes;

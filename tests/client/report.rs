@@ -96,6 +96,7 @@ fn form(p: PeriodInfo) -> StatsForm {
         reporter: None,
         units: Vec::new(),
         submission: None,
+        people: Vec::new(),
     }
 }
 

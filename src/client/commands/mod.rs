@@ -5,6 +5,7 @@
 //! refused a request that nothing keeps (a wrong password, no such item).
 
 mod auth;
+mod correct;
 mod day;
 pub(super) mod dispatch;
 mod due;
@@ -216,6 +217,7 @@ async fn dispatch(cmd: Command, ctx: &Ctx) -> Result<Exit, CliError> {
         Command::Report(a) => report::report(ctx, a).await,
         Command::Submission(c) => submission::run(ctx, c).await,
         Command::Withdraw(a) => submission::withdraw(ctx, a).await,
+        Command::Correct(a) => correct::correct(ctx, a).await,
         // `lib::run` sends completions and the server's commands elsewhere.
         _ => Err(CliError::usage("not a client command")),
     }

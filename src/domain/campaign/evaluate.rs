@@ -18,6 +18,9 @@ pub enum RecordKind {
     Outcome,
     TimeEntry,
     Activity,
+    /// The counter-record of a corrected outcome: the outcome's own fields,
+    /// counted by the outcome rules with every effect negated.
+    OutcomeWithdrawal,
 }
 
 /// One logged record, with what the rules look at. Fields that do not apply
@@ -128,8 +131,13 @@ pub fn contributions(def: &CampaignDef, fact: &RecordFact) -> Vec<Increment> {
                     enterprise_party,
                     effects,
                 },
-                RecordKind::Outcome,
+                RecordKind::Outcome | RecordKind::OutcomeWithdrawal,
             ) => {
+                let sign = if fact.record == RecordKind::OutcomeWithdrawal {
+                    -1
+                } else {
+                    1
+                };
                 let hit = kind.is_none_or(|k| Some(k) == fact.kind)
                     && (codes.is_empty() || fact.code.is_some_and(|c| codes.contains(&c)))
                     && category.is_none_or(|c| c.matches(fact.category))
@@ -138,7 +146,7 @@ pub fn contributions(def: &CampaignDef, fact: &RecordFact) -> Vec<Increment> {
                     && enterprise_party.is_none_or(|e| e == fact.enterprise_party);
                 if hit {
                     for e in effects {
-                        add(&e.indicator, amount_of(e.amount, fact), 0);
+                        add(&e.indicator, sign * amount_of(e.amount, fact), 0);
                     }
                 }
             }

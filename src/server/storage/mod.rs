@@ -19,13 +19,14 @@ pub use sql::item_rows::ItemRow;
 
 use super::error::ApiError;
 use crate::api::Party;
+use crate::api::corrections::{CorrectedOutcome, OutcomeCorrection};
 use crate::api::intake::{
     AssignRequest, AuditEntry, CancelRequest, ConflictAck, ConflictEntry, NewItem, ScheduleRequest,
     UnitItemFilter, UnitItemPage,
 };
 use crate::api::{
-    Campaign, DutyShift, ItemDetail, NewActivity, NewOutcome, NewTimeEntry, RoomSchedule, TransitionRequest,
-    TypicalCaseRequest, User, WorkItem,
+    Activity, Campaign, DutyShift, ItemDetail, NewActivity, NewOutcome, NewTimeEntry, RoomSchedule,
+    TimeEntry, TransitionRequest, TypicalCaseRequest, User, WorkItem,
 };
 use crate::domain::EpochMs;
 
@@ -308,4 +309,23 @@ pub trait Storage: Send + Sync {
     /// Where the intake desk may send new work, with each unit's people.
     fn intake_units<'a>(&'a self, me: &'a User)
     -> StoreFuture<'a, Vec<crate::api::intake_units::IntakeUnit>>;
+    // Corrections: counter-records, never changes or deletions.
+    /// The caller withdraws one of their time entries; the counter-record.
+    fn withdraw_time_entry<'a>(
+        &'a self,
+        me: &'a User,
+        id: &'a str,
+        now: EpochMs,
+    ) -> StoreFuture<'a, TimeEntry>;
+    /// The caller withdraws one of their activities; the counter-record.
+    fn withdraw_activity<'a>(&'a self, me: &'a User, id: &'a str, now: EpochMs) -> StoreFuture<'a, Activity>;
+    /// A coordinator over the item's unit (or an admin) corrects its
+    /// outcome with a reason, version-checked; recorded in its history.
+    fn correct_outcome<'a>(
+        &'a self,
+        me: &'a User,
+        item_id: i64,
+        req: &'a OutcomeCorrection,
+        now: EpochMs,
+    ) -> StoreFuture<'a, CorrectedOutcome>;
 }

@@ -5,6 +5,7 @@
 pub mod accounts;
 mod announce;
 mod conflicts;
+mod corrections;
 mod dispatch;
 pub mod idempotency;
 pub mod intake;
@@ -325,5 +326,30 @@ impl Storage for SqlStorage {
         me: &'a User,
     ) -> StoreFuture<'a, Vec<crate::api::intake_units::IntakeUnit>> {
         Box::pin(self.intake_units_impl(me))
+    }
+    fn withdraw_time_entry<'a>(
+        &'a self,
+        me: &'a User,
+        id: &'a str,
+        now: EpochMs,
+    ) -> StoreFuture<'a, crate::api::TimeEntry> {
+        Box::pin(self.withdraw_time_entry_impl(me, id, now))
+    }
+    fn withdraw_activity<'a>(
+        &'a self,
+        me: &'a User,
+        id: &'a str,
+        now: EpochMs,
+    ) -> StoreFuture<'a, crate::api::Activity> {
+        Box::pin(self.withdraw_activity_impl(me, id, now))
+    }
+    fn correct_outcome<'a>(
+        &'a self,
+        me: &'a User,
+        item_id: i64,
+        req: &'a crate::api::corrections::OutcomeCorrection,
+        now: EpochMs,
+    ) -> StoreFuture<'a, crate::api::corrections::CorrectedOutcome> {
+        Box::pin(self.correct_outcome_impl(me, item_id, req, now))
     }
 }

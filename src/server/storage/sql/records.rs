@@ -355,7 +355,8 @@ where
 {
     let rows: Vec<OutcomeRow> = sqlx::query_as(
         "SELECT id, item_id, user_id, code, minutes, settled_fen, fee_waived_fen, note, occurred_at, created_at \
-         FROM outcomes WHERE item_id = $1 ORDER BY created_at, id",
+         FROM outcomes o WHERE item_id = $1 AND withdraws IS NULL \
+         AND NOT EXISTS (SELECT 1 FROM outcomes w WHERE w.withdraws = o.id) ORDER BY created_at, id",
     )
     .bind(item_id)
     .fetch_all(exec)
