@@ -10,6 +10,7 @@ pub mod backend;
 pub mod deadlines;
 mod detail_actions;
 mod follow;
+mod hydrate;
 pub mod keymap;
 pub mod labels;
 pub mod model;

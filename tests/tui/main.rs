@@ -14,6 +14,7 @@ mod pictures;
 mod readme_pictures;
 mod roles;
 mod sanitize;
+mod slim_rows;
 mod stats;
 mod stats_fixtures;
 mod stats_tree;
