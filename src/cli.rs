@@ -38,6 +38,20 @@ pub struct GlobalArgs {
     pub verbose: u8,
 }
 
+impl GlobalArgs {
+    /// The global options of a command line that has nothing but the
+    /// program's name (`dutydesk`, the terminal app): only the environment
+    /// can set them. Parses just these options, not the whole command tree
+    /// (the app's first frame waits on it). `None` if they do not parse;
+    /// the full parse then says why.
+    pub fn from_env_alone() -> Option<GlobalArgs> {
+        use clap::FromArgMatches;
+        let cmd = GlobalArgs::augment_args(clap::Command::new("dutydesk"));
+        let matches = cmd.try_get_matches_from(["dutydesk"]).ok()?;
+        GlobalArgs::from_arg_matches(&matches).ok()
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the reference server.

@@ -9,6 +9,16 @@ use clap::Parser;
 use dutydesk::cli::Cli;
 
 fn main() -> ExitCode {
+    // `dutydesk` alone opens the terminal app: its first frame does not
+    // wait for the whole command tree to be built.
+    if std::env::args_os().len() == 1
+        && let Some(global) = dutydesk::cli::GlobalArgs::from_env_alone()
+    {
+        return dutydesk::run(Cli {
+            global,
+            command: None,
+        });
+    }
     let cli = Cli::parse();
     dutydesk::run(cli)
 }

@@ -54,3 +54,36 @@ pub fn synthetic_items(n: usize) -> Vec<WorkItem> {
         })
         .collect()
 }
+
+/// Like [`synthetic_items`], as a real server sends them: a description of
+/// a few sentences, both parties with a (masked) contact and ID number, and
+/// the lawyer as assignee.
+pub fn whole_items(n: usize) -> Vec<WorkItem> {
+    let mut items = synthetic_items(n);
+    for (i, item) in items.iter_mut().enumerate() {
+        item.description = format!(
+            "申请人{}称，{}。现请求值班律师提供法律意见并协助调解，材料已通过窗口提交，编号 {}。",
+            PARTIES[i % PARTIES.len()],
+            TITLES[(i + 3) % TITLES.len()],
+            i + 1
+        )
+        .repeat(2);
+        for p in &mut item.parties {
+            p.contact = Some("138****5678".to_string());
+            p.id_number = Some("110101********1234".to_string());
+        }
+        item.parties.push(Party {
+            name: format!("某某餐饮管理有限公司{}", i % 50),
+            role: "被申请人".to_string(),
+            contact: Some("021-****8888".to_string()),
+            kind: dutydesk::domain::PartyKind::Enterprise,
+            id_number: Some("91310000********1X".to_string()),
+        });
+        item.assignee = Some(dutydesk::api::UserRef {
+            id: 2,
+            username: "lawyer".to_string(),
+            display_name: "王律师".to_string(),
+        });
+    }
+    items
+}

@@ -6,6 +6,7 @@
 //! what happened and what to do.
 
 use std::path::Path;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use reqwest::{Method, StatusCode, header};
@@ -146,15 +147,21 @@ pub enum Fetched<T> {
 /// The API of one server, with or without a token.
 #[derive(Debug, Clone)]
 pub struct Api {
-    client: reqwest::Client,
+    /// Built on the first request, not with the `Api`: loading the
+    /// system's root certificates takes milliseconds the terminal app's
+    /// first frame does not need.
+    client: Arc<OnceLock<Result<reqwest::Client, String>>>,
+    /// The bureau's own CA (`ca_file`), read and checked up front.
+    roots: Arc<Vec<reqwest::Certificate>>,
+    timeouts: Timeouts,
     base: String,
     token: Option<Token>,
     deadline: Duration,
 }
 
 impl Api {
-    /// Builds the client. Reads `ca_file` when given; nothing else touches
-    /// the network or the disk.
+    /// Checks the URL and reads `ca_file` when given; nothing else touches
+    /// the network or the disk. The HTTP client is built on first use.
     pub fn new(
         base: &str,
         token: Option<Token>,
@@ -167,13 +174,7 @@ impl Api {
         {
             return Err(HttpError::BadUrl { url: base });
         }
-        let mut builder = reqwest::Client::builder()
-            .connect_timeout(timeouts.connect)
-            .read_timeout(timeouts.read)
-            // A redirect is never the server's answer (a captive portal's
-            // login page would come back as a 200): it is reported instead.
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("dutydesk/", env!("CARGO_PKG_VERSION")));
+        let mut roots = Vec::new();
         if let Some(path) = ca_file {
             let bad = |reason: String| HttpError::BadCaFile {
                 path: path.display().to_string(),
@@ -182,24 +183,43 @@ impl Api {
             let pem = read_capped(path, MAX_CA_FILE_BYTES).map_err(|e| bad(e.to_string()))?;
             // A bundle may hold several; a file with none is a mistake
             // (reqwest would accept it silently and TLS would fail later).
-            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| bad(e.to_string()))?;
-            if certs.is_empty() {
+            roots = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| bad(e.to_string()))?;
+            if roots.is_empty() {
                 return Err(bad(rust_i18n::t!("cli.http.no_pem").into_owned()));
             }
-            for cert in certs {
-                builder = builder.add_root_certificate(cert);
-            }
         }
-        let client = builder.build().map_err(|e| HttpError::BadResponse {
-            url: base.clone(),
-            reason: e.to_string(),
-        })?;
         Ok(Api {
-            client,
+            client: Arc::default(),
+            roots: Arc::new(roots),
+            timeouts,
             base,
             token,
             deadline: timeouts.request,
         })
+    }
+
+    /// The HTTP client, built the first time it is asked for.
+    fn client(&self) -> Result<&reqwest::Client, HttpError> {
+        self.client
+            .get_or_init(|| {
+                let mut builder = reqwest::Client::builder()
+                    .connect_timeout(self.timeouts.connect)
+                    .read_timeout(self.timeouts.read)
+                    // A redirect is never the server's answer (a captive
+                    // portal's login page would come back as a 200): it is
+                    // reported instead.
+                    .redirect(reqwest::redirect::Policy::none())
+                    .user_agent(concat!("dutydesk/", env!("CARGO_PKG_VERSION")));
+                for cert in self.roots.iter() {
+                    builder = builder.add_root_certificate(cert.clone());
+                }
+                builder.build().map_err(|e| e.to_string())
+            })
+            .as_ref()
+            .map_err(|reason| HttpError::BadResponse {
+                url: self.base.clone(),
+                reason: reason.clone(),
+            })
     }
 
     pub fn base(&self) -> &str {
@@ -210,12 +230,12 @@ impl Api {
         self.token.is_some()
     }
 
-    fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
-        let mut req = self.client.request(method, format!("{}{}", self.base, path));
+    fn request(&self, method: Method, path: &str) -> Result<reqwest::RequestBuilder, HttpError> {
+        let mut req = self.client()?.request(method, format!("{}{}", self.base, path));
         if let Some(t) = &self.token {
             req = req.bearer_auth(t.secret());
         }
-        req
+        Ok(req)
     }
 
     /// Sends one request; `idempotency_key` for creating POSTs.
@@ -230,7 +250,7 @@ impl Api {
         let url = format!("{}{}", self.base, path);
         let method =
             Method::from_bytes(method.as_bytes()).map_err(|_| HttpError::BadUrl { url: url.clone() })?;
-        let mut req = self.request(method, path);
+        let mut req = self.request(method, path)?;
         if let Some(b) = body {
             req = req.json(b);
         }
@@ -347,7 +367,7 @@ impl Api {
     pub async fn events(&self) -> Result<reqwest::Response, HttpError> {
         let url = format!("{}{}", self.base, crate::api::paths::EVENTS);
         let resp = self
-            .request(Method::GET, crate::api::paths::EVENTS)
+            .request(Method::GET, crate::api::paths::EVENTS)?
             .header(header::ACCEPT, "text/event-stream")
             .send()
             .await

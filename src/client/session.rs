@@ -37,6 +37,16 @@ pub struct Session {
 /// Opens this profile's store and, when signed in, its engine. `env_token`
 /// is `DUTYDESK_TOKEN` as the caller read it.
 pub async fn open(config: &Config, env_token: Option<String>) -> Result<Session, SessionError> {
+    open_with(config, env_token, true).await
+}
+
+/// Like [`open`], leaving the store's integrity check to the caller (the
+/// terminal app runs it right after its first frame).
+pub async fn open_unchecked(config: &Config, env_token: Option<String>) -> Result<Session, SessionError> {
+    open_with(config, env_token, false).await
+}
+
+async fn open_with(config: &Config, env_token: Option<String>, check: bool) -> Result<Session, SessionError> {
     let creds = Credentials::new(config, env_token);
     let (token, token_store) = creds
         .load()
@@ -46,24 +56,15 @@ pub async fn open(config: &Config, env_token: Option<String>) -> Result<Session,
         .server()
         .ok_or_else(|| SessionError::NoServer(config.profile_name.clone()))?;
     super::plain_http::check(config, &server, super::plain_http::Secret::Token)?;
-    // Building the HTTP client reads every system root certificate: on a
-    // blocking thread while the store opens, not before the first frame.
-    let ca_file = config.profile.ca_file.clone();
-    let api = tokio::task::spawn_blocking(move || {
-        Api::new(&server, Some(token), ca_file.as_deref(), Timeouts::configured())
-    });
-    let (store, notices) = open_store(config).await?;
-    let api = match api.await {
-        Ok(built) => built?,
-        // The closure does not panic; if the runtime is going away, the
-        // session is too.
-        Err(e) => {
-            return Err(SessionError::Store(StoreError::Io {
-                path: store.path().to_path_buf(),
-                source: std::io::Error::other(e),
-            }));
-        }
-    };
+    // The HTTP client itself (every system root certificate) is built on
+    // the first request, after the terminal app's first frame.
+    let api = Api::new(
+        &server,
+        Some(token),
+        config.profile.ca_file.as_deref(),
+        Timeouts::configured(),
+    )?;
+    let (store, notices) = open_store_with(config, check).await?;
     Ok(Session {
         engine: Engine::new(store, api),
         token_store,
@@ -73,8 +74,16 @@ pub async fn open(config: &Config, env_token: Option<String>) -> Result<Session,
 
 /// Opens this profile's store alone (reading offline, the timer, drafts).
 pub async fn open_store(config: &Config) -> Result<(Store, Vec<String>), SessionError> {
+    open_store_with(config, true).await
+}
+
+async fn open_store_with(config: &Config, check: bool) -> Result<(Store, Vec<String>), SessionError> {
     let path = Store::path_for(&config.dirs.data, &config.profile_name);
-    let (mut store, notice) = Store::open(&path).await?;
+    let (mut store, notice) = if check {
+        Store::open(&path).await?
+    } else {
+        Store::open_unchecked(&path).await?
+    };
     // Entries are queued and sent as the lawyer last signed in here, for
     // the server they signed in to (a config pointed elsewhere for a while
     // does not make their work someone else's).

@@ -12,7 +12,7 @@ use rust_i18n::t;
 use super::backend::{ClientBackend, draft_key_prefix, outbox_summary};
 use super::keymap::{Action, Keymap};
 use super::model::{Draft, Identity, Message, Model, QueueTab, RunningTimer, SortOrder};
-use super::queue_index::first_screen;
+use super::queue_index::tab_rows;
 use super::theme::{Borders, Theme};
 use crate::cli::GlobalArgs;
 use crate::client::config::{self, Config};
@@ -49,10 +49,38 @@ where
 }
 
 /// Opens the TUI for a loaded config. Not signed in is an error before
-/// the terminal is touched.
+/// the terminal is touched. A store found damaged after the first frame
+/// is moved aside and the app opens again on a fresh one, saying so.
 pub async fn open_tui(config: &Config, env_token: Option<String>) -> Result<(), String> {
+    let mut notices = Vec::new();
+    // A fresh store is sound; twice is only for a disk going bad meanwhile.
+    for _ in 0..3 {
+        match open_once(config, env_token.clone(), std::mem::take(&mut notices)).await? {
+            Ended::Quit => return Ok(()),
+            Ended::MovedAside(aside) => {
+                notices.push(t!("cli.store.moved_aside", path = aside.display()).into_owned());
+            }
+        }
+    }
+    Err(notices.pop().unwrap_or_default())
+}
+
+/// How one run of the app ended.
+enum Ended {
+    Quit,
+    /// The store was damaged and now lives here.
+    MovedAside(std::path::PathBuf),
+}
+
+async fn open_once(
+    config: &Config,
+    env_token: Option<String>,
+    notices: Vec<String>,
+) -> Result<Ended, String> {
     let started = std::time::Instant::now();
-    let session = session::open(config, env_token)
+    // The integrity check reads the whole file: it runs after the first
+    // frame (`Command::Start`).
+    let session = session::open_unchecked(config, env_token)
         .await
         .map_err(|e| e.to_string())?;
     let opened = started.elapsed();
@@ -64,7 +92,19 @@ pub async fn open_tui(config: &Config, env_token: Option<String>) -> Result<(), 
     let (model, role) = build_model(config, &session.engine).await?;
     // Rows of the first screen: the terminal's height is more than enough.
     let rows = crossterm::terminal::size().map_or(200, |(_, h)| usize::from(h));
-    let mut startup = startup_messages(&store, &model, rows).await?;
+    let mut startup = match startup_messages(&store, &model, rows).await {
+        Ok(startup) => startup,
+        // The cache could not be read: a damaged store goes aside now.
+        Err(e) => {
+            return match store.integrity_problem().await {
+                Ok(Some(_)) => {
+                    let aside = store.close_and_move_aside().await.map_err(|e| e.to_string())?;
+                    Ok(Ended::MovedAside(aside))
+                }
+                _ => Err(e),
+            };
+        }
+    };
     tracing::info!(
         "start: session and store open in {opened:?}, cache read in {:?}",
         started.elapsed() - opened
@@ -73,7 +113,7 @@ pub async fn open_tui(config: &Config, env_token: Option<String>) -> Result<(), 
     if let Some(action) = role.and_then(home_action) {
         startup.insert(0, Message::Home(action));
     }
-    startup.extend(session.notices.into_iter().map(Message::Error));
+    startup.extend(notices.into_iter().chain(session.notices).map(Message::Error));
     let backend = Arc::new(ClientBackend::new(
         session.engine,
         tokio::runtime::Handle::current(),
@@ -81,8 +121,14 @@ pub async fn open_tui(config: &Config, env_token: Option<String>) -> Result<(), 
     let result = super::run::run(model, backend.clone(), startup).await;
     // The event stream could still start a refresh on a closing store.
     backend.stop();
+    if backend.damaged().is_some() {
+        let aside = store.close_and_move_aside().await.map_err(|e| e.to_string())?;
+        return Ok(Ended::MovedAside(aside));
+    }
     store.close().await;
-    result.map_err(|e| t!("app.terminal_failed", error = e).into_owned())
+    result
+        .map(|()| Ended::Quit)
+        .map_err(|e| t!("app.terminal_failed", error = e).into_owned())
 }
 
 /// Where a role starts when it is not the queue: room operators keep the
@@ -145,11 +191,13 @@ pub async fn startup_messages(store: &Store, model: &Model, rows: usize) -> Resu
     let tab = model.queue.tab();
     let list = if tab == QueueTab::Pool { POOL } else { MINE };
     let first = if model.queue.sort == SortOrder::Due && model.queue.filter.is_empty() {
-        let keys = store.cached_keys(list).await.map_err(e)?;
-        let ids = first_screen(&keys, tab, model.now, rows);
-        store.cached_items_by_id(&ids).await.map_err(e)?
+        // Ordered by SQLite from the keys' index; only the shown rows are read.
+        store
+            .first_queue_items(list, tab_rows(tab), model.now, rows)
+            .await
+            .map_err(e)?
     } else {
-        store.cached_items(list).await.map_err(e)?
+        store.queue_items(list).await.map_err(e)?
     };
     let timer = store.timer().await.map_err(e)?;
     // The newest draft of an item still cached, with that item (it need

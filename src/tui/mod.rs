@@ -12,6 +12,7 @@ mod detail_actions;
 pub mod dispatch_actions;
 mod follow;
 pub mod intake_actions;
+mod hydrate;
 pub mod keymap;
 pub mod labels;
 pub mod model;

@@ -233,6 +233,12 @@ pub enum Message {
     },
     /// The server has an item's conflict acknowledgment.
     ConflictAcked(i64),
+    /// The whole cached item, read from the store when its detail opens:
+    /// the queue's rows leave out its description and parties' contacts.
+    CachedItem(Box<WorkItem>),
+    /// The store's integrity check (right after the first frame) failed:
+    /// the app ends, the store is moved aside and the app opens afresh.
+    StoreDamaged,
 }
 
 /// Background work `update` asks for; the runtime hands it to a `Backend`.

@@ -5,7 +5,7 @@
 use super::labels;
 use super::model::{QueueTab, SortOrder};
 use crate::api::WorkItem;
-use crate::client::store::CachedKey;
+use crate::client::store::{CachedKey, TabRows};
 use crate::domain::{Category, EpochMs, ItemKind};
 
 #[derive(Debug, Default, Clone)]
@@ -25,6 +25,16 @@ fn due_band(due: EpochMs, now: EpochMs) -> u8 {
         l if l < 4 * HOUR => 2,
         l if l < 24 * HOUR => 3,
         _ => 4,
+    }
+}
+
+/// [`in_tab`] as the store asks it (the first frame's rows, in SQL).
+pub fn tab_rows(tab: QueueTab) -> TabRows {
+    match tab {
+        QueueTab::Mediation => TabRows::Kind(ItemKind::Mediation),
+        QueueTab::Consultations => TabRows::Kind(ItemKind::Consultation),
+        QueueTab::ProBono => TabRows::KindOrGreen(ItemKind::ProBono),
+        QueueTab::Pool => TabRows::All,
     }
 }
 

@@ -50,14 +50,16 @@ fn step(model: &mut Model, msg: Message) -> Option<Command> {
         }
         Message::ItemWritten(id) => Some(super::follow::on_written(model, id)),
         // The rows are rebuilt only when the list on screen changed.
-        Message::ItemsLoaded(items) => {
+        Message::ItemsLoaded(mut items) => {
+            super::hydrate::carry_open(model.detail_id, &model.items, &mut items);
             model.items = items;
             if model.queue.tab() != QueueTab::Pool {
                 model.rebuild_queue();
             }
             None
         }
-        Message::PoolLoaded(items) => {
+        Message::PoolLoaded(mut items) => {
+            super::hydrate::carry_open(model.detail_id, &model.pool, &mut items);
             model.pool = items;
             if model.queue.tab() == QueueTab::Pool {
                 model.rebuild_queue();
@@ -207,6 +209,14 @@ fn step(model: &mut Model, msg: Message) -> Option<Command> {
         | Message::ConflictsFound(_)
         | Message::SignInRefused { .. }
         | Message::ConflictAcked(_) => super::intake_actions::on_message(model, msg),
+        Message::CachedItem(whole) => {
+            super::hydrate::on_cached_item(model, &whole);
+            None
+        }
+        Message::StoreDamaged => {
+            model.quitting = true;
+            Some(Command::Quit)
+        }
     }
 }
 

@@ -24,6 +24,7 @@ mod json_escape;
 mod loopback;
 mod manpage;
 mod pull;
+mod queue_rows;
 mod report;
 #[cfg(feature = "server")]
 #[path = "../../benches/support/seed_items.rs"]

@@ -4,6 +4,7 @@
 
 mod backend;
 mod backend_notes;
+mod damaged_store;
 mod demo;
 #[path = "../common/demo_server.rs"]
 mod demo_server;

@@ -18,6 +18,7 @@ mod readme_pictures;
 mod roles;
 mod sanitize;
 mod session;
+mod slim_rows;
 mod stats;
 mod stats_fixtures;
 mod stats_tree;

@@ -85,6 +85,12 @@ impl Store {
     }
 
     pub async fn cached_items(&self, list: &str) -> Result<Vec<WorkItem>, StoreError> {
+        self.read_items(list, "json").await
+    }
+
+    /// The items of `list`, each read as the SQL expression `column` gives
+    /// it (`json`, or a slimmer JSON of the same shape).
+    pub(super) async fn read_items(&self, list: &str, column: &str) -> Result<Vec<WorkItem>, StoreError> {
         // The first frame waits on this. Each half of the id range is read
         // on one of the pool's two connections as a single JSON array (rows
         // cross from SQLite's worker thread one message each) and decoded
@@ -98,24 +104,31 @@ impl Store {
         };
         let middle = low + (high - low) / 2;
         let (mut first, second) = tokio::try_join!(
-            self.cached_range(list, low, middle),
-            self.cached_range(list, middle + 1, high)
+            self.cached_range(list, column, low, middle),
+            self.cached_range(list, column, middle + 1, high)
         )?;
         first.extend(second);
         Ok(first)
     }
 
     /// The items of `list` with ids in `from..=to`, by id.
-    async fn cached_range(&self, list: &str, from: i64, to: i64) -> Result<Vec<WorkItem>, StoreError> {
-        let array: Option<String> = sqlx::query_scalar(
+    async fn cached_range(
+        &self,
+        list: &str,
+        column: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<WorkItem>, StoreError> {
+        let sql = format!(
             "SELECT '[' || group_concat(json, ',') || ']' FROM \
-             (SELECT json FROM cached_items WHERE id BETWEEN ? AND ? AND list = ? ORDER BY id)",
-        )
-        .bind(from)
-        .bind(to)
-        .bind(list)
-        .fetch_one(&self.pool)
-        .await?;
+             (SELECT {column} AS json FROM cached_items WHERE id BETWEEN ? AND ? AND list = ? ORDER BY id)"
+        );
+        let array: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            .bind(from)
+            .bind(to)
+            .bind(list)
+            .fetch_one(&self.pool)
+            .await?;
         let Some(text) = array else {
             return Ok(Vec::new());
         };
@@ -161,13 +174,19 @@ impl Store {
 
     /// The cached items with these ids, in no particular order.
     pub async fn cached_items_by_id(&self, ids: &[i64]) -> Result<Vec<WorkItem>, StoreError> {
-        let array: Option<String> = sqlx::query_scalar(
-            "SELECT '[' || group_concat(json, ',') || ']' FROM cached_items \
-             WHERE id IN (SELECT value FROM json_each(?))",
-        )
-        .bind(serde_json::to_string(ids)?)
-        .fetch_one(&self.pool)
-        .await?;
+        self.items_by_id(ids, "json").await
+    }
+
+    /// The items with these ids, each read as `column` gives it.
+    pub(super) async fn items_by_id(&self, ids: &[i64], column: &str) -> Result<Vec<WorkItem>, StoreError> {
+        let sql = format!(
+            "SELECT '[' || group_concat({column}, ',') || ']' FROM cached_items \
+             WHERE id IN (SELECT value FROM json_each(?))"
+        );
+        let array: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            .bind(serde_json::to_string(ids)?)
+            .fetch_one(&self.pool)
+            .await?;
         Ok(match array {
             Some(text) => serde_json::from_str(&text)?,
             None => Vec::new(),

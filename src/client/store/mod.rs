@@ -7,6 +7,7 @@ mod cache_write;
 mod identity;
 mod outbox;
 mod outbox_batch;
+mod queue_rows;
 mod timer;
 
 use std::path::{Path, PathBuf};
@@ -21,6 +22,7 @@ use sqlx::sqlite::{
 pub use cache::{CachedDoc, CachedKey, MINE, POOL, Timer};
 pub use cache_write::CacheRow;
 pub use outbox::{Claim, EntryState, NewEntry, OutboxEntry, host_name};
+pub use queue_rows::TabRows;
 
 use super::fsutil;
 use crate::domain::EpochMs;
@@ -98,6 +100,18 @@ impl Store {
     /// Opens (creating, upgrading) the store at `path`. A corrupt file is
     /// moved aside, never deleted, and a fresh store made.
     pub async fn open(path: &Path) -> Result<(Store, Option<OpenNotice>), StoreError> {
+        Self::open_with(path, true).await
+    }
+
+    /// Like [`Store::open`] without the integrity check, which reads the
+    /// whole file: the terminal app runs it ([`Store::integrity_problem`])
+    /// right after its first frame. A file SQLite cannot open or upgrade is
+    /// still moved aside here.
+    pub async fn open_unchecked(path: &Path) -> Result<(Store, Option<OpenNotice>), StoreError> {
+        Self::open_with(path, false).await
+    }
+
+    async fn open_with(path: &Path, check: bool) -> Result<(Store, Option<OpenNotice>), StoreError> {
         let io = |source| StoreError::Io {
             path: path.to_path_buf(),
             source,
@@ -105,23 +119,19 @@ impl Store {
         if let Some(dir) = path.parent() {
             fsutil::private_dir(dir).map_err(io)?;
         }
-        match Self::open_checked(path).await {
+        match Self::open_checked(path, check).await {
             Ok(store) => Ok((store, None)),
             Err(e) if is_corrupt(&e) => {
-                let aside = move_aside(path).map_err(io)?;
-                // A journal left beside the corrupt file belongs to it.
-                let mut journal = path.as_os_str().to_owned();
-                journal.push("-journal");
-                let _ = std::fs::remove_file(PathBuf::from(journal));
+                let aside = move_aside_with_journal(path).map_err(io)?;
                 tracing::warn!(aside = %aside.display(), "local store was corrupt; moved aside");
-                let store = Self::open_checked(path).await?;
+                let store = Self::open_checked(path, check).await?;
                 Ok((store, Some(OpenNotice::MovedAside(aside))))
             }
             Err(e) => Err(e),
         }
     }
 
-    async fn open_checked(path: &Path) -> Result<Store, StoreError> {
+    async fn open_checked(path: &Path, check: bool) -> Result<Store, StoreError> {
         fsutil::touch_private(path).map_err(|source| StoreError::Io {
             path: path.to_path_buf(),
             source,
@@ -138,19 +148,52 @@ impl Store {
             .max_connections(2)
             .connect_with(options)
             .await?;
-        let check: String = sqlx::query_scalar("PRAGMA quick_check").fetch_one(&pool).await?;
-        if check != "ok" {
-            pool.close().await;
-            return Err(StoreError::Db(sqlx::Error::Protocol(format!(
-                "quick_check: {check}"
-            ))));
-        }
-        sqlx::migrate!("migrations/client").run(&pool).await?;
-        Ok(Store {
+        let store = Store {
             pool,
             path: path.to_path_buf(),
             writer: None,
-        })
+        };
+        if check && let Some(problem) = store.integrity_problem().await? {
+            store.pool.close().await;
+            return Err(StoreError::Db(sqlx::Error::Protocol(format!(
+                "quick_check: {problem}"
+            ))));
+        }
+        sqlx::migrate!("migrations/client").run(&store.pool).await?;
+        Ok(store)
+    }
+
+    /// SQLite's quick check of the whole file: `None` when it is sound,
+    /// else what it found. Reads every page (milliseconds for a large
+    /// cache), so the terminal app runs it after its first frame.
+    pub async fn integrity_problem(&self) -> Result<Option<String>, StoreError> {
+        let check: Result<String, sqlx::Error> = sqlx::query_scalar("PRAGMA quick_check")
+            .fetch_one(&self.pool)
+            .await;
+        match check {
+            Ok(check) if check == "ok" => Ok(None),
+            Ok(check) => Ok(Some(check)),
+            Err(e) => {
+                let e = StoreError::Db(e);
+                if is_corrupt(&e) {
+                    Ok(Some(e.to_string()))
+                } else {
+                    Err(e)
+                }
+            }
+        }
+    }
+
+    /// Closes this store (every handle of it) and moves its file aside as
+    /// [`Store::open`] does with a corrupt one; returns where it went.
+    pub async fn close_and_move_aside(self) -> Result<PathBuf, StoreError> {
+        self.pool.close().await;
+        let aside = move_aside_with_journal(&self.path).map_err(|source| StoreError::Io {
+            path: self.path.clone(),
+            source,
+        })?;
+        tracing::warn!(aside = %aside.display(), "local store was corrupt; moved aside");
+        Ok(aside)
     }
 
     /// This handle queues and sends as `writer`.
@@ -170,6 +213,15 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// Moves a corrupt store aside; a journal left beside it belongs to it.
+fn move_aside_with_journal(path: &Path) -> std::io::Result<PathBuf> {
+    let aside = move_aside(path)?;
+    let mut journal = path.as_os_str().to_owned();
+    journal.push("-journal");
+    let _ = std::fs::remove_file(PathBuf::from(journal));
+    Ok(aside)
 }
 
 /// Moves a corrupt store to `<name>.corrupt-<time>`, never over an earlier

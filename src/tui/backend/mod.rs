@@ -58,6 +58,9 @@ pub struct ClientBackend {
     /// Where the Stats screen writes exports: the directory the app was
     /// started in, like any command-line tool's output.
     export_dir: std::path::PathBuf,
+    /// What the integrity check after the first frame found wrong with the
+    /// store, if anything: the app ends and the store is moved aside.
+    damaged: Arc<Mutex<Option<String>>>,
 }
 
 impl ClientBackend {
@@ -74,6 +77,7 @@ impl ClientBackend {
             flushing: Arc::default(),
             live: Arc::default(),
             export_dir: std::env::current_dir().unwrap_or_else(|_| ".".into()),
+            damaged: Arc::default(),
         }
     }
 
@@ -81,6 +85,12 @@ impl ClientBackend {
     pub fn with_export_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
         self.export_dir = dir.into();
         self
+    }
+
+    /// What the integrity check after the first frame found, if the store
+    /// is damaged.
+    pub fn damaged(&self) -> Option<String> {
+        self.damaged.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     /// Stops the live updates (the app has ended).
@@ -101,6 +111,18 @@ impl ClientBackend {
             // In this order: a list read from the cache must never arrive
             // after the fresher one a refresh sends.
             Command::Start => {
+                // The integrity check the first frame did not wait for: a
+                // damaged store ends the app, which moves it aside.
+                if let Some(problem) = self
+                    .store()
+                    .integrity_problem()
+                    .await
+                    .map_err(|e| e.to_string())?
+                {
+                    *self.damaged.lock().unwrap_or_else(|e| e.into_inner()) = Some(problem);
+                    send(tx, Message::StoreDamaged).await;
+                    return Ok(());
+                }
                 self.send_cached_lists(tx).await?;
                 let refreshed = self.refresh(tx).await;
                 self.fetch_deadlines(tx).await;
@@ -182,6 +204,11 @@ impl ClientBackend {
             Command::StartTimer(id) => self.start_timer(id, tx).await,
             Command::StopTimer => self.stop_timer(tx).await,
             Command::FetchDetail(id) => {
+                // The whole item from the store first (at once, offline
+                // too), then the server's detail.
+                if let Ok(Some(whole)) = self.store().cached_item(id).await {
+                    send(tx, Message::CachedItem(Box::new(whole))).await;
+                }
                 let detail = self.shown(self.engine.item_detail(id).await, tx)?;
                 send(tx, Message::ItemDetailLoaded(Box::new(detail))).await;
                 Ok(())
@@ -254,14 +281,14 @@ impl ClientBackend {
                 if report.items_changed > 0 {
                     send(
                         tx,
-                        Message::ItemsLoaded(store.cached_items(MINE).await.map_err(err)?),
+                        Message::ItemsLoaded(store.queue_items(MINE).await.map_err(err)?),
                     )
                     .await;
                 }
                 if report.pool_changed {
                     send(
                         tx,
-                        Message::PoolLoaded(store.cached_items(POOL).await.map_err(err)?),
+                        Message::PoolLoaded(store.queue_items(POOL).await.map_err(err)?),
                     )
                     .await;
                 }
@@ -308,8 +335,9 @@ impl ClientBackend {
     }
 
     async fn send_cached_lists(&self, tx: &mpsc::Sender<Message>) -> Result<(), String> {
-        let mine = self.store().cached_items(MINE).await.map_err(|e| e.to_string())?;
-        let pool = self.store().cached_items(POOL).await.map_err(|e| e.to_string())?;
+        // As the queue keeps them: what it draws, sorts and filters by.
+        let mine = self.store().queue_items(MINE).await.map_err(|e| e.to_string())?;
+        let pool = self.store().queue_items(POOL).await.map_err(|e| e.to_string())?;
         send(tx, Message::ItemsLoaded(mine)).await;
         send(tx, Message::PoolLoaded(pool)).await;
         Ok(())

@@ -1,0 +1,104 @@
+//! The items as the terminal app's queue keeps them: what it draws, sorts
+//! and filters by, without the description and the parties' contacts and
+//! ID numbers. With 10,000 cached items those were most of the app's
+//! memory; the detail screen reads the whole item back on demand
+//! ([`Store::cached_item`]).
+
+use super::{Store, StoreError};
+use crate::api::WorkItem;
+use crate::domain::{EpochMs, ItemKind, ItemStatus};
+
+/// The cached JSON with the description left out and each party cut to
+/// its name, role and kind (the queue's filter reads names). `json()`
+/// keeps the parties an array, not a string.
+const QUEUE_JSON: &str = "json_set(json_remove(json, '$.description'), '$.parties', \
+     json((SELECT json_group_array(json_remove(p.value, '$.contact', '$.id_number')) \
+           FROM json_each(cached_items.json, '$.parties') p)))";
+
+impl Store {
+    /// Every item of `list`, as the queue keeps it.
+    pub async fn queue_items(&self, list: &str) -> Result<Vec<WorkItem>, StoreError> {
+        self.read_items(list, QUEUE_JSON).await
+    }
+
+    /// The items with these ids, as the queue keeps them, in no particular order.
+    pub async fn queue_items_by_id(&self, ids: &[i64]) -> Result<Vec<WorkItem>, StoreError> {
+        self.items_by_id(ids, QUEUE_JSON).await
+    }
+}
+
+/// Which cached items a queue tab shows, as the first frame asks the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TabRows {
+    /// Items of this kind.
+    Kind(ItemKind),
+    /// Items of this kind, and every green-channel item.
+    KindOrGreen(ItemKind),
+    /// Every item.
+    All,
+}
+
+impl Store {
+    /// The first `rows` items of `list` that `tab` shows in the queue's due
+    /// order (open work first, then the due band, green channel first in a
+    /// band, then due time and id: `tui::queue_index`), as the queue keeps
+    /// them. The order is computed by SQLite from the queue keys' index;
+    /// only the rows returned are read whole. Items whose kind or status
+    /// this version does not know are left out, as [`Store::cached_keys`]
+    /// does.
+    pub async fn first_queue_items(
+        &self,
+        list: &str,
+        tab: TabRows,
+        now: EpochMs,
+        rows: usize,
+    ) -> Result<Vec<WorkItem>, StoreError> {
+        let names = |v: Vec<&str>| serde_json::to_string(&v);
+        let kinds = names(ItemKind::ALL.iter().map(|k| k.as_str()).collect())?;
+        let statuses = names(ItemStatus::ALL.iter().map(|s| s.as_str()).collect())?;
+        let finished = names(
+            ItemStatus::ALL
+                .iter()
+                .filter(|s| s.is_finished())
+                .map(|s| s.as_str())
+                .collect(),
+        )?;
+        let (tab_kind, or_green, all) = match tab {
+            TabRows::Kind(k) => (k.as_str(), false, false),
+            TabRows::KindOrGreen(k) => (k.as_str(), true, false),
+            TabRows::All => ("", false, true),
+        };
+        let sql = format!(
+            "SELECT '[' || group_concat({QUEUE_JSON}, ',') || ']' FROM cached_items WHERE id IN ( \
+               SELECT id FROM cached_items \
+               WHERE list = ?1 AND kind IN (SELECT value FROM json_each(?2)) \
+                 AND status IN (SELECT value FROM json_each(?3)) \
+                 AND (?6 OR kind = ?7 OR (?8 AND green_channel)) \
+               ORDER BY status IN (SELECT value FROM json_each(?4)), \
+                 CASE WHEN due_at - ?5 < 0 THEN 0 WHEN due_at - ?5 < {HOUR} THEN 1 \
+                      WHEN due_at - ?5 < {FOUR_HOURS} THEN 2 WHEN due_at - ?5 < {DAY} THEN 3 ELSE 4 END, \
+                 green_channel DESC, due_at, id \
+               LIMIT ?9) AND list = ?1"
+        );
+        let array: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            .bind(list)
+            .bind(kinds)
+            .bind(statuses)
+            .bind(finished)
+            .bind(now)
+            .bind(all)
+            .bind(tab_kind)
+            .bind(or_green)
+            .bind(i64::try_from(rows).unwrap_or(i64::MAX))
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(match array {
+            Some(text) => serde_json::from_str(&text)?,
+            None => Vec::new(),
+        })
+    }
+}
+
+const HOUR: EpochMs = 3_600_000;
+const FOUR_HOURS: EpochMs = 4 * HOUR;
+const DAY: EpochMs = 24 * HOUR;

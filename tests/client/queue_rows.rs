@@ -1,0 +1,82 @@
+//! The terminal app's queue keeps its rows slim: the store reads them
+//! without the description and the parties' contacts and ID numbers (most
+//! of the memory with 10,000 cached items); the whole item is read back
+//! by id for the detail screen.
+
+use dutydesk::api::Party;
+use dutydesk::domain::PartyKind;
+
+use crate::store::open;
+use crate::support::{Home, item};
+
+fn whole(id: i64) -> dutydesk::api::WorkItem {
+    let mut it = item(id, "mediation", "物业费纠纷调解");
+    it.description = "申请人称物业公司多收取三年的公摊电费，要求退还。".repeat(4);
+    it.parties = vec![
+        Party {
+            name: "李女士".into(),
+            role: "申请人".into(),
+            contact: Some("138****5678".into()),
+            kind: PartyKind::Person,
+            id_number: Some("110101********1234".into()),
+        },
+        Party {
+            name: "某物业公司".into(),
+            role: "被申请人".into(),
+            contact: None,
+            kind: PartyKind::Enterprise,
+            id_number: None,
+        },
+    ];
+    it
+}
+
+#[tokio::test]
+async fn queue_rows_leave_out_descriptions_and_contacts_and_the_whole_item_reads_back() {
+    let home = Home::new();
+    let store = open(&home).await;
+    let mut bare = item(3, "consultation", "工资");
+    bare.parties.clear();
+    store
+        .upsert_items("mine", &[whole(1), whole(2), bare.clone()])
+        .await
+        .unwrap();
+
+    let mut rows = store.queue_items("mine").await.unwrap();
+    rows.sort_by_key(|i| i.id);
+    assert_eq!(rows.len(), 3);
+    for (row, full) in rows.iter().zip([whole(1), whole(2), bare.clone()]) {
+        assert_eq!(row.description, "", "no description kept");
+        // Names, roles and kinds stay (the filter reads names).
+        let names: Vec<(&str, &str, PartyKind)> = row
+            .parties
+            .iter()
+            .map(|p| (p.name.as_str(), p.role.as_str(), p.kind))
+            .collect();
+        let full_names: Vec<(&str, &str, PartyKind)> = full
+            .parties
+            .iter()
+            .map(|p| (p.name.as_str(), p.role.as_str(), p.kind))
+            .collect();
+        assert_eq!(names, full_names);
+        assert!(
+            row.parties
+                .iter()
+                .all(|p| p.contact.is_none() && p.id_number.is_none())
+        );
+        // Everything the queue draws and sorts by is as cached.
+        let slim = dutydesk::api::WorkItem {
+            description: String::new(),
+            parties: row.parties.clone(),
+            ..full.clone()
+        };
+        assert_eq!(row, &slim);
+    }
+    let by_id = store.queue_items_by_id(&[2]).await.unwrap();
+    assert_eq!(by_id, vec![rows[1].clone()]);
+    assert_eq!(
+        store.cached_item(1).await.unwrap(),
+        Some(whole(1)),
+        "the whole item reads back"
+    );
+}
