@@ -29,6 +29,7 @@ pub mod listen;
 pub mod login_guard;
 pub mod metrics;
 pub mod notes;
+pub mod read_cache;
 pub mod rebuild;
 pub mod records;
 pub mod revocations;
