@@ -49,6 +49,8 @@ pub struct Hub {
     /// `/metrics`' count of changes announced to this instance, set once
     /// the server's registry exists.
     published: std::sync::OnceLock<prometheus::IntCounter>,
+    /// The read path's caches, told of every delivery before any stream.
+    pub cache: super::read_cache::ReadCache,
 }
 
 /// Who a stream belongs to, as the index needs it.
@@ -135,6 +137,7 @@ impl Hub {
     }
 
     pub fn dispatch(&self, d: Delivery) {
+        self.cache.observe(&d);
         let index = self.lock();
         match &d {
             Delivery::Change(a) => {

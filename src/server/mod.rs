@@ -30,6 +30,7 @@ pub mod login_guard;
 pub mod metrics;
 pub mod notes;
 pub mod people;
+pub mod read_cache;
 pub mod rebuild;
 pub mod records;
 pub mod revocations;

@@ -89,8 +89,10 @@ async fn login_case(ctx: &Ctx) {
             .send()
     };
     let first = json(login("ssh:duty-server").await.unwrap(), 200).await;
-    let second = json(login("ssh:duty-server").await.unwrap(), 200).await;
     let first = first["token"].as_str().unwrap();
+    // In use (so this server holds it in its token cache) when replaced.
+    assert_eq!(ctx.get(first, "/api/v1/me").await.status(), 200);
+    let second = json(login("ssh:duty-server").await.unwrap(), 200).await;
     assert_ne!(first, second["token"].as_str().unwrap());
     problem(ctx.get(first, "/api/v1/me").await, 401, "unauthorized").await;
     assert_eq!(
@@ -197,6 +199,9 @@ async fn idle_token_case(ctx: &Ctx) {
             .bind(hash.clone())
             .execute(pool)
     };
+    // The database edited behind the server's back: seen once the server's
+    // token cache lets go of what it read (`read_cache::FRESH_FOR`).
+    let settle = || tokio::time::sleep(dutydesk::server::read_cache::FRESH_FOR);
     let last_use = || async {
         let (at,): (i64,) = sqlx::query_as("SELECT last_used_at FROM tokens WHERE token_hash = $1")
             .bind(hash.clone())
@@ -212,10 +217,12 @@ async fn idle_token_case(ctx: &Ctx) {
     assert_eq!(last_use().await, now - 30 * 60_000);
     // Idle a day short of the limit: still live, and now in use again.
     set_last_use(now - (TOKEN_IDLE_DAYS - 1) * day).await.unwrap();
+    settle().await;
     assert_eq!(ctx.get(&token, "/api/v1/me").await.status(), 200);
     assert!(last_use().await >= now, "its use is recorded");
     // Idle past the limit: refused as any dead token is.
     set_last_use(now - (TOKEN_IDLE_DAYS + 1) * day).await.unwrap();
+    settle().await;
     problem(ctx.get(&token, "/api/v1/me").await, 401, "unauthorized").await;
     // Signing in again gives a live one.
     let fresh = ctx.login("lawyer").await;

@@ -11,6 +11,7 @@ mod commands;
 mod corrections;
 mod counting;
 mod echo;
+mod group_commit;
 mod intake;
 mod intake_authz;
 mod intake_more;

@@ -118,6 +118,8 @@ impl SqlStorage {
         .execute(&mut *w.tx)
         .await?;
         w.tx.commit().await?;
+        // Every other session ends now, here too (the kept one is read again).
+        self.bus.hub().cache.forget_user_tokens(me.id);
         Ok(())
     }
 }

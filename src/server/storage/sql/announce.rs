@@ -31,6 +31,9 @@ impl SqlStorage {
     }
 
     pub(super) fn published(&self, a: Announcement, after: &ItemRow) {
+        // Before the write is answered, whatever the bus: the writer's next
+        // read here must not be a stale 304.
+        self.bus.hub().cache.changed(&a, Some(after));
         self.bus.committed(a, after.clone());
     }
 }

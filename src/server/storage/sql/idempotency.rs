@@ -49,6 +49,28 @@ pub async fn replay_committed(store: &Store, req: &IdemRequest) -> Result<Option
     lookup(&store.pool, req).await
 }
 
+/// Stores the response inside `tx` (a group commit commits it).
+pub async fn store_answer(
+    tx: &mut Transaction<'static, Any>,
+    req: &IdemRequest,
+    status: u16,
+    body: String,
+) -> Result<StoredResponse, ApiError> {
+    sqlx::query(
+        "INSERT INTO idempotency_records (user_id, idem_key, request_hash, status, body, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(req.user_id)
+    .bind(&req.key)
+    .bind(&req.hash)
+    .bind(i64::from(status))
+    .bind(&body)
+    .bind(now_ms())
+    .execute(&mut **tx)
+    .await?;
+    Ok(StoredResponse { status, body })
+}
+
 /// Stores the response and commits. When a concurrent duplicate committed
 /// first (unique key), rolls back and answers what that one stored.
 pub async fn commit_with(

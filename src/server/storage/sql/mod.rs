@@ -7,6 +7,7 @@ mod announce;
 mod conflicts;
 mod corrections;
 mod dispatch;
+pub mod group_commit;
 pub mod idempotency;
 pub mod intake;
 mod intake_units;
@@ -43,6 +44,9 @@ pub struct SqlStorage {
     pub store: Store,
     /// Where item changes are announced, inside their transactions.
     pub bus: Arc<dyn EventBus>,
+    /// SQLite: the writer task that commits keyed records in groups,
+    /// started on first use (inside the runtime).
+    group_commit: Arc<std::sync::OnceLock<group_commit::GroupCommit>>,
 }
 
 impl SqlStorage {
@@ -52,7 +56,22 @@ impl SqlStorage {
     }
 
     pub fn with_bus(store: Store, bus: Arc<dyn EventBus>) -> SqlStorage {
-        SqlStorage { store, bus }
+        SqlStorage {
+            store,
+            bus,
+            group_commit: Arc::default(),
+        }
+    }
+
+    /// The group committer on SQLite; `None` on PostgreSQL.
+    fn group_commit(&self) -> Option<&group_commit::GroupCommit> {
+        if self.store.is_postgres() {
+            return None;
+        }
+        Some(
+            self.group_commit
+                .get_or_init(|| group_commit::GroupCommit::start(self.store.clone())),
+        )
     }
 }
 

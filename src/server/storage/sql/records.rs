@@ -5,7 +5,7 @@ use sqlx::{Any, Transaction};
 
 use super::SqlStorage;
 use super::announce::updated;
-use super::idempotency::{commit_with, replay, replay_committed};
+use super::idempotency::{commit_with, replay, replay_committed, store_answer};
 
 use super::item_rows::{NewHistory, add_history, item_to_change, load_item, touch_item};
 use crate::api::{Activity, NewActivity, NewOutcome, NewTimeEntry, Outcome, ProblemCode, TimeEntry, User};
@@ -111,6 +111,55 @@ async fn insert_time_entry(
     .execute(&mut **tx)
     .await?;
     apply_statistics(tx, StatRecord::TimeEntry(e), now).await
+}
+
+/// A keyed write's outcome before its answer is stored: the answer stored
+/// for this key before, or the new record's body.
+enum Prepared {
+    Replay(StoredResponse),
+    New(String),
+}
+
+/// A time entry, checked and written inside `tx` (not committed).
+async fn time_entry_in(
+    tx: &mut Transaction<'static, Any>,
+    me: &User,
+    idem: &IdemRequest,
+    req: &NewTimeEntry,
+    now: EpochMs,
+) -> Result<Prepared, ApiError> {
+    if let Some(stored) = replay(tx, idem).await? {
+        return Ok(Prepared::Replay(stored));
+    }
+    let row = item_to_change(tx, me, req.item_id, "log time on this item").await?;
+    let occurred_at = req.occurred_at.unwrap_or(now);
+    check_common(me, req.note.as_deref(), occurred_at, now)?;
+    check_minutes(req.minutes, None)?;
+    check_item_takes_time(req.item_id, row.item.status)?;
+    let entry = TimeEntry {
+        id: uuid::Uuid::now_v7().to_string(),
+        item_id: req.item_id,
+        user_id: me.id,
+        minutes: req.minutes,
+        activity: req.activity,
+        note: req.note.clone().unwrap_or_default(),
+        occurred_at,
+        created_at: now,
+    };
+    insert_time_entry(tx, &entry, now).await?;
+    // Plain data (minutes), shown by the client in its user's language.
+    let note = entry.minutes.to_string();
+    let history = NewHistory {
+        item_id: req.item_id,
+        at: now,
+        actor_id: Some(me.id),
+        action: "time",
+        from: None,
+        to: None,
+        note: &note,
+    };
+    add_history(tx, history).await?;
+    Ok(Prepared::New(to_json(&entry)))
 }
 
 impl SqlStorage {
@@ -246,39 +295,26 @@ impl SqlStorage {
         req: &NewTimeEntry,
         now: EpochMs,
     ) -> Result<StoredResponse, ApiError> {
-        let mut w = self.store.begin_write().await?;
-        if let Some(stored) = replay(&mut w.tx, idem).await? {
-            return Ok(stored);
+        // SQLite: in the next group commit (one fsync for the writes that
+        // arrive together), answered after that commit.
+        if let Some(batch) = self.group_commit() {
+            let (me, idem, req) = (me.clone(), idem.clone(), req.clone());
+            return batch
+                .run(Box::new(move |tx| {
+                    Box::pin(async move {
+                        match time_entry_in(tx, &me, &idem, &req, now).await? {
+                            Prepared::Replay(stored) => Ok(stored),
+                            Prepared::New(body) => store_answer(tx, &idem, CREATED, body).await,
+                        }
+                    })
+                }))
+                .await;
         }
-        let row = item_to_change(&mut w.tx, me, req.item_id, "log time on this item").await?;
-        let occurred_at = req.occurred_at.unwrap_or(now);
-        check_common(me, req.note.as_deref(), occurred_at, now)?;
-        check_minutes(req.minutes, None)?;
-        check_item_takes_time(req.item_id, row.item.status)?;
-        let entry = TimeEntry {
-            id: uuid::Uuid::now_v7().to_string(),
-            item_id: req.item_id,
-            user_id: me.id,
-            minutes: req.minutes,
-            activity: req.activity,
-            note: req.note.clone().unwrap_or_default(),
-            occurred_at,
-            created_at: now,
-        };
-        insert_time_entry(&mut w.tx, &entry, now).await?;
-        // Plain data (minutes), shown by the client in its user's language.
-        let note = entry.minutes.to_string();
-        let history = NewHistory {
-            item_id: req.item_id,
-            at: now,
-            actor_id: Some(me.id),
-            action: "time",
-            from: None,
-            to: None,
-            note: &note,
-        };
-        add_history(&mut w.tx, history).await?;
-        commit_with(&self.store, w, idem, CREATED, to_json(&entry)).await
+        let mut w = self.store.begin_write().await?;
+        match time_entry_in(&mut w.tx, me, idem, req, now).await? {
+            Prepared::Replay(stored) => Ok(stored),
+            Prepared::New(body) => commit_with(&self.store, w, idem, CREATED, body).await,
+        }
     }
 
     pub(super) async fn log_activity_impl(

@@ -6,6 +6,20 @@ use crate::server::error::ApiError;
 
 impl SqlStorage {
     pub(super) async fn list_stamp_impl(&self, user_id: i64) -> Result<i64, ApiError> {
+        // Kept until a change to one of the user's items is heard on the bus
+        // (a second at most, see `read_cache`).
+        let cache = &self.bus.hub().cache;
+        if let Some(stamp) = cache.stamp(user_id) {
+            return Ok(stamp);
+        }
+        let generation = cache.stamp_generation();
+        let read_at = std::time::Instant::now();
+        let stamp = self.list_stamp_in_db(user_id).await?;
+        cache.keep_stamp(generation, user_id, stamp, read_at);
+        Ok(stamp)
+    }
+
+    async fn list_stamp_in_db(&self, user_id: i64) -> Result<i64, ApiError> {
         // Three index lookups (`items_assignee`, `items_previous_assignee`,
         // `item_departures_user`: an item that left this user changes their
         // list too); an OR would make SQLite scan.

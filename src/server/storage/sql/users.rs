@@ -39,6 +39,26 @@ impl SqlStorage {
         token_hash: &str,
         now: EpochMs,
     ) -> Result<Option<(i64, User)>, ApiError> {
+        // A token read from the database within the last second and not
+        // revoked since (see `read_cache`): no round trip.
+        let cache = &self.bus.hub().cache;
+        if let Some(hit) = cache.token(token_hash) {
+            return Ok(Some(hit));
+        }
+        let generation = cache.token_generation();
+        let read_at = std::time::Instant::now();
+        let found = self.authenticate_in_db(token_hash, now).await?;
+        if let Some((token_id, user)) = &found {
+            cache.keep_token(generation, token_hash, *token_id, user, read_at);
+        }
+        Ok(found)
+    }
+
+    async fn authenticate_in_db(
+        &self,
+        token_hash: &str,
+        now: EpochMs,
+    ) -> Result<Option<(i64, User)>, ApiError> {
         let sql = format!(
             "SELECT t.id, COALESCE(t.last_used_at, t.created_at), {USER_COLUMNS} FROM tokens t \
              JOIN users u ON u.id = t.user_id \
@@ -119,6 +139,8 @@ impl SqlStorage {
         .execute(&mut *w.tx)
         .await?;
         w.tx.commit().await?;
+        // The device's old token, if any, ends now here too.
+        self.bus.hub().cache.forget_user_tokens(user_id);
         Ok(id)
     }
 
@@ -130,6 +152,7 @@ impl SqlStorage {
             .execute(&mut *w.tx)
             .await?;
         w.tx.commit().await?;
+        self.bus.hub().cache.forget_token_ids(&[token_id]);
         Ok(())
     }
 
@@ -165,6 +188,11 @@ impl SqlStorage {
         };
         crate::server::db::audit(&mut w.tx, now, "token.revoke", &detail).await?;
         w.tx.commit().await?;
+        let cache = &self.bus.hub().cache;
+        match &target {
+            RevokeTarget::Token(id) => cache.forget_token_ids(&[*id]),
+            RevokeTarget::User(user) => cache.forget_username_tokens(user),
+        }
         Ok(count)
     }
 }

@@ -1,0 +1,83 @@
+//! Keyed writes committed in groups (SQLite) stay exactly-once, and a
+//! refused write in a group undoes only itself.
+
+use futures_util::future::join_all;
+use serde_json::json;
+
+use crate::on_all_backends;
+use crate::support::{Ctx, json, my_item};
+
+async fn group_case(ctx: &Ctx) {
+    let token = ctx.login("lawyer").await;
+    let item = my_item(ctx, &token, |i| {
+        i["kind"] == "pro_bono" && i["status"] == "in_progress"
+    })
+    .await;
+    let id = item["id"].as_i64().unwrap();
+    let path = "/api/v1/time-entries";
+    // 24 keys, each sent three times at once, and refused writes among
+    // them (no such item; minutes out of range), all concurrently: they
+    // land in the same groups.
+    let mut posts = Vec::new();
+    for n in 0..24 {
+        let body = json!({"item_id": id, "minutes": 1, "activity": "follow_up", "note": format!("g{n}")});
+        for _ in 0..3 {
+            posts.push((format!("g-{n}"), body.clone()));
+        }
+        posts.push((
+            format!("bad-{n}"),
+            json!({"item_id": 987_654, "minutes": 1, "activity": "follow_up"}),
+        ));
+        posts.push((
+            format!("zero-{n}"),
+            json!({"item_id": id, "minutes": 0, "activity": "follow_up"}),
+        ));
+    }
+    let token = token.as_str();
+    let answers = join_all(posts.iter().map(|(key, body)| async move {
+        let r = ctx.post_idem(token, path, key, body.clone()).await;
+        (key.clone(), r.status().as_u16(), r.text().await.unwrap())
+    }))
+    .await;
+    let mut bodies = std::collections::HashMap::new();
+    for (key, status, text) in &answers {
+        if key.starts_with("g-") {
+            assert_eq!(*status, 201, "[{}] {key}: {text}", ctx.backend);
+            let first = bodies.entry(key.clone()).or_insert_with(|| text.clone());
+            assert_eq!(
+                first, text,
+                "[{}] every repeat of {key} answers alike",
+                ctx.backend
+            );
+        } else {
+            assert!(
+                (400..500).contains(status),
+                "[{}] {key} is refused: {status} {text}",
+                ctx.backend
+            );
+        }
+    }
+    let detail = json(ctx.get(token, &format!("/api/v1/items/{id}")).await, 200).await;
+    let logged = detail["time_entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["note"].as_str().is_some_and(|n| n.starts_with('g')))
+        .count();
+    assert_eq!(
+        logged, 24,
+        "[{}] one entry per key, none of the refused",
+        ctx.backend
+    );
+    // A refused key was not stored: sent again right, it is created.
+    let again = ctx
+        .post_idem(
+            token,
+            path,
+            "zero-0",
+            json!({"item_id": id, "minutes": 2, "activity": "follow_up"}),
+        )
+        .await;
+    assert_eq!(again.status(), 201, "[{}]", ctx.backend);
+}
+on_all_backends!(group_commits_keep_every_key_exactly_once, group_case);
