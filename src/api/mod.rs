@@ -4,8 +4,8 @@
 
 pub mod auth;
 pub mod campaign;
-pub mod dispatch;
 pub mod corrections;
+pub mod dispatch;
 pub mod events;
 pub mod intake;
 pub mod intake_units;
