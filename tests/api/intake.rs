@@ -160,6 +160,24 @@ async fn intake_case(ctx: &Ctx) {
         "{ack}"
     );
     assert_eq!(ack["actor"]["username"], "lawyer");
+    // The same acknowledgment again (its answer lost on the way): the same
+    // success, and still one row in the history.
+    let again = ctx
+        .post(
+            &lawyer,
+            &format!("/api/v1/items/{b_id}/conflicts/ack"),
+            json!({"version": version, "note": "已告知当事人"}),
+        )
+        .await;
+    assert_eq!(again.status(), 200);
+    let history = detail(ctx, &lawyer, b_id).await["history"].clone();
+    let acks = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|h| h["action"] == "conflict_acknowledged")
+        .count();
+    assert_eq!(acks, 1, "{history}");
 
     // Reveal: the full numbers for the assignee, one audit row; the
     // coordinator reads the trail; others never.

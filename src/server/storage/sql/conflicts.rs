@@ -102,6 +102,14 @@ impl SqlStorage {
         let mut w = self.store.begin_write().await?;
         let row = acknowledgeable(&mut w.tx, me, id).await?;
         if row.item.version != req.version {
+            // A resent acknowledgment whose answer was lost finds its own
+            // history row: the item as it stands, nothing written twice.
+            if acknowledged_by(&mut w.tx, id, me.id).await? {
+                return Ok(ItemChange {
+                    before: row.clone(),
+                    after: row,
+                });
+            }
             return Err(stale(row.item.version, req.version));
         }
         let assignee = row.item.assignee.as_ref().map(|a| a.id).or(Some(me.id));
@@ -137,6 +145,18 @@ impl SqlStorage {
         self.published(a, &after);
         Ok(ItemChange { before: row, after })
     }
+}
+
+/// Whether `user` has acknowledged the item's conflict warning already.
+async fn acknowledged_by(tx: &mut Transaction<'static, Any>, item: i64, user: i64) -> Result<bool, ApiError> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM item_history WHERE item_id = $1 AND actor_id = $2 AND action = 'conflict_acknowledged'",
+    )
+    .bind(item)
+    .bind(user)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(n > 0)
 }
 
 /// The item, when the caller may acknowledge its warning: whoever may see
