@@ -120,7 +120,7 @@ pub async fn seed(conn: &mut AnyConnection, defs: &[Arc<CampaignDef>], shape: &S
     for u in 1..=shape.users {
         write!(
             sql,
-            "INSERT INTO users VALUES ({u}, 'u{u}', 'u{u}', 'lawyer', '{}', {}, 'x', 0);",
+            "INSERT INTO users (id, username, display_name, role, profession, unit_id, password_hash, created_at) VALUES ({u}, 'u{u}', 'u{u}', 'lawyer', '{}', {}, 'x', 0);",
             profession_of(u).as_str(),
             shape.unit_of(u)
         )
