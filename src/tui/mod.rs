@@ -15,6 +15,7 @@ mod hydrate;
 pub mod intake_actions;
 pub mod keymap;
 pub mod labels;
+pub mod message;
 pub mod model;
 pub mod overdue;
 pub mod popups;

@@ -282,7 +282,9 @@ async fn hand_in_case(ctx: &Ctx) {
     .await;
     assert!(p["detail"].as_str().unwrap().contains("钟楼区司法局"), "{p}");
     // Another unit is not locked, and the frozen figures stay as handed in.
-    assert_eq!(post(ctx, &lawyer, ACTIVITIES, activity(3)).await.status(), 201);
+    let other = post(ctx, &lawyer, ACTIVITIES, activity(3)).await;
+    let status = other.status();
+    assert_eq!(status, 201, "{}", other.text().await.unwrap_or_default());
     let form = stats(ctx, &office, FORM1, &format!("period={PERIOD}")).await;
     assert_eq!(form["submission"]["filled_by"], "陈静");
     assert_eq!(form["submission"]["phone"], "029-87654321");
