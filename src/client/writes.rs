@@ -144,7 +144,7 @@ pub fn to_in_progress(item: &WorkItem) -> Vec<NewEntry> {
 
 /// The time entry for a stopped timer, rounded up to whole minutes.
 pub fn timer(t: &super::store::Timer) -> NewEntry {
-    let elapsed = (super::store::now_ms() - t.started_at).max(0);
+    let elapsed = (crate::domain::clock::now_ms() - t.started_at).max(0);
     let minutes = ((elapsed + MINUTE_MS - 1) / MINUTE_MS).clamp(1, MAX_MINUTES_PER_ENTRY);
     // A timer runs while the lawyer is with the client: a session, whatever the kind.
     let body = NewTimeEntry {

@@ -2,6 +2,7 @@
 //! the time in. Both the client and the server compile against this.
 
 pub mod campaign;
+pub mod clock;
 pub mod conflicts;
 pub mod duty;
 pub mod intake;

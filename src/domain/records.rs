@@ -434,7 +434,7 @@ mod tests {
     }
 
     fn beijing(y: i16, m: i8, d: i8, h: i8) -> EpochMs {
-        let tz = jiff::tz::TimeZone::get("Asia/Shanghai").unwrap();
+        let tz = crate::domain::clock::shanghai();
         tz.to_timestamp(jiff::civil::date(y, m, d).at(h, 0, 0, 0))
             .unwrap()
             .as_millisecond()

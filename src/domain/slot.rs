@@ -78,7 +78,7 @@ pub fn parse_slot(day: Date, start: &str, end: &str) -> Result<(EpochMs, EpochMs
 }
 
 fn beijing_ms(at: DateTime) -> Option<EpochMs> {
-    jiff::tz::offset(8)
+    super::clock::shanghai()
         .to_timestamp(at)
         .ok()
         .map(|t| t.as_millisecond())
@@ -231,7 +231,7 @@ mod tests {
     fn hm(ms: EpochMs) -> String {
         jiff::Timestamp::from_millisecond(ms)
             .unwrap()
-            .to_zoned_datetime(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+            .to_zoned_datetime(crate::domain::clock::shanghai())
             .strftime("%m-%d %H:%M")
             .to_string()
     }

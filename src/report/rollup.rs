@@ -64,7 +64,7 @@ pub(crate) struct HandedIn {
 
 pub(crate) fn handed_in(form: &StatsForm, lang: Language) -> Option<HandedIn> {
     let s = form.submission.as_ref()?;
-    let tz = jiff::tz::TimeZone::get("Asia/Shanghai").unwrap_or(jiff::tz::TimeZone::UTC);
+    let tz = crate::domain::clock::shanghai();
     let date = jiff::Timestamp::from_millisecond(s.submitted_at)
         .map(|t| tz.to_datetime(t).date().to_string())
         .unwrap_or_default();

@@ -24,7 +24,7 @@ pub enum WriteError {
 
 /// The 填报日期: today in Beijing time, where the bureaus file.
 pub fn reporting_date_today() -> String {
-    let tz = jiff::tz::TimeZone::get("Asia/Shanghai").unwrap_or(jiff::tz::TimeZone::UTC);
+    let tz = crate::domain::clock::shanghai();
     tz.to_datetime(jiff::Timestamp::now()).date().to_string()
 }
 

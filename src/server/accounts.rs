@@ -7,10 +7,10 @@ use axum::response::{IntoResponse, Response};
 
 use super::Shared;
 use super::auth::{hash_password, new_secret, token_hash};
-use super::db::now_ms;
 use super::error::{ApiError, ApiJson, ApiResult, problem_response};
 use crate::api::intake::PasswordChange;
 use crate::api::{Problem, ProblemCode, User};
+use crate::domain::clock::now_ms;
 
 /// The shortest password a user may choose.
 pub const MIN_PASSWORD_CHARS: usize = 8;

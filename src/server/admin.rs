@@ -4,7 +4,7 @@ use rust_i18n::t;
 
 use super::ServerConfig;
 use super::auth::{hash_password, new_secret};
-use super::db::{Store, audit, database_url, now_ms};
+use super::db::{Store, audit, database_url};
 use super::demo::{DEMO_USERS, insert_user, seed_if_empty};
 use super::listen::TlsFiles;
 use super::storage::sql::SqlStorage;
@@ -13,6 +13,7 @@ use crate::cli::{
     AdminCampaignCommand, AdminCommand, AdminImportCommand, AdminStatsCommand, AdminTokenCommand,
     AdminUnitCommand, AdminUserCommand, LogFormat, ServeArgs,
 };
+use crate::domain::clock::now_ms;
 use crate::domain::{Profession, Role};
 
 pub async fn run_serve(args: ServeArgs) -> anyhow::Result<()> {

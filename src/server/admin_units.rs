@@ -3,10 +3,11 @@
 use rust_i18n::t;
 use sqlx::{Any, Executor};
 
-use super::db::{Store, audit, now_ms};
+use super::db::{Store, audit};
 use super::demo::insert_unit;
 use crate::cli::AdminUnitCommand;
 use crate::domain::UnitKind;
+use crate::domain::clock::now_ms;
 use crate::domain::units::{TreeError, UnitLink, check_move};
 
 /// One stored unit.

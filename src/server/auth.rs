@@ -13,10 +13,10 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 use super::Shared;
-use super::db::now_ms;
 use super::error::{ApiError, ApiJson, ApiResult};
 use super::login_guard::Refused;
 use crate::api::{LoginRequest, LoginResponse, ProblemCode, User};
+use crate::domain::clock::now_ms;
 use crate::domain::{MAX_USERNAME_CHARS, Role, username_fits};
 
 pub fn hash_password(password: &str) -> anyhow::Result<String> {

@@ -31,7 +31,7 @@ impl Clock {
     pub fn now(&self) -> EpochMs {
         match &self.0 {
             Some(t) => t.load(Ordering::SeqCst),
-            None => super::db::now_ms(),
+            None => crate::domain::clock::now_ms(),
         }
     }
 }

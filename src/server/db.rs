@@ -161,7 +161,3 @@ pub async fn audit(
         .await?;
     Ok(())
 }
-
-pub fn now_ms() -> EpochMs {
-    jiff::Timestamp::now().as_millisecond()
-}

@@ -14,10 +14,10 @@ use std::sync::atomic::Ordering;
 use super::Shared;
 use super::auth::AuthUser;
 use super::bus::{Announced, Change, Delivery};
-use super::db::now_ms;
 use super::hub::{Listener, Subscription};
 use super::storage::sql::item_rows::may_see;
 use crate::api::{ChangeEvent, ChangeKind};
+use crate::domain::clock::now_ms;
 
 impl Change {
     fn visible_to(&self, me: &AuthUser) -> bool {

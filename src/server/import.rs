@@ -10,9 +10,10 @@ use rust_i18n::t;
 use serde::Deserialize;
 
 use super::admin_units::load_units;
-use super::db::{Store, audit, now_ms};
+use super::db::{Store, audit};
 use super::storage::sql::intake::{insert_item, stored_form};
 use crate::api::intake::{NewItem, NewParty, PartySide};
+use crate::domain::clock::now_ms;
 use crate::domain::intake::{PartyInput, check_new_item};
 use crate::domain::{Category, Channel, FrontlineGroup, ItemKind, PartyKind};
 

@@ -11,7 +11,6 @@ use serde::Deserialize;
 
 use super::Shared;
 use super::auth::AuthUser;
-use super::db::now_ms;
 use super::error::{ApiError, ApiJson, ApiPath, ApiQuery, ApiResult};
 use super::idempotency::{idem_request, stored_response};
 use crate::api::intake::{
@@ -19,6 +18,7 @@ use crate::api::intake::{
     RevealedParties, ScheduleRequest, UnitItemFilter, UnitItemPage,
 };
 use crate::api::{ProblemCode, WorkItem, paths};
+use crate::domain::clock::now_ms;
 
 pub async fn create(
     State(state): State<Shared>,

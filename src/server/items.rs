@@ -9,11 +9,11 @@ use serde::Deserialize;
 
 use super::Shared;
 use super::auth::AuthUser;
-use super::db::now_ms;
 use super::error::{ApiError, ApiJson, ApiPath, ApiQuery, ApiResult};
 use super::storage::ClaimResult;
 use crate::api::{ItemDetail, ItemList, PoolList, ProblemCode, TransitionRequest};
 use crate::domain::Role;
+use crate::domain::clock::now_ms;
 
 #[derive(Debug, Deserialize)]
 pub struct SinceQuery {

@@ -91,7 +91,7 @@ impl AppState {
         to: Option<i64>,
         actor_id: Option<i64>,
     ) -> Result<bool, error::ApiError> {
-        let now = db::now_ms();
+        let now = crate::domain::clock::now_ms();
         Ok(self.storage.reassign(item_id, to, actor_id, now).await?.is_some())
     }
 
@@ -105,7 +105,7 @@ impl AppState {
         slot: NewSlot,
         actor_id: Option<i64>,
     ) -> Result<bool, error::ApiError> {
-        let now = db::now_ms();
+        let now = crate::domain::clock::now_ms();
         Ok(self
             .storage
             .reschedule(item_id, slot, actor_id, now)

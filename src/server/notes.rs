@@ -8,10 +8,10 @@ use axum::response::Response;
 
 use super::Shared;
 use super::auth::AuthUser;
-use super::db::now_ms;
 use super::error::{ApiError, ApiJson, ApiPath, ApiResult};
 use super::idempotency::{idem_request, stored_response};
 use crate::api::{NewNote, ProblemCode, TypicalCaseRequest, WorkItem, paths};
+use crate::domain::clock::now_ms;
 
 pub async fn post_note(
     State(state): State<Shared>,

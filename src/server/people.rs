@@ -6,9 +6,9 @@ use axum::extract::State;
 
 use super::Shared;
 use super::auth::AuthUser;
-use super::db::now_ms;
 use super::error::{ApiPath, ApiResult};
 use crate::api::dispatch::UnitPeople;
+use crate::domain::clock::now_ms;
 
 pub async fn unit_people(
     State(state): State<Shared>,

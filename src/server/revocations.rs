@@ -6,8 +6,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::bus::{Delivery, EventBus};
-use super::db::{Store, now_ms};
+use super::db::Store;
 use crate::domain::EpochMs;
+use crate::domain::clock::now_ms;
 
 /// Revocations are looked for this far before the previous sweep, so a
 /// revocation stamped by a slightly slower clock (another instance, the

@@ -6,19 +6,14 @@ use serde::Deserialize;
 
 use super::Shared;
 use super::auth::AuthUser;
-use super::db::now_ms;
 use super::error::{ApiError, ApiPath, ApiQuery, ApiResult};
 use crate::api::{CampaignList, DutyList, DutyShift, ProblemCode, Schedule};
 use crate::domain::EpochMs;
+use crate::domain::clock::now_ms;
 
 pub use super::storage::sql::schedule::load_campaigns;
 
-/// Asia/Shanghai; China keeps no daylight saving, so a fixed +08:00 is the
-/// same zone where no tz database is installed.
-pub fn shanghai() -> jiff::tz::TimeZone {
-    jiff::tz::TimeZone::get("Asia/Shanghai")
-        .unwrap_or_else(|_| jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
-}
+use crate::domain::clock::shanghai;
 
 /// [start, end) of a civil day in Shanghai, as epoch ms.
 pub fn day_bounds(date: jiff::civil::Date) -> Option<(EpochMs, EpochMs)> {

@@ -5,9 +5,10 @@ use std::path::Path;
 use rust_i18n::t;
 
 use super::aggregate::{lock_aggregates, store_campaign};
-use super::db::{Store, audit, now_ms};
+use super::db::{Store, audit};
 use super::rebuild::{RebuildReport, rebuild};
 use crate::domain::campaign::parse_definition;
+use crate::domain::clock::now_ms;
 
 /// How many changed cells a rebuild lists before summing up the rest.
 const SHOWN_CHANGES: usize = 40;

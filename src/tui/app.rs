@@ -168,7 +168,7 @@ async fn build_model(
             .unwrap_or_default(),
         profile: config.profile_name.clone(),
     };
-    let mut model = Model::new(identity, keymap, theme, super::run::now_ms());
+    let mut model = Model::new(identity, keymap, theme, crate::domain::clock::now_ms());
     model.bell = config.bell;
     // The screens and actions offered follow the role; `/me` confirms it
     // after the first refresh.

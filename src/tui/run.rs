@@ -14,7 +14,7 @@ use tokio::sync::mpsc;
 
 use super::model::{Command, Draft, Message, Model};
 use super::{update, view};
-use crate::domain::EpochMs;
+use crate::domain::clock::now_ms;
 
 /// Does the work `update` asks for. The client core implements it; tests
 /// use one that records commands.
@@ -27,14 +27,6 @@ pub trait Backend: Send + Sync {
     /// Called once after the first frame: start live updates that send
     /// messages on their own (the server's event stream).
     fn start(&self, _tx: mpsc::Sender<Message>) {}
-}
-
-pub fn now_ms() -> EpochMs {
-    // Before 1970 or past year 292 million: neither happens on a real clock.
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as EpochMs)
-        .unwrap_or(0)
 }
 
 /// Runs the app until the user quits or a signal arrives. `startup` are

@@ -2,13 +2,13 @@
 //! saving), so a fixed offset is exact and needs no zone database.
 
 use jiff::civil::Date;
-use jiff::tz::{self, TimeZone};
+use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
 
 use crate::domain::EpochMs;
 
 fn zone() -> TimeZone {
-    TimeZone::fixed(tz::offset(8))
+    crate::domain::clock::shanghai()
 }
 
 fn zoned(ms: EpochMs) -> Option<jiff::ZonedDateTime> {

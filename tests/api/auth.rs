@@ -191,7 +191,7 @@ async fn idle_token_case(ctx: &Ctx) {
     let pool = &ctx.server.as_ref().expect("in-process server").store.pool;
     let token = ctx.login("lawyer").await;
     let hash = dutydesk::server::auth::token_hash(&token);
-    let now = dutydesk::server::db::now_ms();
+    let now = dutydesk::domain::clock::now_ms();
     let day = 24 * 3_600_000i64;
     let set_last_use = |at: i64| {
         sqlx::query("UPDATE tokens SET last_used_at = $1 WHERE token_hash = $2")

@@ -100,7 +100,7 @@ async fn matrix_case(ctx: &Ctx) {
     let lawyer_id = user_id(ctx, &tokens[0]).await;
     let lawyer2_id = user_id(ctx, &tokens[1]).await;
     let mediator_id = user_id(ctx, &tokens[3]).await;
-    let mut slot = dutydesk::server::db::now_ms() + 30 * 24 * 3_600_000;
+    let mut slot = dutydesk::domain::clock::now_ms() + 30 * 24 * 3_600_000;
     let mut wrong = Vec::new();
     for row in &MATRIX {
         for (n, role) in ROLES.iter().enumerate() {

@@ -46,7 +46,7 @@ async fn schedule_case(ctx: &Ctx) {
         .as_i64()
         .unwrap();
     // Far from the demo's sessions: a week ahead.
-    let t = dutydesk::server::db::now_ms() + 7 * 24 * H;
+    let t = dutydesk::domain::clock::now_ms() + 7 * 24 * H;
     let booked = json(
         ctx.post(
             &operator,

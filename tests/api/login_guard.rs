@@ -100,7 +100,7 @@ async fn a_flood_of_junk_names_leaves_the_guard_working() {
 
 async fn flood_case(ctx: &Ctx, cap: i64, names: u32) {
     let guard = &ctx.server.as_ref().unwrap().state.login_guard;
-    let now = dutydesk::server::db::now_ms();
+    let now = dutydesk::domain::clock::now_ms();
     for i in 0..names {
         let client = format!("10.0.{}.{}", i % 200 / 100, i % 100);
         let refused = guard.attempt(&format!("junk-{i}"), &client, now).await.unwrap();

@@ -90,7 +90,7 @@ async fn moved_session_case(ctx: &Ctx) {
         "parties": [{"name": "甲", "role": "applicant"}, {"name": "乙", "role": "respondent"}]
     });
     let id = create(ctx, &desk, body).await["item"]["id"].as_i64().unwrap();
-    let start = dutydesk::server::db::now_ms() + 30 * 24 * 3_600_000;
+    let start = dutydesk::domain::clock::now_ms() + 30 * 24 * 3_600_000;
     let path = format!("/api/v1/items/{id}/schedule");
     let booked = json(
         ctx.post(

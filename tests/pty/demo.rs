@@ -68,7 +68,7 @@ fn the_coordinator_starts_on_the_units_statistics() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_starts_with_recent_work_counted_in_the_statistics() {
     let server = super::support::spawn_server().await;
-    let now = dutydesk::server::db::now_ms();
+    let now = dutydesk::domain::clock::now_ms();
     dutydesk::server::demo_work::log_recent_work(&server.running.state, now)
         .await
         .unwrap();

@@ -11,7 +11,7 @@ use crate::client::text::{sanitize, table, truncate};
 use crate::client::writes;
 
 fn today() -> String {
-    let tz = jiff::tz::TimeZone::get("Asia/Shanghai").unwrap_or(jiff::tz::TimeZone::UTC);
+    let tz = crate::domain::clock::shanghai();
     jiff::Timestamp::now().to_zoned_datetime(tz).date().to_string()
 }
 

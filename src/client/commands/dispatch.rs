@@ -265,7 +265,7 @@ pub fn beijing(flag: &str, value: &str) -> Result<EpochMs, CliError> {
         .trim()
         .parse()
         .map_err(|_| CliError::usage(t!("intake.cli.bad_time", flag = flag, value = value)))?;
-    let at = jiff::tz::offset(8)
+    let at = crate::domain::clock::shanghai()
         .to_timestamp(dt)
         .map_err(|_| CliError::usage(t!("intake.cli.bad_time", flag = flag, value = value)))?;
     Ok(at.as_millisecond())

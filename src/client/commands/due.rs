@@ -28,7 +28,7 @@ pub fn hand_in_text(h: HandIn) -> String {
 
 pub async fn due(ctx: &Ctx) -> Result<Exit, CliError> {
     let engine = ctx.engine().await?;
-    let now = crate::client::store::now_ms();
+    let now = crate::domain::clock::now_ms();
     let zh = rust_i18n::locale().starts_with("zh");
     let campaigns = engine.campaigns().await?;
     for c in &campaigns.value.campaigns {

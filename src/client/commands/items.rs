@@ -6,12 +6,13 @@ use super::record::save_and_flush;
 use super::{CliError, Ctx, Exit, print_json, report_flush, when};
 use crate::api::{ItemDetail, ItemList, PoolList, WorkItem};
 use crate::cli::{ListArgs, ShowArgs};
-use crate::client::store::{MINE, POOL, now_ms};
+use crate::client::store::{MINE, POOL};
 use crate::client::sync::{Engine, PullError};
 use crate::client::text::{sanitize, table, truncate};
 use crate::client::workflow;
 use crate::client::writes;
 use crate::domain::ItemKind;
+use crate::domain::clock::now_ms;
 // The catalog's words for domain values, shared with the terminal app.
 use crate::tui::labels;
 

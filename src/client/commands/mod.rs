@@ -346,10 +346,9 @@ pub fn when(ms: i64) -> String {
     let Ok(ts) = jiff::Timestamp::from_millisecond(ms) else {
         return ms.to_string();
     };
-    match jiff::tz::TimeZone::get("Asia/Shanghai") {
-        Ok(tz) => ts.to_zoned_datetime(tz).strftime("%Y-%m-%d %H:%M").to_string(),
-        Err(_) => ts.strftime("%Y-%m-%d %H:%M UTC").to_string(),
-    }
+    ts.to_zoned_datetime(crate::domain::clock::shanghai())
+        .strftime("%Y-%m-%d %H:%M")
+        .to_string()
 }
 
 /// A fetched document's value; a copy from the cache says so (and why) on

@@ -7,9 +7,10 @@ use super::{CliError, Ctx, Exit, report_flush};
 use crate::api::{NewActivity, NewOutcome, NewTimeEntry};
 use crate::cli::{ActivityArgs, LogArgs, TimeArgs};
 use crate::client::counting::{check_new_activity, check_role, refusal_text};
-use crate::client::store::{NewEntry, now_ms};
+use crate::client::store::NewEntry;
 use crate::client::sync::Engine;
 use crate::client::writes;
+use crate::domain::clock::now_ms;
 use crate::domain::records::{ActivityInput, Refusal, check_minutes, check_note};
 use crate::domain::{OutcomeCode, OutcomeFields, TimeActivity, Yuan};
 

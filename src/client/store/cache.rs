@@ -5,8 +5,9 @@ use serde::Serialize;
 use sqlx::Row;
 
 use super::cache_write::{CacheRow, upsert_in};
-use super::{Store, StoreError, now_ms};
+use super::{Store, StoreError};
 use crate::api::WorkItem;
+use crate::domain::clock::now_ms;
 use crate::domain::{EpochMs, ItemKind, ItemStatus};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

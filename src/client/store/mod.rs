@@ -25,7 +25,6 @@ pub use outbox::{Claim, EntryState, NewEntry, OutboxEntry, host_name};
 pub use queue_rows::TabRows;
 
 use super::fsutil;
-use crate::domain::EpochMs;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -65,10 +64,6 @@ pub struct Writer {
 pub enum OpenNotice {
     /// The old file was unreadable and now lives here; a fresh one was made.
     MovedAside(PathBuf),
-}
-
-pub fn now_ms() -> EpochMs {
-    jiff::Timestamp::now().as_millisecond()
 }
 
 impl Store {

@@ -5,8 +5,9 @@
 use serde::Serialize;
 use sqlx::Row;
 
-use super::{Store, StoreError, Writer, now_ms};
+use super::{Store, StoreError, Writer};
 use crate::domain::EpochMs;
+use crate::domain::clock::now_ms;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -5,7 +5,8 @@
 use sqlx::Row;
 
 use super::outbox::{COLUMNS, Claim, entry_from_row, owner_is_gone};
-use super::{Store, StoreError, now_ms};
+use super::{Store, StoreError};
+use crate::domain::clock::now_ms;
 
 impl Store {
     /// Takes the lease on up to `limit` of the oldest pending entries of

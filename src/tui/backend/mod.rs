@@ -304,7 +304,7 @@ impl ClientBackend {
                     .await;
                 }
                 send(tx, Message::Online(true)).await;
-                send(tx, Message::Synced(super::run::now_ms())).await;
+                send(tx, Message::Synced(crate::domain::clock::now_ms())).await;
                 Ok(())
             }
             // Offline shows in the status bar; the cache stays on screen.

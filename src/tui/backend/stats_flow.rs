@@ -33,7 +33,7 @@ impl ClientBackend {
         let Ok(list) = self.engine.campaigns().await else {
             return;
         };
-        let now = crate::client::store::now_ms();
+        let now = crate::domain::clock::now_ms();
         let mut out = Vec::new();
         for c in list.value.campaigns {
             let Ok(periods) = self.engine.periods(&c.id).await else {
@@ -60,7 +60,7 @@ impl ClientBackend {
     /// the unit's (`/units/{id}/items?status=overdue`). Best effort: what
     /// cannot be had now is not said.
     pub(super) async fn fetch_overdue(&self, tx: &mpsc::Sender<Message>) {
-        let now = crate::client::store::now_ms();
+        let now = crate::domain::clock::now_ms();
         let mut items = self
             .store()
             .cached_items(crate::client::store::MINE)

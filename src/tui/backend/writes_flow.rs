@@ -155,7 +155,7 @@ impl ClientBackend {
     /// running one's time logged in the same transaction) and the item
     /// moved to in progress.
     pub(super) async fn start_timer(&self, item_id: i64, tx: &mpsc::Sender<Message>) -> Result<(), String> {
-        let now = super::super::run::now_ms();
+        let now = crate::domain::clock::now_ms();
         let started = workflow::start(self.store(), Some(&self.engine), item_id, now)
             .await
             .map_err(|e| e.to_string())?;

@@ -5,7 +5,8 @@
 use sqlx::{Any, Transaction};
 
 use crate::api::ProblemCode;
-use crate::server::db::{Store, WriteTx, now_ms};
+use crate::domain::clock::now_ms;
+use crate::server::db::{Store, WriteTx};
 use crate::server::error::ApiError;
 use crate::server::storage::{IdemRequest, StoredResponse};
 

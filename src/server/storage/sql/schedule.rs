@@ -222,8 +222,7 @@ fn for_the_timeline(mut item: crate::api::WorkItem) -> crate::api::WorkItem {
 /// `2026-11-24 07:00` in Beijing time (no daylight saving: a fixed +08:00
 /// where no tz database is installed).
 fn shanghai_text(ms: EpochMs) -> String {
-    let tz = jiff::tz::TimeZone::get("Asia/Shanghai")
-        .unwrap_or_else(|_| jiff::tz::TimeZone::fixed(jiff::tz::offset(8)));
+    let tz = crate::domain::clock::shanghai();
     jiff::Timestamp::from_millisecond(ms)
         .map(|t| t.to_zoned_datetime(tz).strftime("%Y-%m-%d %H:%M").to_string())
         .unwrap_or_else(|_| ms.to_string())
