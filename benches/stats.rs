@@ -16,7 +16,7 @@ use dutydesk::domain::campaign::period::{local_date, parse_period};
 use dutydesk::domain::campaign::{CampaignDef, Period, SHIPPED, contributions, parse_definition};
 use dutydesk::domain::{Category, ItemKind, OutcomeCode, Profession};
 use dutydesk::server::Store;
-use dutydesk::server::stats::{Whose, read_form};
+use dutydesk::server::storage::sql::stats::{Whose, read_form};
 use sqlx::AnyConnection;
 
 #[path = "support/outcomes.rs"]

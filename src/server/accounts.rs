@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use super::Shared;
 use super::auth::{hash_password, new_secret, token_hash};
 use super::error::{ApiError, ApiJson, ApiResult, problem_response};
+use super::storage::Storage;
 use crate::api::intake::PasswordChange;
 use crate::api::{Problem, ProblemCode, User};
 use crate::domain::clock::now_ms;
@@ -18,7 +19,7 @@ pub const MIN_PASSWORD_CHARS: usize = 8;
 /// After the password checked out: `Some(answer)` when the sign-in stops
 /// here (disabled: as a wrong password; one-time password: 403 with a
 /// password-only token).
-pub async fn gate(state: &Shared, user: &User, device: &str) -> ApiResult<Option<Response>> {
+pub async fn gate<S: Storage>(state: &Shared<S>, user: &User, device: &str) -> ApiResult<Option<Response>> {
     let login = state.storage.login_state(user.id).await?;
     if login.disabled {
         return Err(ApiError::new(
@@ -42,8 +43,8 @@ pub async fn gate(state: &Shared, user: &User, device: &str) -> ApiResult<Option
     Ok(Some(problem_response(&problem)))
 }
 
-pub async fn change_password(
-    axum::extract::State(state): axum::extract::State<Shared>,
+pub async fn change_password<S: Storage>(
+    axum::extract::State(state): axum::extract::State<Shared<S>>,
     headers: axum::http::HeaderMap,
     ApiJson(req): ApiJson<PasswordChange>,
 ) -> ApiResult<Response> {

@@ -8,7 +8,7 @@ use super::db::{Store, audit, database_url};
 use super::demo::{DEMO_USERS, insert_user, seed_if_empty};
 use super::listen::TlsFiles;
 use super::storage::sql::SqlStorage;
-use super::storage::{RevokeTarget, Storage};
+use super::storage::{RevokeTarget, TokenStore};
 use crate::cli::{
     AdminCampaignCommand, AdminCommand, AdminImportCommand, AdminStatsCommand, AdminTokenCommand,
     AdminUnitCommand, AdminUserCommand, LogFormat, ServeArgs,
@@ -131,7 +131,7 @@ pub async fn run_admin(cmd: AdminCommand) -> anyhow::Result<()> {
             let count = storage
                 .revoke_tokens(target, now_ms())
                 .await
-                .map_err(|e| anyhow::anyhow!(e.0.detail))?;
+                .map_err(|e| anyhow::anyhow!(e))?;
             storage.store.close().await;
             println!("{}", t!("server.tokens_revoked", count = count));
         }

@@ -20,7 +20,7 @@ use crate::domain::campaign::{
 };
 use crate::domain::records::check_periods_open;
 use crate::domain::{Category, Channel, EpochMs, ItemKind, Profession, Yuan};
-use crate::server::error::ApiError;
+use crate::server::storage::StorageError;
 
 /// Parsed definitions by revision. Entries are immutable and few (one per
 /// definition ever imported while this process ran), so they are kept.
@@ -292,7 +292,7 @@ pub async fn apply(
     tx: &mut Transaction<'static, Any>,
     record: StatRecord<'_>,
     now: EpochMs,
-) -> Result<(), ApiError> {
+) -> Result<(), StorageError> {
     lock_aggregates(tx, false).await?;
     let defs = campaigns_with_rules(tx).await?;
     if defs.is_empty() {
@@ -300,7 +300,7 @@ pub async fn apply(
     }
     let fact = fact_of(tx, &record).await?;
     check_periods_open(defs.iter().map(|d| d.as_ref()), &fact, now)?;
-    super::rollup::check_unlocked(tx, &defs, &fact).await?;
+    super::storage::sql::rollup::check_unlocked(tx, &defs, &fact).await?;
     for def in defs {
         for inc in contributions(&def, &fact) {
             add_increment(tx, &fact, &inc).await?;

@@ -15,6 +15,7 @@ use sha2::{Digest, Sha256};
 use super::Shared;
 use super::error::{ApiError, ApiJson, ApiResult};
 use super::login_guard::Refused;
+use super::storage::Storage;
 use crate::api::{LoginRequest, LoginResponse, ProblemCode, User};
 use crate::domain::clock::now_ms;
 use crate::domain::{MAX_USERNAME_CHARS, Role, username_fits};
@@ -70,9 +71,9 @@ impl AuthUser {
     }
 }
 
-impl FromRequestParts<Shared> for AuthUser {
+impl<S: Storage> FromRequestParts<Shared<S>> for AuthUser {
     type Rejection = ApiError;
-    async fn from_request_parts(parts: &mut Parts, state: &Shared) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &Shared<S>) -> Result<Self, Self::Rejection> {
         let token = parts
             .headers
             .get(header::AUTHORIZATION)
@@ -90,8 +91,8 @@ impl FromRequestParts<Shared> for AuthUser {
     }
 }
 
-pub async fn login(
-    State(state): State<Shared>,
+pub async fn login<S: Storage>(
+    State(state): State<Shared<S>>,
     peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
     ApiJson(req): ApiJson<LoginRequest>,
@@ -146,7 +147,7 @@ pub async fn login(
 /// Checks a password (against the decoy without a hash), timing it for
 /// [`answer_slowly`]. argon2 is deliberately slow: keep it off the async
 /// workers, the decoy's first hashing included.
-async fn check_password(state: &Shared, password: String, hash: Option<String>) -> bool {
+async fn check_password<S: Storage>(state: &Shared<S>, password: String, hash: Option<String>) -> bool {
     let started = std::time::Instant::now();
     let ok = tokio::task::spawn_blocking(move || {
         verify_password(&password, hash.as_deref().unwrap_or_else(|| decoy_hash()))
@@ -160,7 +161,7 @@ async fn check_password(state: &Shared, password: String, hash: Option<String>) 
 /// A refusal takes as long as a wrong password would have (a sleep, not
 /// the work), so it tells nothing and a flood of them is no cheaper to
 /// send. Before any password was checked here, one decoy check sets the pace.
-async fn answer_slowly(state: &Shared, started: std::time::Instant) {
+async fn answer_slowly<S: Storage>(state: &Shared<S>, started: std::time::Instant) {
     let mut typical = state.login_guard.typical_verify();
     if typical.is_zero() {
         check_password(state, String::new(), None).await;
@@ -188,7 +189,10 @@ fn too_many_failures(refused: Refused) -> Response {
     response
 }
 
-pub async fn logout(State(state): State<Shared>, me: AuthUser) -> ApiResult<axum::http::StatusCode> {
+pub async fn logout<S: Storage>(
+    State(state): State<Shared<S>>,
+    me: AuthUser,
+) -> ApiResult<axum::http::StatusCode> {
     state.storage.end_session(me.token_id, now_ms()).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }

@@ -13,6 +13,7 @@ use axum::http::StatusCode;
 use super::Shared;
 use super::auth::AuthUser;
 use super::error::{ApiJson, ApiPath, ApiResult};
+use super::storage::Storage;
 use crate::api::corrections::{CorrectedOutcome, OutcomeCorrection};
 use crate::api::{Activity, TimeEntry};
 
@@ -22,8 +23,8 @@ pub const TIME_ENTRY_WITHDRAW: &str = "/api/v1/time-entries/{id}/withdraw";
 pub const ACTIVITY_WITHDRAW: &str = "/api/v1/activities/{id}/withdraw";
 
 /// Answers the counter-record.
-pub async fn withdraw_time_entry(
-    State(state): State<Shared>,
+pub async fn withdraw_time_entry<S: Storage>(
+    State(state): State<Shared<S>>,
     me: AuthUser,
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<(StatusCode, Json<TimeEntry>)> {
@@ -35,8 +36,8 @@ pub async fn withdraw_time_entry(
 }
 
 /// Answers the counter-record.
-pub async fn withdraw_activity(
-    State(state): State<Shared>,
+pub async fn withdraw_activity<S: Storage>(
+    State(state): State<Shared<S>>,
     me: AuthUser,
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<(StatusCode, Json<Activity>)> {
@@ -49,8 +50,8 @@ pub async fn withdraw_activity(
 
 /// Answers the item after the correction, the outcome replaced and the
 /// corrected one.
-pub async fn correct_outcome(
-    State(state): State<Shared>,
+pub async fn correct_outcome<S: Storage>(
+    State(state): State<Shared<S>>,
     me: AuthUser,
     ApiPath(item_id): ApiPath<i64>,
     ApiJson(req): ApiJson<OutcomeCorrection>,

@@ -419,7 +419,7 @@ async fn seed_conflict(
         let at = now - (48 - 24 * n as i64) * HOUR_MS;
         insert_item(tx, item, &stored_form(item), None, at)
             .await
-            .map_err(|e| anyhow::anyhow!(e.0.detail))?;
+            .map_err(|e| anyhow::anyhow!(e))?;
     }
     Ok(())
 }

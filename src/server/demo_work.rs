@@ -7,6 +7,7 @@
 use super::AppState;
 use super::error::ApiError;
 use super::storage::IdemRequest;
+use super::storage::Storage;
 use crate::api::{NewActivity, NewOutcome, NewTimeEntry, User, WorkItem};
 use crate::domain::{EpochMs, ItemKind, ItemStatus, OutcomeCode, TimeActivity, Yuan};
 
@@ -21,7 +22,7 @@ struct Closing {
     note: &'static str,
 }
 
-pub async fn log_recent_work(state: &AppState, now: EpochMs) -> Result<(), ApiError> {
+pub async fn log_recent_work<S: Storage>(state: &AppState<S>, now: EpochMs) -> Result<(), ApiError> {
     let closings = [
         Closing {
             kind: ItemKind::Consultation,
@@ -103,7 +104,10 @@ pub async fn log_recent_work(state: &AppState, now: EpochMs) -> Result<(), ApiEr
     Ok(())
 }
 
-async fn work_of(state: &AppState, username: &str) -> Result<Option<(User, Vec<WorkItem>)>, ApiError> {
+async fn work_of<S: Storage>(
+    state: &AppState<S>,
+    username: &str,
+) -> Result<Option<(User, Vec<WorkItem>)>, ApiError> {
     let Some((user, _)) = state.storage.user_for_login(username).await? else {
         return Ok(None);
     };
@@ -119,8 +123,8 @@ fn key(user: &User) -> IdemRequest {
     }
 }
 
-async fn close(
-    state: &AppState,
+async fn close<S: Storage>(
+    state: &AppState<S>,
     me: &User,
     items: &[WorkItem],
     c: &Closing,
@@ -145,8 +149,8 @@ async fn close(
     Ok(())
 }
 
-async fn activity(
-    state: &AppState,
+async fn activity<S: Storage>(
+    state: &AppState<S>,
     me: &User,
     indicator: &str,
     count: i64,

@@ -8,6 +8,7 @@ use axum::http::{StatusCode, header, request::Parts};
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 
+use super::storage::StorageError;
 use crate::api::{PROBLEM_JSON, Problem, ProblemCode};
 
 #[derive(Debug)]
@@ -50,30 +51,25 @@ impl From<crate::domain::records::Refusal> for ApiError {
     }
 }
 
-impl From<sqlx::Error> for ApiError {
-    fn from(e: sqlx::Error) -> Self {
-        // A constraint the request broke is the request's fault, not the
-        // server's: a taken unique value is 409, a missing referent 422.
-        if let sqlx::Error::Database(db) = &e {
-            if db.is_unique_violation() {
-                return ApiError::new(
-                    ProblemCode::Duplicate,
-                    "this record exists already (a value that must be unique is taken)",
-                );
-            }
-            if db.is_foreign_key_violation() {
-                return ApiError::new(
-                    ProblemCode::UnknownReference,
-                    "the request names a unit, user, room or item that does not exist",
-                );
-            }
+/// The one place a storage refusal becomes its problem document.
+impl From<StorageError> for ApiError {
+    fn from(e: StorageError) -> Self {
+        match e {
+            StorageError::NotFound(what) => ApiError::not_found(what),
+            StorageError::Forbidden(detail) => ApiError::forbidden(detail),
+            StorageError::Conflict(problem) => ApiError(*problem),
+            StorageError::BadField { field, message } => ApiError::validation(&field, message),
+            StorageError::Database(e) => database_failed(e),
         }
-        tracing::error!(error = %e, "database error");
-        ApiError::new(
-            ProblemCode::Internal,
-            "the server's database failed; try again shortly",
-        )
     }
+}
+
+fn database_failed(e: impl std::fmt::Display) -> ApiError {
+    tracing::error!(error = %e, "database error");
+    ApiError::new(
+        ProblemCode::Internal,
+        "the server's database failed; try again shortly",
+    )
 }
 
 pub fn problem_response(problem: &Problem) -> Response {

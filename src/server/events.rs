@@ -15,6 +15,7 @@ use super::Shared;
 use super::auth::AuthUser;
 use super::bus::{Announced, Change, Delivery};
 use super::hub::{Listener, Subscription};
+use super::storage::Storage;
 use super::storage::sql::item_rows::may_see;
 use crate::api::{ChangeEvent, ChangeKind};
 use crate::domain::clock::now_ms;
@@ -123,8 +124,8 @@ async fn next_event(mut s: Subscriber) -> Option<(Result<Event, Infallible>, Sub
     }
 }
 
-pub async fn stream(
-    State(state): State<Shared>,
+pub async fn stream<S: Storage>(
+    State(state): State<Shared<S>>,
     me: AuthUser,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let sub = state.bus.hub().subscribe(Listener {

@@ -191,7 +191,7 @@ pub async fn run(store: &Store, file: &Path, unit: i64, dry_run: bool) -> anyhow
         }
         insert_item(&mut w.tx, item, &stored_form(item), None, now)
             .await
-            .map_err(|e| anyhow::anyhow!(e.0.detail))?;
+            .map_err(|e| anyhow::anyhow!(e))?;
         created += 1;
     }
     if dry_run {

@@ -13,6 +13,7 @@ use super::Shared;
 use super::auth::AuthUser;
 use super::error::{ApiError, ApiJson, ApiPath, ApiQuery, ApiResult};
 use super::idempotency::{idem_request, stored_response};
+use super::storage::Storage;
 use crate::api::intake::{
     AssignRequest, AuditTrail, CancelRequest, ConflictAck, ConflictList, ItemWithConflicts, NewItem,
     RevealedParties, ScheduleRequest, UnitItemFilter, UnitItemPage,
@@ -20,8 +21,8 @@ use crate::api::intake::{
 use crate::api::{ProblemCode, WorkItem, paths};
 use crate::domain::clock::now_ms;
 
-pub async fn create(
-    State(state): State<Shared>,
+pub async fn create<S: Storage>(
+    State(state): State<Shared<S>>,
     me: AuthUser,
     headers: HeaderMap,
     ApiJson(req): ApiJson<NewItem>,
@@ -33,8 +34,8 @@ pub async fn create(
     Ok(stored_response(created.response))
 }
 
-pub async fn assign(
-    State(state): State<Shared>,
+pub async fn assign<S: Storage>(
+    State(state): State<Shared<S>>,
     me: AuthUser,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<AssignRequest>,
@@ -47,8 +48,8 @@ pub async fn assign(
     }))
 }
 
-pub async fn schedule(
-    State(state): State<Shared>,
+pub async fn schedule<S: Storage>(
+    State(state): State<Shared<S>>,
     me: AuthUser,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<ScheduleRequest>,
@@ -58,8 +59,8 @@ pub async fn schedule(
     Ok(Json(change.after.item))
 }
 
-pub async fn cancel(
-    State(state): State<Shared>,
+pub async fn cancel<S: Storage>(
+    State(state): State<Shared<S>>,
     me: AuthUser,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<CancelRequest>,
@@ -69,8 +70,8 @@ pub async fn cancel(
     Ok(Json(change.after.item))
 }
 
-pub async fn conflicts(
-    State(state): State<Shared>,
+pub async fn conflicts<S: Storage>(
+    State(state): State<Shared<S>>,
     me: AuthUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<ConflictList>> {
@@ -78,8 +79,8 @@ pub async fn conflicts(
     Ok(Json(ConflictList { conflicts }))
 }
 
-pub async fn ack_conflicts(
-    State(state): State<Shared>,
+pub async fn ack_conflicts<S: Storage>(
+    State(state): State<Shared<S>>,
     me: AuthUser,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<ConflictAck>,
@@ -89,8 +90,8 @@ pub async fn ack_conflicts(
     Ok(Json(change.after.item))
 }
 
-pub async fn reveal(
-    State(state): State<Shared>,
+pub async fn reveal<S: Storage>(
+    State(state): State<Shared<S>>,
     me: AuthUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<RevealedParties>> {
@@ -100,8 +101,8 @@ pub async fn reveal(
     Ok(Json(RevealedParties { parties }))
 }
 
-pub async fn audit(
-    State(state): State<Shared>,
+pub async fn audit<S: Storage>(
+    State(state): State<Shared<S>>,
     me: AuthUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<AuditTrail>> {
@@ -128,8 +129,8 @@ fn number(name: &str, v: Option<&str>) -> ApiResult<Option<i64>> {
     }
 }
 
-pub async fn unit_items(
-    State(state): State<Shared>,
+pub async fn unit_items<S: Storage>(
+    State(state): State<Shared<S>>,
     me: AuthUser,
     ApiPath(unit): ApiPath<i64>,
     ApiQuery(q): ApiQuery<UnitItemsQuery>,
@@ -155,8 +156,8 @@ pub async fn unit_items(
 }
 
 /// `GET /api/v1/intake/units`: where the desk may send new work.
-pub async fn intake_units(
-    State(state): State<Shared>,
+pub async fn intake_units<S: Storage>(
+    State(state): State<Shared<S>>,
     me: AuthUser,
 ) -> ApiResult<Json<crate::api::intake_units::IntakeUnits>> {
     let units = state.storage.intake_units(&me.user).await?;

@@ -11,6 +11,7 @@ use super::Shared;
 use super::auth::AuthUser;
 use super::error::{ApiError, ApiJson, ApiPath, ApiQuery, ApiResult};
 use super::storage::ClaimResult;
+use super::storage::Storage;
 use crate::api::{ItemDetail, ItemList, PoolList, ProblemCode, TransitionRequest};
 use crate::domain::Role;
 use crate::domain::clock::now_ms;
@@ -20,8 +21,8 @@ pub struct SinceQuery {
     since: Option<String>,
 }
 
-pub async fn list(
-    State(state): State<Shared>,
+pub async fn list<S: Storage>(
+    State(state): State<Shared<S>>,
     me: AuthUser,
     ApiQuery(q): ApiQuery<SinceQuery>,
     headers: HeaderMap,
@@ -95,8 +96,8 @@ fn with_etag<T: serde::Serialize>(etag: &str, body: T) -> Response {
     ([(header::ETAG, etag_value(etag))], Json(body)).into_response()
 }
 
-pub async fn detail(
-    State(state): State<Shared>,
+pub async fn detail<S: Storage>(
+    State(state): State<Shared<S>>,
     me: AuthUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<ItemDetail>> {
@@ -104,7 +105,11 @@ pub async fn detail(
     Ok(Json(detail.ok_or_else(|| ApiError::not_found("item"))?))
 }
 
-pub async fn pool(State(state): State<Shared>, me: AuthUser, headers: HeaderMap) -> ApiResult<Response> {
+pub async fn pool<S: Storage>(
+    State(state): State<Shared<S>>,
+    me: AuthUser,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
     if !(me.role().takes_work() || me.role() == Role::Admin) {
         return Ok(with_etag("\"p-none\"", PoolList { items: Vec::new() }));
     }
@@ -119,8 +124,8 @@ pub async fn pool(State(state): State<Shared>, me: AuthUser, headers: HeaderMap)
     Ok(with_etag(&etag, PoolList { items }))
 }
 
-pub async fn claim(
-    State(state): State<Shared>,
+pub async fn claim<S: Storage>(
+    State(state): State<Shared<S>>,
     me: AuthUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<crate::api::intake::ClaimAnswer>> {
@@ -149,8 +154,8 @@ pub async fn claim(
     }
 }
 
-pub async fn transition(
-    State(state): State<Shared>,
+pub async fn transition<S: Storage>(
+    State(state): State<Shared<S>>,
     me: AuthUser,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<TransitionRequest>,

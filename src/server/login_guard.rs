@@ -21,57 +21,27 @@
 //! uncounted.
 
 use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use axum::http::HeaderMap;
 use sha2::{Digest, Sha256};
-use sqlx::{Any, Transaction};
 
-use super::db::Store;
+use super::storage::{LoginGuardStore, StorageResult};
 use crate::domain::EpochMs;
 
-/// One of the guard's counts: at most `max` failures per `window_ms`.
-#[derive(Debug, Clone, Copy)]
-pub struct Limit {
-    pub scope: &'static str,
-    pub max: i64,
-    pub window_ms: i64,
-}
+pub use super::storage::{Limit, PER_CLIENT, PER_NAME, PER_NAME_AND_CLIENT, Refused};
 
-const MINUTE_MS: i64 = 60_000;
-pub const PER_NAME_AND_CLIENT: Limit = Limit {
-    scope: "name_client",
-    max: 5,
-    window_ms: 15 * MINUTE_MS,
-};
-pub const PER_CLIENT: Limit = Limit {
-    scope: "client",
-    max: 100,
-    window_ms: 15 * MINUTE_MS,
-};
-pub const PER_NAME: Limit = Limit {
-    scope: "name",
-    max: 30,
-    window_ms: 60 * MINUTE_MS,
-};
-/// The longest window: rows older than this count for nothing.
-const LONGEST_WINDOW_MS: i64 = 60 * MINUTE_MS;
 /// Rows kept at most (a few MB); see [`PRUNE_EVERY`] for the slack.
 pub const DEFAULT_MAX_ROWS: i64 = 100_000;
 /// The table is pruned every this many attempts (per instance), so it may
 /// exceed its cap by at most three rows per attempt in between.
 pub const PRUNE_EVERY: u64 = 64;
 
-/// Why and for how long an attempt was refused.
-#[derive(Debug, Clone, Copy)]
-pub struct Refused {
-    pub wait: Duration,
-    pub limit: Limit,
-}
-
-pub struct LoginGuard {
-    store: Store,
+pub struct LoginGuard<S> {
+    /// Where the counts are kept.
+    store: Arc<S>,
     max_rows: i64,
     /// Reverse proxies whose `X-Forwarded-For` names the client.
     trusted_proxies: Vec<IpAddr>,
@@ -123,8 +93,8 @@ fn canonical(ip: IpAddr) -> IpAddr {
     }
 }
 
-impl LoginGuard {
-    pub fn new(store: Store, max_rows: i64, trusted_proxies: Vec<IpAddr>) -> LoginGuard {
+impl<S: LoginGuardStore> LoginGuard<S> {
+    pub fn new(store: Arc<S>, max_rows: i64, trusted_proxies: Vec<IpAddr>) -> LoginGuard<S> {
         LoginGuard {
             store,
             max_rows: max_rows.max(1),
@@ -145,26 +115,11 @@ impl LoginGuard {
         username: &str,
         client: &str,
         now: EpochMs,
-    ) -> Result<Option<Refused>, sqlx::Error> {
-        let name = name_hash(username);
-        let mut w = self.store.begin_write().await?;
-        let refused = 'check: {
-            let (mine, since) = bump(&mut w.tx, PER_NAME_AND_CLIENT, &name, client, now).await?;
-            if mine > PER_NAME_AND_CLIENT.max {
-                break 'check Some(refusal(PER_NAME_AND_CLIENT, since, now));
-            }
-            let (from_client, since) = bump(&mut w.tx, PER_CLIENT, "", client, now).await?;
-            if from_client > PER_CLIENT.max {
-                break 'check Some(refusal(PER_CLIENT, since, now));
-            }
-            let (everywhere, since) = bump(&mut w.tx, PER_NAME, &name, "", now).await?;
-            // Past the global limit only an address that has not failed
-            // this name yet gets a try (`mine` counts this attempt).
-            (everywhere > PER_NAME.max && mine > 1).then(|| refusal(PER_NAME, since, now))
-        };
-        w.tx.commit().await?;
-        // Let go of SQLite's writer lock before pruning takes it again.
-        drop(w.guard);
+    ) -> StorageResult<Option<Refused>> {
+        let refused = self
+            .store
+            .count_login_attempt(&name_hash(username), client, now)
+            .await?;
         if self
             .attempts
             .fetch_add(1, Ordering::Relaxed)
@@ -181,59 +136,19 @@ impl LoginGuard {
 
     /// The right password: this address's count for the name starts over,
     /// and the attempt is taken back from the other two.
-    pub async fn succeeded(&self, username: &str, client: &str) -> Result<(), sqlx::Error> {
-        let name = name_hash(username);
-        let mut w = self.store.begin_write().await?;
-        sqlx::query("DELETE FROM login_guard WHERE scope = $1 AND name_hash = $2 AND client = $3")
-            .bind(PER_NAME_AND_CLIENT.scope)
-            .bind(&name)
-            .bind(client)
-            .execute(&mut *w.tx)
-            .await?;
-        for (limit, name, client) in [(PER_CLIENT, "", client), (PER_NAME, name.as_str(), "")] {
-            sqlx::query(
-                "UPDATE login_guard SET failures = failures - 1 \
-                 WHERE scope = $1 AND name_hash = $2 AND client = $3 AND failures > 0",
-            )
-            .bind(limit.scope)
-            .bind(name)
-            .bind(client)
-            .execute(&mut *w.tx)
-            .await?;
-        }
-        w.tx.commit().await
+    pub async fn succeeded(&self, username: &str, client: &str) -> StorageResult<()> {
+        self.store.forgive_login(&name_hash(username), client).await
     }
 
     /// Drops expired rows; past the cap, the least telling rows go first
     /// (fewest failures, then oldest), so a lock outlives a spray of names.
-    pub async fn prune(&self, now: EpochMs) -> Result<(), sqlx::Error> {
-        let mut w = self.store.begin_write().await?;
-        sqlx::query("DELETE FROM login_guard WHERE window_start < $1")
-            .bind(now - LONGEST_WINDOW_MS)
-            .execute(&mut *w.tx)
-            .await?;
-        let (rows,): (i64,) = sqlx::query_as("SELECT CAST(COUNT(*) AS BIGINT) FROM login_guard")
-            .fetch_one(&mut *w.tx)
-            .await?;
-        if rows > self.max_rows {
-            sqlx::query(
-                "DELETE FROM login_guard WHERE (scope, name_hash, client) IN \
-                 (SELECT scope, name_hash, client FROM login_guard \
-                  ORDER BY failures, window_start LIMIT $1)",
-            )
-            .bind(rows - self.max_rows)
-            .execute(&mut *w.tx)
-            .await?;
-        }
-        w.tx.commit().await
+    pub async fn prune(&self, now: EpochMs) -> StorageResult<()> {
+        self.store.prune_login_guard(now, self.max_rows).await
     }
 
     /// Rows held now (for tests and the curious).
-    pub async fn rows(&self) -> Result<i64, sqlx::Error> {
-        let (rows,): (i64,) = sqlx::query_as("SELECT CAST(COUNT(*) AS BIGINT) FROM login_guard")
-            .fetch_one(&self.store.pool)
-            .await?;
-        Ok(rows)
+    pub async fn rows(&self) -> StorageResult<i64> {
+        self.store.login_guard_rows().await
     }
 
     /// How long a password check takes here; zero until one was timed.
@@ -248,39 +163,4 @@ impl LoginGuard {
         let new = if old == 0 { took } else { (old * 7 + took) / 8 };
         self.verify_micros.store(new, Ordering::Relaxed);
     }
-}
-
-fn refusal(limit: Limit, since: EpochMs, now: EpochMs) -> Refused {
-    let left = (since + limit.window_ms - now).max(1);
-    Refused {
-        wait: Duration::from_millis(u64::try_from(left).unwrap_or(1)),
-        limit,
-    }
-}
-
-/// Adds one failure to a count, starting a new window when the old one has
-/// passed; returns the count with this one and when its window began.
-async fn bump(
-    tx: &mut Transaction<'static, Any>,
-    limit: Limit,
-    name: &str,
-    client: &str,
-    now: EpochMs,
-) -> Result<(i64, EpochMs), sqlx::Error> {
-    // SET sees the row as it was, so both CASEs test the old window.
-    sqlx::query_as(
-        "INSERT INTO login_guard (scope, name_hash, client, failures, window_start) \
-         VALUES ($1, $2, $3, 1, $4) \
-         ON CONFLICT (scope, name_hash, client) DO UPDATE SET \
-           failures = CASE WHEN login_guard.window_start <= $5 THEN 1 ELSE login_guard.failures + 1 END, \
-           window_start = CASE WHEN login_guard.window_start <= $5 THEN $4 ELSE login_guard.window_start END \
-         RETURNING failures, window_start",
-    )
-    .bind(limit.scope)
-    .bind(name)
-    .bind(client)
-    .bind(now)
-    .bind(now - limit.window_ms)
-    .fetch_one(&mut **tx)
-    .await
 }

@@ -15,6 +15,7 @@ use prometheus::{
 };
 
 use super::Shared;
+use super::storage::Storage;
 use crate::api::{Problem, ProblemCode};
 
 pub use crate::api::paths::{METRICS, READYZ};
@@ -89,7 +90,7 @@ impl Metrics {
 
 /// Counts every routed request and, for an event stream, holds the open
 /// streams gauge up and counts the events written until the stream ends.
-pub async fn track(State(state): State<Shared>, req: Request, next: Next) -> Response {
+pub async fn track<S: Storage>(State(state): State<Shared<S>>, req: Request, next: Next) -> Response {
     let route = req
         .extensions()
         .get::<MatchedPath>()
@@ -149,7 +150,7 @@ impl Drop for OpenStream {
     }
 }
 
-pub async fn metrics(State(state): State<Shared>) -> Response {
+pub async fn metrics<S: Storage>(State(state): State<Shared<S>>) -> Response {
     let mut out = Vec::new();
     if let Err(e) = TextEncoder::new().encode(&state.metrics.registry.gather(), &mut out) {
         tracing::error!(error = %e, "encoding metrics");
@@ -165,11 +166,11 @@ pub async fn metrics(State(state): State<Shared>) -> Response {
 
 /// Ready when the database answers within a few seconds and the server is
 /// not stopping: a load balancer then sends this instance no new work.
-pub async fn readyz(State(state): State<Shared>) -> Response {
+pub async fn readyz<S: Storage>(State(state): State<Shared<S>>) -> Response {
     if *state.closing.borrow() {
         return unavailable("the server is stopping; use another instance");
     }
-    let ping = sqlx::query("SELECT 1").execute(&state.store.pool);
+    let ping = state.storage.ping();
     match tokio::time::timeout(Duration::from_secs(5), ping).await {
         Ok(Ok(_)) => "ready".into_response(),
         Ok(Err(e)) => {

@@ -34,7 +34,6 @@ pub mod read_cache;
 pub mod rebuild;
 pub mod records;
 pub mod revocations;
-pub mod rollup;
 pub mod schedule;
 pub mod stats;
 pub mod stats_admin;
@@ -57,12 +56,11 @@ use storage::{NewSlot, Storage};
 
 use crate::api::{MAX_BODY_BYTES, paths};
 
-pub struct AppState {
-    /// Every handler's way to the data.
-    pub storage: Arc<dyn Storage>,
-    /// The pool itself, for the parts not behind the trait yet (demo
-    /// seeding, admin, statistics).
-    pub store: Store,
+/// What every handler shares, generic over the storage behind it
+/// (`SqlStorage` in the server; see `storage` for why not `dyn`).
+pub struct AppState<S: Storage = SqlStorage> {
+    /// Every handler's way to the data: the storage traits, nothing else.
+    pub storage: Arc<S>,
     /// Item changes, from every instance, for this instance's event streams.
     pub bus: Arc<dyn bus::EventBus>,
     /// How often an idle event stream gets a `heartbeat`.
@@ -71,7 +69,7 @@ pub struct AppState {
     /// check-out are still accepted.
     pub duty_grace: Duration,
     /// Wrong passwords per username and address, to stop guessing.
-    pub login_guard: login_guard::LoginGuard,
+    pub login_guard: login_guard::LoginGuard<S>,
     /// What `/metrics` reports.
     pub metrics: metrics::Metrics,
     /// Set when the server stops: open event streams end at once instead
@@ -81,7 +79,7 @@ pub struct AppState {
     pub clock: clock::Clock,
 }
 
-impl AppState {
+impl<S: Storage> AppState<S> {
     /// Reassigns an item as the system (no acting user, no policy: tests
     /// and tooling) and tells both the old and the new assignee. People
     /// assign through `POST /items/{id}/assign`, which asks `domain::policy`.
@@ -90,7 +88,7 @@ impl AppState {
         item_id: i64,
         to: Option<i64>,
         actor_id: Option<i64>,
-    ) -> Result<bool, error::ApiError> {
+    ) -> Result<bool, storage::StorageError> {
         let now = crate::domain::clock::now_ms();
         Ok(self.storage.reassign(item_id, to, actor_id, now).await?.is_some())
     }
@@ -104,7 +102,7 @@ impl AppState {
         item_id: i64,
         slot: NewSlot,
         actor_id: Option<i64>,
-    ) -> Result<bool, error::ApiError> {
+    ) -> Result<bool, storage::StorageError> {
         let now = crate::domain::clock::now_ms();
         Ok(self
             .storage
@@ -114,7 +112,9 @@ impl AppState {
     }
 }
 
-pub type Shared = Arc<AppState>;
+/// The state as handlers take it (`State<Shared<S>>`); the server's is
+/// `Shared<SqlStorage>`.
+pub type Shared<S = SqlStorage> = Arc<AppState<S>>;
 
 #[derive(Debug, Clone, Default)]
 pub struct ServerConfig {
@@ -183,7 +183,7 @@ impl RunningServer {
     }
 }
 
-pub fn router(state: Shared) -> Router {
+pub fn router<S: Storage>(state: Shared<S>) -> Router {
     use crate::api::intake::paths as ipaths;
     Router::new()
         .route(paths::HEALTHZ, get(|| async { "ok" }))
@@ -249,7 +249,7 @@ pub fn router(state: Shared) -> Router {
         .route(metrics::METRICS, get(metrics::metrics))
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            metrics::track,
+            metrics::track::<S>,
         ))
         .fallback(error::route_not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
@@ -276,17 +276,18 @@ pub async fn start_tuned(config: ServerConfig, tuning: ServerTuning) -> anyhow::
     let bus = bus::start(&url, &store, closing.subscribe()).await?;
     let metrics = metrics::Metrics::new()?;
     bus.hub().count_published(metrics.published_counter());
+    // The one place the storage is chosen.
+    let storage = Arc::new(SqlStorage::with_bus(store.clone(), bus.clone()));
     let state = Arc::new(AppState {
-        storage: Arc::new(SqlStorage::with_bus(store.clone(), bus.clone())),
-        store: store.clone(),
-        bus,
-        heartbeat: tuning.heartbeat,
-        duty_grace: tuning.duty_grace,
         login_guard: login_guard::LoginGuard::new(
-            store.clone(),
+            storage.clone(),
             tuning.login_guard_rows,
             config.trusted_proxies,
         ),
+        storage,
+        bus,
+        heartbeat: tuning.heartbeat,
+        duty_grace: tuning.duty_grace,
         metrics,
         closing,
         clock: tuning.clock.clone(),

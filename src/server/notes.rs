@@ -10,11 +10,12 @@ use super::Shared;
 use super::auth::AuthUser;
 use super::error::{ApiError, ApiJson, ApiPath, ApiResult};
 use super::idempotency::{idem_request, stored_response};
+use super::storage::Storage;
 use crate::api::{NewNote, ProblemCode, TypicalCaseRequest, WorkItem, paths};
 use crate::domain::clock::now_ms;
 
-pub async fn post_note(
-    State(state): State<Shared>,
+pub async fn post_note<S: Storage>(
+    State(state): State<Shared<S>>,
     me: AuthUser,
     ApiPath(item_id): ApiPath<i64>,
     headers: HeaderMap,
@@ -44,8 +45,8 @@ pub async fn post_note(
     Ok(stored_response(stored))
 }
 
-pub async fn set_typical(
-    State(state): State<Shared>,
+pub async fn set_typical<S: Storage>(
+    State(state): State<Shared<S>>,
     me: AuthUser,
     ApiPath(item_id): ApiPath<i64>,
     ApiJson(req): ApiJson<TypicalCaseRequest>,

@@ -7,11 +7,12 @@ use axum::extract::State;
 use super::Shared;
 use super::auth::AuthUser;
 use super::error::{ApiPath, ApiResult};
+use super::storage::Storage;
 use crate::api::dispatch::UnitPeople;
 use crate::domain::clock::now_ms;
 
-pub async fn unit_people(
-    State(state): State<Shared>,
+pub async fn unit_people<S: Storage>(
+    State(state): State<Shared<S>>,
     me: AuthUser,
     ApiPath(unit): ApiPath<i64>,
 ) -> ApiResult<Json<UnitPeople>> {

@@ -12,10 +12,11 @@ use super::Shared;
 use super::auth::AuthUser;
 use super::error::{ApiJson, ApiPath, ApiResult};
 use super::idempotency::{idem_request, stored_response};
+use super::storage::Storage;
 use crate::api::{NewActivity, NewOutcome, NewTimeEntry, paths};
 
-pub async fn post_outcome(
-    State(state): State<Shared>,
+pub async fn post_outcome<S: Storage>(
+    State(state): State<Shared<S>>,
     me: AuthUser,
     ApiPath(item_id): ApiPath<i64>,
     headers: HeaderMap,
@@ -31,8 +32,8 @@ pub async fn post_outcome(
     Ok(stored_response(logged.response))
 }
 
-pub async fn post_time_entry(
-    State(state): State<Shared>,
+pub async fn post_time_entry<S: Storage>(
+    State(state): State<Shared<S>>,
     me: AuthUser,
     headers: HeaderMap,
     ApiJson(req): ApiJson<NewTimeEntry>,
@@ -45,8 +46,8 @@ pub async fn post_time_entry(
     Ok(stored_response(stored))
 }
 
-pub async fn post_activity(
-    State(state): State<Shared>,
+pub async fn post_activity<S: Storage>(
+    State(state): State<Shared<S>>,
     me: AuthUser,
     headers: HeaderMap,
     ApiJson(req): ApiJson<NewActivity>,

@@ -7,6 +7,7 @@ use serde::Deserialize;
 use super::Shared;
 use super::auth::AuthUser;
 use super::error::{ApiError, ApiPath, ApiQuery, ApiResult};
+use super::storage::Storage;
 use crate::api::{CampaignList, DutyList, DutyShift, ProblemCode, Schedule};
 use crate::domain::EpochMs;
 use crate::domain::clock::now_ms;
@@ -44,8 +45,8 @@ pub struct DateQuery {
     date: Option<String>,
 }
 
-pub async fn schedule(
-    State(state): State<Shared>,
+pub async fn schedule<S: Storage>(
+    State(state): State<Shared<S>>,
     me: AuthUser,
     ApiQuery(q): ApiQuery<DateQuery>,
 ) -> ApiResult<Json<Schedule>> {
@@ -78,18 +79,18 @@ pub fn week_bounds(now: EpochMs) -> (EpochMs, EpochMs) {
     (start, end)
 }
 
-pub async fn duty(State(state): State<Shared>, me: AuthUser) -> ApiResult<Json<DutyList>> {
+pub async fn duty<S: Storage>(State(state): State<Shared<S>>, me: AuthUser) -> ApiResult<Json<DutyList>> {
     let (start, end) = week_bounds(now_ms());
     let shifts = state.storage.duty_shifts(me.id(), start, end).await?;
     Ok(Json(DutyList { shifts }))
 }
 
-fn duty_grace_ms(state: &Shared) -> EpochMs {
+fn duty_grace_ms<S: Storage>(state: &Shared<S>) -> EpochMs {
     i64::try_from(state.duty_grace.as_millis()).unwrap_or(i64::MAX)
 }
 
-pub async fn check_in(
-    State(state): State<Shared>,
+pub async fn check_in<S: Storage>(
+    State(state): State<Shared<S>>,
     me: AuthUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<DutyShift>> {
@@ -102,8 +103,8 @@ pub async fn check_in(
     ))
 }
 
-pub async fn check_out(
-    State(state): State<Shared>,
+pub async fn check_out<S: Storage>(
+    State(state): State<Shared<S>>,
     me: AuthUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<DutyShift>> {
@@ -115,7 +116,10 @@ pub async fn check_out(
     ))
 }
 
-pub async fn campaigns(State(state): State<Shared>, _me: AuthUser) -> ApiResult<Json<CampaignList>> {
+pub async fn campaigns<S: Storage>(
+    State(state): State<Shared<S>>,
+    _me: AuthUser,
+) -> ApiResult<Json<CampaignList>> {
     Ok(Json(CampaignList {
         campaigns: state.storage.campaigns().await?,
     }))

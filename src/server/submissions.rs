@@ -1,110 +1,37 @@
-//! The hand-in of a period's form, per unit: the unit's coordinator submits
-//! (the figures are frozen in the submission and the unit's records for the
-//! period are locked), the parent unit's coordinator approves, returns or
-//! reopens it with a reason. Each step is in the audit log. Who may do what
-//! is `domain::rollup::check_step`.
+//! The hand-in endpoints: `POST …/submissions` (hand a unit's form in),
+//! `POST …/submissions/{unit}` (approve, return or reopen) and `GET
+//! …/submissions` (who handed in). The rules and the writes are storage's
+//! (`SubmissionStore`); here the request is read and checked.
+
+use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use sqlx::{Any, AnyConnection, Transaction};
 
 use super::Shared;
-use super::aggregate::{campaign, lock_aggregates};
 use super::auth::AuthUser;
-use super::db::next_id;
 use super::error::{ApiError, ApiJson, ApiPath, ApiResult};
-use super::rollup::{Tree, subtree_form};
+use super::storage::Storage;
 use crate::api::ProblemCode;
-use crate::api::rollup::{NewSubmission, Submission, SubmissionList, SubmissionStep, UnitHandIn};
-use crate::domain::EpochMs;
-use crate::domain::campaign::period::due_by;
+use crate::api::rollup::{NewSubmission, Submission, SubmissionList, SubmissionStep};
 use crate::domain::campaign::{CampaignDef, Period, parse_period};
-use crate::domain::rollup::{Actor, StepError, SubmissionAction, SubmissionStatus, check_step, hand_in};
-use crate::domain::units::overseen_units;
+use crate::domain::rollup::SubmissionAction;
 
 /// Longest 填报人, 联系电话 and reason, in characters.
 const MAX_NAME: usize = 50;
 const MAX_PHONE: usize = 30;
 const MAX_REASON: usize = 500;
 
-type Row = (String, String, String, EpochMs, String, Option<String>);
-
-async fn load(state: &Shared, id: &str, period: &str) -> ApiResult<(std::sync::Arc<CampaignDef>, Period)> {
-    let mut conn = state.store.pool.acquire().await?;
-    let def = campaign(&mut conn, id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("campaign"))?;
+async fn load<S: Storage>(
+    state: &Shared<S>,
+    id: &str,
+    period: &str,
+) -> ApiResult<(Arc<CampaignDef>, Period)> {
+    let def = state.storage.campaign_def(id).await?;
     let period = parse_period(&def, period)
         .map_err(|e| ApiError::new(ProblemCode::InvalidParameter, format!("period: {e}")))?;
     Ok((def, period))
-}
-
-async fn stored(
-    conn: &mut AnyConnection,
-    campaign_id: &str,
-    period: &Period,
-    unit: i64,
-) -> Result<Option<Row>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT status, filled_by, phone, submitted_at, form, reason FROM submissions \
-         WHERE campaign_id = $1 AND period_start = $2 AND unit_id = $3",
-    )
-    .bind(campaign_id)
-    .bind(period.start.to_string())
-    .bind(unit)
-    .fetch_optional(conn)
-    .await
-}
-
-fn wire(tree: &Tree, campaign_id: &str, period: &Period, unit: i64, row: Row) -> Option<Submission> {
-    let (status, filled_by, phone, submitted_at, form, reason) = row;
-    Some(Submission {
-        campaign_id: campaign_id.to_string(),
-        period: period.label(),
-        unit: tree.unit_ref(unit)?,
-        status: SubmissionStatus::parse(&status)?,
-        filled_by,
-        phone,
-        submitted_at,
-        // Written only by `submit` from the same type.
-        rows: serde_json::from_str(&form).unwrap_or_default(),
-        reason,
-    })
-}
-
-/// The unit's submission of the period, as the stats endpoint attaches it.
-pub async fn submission_of(
-    conn: &mut AnyConnection,
-    tree: &Tree,
-    campaign_id: &str,
-    period: &Period,
-    unit: i64,
-) -> Result<Option<Submission>, sqlx::Error> {
-    let row = stored(conn, campaign_id, period, unit).await?;
-    Ok(row.and_then(|r| wire(tree, campaign_id, period, unit, r)))
-}
-
-fn refusal(e: StepError, action: SubmissionAction) -> ApiError {
-    match e {
-        StepError::NotYours {
-            by: Actor::UnitCoordinator,
-        } => ApiError::forbidden("only the unit's own coordinator (or an admin) hands in its form"),
-        StepError::NotYours {
-            by: Actor::ParentCoordinator,
-        } => ApiError::forbidden(format!(
-            "only a coordinator of a unit above this one (or an admin) may {} its form",
-            action.as_str()
-        )),
-        StepError::WrongStatus { from } => ApiError::new(
-            ProblemCode::SubmissionConflict,
-            format!(
-                "cannot {} a form that is {}",
-                action.as_str(),
-                from.map_or("not handed in", SubmissionStatus::as_str)
-            ),
-        ),
-    }
 }
 
 fn text(field: &str, value: &str, max: usize) -> ApiResult<String> {
@@ -118,28 +45,9 @@ fn text(field: &str, value: &str, max: usize) -> ApiResult<String> {
     Ok(v.to_string())
 }
 
-async fn audit(
-    tx: &mut Transaction<'static, Any>,
-    me: &AuthUser,
-    at: EpochMs,
-    action: SubmissionAction,
-    detail: String,
-) -> Result<(), sqlx::Error> {
-    let id = next_id(tx, "audit").await?;
-    sqlx::query("INSERT INTO audit_log (id, at, actor_id, action, detail) VALUES ($1, $2, $3, $4, $5)")
-        .bind(id)
-        .bind(at)
-        .bind(me.id())
-        .bind(format!("submission.{}", action.as_str()))
-        .bind(detail)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
-
 /// `POST /campaigns/{id}/periods/{period}/submissions`.
-pub async fn submit(
-    State(state): State<Shared>,
+pub async fn submit<S: Storage>(
+    State(state): State<Shared<S>>,
     me: AuthUser,
     ApiPath((id, period)): ApiPath<(String, String)>,
     ApiJson(req): ApiJson<NewSubmission>,
@@ -149,64 +57,17 @@ pub async fn submit(
     let phone = text("phone", &req.phone, MAX_PHONE)?;
     let unit = req.unit.unwrap_or(me.unit_id());
     let now = state.clock.now();
-    // One writer at a time on SQLite (see `Store::begin_write`).
-    let mut w = state.store.begin_write().await?;
-    let tx = &mut w.tx;
-    let tree = Tree::load(tx).await?;
-    let unit_ref = tree
-        .unit_ref(unit)
-        .ok_or_else(|| ApiError::not_found("reporting unit"))?;
-    // On PostgreSQL records run at once: wait for those in flight, so the
-    // frozen figures hold every record the lock did not refuse, and make
-    // later ones wait to see the submission (as a rebuild does).
-    lock_aggregates(tx, true).await?;
-    let from = stored(tx, &def.id, &period, unit)
-        .await?
-        .and_then(|r| SubmissionStatus::parse(&r.0));
-    check_step(
-        &tree.links,
-        me.role(),
-        me.unit_id(),
-        unit,
-        from,
-        SubmissionAction::Submit,
-    )
-    .map_err(|e| refusal(e, SubmissionAction::Submit))?;
-    let form = subtree_form(tx, &tree, &def, &period, unit_ref, false, now).await?;
-    // Plain derive(Serialize) data: cannot fail.
-    let frozen = serde_json::to_string(&form.rows).unwrap_or_default();
-    sqlx::query(
-        "INSERT INTO submissions (campaign_id, period_start, unit_id, status, filled_by, phone, submitted_at, submitted_by, form, reason) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL) \
-         ON CONFLICT (campaign_id, period_start, unit_id) DO UPDATE SET status = excluded.status, \
-         filled_by = excluded.filled_by, phone = excluded.phone, submitted_at = excluded.submitted_at, \
-         submitted_by = excluded.submitted_by, form = excluded.form, reason = NULL",
-    )
-    .bind(&def.id)
-    .bind(period.start.to_string())
-    .bind(unit)
-    .bind(SubmissionStatus::Submitted.as_str())
-    .bind(&filled_by)
-    .bind(&phone)
-    .bind(now)
-    .bind(me.id())
-    .bind(&frozen)
-    .execute(&mut **tx)
-    .await?;
-    let detail = format!("{} {} unit {unit}: {filled_by}, {phone}", def.id, period.label());
-    audit(tx, &me, now, SubmissionAction::Submit, detail).await?;
-    let row = stored(tx, &def.id, &period, unit).await?;
-    w.tx.commit().await?;
-    let out = row
-        .and_then(|r| wire(&tree, &def.id, &period, unit, r))
-        .ok_or_else(|| ApiError::not_found("submission"))?;
+    let out = state
+        .storage
+        .submit_form(&me.user, &def, &period, unit, &filled_by, &phone, now)
+        .await?;
     Ok((StatusCode::CREATED, Json(out)))
 }
 
 /// `POST /campaigns/{id}/periods/{period}/submissions/{unit}`: approve,
 /// return or reopen.
-pub async fn step(
-    State(state): State<Shared>,
+pub async fn step<S: Storage>(
+    State(state): State<Shared<S>>,
     me: AuthUser,
     ApiPath((id, period, unit)): ApiPath<(String, String, i64)>,
     ApiJson(req): ApiJson<SubmissionStep>,
@@ -227,79 +88,21 @@ pub async fn step(
         (SubmissionAction::Approve, _) => None,
     };
     let now = state.clock.now();
-    // One writer at a time on SQLite (see `Store::begin_write`).
-    let mut w = state.store.begin_write().await?;
-    let tx = &mut w.tx;
-    let tree = Tree::load(tx).await?;
-    tree.unit_ref(unit)
-        .ok_or_else(|| ApiError::not_found("reporting unit"))?;
-    let from = stored(tx, &def.id, &period, unit)
-        .await?
-        .and_then(|r| SubmissionStatus::parse(&r.0));
-    check_step(&tree.links, me.role(), me.unit_id(), unit, from, action).map_err(|e| refusal(e, action))?;
-    sqlx::query(
-        "UPDATE submissions SET status = $1, reason = $2 WHERE campaign_id = $3 AND period_start = $4 AND unit_id = $5",
-    )
-    .bind(action.leads_to().as_str())
-    .bind(&reason)
-    .bind(&def.id)
-    .bind(period.start.to_string())
-    .bind(unit)
-    .execute(&mut **tx)
-    .await?;
-    let detail = format!(
-        "{} {} unit {unit}: {}",
-        def.id,
-        period.label(),
-        reason.as_deref().unwrap_or("")
-    );
-    audit(tx, &me, now, action, detail).await?;
-    let row = stored(tx, &def.id, &period, unit).await?;
-    w.tx.commit().await?;
-    let out = row
-        .and_then(|r| wire(&tree, &def.id, &period, unit, r))
-        .ok_or_else(|| ApiError::not_found("submission"))?;
+    let out = state
+        .storage
+        .step_submission(&me.user, &def, &period, unit, action, reason.as_deref(), now)
+        .await?;
     Ok(Json(out))
 }
 
 /// `GET /campaigns/{id}/periods/{period}/submissions`: the caller's unit
 /// and every unit below it, each on time, late, missing or pending.
-pub async fn list(
-    State(state): State<Shared>,
+pub async fn list<S: Storage>(
+    State(state): State<Shared<S>>,
     me: AuthUser,
     ApiPath((id, period)): ApiPath<(String, String)>,
 ) -> ApiResult<Json<SubmissionList>> {
     let (def, period) = load(&state, &id, &period).await?;
     let now = state.clock.now();
-    let mut conn = state.store.pool.acquire().await?;
-    let tree = Tree::load(&mut conn).await?;
-    let units = overseen_units(&tree.links, me.role(), me.unit_id());
-    let rows: Vec<(i64, String, EpochMs)> = sqlx::query_as(
-        "SELECT unit_id, status, submitted_at FROM submissions WHERE campaign_id = $1 AND period_start = $2",
-    )
-    .bind(&def.id)
-    .bind(period.start.to_string())
-    .fetch_all(&mut *conn)
-    .await?;
-    let due = due_by(&def, &period);
-    let out = units
-        .into_iter()
-        .filter_map(|u| {
-            let found = rows.iter().find(|r| r.0 == u);
-            let status = found.and_then(|r| SubmissionStatus::parse(&r.1));
-            let at = found.map(|r| r.2);
-            Some(UnitHandIn {
-                unit: tree.unit_ref(u)?,
-                hand_in: hand_in(status, at, due, now),
-                status,
-                submitted_at: at,
-            })
-        })
-        .collect();
-    Ok(Json(SubmissionList {
-        campaign_id: def.id.clone(),
-        period: period.label(),
-        due_by: due,
-        units: out,
-    }))
+    Ok(Json(state.storage.hand_ins(&me.user, &def, &period, now).await?))
 }

@@ -119,7 +119,7 @@ async fn a_write_that_rolls_back_is_never_announced() {
 
     // A write announces inside its transaction, then fails and rolls back.
     let state = one.server.as_ref().unwrap().state.clone();
-    let mut w = state.store.begin_write().await.unwrap();
+    let mut w = state.storage.store.begin_write().await.unwrap();
     let doomed = Announcement {
         item_id: 999_999,
         seq: 999_999,

@@ -116,77 +116,86 @@ async fn demo_data_is_deterministic_and_aggregates_decode() {
     }
 }
 
-/// The trait object the handlers hold, on both backends: concurrent claims
-/// have one winner, and a repeated outcome key answers what it stored.
+/// The storage as the handlers hold it (any `S: Storage`), on both
+/// backends: concurrent claims have one winner, and a repeated outcome key
+/// answers what it stored.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn storage_trait_claims_once_and_replays_outcomes() {
     use std::sync::Arc;
 
-    use dutydesk::api::{NewOutcome, TransitionRequest, User};
-    use dutydesk::domain::{ItemStatus, OutcomeCode};
     use dutydesk::server::SqlStorage;
-    use dutydesk::server::storage::{ClaimResult, IdemRequest, Storage};
 
     let now = 1_795_000_000_000;
     for f in fresh_stores().await {
         assert!(seed_if_empty(&f.store, now).await.unwrap());
-        let storage: Arc<dyn Storage> = Arc::new(SqlStorage::new(f.store.clone()));
-        let user = |name: &'static str| {
-            let storage = storage.clone();
-            async move { storage.user_for_login(name).await.unwrap().unwrap().0 }
-        };
-        let (a, b): (User, User) = (user("lawyer").await, user("lawyer2").await);
-        let pool = storage.pool(a.unit.id).await.unwrap();
-        let item = pool
-            .iter()
-            .find(|i| !i.status.is_finished())
-            .expect("a pool item")
-            .id;
-        let claims = [a.clone(), b.clone()].map(|u| {
-            let storage = storage.clone();
-            tokio::spawn(async move { storage.claim(&u, item, now).await.unwrap() })
-        });
-        let mut winners = Vec::new();
-        for c in claims {
-            if let ClaimResult::Claimed(row) = c.await.unwrap() {
-                winners.push(row.item.assignee.unwrap().username);
-            }
-        }
-        assert_eq!(winners.len(), 1, "exactly one claim wins: {winners:?}");
-        let winner = if winners[0] == "lawyer" { &a } else { &b };
-        let held = storage.item(item).await.unwrap().unwrap().item;
-        let moved = storage
-            .transition(
-                winner,
-                item,
-                TransitionRequest {
-                    to: ItemStatus::InProgress,
-                    version: held.version,
-                },
-                now,
-            )
-            .await
-            .unwrap();
-        assert_eq!(moved.before.item.version + 1, moved.after.item.version);
-        let code = match held.kind {
-            dutydesk::domain::ItemKind::Consultation => OutcomeCode::Answered,
-            dutydesk::domain::ItemKind::Mediation => OutcomeCode::Withdrawn,
-            dutydesk::domain::ItemKind::ProBono => OutcomeCode::Declined,
-        };
-        let req: NewOutcome = serde_json::from_value(serde_json::json!({"code": code})).unwrap();
-        let idem = IdemRequest {
-            user_id: winner.id,
-            key: "k-1".into(),
-            hash: "h-1".into(),
-        };
-        let first = storage.log_outcome(winner, item, &idem, &req, now).await.unwrap();
-        assert_eq!(first.response.status, 201);
-        assert!(first.closed.is_some(), "the first one closed the item");
-        let again = storage.log_outcome(winner, item, &idem, &req, now).await.unwrap();
-        assert_eq!(again.response, first.response, "the same answer");
-        assert!(again.closed.is_none(), "and nothing new happened");
-        let detail = storage.item_detail(winner, item).await.unwrap().unwrap();
-        assert_eq!(detail.outcomes.len(), 1);
+        claims_once_and_replays(Arc::new(SqlStorage::new(f.store.clone())), now).await;
         cleanup(f).await;
     }
+}
+
+/// Only through the `Storage` bound, as a handler sees it.
+async fn claims_once_and_replays<S: dutydesk::server::storage::Storage>(
+    storage: std::sync::Arc<S>,
+    now: i64,
+) {
+    use dutydesk::api::{NewOutcome, TransitionRequest, User};
+    use dutydesk::domain::{ItemStatus, OutcomeCode};
+    use dutydesk::server::storage::{ClaimResult, IdemRequest};
+
+    let user = |name: &'static str| {
+        let storage = storage.clone();
+        async move { storage.user_for_login(name).await.unwrap().unwrap().0 }
+    };
+    let (a, b): (User, User) = (user("lawyer").await, user("lawyer2").await);
+    let pool = storage.pool(a.unit.id).await.unwrap();
+    let item = pool
+        .iter()
+        .find(|i| !i.status.is_finished())
+        .expect("a pool item")
+        .id;
+    let claims = [a.clone(), b.clone()].map(|u| {
+        let storage = storage.clone();
+        tokio::spawn(async move { storage.claim(&u, item, now).await.unwrap() })
+    });
+    let mut winners = Vec::new();
+    for c in claims {
+        if let ClaimResult::Claimed(row) = c.await.unwrap() {
+            winners.push(row.item.assignee.unwrap().username);
+        }
+    }
+    assert_eq!(winners.len(), 1, "exactly one claim wins: {winners:?}");
+    let winner = if winners[0] == "lawyer" { &a } else { &b };
+    let held = storage.item(item).await.unwrap().unwrap().item;
+    let moved = storage
+        .transition(
+            winner,
+            item,
+            TransitionRequest {
+                to: ItemStatus::InProgress,
+                version: held.version,
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    assert_eq!(moved.before.item.version + 1, moved.after.item.version);
+    let code = match held.kind {
+        dutydesk::domain::ItemKind::Consultation => OutcomeCode::Answered,
+        dutydesk::domain::ItemKind::Mediation => OutcomeCode::Withdrawn,
+        dutydesk::domain::ItemKind::ProBono => OutcomeCode::Declined,
+    };
+    let req: NewOutcome = serde_json::from_value(serde_json::json!({"code": code})).unwrap();
+    let idem = IdemRequest {
+        user_id: winner.id,
+        key: "k-1".into(),
+        hash: "h-1".into(),
+    };
+    let first = storage.log_outcome(winner, item, &idem, &req, now).await.unwrap();
+    assert_eq!(first.response.status, 201);
+    assert!(first.closed.is_some(), "the first one closed the item");
+    let again = storage.log_outcome(winner, item, &idem, &req, now).await.unwrap();
+    assert_eq!(again.response, first.response, "the same answer");
+    assert!(again.closed.is_none(), "and nothing new happened");
+    let detail = storage.item_detail(winner, item).await.unwrap().unwrap();
+    assert_eq!(detail.outcomes.len(), 1);
 }

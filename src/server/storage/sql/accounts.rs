@@ -6,17 +6,11 @@ use super::users::{USER_COLUMNS, user_from_row};
 use crate::api::User;
 use crate::domain::EpochMs;
 use crate::server::db::next_id;
-use crate::server::error::ApiError;
+use crate::server::storage::StorageError;
+use crate::server::storage::{LoginState, PasswordStore};
 
-/// What a correct password still has to pass.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LoginState {
-    pub disabled: bool,
-    pub must_change_password: bool,
-}
-
-impl SqlStorage {
-    pub(super) async fn login_state_impl(&self, user_id: i64) -> Result<LoginState, ApiError> {
+impl PasswordStore for SqlStorage {
+    async fn login_state(&self, user_id: i64) -> Result<LoginState, StorageError> {
         let (disabled, must): (Option<i64>, i64) =
             sqlx::query_as("SELECT disabled_at, must_change_password FROM users WHERE id = $1")
                 .bind(user_id)
@@ -28,13 +22,13 @@ impl SqlStorage {
         })
     }
 
-    pub(super) async fn issue_password_token_impl(
+    async fn issue_password_token(
         &self,
         user_id: i64,
         device: &str,
         token_hash: &str,
         now: EpochMs,
-    ) -> Result<i64, ApiError> {
+    ) -> Result<i64, StorageError> {
         let mut w = self.store.begin_write().await?;
         let id = next_id(&mut w.tx, "token").await?;
         sqlx::query(
@@ -55,10 +49,10 @@ impl SqlStorage {
     /// Any live token of an enabled user, password-only ones included:
     /// for `POST /me/password` alone. Its id, user, and whether it is
     /// password-only.
-    pub(super) async fn authenticate_for_password_impl(
+    async fn authenticate_for_password(
         &self,
         token_hash: &str,
-    ) -> Result<Option<(i64, User, bool)>, ApiError> {
+    ) -> Result<Option<(i64, User, bool)>, StorageError> {
         let sql = format!(
             "SELECT t.id, t.password_only, {USER_COLUMNS} FROM tokens t JOIN users u ON u.id = t.user_id \
              JOIN units un ON un.id = u.unit_id \
@@ -74,7 +68,7 @@ impl SqlStorage {
         Ok(Some((r.0, user, r.1 != 0)))
     }
 
-    pub(super) async fn password_hash_impl(&self, user_id: i64) -> Result<String, ApiError> {
+    async fn password_hash(&self, user_id: i64) -> Result<String, StorageError> {
         let (hash,): (String,) = sqlx::query_as("SELECT password_hash FROM users WHERE id = $1")
             .bind(user_id)
             .fetch_one(&self.store.pool)
@@ -84,14 +78,14 @@ impl SqlStorage {
 
     /// Stores the new password and ends every other session (and a
     /// password-only one: the user signs in again with the new password).
-    pub(super) async fn set_password_impl(
+    async fn set_password(
         &self,
         me: &User,
         token_id: i64,
         keep_token: bool,
         new_hash: &str,
         now: EpochMs,
-    ) -> Result<(), ApiError> {
+    ) -> Result<(), StorageError> {
         let mut w = self.store.begin_write().await?;
         sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 0 WHERE id = $2")
             .bind(new_hash)

@@ -4,10 +4,10 @@
 use sqlx::{Any, Transaction};
 
 use super::SqlStorage;
-use super::item_rows::ItemRow;
 use crate::api::ChangeKind;
 use crate::domain::EpochMs;
 use crate::server::bus::{Announcement, Change};
+use crate::server::storage::ItemRow;
 
 impl SqlStorage {
     /// Announces `changes` to `after` (the item as the write leaves it)

@@ -15,8 +15,9 @@ use crate::api::{Party, User, UserRef};
 use crate::domain::conflicts::{self, PartyFacts, PastItem, Side};
 use crate::domain::policy;
 use crate::domain::{EpochMs, privacy};
-use crate::server::error::ApiError;
+use crate::server::storage::ConflictStore;
 use crate::server::storage::ItemChange;
+use crate::server::storage::StorageError;
 
 pub fn party_facts(parties: &[Party]) -> Vec<PartyFacts> {
     parties
@@ -37,7 +38,7 @@ pub async fn conflicts_for(
     unit: i64,
     parties: &[Party],
     assignee: Option<i64>,
-) -> Result<Vec<ConflictEntry>, ApiError> {
+) -> Result<Vec<ConflictEntry>, StorageError> {
     let rows: Vec<(i64, i64, Option<i64>, String, Option<String>, Option<String>)> = sqlx::query_as(
         "SELECT i.id, i.created_at, i.assignee_id, i.parties, u.username, u.display_name FROM items i \
          LEFT JOIN users u ON u.id = i.assignee_id WHERE i.unit_id = $1 AND i.id <> $2 ORDER BY i.id",
@@ -74,10 +75,10 @@ pub async fn conflicts_for(
         .collect())
 }
 
-impl SqlStorage {
+impl ConflictStore for SqlStorage {
     /// The item's conflicts as its assignee (or the caller, for a pool
     /// item they might claim) would meet them.
-    pub(super) async fn conflicts_impl(&self, me: &User, id: i64) -> Result<Vec<ConflictEntry>, ApiError> {
+    async fn conflicts(&self, me: &User, id: i64) -> Result<Vec<ConflictEntry>, StorageError> {
         let mut w = self.store.begin_write().await?;
         let row = visible(&mut w.tx, me, id).await?;
         let assignee = row
@@ -92,13 +93,13 @@ impl SqlStorage {
         Ok(found)
     }
 
-    pub(super) async fn ack_conflicts_impl(
+    async fn ack_conflicts(
         &self,
         me: &User,
         id: i64,
         req: &ConflictAck,
         now: EpochMs,
-    ) -> Result<ItemChange, ApiError> {
+    ) -> Result<ItemChange, StorageError> {
         let mut w = self.store.begin_write().await?;
         let row = acknowledgeable(&mut w.tx, me, id).await?;
         if row.item.version != req.version {
@@ -120,7 +121,7 @@ impl SqlStorage {
         let mut note = ids.join(" ");
         if let Some(n) = req.note.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
             crate::domain::records::check_note(Some(n))
-                .map_err(|r| ApiError::validation("note", r.to_string()))?;
+                .map_err(|r| StorageError::validation("note", r.to_string()))?;
             note = format!("{note} {n}").trim().to_string();
         }
         touch_item(&mut w.tx, id, now).await?;
@@ -139,7 +140,7 @@ impl SqlStorage {
         .await?;
         let after = load_item(&mut *w.tx, id)
             .await?
-            .ok_or_else(|| ApiError::not_found("item"))?;
+            .ok_or_else(|| StorageError::not_found("item"))?;
         let a = self.announce(&mut w.tx, updated(&after), &after, now).await?;
         w.tx.commit().await?;
         self.published(a, &after);
@@ -148,7 +149,11 @@ impl SqlStorage {
 }
 
 /// Whether `user` has acknowledged the item's conflict warning already.
-async fn acknowledged_by(tx: &mut Transaction<'static, Any>, item: i64, user: i64) -> Result<bool, ApiError> {
+async fn acknowledged_by(
+    tx: &mut Transaction<'static, Any>,
+    item: i64,
+    user: i64,
+) -> Result<bool, StorageError> {
     let n: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM item_history WHERE item_id = $1 AND actor_id = $2 AND action = 'conflict_acknowledged'",
     )
@@ -165,10 +170,10 @@ async fn acknowledgeable(
     tx: &mut Transaction<'static, Any>,
     me: &User,
     id: i64,
-) -> Result<crate::server::storage::ItemRow, ApiError> {
+) -> Result<crate::server::storage::ItemRow, StorageError> {
     let row = load_item(&mut **tx, id)
         .await?
-        .ok_or_else(|| ApiError::not_found("item"))?;
+        .ok_or_else(|| StorageError::not_found("item"))?;
     let actor = actor_in_tree(tx, me).await?;
     let registered_by: Option<i64> = sqlx::query_scalar(
         "SELECT actor_id FROM item_history WHERE item_id = $1 AND action = 'created' ORDER BY id LIMIT 1",
@@ -178,7 +183,7 @@ async fn acknowledgeable(
     .await?
     .flatten();
     if !policy::may_ack_conflicts(&actor, &facts(&row), registered_by) {
-        return Err(ApiError::not_found("item"));
+        return Err(StorageError::not_found("item"));
     }
     Ok(row)
 }

@@ -18,10 +18,11 @@ use crate::api::{Activity, Outcome, ProblemCode, TimeEntry, User};
 use crate::domain::records::check_note;
 use crate::domain::{EpochMs, OutcomeCode, OutcomeFields, TimeActivity, Yuan, policy};
 use crate::server::aggregate::{StatRecord, apply as apply_statistics};
-use crate::server::error::ApiError;
+use crate::server::storage::CorrectionStore;
+use crate::server::storage::StorageError;
 
-fn already() -> ApiError {
-    ApiError::new(
+fn already() -> StorageError {
+    StorageError::refused(
         ProblemCode::AlreadyWithdrawn,
         "this record is withdrawn already (or is itself a withdrawal); nothing changed",
     )
@@ -76,7 +77,7 @@ async fn standing_outcome(
     tx: &mut Transaction<'static, Any>,
     item_id: i64,
     named: Option<&str>,
-) -> Result<Outcome, ApiError> {
+) -> Result<Outcome, StorageError> {
     let row: Option<StoredOutcome> = sqlx::query_as(
         "SELECT o.id, o.user_id, o.code, o.settled_fen, o.fee_waived_fen, o.note, o.occurred_at, o.created_at \
          FROM outcomes o WHERE o.item_id = $1 AND o.withdraws IS NULL \
@@ -90,11 +91,11 @@ async fn standing_outcome(
     .await?;
     let Some((id, user_id, code, settled, fee, note, occurred_at, created_at)) = row else {
         return Err(match named {
-            Some(_) => ApiError::new(
+            Some(_) => StorageError::refused(
                 ProblemCode::AlreadyWithdrawn,
                 "that outcome is not on this item, or it was corrected already; reload the item and name its standing outcome",
             ),
-            None => ApiError::new(
+            None => StorageError::refused(
                 ProblemCode::InvalidTransition,
                 "the item has no outcome to correct; its assignee logs one first",
             ),
@@ -105,7 +106,7 @@ async fn standing_outcome(
         id,
         item_id,
         user_id,
-        code: OutcomeCode::parse(&code).ok_or_else(|| ApiError::not_found("outcome"))?,
+        code: OutcomeCode::parse(&code).ok_or_else(|| StorageError::not_found("outcome"))?,
         minutes: None,
         settled_amount: fen(settled),
         fee_waived: fen(fee),
@@ -127,34 +128,34 @@ fn outcome_text(o: &Outcome) -> String {
     out
 }
 
-impl SqlStorage {
-    pub(super) async fn correct_outcome_impl(
+impl CorrectionStore for SqlStorage {
+    async fn correct_outcome(
         &self,
         me: &User,
         item_id: i64,
         req: &OutcomeCorrection,
         now: EpochMs,
-    ) -> Result<CorrectedOutcome, ApiError> {
+    ) -> Result<CorrectedOutcome, StorageError> {
         let mut w = self.store.begin_write().await?;
         let row = load_item(&mut *w.tx, item_id)
             .await?
-            .ok_or_else(|| ApiError::not_found("item"))?;
+            .ok_or_else(|| StorageError::not_found("item"))?;
         let actor = actor_in_tree(&mut w.tx, me).await?;
         if !policy::may_correct_outcome(&actor, &facts(&row)) {
-            return Err(ApiError::forbidden(
+            return Err(StorageError::forbidden(
                 "only a coordinator of the item's unit (or of a unit above it) or an admin corrects an outcome; ask them",
             ));
         }
         let reason = req.reason.trim();
         if reason.is_empty() {
-            return Err(ApiError::validation(
+            return Err(StorageError::validation(
                 "reason",
                 "say why the outcome is corrected; it goes on the item's history".into(),
             ));
         }
         check_note(Some(reason))?;
         if row.item.version != req.version {
-            return Err(ApiError::new(
+            return Err(StorageError::refused(
                 ProblemCode::VersionConflict,
                 format!(
                     "the item changed since you loaded it (version {} now, you sent {}); reload and try again",
@@ -171,7 +172,7 @@ impl SqlStorage {
             fee_waived: req.fee_waived,
         }
         .check()
-        .map_err(|e| ApiError::validation("code", e.to_string()))?;
+        .map_err(|e| StorageError::validation("code", e.to_string()))?;
         // The counter-record: the wrong outcome again, counted negatively;
         // refused with everything else (409 `period_locked`) when the
         // writer's unit handed the period's form in.
@@ -229,7 +230,7 @@ impl SqlStorage {
         add_history(&mut w.tx, history).await?;
         let after = load_item(&mut *w.tx, item_id)
             .await?
-            .ok_or_else(|| ApiError::not_found("item"))?;
+            .ok_or_else(|| StorageError::not_found("item"))?;
         let a = self.announce(&mut w.tx, updated(&after), &after, now).await?;
         w.tx.commit().await?;
         self.published(a, &after);
@@ -240,12 +241,12 @@ impl SqlStorage {
         })
     }
 
-    pub(super) async fn withdraw_time_entry_impl(
+    async fn withdraw_time_entry(
         &self,
         me: &User,
         id: &str,
         now: EpochMs,
-    ) -> Result<TimeEntry, ApiError> {
+    ) -> Result<TimeEntry, StorageError> {
         let mut w = self.store.begin_write().await?;
         let row: Option<(i64, i64, i64, String, i64, Option<String>)> = sqlx::query_as(
             "SELECT item_id, user_id, minutes, activity, occurred_at, withdraws FROM time_entries WHERE id = $1",
@@ -257,12 +258,12 @@ impl SqlStorage {
         let Some((item_id, user_id, minutes, activity, occurred_at, withdraws)) =
             row.filter(|r| r.1 == me.id)
         else {
-            return Err(ApiError::not_found("time entry"));
+            return Err(StorageError::not_found("time entry"));
         };
         if withdraws.is_some() || withdrawn(&mut w.tx, "time_entries", id).await? {
             return Err(already());
         }
-        let activity = TimeActivity::parse(&activity).ok_or_else(|| ApiError::not_found("time entry"))?;
+        let activity = TimeActivity::parse(&activity).ok_or_else(|| StorageError::not_found("time entry"))?;
         let counter = TimeEntry {
             id: uuid::Uuid::now_v7().to_string(),
             item_id,
@@ -294,12 +295,7 @@ impl SqlStorage {
         Ok(counter)
     }
 
-    pub(super) async fn withdraw_activity_impl(
-        &self,
-        me: &User,
-        id: &str,
-        now: EpochMs,
-    ) -> Result<Activity, ApiError> {
+    async fn withdraw_activity(&self, me: &User, id: &str, now: EpochMs) -> Result<Activity, StorageError> {
         let mut w = self.store.begin_write().await?;
         let row: Option<(i64, String, i64, Option<i64>, i64, Option<String>)> = sqlx::query_as(
             "SELECT user_id, indicator, count, count2, occurred_at, withdraws FROM activities WHERE id = $1",
@@ -309,7 +305,7 @@ impl SqlStorage {
         .await?;
         let Some((user_id, indicator, count, count2, occurred_at, withdraws)) = row.filter(|r| r.0 == me.id)
         else {
-            return Err(ApiError::not_found("activity"));
+            return Err(StorageError::not_found("activity"));
         };
         if withdraws.is_some() || withdrawn(&mut w.tx, "activities", id).await? {
             return Err(already());

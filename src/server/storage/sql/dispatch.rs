@@ -14,8 +14,9 @@ use crate::api::{Party, Problem, ProblemCode, User, UserRef};
 use crate::domain::policy;
 use crate::domain::{EpochMs, ItemKind, Role};
 use crate::server::db::next_id;
-use crate::server::error::ApiError;
+use crate::server::storage::DispatchStore;
 use crate::server::storage::ItemChange;
+use crate::server::storage::StorageError;
 
 pub const PAGE: i64 = 50;
 
@@ -41,16 +42,16 @@ pub async fn audit_item(
     Ok(())
 }
 
-impl SqlStorage {
-    pub(super) async fn schedule_item_impl(
+impl DispatchStore for SqlStorage {
+    async fn schedule_item(
         &self,
         me: &User,
         id: i64,
         req: &ScheduleRequest,
         now: EpochMs,
-    ) -> Result<ItemChange, ApiError> {
+    ) -> Result<ItemChange, StorageError> {
         if req.end <= req.start {
-            return Err(ApiError::validation(
+            return Err(StorageError::validation(
                 "end",
                 "a session must end after it starts; check the times".into(),
             ));
@@ -58,7 +59,7 @@ impl SqlStorage {
         if let Some(link) = req.join_link.as_deref()
             && !crate::domain::slot::is_join_link(link)
         {
-            return Err(ApiError::validation(
+            return Err(StorageError::validation(
                 "join_link",
                 "the join link is an https:// address or a tel: number".into(),
             ));
@@ -71,14 +72,14 @@ impl SqlStorage {
             .await?;
         let row = load_item(&mut *w.tx, id)
             .await?
-            .ok_or_else(|| ApiError::not_found("item"))?;
+            .ok_or_else(|| StorageError::not_found("item"))?;
         let actor = actor_in_tree(&mut w.tx, me).await?;
         let room: Option<(Option<i64>,)> = sqlx::query_as("SELECT operator_id FROM rooms WHERE id = $1")
             .bind(req.room_id)
             .fetch_optional(&mut *w.tx)
             .await?;
         let Some((room_operator,)) = room else {
-            return Err(ApiError(
+            return Err(StorageError::problem(
                 Problem::new(
                     ProblemCode::UnknownReference,
                     format!("there is no room {}", req.room_id),
@@ -89,20 +90,20 @@ impl SqlStorage {
         let f = facts(&row);
         if !policy::may_schedule(&actor, &f, room_operator) {
             if !policy::may_see(&actor, &f) && actor.role != Role::Operator {
-                return Err(ApiError::not_found("item"));
+                return Err(StorageError::not_found("item"));
             }
-            return Err(ApiError::forbidden(
+            return Err(StorageError::forbidden(
                 "only the room's operator or the unit's coordinator books sessions in this room",
             ));
         }
         if row.item.kind != ItemKind::Mediation {
-            return Err(ApiError::validation(
+            return Err(StorageError::validation(
                 "kind",
                 "only a mediation is booked into a room".into(),
             ));
         }
         if row.item.status.is_finished() {
-            return Err(ApiError::new(
+            return Err(StorageError::refused(
                 ProblemCode::InvalidTransition,
                 format!(
                     "the item is {}; there is nothing to book",
@@ -114,7 +115,7 @@ impl SqlStorage {
             Some(m) => match user_brief(&mut w.tx, m).await? {
                 Some((Role::Mediator | Role::Lawyer, unit, _)) if unit == row.item.unit_id => Some(m),
                 _ => {
-                    return Err(ApiError::validation(
+                    return Err(StorageError::validation(
                         "mediator_id",
                         format!("user {m} is no mediator of unit {}", row.item.unit_id),
                     ));
@@ -125,7 +126,7 @@ impl SqlStorage {
         let clash = clashing(&mut w.tx, id, req, mediator).await?;
         if let Some(c) = clash {
             let what = c.what;
-            return Err(ApiError(
+            return Err(StorageError::problem(
                 Problem::new(
                     ProblemCode::ScheduleConflict,
                     format!(
@@ -162,7 +163,7 @@ impl SqlStorage {
         }
         let after = load_item(&mut *w.tx, id)
             .await?
-            .ok_or_else(|| ApiError::not_found("item"))?;
+            .ok_or_else(|| StorageError::not_found("item"))?;
         let note = after
             .item
             .mediation
@@ -199,7 +200,7 @@ impl SqlStorage {
         Ok(ItemChange { before: row, after })
     }
 
-    pub(super) async fn unit_items_impl(
+    async fn unit_items(
         &self,
         me: &User,
         unit: i64,
@@ -207,12 +208,12 @@ impl SqlStorage {
         assignee: Option<i64>,
         offset: i64,
         now: EpochMs,
-    ) -> Result<UnitItemPage, ApiError> {
+    ) -> Result<UnitItemPage, StorageError> {
         let mut w = self.store.begin_write().await?;
         let actor = actor_in_tree(&mut w.tx, me).await?;
         drop(w);
         if !policy::may_list_unit(&actor, unit) {
-            return Err(ApiError::forbidden(
+            return Err(StorageError::forbidden(
                 "only the unit's coordinator (or a coordinator above it) lists its work",
             ));
         }
@@ -256,12 +257,12 @@ impl SqlStorage {
         Ok(UnitItemPage { items, next })
     }
 
-    pub(super) async fn reveal_impl(&self, me: &User, id: i64, now: EpochMs) -> Result<Vec<Party>, ApiError> {
+    async fn reveal(&self, me: &User, id: i64, now: EpochMs) -> Result<Vec<Party>, StorageError> {
         let mut w = self.store.begin_write().await?;
         let row = visible(&mut w.tx, me, id).await?;
         let actor = actor_in_tree(&mut w.tx, me).await?;
         if !policy::may_reveal(&actor, &facts(&row)) {
-            return Err(ApiError::forbidden(
+            return Err(StorageError::forbidden(
                 "only the item's assignee or the unit's coordinator may see the parties' full numbers",
             ));
         }
@@ -271,12 +272,12 @@ impl SqlStorage {
         Ok(parties)
     }
 
-    pub(super) async fn audit_trail_impl(&self, me: &User, id: i64) -> Result<Vec<AuditEntry>, ApiError> {
+    async fn audit_trail(&self, me: &User, id: i64) -> Result<Vec<AuditEntry>, StorageError> {
         let mut w = self.store.begin_write().await?;
         let row = visible(&mut w.tx, me, id).await?;
         let actor = actor_in_tree(&mut w.tx, me).await?;
         if !policy::may_read_audit(&actor, &facts(&row)) {
-            return Err(ApiError::forbidden(
+            return Err(StorageError::forbidden(
                 "only the unit's coordinator reads an item's audit trail",
             ));
         }

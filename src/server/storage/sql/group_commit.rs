@@ -9,37 +9,52 @@
 //! PostgreSQL commits concurrent transactions in parallel (and groups
 //! their WAL flushes itself), so it keeps one transaction per request.
 
-use std::future::Future;
-use std::pin::Pin;
-
 use sqlx::{Any, Transaction};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::api::ProblemCode;
+use crate::api::{NewTimeEntry, ProblemCode, User};
+use crate::domain::EpochMs;
 use crate::server::db::Store;
-use crate::server::error::ApiError;
-use crate::server::storage::StoredResponse;
+use crate::server::storage::StorageError;
+use crate::server::storage::{IdemRequest, StoredResponse};
 
 /// Writes in one batch at most (a batch holds the writer while it runs).
 const MAX_BATCH: usize = 64;
 /// Writes waiting for a batch at most; more wait for room.
 const QUEUE: usize = 1024;
 
-pub type WorkFuture<'t> = Pin<Box<dyn Future<Output = Result<StoredResponse, ApiError>> + Send + 't>>;
-/// One request's write, run inside the batch's transaction.
-pub type Work = Box<dyn for<'t> FnOnce(&'t mut Transaction<'static, Any>) -> WorkFuture<'t> + Send>;
+/// One request's keyed write, as data: the writer task runs it inside the
+/// batch's transaction (data, not a closure, so nothing is boxed).
+pub enum Work {
+    TimeEntry {
+        me: User,
+        idem: IdemRequest,
+        req: NewTimeEntry,
+        now: EpochMs,
+    },
+}
+
+impl Work {
+    async fn run(self, tx: &mut Transaction<'static, Any>) -> Result<StoredResponse, StorageError> {
+        match self {
+            Work::TimeEntry { me, idem, req, now } => {
+                super::records::keyed_time_entry(tx, &me, &idem, &req, now).await
+            }
+        }
+    }
+}
 
 struct Job {
     work: Work,
-    answer: oneshot::Sender<Result<StoredResponse, ApiError>>,
+    answer: oneshot::Sender<Result<StoredResponse, StorageError>>,
 }
 
 pub struct GroupCommit {
     jobs: mpsc::Sender<Job>,
 }
 
-fn not_stored() -> ApiError {
-    ApiError::new(
+fn not_stored() -> StorageError {
+    StorageError::refused(
         ProblemCode::Internal,
         "the record could not be stored (the database refused the commit); nothing was saved, send it again",
     )
@@ -54,7 +69,7 @@ impl GroupCommit {
     }
 
     /// Runs `work` in the next batch; answers once that batch committed.
-    pub async fn run(&self, work: Work) -> Result<StoredResponse, ApiError> {
+    pub async fn run(&self, work: Work) -> Result<StoredResponse, StorageError> {
         let (answer, answered) = oneshot::channel();
         self.jobs
             .send(Job { work, answer })
@@ -100,7 +115,7 @@ async fn run_batch(store: &Store, jobs: Vec<Job>) {
             done.push((job.answer, Err(not_stored())));
             continue;
         }
-        let result = (job.work)(&mut w.tx).await;
+        let result = job.work.run(&mut w.tx).await;
         let end = match &result {
             Ok(_) => savepoint(&mut w.tx, "RELEASE dd_write").await,
             // Undoes this write only; the others in the batch stand.

@@ -7,10 +7,10 @@ use sqlx::{Any, Transaction};
 use crate::api::ProblemCode;
 use crate::domain::clock::now_ms;
 use crate::server::db::{Store, WriteTx};
-use crate::server::error::ApiError;
+use crate::server::storage::StorageError;
 use crate::server::storage::{IdemRequest, StoredResponse};
 
-async fn lookup<'e, E>(exec: E, req: &IdemRequest) -> Result<Option<StoredResponse>, ApiError>
+async fn lookup<'e, E>(exec: E, req: &IdemRequest) -> Result<Option<StoredResponse>, StorageError>
 where
     E: sqlx::Executor<'e, Database = Any>,
 {
@@ -23,7 +23,7 @@ where
     .await?;
     match row {
         None => Ok(None),
-        Some((hash, _, _)) if hash != req.hash => Err(ApiError::new(
+        Some((hash, _, _)) if hash != req.hash => Err(StorageError::refused(
             ProblemCode::IdempotencyKeyReused,
             "this Idempotency-Key was already used for a different request; use a fresh key for a new record",
         )),
@@ -40,13 +40,16 @@ where
 pub async fn replay(
     tx: &mut Transaction<'static, Any>,
     req: &IdemRequest,
-) -> Result<Option<StoredResponse>, ApiError> {
+) -> Result<Option<StoredResponse>, StorageError> {
     lookup(&mut **tx, req).await
 }
 
 /// After a conflict: the answer a concurrent duplicate has committed
 /// meanwhile, if it was one.
-pub async fn replay_committed(store: &Store, req: &IdemRequest) -> Result<Option<StoredResponse>, ApiError> {
+pub async fn replay_committed(
+    store: &Store,
+    req: &IdemRequest,
+) -> Result<Option<StoredResponse>, StorageError> {
     lookup(&store.pool, req).await
 }
 
@@ -56,7 +59,7 @@ pub async fn store_answer(
     req: &IdemRequest,
     status: u16,
     body: String,
-) -> Result<StoredResponse, ApiError> {
+) -> Result<StoredResponse, StorageError> {
     sqlx::query(
         "INSERT INTO idempotency_records (user_id, idem_key, request_hash, status, body, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6)",
@@ -80,7 +83,7 @@ pub async fn commit_with(
     req: &IdemRequest,
     status: u16,
     body: String,
-) -> Result<StoredResponse, ApiError> {
+) -> Result<StoredResponse, StorageError> {
     let inserted = sqlx::query(
         "INSERT INTO idempotency_records (user_id, idem_key, request_hash, status, body, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6)",
@@ -107,7 +110,27 @@ pub async fn commit_with(
         Ok(()) => Ok(StoredResponse { status, body }),
         Err(sqlx::Error::Database(db)) if db.is_unique_violation() => lookup(&store.pool, req)
             .await?
-            .ok_or_else(|| ApiError::new(ProblemCode::Internal, "retry the request")),
+            .ok_or_else(|| StorageError::refused(ProblemCode::Internal, "retry the request")),
         Err(e) => Err(e.into()),
+    }
+}
+
+/// When a keyed write fails, a concurrent duplicate with the same key may
+/// have committed while this one ran (it read the item before the other
+/// closed it, or lost a row lock to it): then the right answer is the one
+/// that duplicate stored, not this failure. Same key with another body is
+/// still refused as reused.
+pub(super) async fn answer_as_duplicate<T>(
+    storage: &super::SqlStorage,
+    idem: &IdemRequest,
+    result: Result<T, StorageError>,
+    wrap: impl FnOnce(StoredResponse) -> T,
+) -> Result<T, StorageError> {
+    match result {
+        Ok(done) => Ok(done),
+        Err(failure) => match replay_committed(&storage.store, idem).await? {
+            Some(stored) => Ok(wrap(stored)),
+            None => Err(failure),
+        },
     }
 }

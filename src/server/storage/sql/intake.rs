@@ -17,8 +17,9 @@ use crate::domain::{EpochMs, ItemKind, ItemStatus, PartyKind, Role, due_at};
 use crate::server::admin_units::{links, load_units};
 use crate::server::bus::Change;
 use crate::server::db::next_id;
-use crate::server::error::ApiError;
-use crate::server::storage::{IdemRequest, ItemChange, ItemRow, StoredResponse};
+use crate::server::storage::StorageError;
+use crate::server::storage::{Created, IntakeStore};
+use crate::server::storage::{IdemRequest, ItemChange, ItemRow};
 
 const CREATED: u16 = 201;
 
@@ -36,7 +37,7 @@ pub async fn actor_in_tree(tx: &mut Transaction<'static, Any>, me: &User) -> Res
 pub async fn user_brief(
     tx: &mut Transaction<'static, Any>,
     id: i64,
-) -> Result<Option<(Role, i64, UserRef)>, ApiError> {
+) -> Result<Option<(Role, i64, UserRef)>, StorageError> {
     let row: Option<(String, i64, String, String)> = sqlx::query_as(
         "SELECT role, unit_id, username, display_name FROM users WHERE id = $1 AND disabled_at IS NULL",
     )
@@ -59,8 +60,8 @@ pub async fn user_brief(
     )))
 }
 
-pub fn stale(now: i64, sent: i64) -> ApiError {
-    ApiError::new(
+pub fn stale(now: i64, sent: i64) -> StorageError {
+    StorageError::refused(
         ProblemCode::VersionConflict,
         format!(
             "the item changed since you loaded it (version {now} now, you sent {sent}); reload and try again"
@@ -86,7 +87,7 @@ pub fn stored_form(req: &NewItem) -> Vec<Party> {
 pub async fn stored_parties(
     tx: &mut Transaction<'static, Any>,
     item_id: i64,
-) -> Result<Vec<Party>, ApiError> {
+) -> Result<Vec<Party>, StorageError> {
     let (json,): (String,) = sqlx::query_as("SELECT parties FROM items WHERE id = $1")
         .bind(item_id)
         .fetch_one(&mut **tx)
@@ -94,21 +95,14 @@ pub async fn stored_parties(
     Ok(raw_parties(&json)?)
 }
 
-/// An item created: the stored answer, and the item to announce.
-#[derive(Debug, Clone)]
-pub struct Created {
-    pub response: StoredResponse,
-    pub item_id: Option<i64>,
-}
-
-impl SqlStorage {
-    pub(super) async fn create_item_impl(
+impl IntakeStore for SqlStorage {
+    async fn create_item(
         &self,
         me: &User,
         idem: &IdemRequest,
         req: &NewItem,
         now: EpochMs,
-    ) -> Result<Created, ApiError> {
+    ) -> Result<Created, StorageError> {
         let inputs: Vec<PartyInput<'_>> = req
             .parties
             .iter()
@@ -125,7 +119,7 @@ impl SqlStorage {
             req.frontline_group,
             &inputs,
         )
-        .map_err(|r| ApiError::validation(&r.field, r.message))?;
+        .map_err(|r| StorageError::validation(&r.field, r.message))?;
         let mut w = self.store.begin_write().await?;
         if let Some(stored) = replay(&mut w.tx, idem).await? {
             return Ok(Created {
@@ -136,12 +130,12 @@ impl SqlStorage {
         let units = tree(&mut w.tx).await?;
         let actor = Actor::in_tree(me.id, me.role, me.unit.id, &units);
         if !policy::may_intake(&actor) {
-            return Err(ApiError::forbidden(
+            return Err(StorageError::forbidden(
                 "only the intake desk (intake or operator role) registers new work",
             ));
         }
         if !units.iter().any(|u| u.id == req.unit_id) {
-            return Err(ApiError(
+            return Err(StorageError::problem(
                 crate::api::Problem::new(
                     ProblemCode::UnknownReference,
                     format!("there is no unit {}", req.unit_id),
@@ -150,7 +144,7 @@ impl SqlStorage {
             ));
         }
         if !policy::may_route_to(&actor, &units, req.unit_id) {
-            return Err(ApiError::forbidden(format!(
+            return Err(StorageError::forbidden(format!(
                 "unit {} is not under your bureau; send the work to a unit of your own tree",
                 req.unit_id
             )));
@@ -159,7 +153,7 @@ impl SqlStorage {
             match user_brief(&mut w.tx, a).await? {
                 Some((role, unit, _)) if role.takes_work() && unit == req.unit_id => {}
                 _ => {
-                    return Err(ApiError::validation(
+                    return Err(StorageError::validation(
                         "assignee_id",
                         format!("user {a} is no lawyer or mediator of unit {}", req.unit_id),
                     ));
@@ -174,7 +168,7 @@ impl SqlStorage {
                     .fetch_optional(&mut *w.tx)
                     .await?;
             if let Some((id,)) = found {
-                return Err(ApiError(
+                return Err(StorageError::problem(
                     crate::api::Problem::new(
                         ProblemCode::Duplicate,
                         format!("ticket {r} is item {id} already; nothing was created"),
@@ -188,7 +182,7 @@ impl SqlStorage {
         let conflicts = conflicts_for(&mut w.tx, id, req.unit_id, &parties, req.assignee_id).await?;
         let after = load_item(&mut *w.tx, id)
             .await?
-            .ok_or_else(|| ApiError::not_found("item"))?;
+            .ok_or_else(|| StorageError::not_found("item"))?;
         let a = self.announce(&mut w.tx, created(&after), &after, now).await?;
         // Plain derive(Serialize) data with string keys: cannot fail.
         let body = serde_json::to_string(&ItemWithConflicts {
@@ -205,49 +199,48 @@ impl SqlStorage {
         })
     }
 
-    pub(super) async fn assign_impl(
+    async fn assign(
         &self,
         me: &User,
         id: i64,
         req: &AssignRequest,
         now: EpochMs,
-    ) -> Result<(ItemChange, Vec<ConflictEntry>), ApiError> {
+    ) -> Result<(ItemChange, Vec<ConflictEntry>), StorageError> {
         let mut w = self.store.begin_write().await?;
         let row = load_item(&mut *w.tx, id)
             .await?
-            .ok_or_else(|| ApiError::not_found("item"))?;
+            .ok_or_else(|| StorageError::not_found("item"))?;
         let actor = actor_in_tree(&mut w.tx, me).await?;
-        let to = match req.assignee_id {
-            Some(a) => Some(
-                user_brief(&mut w.tx, a)
-                    .await?
-                    .ok_or_else(|| ApiError::validation("assignee_id", format!("there is no user {a}")))?,
-            ),
-            None => None,
-        };
+        let to =
+            match req.assignee_id {
+                Some(a) => Some(user_brief(&mut w.tx, a).await?.ok_or_else(|| {
+                    StorageError::validation("assignee_id", format!("there is no user {a}"))
+                })?),
+                None => None,
+            };
         let target = to.as_ref().map(|(role, unit, u)| (u.id, *role, *unit));
         match policy::may_assign(&actor, &facts(&row), target, req.reason.as_deref()) {
             Ok(()) => {}
-            Err(AssignDenied::Hidden) => return Err(ApiError::not_found("item")),
+            Err(AssignDenied::Hidden) => return Err(StorageError::not_found("item")),
             Err(AssignDenied::NotCoordinator) => {
-                return Err(ApiError::forbidden(
+                return Err(StorageError::forbidden(
                     "only the unit's coordinator assigns work; you may release your own item to the pool with a reason",
                 ));
             }
             Err(AssignDenied::ReasonNeeded) => {
-                return Err(ApiError::validation(
+                return Err(StorageError::validation(
                     "reason",
                     "say why you release the item (the coordinator reads it)".into(),
                 ));
             }
             Err(AssignDenied::BadAssignee) => {
-                return Err(ApiError::validation(
+                return Err(StorageError::validation(
                     "assignee_id",
                     format!("that user is no lawyer or mediator of unit {}", row.item.unit_id),
                 ));
             }
             Err(AssignDenied::Finished) => {
-                return Err(ApiError::new(
+                return Err(StorageError::refused(
                     ProblemCode::InvalidTransition,
                     format!(
                         "the item is {}; there is nothing left to assign",
@@ -289,40 +282,40 @@ impl SqlStorage {
         };
         let after = load_item(&mut *w.tx, id)
             .await?
-            .ok_or_else(|| ApiError::not_found("item"))?;
+            .ok_or_else(|| StorageError::not_found("item"))?;
         let a = self.announce(&mut w.tx, moved(&row, &after), &after, now).await?;
         w.tx.commit().await?;
         self.published(a, &after);
         Ok((ItemChange { before: row, after }, conflicts))
     }
 
-    pub(super) async fn cancel_impl(
+    async fn cancel(
         &self,
         me: &User,
         id: i64,
         req: &CancelRequest,
         now: EpochMs,
-    ) -> Result<ItemChange, ApiError> {
+    ) -> Result<ItemChange, StorageError> {
         let reason = req.reason.trim();
         if reason.is_empty() {
-            return Err(ApiError::validation(
+            return Err(StorageError::validation(
                 "reason",
                 "say why the item is cancelled".into(),
             ));
         }
         crate::domain::records::check_note(Some(reason))
-            .map_err(|r| ApiError::validation("reason", r.to_string()))?;
+            .map_err(|r| StorageError::validation("reason", r.to_string()))?;
         let mut w = self.store.begin_write().await?;
         let row = load_item(&mut *w.tx, id)
             .await?
-            .ok_or_else(|| ApiError::not_found("item"))?;
+            .ok_or_else(|| StorageError::not_found("item"))?;
         let actor = actor_in_tree(&mut w.tx, me).await?;
         let f = facts(&row);
         if !policy::may_see(&actor, &f) {
-            return Err(ApiError::not_found("item"));
+            return Err(StorageError::not_found("item"));
         }
         if !policy::may_cancel(&actor, &f) {
-            return Err(ApiError::forbidden(
+            return Err(StorageError::forbidden(
                 "only the assignee, the room's operator or the unit's coordinator may cancel this item",
             ));
         }
@@ -332,7 +325,7 @@ impl SqlStorage {
         row.item
             .status
             .check_transition(row.item.kind, ItemStatus::Cancelled)
-            .map_err(|e| ApiError::new(ProblemCode::InvalidTransition, e.to_string()))?;
+            .map_err(|e| StorageError::refused(ProblemCode::InvalidTransition, e.to_string()))?;
         sqlx::query("UPDATE items SET status = 'cancelled' WHERE id = $1")
             .bind(id)
             .execute(&mut *w.tx)
@@ -353,7 +346,7 @@ impl SqlStorage {
         .await?;
         let after = load_item(&mut *w.tx, id)
             .await?
-            .ok_or_else(|| ApiError::not_found("item"))?;
+            .ok_or_else(|| StorageError::not_found("item"))?;
         let mut changes = updated(&after);
         if after.item.assignee.is_none() {
             changes.push(Change::for_item(ChangeKind::PoolChanged, &after, None));
@@ -367,13 +360,17 @@ impl SqlStorage {
 }
 
 /// The item when the caller may see it (tree-wide for coordinators), else 404.
-pub async fn visible(tx: &mut Transaction<'static, Any>, me: &User, id: i64) -> Result<ItemRow, ApiError> {
+pub async fn visible(
+    tx: &mut Transaction<'static, Any>,
+    me: &User,
+    id: i64,
+) -> Result<ItemRow, StorageError> {
     let row = load_item(&mut **tx, id)
         .await?
-        .ok_or_else(|| ApiError::not_found("item"))?;
+        .ok_or_else(|| StorageError::not_found("item"))?;
     let actor = actor_in_tree(tx, me).await?;
     if !policy::may_see(&actor, &facts(&row)) {
-        return Err(ApiError::not_found("item"));
+        return Err(StorageError::not_found("item"));
     }
     Ok(row)
 }
@@ -386,7 +383,7 @@ pub async fn insert_item(
     parties: &[Party],
     actor: Option<i64>,
     now: EpochMs,
-) -> Result<i64, ApiError> {
+) -> Result<i64, StorageError> {
     let id = next_id(tx, "item").await?;
     let seq = next_id(tx, "change_seq").await?;
     let due = due_at(req.kind, req.channel, req.green_channel, now, None);

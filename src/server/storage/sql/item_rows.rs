@@ -1,6 +1,7 @@
 //! Reading and writing work items: the row mapping, who may see what, and
 //! the history and change stamps every change leaves.
 
+use crate::server::storage::ItemRow;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
@@ -21,16 +22,6 @@ fn parse_enum<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, sqlx::Error>
     use serde::de::IntoDeserializer;
     T::deserialize(s.into_deserializer())
         .map_err(|e: serde::de::value::Error| sqlx::Error::Decode(format!("stored value {s:?}: {e}").into()))
-}
-
-/// An item plus the columns the server needs for access checks.
-#[derive(Debug, Clone)]
-pub struct ItemRow {
-    pub item: WorkItem,
-    pub previous_assignee_id: Option<i64>,
-    pub room_operator_id: Option<i64>,
-    /// The change number of the item's last change.
-    pub change_seq: i64,
 }
 
 pub fn item_from_row(r: &AnyRow) -> Result<ItemRow, sqlx::Error> {
@@ -178,14 +169,14 @@ pub async fn item_to_change(
     me: &User,
     item_id: i64,
     what: &str,
-) -> Result<ItemRow, crate::server::error::ApiError> {
-    use crate::server::error::ApiError;
+) -> Result<ItemRow, crate::server::storage::StorageError> {
+    use crate::server::storage::StorageError;
     let row = load_item(&mut **tx, item_id)
         .await?
         .filter(|r| may_see(me, r))
-        .ok_or_else(|| ApiError::not_found("item"))?;
+        .ok_or_else(|| StorageError::not_found("item"))?;
     if !may_change(me, &row) {
-        return Err(ApiError::forbidden(format!(
+        return Err(StorageError::forbidden(format!(
             "only the assigned lawyer or mediator may {what}"
         )));
     }

@@ -7,19 +7,16 @@ use super::item_rows::{
     ITEM_SELECT, NewHistory, add_history, item_from_row, load_history, load_item, may_see, may_transition,
     set_assignee, touch_item,
 };
-use super::records::{load_outcomes, load_time_entries};
+use super::record_rows::{load_outcomes, load_time_entries};
 use crate::api::{ChangeKind, ItemDetail, ProblemCode, TransitionRequest, User, WorkItem};
 use crate::domain::{EpochMs, ItemStatus, Role};
 use crate::server::bus::Change;
-use crate::server::error::ApiError;
+use crate::server::storage::ItemStore;
+use crate::server::storage::StorageError;
 use crate::server::storage::{ClaimResult, ItemChange, ItemRow, ItemsSince, NewSlot};
 
-impl SqlStorage {
-    pub(super) async fn items_changed_since_impl(
-        &self,
-        user_id: i64,
-        since: i64,
-    ) -> Result<ItemsSince, ApiError> {
+impl ItemStore for SqlStorage {
+    async fn items_changed_since(&self, user_id: i64, since: i64) -> Result<ItemsSince, StorageError> {
         // What the caller holds, changed after the cursor; and, with a
         // cursor, the ids of items that left them since (a departure per
         // hand the item passed through), without their bodies.
@@ -62,7 +59,7 @@ impl SqlStorage {
         })
     }
 
-    pub(super) async fn item_detail_impl(&self, me: &User, id: i64) -> Result<Option<ItemDetail>, ApiError> {
+    async fn item_detail(&self, me: &User, id: i64) -> Result<Option<ItemDetail>, StorageError> {
         let pool = &self.store.pool;
         // Coordinators see the work of every unit below theirs.
         let links = crate::server::admin_units::links(&crate::server::admin_units::load_units(pool).await?);
@@ -81,11 +78,11 @@ impl SqlStorage {
         }))
     }
 
-    pub(super) async fn item_impl(&self, id: i64) -> Result<Option<ItemRow>, ApiError> {
+    async fn item(&self, id: i64) -> Result<Option<ItemRow>, StorageError> {
         Ok(load_item(&self.store.pool, id).await?)
     }
 
-    pub(super) async fn pool_impl(&self, unit_id: i64) -> Result<Vec<WorkItem>, ApiError> {
+    async fn pool(&self, unit_id: i64) -> Result<Vec<WorkItem>, StorageError> {
         let sql = format!(
             "{ITEM_SELECT} WHERE i.assignee_id IS NULL AND i.unit_id = $1 AND i.status NOT IN ('closed', 'cancelled', 'no_show') \
              ORDER BY i.green_channel DESC, i.due_at"
@@ -100,15 +97,15 @@ impl SqlStorage {
             .collect::<Result<_, _>>()?)
     }
 
-    pub(super) async fn claim_impl(&self, me: &User, id: i64, now: EpochMs) -> Result<ClaimResult, ApiError> {
+    async fn claim(&self, me: &User, id: i64, now: EpochMs) -> Result<ClaimResult, StorageError> {
         let mut w = self.store.begin_write().await?;
         let row = load_item(&mut *w.tx, id).await?;
         let row = row
             .filter(|r| r.item.unit_id == me.unit.id || me.role == Role::Admin)
             .filter(|_| me.role.takes_work())
-            .ok_or_else(|| ApiError::not_found("item"))?;
+            .ok_or_else(|| StorageError::not_found("item"))?;
         if row.item.assignee.is_none() && row.item.status.is_finished() {
-            return Err(ApiError::new(
+            return Err(StorageError::refused(
                 ProblemCode::InvalidTransition,
                 format!(
                     "the item is {}; there is nothing left to claim",
@@ -149,7 +146,7 @@ impl SqlStorage {
         add_history(&mut w.tx, history).await?;
         let after = load_item(&mut *w.tx, id)
             .await?
-            .ok_or_else(|| ApiError::not_found("item"))?;
+            .ok_or_else(|| StorageError::not_found("item"))?;
         let changes = vec![
             Change::for_item(ChangeKind::Assigned, &after, None),
             Change::for_item(ChangeKind::PoolChanged, &after, None),
@@ -160,18 +157,18 @@ impl SqlStorage {
         Ok(ClaimResult::Claimed(Box::new(after)))
     }
 
-    pub(super) async fn transition_impl(
+    async fn transition(
         &self,
         me: &User,
         id: i64,
         req: TransitionRequest,
         now: EpochMs,
-    ) -> Result<ItemChange, ApiError> {
+    ) -> Result<ItemChange, StorageError> {
         let mut w = self.store.begin_write().await?;
         let row = load_item(&mut *w.tx, id)
             .await?
             .filter(|r| may_see(me, r))
-            .ok_or_else(|| ApiError::not_found("item"))?;
+            .ok_or_else(|| StorageError::not_found("item"))?;
         if !may_transition(me, &row, req.to) {
             let detail = if me.role == Role::Operator {
                 "the room's operator may only mark a session in_progress (started) or no_show; \
@@ -179,10 +176,10 @@ impl SqlStorage {
             } else {
                 "only the assigned lawyer or mediator may change this item"
             };
-            return Err(ApiError::forbidden(detail));
+            return Err(StorageError::forbidden(detail));
         }
         if row.item.version != req.version {
-            return Err(ApiError::new(
+            return Err(StorageError::refused(
                 ProblemCode::VersionConflict,
                 format!(
                     "the item changed since you loaded it (version {} now, you sent {}); reload and try again",
@@ -193,7 +190,7 @@ impl SqlStorage {
         row.item
             .status
             .check_transition(row.item.kind, req.to)
-            .map_err(|e| ApiError::new(ProblemCode::InvalidTransition, e.to_string()))?;
+            .map_err(|e| StorageError::refused(ProblemCode::InvalidTransition, e.to_string()))?;
         let done = sqlx::query("UPDATE items SET status = $1 WHERE id = $2 AND version = $3")
             .bind(req.to.as_str())
             .bind(id)
@@ -201,7 +198,7 @@ impl SqlStorage {
             .execute(&mut *w.tx)
             .await?;
         if done.rows_affected() != 1 {
-            return Err(ApiError::new(
+            return Err(StorageError::refused(
                 ProblemCode::VersionConflict,
                 "the item changed meanwhile; reload and try again",
             ));
@@ -219,7 +216,7 @@ impl SqlStorage {
         add_history(&mut w.tx, history).await?;
         let after = load_item(&mut *w.tx, id)
             .await?
-            .ok_or_else(|| ApiError::not_found("item"))?;
+            .ok_or_else(|| StorageError::not_found("item"))?;
         // A session started, ended or missed changes the room's day too.
         let mut changes = updated(&after);
         changes.extend(schedule_changes(&row, &after));
@@ -231,13 +228,13 @@ impl SqlStorage {
 
     /// The one who had the item finds its id among their delta's
     /// `removed`, so their client drops it.
-    pub(super) async fn reassign_impl(
+    async fn reassign(
         &self,
         item_id: i64,
         to: Option<i64>,
         actor_id: Option<i64>,
         now: EpochMs,
-    ) -> Result<Option<ItemChange>, ApiError> {
+    ) -> Result<Option<ItemChange>, StorageError> {
         let mut w = self.store.begin_write().await?;
         let Some(before) = load_item(&mut *w.tx, item_id).await? else {
             return Ok(None);
@@ -278,15 +275,15 @@ impl SqlStorage {
         Ok(Some(ItemChange { before, after }))
     }
 
-    pub(super) async fn reschedule_impl(
+    async fn reschedule(
         &self,
         item_id: i64,
         slot: NewSlot,
         actor_id: Option<i64>,
         now: EpochMs,
-    ) -> Result<Option<ItemChange>, ApiError> {
+    ) -> Result<Option<ItemChange>, StorageError> {
         if slot.end < slot.start {
-            return Err(ApiError::new(
+            return Err(StorageError::refused(
                 ProblemCode::ValidationFailed,
                 "a session cannot end before it starts; check the new times",
             ));
@@ -303,7 +300,7 @@ impl SqlStorage {
             .fetch_one(&mut *w.tx)
             .await?;
         if rooms == 0 {
-            return Err(ApiError::not_found("room"));
+            return Err(StorageError::not_found("room"));
         }
         sqlx::query("UPDATE items SET scheduled_start = $1, scheduled_end = $2, room_id = $3 WHERE id = $4")
             .bind(slot.start)

@@ -3,25 +3,90 @@
 
 use super::SqlStorage;
 use super::announce::updated;
-use super::idempotency::{commit_with, replay};
+use super::idempotency::{answer_as_duplicate, commit_with, replay};
 use super::item_rows::{NewHistory, add_history, item_to_change, load_item, touch_item};
 use crate::api::{HistoryEntry, ProblemCode, TypicalCaseRequest, User, UserRef};
 use crate::domain::EpochMs;
-use crate::server::error::ApiError;
+use crate::server::storage::StorageError;
 use crate::server::storage::{IdemRequest, ItemChange, StoredResponse};
+use crate::server::storage::{NoteStore, StorageResult};
 
 const CREATED: u16 = 201;
 
-impl SqlStorage {
-    /// `text` is taken as already checked (not blank, not too long) by the caller.
-    pub(super) async fn add_note_impl(
+impl NoteStore for SqlStorage {
+    async fn add_note(
         &self,
         me: &User,
         item_id: i64,
         idem: &IdemRequest,
         text: &str,
         now: EpochMs,
-    ) -> Result<StoredResponse, ApiError> {
+    ) -> StorageResult<StoredResponse> {
+        let result = self.add_note_once(me, item_id, idem, text, now).await;
+        answer_as_duplicate(self, idem, result, |stored| stored).await
+    }
+
+    async fn set_typical(
+        &self,
+        me: &User,
+        item_id: i64,
+        req: &TypicalCaseRequest,
+        now: EpochMs,
+    ) -> Result<ItemChange, StorageError> {
+        let mut w = self.store.begin_write().await?;
+        let row = item_to_change(&mut w.tx, me, item_id, "flag this item as a typical case").await?;
+        let stale = || {
+            StorageError::refused(
+                ProblemCode::VersionConflict,
+                format!(
+                    "the item changed since you loaded it (version {} now, you sent {}); reload and try again",
+                    row.item.version, req.version
+                ),
+            )
+        };
+        if row.item.version != req.version {
+            return Err(stale());
+        }
+        let done = sqlx::query("UPDATE items SET typical_case = $1 WHERE id = $2 AND version = $3")
+            .bind(i64::from(req.typical))
+            .bind(item_id)
+            .bind(req.version)
+            .execute(&mut *w.tx)
+            .await?;
+        if done.rows_affected() != 1 {
+            return Err(stale());
+        }
+        touch_item(&mut w.tx, item_id, now).await?;
+        let history = NewHistory {
+            item_id,
+            at: now,
+            actor_id: Some(me.id),
+            action: "typical_case",
+            from: None,
+            to: None,
+            note: if req.typical { "flagged" } else { "unflagged" },
+        };
+        add_history(&mut w.tx, history).await?;
+        let after = load_item(&mut *w.tx, item_id)
+            .await?
+            .ok_or_else(|| StorageError::not_found("item"))?;
+        let a = self.announce(&mut w.tx, updated(&after), &after, now).await?;
+        w.tx.commit().await?;
+        self.published(a, &after);
+        Ok(ItemChange { before: row, after })
+    }
+}
+
+impl SqlStorage {
+    /// `text` is taken as already checked (not blank, not too long) by the caller.
+    async fn add_note_once(
+        &self,
+        me: &User,
+        item_id: i64,
+        idem: &IdemRequest,
+        text: &str,
+        now: EpochMs,
+    ) -> Result<StoredResponse, StorageError> {
         let mut w = self.store.begin_write().await?;
         if let Some(stored) = replay(&mut w.tx, idem).await? {
             return Ok(stored);
@@ -55,60 +120,10 @@ impl SqlStorage {
         let body = serde_json::to_string(&entry).unwrap_or_default();
         let after = load_item(&mut *w.tx, item_id)
             .await?
-            .ok_or_else(|| ApiError::not_found("item"))?;
+            .ok_or_else(|| StorageError::not_found("item"))?;
         let a = self.announce(&mut w.tx, updated(&after), &after, now).await?;
         let stored = commit_with(&self.store, w, idem, CREATED, body).await?;
         self.published(a, &after);
         Ok(stored)
-    }
-
-    pub(super) async fn set_typical_impl(
-        &self,
-        me: &User,
-        item_id: i64,
-        req: &TypicalCaseRequest,
-        now: EpochMs,
-    ) -> Result<ItemChange, ApiError> {
-        let mut w = self.store.begin_write().await?;
-        let row = item_to_change(&mut w.tx, me, item_id, "flag this item as a typical case").await?;
-        let stale = || {
-            ApiError::new(
-                ProblemCode::VersionConflict,
-                format!(
-                    "the item changed since you loaded it (version {} now, you sent {}); reload and try again",
-                    row.item.version, req.version
-                ),
-            )
-        };
-        if row.item.version != req.version {
-            return Err(stale());
-        }
-        let done = sqlx::query("UPDATE items SET typical_case = $1 WHERE id = $2 AND version = $3")
-            .bind(i64::from(req.typical))
-            .bind(item_id)
-            .bind(req.version)
-            .execute(&mut *w.tx)
-            .await?;
-        if done.rows_affected() != 1 {
-            return Err(stale());
-        }
-        touch_item(&mut w.tx, item_id, now).await?;
-        let history = NewHistory {
-            item_id,
-            at: now,
-            actor_id: Some(me.id),
-            action: "typical_case",
-            from: None,
-            to: None,
-            note: if req.typical { "flagged" } else { "unflagged" },
-        };
-        add_history(&mut w.tx, history).await?;
-        let after = load_item(&mut *w.tx, item_id)
-            .await?
-            .ok_or_else(|| ApiError::not_found("item"))?;
-        let a = self.announce(&mut w.tx, updated(&after), &after, now).await?;
-        w.tx.commit().await?;
-        self.published(a, &after);
-        Ok(ItemChange { before: row, after })
     }
 }

@@ -5,7 +5,9 @@ use sqlx::{Any, Transaction};
 
 use super::SqlStorage;
 use super::announce::updated;
-use super::idempotency::{commit_with, replay, replay_committed, store_answer};
+use super::group_commit::Work;
+use super::idempotency::{answer_as_duplicate, commit_with, replay, store_answer};
+use crate::server::storage::{RecordStore, StorageResult};
 
 use super::item_rows::{NewHistory, add_history, item_to_change, load_item, touch_item};
 use crate::api::{Activity, NewActivity, NewOutcome, NewTimeEntry, Outcome, ProblemCode, TimeEntry, User};
@@ -15,31 +17,11 @@ use crate::domain::records::{
 };
 use crate::domain::{EpochMs, ItemStatus, OutcomeFields, TimeActivity, Yuan};
 use crate::server::aggregate::{StatRecord, apply as apply_statistics, campaigns_with_rules};
-use crate::server::error::ApiError;
 use crate::server::schedule::{day_bounds, today_shanghai};
+use crate::server::storage::StorageError;
 use crate::server::storage::{IdemRequest, OutcomeLogged, StoredResponse};
 
 const CREATED: u16 = 201;
-
-/// When a keyed write fails, a concurrent duplicate with the same key may
-/// have committed while this one ran (it read the item before the other
-/// closed it, or lost a row lock to it): then the right answer is the one
-/// that duplicate stored, not this failure. Same key with another body is
-/// still refused as reused.
-pub(super) async fn answer_as_duplicate<T>(
-    storage: &SqlStorage,
-    idem: &IdemRequest,
-    result: Result<T, ApiError>,
-    wrap: impl FnOnce(StoredResponse) -> T,
-) -> Result<T, ApiError> {
-    match result {
-        Ok(done) => Ok(done),
-        Err(failure) => match replay_committed(&storage.store, idem).await? {
-            Some(stored) => Ok(wrap(stored)),
-            None => Err(failure),
-        },
-    }
-}
 
 fn to_json<T: serde::Serialize>(v: &T) -> String {
     // Plain derive(Serialize) data with string keys: cannot fail.
@@ -48,7 +30,12 @@ fn to_json<T: serde::Serialize>(v: &T) -> String {
 
 /// What every record checks before it touches the database: the caller
 /// counts work at all, the note fits, and the time is plausible.
-fn check_common(me: &User, note: Option<&str>, occurred_at: EpochMs, now: EpochMs) -> Result<(), ApiError> {
+fn check_common(
+    me: &User,
+    note: Option<&str>,
+    occurred_at: EpochMs,
+    now: EpochMs,
+) -> Result<(), StorageError> {
     may_count(me.role)?;
     check_note(note)?;
     check_occurred_at(occurred_at, now)?;
@@ -65,7 +52,7 @@ async fn check_day(
     user_id: i64,
     occurred_at: EpochMs,
     minutes: i64,
-) -> Result<(), ApiError> {
+) -> Result<(), StorageError> {
     if tx.backend_name().eq_ignore_ascii_case("postgresql") {
         sqlx::query("SELECT id FROM users WHERE id = $1 FOR NO KEY UPDATE")
             .bind(user_id)
@@ -94,7 +81,7 @@ async fn insert_time_entry(
     tx: &mut Transaction<'static, Any>,
     e: &TimeEntry,
     now: EpochMs,
-) -> Result<(), ApiError> {
+) -> Result<(), StorageError> {
     check_day(tx, e.user_id, e.occurred_at, e.minutes).await?;
     sqlx::query(
         "INSERT INTO time_entries (id, item_id, user_id, minutes, activity, note, occurred_at, created_at) \
@@ -127,7 +114,7 @@ async fn time_entry_in(
     idem: &IdemRequest,
     req: &NewTimeEntry,
     now: EpochMs,
-) -> Result<Prepared, ApiError> {
+) -> Result<Prepared, StorageError> {
     if let Some(stored) = replay(tx, idem).await? {
         return Ok(Prepared::Replay(stored));
     }
@@ -162,15 +149,72 @@ async fn time_entry_in(
     Ok(Prepared::New(to_json(&entry)))
 }
 
-impl SqlStorage {
-    pub(super) async fn log_outcome_impl(
+/// Each record is checked by `domain::records` inside its transaction. A
+/// failed write may have lost to a duplicate that committed meanwhile: then
+/// the duplicate's stored answer is the answer (`answer_as_duplicate`).
+impl RecordStore for SqlStorage {
+    async fn log_outcome(
         &self,
         me: &User,
         item_id: i64,
         idem: &IdemRequest,
         req: &NewOutcome,
         now: EpochMs,
-    ) -> Result<OutcomeLogged, ApiError> {
+    ) -> StorageResult<OutcomeLogged> {
+        let result = self.log_outcome_once(me, item_id, idem, req, now).await;
+        answer_as_duplicate(self, idem, result, |response| OutcomeLogged {
+            response,
+            closed: None,
+        })
+        .await
+    }
+
+    async fn log_time_entry(
+        &self,
+        me: &User,
+        idem: &IdemRequest,
+        req: &NewTimeEntry,
+        now: EpochMs,
+    ) -> StorageResult<StoredResponse> {
+        let result = self.log_time_entry_once(me, idem, req, now).await;
+        answer_as_duplicate(self, idem, result, |stored| stored).await
+    }
+
+    async fn log_activity(
+        &self,
+        me: &User,
+        idem: &IdemRequest,
+        req: &NewActivity,
+        now: EpochMs,
+    ) -> StorageResult<StoredResponse> {
+        let result = self.log_activity_once(me, idem, req, now).await;
+        answer_as_duplicate(self, idem, result, |stored| stored).await
+    }
+}
+
+/// A time entry and its stored answer, inside a group commit's batch.
+pub(super) async fn keyed_time_entry(
+    tx: &mut Transaction<'static, Any>,
+    me: &User,
+    idem: &IdemRequest,
+    req: &NewTimeEntry,
+    now: EpochMs,
+) -> StorageResult<StoredResponse> {
+    match time_entry_in(tx, me, idem, req, now).await? {
+        Prepared::Replay(stored) => Ok(stored),
+        Prepared::New(body) => store_answer(tx, idem, CREATED, body).await,
+    }
+}
+
+impl SqlStorage {
+    async fn log_outcome_once(
+        &self,
+        me: &User,
+        item_id: i64,
+        idem: &IdemRequest,
+        req: &NewOutcome,
+        now: EpochMs,
+    ) -> Result<OutcomeLogged, StorageError> {
         let mut w = self.store.begin_write().await?;
         if let Some(response) = replay(&mut w.tx, idem).await? {
             return Ok(OutcomeLogged {
@@ -186,7 +230,7 @@ impl SqlStorage {
             check_minutes(m, None)?;
         }
         if !row.item.status.accepts_outcome() {
-            return Err(ApiError::new(
+            return Err(StorageError::refused(
                 ProblemCode::InvalidTransition,
                 format!(
                     "the item is {} already; it takes no outcome",
@@ -203,7 +247,7 @@ impl SqlStorage {
         };
         fields
             .check()
-            .map_err(|e| ApiError::validation("code", e.to_string()))?;
+            .map_err(|e| StorageError::validation("code", e.to_string()))?;
         let outcome = Outcome {
             id: uuid::Uuid::now_v7().to_string(),
             item_id,
@@ -242,7 +286,7 @@ impl SqlStorage {
         if closed.rows_affected() != 1 {
             // A duplicate with this very key may have closed it; the caller
             // answers as that one did (see `answer_as_duplicate`).
-            return Err(ApiError::new(
+            return Err(StorageError::refused(
                 ProblemCode::InvalidTransition,
                 "the item changed while the outcome was logged; reload it to see its outcome",
             ));
@@ -278,7 +322,7 @@ impl SqlStorage {
         apply_statistics(&mut w.tx, record, now).await?;
         let closed = load_item(&mut *w.tx, item_id)
             .await?
-            .ok_or_else(|| ApiError::not_found("item"))?;
+            .ok_or_else(|| StorageError::not_found("item"))?;
         let a = self.announce(&mut w.tx, updated(&closed), &closed, now).await?;
         let response = commit_with(&self.store, w, idem, CREATED, to_json(&outcome)).await?;
         self.published(a, &closed);
@@ -288,27 +332,18 @@ impl SqlStorage {
         })
     }
 
-    pub(super) async fn log_time_entry_impl(
+    async fn log_time_entry_once(
         &self,
         me: &User,
         idem: &IdemRequest,
         req: &NewTimeEntry,
         now: EpochMs,
-    ) -> Result<StoredResponse, ApiError> {
+    ) -> Result<StoredResponse, StorageError> {
         // SQLite: in the next group commit (one fsync for the writes that
         // arrive together), answered after that commit.
         if let Some(batch) = self.group_commit() {
             let (me, idem, req) = (me.clone(), idem.clone(), req.clone());
-            return batch
-                .run(Box::new(move |tx| {
-                    Box::pin(async move {
-                        match time_entry_in(tx, &me, &idem, &req, now).await? {
-                            Prepared::Replay(stored) => Ok(stored),
-                            Prepared::New(body) => store_answer(tx, &idem, CREATED, body).await,
-                        }
-                    })
-                }))
-                .await;
+            return batch.run(Work::TimeEntry { me, idem, req, now }).await;
         }
         let mut w = self.store.begin_write().await?;
         match time_entry_in(&mut w.tx, me, idem, req, now).await? {
@@ -317,13 +352,13 @@ impl SqlStorage {
         }
     }
 
-    pub(super) async fn log_activity_impl(
+    async fn log_activity_once(
         &self,
         me: &User,
         idem: &IdemRequest,
         req: &NewActivity,
         now: EpochMs,
-    ) -> Result<StoredResponse, ApiError> {
+    ) -> Result<StoredResponse, StorageError> {
         let mut w = self.store.begin_write().await?;
         if let Some(stored) = replay(&mut w.tx, idem).await? {
             return Ok(stored);
@@ -370,77 +405,4 @@ impl SqlStorage {
         apply_statistics(&mut w.tx, StatRecord::Activity(&activity), now).await?;
         commit_with(&self.store, w, idem, CREATED, to_json(&activity)).await
     }
-}
-
-type OutcomeRow = (
-    String,
-    i64,
-    i64,
-    String,
-    Option<i64>,
-    Option<i64>,
-    Option<i64>,
-    String,
-    EpochMs,
-    EpochMs,
-);
-
-pub async fn load_outcomes<'e, E>(exec: E, item_id: i64) -> Result<Vec<Outcome>, sqlx::Error>
-where
-    E: sqlx::Executor<'e, Database = Any>,
-{
-    let rows: Vec<OutcomeRow> = sqlx::query_as(
-        "SELECT id, item_id, user_id, code, minutes, settled_fen, fee_waived_fen, note, occurred_at, created_at \
-         FROM outcomes o WHERE item_id = $1 AND withdraws IS NULL \
-         AND NOT EXISTS (SELECT 1 FROM outcomes w WHERE w.withdraws = o.id) ORDER BY created_at, id",
-    )
-    .bind(item_id)
-    .fetch_all(exec)
-    .await?;
-    let fen = |v: Option<i64>| v.and_then(|f| Yuan::from_fen(f).ok());
-    rows.into_iter()
-        .map(|r| {
-            Ok(Outcome {
-                id: r.0,
-                item_id: r.1,
-                user_id: r.2,
-                code: crate::domain::OutcomeCode::parse(&r.3)
-                    .ok_or_else(|| sqlx::Error::Decode(format!("outcome code {:?}", r.3).into()))?,
-                minutes: r.4,
-                settled_amount: fen(r.5),
-                fee_waived: fen(r.6),
-                note: r.7,
-                occurred_at: r.8,
-                created_at: r.9,
-            })
-        })
-        .collect()
-}
-
-pub async fn load_time_entries<'e, E>(exec: E, item_id: i64) -> Result<Vec<TimeEntry>, sqlx::Error>
-where
-    E: sqlx::Executor<'e, Database = Any>,
-{
-    let rows: Vec<(String, i64, i64, i64, String, String, EpochMs, EpochMs)> = sqlx::query_as(
-        "SELECT id, item_id, user_id, minutes, activity, note, occurred_at, created_at \
-         FROM time_entries WHERE item_id = $1 ORDER BY created_at, id",
-    )
-    .bind(item_id)
-    .fetch_all(exec)
-    .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(TimeEntry {
-                id: r.0,
-                item_id: r.1,
-                user_id: r.2,
-                minutes: r.3,
-                activity: TimeActivity::parse(&r.4)
-                    .ok_or_else(|| sqlx::Error::Decode(format!("activity {:?}", r.4).into()))?,
-                note: r.5,
-                occurred_at: r.6,
-                created_at: r.7,
-            })
-        })
-        .collect()
 }

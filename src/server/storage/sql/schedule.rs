@@ -5,7 +5,8 @@ use super::item_rows::{ITEM_SELECT, item_from_row, may_see};
 use crate::api::{Campaign, DutyShift, ProblemCode, Room, RoomSchedule, User, UserRef};
 use crate::domain::duty::DutyWindow;
 use crate::domain::{EpochMs, Role};
-use crate::server::error::ApiError;
+use crate::server::storage::ScheduleStore;
+use crate::server::storage::StorageError;
 
 type ShiftRow = (
     i64,
@@ -48,13 +49,13 @@ where
         .collect()
 }
 
-impl SqlStorage {
-    pub(super) async fn schedule_impl(
+impl ScheduleStore for SqlStorage {
+    async fn schedule(
         &self,
         me: &User,
         start: EpochMs,
         end: EpochMs,
-    ) -> Result<Vec<RoomSchedule>, ApiError> {
+    ) -> Result<Vec<RoomSchedule>, StorageError> {
         let rooms: Vec<(i64, String, i64, Option<i64>, Option<String>, Option<String>)> = sqlx::query_as(
             "SELECT r.id, r.name, r.unit_id, r.operator_id, u.username, u.display_name FROM rooms r \
              LEFT JOIN users u ON u.id = r.operator_id ORDER BY r.id",
@@ -116,12 +117,12 @@ impl SqlStorage {
         Ok(out)
     }
 
-    pub(super) async fn duty_shifts_impl(
+    async fn duty_shifts(
         &self,
         user_id: i64,
         start: EpochMs,
         end: EpochMs,
-    ) -> Result<Vec<DutyShift>, ApiError> {
+    ) -> Result<Vec<DutyShift>, StorageError> {
         let sql = format!(
             "{SHIFT_SELECT} WHERE user_id = $1 AND starts_at < $2 AND ends_at > $3 ORDER BY starts_at, id"
         );
@@ -134,14 +135,14 @@ impl SqlStorage {
         Ok(rows.into_iter().map(shift).collect())
     }
 
-    pub(super) async fn stamp_duty_impl(
+    async fn stamp_duty(
         &self,
         user_id: i64,
         id: i64,
         check_in: bool,
         now: EpochMs,
         grace_ms: EpochMs,
-    ) -> Result<DutyShift, ApiError> {
+    ) -> Result<DutyShift, StorageError> {
         let mut w = self.store.begin_write().await?;
         let sql = format!("{SHIFT_SELECT} WHERE id = $1 AND user_id = $2");
         let row: Option<ShiftRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
@@ -149,7 +150,7 @@ impl SqlStorage {
             .bind(user_id)
             .fetch_optional(&mut *w.tx)
             .await?;
-        let s = shift(row.ok_or_else(|| ApiError::not_found("duty shift"))?);
+        let s = shift(row.ok_or_else(|| StorageError::not_found("duty shift"))?);
         // A stamp days away from the shift is a mistake (the wrong row),
         // and it would stay in the roster's record.
         let window = DutyWindow::of_shift(s.starts_at, s.ends_at, grace_ms);
@@ -168,9 +169,9 @@ impl SqlStorage {
             // Clients word the window in the user's language.
             .with_extra("opens", opens)
             .with_extra("closes", closes);
-            return Err(ApiError(problem));
+            return Err(StorageError::problem(problem));
         }
-        let conflict = |d: &str| ApiError::new(ProblemCode::InvalidTransition, d.to_string());
+        let conflict = |d: &str| StorageError::refused(ProblemCode::InvalidTransition, d.to_string());
         let sql = match (check_in, s.checked_in_at, s.checked_out_at) {
             (true, Some(_), _) => return Err(conflict("you are already checked in to this shift")),
             (false, None, _) => return Err(conflict("check in to this shift before checking out")),
@@ -195,7 +196,7 @@ impl SqlStorage {
     /// The stored list, each campaign with rules described afresh from its
     /// parsed definition (so a list stored by an older version still says
     /// which rows take activities).
-    pub(super) async fn campaigns_impl(&self) -> Result<Vec<Campaign>, ApiError> {
+    async fn campaigns(&self) -> Result<Vec<Campaign>, StorageError> {
         let mut list = load_campaigns(&self.store.pool).await?;
         let mut conn = self.store.pool.acquire().await?;
         let defs = crate::server::aggregate::campaigns_with_rules(&mut conn).await?;

@@ -4,8 +4,9 @@ use super::SqlStorage;
 use crate::api::{UnitRef, User};
 use crate::domain::{EpochMs, HOUR_MS, Profession, Role};
 use crate::server::db::next_id;
-use crate::server::error::ApiError;
 use crate::server::storage::RevokeTarget;
+use crate::server::storage::StorageError;
+use crate::server::storage::TokenStore;
 
 pub const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.role, u.profession, u.unit_id, un.name";
 
@@ -33,12 +34,12 @@ pub fn user_from_row(r: UserRow) -> Result<User, sqlx::Error> {
     })
 }
 
-impl SqlStorage {
-    pub(super) async fn authenticate_impl(
+impl TokenStore for SqlStorage {
+    async fn authenticate(
         &self,
         token_hash: &str,
         now: EpochMs,
-    ) -> Result<Option<(i64, User)>, ApiError> {
+    ) -> Result<Option<(i64, User)>, StorageError> {
         // A token read from the database within the last second and not
         // revoked since (see `read_cache`): no round trip.
         let cache = &self.bus.hub().cache;
@@ -54,47 +55,7 @@ impl SqlStorage {
         Ok(found)
     }
 
-    async fn authenticate_in_db(
-        &self,
-        token_hash: &str,
-        now: EpochMs,
-    ) -> Result<Option<(i64, User)>, ApiError> {
-        let sql = format!(
-            "SELECT t.id, COALESCE(t.last_used_at, t.created_at), {USER_COLUMNS} FROM tokens t \
-             JOIN users u ON u.id = t.user_id \
-             JOIN units un ON un.id = u.unit_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL \
-             AND t.password_only = 0 AND u.disabled_at IS NULL"
-        );
-        let row: Option<(i64, i64, i64, String, String, String, String, i64, String)> =
-            sqlx::query_as(sqlx::AssertSqlSafe(sql))
-                .bind(token_hash)
-                .fetch_optional(&self.store.pool)
-                .await?;
-        let Some(r) = row else { return Ok(None) };
-        let (token_id, last_used) = (r.0, r.1);
-        if now - last_used > TOKEN_IDLE_MS {
-            return Ok(None);
-        }
-        // Recorded at most once an hour per token: not a write per request.
-        if now - last_used > HOUR_MS {
-            let mut w = self.store.begin_write().await?;
-            sqlx::query("UPDATE tokens SET last_used_at = $1 WHERE id = $2")
-                .bind(now)
-                .bind(token_id)
-                .execute(&mut *w.tx)
-                .await?;
-            w.tx.commit().await?;
-        }
-        Ok(Some((
-            token_id,
-            user_from_row((r.2, r.3, r.4, r.5, r.6, r.7, r.8))?,
-        )))
-    }
-
-    pub(super) async fn user_for_login_impl(
-        &self,
-        username: &str,
-    ) -> Result<Option<(User, String)>, ApiError> {
+    async fn user_for_login(&self, username: &str) -> Result<Option<(User, String)>, StorageError> {
         let sql = format!(
             "SELECT {USER_COLUMNS}, u.password_hash FROM users u JOIN units un ON un.id = u.unit_id \
              WHERE u.username = $1"
@@ -109,13 +70,13 @@ impl SqlStorage {
             .transpose()?)
     }
 
-    pub(super) async fn issue_token_impl(
+    async fn issue_token(
         &self,
         user_id: i64,
         device: &str,
         token_hash: &str,
         now: EpochMs,
-    ) -> Result<i64, ApiError> {
+    ) -> Result<i64, StorageError> {
         let mut w = self.store.begin_write().await?;
         // One token per device: signing in again from the same device replaces
         // its old token, so lost sessions do not pile up as live credentials.
@@ -144,7 +105,7 @@ impl SqlStorage {
         Ok(id)
     }
 
-    pub(super) async fn end_session_impl(&self, token_id: i64, now: EpochMs) -> Result<(), ApiError> {
+    async fn end_session(&self, token_id: i64, now: EpochMs) -> Result<(), StorageError> {
         let mut w = self.store.begin_write().await?;
         sqlx::query("UPDATE tokens SET revoked_at = $1 WHERE id = $2")
             .bind(now)
@@ -156,11 +117,7 @@ impl SqlStorage {
         Ok(())
     }
 
-    pub(super) async fn revoke_tokens_impl(
-        &self,
-        target: RevokeTarget,
-        now: EpochMs,
-    ) -> Result<u64, ApiError> {
+    async fn revoke_tokens(&self, target: RevokeTarget, now: EpochMs) -> Result<u64, StorageError> {
         let mut w = self.store.begin_write().await?;
         let done = match &target {
             RevokeTarget::Token(id) => {
@@ -194,5 +151,44 @@ impl SqlStorage {
             RevokeTarget::User(user) => cache.forget_username_tokens(user),
         }
         Ok(count)
+    }
+}
+
+impl SqlStorage {
+    async fn authenticate_in_db(
+        &self,
+        token_hash: &str,
+        now: EpochMs,
+    ) -> Result<Option<(i64, User)>, StorageError> {
+        let sql = format!(
+            "SELECT t.id, COALESCE(t.last_used_at, t.created_at), {USER_COLUMNS} FROM tokens t \
+             JOIN users u ON u.id = t.user_id \
+             JOIN units un ON un.id = u.unit_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL \
+             AND t.password_only = 0 AND u.disabled_at IS NULL"
+        );
+        let row: Option<(i64, i64, i64, String, String, String, String, i64, String)> =
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(token_hash)
+                .fetch_optional(&self.store.pool)
+                .await?;
+        let Some(r) = row else { return Ok(None) };
+        let (token_id, last_used) = (r.0, r.1);
+        if now - last_used > TOKEN_IDLE_MS {
+            return Ok(None);
+        }
+        // Recorded at most once an hour per token: not a write per request.
+        if now - last_used > HOUR_MS {
+            let mut w = self.store.begin_write().await?;
+            sqlx::query("UPDATE tokens SET last_used_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(token_id)
+                .execute(&mut *w.tx)
+                .await?;
+            w.tx.commit().await?;
+        }
+        Ok(Some((
+            token_id,
+            user_from_row((r.2, r.3, r.4, r.5, r.6, r.7, r.8))?,
+        )))
     }
 }

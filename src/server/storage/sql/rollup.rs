@@ -1,13 +1,12 @@
 //! The bureau's roll-up: a unit's form summed over its subtree (one read of
 //! the period's aggregates, bucketed per child unit in memory), and the
 //! lock a handed-in form puts on its unit's records. The rules are pure, in
-//! `domain::rollup`; the hand-in endpoints are in `submissions`.
+//! `domain::rollup`; the hand-in of forms is in `submissions`.
 
 use std::collections::{BTreeMap, HashMap};
 
 use sqlx::AnyConnection;
 
-use super::admin_units::{UnitRow, links, load_units};
 use crate::api::rollup::{PersonRows, UnitRows};
 use crate::api::stats::PeriodTotals;
 use crate::api::{ProblemCode, StatsForm, StatsScope};
@@ -18,7 +17,8 @@ use crate::domain::campaign::{CampaignDef, Period, RecordFact, contributions, pe
 use crate::domain::rollup::{SubmissionStatus, buckets, children};
 use crate::domain::units::UnitLink;
 use crate::domain::{EpochMs, Profession};
-use crate::server::error::ApiError;
+use crate::server::admin_units::{UnitRow, links, load_units};
+use crate::server::storage::StorageError;
 
 /// The tree as stored, with names.
 pub struct Tree {
@@ -236,7 +236,7 @@ pub async fn check_unlocked(
     conn: &mut AnyConnection,
     defs: &[std::sync::Arc<CampaignDef>],
     fact: &RecordFact,
-) -> Result<(), ApiError> {
+) -> Result<(), StorageError> {
     for def in defs {
         if contributions(def, fact).is_empty() {
             continue;
@@ -258,7 +258,7 @@ pub async fn check_unlocked(
                 Some(name) => format!("the coordinator of {name}"),
                 None => "an admin".to_string(),
             };
-            return Err(ApiError::new(
+            return Err(StorageError::refused(
                 ProblemCode::PeriodLocked,
                 format!(
                     "your unit handed in the {} form for {}, so it takes no new records; {who} can return or reopen it",
