@@ -16,7 +16,7 @@ use super::auth::AuthUser;
 use super::bus::{Announced, Change, Delivery};
 use super::hub::{Listener, Subscription};
 use super::storage::Storage;
-use super::storage::sql::item_rows::may_see;
+use super::storage::may_see;
 use crate::api::{ChangeEvent, ChangeKind};
 use crate::domain::clock::now_ms;
 

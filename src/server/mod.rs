@@ -68,7 +68,8 @@ pub struct AppState<S: Storage = SqlStorage> {
     /// How long before a duty shift starts and after it ends check-in and
     /// check-out are still accepted.
     pub duty_grace: Duration,
-    /// Wrong passwords per username and address, to stop guessing.
+    /// Wrong passwords per username and address, to stop guessing (its
+    /// counts kept by the storage, `LoginGuardStore`).
     pub login_guard: login_guard::LoginGuard<S>,
     /// What `/metrics` reports.
     pub metrics: metrics::Metrics,

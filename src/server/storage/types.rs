@@ -1,8 +1,9 @@
 //! The storage traits' own types: what handlers hand to storage and get
 //! back. The SQL implementation builds them; nothing here knows SQL.
 
-use crate::api::WorkItem;
+use crate::api::{User, WorkItem};
 use crate::domain::EpochMs;
+use crate::domain::policy::{self, Actor, ItemFacts};
 
 /// An item plus the columns the server needs for access checks.
 #[derive(Debug, Clone)]
@@ -12,6 +13,27 @@ pub struct ItemRow {
     pub room_operator_id: Option<i64>,
     /// The change number of the item's last change.
     pub change_seq: i64,
+}
+
+/// The policy's view of an item row.
+pub fn facts(row: &ItemRow) -> ItemFacts {
+    ItemFacts {
+        kind: row.item.kind,
+        status: row.item.status,
+        unit_id: row.item.unit_id,
+        assignee_id: row.item.assignee.as_ref().map(|a| a.id),
+        room_operator_id: row.room_operator_id,
+    }
+}
+
+/// The policy's view of the caller, overseeing their own unit.
+pub fn actor(me: &User) -> Actor {
+    Actor::own_unit(me.id, me.role, me.unit.id)
+}
+
+/// Whether the caller may read the item (`domain::policy::may_see`).
+pub fn may_see(me: &User, row: &ItemRow) -> bool {
+    policy::may_see(&actor(me), &facts(row))
 }
 
 /// What a correct password still has to pass.

@@ -2,11 +2,12 @@
 //! the history and change stamps every change leaves.
 
 use crate::server::storage::ItemRow;
+pub use crate::server::storage::{actor, facts, may_see};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
 use crate::api::{HistoryEntry, MediationInfo, Party, User, UserRef, WorkItem};
-use crate::domain::policy::{self, Actor, ItemFacts};
+use crate::domain::policy;
 use crate::domain::{Category, Channel, EpochMs, FrontlineGroup, ItemKind, ItemStatus};
 use crate::server::db::next_id;
 
@@ -84,22 +85,6 @@ pub fn item_from_row(r: &AnyRow) -> Result<ItemRow, sqlx::Error> {
     })
 }
 
-/// The policy's view of an item row.
-pub fn facts(row: &ItemRow) -> ItemFacts {
-    ItemFacts {
-        kind: row.item.kind,
-        status: row.item.status,
-        unit_id: row.item.unit_id,
-        assignee_id: row.item.assignee.as_ref().map(|a| a.id),
-        room_operator_id: row.room_operator_id,
-    }
-}
-
-/// The policy's view of the caller, overseeing their own unit.
-pub fn actor(me: &User) -> Actor {
-    Actor::own_unit(me.id, me.role, me.unit.id)
-}
-
 /// The parties as stored, numbers unmasked: for the conflict check and
 /// the audited reveal only.
 pub fn raw_parties(json: &str) -> Result<Vec<Party>, sqlx::Error> {
@@ -149,11 +134,6 @@ pub async fn set_assignee(
             .await?;
     }
     Ok(seq)
-}
-
-/// Whether the caller may read the item (`domain::policy::may_see`).
-pub fn may_see(me: &User, row: &ItemRow) -> bool {
-    policy::may_see(&actor(me), &facts(row))
 }
 
 /// Whether the caller may change the item (transition, outcome, time).
