@@ -6,7 +6,7 @@
 //! subscriber may see (`events.rs`).
 //!
 //! Two buses: [`LocalBus`] for SQLite, which is one instance only (a second
-//! `serve` on the same file is refused, see `db.rs`), and [`PgBus`] for
+//! `serve` on the same file is refused, see `instance_lock.rs`), and [`PgBus`] for
 //! PostgreSQL: `pg_notify` in the write transaction with a small payload
 //! (ids and the change number), one `LISTEN` connection per instance, and a
 //! resync of every stream after that connection was lost.

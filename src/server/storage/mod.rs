@@ -10,6 +10,10 @@
 
 pub mod sql;
 
+// The SQL that no handler calls: the pool, the command line, demo seeding,
+// the statistics' bookkeeping, PostgreSQL's notifications.
+pub mod db;
+
 use std::future::Future;
 use std::pin::Pin;
 
