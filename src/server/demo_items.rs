@@ -4,6 +4,7 @@
 use sqlx::{Any, Transaction};
 
 use super::db::next_id;
+use super::storage::seed::{SeedItem, insert_duty_shift, insert_item as insert_seed_item};
 use crate::api::Party;
 use crate::domain::{
     Category, Channel, EpochMs, FrontlineGroup, HOUR_MS, ItemKind, ItemStatus, MINUTE_MS, PartyKind, due_at,
@@ -148,46 +149,31 @@ pub(super) async fn insert_item(
     let due = due_at(s.kind, channel, s.green, created, start);
     let id = next_id(tx, "item").await?;
     let seq = next_id(tx, "change_seq").await?;
-    sqlx::query(
-        "INSERT INTO items (id, kind, title, description, channel, category, green_channel, frontline_group, \
-         fee_waiver_eligible, status, assignee_id, unit_id, parties, due_at, created_at, updated_at, typical_case, \
-         scheduled_start, scheduled_end, room_id, join_link, version, change_seq, enterprise_party) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, 1, $22, $23)",
-    )
-    .bind(id)
-    .bind(s.kind.as_str())
-    .bind(title)
-    .bind(description)
-    .bind(channel.as_str())
-    .bind(category.as_str())
-    .bind(i64::from(s.green))
-    .bind(frontline.map(|f| f.as_str()))
-    .bind(i64::from(s.green || s.kind == ItemKind::ProBono))
-    .bind(s.status.as_str())
-    .bind(s.assignee)
-    .bind(s.unit)
-    .bind(serde_json::to_string(&parties)?)
-    .bind(due)
-    .bind(created)
-    .bind(created)
-    .bind(i64::from(n % 17 == 5))
-    .bind(start)
-    .bind(start.map(|t| t + 90 * MINUTE_MS))
-    .bind(room)
-    .bind((channel == Channel::Video && room.is_some()).then(|| format!("https://meet.example.cn/room/{id}")))
-    .bind(seq)
-    .bind(i64::from(enterprise_party))
-    .execute(&mut **tx)
-    .await?;
-    sqlx::query(
-        "INSERT INTO item_history (id, item_id, at, actor_id, action, from_status, to_status, note) \
-         VALUES ($1, $2, $3, NULL, 'created', NULL, 'new', '')",
-    )
-    .bind(next_id(tx, "history").await?)
-    .bind(id)
-    .bind(created)
-    .execute(&mut **tx)
-    .await?;
+    let item = SeedItem {
+        id,
+        seq,
+        kind: s.kind.as_str(),
+        title,
+        description,
+        channel: channel.as_str(),
+        category: category.as_str(),
+        green_channel: s.green,
+        frontline_group: frontline.map(|f| f.as_str()),
+        fee_waiver_eligible: s.green || s.kind == ItemKind::ProBono,
+        status: s.status.as_str(),
+        assignee_id: s.assignee,
+        unit_id: s.unit,
+        parties: serde_json::to_string(&parties)?,
+        due_at: due,
+        created_at: created,
+        typical_case: n % 17 == 5,
+        scheduled: start.map(|t| (t, t + 90 * MINUTE_MS)),
+        room_id: room,
+        join_link: (channel == Channel::Video && room.is_some())
+            .then(|| format!("https://meet.example.cn/room/{id}")),
+        enterprise_party,
+    };
+    insert_seed_item(tx, &item).await?;
     Ok(())
 }
 
@@ -204,18 +190,8 @@ pub(super) async fn seed_duty(
                 continue;
             }
             let starts = week_start + day * 24 * HOUR_MS + 9 * HOUR_MS;
-            let id = next_id(tx, "duty").await?;
-            sqlx::query(
-                "INSERT INTO duty_shifts (id, user_id, place, starts_at, ends_at, checked_in_at, checked_out_at, version) \
-                 VALUES ($1, $2, $3, $4, $5, NULL, NULL, 1)",
-            )
-            .bind(id)
-            .bind(user)
-            .bind(places[(day as usize + i) % places.len()])
-            .bind(starts)
-            .bind(starts + 8 * HOUR_MS)
-            .execute(&mut **tx)
-            .await?;
+            let place = places[(day as usize + i) % places.len()];
+            insert_duty_shift(tx, *user, place, (starts, starts + 8 * HOUR_MS)).await?;
         }
     }
     Ok(())

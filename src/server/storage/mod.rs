@@ -13,6 +13,9 @@ pub mod sql;
 // The SQL that no handler calls: the pool, the command line, demo seeding,
 // the statistics' bookkeeping, PostgreSQL's notifications.
 pub mod db;
+pub mod seed;
+pub mod units;
+pub mod user_admin;
 
 use std::future::Future;
 use std::pin::Pin;
