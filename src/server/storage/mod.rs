@@ -12,6 +12,7 @@ pub mod sql;
 
 // The SQL that no handler calls: the pool, the command line, demo seeding,
 // the statistics' bookkeeping, PostgreSQL's notifications.
+pub mod aggregates;
 pub mod db;
 pub mod seed;
 pub mod units;
