@@ -14,6 +14,9 @@ pub mod sql;
 // the statistics' bookkeeping, PostgreSQL's notifications.
 pub mod aggregates;
 pub mod db;
+pub mod item_refs;
+pub mod pg_listen;
+pub mod revoked_tokens;
 pub mod seed;
 pub mod units;
 pub mod user_admin;
