@@ -234,3 +234,26 @@ async fn user_id(tx: &mut sqlx::Transaction<'static, sqlx::Any>, username: &str)
         .await?
         .ok_or_else(|| anyhow::anyhow!(t!("intake.no_user", username = username)))
 }
+
+#[cfg(test)]
+mod tests {
+    /// Production `admin user add` stores users with its own storage
+    /// function: of the demo, this file uses only what `admin seed --demo`
+    /// needs (the seeder and the names it prints).
+    #[test]
+    fn admin_commands_reach_the_demo_only_to_seed_it() {
+        let source = include_str!("admin.rs");
+        let code = source.split("#[cfg(test)]").next().unwrap_or(source);
+        let allowed = ["DEMO_USERS", "seed_if_empty"];
+        for line in code.lines().filter(|l| l.contains("demo::")) {
+            let names = line
+                .trim()
+                .strip_prefix("use super::demo::{")
+                .and_then(|rest| rest.strip_suffix("};"))
+                .unwrap_or_else(|| panic!("admin.rs reaches the demo outside its one import: {line}"));
+            for name in names.split(',').map(str::trim) {
+                assert!(allowed.contains(&name), "admin.rs takes {name} from the demo");
+            }
+        }
+    }
+}

@@ -15,7 +15,8 @@ use sha2::{Digest, Sha256};
 use sqlx::{Any, AnyConnection, Transaction};
 
 use super::storage::aggregates::{
-    StoredCampaign, add_increment, campaign_revisions, campaign_source, item_and_owner, owner, upsert_campaign,
+    StoredCampaign, add_increment, campaign_revisions, campaign_source, item_and_owner, owner,
+    upsert_campaign,
 };
 // Re-exported: records, submissions and campaign imports take it here.
 pub(crate) use super::storage::aggregates::lock_aggregates;

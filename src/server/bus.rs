@@ -22,9 +22,9 @@ use sqlx::{Any, Transaction};
 
 use super::hub::Hub;
 // Re-exported: whoever makes a `PgBus` names its channel with it.
-pub use super::storage::pg_listen::channel_for;
-use super::storage::pg_listen;
 use super::storage::ItemRow;
+use super::storage::pg_listen;
+pub use super::storage::pg_listen::channel_for;
 use crate::api::ChangeKind;
 use crate::domain::EpochMs;
 

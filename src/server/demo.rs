@@ -85,41 +85,89 @@ async fn seed(tx: &mut Transaction<'static, Any>, now: EpochMs, hash: &str) -> a
     }
     let firm2 = insert_unit(tx, "正衡律师事务所", UnitKind::LawFirm, Some(bureau)).await?;
     let notary_office = insert_unit(tx, "钟楼公证处", UnitKind::NotaryOffice, Some(bureau)).await?;
-    let lawyer = add_user(tx, ("lawyer", "张明律师", Role::Lawyer, Profession::Lawyer, firm), hash, now).await?;
-    let lawyer2 = add_user(tx, ("lawyer2", "李华律师", Role::Lawyer, Profession::Lawyer, firm), hash, now).await?;
+    let lawyer = add_user(
+        tx,
+        ("lawyer", "张明律师", Role::Lawyer, Profession::Lawyer, firm),
+        hash,
+        now,
+    )
+    .await?;
+    let lawyer2 = add_user(
+        tx,
+        ("lawyer2", "李华律师", Role::Lawyer, Profession::Lawyer, firm),
+        hash,
+        now,
+    )
+    .await?;
     let mediator = add_user(
         tx,
-        ("mediator", "王芳", Role::Mediator, Profession::GrassrootsWorker, centre),
+        (
+            "mediator",
+            "王芳",
+            Role::Mediator,
+            Profession::GrassrootsWorker,
+            centre,
+        ),
         hash,
         now,
     )
     .await?;
     let operator = add_user(
         tx,
-        ("operator", "赵磊", Role::Operator, Profession::GrassrootsWorker, centre),
+        (
+            "operator",
+            "赵磊",
+            Role::Operator,
+            Profession::GrassrootsWorker,
+            centre,
+        ),
         hash,
         now,
     )
     .await?;
     add_user(
         tx,
-        ("coordinator", "陈静", Role::Coordinator, Profession::GrassrootsWorker, office),
+        (
+            "coordinator",
+            "陈静",
+            Role::Coordinator,
+            Profession::GrassrootsWorker,
+            office,
+        ),
         hash,
         now,
     )
     .await?;
-    add_user(tx, ("admin", "系统管理员", Role::Admin, Profession::Lawyer, centre), hash, now).await?;
+    add_user(
+        tx,
+        ("admin", "系统管理员", Role::Admin, Profession::Lawyer, centre),
+        hash,
+        now,
+    )
+    .await?;
     // The grassroots office's own worker, who logs its outreach (the
     // coordinator counts nothing of their own). Last, so the ids above stay.
     add_user(
         tx,
-        ("worker", "刘洋", Role::Lawyer, Profession::GrassrootsWorker, office),
+        (
+            "worker",
+            "刘洋",
+            Role::Lawyer,
+            Profession::GrassrootsWorker,
+            office,
+        ),
         hash,
         now,
     )
     .await?;
     // The units added with the tree, after the seven above so their ids stay.
-    let lawyer3 = add_user(tx, ("lawyer3", "孙伟律师", Role::Lawyer, Profession::Lawyer, firm2), hash, now).await?;
+    let lawyer3 = add_user(
+        tx,
+        ("lawyer3", "孙伟律师", Role::Lawyer, Profession::Lawyer, firm2),
+        hash,
+        now,
+    )
+    .await?;
     let notary = add_user(
         tx,
         ("notary", "周敏", Role::Lawyer, Profession::Notary, notary_office),
@@ -129,7 +177,13 @@ async fn seed(tx: &mut Transaction<'static, Any>, now: EpochMs, hash: &str) -> a
     .await?;
     add_user(
         tx,
-        ("bureau", "吴刚", Role::Coordinator, Profession::GrassrootsWorker, bureau),
+        (
+            "bureau",
+            "吴刚",
+            Role::Coordinator,
+            Profession::GrassrootsWorker,
+            bureau,
+        ),
         hash,
         now,
     )
@@ -138,12 +192,24 @@ async fn seed(tx: &mut Transaction<'static, Any>, now: EpochMs, hash: &str) -> a
     // third lawyer at the first firm, so work can pass through three hands.
     add_user(
         tx,
-        ("intake", "钱芳", Role::Intake, Profession::GrassrootsWorker, centre),
+        (
+            "intake",
+            "钱芳",
+            Role::Intake,
+            Profession::GrassrootsWorker,
+            centre,
+        ),
         hash,
         now,
     )
     .await?;
-    add_user(tx, ("lawyer4", "郑凯律师", Role::Lawyer, Profession::Lawyer, firm), hash, now).await?;
+    add_user(
+        tx,
+        ("lawyer4", "郑凯律师", Role::Lawyer, Profession::Lawyer, firm),
+        hash,
+        now,
+    )
+    .await?;
 
     let mut rooms = Vec::new();
     for name in ["律师调解室一号", "律师调解室二号"] {

@@ -52,8 +52,8 @@ use tokio::sync::oneshot;
 
 // The pool and migrations live with the rest of the storage code; `server::db`
 // stays their short path.
-pub use storage::db;
 pub use db::Store;
+pub use storage::db;
 pub use storage::sql::SqlStorage;
 use storage::{NewSlot, Storage};
 

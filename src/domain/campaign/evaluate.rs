@@ -163,7 +163,12 @@ impl RecordFact {
 
     /// An activity: an indicator counted directly, with its second value
     /// (0 where it has none).
-    pub fn activity(indicator: String, (count, count2): (i64, i64), occurred_at: EpochMs, owner: FactOwner) -> Self {
+    pub fn activity(
+        indicator: String,
+        (count, count2): (i64, i64),
+        occurred_at: EpochMs,
+        owner: FactOwner,
+    ) -> Self {
         RecordFact {
             indicator: Some(indicator),
             count,
@@ -173,7 +178,13 @@ impl RecordFact {
     }
 
     fn owned(record: RecordKind, occurred_at: EpochMs, owner: FactOwner) -> Self {
-        RecordFact::new(record, occurred_at, owner.profession, owner.unit_id, owner.user_id)
+        RecordFact::new(
+            record,
+            occurred_at,
+            owner.profession,
+            owner.unit_id,
+            owner.user_id,
+        )
     }
 }
 

@@ -16,7 +16,9 @@ pub type Cells = BTreeMap<CellKey, (i64, i64)>;
 
 /// Every campaign's id and revision (`None`: stored before the statistics
 /// migration, without a source), by id.
-pub async fn campaign_revisions(conn: &mut AnyConnection) -> Result<Vec<(String, Option<String>)>, sqlx::Error> {
+pub async fn campaign_revisions(
+    conn: &mut AnyConnection,
+) -> Result<Vec<(String, Option<String>)>, sqlx::Error> {
     sqlx::query_as("SELECT id, revision FROM campaigns ORDER BY id")
         .fetch_all(conn)
         .await
@@ -124,10 +126,11 @@ pub async fn item_and_owner(
 
 /// Whose a record is, by the user's current unit and profession.
 pub async fn owner(tx: &mut Transaction<'static, Any>, user_id: i64) -> Result<FactOwner, sqlx::Error> {
-    let (profession, unit): (String, i64) = sqlx::query_as("SELECT profession, unit_id FROM users WHERE id = $1")
-        .bind(user_id)
-        .fetch_one(&mut **tx)
-        .await?;
+    let (profession, unit): (String, i64) =
+        sqlx::query_as("SELECT profession, unit_id FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_one(&mut **tx)
+            .await?;
     fact_owner(&profession, unit, user_id)
 }
 
@@ -249,7 +252,11 @@ pub async fn replace_cells(tx: &mut Transaction<'static, Any>, cells: &Cells) ->
 }
 
 /// Adds one increment to its cell; portable upsert (SQLite ≥ 3.24, PostgreSQL).
-pub async fn add_increment(conn: &mut AnyConnection, fact: &RecordFact, inc: &Increment) -> Result<(), sqlx::Error> {
+pub async fn add_increment(
+    conn: &mut AnyConnection,
+    fact: &RecordFact,
+    inc: &Increment,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO aggregates (campaign_id, period_start, unit_id, profession, user_id, indicator, value1, value2) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \

@@ -10,10 +10,11 @@ pub async fn item_by_external_ref(
     unit: i64,
     external_ref: &str,
 ) -> Result<Option<i64>, sqlx::Error> {
-    let found: Option<(i64,)> = sqlx::query_as("SELECT id FROM items WHERE unit_id = $1 AND external_ref = $2")
-        .bind(unit)
-        .bind(external_ref)
-        .fetch_optional(&mut **tx)
-        .await?;
+    let found: Option<(i64,)> =
+        sqlx::query_as("SELECT id FROM items WHERE unit_id = $1 AND external_ref = $2")
+            .bind(unit)
+            .bind(external_ref)
+            .fetch_optional(&mut **tx)
+            .await?;
     Ok(found.map(|(id,)| id))
 }

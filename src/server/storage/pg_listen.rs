@@ -6,7 +6,11 @@ use sqlx::{Any, Transaction};
 
 /// Sends `payload` on `channel` when the transaction commits (never, if it
 /// rolls back).
-pub async fn notify(tx: &mut Transaction<'static, Any>, channel: &str, payload: &str) -> Result<(), sqlx::Error> {
+pub async fn notify(
+    tx: &mut Transaction<'static, Any>,
+    channel: &str,
+    payload: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query("SELECT pg_notify($1, $2)")
         .bind(channel)
         .bind(payload)

@@ -84,7 +84,11 @@ pub async fn user_id(tx: &mut Transaction<'static, Any>, username: &str) -> Resu
 }
 
 /// A new password hash, to be changed at the next sign-in.
-pub async fn reset_password(tx: &mut Transaction<'static, Any>, user: i64, hash: &str) -> Result<(), sqlx::Error> {
+pub async fn reset_password(
+    tx: &mut Transaction<'static, Any>,
+    user: i64,
+    hash: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 1 WHERE id = $2")
         .bind(hash)
         .bind(user)
@@ -109,11 +113,61 @@ pub async fn set_disabled(
 
 /// Revokes every live token of the user; how many. Their event streams
 /// end at the next heartbeat, when the server finds the token dead.
-pub async fn end_sessions(tx: &mut Transaction<'static, Any>, user: i64, now: EpochMs) -> Result<u64, sqlx::Error> {
+pub async fn end_sessions(
+    tx: &mut Transaction<'static, Any>,
+    user: i64,
+    now: EpochMs,
+) -> Result<u64, sqlx::Error> {
     let done = sqlx::query("UPDATE tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
         .bind(now)
         .bind(user)
         .execute(&mut **tx)
         .await?;
     Ok(done.rows_affected())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::UnitKind;
+    use crate::server::db::Store;
+    use crate::server::storage::units::insert_unit;
+
+    #[tokio::test]
+    async fn an_added_user_is_stored_as_given_and_a_taken_username_is_refused() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("users.db").display());
+        let store = Store::connect(&url).await.expect("a fresh database");
+        let mut w = store.begin_write().await.expect("a write transaction");
+        let unit = insert_unit(&mut w.tx, "钟楼公证处", UnitKind::NotaryOffice, None)
+            .await
+            .expect("a unit");
+        let user = NewUser {
+            username: "wangwu",
+            display_name: "王五",
+            role: Role::Mediator,
+            profession: Profession::Notary,
+            unit_id: unit,
+        };
+        let id = insert_user(&mut w.tx, &user, "hash", 1)
+            .await
+            .expect("a new user");
+        assert!(matches!(
+            insert_user(&mut w.tx, &user, "hash", 2).await,
+            Err(AddUserError::Exists)
+        ));
+        w.tx.commit().await.expect("commit");
+        let listed = list_users(&store.pool).await.expect("the users");
+        assert_eq!(
+            listed,
+            [(
+                id,
+                "wangwu".to_string(),
+                "王五".to_string(),
+                "mediator".to_string(),
+                "notary".to_string(),
+                "钟楼公证处".to_string()
+            )]
+        );
+    }
 }
