@@ -21,9 +21,9 @@ use serde::{Deserialize, Serialize};
 use sqlx::{Any, Transaction};
 
 use super::hub::Hub;
-// Re-exported: whoever makes a `PgBus` names its channel with it.
 use super::storage::ItemRow;
 use super::storage::pg_listen;
+// Re-exported: whoever makes a `PgBus` names its channel with it.
 pub use super::storage::pg_listen::channel_for;
 use crate::api::ChangeKind;
 use crate::domain::EpochMs;

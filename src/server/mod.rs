@@ -50,9 +50,9 @@ use axum::http::header;
 use axum::routing::{get, post};
 use tokio::sync::oneshot;
 
-// The pool and migrations live with the rest of the storage code; `server::db`
-// stays their short path.
 pub use db::Store;
+// The pool and migrations live with the rest of the storage code;
+// `server::db` stays their short path.
 pub use storage::db;
 pub use storage::sql::SqlStorage;
 use storage::{NewSlot, Storage};
