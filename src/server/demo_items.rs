@@ -1,5 +1,5 @@
-//! How demo items and duty shifts are made: Chinese names, titles from the
-//! category, deterministic from a seed.
+//! How demo items, duty shifts and the conflict of interest are made:
+//! Chinese names, titles from the category, deterministic from a seed.
 
 use sqlx::{Any, Transaction};
 
@@ -193,6 +193,71 @@ pub(super) async fn seed_duty(
             let place = places[(day as usize + i) % places.len()];
             insert_duty_shift(tx, *user, place, (starts, starts + 8 * HOUR_MS)).await?;
         }
+    }
+    Ok(())
+}
+
+/// A conflict of interest to find: 周建华 asked 正衡 (lawyer3) about
+/// unpaid wages from 恒达餐饮; now 恒达餐饮 asks for a mediation against
+/// him, waiting in the same firm's pool. Claiming it warns lawyer3.
+pub(super) async fn seed_conflict(
+    tx: &mut Transaction<'static, Any>,
+    now: EpochMs,
+    firm: i64,
+    lawyer: i64,
+) -> anyhow::Result<()> {
+    use super::storage::sql::intake::{insert_item, stored_form};
+    use crate::api::intake::{NewItem, NewParty, PartySide};
+    use crate::domain::{Category, Channel, PartyKind};
+    let zhou = |role| NewParty {
+        name: "周建华".into(),
+        role,
+        kind: PartyKind::Person,
+        phone: Some("13900001234".into()),
+        id_number: Some("320404198805061234".into()),
+    };
+    let firm_party = |role| NewParty {
+        name: "恒达餐饮有限公司".into(),
+        role,
+        kind: PartyKind::Enterprise,
+        phone: None,
+        id_number: None,
+    };
+    let items = [
+        NewItem {
+            kind: ItemKind::Consultation,
+            title: "周建华咨询：拖欠工资".into(),
+            description: String::new(),
+            channel: Channel::WalkIn,
+            category: Category::Wages,
+            green_channel: false,
+            frontline_group: None,
+            fee_waiver_eligible: false,
+            parties: vec![zhou(PartySide::Applicant), firm_party(PartySide::Respondent)],
+            unit_id: firm,
+            assignee_id: Some(lawyer),
+            external_ref: None,
+        },
+        NewItem {
+            kind: ItemKind::Mediation,
+            title: "恒达餐饮有限公司与周建华劳务费纠纷调解".into(),
+            description: String::new(),
+            channel: Channel::WalkIn,
+            category: Category::LabourContract,
+            green_channel: false,
+            frontline_group: None,
+            fee_waiver_eligible: false,
+            parties: vec![firm_party(PartySide::Applicant), zhou(PartySide::Respondent)],
+            unit_id: firm,
+            assignee_id: None,
+            external_ref: None,
+        },
+    ];
+    for (n, item) in items.iter().enumerate() {
+        let at = now - (48 - 24 * n as i64) * HOUR_MS;
+        insert_item(tx, item, &stored_form(item), None, at)
+            .await
+            .map_err(|e| anyhow::anyhow!(e.0.detail))?;
     }
     Ok(())
 }
