@@ -5,9 +5,14 @@ use rust_i18n::t;
 use super::ServerConfig;
 use super::auth::{hash_password, new_secret};
 use super::db::{Store, audit, database_url};
-use super::demo::{DEMO_USERS, insert_user, seed_if_empty};
+use super::demo::{DEMO_USERS, seed_if_empty};
 use super::listen::TlsFiles;
 use super::storage::sql::SqlStorage;
+use super::storage::units::unit_exists;
+use super::storage::user_admin::{
+    AddUserError, NewUser, end_sessions, insert_user, list_users, reset_password, set_disabled,
+    user_id as stored_user_id,
+};
 use super::storage::{RevokeTarget, TokenStore};
 use crate::cli::{
     AdminCampaignCommand, AdminCommand, AdminImportCommand, AdminStatsCommand, AdminTokenCommand,
@@ -77,11 +82,7 @@ pub async fn run_admin(cmd: AdminCommand) -> anyhow::Result<()> {
             let profession = Profession::parse(&profession)
                 .ok_or_else(|| anyhow::anyhow!(t!("server.bad_profession", value = profession)))?;
             let store = open(db.db.as_deref()).await?;
-            let (units,): (i64,) = sqlx::query_as("SELECT CAST(COUNT(*) AS BIGINT) FROM units WHERE id = $1")
-                .bind(unit)
-                .fetch_one(&store.pool)
-                .await?;
-            if units == 0 {
+            if !unit_exists(&store.pool, unit).await? {
                 anyhow::bail!(t!("server.no_unit", unit = unit));
             }
             let password = new_secret()[..16].to_string();
@@ -89,19 +90,18 @@ pub async fn run_admin(cmd: AdminCommand) -> anyhow::Result<()> {
             let hash = tokio::task::spawn_blocking(move || hash_password(&pw)).await??;
             let mut w = store.begin_write().await?;
             let display = name.unwrap_or_else(|| username.clone());
-            let inserted = insert_user(
-                &mut w.tx,
-                (&username, &display, role.as_str(), profession.as_str(), unit),
-                &hash,
-                now_ms(),
-            )
-            .await;
-            match inserted {
-                Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-                    anyhow::bail!(t!("server.user_exists", username = username))
-                }
-                other => other?,
+            let user = NewUser {
+                username: &username,
+                display_name: &display,
+                role,
+                profession,
+                unit_id: unit,
             };
+            match insert_user(&mut w.tx, &user, &hash, now_ms()).await {
+                Ok(_) => {}
+                Err(AddUserError::Exists) => anyhow::bail!(t!("server.user_exists", username = username)),
+                Err(AddUserError::Sql(e)) => return Err(e.into()),
+            }
             audit(&mut w.tx, now_ms(), "user.add", &username).await?;
             w.tx.commit().await?;
             println!(
@@ -111,13 +111,7 @@ pub async fn run_admin(cmd: AdminCommand) -> anyhow::Result<()> {
         }
         AdminCommand::User(AdminUserCommand::List { db }) => {
             let store = open(db.db.as_deref()).await?;
-            let rows: Vec<(i64, String, String, String, String, String)> = sqlx::query_as(
-                "SELECT u.id, u.username, u.display_name, u.role, u.profession, un.name FROM users u \
-                 JOIN units un ON un.id = u.unit_id ORDER BY u.id",
-            )
-            .fetch_all(&store.pool)
-            .await?;
-            for r in rows {
+            for r in list_users(&store.pool).await? {
                 println!("{}\t{}\t{}\t{}\t{}\t{}", r.0, r.1, r.2, r.3, r.4, r.5);
             }
         }
@@ -143,11 +137,7 @@ pub async fn run_admin(cmd: AdminCommand) -> anyhow::Result<()> {
             let mut w = store.begin_write().await?;
             let now = now_ms();
             let id = user_id(&mut w.tx, &username).await?;
-            sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 1 WHERE id = $2")
-                .bind(&hash)
-                .bind(id)
-                .execute(&mut *w.tx)
-                .await?;
+            reset_password(&mut w.tx, id, &hash).await?;
             end_sessions(&mut w.tx, id, now).await?;
             audit(&mut w.tx, now, "user.reset_password", &username).await?;
             w.tx.commit().await?;
@@ -161,11 +151,7 @@ pub async fn run_admin(cmd: AdminCommand) -> anyhow::Result<()> {
             let mut w = store.begin_write().await?;
             let now = now_ms();
             let id = user_id(&mut w.tx, &username).await?;
-            sqlx::query("UPDATE users SET disabled_at = $1 WHERE id = $2")
-                .bind(now)
-                .bind(id)
-                .execute(&mut *w.tx)
-                .await?;
+            set_disabled(&mut w.tx, id, Some(now)).await?;
             let ended = end_sessions(&mut w.tx, id, now).await?;
             audit(&mut w.tx, now, "user.disable", &username).await?;
             w.tx.commit().await?;
@@ -178,10 +164,7 @@ pub async fn run_admin(cmd: AdminCommand) -> anyhow::Result<()> {
             let store = open(db.db.as_deref()).await?;
             let mut w = store.begin_write().await?;
             let id = user_id(&mut w.tx, &username).await?;
-            sqlx::query("UPDATE users SET disabled_at = NULL WHERE id = $1")
-                .bind(id)
-                .execute(&mut *w.tx)
-                .await?;
+            set_disabled(&mut w.tx, id, None).await?;
             audit(&mut w.tx, now_ms(), "user.unlock", &username).await?;
             w.tx.commit().await?;
             println!("{}", t!("intake.user_unlocked", username = username));
@@ -247,25 +230,30 @@ pub fn block_on(fut: impl std::future::Future<Output = anyhow::Result<()>>) -> s
 
 /// The id of a user named on the command line.
 async fn user_id(tx: &mut sqlx::Transaction<'static, sqlx::Any>, username: &str) -> anyhow::Result<i64> {
-    let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM users WHERE username = $1")
-        .bind(username)
-        .fetch_optional(&mut **tx)
-        .await?;
-    row.map(|r| r.0)
+    stored_user_id(tx, username)
+        .await?
         .ok_or_else(|| anyhow::anyhow!(t!("intake.no_user", username = username)))
 }
 
-/// Revokes every live token of the user; how many. Their event streams
-/// end at the next heartbeat, when the server finds the token dead.
-async fn end_sessions(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    user: i64,
-    now: i64,
-) -> anyhow::Result<u64> {
-    let done = sqlx::query("UPDATE tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
-        .bind(now)
-        .bind(user)
-        .execute(&mut **tx)
-        .await?;
-    Ok(done.rows_affected())
+#[cfg(test)]
+mod tests {
+    /// Production `admin user add` stores users with its own storage
+    /// function: of the demo, this file uses only what `admin seed --demo`
+    /// needs (the seeder and the names it prints).
+    #[test]
+    fn admin_commands_reach_the_demo_only_to_seed_it() {
+        let source = include_str!("admin.rs");
+        let code = source.split("#[cfg(test)]").next().unwrap_or(source);
+        let allowed = ["DEMO_USERS", "seed_if_empty"];
+        for line in code.lines().filter(|l| l.contains("demo::")) {
+            let names = line
+                .trim()
+                .strip_prefix("use super::demo::{")
+                .and_then(|rest| rest.strip_suffix("};"))
+                .unwrap_or_else(|| panic!("admin.rs reaches the demo outside its one import: {line}"));
+            for name in names.split(',').map(str::trim) {
+                assert!(allowed.contains(&name), "admin.rs takes {name} from the demo");
+            }
+        }
+    }
 }

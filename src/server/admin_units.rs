@@ -1,39 +1,15 @@
 //! `dutydesk admin unit add|move|list`: the tree of units.
 
 use rust_i18n::t;
-use sqlx::{Any, Executor};
 
 use super::db::{Store, audit};
-use super::demo::insert_unit;
+// Re-exported: the handlers' storage reads the tree through this path.
+pub use super::storage::units::{UnitRow, load_units};
+use super::storage::units::{insert_unit, set_parent};
 use crate::cli::AdminUnitCommand;
 use crate::domain::UnitKind;
 use crate::domain::clock::now_ms;
 use crate::domain::units::{TreeError, UnitLink, check_move};
-
-/// One stored unit.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnitRow {
-    pub id: i64,
-    pub name: String,
-    pub kind: String,
-    pub parent_id: Option<i64>,
-}
-
-pub async fn load_units<'e, E: Executor<'e, Database = Any>>(ex: E) -> Result<Vec<UnitRow>, sqlx::Error> {
-    let rows: Vec<(i64, String, String, Option<i64>)> =
-        sqlx::query_as("SELECT id, name, kind, parent_id FROM units ORDER BY id")
-            .fetch_all(ex)
-            .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, name, kind, parent_id)| UnitRow {
-            id,
-            name,
-            kind,
-            parent_id,
-        })
-        .collect())
-}
 
 pub fn links(rows: &[UnitRow]) -> Vec<UnitLink> {
     rows.iter()
@@ -114,11 +90,7 @@ pub async fn run(store: &Store, cmd: AdminUnitCommand) -> anyhow::Result<()> {
                 Err(TreeError::UnknownUnit(u)) => anyhow::bail!(t!("server.no_unit", unit = u)),
                 Err(TreeError::Cycle) => anyhow::bail!(t!("intake.unit_cycle", unit = unit)),
             }
-            sqlx::query("UPDATE units SET parent_id = $1 WHERE id = $2")
-                .bind(parent)
-                .bind(unit)
-                .execute(&mut *w.tx)
-                .await?;
+            set_parent(&mut w.tx, unit, parent).await?;
             let to = parent.map_or_else(|| "-".to_string(), |p| p.to_string());
             audit(&mut w.tx, now_ms(), "unit.move", &format!("{unit} -> {to}")).await?;
             w.tx.commit().await?;

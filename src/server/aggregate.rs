@@ -14,12 +14,18 @@ use std::sync::{Arc, LazyLock, RwLock};
 use sha2::{Digest, Sha256};
 use sqlx::{Any, AnyConnection, Transaction};
 
+use super::storage::aggregates::{
+    StoredCampaign, add_increment, campaign_revisions, campaign_source, item_and_owner, owner,
+    upsert_campaign,
+};
+// Re-exported: records, submissions and campaign imports take it here.
+pub(crate) use super::storage::aggregates::lock_aggregates;
 use crate::api::{Activity, Campaign, Outcome, TimeEntry};
 use crate::domain::campaign::{
-    CampaignDef, Increment, RecordFact, RecordKind, contributions, parse_definition,
+    CampaignDef, FactItem, OutcomeFigures, RecordFact, contributions, parse_definition,
 };
 use crate::domain::records::check_periods_open;
-use crate::domain::{Category, Channel, EpochMs, ItemKind, Profession, Yuan};
+use crate::domain::{EpochMs, ItemKind, Yuan};
 use crate::server::storage::StorageError;
 
 /// Parsed definitions by revision. Entries are immutable and few (one per
@@ -50,10 +56,7 @@ fn decode_error(id: &str, what: impl std::fmt::Display) -> sqlx::Error {
 /// Every campaign that has rules, by id. Definitions stored without a
 /// source (before the statistics migration) are skipped: they count nothing.
 pub async fn campaigns_with_rules(conn: &mut AnyConnection) -> Result<Vec<Arc<CampaignDef>>, sqlx::Error> {
-    let rows: Vec<(String, Option<String>)> =
-        sqlx::query_as("SELECT id, revision FROM campaigns ORDER BY id")
-            .fetch_all(&mut *conn)
-            .await?;
+    let rows = campaign_revisions(conn).await?;
     let mut out = Vec::with_capacity(rows.len());
     for (id, revision) in rows {
         let Some(revision) = revision else { continue };
@@ -61,11 +64,9 @@ pub async fn campaigns_with_rules(conn: &mut AnyConnection) -> Result<Vec<Arc<Ca
             out.push(def);
             continue;
         }
-        let (source,): (Option<String>,) = sqlx::query_as("SELECT source FROM campaigns WHERE id = $1")
-            .bind(&id)
-            .fetch_one(&mut *conn)
-            .await?;
-        let source = source.ok_or_else(|| decode_error(&id, "a revision without a source"))?;
+        let source = campaign_source(conn, &id)
+            .await?
+            .ok_or_else(|| decode_error(&id, "a revision without a source"))?;
         // Only checked definitions are stored, so this fails only if the
         // parser grew stricter since the import: say which one to re-import.
         let def = Arc::new(parse_definition(&source).map_err(|e| decode_error(&id, e))?);
@@ -90,73 +91,15 @@ pub async fn store_campaign(
     // Plain derive(Serialize) data with string keys: cannot fail.
     let wire = serde_json::to_string(&Campaign::from(def)).unwrap_or_default();
     let revision = revision_of(source);
-    sqlx::query(
-        "INSERT INTO campaigns (id, definition, source, revision) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (id) DO UPDATE SET definition = excluded.definition, source = excluded.source, \
-         revision = excluded.revision",
-    )
-    .bind(&def.id)
-    .bind(wire)
-    .bind(source)
-    .bind(&revision)
-    .execute(&mut **tx)
-    .await?;
+    let stored = StoredCampaign {
+        id: &def.id,
+        definition: &wire,
+        source,
+        revision: &revision,
+    };
+    upsert_campaign(tx, &stored).await?;
     remember(revision, Arc::new(def.clone()));
     Ok(())
-}
-
-pub(crate) fn parse_kind(s: &str) -> Option<ItemKind> {
-    ItemKind::ALL.into_iter().find(|k| k.as_str() == s)
-}
-
-pub(crate) fn parse_category(s: &str) -> Option<Category> {
-    Category::ALL.into_iter().find(|c| c.as_str() == s)
-}
-
-pub(crate) fn parse_channel(s: &str) -> Option<Channel> {
-    Channel::ALL.into_iter().find(|c| c.as_str() == s)
-}
-
-/// A fact with only the fields every record has; the rest at their default.
-pub(crate) fn blank_fact(record: RecordKind, occurred_at: i64, who: (&str, i64, i64)) -> RecordFact {
-    let (profession, unit_id, user_id) = who;
-    // Stored professions come only from Profession::as_str.
-    let profession = Profession::parse(profession).unwrap_or(Profession::Lawyer);
-    RecordFact::new(record, occurred_at, profession, unit_id, user_id)
-}
-
-/// What the rules look at on an item, and who logged the record.
-struct ItemAndUser {
-    category: Option<Category>,
-    green_channel: bool,
-    channel: Option<Channel>,
-    enterprise_party: bool,
-    profession: String,
-    unit_id: i64,
-}
-
-async fn item_and_user(
-    tx: &mut Transaction<'static, Any>,
-    item_id: i64,
-    user_id: i64,
-) -> Result<ItemAndUser, sqlx::Error> {
-    let (category, green, channel, enterprise, profession, unit_id): (String, i64, String, i64, String, i64) =
-        sqlx::query_as(
-            "SELECT i.category, i.green_channel, i.channel, i.enterprise_party, u.profession, u.unit_id \
-             FROM items i, users u WHERE i.id = $1 AND u.id = $2",
-        )
-        .bind(item_id)
-        .bind(user_id)
-        .fetch_one(&mut **tx)
-        .await?;
-    Ok(ItemAndUser {
-        category: parse_category(&category),
-        green_channel: green != 0,
-        channel: parse_channel(&channel),
-        enterprise_party: enterprise != 0,
-        profession,
-        unit_id,
-    })
 }
 
 async fn fact_of(
@@ -165,107 +108,35 @@ async fn fact_of(
 ) -> Result<RecordFact, sqlx::Error> {
     Ok(match record {
         StatRecord::Outcome { item_kind, outcome } | StatRecord::OutcomeWithdrawal { item_kind, outcome } => {
-            let it = item_and_user(tx, outcome.item_id, outcome.user_id).await?;
-            let kind = if matches!(record, StatRecord::OutcomeWithdrawal { .. }) {
-                RecordKind::OutcomeWithdrawal
-            } else {
-                RecordKind::Outcome
-            };
-            // Minutes logged with an outcome arrive as their own time entry.
-            RecordFact {
-                kind: Some(*item_kind),
+            let (item, owner) = item_and_owner(tx, outcome.item_id, outcome.user_id).await?;
+            let figures = OutcomeFigures {
                 code: Some(outcome.code),
-                category: it.category,
-                green_channel: it.green_channel,
-                channel: it.channel,
-                enterprise_party: it.enterprise_party,
                 settled_fen: outcome.settled_amount.map(Yuan::fen).unwrap_or(0),
                 fee_waived_fen: outcome.fee_waived.map(Yuan::fen).unwrap_or(0),
-                ..blank_fact(
-                    kind,
-                    outcome.occurred_at,
-                    (&it.profession, it.unit_id, outcome.user_id),
-                )
-            }
+            };
+            // Minutes logged with an outcome arrive as their own time entry.
+            RecordFact::outcome(
+                FactItem {
+                    kind: Some(*item_kind),
+                    ..item
+                },
+                figures,
+                matches!(record, StatRecord::OutcomeWithdrawal { .. }),
+                outcome.occurred_at,
+                owner,
+            )
         }
         StatRecord::TimeEntry(e) => {
-            let it = item_and_user(tx, e.item_id, e.user_id).await?;
-            RecordFact {
-                green_channel: it.green_channel,
-                channel: it.channel,
-                enterprise_party: it.enterprise_party,
-                minutes: e.minutes,
-                activity: Some(e.activity),
-                ..blank_fact(
-                    RecordKind::TimeEntry,
-                    e.occurred_at,
-                    (&it.profession, it.unit_id, e.user_id),
-                )
-            }
+            let (item, owner) = item_and_owner(tx, e.item_id, e.user_id).await?;
+            RecordFact::time_entry(item, e.minutes, Some(e.activity), e.occurred_at, owner)
         }
-        StatRecord::Activity(a) => {
-            let (profession, unit): (String, i64) =
-                sqlx::query_as("SELECT profession, unit_id FROM users WHERE id = $1")
-                    .bind(a.user_id)
-                    .fetch_one(&mut **tx)
-                    .await?;
-            RecordFact {
-                indicator: Some(a.indicator.clone()),
-                count: a.count,
-                count2: a.count2.unwrap_or(0),
-                ..blank_fact(
-                    RecordKind::Activity,
-                    a.occurred_at,
-                    (&profession, unit, a.user_id),
-                )
-            }
-        }
+        StatRecord::Activity(a) => RecordFact::activity(
+            a.indicator.clone(),
+            (a.count, a.count2.unwrap_or(0)),
+            a.occurred_at,
+            owner(tx, a.user_id).await?,
+        ),
     })
-}
-
-/// Adds one increment to its cell; portable upsert (SQLite ≥ 3.24, PostgreSQL).
-pub(crate) async fn add_increment(
-    conn: &mut AnyConnection,
-    fact: &RecordFact,
-    inc: &Increment,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO aggregates (campaign_id, period_start, unit_id, profession, user_id, indicator, value1, value2) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-         ON CONFLICT (campaign_id, period_start, unit_id, profession, user_id, indicator) DO UPDATE SET \
-         value1 = aggregates.value1 + excluded.value1, value2 = aggregates.value2 + excluded.value2",
-    )
-    .bind(&inc.campaign_id)
-    .bind(inc.period_start.to_string())
-    .bind(fact.unit_id)
-    .bind(fact.profession.as_str())
-    .bind(fact.user_id)
-    .bind(&inc.indicator)
-    .bind(inc.value1)
-    .bind(inc.value2)
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
-/// Orders record transactions against a rebuild on PostgreSQL, where they
-/// run at once: otherwise a record could add by the old rules after an
-/// import rebuilt everything by the new ones. Records take ROW EXCLUSIVE on
-/// the aggregates before reading the rules (records do not block each
-/// other); a rebuild takes EXCLUSIVE, so it waits for the records in flight
-/// and later ones wait for it, then read the new rules. Reads are never
-/// blocked. SQLite has a single writer, so there is nothing to do.
-pub(crate) async fn lock_aggregates(conn: &mut AnyConnection, rebuild: bool) -> Result<(), sqlx::Error> {
-    if !conn.backend_name().eq_ignore_ascii_case("postgresql") {
-        return Ok(());
-    }
-    let sql = if rebuild {
-        "LOCK TABLE aggregates IN EXCLUSIVE MODE"
-    } else {
-        "LOCK TABLE aggregates IN ROW EXCLUSIVE MODE"
-    };
-    sqlx::query(sql).execute(conn).await?;
-    Ok(())
 }
 
 /// A record that may count toward campaign indicators.

@@ -36,10 +36,37 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// The hash an unknown user's password is checked against, so the answer
+/// takes as long as for a real user. Never empty, and always a hash that
+/// parses (an empty one would be refused at once, telling which usernames
+/// exist): its only values are a fresh hash that parses, or
+/// [`FALLBACK_DECOY`].
+struct DecoyHash(String);
+
+/// An argon2 hash, with the default parameters, of a random password that
+/// nobody kept: the decoy should hashing fail at run time.
+const FALLBACK_DECOY: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$WhB1QpZ8kuo5ggbt5sA27w$8GKSNyeniEqeUMSJD1QutFfVb4RLc7WWkJbbyb3GWLg";
+
+impl DecoyHash {
+    fn from_attempt(made: anyhow::Result<String>) -> DecoyHash {
+        match made {
+            Ok(hash) if PasswordHash::new(&hash).is_ok() => DecoyHash(hash),
+            _ => DecoyHash(FALLBACK_DECOY.to_string()),
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// A real argon2 hash of a random password, made once per process.
 fn decoy_hash() -> &'static str {
-    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    DECOY.get_or_init(|| hash_password(&new_secret()).unwrap_or_default())
+    static DECOY: std::sync::OnceLock<DecoyHash> = std::sync::OnceLock::new();
+    DECOY
+        .get_or_init(|| DecoyHash::from_attempt(hash_password(&new_secret())))
+        .as_str()
 }
 
 pub fn token_hash(token: &str) -> String {
@@ -199,4 +226,38 @@ pub async fn logout<S: Storage>(
 
 pub async fn me(me: AuthUser) -> axum::Json<User> {
     axum::Json(me.user)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What makes a check cost what it costs: the algorithm, its version
+    /// and its parameters.
+    fn cost_of(hash: &str) -> String {
+        let parsed = PasswordHash::new(hash).expect("a hash that parses");
+        format!("{} {:?} {}", parsed.algorithm, parsed.version, parsed.params)
+    }
+
+    #[test]
+    fn the_decoy_is_never_empty_even_when_hashing_fails() {
+        for made in [
+            Err(anyhow::anyhow!("no hash")),
+            Ok(String::new()),
+            Ok("not a hash".into()),
+        ] {
+            let decoy = DecoyHash::from_attempt(made);
+            assert_eq!(decoy.as_str(), FALLBACK_DECOY);
+            assert!(PasswordHash::new(decoy.as_str()).is_ok());
+        }
+        assert!(PasswordHash::new(decoy_hash()).is_ok());
+        assert!(!verify_password("", decoy_hash()));
+    }
+
+    #[test]
+    fn the_fallback_decoy_costs_what_a_fresh_hash_costs() {
+        let fresh = hash_password(&new_secret()).expect("hashing works here");
+        assert_eq!(cost_of(FALLBACK_DECOY), cost_of(&fresh));
+        assert_eq!(DecoyHash::from_attempt(Ok(fresh.clone())).as_str(), fresh);
+    }
 }

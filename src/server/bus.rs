@@ -6,7 +6,7 @@
 //! subscriber may see (`events.rs`).
 //!
 //! Two buses: [`LocalBus`] for SQLite, which is one instance only (a second
-//! `serve` on the same file is refused, see `db.rs`), and [`PgBus`] for
+//! `serve` on the same file is refused, see `instance_lock.rs`), and [`PgBus`] for
 //! PostgreSQL: `pg_notify` in the write transaction with a small payload
 //! (ids and the change number), one `LISTEN` connection per instance, and a
 //! resync of every stream after that connection was lost.
@@ -22,6 +22,9 @@ use sqlx::{Any, Transaction};
 
 use super::hub::Hub;
 use super::storage::ItemRow;
+use super::storage::pg_listen;
+// Re-exported: whoever makes a `PgBus` names its channel with it.
+pub use super::storage::pg_listen::channel_for;
 use crate::api::ChangeKind;
 use crate::domain::EpochMs;
 
@@ -224,11 +227,7 @@ impl PgBus {
     }
 
     async fn connect(&self, url: &str) -> Result<sqlx::postgres::PgListener, sqlx::Error> {
-        let mut l = sqlx::postgres::PgListener::connect(url).await?;
-        l.listen(&self.channel).await?;
-        let (pid,): (i32,) = sqlx::query_as("SELECT pg_backend_pid()")
-            .fetch_one(&mut l)
-            .await?;
+        let (l, pid) = pg_listen::listen(url, &self.channel).await?;
         self.listener_pid.store(pid, Ordering::Relaxed);
         Ok(l)
     }
@@ -256,12 +255,7 @@ impl EventBus for PgBus {
         Box::pin(async move {
             // Plain derive(Serialize) data with string keys: cannot fail.
             let payload = serde_json::to_string(a).unwrap_or_default();
-            sqlx::query("SELECT pg_notify($1, $2)")
-                .bind(&self.channel)
-                .bind(payload)
-                .execute(&mut **tx)
-                .await?;
-            Ok(())
+            pg_listen::notify(tx, &self.channel, &payload).await
         })
     }
     fn committed(&self, _a: Announcement, _row: ItemRow) {
@@ -273,20 +267,6 @@ impl EventBus for PgBus {
     fn hub(&self) -> &Arc<Hub> {
         &self.hub
     }
-}
-
-/// The notification channel for the database's current schema, so
-/// several deployments (or test schemas) in one database do not hear
-/// each other. Channel names are identifiers: at most 63 bytes.
-pub async fn channel_for(pool: &sqlx::AnyPool) -> Result<String, sqlx::Error> {
-    let (schema,): (String,) = sqlx::query_as("SELECT CAST(current_schema() AS TEXT)")
-        .fetch_one(pool)
-        .await?;
-    let mut channel = format!("dutydesk_{schema}");
-    while channel.len() > 63 {
-        channel.pop();
-    }
-    Ok(channel)
 }
 
 /// The bus for this store: on PostgreSQL a [`PgBus`], listening before

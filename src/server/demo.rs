@@ -8,10 +8,13 @@
 use sqlx::{Any, Transaction};
 
 use super::auth::hash_password;
-use super::db::{Store, next_id};
-use super::demo_items::{Lcg, Spec, insert_item, seed_duty};
+use super::db::Store;
+use super::demo_items::{Lcg, Spec, insert_item, seed_conflict, seed_duty};
 use super::schedule::{day_bounds, today_shanghai};
-use crate::domain::{EpochMs, HOUR_MS, ItemKind, ItemStatus, MINUTE_MS, UnitKind};
+use super::storage::seed::{has_no_users, insert_room, lock_and_recheck_empty};
+use super::storage::units::{insert_unit, set_parent};
+use super::storage::user_admin::{AddUserError, NewUser, insert_user};
+use crate::domain::{EpochMs, HOUR_MS, ItemKind, ItemStatus, MINUTE_MS, Profession, Role, UnitKind};
 
 pub const DEMO_USERS: [&str; 12] = [
     "lawyer",
@@ -28,14 +31,9 @@ pub const DEMO_USERS: [&str; 12] = [
     "lawyer4",
 ];
 
-/// The advisory lock key demo seeding holds (any fixed number; "dutydesk" in ASCII).
-const DEMO_SEED_LOCK: i64 = 0x6475_7479_6465_736b;
-
+/// Whether the database holds no user yet (the demo seeds only then).
 pub async fn is_empty(store: &Store) -> Result<bool, sqlx::Error> {
-    let (n,): (i64,) = sqlx::query_as("SELECT CAST(COUNT(*) AS BIGINT) FROM users")
-        .fetch_one(&store.pool)
-        .await?;
-    Ok(n == 0)
+    has_no_users(store).await
 }
 
 /// Seeds only an empty database; returns whether it seeded.
@@ -46,74 +44,33 @@ pub async fn seed_if_empty(store: &Store, now: EpochMs) -> anyhow::Result<bool> 
     // argon2 is slow on purpose: hash once, share among the demo users.
     let hash = tokio::task::spawn_blocking(|| hash_password("demo")).await??;
     let mut w = store.begin_write().await?;
-    // Two instances started together on one empty PostgreSQL database both
-    // see it empty: the second waits here for the first's seed, then finds
-    // it seeded. (SQLite's writer lock and one instance per file do this there.)
-    if store.is_postgres() {
-        sqlx::query("SELECT CAST(pg_advisory_xact_lock($1) AS TEXT)")
-            .bind(DEMO_SEED_LOCK)
-            .execute(&mut *w.tx)
-            .await?;
-        let (n,): (i64,) = sqlx::query_as("SELECT CAST(COUNT(*) AS BIGINT) FROM users")
-            .fetch_one(&mut *w.tx)
-            .await?;
-        if n > 0 {
-            return Ok(false);
-        }
+    if store.is_postgres() && !lock_and_recheck_empty(&mut w.tx).await? {
+        return Ok(false);
     }
     seed(&mut w.tx, now, &hash).await?;
     w.tx.commit().await?;
     Ok(true)
 }
 
-pub async fn insert_unit(
+/// One demo user: username, display name, role, profession, unit.
+async fn add_user(
     tx: &mut Transaction<'static, Any>,
-    name: &str,
-    kind: UnitKind,
-    parent: Option<i64>,
-) -> Result<i64, sqlx::Error> {
-    let id = next_id(tx, "unit").await?;
-    sqlx::query("INSERT INTO units (id, name, kind, parent_id) VALUES ($1, $2, $3, $4)")
-        .bind(id)
-        .bind(name)
-        .bind(kind.as_str())
-        .bind(parent)
-        .execute(&mut **tx)
-        .await?;
-    Ok(id)
-}
-
-async fn set_parent(tx: &mut Transaction<'static, Any>, unit: i64, parent: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE units SET parent_id = $1 WHERE id = $2")
-        .bind(parent)
-        .bind(unit)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
-
-pub async fn insert_user(
-    tx: &mut Transaction<'static, Any>,
-    (username, name, role, profession, unit): (&str, &str, &str, &str, i64),
+    (username, display_name, role, profession, unit_id): (&str, &str, Role, Profession, i64),
     hash: &str,
     now: EpochMs,
-) -> Result<i64, sqlx::Error> {
-    let id = next_id(tx, "user").await?;
-    sqlx::query(
-        "INSERT INTO users (id, username, display_name, role, profession, unit_id, password_hash, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(id)
-    .bind(username)
-    .bind(name)
-    .bind(role)
-    .bind(profession)
-    .bind(unit)
-    .bind(hash)
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
-    Ok(id)
+) -> anyhow::Result<i64> {
+    let user = NewUser {
+        username,
+        display_name,
+        role,
+        profession,
+        unit_id,
+    };
+    insert_user(tx, &user, hash, now).await.map_err(|e| match e {
+        // Seeding runs only on an empty database.
+        AddUserError::Exists => anyhow::anyhow!("demo user {username} is already there"),
+        AddUserError::Sql(e) => e.into(),
+    })
 }
 
 async fn seed(tx: &mut Transaction<'static, Any>, now: EpochMs, hash: &str) -> anyhow::Result<()> {
@@ -124,81 +81,139 @@ async fn seed(tx: &mut Transaction<'static, Any>, now: EpochMs, hash: &str) -> a
     let centre = insert_unit(tx, "钟楼区法律援助中心", UnitKind::LegalAidCentre, None).await?;
     let bureau = insert_unit(tx, "钟楼区司法局", UnitKind::DistrictBureau, None).await?;
     for unit in [firm, office, centre] {
-        set_parent(tx, unit, bureau).await?;
+        set_parent(tx, unit, Some(bureau)).await?;
     }
     let firm2 = insert_unit(tx, "正衡律师事务所", UnitKind::LawFirm, Some(bureau)).await?;
     let notary_office = insert_unit(tx, "钟楼公证处", UnitKind::NotaryOffice, Some(bureau)).await?;
-    let lawyer = insert_user(tx, ("lawyer", "张明律师", "lawyer", "lawyer", firm), hash, now).await?;
-    let lawyer2 = insert_user(tx, ("lawyer2", "李华律师", "lawyer", "lawyer", firm), hash, now).await?;
-    let mediator = insert_user(
+    let lawyer = add_user(
         tx,
-        ("mediator", "王芳", "mediator", "grassroots_worker", centre),
+        ("lawyer", "张明律师", Role::Lawyer, Profession::Lawyer, firm),
         hash,
         now,
     )
     .await?;
-    let operator = insert_user(
+    let lawyer2 = add_user(
         tx,
-        ("operator", "赵磊", "operator", "grassroots_worker", centre),
+        ("lawyer2", "李华律师", Role::Lawyer, Profession::Lawyer, firm),
         hash,
         now,
     )
     .await?;
-    insert_user(
+    let mediator = add_user(
         tx,
-        ("coordinator", "陈静", "coordinator", "grassroots_worker", office),
+        (
+            "mediator",
+            "王芳",
+            Role::Mediator,
+            Profession::GrassrootsWorker,
+            centre,
+        ),
         hash,
         now,
     )
     .await?;
-    insert_user(tx, ("admin", "系统管理员", "admin", "lawyer", centre), hash, now).await?;
+    let operator = add_user(
+        tx,
+        (
+            "operator",
+            "赵磊",
+            Role::Operator,
+            Profession::GrassrootsWorker,
+            centre,
+        ),
+        hash,
+        now,
+    )
+    .await?;
+    add_user(
+        tx,
+        (
+            "coordinator",
+            "陈静",
+            Role::Coordinator,
+            Profession::GrassrootsWorker,
+            office,
+        ),
+        hash,
+        now,
+    )
+    .await?;
+    add_user(
+        tx,
+        ("admin", "系统管理员", Role::Admin, Profession::Lawyer, centre),
+        hash,
+        now,
+    )
+    .await?;
     // The grassroots office's own worker, who logs its outreach (the
     // coordinator counts nothing of their own). Last, so the ids above stay.
-    insert_user(
+    add_user(
         tx,
-        ("worker", "刘洋", "lawyer", "grassroots_worker", office),
+        (
+            "worker",
+            "刘洋",
+            Role::Lawyer,
+            Profession::GrassrootsWorker,
+            office,
+        ),
         hash,
         now,
     )
     .await?;
     // The units added with the tree, after the seven above so their ids stay.
-    let lawyer3 = insert_user(tx, ("lawyer3", "孙伟律师", "lawyer", "lawyer", firm2), hash, now).await?;
-    let notary = insert_user(
+    let lawyer3 = add_user(
         tx,
-        ("notary", "周敏", "lawyer", "notary", notary_office),
+        ("lawyer3", "孙伟律师", Role::Lawyer, Profession::Lawyer, firm2),
         hash,
         now,
     )
     .await?;
-    insert_user(
+    let notary = add_user(
         tx,
-        ("bureau", "吴刚", "coordinator", "grassroots_worker", bureau),
+        ("notary", "周敏", Role::Lawyer, Profession::Notary, notary_office),
+        hash,
+        now,
+    )
+    .await?;
+    add_user(
+        tx,
+        (
+            "bureau",
+            "吴刚",
+            Role::Coordinator,
+            Profession::GrassrootsWorker,
+            bureau,
+        ),
         hash,
         now,
     )
     .await?;
     // The intake desk at the legal aid centre routes to the law firms; a
     // third lawyer at the first firm, so work can pass through three hands.
-    insert_user(
+    add_user(
         tx,
-        ("intake", "钱芳", "intake", "grassroots_worker", centre),
+        (
+            "intake",
+            "钱芳",
+            Role::Intake,
+            Profession::GrassrootsWorker,
+            centre,
+        ),
         hash,
         now,
     )
     .await?;
-    insert_user(tx, ("lawyer4", "郑凯律师", "lawyer", "lawyer", firm), hash, now).await?;
+    add_user(
+        tx,
+        ("lawyer4", "郑凯律师", Role::Lawyer, Profession::Lawyer, firm),
+        hash,
+        now,
+    )
+    .await?;
 
     let mut rooms = Vec::new();
     for name in ["律师调解室一号", "律师调解室二号"] {
-        let id = next_id(tx, "room").await?;
-        sqlx::query("INSERT INTO rooms (id, name, unit_id, operator_id) VALUES ($1, $2, $3, $4)")
-            .bind(id)
-            .bind(name)
-            .bind(centre)
-            .bind(operator)
-            .execute(&mut **tx)
-            .await?;
-        rooms.push(id);
+        rooms.push(insert_room(tx, name, centre, operator).await?);
     }
 
     let mut specs = Vec::new();
@@ -355,71 +370,6 @@ async fn seed(tx: &mut Transaction<'static, Any>, now: EpochMs, hash: &str) -> a
         let def = crate::domain::campaign::parse_definition(source)
             .map_err(|e| anyhow::anyhow!("shipped campaign {file}: {e}"))?;
         super::aggregate::store_campaign(tx, &def, source).await?;
-    }
-    Ok(())
-}
-
-/// A conflict of interest to find: 周建华 asked 正衡 (lawyer3) about
-/// unpaid wages from 恒达餐饮; now 恒达餐饮 asks for a mediation against
-/// him, waiting in the same firm's pool. Claiming it warns lawyer3.
-async fn seed_conflict(
-    tx: &mut Transaction<'static, Any>,
-    now: EpochMs,
-    firm: i64,
-    lawyer: i64,
-) -> anyhow::Result<()> {
-    use super::storage::sql::intake::{insert_item, stored_form};
-    use crate::api::intake::{NewItem, NewParty, PartySide};
-    use crate::domain::{Category, Channel, PartyKind};
-    let zhou = |role| NewParty {
-        name: "周建华".into(),
-        role,
-        kind: PartyKind::Person,
-        phone: Some("13900001234".into()),
-        id_number: Some("320404198805061234".into()),
-    };
-    let firm_party = |role| NewParty {
-        name: "恒达餐饮有限公司".into(),
-        role,
-        kind: PartyKind::Enterprise,
-        phone: None,
-        id_number: None,
-    };
-    let items = [
-        NewItem {
-            kind: ItemKind::Consultation,
-            title: "周建华咨询：拖欠工资".into(),
-            description: String::new(),
-            channel: Channel::WalkIn,
-            category: Category::Wages,
-            green_channel: false,
-            frontline_group: None,
-            fee_waiver_eligible: false,
-            parties: vec![zhou(PartySide::Applicant), firm_party(PartySide::Respondent)],
-            unit_id: firm,
-            assignee_id: Some(lawyer),
-            external_ref: None,
-        },
-        NewItem {
-            kind: ItemKind::Mediation,
-            title: "恒达餐饮有限公司与周建华劳务费纠纷调解".into(),
-            description: String::new(),
-            channel: Channel::WalkIn,
-            category: Category::LabourContract,
-            green_channel: false,
-            frontline_group: None,
-            fee_waiver_eligible: false,
-            parties: vec![firm_party(PartySide::Applicant), zhou(PartySide::Respondent)],
-            unit_id: firm,
-            assignee_id: None,
-            external_ref: None,
-        },
-    ];
-    for (n, item) in items.iter().enumerate() {
-        let at = now - (48 - 24 * n as i64) * HOUR_MS;
-        insert_item(tx, item, &stored_form(item), None, at)
-            .await
-            .map_err(|e| anyhow::anyhow!(e))?;
     }
     Ok(())
 }

@@ -1,9 +1,10 @@
-//! How demo items and duty shifts are made: Chinese names, titles from the
-//! category, deterministic from a seed.
+//! How demo items, duty shifts and the conflict of interest are made:
+//! Chinese names, titles from the category, deterministic from a seed.
 
 use sqlx::{Any, Transaction};
 
 use super::db::next_id;
+use super::storage::seed::{SeedItem, insert_duty_shift, insert_item as insert_seed_item};
 use crate::api::Party;
 use crate::domain::{
     Category, Channel, EpochMs, FrontlineGroup, HOUR_MS, ItemKind, ItemStatus, MINUTE_MS, PartyKind, due_at,
@@ -148,46 +149,31 @@ pub(super) async fn insert_item(
     let due = due_at(s.kind, channel, s.green, created, start);
     let id = next_id(tx, "item").await?;
     let seq = next_id(tx, "change_seq").await?;
-    sqlx::query(
-        "INSERT INTO items (id, kind, title, description, channel, category, green_channel, frontline_group, \
-         fee_waiver_eligible, status, assignee_id, unit_id, parties, due_at, created_at, updated_at, typical_case, \
-         scheduled_start, scheduled_end, room_id, join_link, version, change_seq, enterprise_party) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, 1, $22, $23)",
-    )
-    .bind(id)
-    .bind(s.kind.as_str())
-    .bind(title)
-    .bind(description)
-    .bind(channel.as_str())
-    .bind(category.as_str())
-    .bind(i64::from(s.green))
-    .bind(frontline.map(|f| f.as_str()))
-    .bind(i64::from(s.green || s.kind == ItemKind::ProBono))
-    .bind(s.status.as_str())
-    .bind(s.assignee)
-    .bind(s.unit)
-    .bind(serde_json::to_string(&parties)?)
-    .bind(due)
-    .bind(created)
-    .bind(created)
-    .bind(i64::from(n % 17 == 5))
-    .bind(start)
-    .bind(start.map(|t| t + 90 * MINUTE_MS))
-    .bind(room)
-    .bind((channel == Channel::Video && room.is_some()).then(|| format!("https://meet.example.cn/room/{id}")))
-    .bind(seq)
-    .bind(i64::from(enterprise_party))
-    .execute(&mut **tx)
-    .await?;
-    sqlx::query(
-        "INSERT INTO item_history (id, item_id, at, actor_id, action, from_status, to_status, note) \
-         VALUES ($1, $2, $3, NULL, 'created', NULL, 'new', '')",
-    )
-    .bind(next_id(tx, "history").await?)
-    .bind(id)
-    .bind(created)
-    .execute(&mut **tx)
-    .await?;
+    let item = SeedItem {
+        id,
+        seq,
+        kind: s.kind.as_str(),
+        title,
+        description,
+        channel: channel.as_str(),
+        category: category.as_str(),
+        green_channel: s.green,
+        frontline_group: frontline.map(|f| f.as_str()),
+        fee_waiver_eligible: s.green || s.kind == ItemKind::ProBono,
+        status: s.status.as_str(),
+        assignee_id: s.assignee,
+        unit_id: s.unit,
+        parties: serde_json::to_string(&parties)?,
+        due_at: due,
+        created_at: created,
+        typical_case: n % 17 == 5,
+        scheduled: start.map(|t| (t, t + 90 * MINUTE_MS)),
+        room_id: room,
+        join_link: (channel == Channel::Video && room.is_some())
+            .then(|| format!("https://meet.example.cn/room/{id}")),
+        enterprise_party,
+    };
+    insert_seed_item(tx, &item).await?;
     Ok(())
 }
 
@@ -204,19 +190,74 @@ pub(super) async fn seed_duty(
                 continue;
             }
             let starts = week_start + day * 24 * HOUR_MS + 9 * HOUR_MS;
-            let id = next_id(tx, "duty").await?;
-            sqlx::query(
-                "INSERT INTO duty_shifts (id, user_id, place, starts_at, ends_at, checked_in_at, checked_out_at, version) \
-                 VALUES ($1, $2, $3, $4, $5, NULL, NULL, 1)",
-            )
-            .bind(id)
-            .bind(user)
-            .bind(places[(day as usize + i) % places.len()])
-            .bind(starts)
-            .bind(starts + 8 * HOUR_MS)
-            .execute(&mut **tx)
-            .await?;
+            let place = places[(day as usize + i) % places.len()];
+            insert_duty_shift(tx, *user, place, (starts, starts + 8 * HOUR_MS)).await?;
         }
+    }
+    Ok(())
+}
+
+/// A conflict of interest to find: 周建华 asked 正衡 (lawyer3) about
+/// unpaid wages from 恒达餐饮; now 恒达餐饮 asks for a mediation against
+/// him, waiting in the same firm's pool. Claiming it warns lawyer3.
+pub(super) async fn seed_conflict(
+    tx: &mut Transaction<'static, Any>,
+    now: EpochMs,
+    firm: i64,
+    lawyer: i64,
+) -> anyhow::Result<()> {
+    use super::storage::sql::intake::{insert_item, stored_form};
+    use crate::api::intake::{NewItem, NewParty, PartySide};
+    use crate::domain::{Category, Channel, PartyKind};
+    let zhou = |role| NewParty {
+        name: "周建华".into(),
+        role,
+        kind: PartyKind::Person,
+        phone: Some("13900001234".into()),
+        id_number: Some("320404198805061234".into()),
+    };
+    let firm_party = |role| NewParty {
+        name: "恒达餐饮有限公司".into(),
+        role,
+        kind: PartyKind::Enterprise,
+        phone: None,
+        id_number: None,
+    };
+    let items = [
+        NewItem {
+            kind: ItemKind::Consultation,
+            title: "周建华咨询：拖欠工资".into(),
+            description: String::new(),
+            channel: Channel::WalkIn,
+            category: Category::Wages,
+            green_channel: false,
+            frontline_group: None,
+            fee_waiver_eligible: false,
+            parties: vec![zhou(PartySide::Applicant), firm_party(PartySide::Respondent)],
+            unit_id: firm,
+            assignee_id: Some(lawyer),
+            external_ref: None,
+        },
+        NewItem {
+            kind: ItemKind::Mediation,
+            title: "恒达餐饮有限公司与周建华劳务费纠纷调解".into(),
+            description: String::new(),
+            channel: Channel::WalkIn,
+            category: Category::LabourContract,
+            green_channel: false,
+            frontline_group: None,
+            fee_waiver_eligible: false,
+            parties: vec![firm_party(PartySide::Applicant), zhou(PartySide::Respondent)],
+            unit_id: firm,
+            assignee_id: None,
+            external_ref: None,
+        },
+    ];
+    for (n, item) in items.iter().enumerate() {
+        let at = now - (48 - 24 * n as i64) * HOUR_MS;
+        insert_item(tx, item, &stored_form(item), None, at)
+            .await
+            .map_err(|e| anyhow::anyhow!(e))?;
     }
     Ok(())
 }

@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use super::admin_units::load_units;
 use super::db::{Store, audit};
+use super::storage::item_refs::item_by_external_ref;
 use super::storage::sql::intake::{insert_item, stored_form};
 use crate::api::intake::{NewItem, NewParty, PartySide};
 use crate::domain::clock::now_ms;
@@ -179,13 +180,12 @@ pub async fn run(store: &Store, file: &Path, unit: i64, dry_run: bool) -> anyhow
     let (mut created, mut existing) = (0u64, 0u64);
     let now = now_ms();
     for item in &items {
-        let found: Option<(i64,)> =
-            sqlx::query_as("SELECT id FROM items WHERE unit_id = $1 AND external_ref = $2")
-                .bind(unit)
-                .bind(item.external_ref.as_deref())
-                .fetch_optional(&mut *w.tx)
-                .await?;
-        if found.is_some() {
+        let known = match item.external_ref.as_deref() {
+            Some(ticket) => item_by_external_ref(&mut w.tx, unit, ticket).await?.is_some(),
+            // `to_item` refuses a line without a ticket number.
+            None => false,
+        };
+        if known {
             existing += 1;
             continue;
         }

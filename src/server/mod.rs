@@ -13,7 +13,6 @@ pub mod auth;
 pub mod bus;
 pub mod clock;
 pub mod corrections;
-pub mod db;
 pub mod demo;
 mod demo_items;
 pub mod demo_work;
@@ -51,6 +50,9 @@ use axum::routing::{get, post};
 use tokio::sync::oneshot;
 
 pub use db::Store;
+// The pool and migrations live with the rest of the storage code;
+// `server::db` stays their short path.
+pub use storage::db;
 pub use storage::sql::SqlStorage;
 use storage::{NewSlot, Storage};
 

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use super::bus::{Delivery, EventBus};
 use super::db::Store;
+use super::storage::revoked_tokens::revoked_since;
 use crate::domain::EpochMs;
 use crate::domain::clock::now_ms;
 
@@ -32,16 +33,10 @@ pub fn spawn(
                 _ = closing.wait_for(|c| *c) => return,
             }
             let started = now_ms();
-            let revoked: Result<Vec<(i64,)>, sqlx::Error> =
-                sqlx::query_as("SELECT id FROM tokens WHERE revoked_at >= $1")
-                    .bind(since)
-                    .fetch_all(&store.pool)
-                    .await;
-            match revoked {
-                Ok(rows) => {
+            match revoked_since(&store.pool, since).await {
+                Ok(ids) => {
                     since = started - SLACK_MS;
-                    if !rows.is_empty() {
-                        let ids = rows.into_iter().map(|(id,)| id).collect();
+                    if !ids.is_empty() {
                         bus.deliver(Delivery::Revoked(Arc::new(ids)));
                     }
                 }

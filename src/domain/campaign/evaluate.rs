@@ -83,6 +83,111 @@ impl RecordFact {
     }
 }
 
+/// Whose a record is: what its cells are keyed by besides the campaign.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FactOwner {
+    pub profession: Profession,
+    pub unit_id: i64,
+    pub user_id: i64,
+}
+
+/// What the rules look at on the item a record was logged against.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FactItem {
+    pub kind: Option<ItemKind>,
+    pub category: Option<Category>,
+    pub green_channel: bool,
+    pub channel: Option<Channel>,
+    /// Whether one of the item's parties is an enterprise.
+    pub enterprise_party: bool,
+}
+
+/// What an outcome itself says, besides its item: the code and the sums.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OutcomeFigures {
+    pub code: Option<OutcomeCode>,
+    pub settled_fen: i64,
+    pub fee_waived_fen: i64,
+}
+
+/// The builders every path that counts records uses (the server's live
+/// path and rebuild, the client's pending figures), so the same record
+/// makes the same fact wherever it is read from.
+impl RecordFact {
+    /// An outcome; with `withdrawn`, the counter-record of a corrected one,
+    /// which counts negatively.
+    pub fn outcome(
+        item: FactItem,
+        figures: OutcomeFigures,
+        withdrawn: bool,
+        occurred_at: EpochMs,
+        owner: FactOwner,
+    ) -> Self {
+        let record = if withdrawn {
+            RecordKind::OutcomeWithdrawal
+        } else {
+            RecordKind::Outcome
+        };
+        RecordFact {
+            kind: item.kind,
+            code: figures.code,
+            category: item.category,
+            green_channel: item.green_channel,
+            channel: item.channel,
+            enterprise_party: item.enterprise_party,
+            settled_fen: figures.settled_fen,
+            fee_waived_fen: figures.fee_waived_fen,
+            ..RecordFact::owned(record, occurred_at, owner)
+        }
+    }
+
+    /// A time entry. Time rules look at the green channel and the activity
+    /// only; the item's kind and category are left out, as every path has
+    /// always left them.
+    pub fn time_entry(
+        item: FactItem,
+        minutes: i64,
+        activity: Option<TimeActivity>,
+        occurred_at: EpochMs,
+        owner: FactOwner,
+    ) -> Self {
+        RecordFact {
+            green_channel: item.green_channel,
+            channel: item.channel,
+            enterprise_party: item.enterprise_party,
+            minutes,
+            activity,
+            ..RecordFact::owned(RecordKind::TimeEntry, occurred_at, owner)
+        }
+    }
+
+    /// An activity: an indicator counted directly, with its second value
+    /// (0 where it has none).
+    pub fn activity(
+        indicator: String,
+        (count, count2): (i64, i64),
+        occurred_at: EpochMs,
+        owner: FactOwner,
+    ) -> Self {
+        RecordFact {
+            indicator: Some(indicator),
+            count,
+            count2,
+            ..RecordFact::owned(RecordKind::Activity, occurred_at, owner)
+        }
+    }
+
+    fn owned(record: RecordKind, occurred_at: EpochMs, owner: FactOwner) -> Self {
+        RecordFact::new(
+            record,
+            occurred_at,
+            owner.profession,
+            owner.unit_id,
+            owner.user_id,
+        )
+    }
+}
+
 /// What one record adds to one indicator (or hours key) of one period.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Increment {

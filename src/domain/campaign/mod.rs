@@ -55,6 +55,9 @@ pub mod period;
 pub mod rules;
 
 pub use definition::{Cadence, CampaignDef, DefinitionError, Indicator, SHIPPED, parse_definition};
-pub use evaluate::{AggregateKey, Increment, RecordFact, RecordKind, contributions, recompute};
+pub use evaluate::{
+    AggregateKey, FactItem, FactOwner, Increment, OutcomeFigures, RecordFact, RecordKind, contributions,
+    recompute,
+};
 pub use period::{Period, PeriodError, parse_period, period_of};
 pub use rules::Rule;

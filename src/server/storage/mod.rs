@@ -24,6 +24,17 @@ pub mod sql;
 mod stores;
 mod types;
 
+// The SQL that no handler calls: the pool, the command line, demo seeding,
+// the statistics' bookkeeping, PostgreSQL's notifications.
+pub mod aggregates;
+pub mod db;
+pub mod item_refs;
+pub mod pg_listen;
+pub mod revoked_tokens;
+pub mod seed;
+pub mod units;
+pub mod user_admin;
+
 pub use error::{StorageError, StorageResult};
 pub use reports::{
     HealthStore, LONGEST_WINDOW_MS, Limit, LoginGuardStore, PER_CLIENT, PER_NAME, PER_NAME_AND_CLIENT,

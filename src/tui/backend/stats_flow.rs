@@ -7,7 +7,9 @@ use super::{ClientBackend, send};
 use crate::api::stats::StatsQuery;
 use crate::api::{NewActivity, NewOutcome, StatsForm, StatsScope, paths};
 use crate::cli::ReportFormat;
-use crate::domain::campaign::{CampaignDef, RecordFact, RecordKind, SHIPPED, parse_definition};
+use crate::domain::campaign::{
+    CampaignDef, FactItem, FactOwner, OutcomeFigures, RecordFact, SHIPPED, parse_definition,
+};
 use crate::domain::{Profession, Role};
 use crate::tui::model::{Message, Screen, StatsPending};
 
@@ -169,23 +171,19 @@ impl ClientBackend {
         for entry in waiting {
             if entry.path == paths::ACTIVITIES {
                 if let Ok(a) = serde_json::from_value::<NewActivity>(entry.body.clone()) {
-                    facts.push(RecordFact {
-                        record: RecordKind::Activity,
-                        indicator: Some(a.indicator),
-                        count: a.count,
-                        count2: a.count2.unwrap_or(0),
-                        occurred_at: a.occurred_at.unwrap_or(entry.created_at),
-                        ..blank_fact()
-                    });
+                    facts.push(RecordFact::activity(
+                        a.indicator,
+                        (a.count, a.count2.unwrap_or(0)),
+                        a.occurred_at.unwrap_or(entry.created_at),
+                        nobody(),
+                    ));
                 }
             } else if let Some(item_id) = outcome_item(&entry.path)
                 && let Ok(o) = serde_json::from_value::<NewOutcome>(entry.body.clone())
                 && let Ok(Some(item)) = self.store().cached_item(item_id).await
             {
-                facts.push(RecordFact {
-                    record: RecordKind::Outcome,
+                let on = FactItem {
                     kind: Some(item.kind),
-                    code: Some(o.code),
                     category: Some(item.category),
                     green_channel: item.green_channel,
                     channel: Some(item.channel),
@@ -193,11 +191,14 @@ impl ClientBackend {
                         .parties
                         .iter()
                         .any(|p| p.kind == crate::domain::PartyKind::Enterprise),
+                };
+                let figures = OutcomeFigures {
+                    code: Some(o.code),
                     settled_fen: o.settled_amount.map_or(0, |y| y.fen()),
                     fee_waived_fen: o.fee_waived.map_or(0, |y| y.fen()),
-                    occurred_at: o.occurred_at.unwrap_or(entry.created_at),
-                    ..blank_fact()
-                });
+                };
+                let at = o.occurred_at.unwrap_or(entry.created_at);
+                facts.push(RecordFact::outcome(on, figures, false, at, nobody()));
             }
         }
         StatsPending::from_facts(&def, &form.period.start, &facts)
@@ -270,6 +271,10 @@ fn outcome_item(path: &str) -> Option<i64> {
 }
 
 /// Whose and when do not matter for what is pending: only the counts.
-fn blank_fact() -> RecordFact {
-    RecordFact::new(RecordKind::Outcome, 0, Profession::Lawyer, 0, 0)
+fn nobody() -> FactOwner {
+    FactOwner {
+        profession: Profession::Lawyer,
+        unit_id: 0,
+        user_id: 0,
+    }
 }
