@@ -93,8 +93,9 @@ pub struct HistoryEntry {
     pub at: EpochMs,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor: Option<UserRef>,
-    /// `created`, `claimed`, `assigned`, `status`, `outcome`, `time`, ...
-    pub action: String,
+    /// What happened; sent as its snake_case name.
+    #[schema(value_type = String)]
+    pub action: super::HistoryAction,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from_status: Option<ItemStatus>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -7,6 +7,7 @@ pub mod campaign;
 pub mod corrections;
 pub mod dispatch;
 pub mod events;
+pub mod history;
 pub mod intake;
 pub mod intake_units;
 pub mod items;
@@ -23,6 +24,7 @@ pub mod stats;
 pub use auth::{LoginRequest, LoginResponse, UnitRef, User, UserRef};
 pub use campaign::{Cadence, Campaign, CampaignList, IndicatorDef};
 pub use events::{ChangeEvent, ChangeKind};
+pub use history::HistoryAction;
 pub use items::{
     HistoryEntry, ItemDetail, ItemList, MAX_NOTE_CHARS, MediationInfo, NewNote, Party, PoolList,
     TransitionRequest, TypicalCaseRequest, WorkItem,

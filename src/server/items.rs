@@ -142,7 +142,7 @@ pub async fn claim(
             );
             // Clients name the holder in their own words.
             if let Some(holder) = holder {
-                problem = problem.with_extra("claimed_by", holder);
+                problem = problem.with_holder(holder);
             }
             Err(ApiError(problem))
         }

@@ -239,3 +239,24 @@ async fn a_claim_someone_else_won_is_failed_with_the_servers_words() {
     assert_eq!(report.failed.len(), 1, "{report:?}");
     assert!(report.failed[0].2.contains("李娜"));
 }
+
+#[tokio::test]
+async fn a_lost_claim_names_the_holder_from_the_problems_claimed_by_not_its_words() {
+    let home = Home::new();
+    // The detail names nobody the client could parse; `claimed_by` does.
+    let taken = r#"{"title":"already claimed","status":409,"code":"already_claimed","detail":"taken","claimed_by":"李娜"}"#;
+    let peer = loopback::start(vec![
+        Reply::Json(409, vec![], taken.into()),
+        Reply::Json(200, vec![], ME.into()),
+        Reply::Json(200, vec![], detail_assigned_to(8)),
+    ])
+    .await;
+    let e = engine(&home, &peer.url).await;
+    let id = e
+        .store()
+        .enqueue(dutydesk::client::writes::claim(7))
+        .await
+        .unwrap();
+    let report = e.flush_once().await.unwrap();
+    assert_eq!(report.holders, vec![(id, "李娜".to_string())], "{report:?}");
+}

@@ -146,7 +146,7 @@ async fn the_bureau_corrects_an_outcome_until_the_form_is_handed_in() {
     let out = ok(&lawyer, &["show", &id, "--json"]).await;
     let detail: dutydesk::api::ItemDetail = serde_json::from_slice(&out.stdout).unwrap();
     let last = detail.history.last().unwrap();
-    assert_eq!(last.action, "outcome_corrected");
+    assert_eq!(last.action, dutydesk::api::HistoryAction::OutcomeCorrected);
     assert!(last.note.contains("已委托代理"), "{}", last.note);
 
     // A lawyer may not correct: refused, not a usage error.

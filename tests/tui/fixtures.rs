@@ -249,7 +249,7 @@ pub fn detail_of(item: &WorkItem) -> ItemDetail {
             HistoryEntry {
                 at: NOW - 2 * HOUR,
                 actor: Some(user(1, "值班台")),
-                action: "assigned".into(),
+                action: dutydesk::api::HistoryAction::Assigned,
                 from_status: None,
                 to_status: Some(New),
                 note: "热线转入".into(),
@@ -257,7 +257,7 @@ pub fn detail_of(item: &WorkItem) -> ItemDetail {
             HistoryEntry {
                 at: NOW - HOUR,
                 actor: Some(user(7, "王律师")),
-                action: "status".into(),
+                action: dutydesk::api::HistoryAction::Status,
                 from_status: Some(New),
                 to_status: Some(Accepted),
                 note: String::new(),

@@ -41,6 +41,10 @@ pub struct FlushReport {
     /// The problem code of each entry in `failed`, by entry id, so a caller
     /// can tell e.g. a lost claim race (`already_claimed`) from an error.
     pub refused_codes: Vec<(String, crate::api::ProblemCode)>,
+    /// Who holds the item, by entry id, for each claim in `failed` that
+    /// lost the race (the problem's `claimed_by`, when the server said).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub holders: Vec<(String, String)>,
     /// Still pending afterwards.
     pub waiting: i64,
     /// Why the flush stopped early (offline), as a message for people.
@@ -57,6 +61,7 @@ enum Verdict {
         summary: String,
         message: String,
         code: crate::api::ProblemCode,
+        holder: Option<String>,
     },
     /// Offline or signed out: the flush stops.
     Stopped {
@@ -112,8 +117,12 @@ impl Engine {
                     summary,
                     message,
                     code,
+                    holder,
                 } => {
                     report.refused_codes.push((id.clone(), code));
+                    if let Some(holder) = holder {
+                        report.holders.push((id.clone(), holder));
+                    }
                     report.failed.push((id, summary, message));
                 }
                 Verdict::Stopped {
@@ -172,6 +181,7 @@ impl Engine {
                             summary: entry.summary.clone(),
                             message,
                             code: problem.code,
+                            holder: problem.holder,
                         },
                     ));
                     continue;
