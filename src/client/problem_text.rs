@@ -140,8 +140,7 @@ mod tests {
 
     #[test]
     fn server_text_in_members_is_sanitized() {
-        let p =
-            Problem::new(ProblemCode::AlreadyClaimed, "x").with_holder("evil\u{1b}[2J\u{202e}");
+        let p = Problem::new(ProblemCode::AlreadyClaimed, "x").with_holder("evil\u{1b}[2J\u{202e}");
         let en = worded(&p, "en").unwrap();
         assert!(!en.contains('\u{1b}') && !en.contains('\u{202e}'), "{en:?}");
     }

@@ -75,7 +75,9 @@ pub fn history_note(action: &HistoryAction, note: &str) -> String {
             .parse::<i64>()
             .ok()
             .map(|m| rust_i18n::t!("tui.detail.minutes", minutes = m).into_owned()),
-        HistoryAction::TypicalCase if note == "flagged" || note == "unflagged" => Some(label("history", note)),
+        HistoryAction::TypicalCase if note == "flagged" || note == "unflagged" => {
+            Some(label("history", note))
+        }
         _ => None,
     };
     known.unwrap_or_else(|| note.to_string())

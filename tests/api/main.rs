@@ -23,6 +23,8 @@ mod notes;
 mod ops;
 mod outcome_corrections;
 mod people;
+#[path = "../common/period_totals.rs"]
+mod period_totals;
 mod read_path;
 mod records;
 mod rollup;

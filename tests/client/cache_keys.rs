@@ -2,7 +2,7 @@
 //! upsert, filled in from the JSON for a store cached by an older version,
 //! and the drafts offered at start only for items still cached.
 
-use dutydesk::client::store::{CachedKey, Store};
+use dutydesk::client::store::{CachedKey, LocalStore};
 use dutydesk::domain::{ItemKind, ItemStatus};
 
 use crate::store::open;
@@ -70,7 +70,7 @@ async fn every_upsert_keeps_the_queue_keys_of_the_item() {
 #[tokio::test]
 async fn a_store_cached_by_an_older_version_gets_its_keys_from_the_json() {
     let home = Home::new();
-    let path = Store::path_for(&home.dirs().data, "default");
+    let path = LocalStore::path_for(&home.dirs().data, "default");
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     // The migrations as they were before the keys.
     let old = tempfile::tempdir().unwrap();

@@ -1,7 +1,7 @@
 //! The real binary with the server down: writes are kept and exit 3;
 //! reads show the cache.
 
-use dutydesk::client::store::Store;
+use dutydesk::client::store::LocalStore;
 
 use crate::support::{Home, dead_server, item};
 
@@ -15,8 +15,8 @@ fn setup() -> Home {
 }
 
 async fn cache(home: &Home, items: &[dutydesk::api::WorkItem]) {
-    let path = Store::path_for(&home.dirs().data, "default");
-    let (store, _) = Store::open(&path).await.unwrap();
+    let path = LocalStore::path_for(&home.dirs().data, "default");
+    let (store, _) = LocalStore::open(&path).await.unwrap();
     store.upsert_items("mine", items).await.unwrap();
     store.close().await;
 }

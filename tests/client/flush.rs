@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use dutydesk::client::credentials::Token;
 use dutydesk::client::http::{Api, Timeouts};
-use dutydesk::client::store::{EntryState, NewEntry, Store};
+use dutydesk::client::store::{EntryState, LocalStore, NewEntry};
 use dutydesk::client::sync::{Engine, RetryPolicy};
 
 use crate::loopback::{self, Reply, ok_created};
@@ -13,6 +13,7 @@ use crate::support::{Home, dead_server};
 
 fn entry(n: i64) -> NewEntry {
     NewEntry {
+        kind: dutydesk::client::store::WriteKind::Activity,
         method: "POST".into(),
         path: "/api/v1/activities".into(),
         body: serde_json::json!({ "indicator": "trainings", "count": n }),
@@ -30,8 +31,8 @@ fn fast() -> RetryPolicy {
 }
 
 async fn engine(home: &Home, url: &str) -> Engine {
-    let path = Store::path_for(&home.dirs().data, "default");
-    let (store, _) = Store::open(&path).await.unwrap();
+    let path = LocalStore::path_for(&home.dirs().data, "default");
+    let (store, _) = LocalStore::open(&path).await.unwrap();
     let timeouts = Timeouts {
         connect: Duration::from_millis(500),
         read: Duration::from_millis(300),
@@ -180,7 +181,7 @@ async fn the_cli_exits_4_when_the_server_refuses() {
         !stderr.contains('\u{1b}'),
         "the server's escape sequence must not reach the terminal"
     );
-    let store = Store::open(&Store::path_for(&home.dirs().data, "default"))
+    let store = LocalStore::open(&LocalStore::path_for(&home.dirs().data, "default"))
         .await
         .unwrap()
         .0;

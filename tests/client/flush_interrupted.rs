@@ -12,7 +12,7 @@ use std::time::Duration;
 use dutydesk::api::{ItemDetail, ItemList, paths};
 use dutydesk::client::credentials::Token;
 use dutydesk::client::http::{Api, Timeouts};
-use dutydesk::client::store::{NewEntry, Store};
+use dutydesk::client::store::{LocalStore, NewEntry};
 use dutydesk::client::sync::{Engine, RetryPolicy};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -108,7 +108,7 @@ async fn cut_link(upstream: String) -> (String, Arc<AtomicUsize>) {
     (url, forwarded)
 }
 
-fn engine(store: &Store, url: &str, token: &str) -> Engine {
+fn engine(store: &LocalStore, url: &str, token: &str) -> Engine {
     let timeouts = Timeouts {
         connect: Duration::from_millis(500),
         read: Duration::from_secs(5),
@@ -132,13 +132,14 @@ async fn a_concurrent_flush_cut_half_way_delivers_every_note_once_afterwards() {
     assert!(items.len() >= 2, "the demo data gives the lawyer several items");
 
     let home = Home::new();
-    let (store, _) = Store::open(&Store::path_for(&home.dirs().data, "default"))
+    let (store, _) = LocalStore::open(&LocalStore::path_for(&home.dirs().data, "default"))
         .await
         .unwrap();
     for n in 0..NOTES {
         let item = items[n % items.len()];
         store
             .enqueue(NewEntry {
+                kind: dutydesk::client::store::WriteKind::Note,
                 method: "POST".into(),
                 path: paths::with_id(paths::ITEM_NOTES, item),
                 body: serde_json::json!({ "text": format!("cut-link note {n}") }),

@@ -1,7 +1,7 @@
 //! Fixes from the client code review: the timer logged once, retries that
 //! cannot re-key an entry in flight, ASCII glyphs in CLI text.
 
-use dutydesk::client::store::{NewEntry, Store, StoreError};
+use dutydesk::client::store::{LocalStore, NewEntry, StoreError};
 
 use crate::support::{Home, dead_server, item};
 
@@ -14,13 +14,14 @@ fn offline_home() -> Home {
     home
 }
 
-async fn open(home: &Home) -> Store {
-    let path = Store::path_for(&home.dirs().data, "default");
-    Store::open(&path).await.unwrap().0
+async fn open(home: &Home) -> LocalStore {
+    let path = LocalStore::path_for(&home.dirs().data, "default");
+    LocalStore::open(&path).await.unwrap().0
 }
 
 fn activity(n: i64) -> NewEntry {
     NewEntry {
+        kind: dutydesk::client::store::WriteKind::Activity,
         method: "POST".into(),
         path: "/api/v1/activities".into(),
         body: serde_json::json!({ "indicator": "trainings", "count": n }),

@@ -6,7 +6,7 @@ use std::time::Duration;
 use dutydesk::api::TransitionRequest;
 use dutydesk::client::credentials::Token;
 use dutydesk::client::http::{Api, Timeouts};
-use dutydesk::client::store::{EntryState, Store};
+use dutydesk::client::store::{EntryState, LocalStore};
 use dutydesk::client::sync::{Engine, RetryPolicy};
 use dutydesk::client::writes;
 use dutydesk::domain::ItemStatus;
@@ -15,8 +15,8 @@ use crate::loopback::{self, Reply};
 use crate::support::Home;
 
 async fn engine(home: &Home, url: &str) -> Engine {
-    let path = Store::path_for(&home.dirs().data, "default");
-    let (store, _) = Store::open(&path).await.unwrap();
+    let path = LocalStore::path_for(&home.dirs().data, "default");
+    let (store, _) = LocalStore::open(&path).await.unwrap();
     let timeouts = Timeouts {
         connect: Duration::from_millis(500),
         read: Duration::from_millis(300),

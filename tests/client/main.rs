@@ -23,6 +23,7 @@ mod initial_sync;
 mod json_escape;
 mod loopback;
 mod manpage;
+mod outbox_kind;
 mod pull;
 mod queue_rows;
 mod report;

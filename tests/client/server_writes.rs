@@ -5,7 +5,7 @@
 use std::sync::{Arc, Mutex};
 
 use dutydesk::api::{ItemDetail, ItemList, NewOutcome};
-use dutydesk::client::store::Store;
+use dutydesk::client::store::LocalStore;
 use dutydesk::client::writes;
 use dutydesk::domain::OutcomeCode;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -194,7 +194,7 @@ async fn a_refused_outcome_edited_and_retried_is_recorded_once() {
     // An outcome the server refuses (a mediation code on a consultation),
     // saved as an older client might have saved it.
     {
-        let (store, _) = Store::open(&Store::path_for(&home.dirs().data, "default"))
+        let (store, _) = LocalStore::open(&LocalStore::path_for(&home.dirs().data, "default"))
             .await
             .unwrap();
         let body = NewOutcome {

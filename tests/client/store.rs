@@ -1,12 +1,13 @@
 use std::collections::HashSet;
 use std::os::unix::fs::PermissionsExt;
 
-use dutydesk::client::store::{EntryState, NewEntry, OpenNotice, Store};
+use dutydesk::client::store::{EntryState, LocalStore, NewEntry, OpenNotice};
 
 use crate::support::{Home, item};
 
 fn entry(n: i64) -> NewEntry {
     NewEntry {
+        kind: dutydesk::client::store::WriteKind::Activity,
         method: "POST".into(),
         path: "/api/v1/activities".into(),
         body: serde_json::json!({ "indicator": "trainings", "count": n }),
@@ -14,9 +15,9 @@ fn entry(n: i64) -> NewEntry {
     }
 }
 
-pub(crate) async fn open(home: &Home) -> Store {
-    let path = Store::path_for(&home.dirs().data, "default");
-    Store::open(&path).await.unwrap().0
+pub(crate) async fn open(home: &Home) -> LocalStore {
+    let path = LocalStore::path_for(&home.dirs().data, "default");
+    LocalStore::open(&path).await.unwrap().0
 }
 
 #[tokio::test]
@@ -158,11 +159,11 @@ async fn failed_entries_stay_until_retried_or_discarded() {
 #[tokio::test]
 async fn a_corrupt_store_is_moved_aside_not_deleted() {
     let home = Home::new();
-    let path = Store::path_for(&home.dirs().data, "default");
+    let path = LocalStore::path_for(&home.dirs().data, "default");
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     let junk = "this is not a database ".repeat(200);
     std::fs::write(&path, &junk).unwrap();
-    let (store, notice) = Store::open(&path).await.unwrap();
+    let (store, notice) = LocalStore::open(&path).await.unwrap();
     let Some(OpenNotice::MovedAside(aside)) = notice else {
         panic!("expected a notice")
     };
@@ -179,7 +180,7 @@ async fn a_corrupt_store_is_moved_aside_not_deleted() {
     // A second corrupt store within the same second keeps its own copy.
     let again = "still not a database ".repeat(200);
     std::fs::write(&path, &again).unwrap();
-    let (_, notice) = Store::open(&path).await.unwrap();
+    let (_, notice) = LocalStore::open(&path).await.unwrap();
     let Some(OpenNotice::MovedAside(second)) = notice else {
         panic!("expected a notice")
     };
@@ -287,7 +288,7 @@ async fn a_lease_of_a_dead_process_on_this_host_is_free_at_once() {
 async fn a_store_of_the_first_version_is_upgraded_and_keeps_its_outbox() {
     use sqlx::sqlite::{SqliteConnectOptions, SqlitePool};
     let home = Home::new();
-    let path = Store::path_for(&home.dirs().data, "default");
+    let path = LocalStore::path_for(&home.dirs().data, "default");
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     // The store as the first release made it: migration 0001 alone.
     let first_release = tempfile::tempdir().unwrap();
@@ -321,7 +322,7 @@ async fn a_store_of_the_first_version_is_upgraded_and_keeps_its_outbox() {
         .unwrap();
     pool.close().await;
 
-    let (store, notice) = Store::open(&path).await.unwrap();
+    let (store, notice) = LocalStore::open(&path).await.unwrap();
     assert_eq!(notice, None, "upgraded in place, not moved aside");
     // The running timer survives, and the next to sign in gets it (0005).
     let signed_in = store.clone().with_writer(dutydesk::client::store::Writer {
@@ -350,7 +351,7 @@ async fn a_store_of_the_first_version_is_upgraded_and_keeps_its_outbox() {
         .fetch_all(&pool)
         .await
         .unwrap();
-    assert_eq!(versions, vec![1, 2, 3, 4, 5]);
+    assert_eq!(versions, vec![1, 2, 3, 4, 5, 6]);
     let index: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'outbox_state_seq'",
     )

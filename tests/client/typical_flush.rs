@@ -7,7 +7,7 @@ use std::time::Duration;
 use dutydesk::api::TypicalCaseRequest;
 use dutydesk::client::credentials::Token;
 use dutydesk::client::http::{Api, Timeouts};
-use dutydesk::client::store::Store;
+use dutydesk::client::store::LocalStore;
 use dutydesk::client::sync::{Engine, RetryPolicy};
 use dutydesk::client::writes;
 
@@ -35,8 +35,8 @@ async fn resent_flag(on_server: bool) -> (usize, usize) {
         Reply::Json(200, vec![], detail_flagged(on_server)),
     ])
     .await;
-    let path = Store::path_for(&home.dirs().data, "default");
-    let (store, _) = Store::open(&path).await.unwrap();
+    let path = LocalStore::path_for(&home.dirs().data, "default");
+    let (store, _) = LocalStore::open(&path).await.unwrap();
     let timeouts = Timeouts {
         connect: Duration::from_millis(500),
         read: Duration::from_millis(300),

@@ -261,7 +261,10 @@ async fn a_claim_from_the_pool_warns_and_the_ack_reaches_the_history() {
     let mut acked = false;
     for _ in 0..100 {
         let d: ItemDetail = get_json(&server.url, &lawyer3, &format!("/api/v1/items/{}", claimed.id)).await;
-        if d.history.iter().any(|h| h.action == dutydesk::api::HistoryAction::ConflictAcknowledged) {
+        if d.history
+            .iter()
+            .any(|h| h.action == dutydesk::api::HistoryAction::ConflictAcknowledged)
+        {
             acked = true;
             break;
         }

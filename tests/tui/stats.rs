@@ -164,7 +164,7 @@ fn export_asks_for_a_format_then_emits_the_shown_form_and_reports_the_result() {
     assert!(render(&mut m, 80, 24).contains("Export as: c CSV"));
     match press(&mut m, KeyCode::Char('c')) {
         Some(Command::ExportStats { format, form }) => {
-            assert_eq!(format, dutydesk::cli::ReportFormat::Csv);
+            assert_eq!(format, dutydesk::report::Format::Csv);
             assert_eq!(Some(&*form), m.stats.form.as_ref());
         }
         other => panic!("expected ExportStats, got {other:?}"),
