@@ -93,7 +93,9 @@ pub struct HistoryEntry {
     pub at: EpochMs,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor: Option<UserRef>,
-    /// What happened; sent as its snake_case name.
+    /// What happened: `created`, `claimed`, `assigned`, `status`, `outcome`,
+    /// `time`, ... (`HistoryAction`); a client shows one it does not know by
+    /// its name.
     #[schema(value_type = String)]
     pub action: super::HistoryAction,
     #[serde(default, skip_serializing_if = "Option::is_none")]

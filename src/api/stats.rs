@@ -12,7 +12,7 @@ use crate::domain::campaign::rules::{HOURS_DUTY, HOURS_GREEN_CHANNEL, HOURS_TOTA
 use crate::domain::campaign::{CampaignDef, Period};
 use crate::domain::{EpochMs, Profession};
 
-/// The query of [`CAMPAIGN_STATS`](super::paths::CAMPAIGN_STATS): `?period=2026-04-01..2026-04-15&scope=unit&unit=3`.
+/// The query of `paths::CAMPAIGN_STATS`: `?period=2026-04-01..2026-04-15&scope=unit&unit=3`.
 /// Without `period`, the current one. Without `scope`: `unit` when `unit`
 /// is given, else by role — `me` for lawyers and mediators, `unit` for
 /// coordinators (and operators), `all` for admins.

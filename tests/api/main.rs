@@ -25,6 +25,8 @@ mod outcome_corrections;
 mod people;
 #[path = "../common/period_totals.rs"]
 mod period_totals;
+#[path = "../common/pg_schema.rs"]
+mod pg_schema;
 mod read_path;
 mod records;
 mod rollup;

@@ -5,21 +5,11 @@ use std::time::{Duration, Instant};
 
 use dutydesk::client::credentials::Token;
 use dutydesk::client::http::{Api, Timeouts};
-use dutydesk::client::store::{EntryState, LocalStore, NewEntry};
+use dutydesk::client::store::{EntryState, LocalStore};
 use dutydesk::client::sync::{Engine, RetryPolicy};
 
 use crate::loopback::{self, Reply, ok_created};
-use crate::support::{Home, dead_server};
-
-fn entry(n: i64) -> NewEntry {
-    NewEntry {
-        kind: dutydesk::client::store::WriteKind::Activity,
-        method: "POST".into(),
-        path: "/api/v1/activities".into(),
-        body: serde_json::json!({ "indicator": "trainings", "count": n }),
-        summary: format!("activity {n}"),
-    }
-}
+use crate::support::{Home, activity_entry, dead_server};
 
 fn fast() -> RetryPolicy {
     RetryPolicy {
@@ -57,7 +47,7 @@ async fn a_503_a_hang_and_a_dropped_answer_are_retried_with_the_same_key() {
     ])
     .await;
     let e = engine(&home, &peer.url).await;
-    let id = e.store().enqueue(entry(1)).await.unwrap();
+    let id = e.store().enqueue(activity_entry(1)).await.unwrap();
     let report = e.flush_once().await.unwrap();
     assert_eq!(report.sent.len(), 1, "{report:?}");
     assert_eq!(report.waiting, 0);
@@ -85,7 +75,7 @@ async fn retry_after_is_honoured() {
     ])
     .await;
     let e = engine(&home, &peer.url).await;
-    e.store().enqueue(entry(1)).await.unwrap();
+    e.store().enqueue(activity_entry(1)).await.unwrap();
     let started = Instant::now();
     let report = e.flush_once().await.unwrap();
     assert_eq!(report.sent.len(), 1);
@@ -102,8 +92,8 @@ async fn a_422_marks_the_entry_failed_with_the_servers_words_and_the_rest_go_on(
     let problem = r#"{"title":"validation failed","status":422,"code":"validation_failed","detail":"count must be at most 1000"}"#;
     let peer = loopback::start(vec![Reply::Json(422, vec![], problem.into()), ok_created()]).await;
     let e = engine(&home, &peer.url).await;
-    let bad = e.store().enqueue(entry(5000)).await.unwrap();
-    e.store().enqueue(entry(1)).await.unwrap();
+    let bad = e.store().enqueue(activity_entry(5000)).await.unwrap();
+    e.store().enqueue(activity_entry(1)).await.unwrap();
     let report = e.flush_once().await.unwrap();
     assert_eq!(report.failed.len(), 1);
     assert_eq!(report.failed[0].2, "count must be at most 1000");
@@ -124,8 +114,8 @@ async fn a_422_marks_the_entry_failed_with_the_servers_words_and_the_rest_go_on(
 async fn offline_keeps_the_entry_pending_and_says_why() {
     let home = Home::new();
     let e = engine(&home, &dead_server()).await;
-    e.store().enqueue(entry(1)).await.unwrap();
-    e.store().enqueue(entry(2)).await.unwrap();
+    e.store().enqueue(activity_entry(1)).await.unwrap();
+    e.store().enqueue(activity_entry(2)).await.unwrap();
     let report = e.flush_once().await.unwrap();
     assert_eq!(report.waiting, 2);
     let why = report.offline.unwrap();
@@ -143,7 +133,7 @@ async fn two_processes_flushing_the_same_store_send_each_entry_once() {
     let a = engine(&home, &peer.url).await;
     let b = engine(&home, &peer.url).await;
     for n in 0..20 {
-        a.store().enqueue(entry(n)).await.unwrap();
+        a.store().enqueue(activity_entry(n)).await.unwrap();
     }
     let (ra, rb) = tokio::join!(a.flush_once(), b.flush_once());
     let sent = ra.unwrap().sent.len() + rb.unwrap().sent.len();

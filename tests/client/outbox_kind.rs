@@ -11,27 +11,8 @@ use crate::support::Home;
 async fn entries_queued_before_kinds_were_stored_get_the_kind_of_their_path() {
     let home = Home::new();
     let path = LocalStore::path_for(&home.dirs().data, "default");
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     // The store as the version before kinds left it: migrations up to 0005.
-    let old = tempfile::tempdir().unwrap();
-    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/client");
-    for file in std::fs::read_dir(&src).unwrap() {
-        let file = file.unwrap();
-        let name = file.file_name().into_string().unwrap();
-        if name.as_str() < "0006" {
-            std::fs::copy(file.path(), old.path().join(&name)).unwrap();
-        }
-    }
-    let options = sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(&path)
-        .create_if_missing(true);
-    let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
-    sqlx::migrate::Migrator::new(old.path())
-        .await
-        .unwrap()
-        .run(&pool)
-        .await
-        .unwrap();
+    let pool = crate::support::store_before(&path, "0006").await;
     let rows = [
         ("/api/v1/items/7/outcomes", WriteKind::Outcome),
         ("/api/v1/time-entries", WriteKind::TimeEntry),

@@ -3,9 +3,9 @@
 //! retried or edited (that would re-key it), a lease taken over not settled
 //! by its old holder.
 
-use dutydesk::client::store::{LocalStore, NewEntry, StoreError};
+use dutydesk::client::store::{LocalStore, StoreError};
 
-use crate::support::{Home, dead_server};
+use crate::support::{Home, activity_entry, dead_server};
 
 fn offline_home() -> Home {
     let home = Home::new();
@@ -19,16 +19,6 @@ fn offline_home() -> Home {
 async fn open(home: &Home) -> LocalStore {
     let path = LocalStore::path_for(&home.dirs().data, "default");
     LocalStore::open(&path).await.unwrap().0
-}
-
-fn activity(n: i64) -> NewEntry {
-    NewEntry {
-        kind: dutydesk::client::store::WriteKind::Activity,
-        method: "POST".into(),
-        path: "/api/v1/activities".into(),
-        body: serde_json::json!({ "indicator": "trainings", "count": n }),
-        summary: format!("activity {n}"),
-    }
 }
 
 fn time_entries(store_entries: &[dutydesk::client::store::OutboxEntry]) -> usize {
@@ -72,18 +62,22 @@ async fn concurrent_stops_in_one_store_queue_one_entry_and_start_logs_the_old_ti
     let home = offline_home();
     let a = open(&home).await;
     let b = open(&home).await;
-    a.start_timer_logged(7, 1_000, |_| activity(0)).await.unwrap();
+    a.start_timer_logged(7, 1_000, |_| activity_entry(0))
+        .await
+        .unwrap();
     let (x, y) = tokio::join!(
-        a.stop_timer_logged(|_| activity(1)),
-        b.stop_timer_logged(|_| activity(2))
+        a.stop_timer_logged(|_| activity_entry(1)),
+        b.stop_timer_logged(|_| activity_entry(2))
     );
     let stopped = [x.unwrap(), y.unwrap()].into_iter().flatten().count();
     assert_eq!(stopped, 1);
     assert_eq!(a.outbox().await.unwrap().len(), 1);
     // Starting over a running timer logs the old one: its time is not lost.
-    b.start_timer_logged(8, 2_000, |_| activity(3)).await.unwrap();
+    b.start_timer_logged(8, 2_000, |_| activity_entry(3))
+        .await
+        .unwrap();
     let logged = a
-        .start_timer_logged(9, 3_000, |t| activity(t.item_id))
+        .start_timer_logged(9, 3_000, |t| activity_entry(t.item_id))
         .await
         .unwrap()
         .unwrap();
@@ -96,7 +90,7 @@ async fn concurrent_stops_in_one_store_queue_one_entry_and_start_logs_the_old_ti
 async fn an_entry_being_sent_cannot_be_retried_or_edited_and_its_sender_still_settles_it() {
     let home = Home::new();
     let store = open(&home).await;
-    let id = store.enqueue(activity(1)).await.unwrap();
+    let id = store.enqueue(activity_entry(1)).await.unwrap();
     let claim = store.claim_next("host:1:a", 60_000).await.unwrap().unwrap();
     let edited = serde_json::json!({ "indicator": "trainings", "count": 2 });
     let err = store.retry_entry(&id, Some(edited)).await.unwrap_err();
@@ -111,7 +105,7 @@ async fn an_entry_being_sent_cannot_be_retried_or_edited_and_its_sender_still_se
 async fn a_sender_whose_lease_was_taken_over_does_not_settle_the_entry() {
     let home = Home::new();
     let store = open(&home).await;
-    store.enqueue(activity(1)).await.unwrap();
+    store.enqueue(activity_entry(1)).await.unwrap();
     // The first lease has already run out; another process takes it over.
     let stale = store.claim_next("host:1:a", -1).await.unwrap().unwrap();
     let current = store.claim_next("host:2:b", 60_000).await.unwrap().unwrap();

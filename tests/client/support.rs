@@ -40,3 +40,41 @@ pub async fn loopback_engine(home: &Home, url: &str) -> dutydesk::client::sync::
         max_retry_after: Duration::from_secs(1),
     })
 }
+
+/// The local store at `path` as an older version left it: only the client
+/// migrations whose file names sort before `first_missing` (e.g. "0004"),
+/// for a test to fill with old rows before the store opens it.
+pub async fn store_before(path: &std::path::Path, first_missing: &str) -> sqlx::SqlitePool {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let old = tempfile::tempdir().unwrap();
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/client");
+    for file in std::fs::read_dir(&src).unwrap() {
+        let file = file.unwrap();
+        let name = file.file_name().into_string().unwrap();
+        if name.as_str() < first_missing {
+            std::fs::copy(file.path(), old.path().join(&name)).unwrap();
+        }
+    }
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(path)
+        .create_if_missing(true);
+    let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+    sqlx::migrate::Migrator::new(old.path())
+        .await
+        .unwrap()
+        .run(&pool)
+        .await
+        .unwrap();
+    pool
+}
+
+/// An activity entry (`count` trainings), the plainest write to queue.
+pub fn activity_entry(count: i64) -> dutydesk::client::store::NewEntry {
+    dutydesk::client::store::NewEntry {
+        kind: dutydesk::client::store::WriteKind::Activity,
+        method: "POST".into(),
+        path: dutydesk::api::paths::ACTIVITIES.into(),
+        body: serde_json::json!({ "indicator": "trainings", "count": count }),
+        summary: format!("activity {count}"),
+    }
+}
