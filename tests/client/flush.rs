@@ -3,13 +3,11 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use dutydesk::client::credentials::Token;
-use dutydesk::client::http::{Api, Timeouts};
 use dutydesk::client::store::{EntryState, LocalStore};
 use dutydesk::client::sync::{Engine, RetryPolicy};
 
 use crate::loopback::{self, Reply, ok_created};
-use crate::support::{Home, activity_entry, dead_server};
+use crate::support::{Home, activity_entry, dead_server, loopback_engine_with};
 
 fn fast() -> RetryPolicy {
     RetryPolicy {
@@ -21,15 +19,7 @@ fn fast() -> RetryPolicy {
 }
 
 async fn engine(home: &Home, url: &str) -> Engine {
-    let path = LocalStore::path_for(&home.dirs().data, "default");
-    let (store, _) = LocalStore::open(&path).await.unwrap();
-    let timeouts = Timeouts {
-        connect: Duration::from_millis(500),
-        read: Duration::from_millis(300),
-        ..Timeouts::default()
-    };
-    let api = Api::new(url, Some(Token::new("tok-xyz")), None, timeouts).unwrap();
-    Engine::new(store, api).with_policy(fast())
+    loopback_engine_with(home, url, fast()).await
 }
 
 #[tokio::test]

@@ -3,23 +3,9 @@
 //! retried or edited (that would re-key it), a lease taken over not settled
 //! by its old holder.
 
-use dutydesk::client::store::{LocalStore, StoreError};
+use dutydesk::client::store::StoreError;
 
-use crate::support::{Home, activity_entry, dead_server};
-
-fn offline_home() -> Home {
-    let home = Home::new();
-    home.write_config(&format!(
-        "[profiles.default]\nserver = \"{}\"\ncredential_store = \"file\"\n",
-        dead_server()
-    ));
-    home
-}
-
-async fn open(home: &Home) -> LocalStore {
-    let path = LocalStore::path_for(&home.dirs().data, "default");
-    LocalStore::open(&path).await.unwrap().0
-}
+use crate::support::{Home, activity_entry, offline_home, open_store};
 
 fn time_entries(store_entries: &[dutydesk::client::store::OutboxEntry]) -> usize {
     store_entries.iter().filter(|e| e.path.contains("time")).count()
@@ -50,7 +36,7 @@ async fn two_sessions_stopping_the_timer_at_once_log_its_time_once() {
             .filter(|o| String::from_utf8_lossy(&o.stdout).contains("on #7"))
             .count();
         assert_eq!(saved, 1, "round {round}: {outputs:?}");
-        let store = open(&home).await;
+        let store = open_store(&home).await;
         assert_eq!(time_entries(&store.outbox().await.unwrap()), round);
         assert_eq!(store.timer().await.unwrap(), None);
         store.close().await;
@@ -60,8 +46,8 @@ async fn two_sessions_stopping_the_timer_at_once_log_its_time_once() {
 #[tokio::test]
 async fn concurrent_stops_in_one_store_queue_one_entry_and_start_logs_the_old_timer() {
     let home = offline_home();
-    let a = open(&home).await;
-    let b = open(&home).await;
+    let a = open_store(&home).await;
+    let b = open_store(&home).await;
     a.start_timer_logged(7, 1_000, |_| activity_entry(0))
         .await
         .unwrap();
@@ -89,7 +75,7 @@ async fn concurrent_stops_in_one_store_queue_one_entry_and_start_logs_the_old_ti
 #[tokio::test]
 async fn an_entry_being_sent_cannot_be_retried_or_edited_and_its_sender_still_settles_it() {
     let home = Home::new();
-    let store = open(&home).await;
+    let store = open_store(&home).await;
     let id = store.enqueue(activity_entry(1)).await.unwrap();
     let claim = store.claim_next("host:1:a", 60_000).await.unwrap().unwrap();
     let edited = serde_json::json!({ "indicator": "trainings", "count": 2 });
@@ -104,7 +90,7 @@ async fn an_entry_being_sent_cannot_be_retried_or_edited_and_its_sender_still_se
 #[tokio::test]
 async fn a_sender_whose_lease_was_taken_over_does_not_settle_the_entry() {
     let home = Home::new();
-    let store = open(&home).await;
+    let store = open_store(&home).await;
     store.enqueue(activity_entry(1)).await.unwrap();
     // The first lease has already run out; another process takes it over.
     let stale = store.claim_next("host:1:a", -1).await.unwrap().unwrap();

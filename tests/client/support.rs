@@ -1,6 +1,13 @@
 //! What the client tests share: a home (tests/common), a server that is
 //! down, a loopback engine, plain items.
 
+use std::time::Duration;
+
+use dutydesk::client::credentials::Token;
+use dutydesk::client::http::{Api, Timeouts};
+use dutydesk::client::store::LocalStore;
+use dutydesk::client::sync::{Engine, RetryPolicy};
+
 pub use crate::home::Home;
 pub use crate::work_item::item;
 
@@ -15,16 +22,40 @@ pub fn dead_server() -> String {
 // The reference server on 127.0.0.1:0 (`spawn_server`) is in with_server.rs,
 // declared once issue 2 is merged; until then `loopback.rs` stands in.
 
+/// A home whose profile names a server that is down.
+pub fn offline_home() -> Home {
+    let home = Home::new();
+    home.write_config(&format!(
+        "[profiles.default]\nserver = \"{}\"\ncredential_store = \"file\"\n",
+        dead_server()
+    ));
+    home
+}
+
+/// The home's local store (the default profile's).
+pub async fn open_store(home: &Home) -> LocalStore {
+    let path = LocalStore::path_for(&home.dirs().data, "default");
+    LocalStore::open(&path).await.unwrap().0
+}
+
 /// An engine on a fresh store in `home`, sending to `url` (a loopback peer)
 /// with a short backoff.
-pub async fn loopback_engine(home: &Home, url: &str) -> dutydesk::client::sync::Engine {
-    use std::time::Duration;
+pub async fn loopback_engine(home: &Home, url: &str) -> Engine {
+    loopback_engine_with(
+        home,
+        url,
+        RetryPolicy {
+            min_delay: Duration::from_millis(10),
+            max_delay: Duration::from_millis(50),
+            max_times: 3,
+            max_retry_after: Duration::from_secs(1),
+        },
+    )
+    .await
+}
 
-    use dutydesk::client::credentials::Token;
-    use dutydesk::client::http::{Api, Timeouts};
-    use dutydesk::client::store::LocalStore;
-    use dutydesk::client::sync::{Engine, RetryPolicy};
-
+/// [`loopback_engine`] with its own retry policy.
+pub async fn loopback_engine_with(home: &Home, url: &str, policy: RetryPolicy) -> Engine {
     let path = LocalStore::path_for(&home.dirs().data, "default");
     let (store, _) = LocalStore::open(&path).await.unwrap();
     let timeouts = Timeouts {
@@ -33,12 +64,7 @@ pub async fn loopback_engine(home: &Home, url: &str) -> dutydesk::client::sync::
         ..Timeouts::default()
     };
     let api = Api::new(url, Some(Token::new("tok-xyz")), None, timeouts).unwrap();
-    Engine::new(store, api).with_policy(RetryPolicy {
-        min_delay: Duration::from_millis(10),
-        max_delay: Duration::from_millis(50),
-        max_times: 3,
-        max_retry_after: Duration::from_secs(1),
-    })
+    Engine::new(store, api).with_policy(policy)
 }
 
 /// The local store at `path` as an older version left it: only the client

@@ -2,23 +2,7 @@
 //! glyphs of ambiguous width, and no control or bidi character from the
 //! server's text.
 
-use dutydesk::client::store::LocalStore;
-
-use crate::support::{Home, dead_server, item};
-
-fn offline_home() -> Home {
-    let home = Home::new();
-    home.write_config(&format!(
-        "[profiles.default]\nserver = \"{}\"\ncredential_store = \"file\"\n",
-        dead_server()
-    ));
-    home
-}
-
-async fn open(home: &Home) -> LocalStore {
-    let path = LocalStore::path_for(&home.dirs().data, "default");
-    LocalStore::open(&path).await.unwrap().0
-}
+use crate::support::{Home, item, offline_home, open_store};
 
 #[tokio::test]
 async fn cli_lists_use_ascii_marks_not_ambiguous_width_glyphs() {
@@ -29,7 +13,7 @@ async fn cli_lists_use_ascii_marks_not_ambiguous_width_glyphs() {
         "劳动合同纠纷调解，涉及多名外来务工人员的工资拖欠和社会保险补缴问题",
     );
     green.green_channel = true;
-    let store = open(&home).await;
+    let store = open_store(&home).await;
     store.upsert_items("mine", &[green]).await.unwrap();
     store.close().await;
     let out = home
@@ -59,7 +43,7 @@ async fn hostile_server_text_never_reaches_the_terminal_raw() {
     // A title from the server with a screen clear, an OSC 52 clipboard
     // write, a right-to-left override and a C1 CSI.
     let home = Home::new();
-    let store = open(&home).await;
+    let store = open_store(&home).await;
     store
         .upsert_items("mine", &[item(7, "mediation", HOSTILE)])
         .await
