@@ -95,7 +95,7 @@ fn prepare_cache(root: &Path) {
     .expect("config");
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     rt.block_on(async {
-        let (store, _) = dutydesk::client::store::Store::open(&store_path(root))
+        let (store, _) = dutydesk::client::store::LocalStore::open(&store_path(root))
             .await
             .expect("store");
         store
@@ -107,7 +107,7 @@ fn prepare_cache(root: &Path) {
 }
 
 fn store_path(root: &Path) -> std::path::PathBuf {
-    dutydesk::client::store::Store::path_for(&root.join("data/dutydesk"), "default")
+    dutydesk::client::store::LocalStore::path_for(&root.join("data/dutydesk"), "default")
 }
 
 fn time_to_marker(program: &Path, args: &[&std::ffi::OsStr], root: &Path) -> Duration {

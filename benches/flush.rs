@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use dutydesk::api::{ItemList, LoginResponse, paths};
 use dutydesk::client::credentials::Token;
 use dutydesk::client::http::{Api, Timeouts};
-use dutydesk::client::store::{NewEntry, Store};
+use dutydesk::client::store::{LocalStore, NewEntry};
 use dutydesk::client::sync::Engine;
 use dutydesk::server::{ServerConfig, start};
 use futures_util::StreamExt;
@@ -103,11 +103,12 @@ fn note(items: &[i64], run: usize, n: usize) -> (String, serde_json::Value) {
 /// Queues 1,000 notes in a fresh store (not timed), then times the flush.
 async fn flush_run(dir: &tempfile::TempDir, run: usize, url: &str, token: &str, items: &[i64]) -> Duration {
     let path = dir.path().join(format!("client-{run}.db"));
-    let (store, _) = Store::open(&path).await.expect("store");
+    let (store, _) = LocalStore::open(&path).await.expect("store");
     for n in 0..ENTRIES {
         let (path, body) = note(items, run, n);
         store
             .enqueue(NewEntry {
+                kind: dutydesk::client::store::WriteKind::Note,
                 method: "POST".into(),
                 path,
                 body,

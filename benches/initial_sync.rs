@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use dutydesk::api::{LoginResponse, paths};
 use dutydesk::client::credentials::Token;
 use dutydesk::client::http::{Api, Timeouts};
-use dutydesk::client::store::Store;
+use dutydesk::client::store::LocalStore;
 use dutydesk::client::sync::Engine;
 use dutydesk::server::{ServerConfig, start};
 use sqlx::ConnectOptions;
@@ -94,7 +94,7 @@ async fn login(url: &str) -> String {
 /// A fresh store (not timed), then the whole first pull: the items, the
 /// signed-in user, the pool and duty.
 async fn sync_run(dir: &tempfile::TempDir, run: usize, url: &str, token: &str) -> (Duration, usize) {
-    let (store, _) = Store::open(&dir.path().join(format!("client-{run}.db")))
+    let (store, _) = LocalStore::open(&dir.path().join(format!("client-{run}.db")))
         .await
         .expect("store");
     let api = Api::new(url, Some(Token::new(token)), None, Timeouts::default()).expect("api");

@@ -86,7 +86,7 @@ fn prepare_cache(root: &Path) {
     .expect("config");
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     rt.block_on(async {
-        let (store, _) = dutydesk::client::store::Store::open(&store_path(root))
+        let (store, _) = dutydesk::client::store::LocalStore::open(&store_path(root))
             .await
             .expect("store");
         store
@@ -98,7 +98,7 @@ fn prepare_cache(root: &Path) {
 }
 
 fn store_path(root: &Path) -> std::path::PathBuf {
-    dutydesk::client::store::Store::path_for(&root.join("data/dutydesk"), "default")
+    dutydesk::client::store::LocalStore::path_for(&root.join("data/dutydesk"), "default")
 }
 
 /// A program in a pty, its screen kept up to date by a reader thread.

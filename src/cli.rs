@@ -586,6 +586,17 @@ pub enum ReportFormat {
     Json,
 }
 
+impl From<ReportFormat> for crate::report::Format {
+    fn from(f: ReportFormat) -> Self {
+        match f {
+            ReportFormat::Table => Self::Table,
+            ReportFormat::Csv => Self::Csv,
+            ReportFormat::Xlsx => Self::Xlsx,
+            ReportFormat::Json => Self::Json,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ReportScope {
     Me,

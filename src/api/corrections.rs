@@ -9,9 +9,6 @@ use utoipa::ToSchema;
 use super::{Outcome, WorkItem};
 use crate::domain::{OutcomeCode, Yuan};
 
-/// `POST` with [`OutcomeCorrection`]: correct the item's outcome.
-pub const OUTCOME_CORRECTIONS: &str = "/api/v1/items/{id}/outcome-corrections";
-
 /// The corrected outcome's fields, why, and the item's version as loaded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

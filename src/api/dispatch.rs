@@ -39,7 +39,3 @@ impl UnitPeople {
         self.people.iter().find(|p| p.username == username)
     }
 }
-
-pub mod paths {
-    pub const UNIT_PEOPLE: &str = "/api/v1/units/{id}/people";
-}

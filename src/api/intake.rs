@@ -192,15 +192,3 @@ pub struct PasswordChange {
     pub current: String,
     pub new: String,
 }
-
-pub mod paths {
-    pub const UNIT_ITEMS: &str = "/api/v1/units/{id}/items";
-    pub const ITEM_ASSIGN: &str = "/api/v1/items/{id}/assign";
-    pub const ITEM_SCHEDULE: &str = "/api/v1/items/{id}/schedule";
-    pub const ITEM_CANCEL: &str = "/api/v1/items/{id}/cancel";
-    pub const ITEM_CONFLICTS: &str = "/api/v1/items/{id}/conflicts";
-    pub const ITEM_CONFLICTS_ACK: &str = "/api/v1/items/{id}/conflicts/ack";
-    pub const ITEM_REVEAL: &str = "/api/v1/items/{id}/reveal";
-    pub const ITEM_AUDIT: &str = "/api/v1/items/{id}/audit";
-    pub const ME_PASSWORD: &str = "/api/v1/me/password";
-}

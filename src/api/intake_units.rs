@@ -7,8 +7,6 @@ use utoipa::ToSchema;
 
 use super::{UnitRef, UserRef};
 
-pub const INTAKE_UNITS: &str = "/api/v1/intake/units";
-
 /// One unit the desk may route to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct IntakeUnit {

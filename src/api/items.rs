@@ -93,8 +93,11 @@ pub struct HistoryEntry {
     pub at: EpochMs,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor: Option<UserRef>,
-    /// `created`, `claimed`, `assigned`, `status`, `outcome`, `time`, ...
-    pub action: String,
+    /// What happened: `created`, `claimed`, `assigned`, `status`, `outcome`,
+    /// `time`, ... (`HistoryAction`); a client shows one it does not know by
+    /// its name.
+    #[schema(value_type = String)]
+    pub action: super::HistoryAction,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from_status: Option<ItemStatus>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

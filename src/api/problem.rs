@@ -223,6 +223,11 @@ pub struct Problem {
     pub detail: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// `already_claimed`: who holds the item now. A lawyer may not read
+    /// another's item, so the refusal is the one place that says who took
+    /// it; the client names the holder from this, never from the `detail`.
+    #[serde(rename = "claimed_by", default, skip_serializing_if = "Option::is_none")]
+    pub holder: Option<String>,
     /// Further members a problem may carry (RFC 9457 extension members,
     /// e.g. a window or a limit): the client fills its own wording of the
     /// `code` (catalog key `problem.<code>`) from them.
@@ -250,8 +255,15 @@ impl Problem {
             code,
             detail: detail.into(),
             errors: Vec::new(),
+            holder: None,
             extra: Box::default(),
         }
+    }
+
+    /// An `already_claimed` refusal naming who holds the item now.
+    pub fn with_holder(mut self, holder: impl Into<String>) -> Self {
+        self.holder = Some(holder.into());
+        self
     }
 
     /// Adds an extension member, e.g. `("window", "08:30–12:00")`.
@@ -299,6 +311,22 @@ mod tests {
         assert_eq!((p.code.as_str(), p.status), (r.code(), 403));
         let v = serde_json::to_value(&p).unwrap();
         assert_eq!(v["code"], r.code());
+    }
+
+    #[test]
+    fn the_holder_of_a_claimed_item_is_a_typed_member() {
+        let p = Problem::new(ProblemCode::AlreadyClaimed, "whatever the words").with_holder("张伟");
+        let v = serde_json::to_value(&p).unwrap();
+        assert_eq!(v["claimed_by"], "张伟");
+        let back: Problem = serde_json::from_value(v).unwrap();
+        assert_eq!(back.holder.as_deref(), Some("张伟"));
+        assert!(back.extra.is_empty(), "{:?}", back.extra);
+        // A problem without one (an older server's) still parses.
+        let old: Problem = serde_json::from_str(
+            r#"{"title":"already claimed","status":409,"code":"already_claimed","detail":"x"}"#,
+        )
+        .unwrap();
+        assert_eq!(old.holder, None);
     }
 
     #[test]

@@ -9,12 +9,6 @@ use super::stats::{HoursSummary, StatsRow};
 use crate::domain::EpochMs;
 use crate::domain::rollup::{HandIn, SubmissionAction, SubmissionStatus};
 
-/// `POST`: hand in a period's form ([`NewSubmission`]); `GET`: where every
-/// unit below the caller stands for the period ([`SubmissionList`]).
-pub const SUBMISSIONS: &str = "/api/v1/campaigns/{id}/periods/{period}/submissions";
-/// `POST` with [`SubmissionStep`]: approve, return or reopen one unit's form.
-pub const SUBMISSION_STEP: &str = "/api/v1/campaigns/{id}/periods/{period}/submissions/{unit}";
-
 /// How a form is broken down: `by=unit` adds one row set per child unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -96,7 +90,7 @@ pub struct UnitHandIn {
     pub submitted_at: Option<EpochMs>,
 }
 
-/// `GET` [`SUBMISSIONS`]: the caller's unit and every unit below it.
+/// `GET` [`SUBMISSIONS`](super::paths::SUBMISSIONS): the caller's unit and every unit below it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct SubmissionList {
     pub campaign_id: String,

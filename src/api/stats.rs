@@ -9,15 +9,10 @@ use utoipa::ToSchema;
 use super::UnitRef;
 use crate::domain::campaign::period::due_by;
 use crate::domain::campaign::rules::{HOURS_DUTY, HOURS_GREEN_CHANNEL, HOURS_TOTAL};
-use crate::domain::campaign::{AggregateKey, CampaignDef, Period};
+use crate::domain::campaign::{CampaignDef, Period};
 use crate::domain::{EpochMs, Profession};
 
-/// `GET`: the periods of a campaign, as a [`PeriodList`].
-pub const CAMPAIGN_PERIODS: &str = "/api/v1/campaigns/{id}/periods";
-/// `GET` with [`StatsQuery`]: one period's form, as a [`StatsForm`].
-pub const CAMPAIGN_STATS: &str = "/api/v1/campaigns/{id}/stats";
-
-/// The query of [`CAMPAIGN_STATS`]: `?period=2026-04-01..2026-04-15&scope=unit&unit=3`.
+/// The query of `paths::CAMPAIGN_STATS`: `?period=2026-04-01..2026-04-15&scope=unit&unit=3`.
 /// Without `period`, the current one. Without `scope`: `unit` when `unit`
 /// is given, else by role — `me` for lawyers and mediators, `unit` for
 /// coordinators (and operators), `all` for admins.
@@ -186,25 +181,6 @@ pub struct Reporter {
 /// The sums of one period, per profession and indicator (or hours key):
 /// what the server reads from its aggregates, or what `recompute` gives.
 pub type PeriodTotals = HashMap<(Profession, String), (i64, i64)>;
-
-/// One period's totals out of `recompute`'s cells, for one reporting unit
-/// or (with `None`) for all of them.
-pub fn period_totals(
-    cells: &std::collections::BTreeMap<AggregateKey, (i64, i64)>,
-    period: &Period,
-    unit_id: Option<i64>,
-) -> PeriodTotals {
-    let mut out = PeriodTotals::new();
-    for (key, (v1, v2)) in cells {
-        let wanted = key.period_start == period.start && unit_id.is_none_or(|u| u == key.unit_id);
-        if let (true, Some(p)) = (wanted, Profession::parse(key.profession)) {
-            let cell = out.entry((p, key.indicator.clone())).or_default();
-            cell.0 += v1;
-            cell.1 += v2;
-        }
-    }
-    out
-}
 
 impl StatsForm {
     /// Lays the sums out as the campaign's form. Professions outside the

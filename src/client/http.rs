@@ -226,10 +226,6 @@ impl Api {
         &self.base
     }
 
-    pub fn has_token(&self) -> bool {
-        self.token.is_some()
-    }
-
     fn request(&self, method: Method, path: &str) -> Result<reqwest::RequestBuilder, HttpError> {
         let mut req = self.client()?.request(method, format!("{}{}", self.base, path));
         if let Some(t) = &self.token {

@@ -8,11 +8,9 @@
 use rust_i18n::t;
 use serde::{Deserialize, Serialize};
 
-use super::store::{NewEntry, Store, StoreError};
+use super::store::{LocalStore, NewEntry, StoreError, WriteKind};
 use super::workflow::{self, Queued};
-use crate::api::intake::{
-    ClaimAnswer, ConflictAck, ConflictEntry, ItemWithConflicts, NewItem, paths as ipaths,
-};
+use crate::api::intake::{ClaimAnswer, ConflictAck, ConflictEntry, ItemWithConflicts, NewItem};
 use crate::api::paths;
 use crate::domain::{EpochMs, ItemKind};
 
@@ -25,6 +23,7 @@ pub const KEEP: usize = 200;
 pub fn new_item(item: &NewItem) -> NewEntry {
     let kind_key = format!("tui.kind.{}", item.kind.as_str());
     NewEntry {
+        kind: WriteKind::NewItem,
         method: "POST".into(),
         path: paths::ITEMS.into(),
         body: serde_json::to_value(item).unwrap_or(serde_json::Value::Null),
@@ -40,8 +39,9 @@ pub fn new_item(item: &NewItem) -> NewEntry {
 /// The outbox entry that acknowledges item `id`'s conflict warning.
 pub fn ack(id: i64, version: i64) -> NewEntry {
     NewEntry {
+        kind: WriteKind::ConflictAck,
         method: "POST".into(),
-        path: paths::with_id(ipaths::ITEM_CONFLICTS_ACK, id),
+        path: paths::with_id(paths::ITEM_CONFLICTS_ACK, id),
         body: serde_json::to_value(ConflictAck { version, note: None }).unwrap_or(serde_json::Value::Null),
         summary: t!("intake_tui.summary.ack", id = id).into_owned(),
     }
@@ -111,26 +111,26 @@ pub fn warning_in(path: &str, response: &serde_json::Value) -> Option<Warning> {
 }
 
 /// Queues a registration.
-pub async fn register(store: &Store, item: &NewItem) -> Result<Queued, StoreError> {
+pub async fn register(store: &LocalStore, item: &NewItem) -> Result<Queued, StoreError> {
     workflow::record(store, new_item(item)).await
 }
 
 /// The desk's remembered registrations, newest first.
-pub async fn recent(store: &Store) -> Result<Vec<Registered>, StoreError> {
+pub async fn recent(store: &LocalStore) -> Result<Vec<Registered>, StoreError> {
     match store.doc(RECENT_DOC).await? {
         Some(doc) => Ok(serde_json::from_str(&doc.json).unwrap_or_default()),
         None => Ok(Vec::new()),
     }
 }
 
-async fn save(store: &Store, list: &[Registered]) -> Result<(), StoreError> {
+async fn save(store: &LocalStore, list: &[Registered]) -> Result<(), StoreError> {
     store
         .put_doc(RECENT_DOC, &serde_json::to_string(list)?, None)
         .await
 }
 
 /// The server's answer to a registration, remembered.
-pub async fn remember(store: &Store, answer: &ItemWithConflicts) -> Result<(), StoreError> {
+pub async fn remember(store: &LocalStore, answer: &ItemWithConflicts) -> Result<(), StoreError> {
     let mut list = recent(store).await?;
     list.retain(|r| r.item_id != answer.item.id);
     list.insert(
@@ -152,7 +152,7 @@ pub async fn remember(store: &Store, answer: &ItemWithConflicts) -> Result<(), S
 }
 
 /// Queues the acknowledgment and marks the registration acknowledged.
-pub async fn acknowledge(store: &Store, item_id: i64, version: i64) -> Result<Queued, StoreError> {
+pub async fn acknowledge(store: &LocalStore, item_id: i64, version: i64) -> Result<Queued, StoreError> {
     let queued = workflow::record(store, ack(item_id, version)).await?;
     let mut list = recent(store).await?;
     if let Some(r) = list.iter_mut().find(|r| r.item_id == item_id) {

@@ -88,7 +88,7 @@ mod tests {
     #[test]
     fn known_codes_are_worded_in_the_language_asked_for() {
         let p = Problem::new(ProblemCode::AlreadyClaimed, "lawyer2 claimed this item first")
-            .with_extra("claimed_by", "王律师");
+            .with_holder("王律师");
         let zh = worded(&p, "zh-CN").unwrap();
         assert!(zh.contains("王律师") && !zh.contains("claimed this"), "{zh}");
         let en = worded(&p, "en").unwrap();
@@ -140,8 +140,7 @@ mod tests {
 
     #[test]
     fn server_text_in_members_is_sanitized() {
-        let p =
-            Problem::new(ProblemCode::AlreadyClaimed, "x").with_extra("claimed_by", "evil\u{1b}[2J\u{202e}");
+        let p = Problem::new(ProblemCode::AlreadyClaimed, "x").with_holder("evil\u{1b}[2J\u{202e}");
         let en = worded(&p, "en").unwrap();
         assert!(!en.contains('\u{1b}') && !en.contains('\u{202e}'), "{en:?}");
     }

@@ -6,7 +6,7 @@ use rust_i18n::t;
 use super::config::Config;
 use super::credentials::{CredError, Credentials, StoreKind};
 use super::http::{Api, HttpError, Timeouts};
-use super::store::{OpenNotice, Store, StoreError, Writer};
+use super::store::{LocalStore, OpenNotice, StoreError, Writer};
 use super::sync::Engine;
 
 #[derive(Debug, thiserror::Error)]
@@ -18,7 +18,7 @@ pub enum SessionError {
     #[error(transparent)]
     Credentials(#[from] CredError),
     #[error(transparent)]
-    Store(#[from] StoreError),
+    LocalStore(#[from] StoreError),
     #[error(transparent)]
     Http(#[from] HttpError),
     #[error(transparent)]
@@ -73,16 +73,16 @@ async fn open_with(config: &Config, env_token: Option<String>, check: bool) -> R
 }
 
 /// Opens this profile's store alone (reading offline, the timer, drafts).
-pub async fn open_store(config: &Config) -> Result<(Store, Vec<String>), SessionError> {
+pub async fn open_store(config: &Config) -> Result<(LocalStore, Vec<String>), SessionError> {
     open_store_with(config, true).await
 }
 
-async fn open_store_with(config: &Config, check: bool) -> Result<(Store, Vec<String>), SessionError> {
-    let path = Store::path_for(&config.dirs.data, &config.profile_name);
+async fn open_store_with(config: &Config, check: bool) -> Result<(LocalStore, Vec<String>), SessionError> {
+    let path = LocalStore::path_for(&config.dirs.data, &config.profile_name);
     let (mut store, notice) = if check {
-        Store::open(&path).await?
+        LocalStore::open(&path).await?
     } else {
-        Store::open_unchecked(&path).await?
+        LocalStore::open_unchecked(&path).await?
     };
     // Entries are queued and sent as the lawyer last signed in here, for
     // the server they signed in to (a config pointed elsewhere for a while

@@ -5,7 +5,7 @@
 //! cache in step, so a list read right after shows the change; sending is
 //! the caller's (the CLI flushes once, the TUI in the background).
 
-use super::store::{MINE, NewEntry, Store, StoreError};
+use super::store::{LocalStore, MINE, NewEntry, StoreError};
 use super::sync::Engine;
 use super::writes;
 use crate::api::{TransitionRequest, WorkItem};
@@ -70,7 +70,7 @@ impl Started {
 /// With an engine, an item not cached yet is fetched once; without (signed
 /// out or offline), the timer alone starts and the item stays as it is.
 pub async fn start(
-    store: &Store,
+    store: &LocalStore,
     engine: Option<&Engine>,
     item_id: i64,
     at: EpochMs,
@@ -112,7 +112,7 @@ pub async fn start(
 
 /// Stops the timer and queues its time; `None` when none was running (or
 /// another session stopped it first: its time is logged once, there).
-pub async fn stop(store: &Store) -> Result<Option<Queued>, StoreError> {
+pub async fn stop(store: &LocalStore) -> Result<Option<Queued>, StoreError> {
     Ok(store
         .stop_timer_logged(writes::timer)
         .await?
@@ -121,20 +121,20 @@ pub async fn stop(store: &Store) -> Result<Option<Queued>, StoreError> {
 
 /// Queues a record (outcome, time, activity, note, typical case, duty
 /// check-in or check-out, claim) as it is.
-pub async fn record(store: &Store, entry: NewEntry) -> Result<Queued, StoreError> {
+pub async fn record(store: &LocalStore, entry: NewEntry) -> Result<Queued, StoreError> {
     let id = store.enqueue(entry.clone()).await?;
     Ok(Queued { id, entry })
 }
 
 /// Takes a pool item.
-pub async fn claim(store: &Store, item_id: i64) -> Result<Queued, StoreError> {
+pub async fn claim(store: &LocalStore, item_id: i64) -> Result<Queued, StoreError> {
     record(store, writes::claim(item_id)).await
 }
 
 /// Moves an item to `to` from `version`; a cached copy shows the move at
 /// once. Returns the item as it now stands when it is cached.
 pub async fn move_item(
-    store: &Store,
+    store: &LocalStore,
     item_id: i64,
     to: ItemStatus,
     version: i64,
@@ -158,7 +158,7 @@ pub async fn move_item(
 
 /// Marks a session started, ended or no-show.
 pub async fn mark_session(
-    store: &Store,
+    store: &LocalStore,
     item_id: i64,
     mark: SessionMark,
     version: i64,

@@ -3,15 +3,16 @@
 
 use rust_i18n::t;
 
-use super::store::NewEntry;
+use super::store::{NewEntry, WriteKind};
 use crate::api::{
     NewActivity, NewNote, NewOutcome, NewTimeEntry, TransitionRequest, TypicalCaseRequest, WorkItem, paths,
 };
 use crate::domain::outcome::MAX_MINUTES_PER_ENTRY;
 use crate::domain::{ItemStatus, MINUTE_MS, TimeActivity};
 
-fn post(path: String, body: serde_json::Value, summary: String) -> NewEntry {
+fn post(kind: WriteKind, path: String, body: serde_json::Value, summary: String) -> NewEntry {
     NewEntry {
+        kind,
         method: "POST".into(),
         path,
         body,
@@ -28,6 +29,7 @@ fn json<T: serde::Serialize>(v: &T) -> serde_json::Value {
 
 pub fn outcome(item_id: i64, body: &NewOutcome) -> NewEntry {
     post(
+        WriteKind::Outcome,
         paths::with_id(paths::ITEM_OUTCOMES, item_id),
         json(body),
         t!("cli.summary.outcome", code = body.code.as_str(), id = item_id).into_owned(),
@@ -36,6 +38,7 @@ pub fn outcome(item_id: i64, body: &NewOutcome) -> NewEntry {
 
 pub fn time_entry(body: &NewTimeEntry) -> NewEntry {
     post(
+        WriteKind::TimeEntry,
         paths::TIME_ENTRIES.into(),
         json(body),
         t!("cli.summary.time", minutes = body.minutes, id = body.item_id).into_owned(),
@@ -44,6 +47,7 @@ pub fn time_entry(body: &NewTimeEntry) -> NewEntry {
 
 pub fn activity(body: &NewActivity) -> NewEntry {
     post(
+        WriteKind::Activity,
         paths::ACTIVITIES.into(),
         json(body),
         t!(
@@ -57,6 +61,7 @@ pub fn activity(body: &NewActivity) -> NewEntry {
 
 pub fn claim(item_id: i64) -> NewEntry {
     post(
+        WriteKind::Claim,
         paths::with_id(paths::ITEM_CLAIM, item_id),
         serde_json::json!({}),
         t!("cli.summary.claim", id = item_id).into_owned(),
@@ -65,6 +70,7 @@ pub fn claim(item_id: i64) -> NewEntry {
 
 pub fn transition(item_id: i64, body: &TransitionRequest) -> NewEntry {
     post(
+        WriteKind::Transition,
         paths::with_id(paths::ITEM_TRANSITION, item_id),
         json(body),
         t!("cli.summary.transition", id = item_id, to = body.to.as_str()).into_owned(),
@@ -75,6 +81,7 @@ pub fn transition(item_id: i64, body: &TransitionRequest) -> NewEntry {
 /// like every outbox entry, so a resend never adds it twice.
 pub fn note(item_id: i64, text: &str) -> NewEntry {
     post(
+        WriteKind::Note,
         paths::with_id(paths::ITEM_NOTES, item_id),
         json(&NewNote {
             text: text.to_string(),
@@ -92,6 +99,7 @@ pub fn typical(item_id: i64, body: &TypicalCaseRequest) -> NewEntry {
         t!("app.summary.not_typical", id = item_id)
     };
     post(
+        WriteKind::Typical,
         paths::with_id(paths::ITEM_TYPICAL, item_id),
         json(body),
         summary.into_owned(),
@@ -100,6 +108,7 @@ pub fn typical(item_id: i64, body: &TypicalCaseRequest) -> NewEntry {
 
 pub fn check_in(shift_id: i64) -> NewEntry {
     post(
+        WriteKind::CheckIn,
         paths::with_id(paths::DUTY_CHECK_IN, shift_id),
         serde_json::json!({}),
         t!("cli.summary.check_in", id = shift_id).into_owned(),
@@ -108,6 +117,7 @@ pub fn check_in(shift_id: i64) -> NewEntry {
 
 pub fn check_out(shift_id: i64) -> NewEntry {
     post(
+        WriteKind::CheckOut,
         paths::with_id(paths::DUTY_CHECK_OUT, shift_id),
         serde_json::json!({}),
         t!("cli.summary.check_out", id = shift_id).into_owned(),

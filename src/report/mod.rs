@@ -20,6 +20,17 @@ pub use table::render_table;
 pub use write::{WriteError, reporting_date_today, write};
 pub use xlsx::render_xlsx;
 
+/// The formats a form is rendered in. The CLI's `--format` (clap's
+/// `cli::ReportFormat`) and the TUI's export keys both become one of these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// An aligned text table.
+    Table,
+    Csv,
+    Xlsx,
+    Json,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
     #[error("{}", rust_i18n::t!("stats.render_failed", format = "XLSX", error = .0))]
@@ -40,16 +51,15 @@ pub fn render_json(form: &StatsForm) -> Result<String, ReportError> {
 /// or to standard output. `reporting_date` is the 填报日期 (`YYYY-MM-DD`).
 pub fn render(
     form: &StatsForm,
-    format: crate::cli::ReportFormat,
+    format: Format,
     lang: Language,
     reporting_date: &str,
 ) -> Result<Vec<u8>, ReportError> {
-    use crate::cli::ReportFormat;
     Ok(match format {
-        ReportFormat::Table => render_table(form, lang, reporting_date).into_bytes(),
-        ReportFormat::Csv => render_csv(form, lang)?,
-        ReportFormat::Xlsx => render_xlsx(form, lang, reporting_date)?,
-        ReportFormat::Json => render_json(form)?.into_bytes(),
+        Format::Table => render_table(form, lang, reporting_date).into_bytes(),
+        Format::Csv => render_csv(form, lang)?,
+        Format::Xlsx => render_xlsx(form, lang, reporting_date)?,
+        Format::Json => render_json(form)?.into_bytes(),
     })
 }
 

@@ -6,9 +6,9 @@ use std::path::Path;
 
 use rust_i18n::t;
 
+use super::Format;
 use super::{ReportError, render};
 use crate::api::StatsForm;
-use crate::cli::ReportFormat;
 use crate::i18n::Language;
 
 /// Why a report could not be written.
@@ -32,7 +32,7 @@ pub fn reporting_date_today() -> String {
 /// `None`. An XLSX is binary: it is refused on a terminal.
 pub fn write(
     form: &StatsForm,
-    format: ReportFormat,
+    format: Format,
     lang: Language,
     output: Option<&Path>,
 ) -> Result<(), WriteError> {
@@ -41,7 +41,7 @@ pub fn write(
     match output {
         None => {
             let mut out = std::io::stdout().lock();
-            if format == ReportFormat::Xlsx && out.is_terminal() {
+            if format == Format::Xlsx && out.is_terminal() {
                 return Err(WriteError::Refused(
                     t!("stats.xlsx_on_terminal", locale = l).into_owned(),
                 ));
@@ -50,7 +50,7 @@ pub fn write(
             // or bidi override reaches a terminal (line breaks stay). JSON
             // has them escaped already, its data whole.
             let bytes = match format {
-                ReportFormat::Xlsx | ReportFormat::Json => bytes,
+                Format::Xlsx | Format::Json => bytes,
                 _ => clean_lines(&String::from_utf8_lossy(&bytes)).into_bytes(),
             };
             out.write_all(&bytes).and_then(|()| out.flush()).map_err(|e| {

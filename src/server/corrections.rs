@@ -17,11 +17,6 @@ use super::storage::Storage;
 use crate::api::corrections::{CorrectedOutcome, OutcomeCorrection};
 use crate::api::{Activity, TimeEntry};
 
-/// `POST`: withdraw one of your time entries.
-pub const TIME_ENTRY_WITHDRAW: &str = "/api/v1/time-entries/{id}/withdraw";
-/// `POST`: withdraw one of your activities.
-pub const ACTIVITY_WITHDRAW: &str = "/api/v1/activities/{id}/withdraw";
-
 /// Answers the counter-record.
 pub async fn withdraw_time_entry<S: Storage>(
     State(state): State<Shared<S>>,

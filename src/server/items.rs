@@ -147,7 +147,7 @@ pub async fn claim<S: Storage>(
             );
             // Clients name the holder in their own words.
             if let Some(holder) = holder {
-                problem = problem.with_extra("claimed_by", holder);
+                problem = problem.with_holder(holder);
             }
             Err(ApiError(problem))
         }

@@ -187,7 +187,6 @@ impl RunningServer {
 }
 
 pub fn router<S: Storage>(state: Shared<S>) -> Router {
-    use crate::api::intake::paths as ipaths;
     Router::new()
         .route(paths::HEALTHZ, get(|| async { "ok" }))
         .route(
@@ -203,17 +202,17 @@ pub fn router<S: Storage>(state: Shared<S>) -> Router {
         .route(paths::LOGOUT, post(auth::logout))
         .route(paths::ME, get(auth::me))
         .route(paths::ITEMS, get(items::list).post(intake::create))
-        .route(ipaths::ITEM_ASSIGN, post(intake::assign))
-        .route(ipaths::ITEM_SCHEDULE, post(intake::schedule))
-        .route(ipaths::ITEM_CANCEL, post(intake::cancel))
-        .route(ipaths::ITEM_CONFLICTS, get(intake::conflicts))
-        .route(ipaths::ITEM_CONFLICTS_ACK, post(intake::ack_conflicts))
-        .route(ipaths::ITEM_REVEAL, post(intake::reveal))
-        .route(ipaths::ITEM_AUDIT, get(intake::audit))
-        .route(ipaths::UNIT_ITEMS, get(intake::unit_items))
-        .route(crate::api::dispatch::paths::UNIT_PEOPLE, get(people::unit_people))
-        .route(ipaths::ME_PASSWORD, post(accounts::change_password))
-        .route(crate::api::intake_units::INTAKE_UNITS, get(intake::intake_units))
+        .route(paths::ITEM_ASSIGN, post(intake::assign))
+        .route(paths::ITEM_SCHEDULE, post(intake::schedule))
+        .route(paths::ITEM_CANCEL, post(intake::cancel))
+        .route(paths::ITEM_CONFLICTS, get(intake::conflicts))
+        .route(paths::ITEM_CONFLICTS_ACK, post(intake::ack_conflicts))
+        .route(paths::ITEM_REVEAL, post(intake::reveal))
+        .route(paths::ITEM_AUDIT, get(intake::audit))
+        .route(paths::UNIT_ITEMS, get(intake::unit_items))
+        .route(paths::UNIT_PEOPLE, get(people::unit_people))
+        .route(paths::ME_PASSWORD, post(accounts::change_password))
+        .route(paths::INTAKE_UNITS, get(intake::intake_units))
         .route(paths::ITEM, get(items::detail))
         .route(paths::POOL, get(items::pool))
         .route(paths::ITEM_CLAIM, post(items::claim))
@@ -228,25 +227,16 @@ pub fn router<S: Storage>(state: Shared<S>) -> Router {
         .route(paths::DUTY_CHECK_IN, post(schedule::check_in))
         .route(paths::DUTY_CHECK_OUT, post(schedule::check_out))
         .route(paths::CAMPAIGNS, get(schedule::campaigns))
-        .route(crate::api::stats::CAMPAIGN_PERIODS, get(stats::periods))
-        .route(crate::api::stats::CAMPAIGN_STATS, get(stats::stats))
+        .route(paths::CAMPAIGN_PERIODS, get(stats::periods))
+        .route(paths::CAMPAIGN_STATS, get(stats::stats))
         .route(
-            crate::api::rollup::SUBMISSIONS,
+            paths::SUBMISSIONS,
             get(submissions::list).post(submissions::submit),
         )
-        .route(crate::api::rollup::SUBMISSION_STEP, post(submissions::step))
-        .route(
-            corrections::TIME_ENTRY_WITHDRAW,
-            post(corrections::withdraw_time_entry),
-        )
-        .route(
-            corrections::ACTIVITY_WITHDRAW,
-            post(corrections::withdraw_activity),
-        )
-        .route(
-            crate::api::corrections::OUTCOME_CORRECTIONS,
-            post(corrections::correct_outcome),
-        )
+        .route(paths::SUBMISSION_STEP, post(submissions::step))
+        .route(paths::TIME_ENTRY_WITHDRAW, post(corrections::withdraw_time_entry))
+        .route(paths::ACTIVITY_WITHDRAW, post(corrections::withdraw_activity))
+        .route(paths::OUTCOME_CORRECTIONS, post(corrections::correct_outcome))
         .route(paths::EVENTS, get(events::stream))
         .route(metrics::READYZ, get(metrics::readyz))
         .route(metrics::METRICS, get(metrics::metrics))

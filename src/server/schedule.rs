@@ -12,8 +12,6 @@ use crate::api::{CampaignList, DutyList, DutyShift, ProblemCode, Schedule};
 use crate::domain::EpochMs;
 use crate::domain::clock::now_ms;
 
-pub use super::storage::sql::schedule::load_campaigns;
-
 use crate::domain::clock::shanghai;
 
 /// [start, end) of a civil day in Shanghai, as epoch ms.

@@ -18,7 +18,7 @@ use crate::cli::GlobalArgs;
 use crate::client::config::{self, Config};
 use crate::client::session;
 use crate::client::startup;
-use crate::client::store::{MINE, POOL, Store};
+use crate::client::store::{LocalStore, MINE, POOL};
 use crate::client::sync::ME_KEY;
 use crate::domain::Role;
 
@@ -186,7 +186,11 @@ async fn build_model(
 /// unsent form. The whole cached lists follow right after the first frame
 /// ([`Command::Start`]): decoding 10,000 cached items took longer than
 /// everything else before the first frame together.
-pub async fn startup_messages(store: &Store, model: &Model, rows: usize) -> Result<Vec<Message>, String> {
+pub async fn startup_messages(
+    store: &LocalStore,
+    model: &Model,
+    rows: usize,
+) -> Result<Vec<Message>, String> {
     let e = |e: crate::client::store::StoreError| e.to_string();
     let tab = model.queue.tab();
     let list = if tab == QueueTab::Pool { POOL } else { MINE };

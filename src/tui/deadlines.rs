@@ -23,7 +23,7 @@ pub fn status_text(deadlines: &[Deadline], now: EpochMs) -> Option<String> {
         .min_by_key(|d| d.due_by)?;
     let (days, hours) = time_left(now, d.due_by)?;
     let zh = rust_i18n::locale().starts_with("zh");
-    let name = crate::tui::sanitize::clean(if zh { &d.campaign_zh } else { &d.campaign_en });
+    let name = crate::text::clean(if zh { &d.campaign_zh } else { &d.campaign_en });
     Some(
         t!(
             "rollup.status_deadline",

@@ -9,10 +9,10 @@ use super::keymap::Action;
 use super::model::{Command, Message, Model, Screen};
 use super::popups::Popup;
 use super::popups::assign::AssignPicker;
-use super::sanitize;
 use crate::api::dispatch::UnitPerson;
 use crate::api::intake::ConflictEntry;
 use crate::api::{UnitRef, WorkItem};
+use crate::text as sanitize;
 
 /// Which of the unit's open work the screen lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -84,7 +84,7 @@ pub fn apply_command(model: &mut Model, cmd: &Command) {
             let entry = HistoryEntry {
                 at: model.now,
                 actor: me(model),
-                action: "note".into(),
+                action: crate::api::HistoryAction::Note,
                 from_status: None,
                 to_status: None,
                 note: note.clone(),

@@ -1,5 +1,5 @@
 //! The queue keeps its rows slim (no description, no parties' contacts or
-//! ID numbers: `Store::queue_items`); the detail screen gets the whole item
+//! ID numbers: `LocalStore::queue_items`); the detail screen gets the whole item
 //! from the store in the background when it opens, before the server's
 //! detail, and the row of the open item keeps it across list reloads.
 

@@ -147,7 +147,7 @@ pub fn on_failed(model: &mut Model, request: u64, message: &str) {
         && matches!(form.state, FormState::Saving(r) | FormState::Saved(r) if r == request)
     {
         form.state = FormState::Editing;
-        form.error = Some(super::sanitize::clean(message));
+        form.error = Some(crate::text::clean(message));
     }
 }
 

@@ -1,5 +1,6 @@
 //! The words for domain values on screen, from the catalogs.
 
+use crate::api::HistoryAction;
 use crate::domain::{Category, Channel, FrontlineGroup, ItemKind, ItemStatus, OutcomeCode, TimeActivity};
 
 fn label(prefix: &str, name: &str) -> String {
@@ -39,42 +40,44 @@ pub fn activity(a: TimeActivity) -> String {
     label("activity", a.as_str())
 }
 
-/// What happened, in an item's history. An action this version does not
-/// know (a newer server's) is shown as the server named it.
-pub fn history_action(action: &str) -> String {
-    const KNOWN: [&str; 10] = [
-        "created",
-        "claimed",
-        "assigned",
-        "status",
-        "outcome",
-        "time",
-        "rescheduled",
-        "note",
-        "typical_case",
-        "outcome_corrected",
-    ];
-    if KNOWN.contains(&action) {
-        label("history", action)
-    } else {
-        action.to_string()
+/// What happened, in an item's history. An action this version has no
+/// words for (a newer server's) is shown as the server named it, cleaned.
+pub fn history_action(action: &HistoryAction) -> String {
+    match action {
+        HistoryAction::Created
+        | HistoryAction::Claimed
+        | HistoryAction::Assigned
+        | HistoryAction::Status
+        | HistoryAction::Outcome
+        | HistoryAction::Time
+        | HistoryAction::Rescheduled
+        | HistoryAction::Note
+        | HistoryAction::TypicalCase
+        | HistoryAction::OutcomeCorrected => label("history", action.as_str()),
+        // No catalog words yet: shown by name, as before the enum.
+        HistoryAction::Released | HistoryAction::Scheduled | HistoryAction::ConflictAcknowledged => {
+            action.as_str().to_string()
+        }
+        HistoryAction::Other(name) => crate::text::clean(name),
     }
 }
 
 /// The detail of a history entry: the server keeps plain data for some
 /// actions (an outcome code, minutes, flagged or not), shown here in the
 /// user's language; any other note as it was written.
-pub fn history_note(action: &str, note: &str) -> String {
+pub fn history_note(action: &HistoryAction, note: &str) -> String {
     let known = match action {
-        "outcome" => OutcomeCode::ALL
+        HistoryAction::Outcome => OutcomeCode::ALL
             .into_iter()
             .find(|c| c.as_str() == note)
             .map(outcome),
-        "time" => note
+        HistoryAction::Time => note
             .parse::<i64>()
             .ok()
             .map(|m| rust_i18n::t!("tui.detail.minutes", minutes = m).into_owned()),
-        "typical_case" if note == "flagged" || note == "unflagged" => Some(label("history", note)),
+        HistoryAction::TypicalCase if note == "flagged" || note == "unflagged" => {
+            Some(label("history", note))
+        }
         _ => None,
     };
     known.unwrap_or_else(|| note.to_string())
@@ -92,4 +95,16 @@ pub fn category_both(c: Category) -> String {
 /// Both languages' names of a catalog key, for the command palette.
 pub fn both(key: &str) -> (String, String) {
     (crate::i18n::text(key, "en"), crate::i18n::text(key, "zh-CN"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_history_action_shows_by_its_name_cleaned() {
+        let action = HistoryAction::Other("merged\u{1b}[2J_into\u{202e}".into());
+        assert_eq!(history_action(&action), "merged_into");
+        assert_eq!(history_note(&action, "#7"), "#7");
+    }
 }

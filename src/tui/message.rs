@@ -11,8 +11,8 @@ use crate::api::{
     CampaignList, ChangeEvent, DutyShift, ItemDetail, NewActivity, NewOutcome, NewTimeEntry, PeriodList,
     Schedule, StatsForm, StatsScope, WorkItem,
 };
-use crate::cli::ReportFormat;
 use crate::domain::{EpochMs, ItemStatus, Role};
+use crate::report::Format;
 
 /// What comes in: keys, sizes, time, and the results of commands.
 #[derive(Debug, Clone)]
@@ -218,7 +218,7 @@ pub enum Command {
     },
     /// Write the form on screen as a file; answered by `ExportDone`/`ExportFailed`.
     ExportStats {
-        format: ReportFormat,
+        format: Format,
         form: Box<StatsForm>,
     },
     /// A unit's open work and people: the signed-in coordinator's own

@@ -22,7 +22,6 @@ pub mod popups;
 pub mod queue_index;
 pub mod roles;
 pub mod run;
-pub mod sanitize;
 pub(crate) mod schedule_actions;
 pub mod screens;
 pub mod state;

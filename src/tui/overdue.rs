@@ -32,7 +32,7 @@ pub fn notice(items: &[WorkItem], now: EpochMs) -> Option<String> {
     let mut named: Vec<String> = late
         .iter()
         .take(NAMED)
-        .map(|i| format!("#{} {}", i.id, crate::tui::sanitize::clean(&i.title)))
+        .map(|i| format!("#{} {}", i.id, crate::text::clean(&i.title)))
         .collect();
     if late.len() > NAMED {
         named.push("…".into());

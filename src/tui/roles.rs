@@ -264,7 +264,7 @@ pub fn claim(model: &mut Model) -> Option<Command> {
             question: t!(
                 "roles.claim_question",
                 id = item.id,
-                title = super::sanitize::clean(&item.title)
+                title = crate::text::clean(&item.title)
             )
             .into_owned(),
             command: Command::Claim(item.id),

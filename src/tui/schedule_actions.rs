@@ -3,15 +3,16 @@
 use rust_i18n::t;
 
 use super::keymap::Action;
+use super::labels;
 use super::model::{Command, Model, SessionMark, SessionRefusal};
 use super::popups::Popup;
 use super::popups::cancel_session::CancelForm;
 use super::popups::confirm::Confirm;
 use super::popups::session_form::SessionForm;
 use super::screens::schedule;
-use super::{labels, sanitize};
 use crate::api::WorkItem;
 use crate::domain::{ItemStatus, Role};
+use crate::text as sanitize;
 
 pub fn apply(model: &mut Model, action: Action) -> Option<Command> {
     if action == Action::BookSession {

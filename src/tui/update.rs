@@ -9,8 +9,9 @@ use super::model::{Command, Message, Model, QueueTab, Screen};
 use super::popups::outcome::{FormState, OutcomeForm};
 use super::popups::{Popup, confirm, message, palette};
 use super::screens::{self, schedule};
-use super::{dispatch_actions, sanitize, time};
+use super::{dispatch_actions, time};
 use crate::api::ChangeKind;
+use crate::text as sanitize;
 
 pub fn update(model: &mut Model, msg: Message) -> Option<Command> {
     let cmd = step(model, msg);

@@ -9,7 +9,8 @@ use rust_i18n::t;
 use super::keymap::Action;
 use super::model::{Model, OutboxState, QueueTab, Screen};
 use super::theme::Borders;
-use super::{popups, sanitize, screens, time};
+use super::{popups, screens, time};
+use crate::text as sanitize;
 
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;

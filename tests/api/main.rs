@@ -13,8 +13,8 @@ mod counting;
 mod echo;
 mod group_commit;
 mod intake;
+mod intake_admin;
 mod intake_authz;
-mod intake_more;
 mod intake_units;
 mod items;
 mod live;
@@ -23,6 +23,10 @@ mod notes;
 mod ops;
 mod outcome_corrections;
 mod people;
+#[path = "../common/period_totals.rs"]
+mod period_totals;
+#[path = "../common/pg_schema.rs"]
+mod pg_schema;
 mod read_path;
 mod records;
 mod rollup;

@@ -14,8 +14,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::period_totals::period_totals;
 use dutydesk::api::StatsForm;
-use dutydesk::api::stats::period_totals;
 use dutydesk::api::{StatsScope, UnitRef};
 use dutydesk::domain::campaign::period::{due_by, local_date, period_containing};
 use dutydesk::domain::campaign::{

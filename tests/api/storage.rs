@@ -20,14 +20,7 @@ async fn fresh_stores() -> Vec<Fresh> {
         drop_schema: None,
     }];
     if let Some(base) = crate::support::postgres_url() {
-        let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
-        let admin = sqlx::AnyPool::connect(&base).await.unwrap();
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
-            .execute(&admin)
-            .await
-            .unwrap();
-        admin.close().await;
-        let url = format!("{base}?options=-csearch_path%3D{schema}");
+        let (url, schema) = crate::pg_schema::fresh_schema(&base).await;
         out.push(Fresh {
             store: Store::connect(&url).await.unwrap(),
             _dir: None,
@@ -40,12 +33,7 @@ async fn fresh_stores() -> Vec<Fresh> {
 async fn cleanup(f: Fresh) {
     f.store.close().await;
     if let Some((base, schema)) = f.drop_schema {
-        let admin = sqlx::AnyPool::connect(&base).await.unwrap();
-        sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
-            .execute(&admin)
-            .await
-            .unwrap();
-        admin.close().await;
+        crate::pg_schema::drop_schema(&base, &schema).await;
     }
 }
 

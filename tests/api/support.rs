@@ -1,8 +1,6 @@
 //! A real server on 127.0.0.1:0 with demo data, on SQLite in a temp dir and,
 //! where DUTYDESK_TEST_POSTGRES_URL is set, on PostgreSQL in a fresh schema.
 
-use std::sync::Once;
-
 use dutydesk::server::{RunningServer, ServerConfig, ServerTuning, start_tuned};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::Value;
@@ -18,19 +16,8 @@ pub struct Ctx {
     schema: Option<(String, String)>,
 }
 
-static SKIP_NOTICE: Once = Once::new();
-
-pub fn postgres_url() -> Option<String> {
-    let url = std::env::var("DUTYDESK_TEST_POSTGRES_URL")
-        .ok()
-        .filter(|u| !u.is_empty());
-    if url.is_none() {
-        SKIP_NOTICE.call_once(|| {
-            eprintln!("DUTYDESK_TEST_POSTGRES_URL is not set: the PostgreSQL cases are skipped")
-        });
-    }
-    url
-}
+use crate::pg_schema::schema_url;
+pub use crate::pg_schema::{drop_schema, fresh_schema, postgres_url};
 
 pub async fn sqlite() -> Ctx {
     sqlite_tuned(ServerTuning::default()).await
@@ -57,40 +44,8 @@ pub async fn postgres(base_url: &str) -> Ctx {
     postgres_tuned(base_url, ServerTuning::default()).await
 }
 
-/// A fresh schema on the server at `base_url`; returns the URL that uses it.
-pub async fn fresh_schema(base_url: &str) -> (String, String) {
-    sqlx::any::install_default_drivers();
-    let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
-    let admin = sqlx::AnyPool::connect(base_url).await.unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
-        .execute(&admin)
-        .await
-        .unwrap();
-    admin.close().await;
-    let sep = if base_url.contains('?') { '&' } else { '?' };
-    (format!("{base_url}{sep}options=-csearch_path%3D{schema}"), schema)
-}
-
-pub async fn drop_schema(base_url: &str, schema: &str) {
-    let admin = sqlx::AnyPool::connect(base_url).await.unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
-        .execute(&admin)
-        .await
-        .unwrap();
-    admin.close().await;
-}
-
 pub async fn postgres_tuned(base_url: &str, tuning: ServerTuning) -> Ctx {
-    sqlx::any::install_default_drivers();
-    let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
-    let admin = sqlx::AnyPool::connect(base_url).await.unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
-        .execute(&admin)
-        .await
-        .unwrap();
-    admin.close().await;
-    let sep = if base_url.contains('?') { '&' } else { '?' };
-    let url = format!("{base_url}{sep}options=-csearch_path%3D{schema}");
+    let (url, schema) = fresh_schema(base_url).await;
     let server = start_tuned(
         ServerConfig {
             db: Some(url),
@@ -135,10 +90,7 @@ impl Ctx {
     pub fn db_url(&self) -> String {
         match (&self.sqlite_path, &self.schema) {
             (Some(path), _) => path.to_string_lossy().into_owned(),
-            (None, Some((base, schema))) => {
-                let sep = if base.contains('?') { '&' } else { '?' };
-                format!("{base}{sep}options=-csearch_path%3D{schema}")
-            }
+            (None, Some((base, schema))) => schema_url(base, schema),
             (None, None) => unreachable!("every test server has a database"),
         }
     }
@@ -197,12 +149,7 @@ impl Ctx {
             s.shutdown().await.unwrap();
         }
         if let Some((base, schema)) = self.schema.take() {
-            let admin = sqlx::AnyPool::connect(&base).await.unwrap();
-            sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
-                .execute(&admin)
-                .await
-                .unwrap();
-            admin.close().await;
+            drop_schema(&base, &schema).await;
         }
     }
 }

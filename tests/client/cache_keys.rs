@@ -2,7 +2,7 @@
 //! upsert, filled in from the JSON for a store cached by an older version,
 //! and the drafts offered at start only for items still cached.
 
-use dutydesk::client::store::{CachedKey, Store};
+use dutydesk::client::store::{CachedKey, LocalStore};
 use dutydesk::domain::{ItemKind, ItemStatus};
 
 use crate::store::open;
@@ -70,28 +70,9 @@ async fn every_upsert_keeps_the_queue_keys_of_the_item() {
 #[tokio::test]
 async fn a_store_cached_by_an_older_version_gets_its_keys_from_the_json() {
     let home = Home::new();
-    let path = Store::path_for(&home.dirs().data, "default");
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let path = LocalStore::path_for(&home.dirs().data, "default");
     // The migrations as they were before the keys.
-    let old = tempfile::tempdir().unwrap();
-    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/client");
-    for file in std::fs::read_dir(&src).unwrap() {
-        let file = file.unwrap();
-        let name = file.file_name().into_string().unwrap();
-        if name.as_str() < "0004" {
-            std::fs::copy(file.path(), old.path().join(&name)).unwrap();
-        }
-    }
-    let options = sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(&path)
-        .create_if_missing(true);
-    let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
-    sqlx::migrate::Migrator::new(old.path())
-        .await
-        .unwrap()
-        .run(&pool)
-        .await
-        .unwrap();
+    let pool = crate::support::store_before(&path, "0004").await;
     let mut green = item(7, "pro_bono", "欠薪");
     green.green_channel = true;
     for it in [item(5, "consultation", "工资"), green.clone()] {

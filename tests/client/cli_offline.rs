@@ -1,22 +1,13 @@
 //! The real binary with the server down: writes are kept and exit 3;
 //! reads show the cache.
 
-use dutydesk::client::store::Store;
+use dutydesk::client::store::LocalStore;
 
-use crate::support::{Home, dead_server, item};
-
-fn setup() -> Home {
-    let home = Home::new();
-    home.write_config(&format!(
-        "[profiles.default]\nserver = \"{}\"\ncredential_store = \"file\"\n",
-        dead_server()
-    ));
-    home
-}
+use crate::support::{Home, item, offline_home};
 
 async fn cache(home: &Home, items: &[dutydesk::api::WorkItem]) {
-    let path = Store::path_for(&home.dirs().data, "default");
-    let (store, _) = Store::open(&path).await.unwrap();
+    let path = LocalStore::path_for(&home.dirs().data, "default");
+    let (store, _) = LocalStore::open(&path).await.unwrap();
     store.upsert_items("mine", items).await.unwrap();
     store.close().await;
 }
@@ -28,7 +19,7 @@ fn outbox_json(home: &Home) -> Vec<serde_json::Value> {
 
 #[tokio::test]
 async fn an_outcome_logged_offline_is_saved_and_exits_3() {
-    let home = setup();
+    let home = offline_home();
     cache(&home, &[item(7, "mediation", "劳动合同纠纷调解")]).await;
     let out = home
         .cmd()
@@ -70,7 +61,7 @@ async fn an_outcome_logged_offline_is_saved_and_exits_3() {
 
 #[tokio::test]
 async fn an_outcome_of_the_wrong_kind_is_refused_before_saving() {
-    let home = setup();
+    let home = offline_home();
     cache(&home, &[item(7, "mediation", "调解")]).await;
     let out = home
         .cmd()
@@ -88,7 +79,7 @@ async fn an_outcome_of_the_wrong_kind_is_refused_before_saving() {
 
 #[test]
 fn an_unknown_outcome_code_lists_the_valid_ones() {
-    let home = setup();
+    let home = offline_home();
     let out = home
         .cmd()
         .args(["log", "7", "--outcome", "settled"])
@@ -104,7 +95,7 @@ fn an_unknown_outcome_code_lists_the_valid_ones() {
 
 #[test]
 fn activity_and_time_offline_wait_in_order_and_can_be_discarded() {
-    let home = setup();
+    let home = offline_home();
     home.cmd()
         .args([
             "activity",
@@ -136,7 +127,7 @@ fn activity_and_time_offline_wait_in_order_and_can_be_discarded() {
 
 #[test]
 fn bad_input_is_a_usage_error_not_a_panic() {
-    let home = setup();
+    let home = offline_home();
     home.cmd()
         .args(["time", "7", "--minutes", "9000", "--activity", "session"])
         .env("DUTYDESK_TOKEN", "t")
@@ -162,7 +153,7 @@ fn bad_input_is_a_usage_error_not_a_panic() {
 
 #[test]
 fn without_a_token_commands_say_to_log_in() {
-    let home = setup();
+    let home = offline_home();
     let out = home.cmd().arg("list").assert().code(1);
     let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
     assert!(stderr.contains("dutydesk login"), "{stderr}");
@@ -170,7 +161,7 @@ fn without_a_token_commands_say_to_log_in() {
 
 #[tokio::test]
 async fn list_offline_shows_the_cache_aligned() {
-    let home = setup();
+    let home = offline_home();
     cache(
         &home,
         &[
@@ -203,7 +194,7 @@ async fn list_offline_shows_the_cache_aligned() {
 
 #[test]
 fn the_timer_runs_across_processes() {
-    let home = setup();
+    let home = offline_home();
     home.cmd().args(["start", "7"]).assert().success();
     // Stop logs the time offline: saved, exit 3.
     let out = home.cmd().arg("stop").env("DUTYDESK_TOKEN", "t").assert().code(3);

@@ -5,7 +5,7 @@ use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 use std::time::Duration;
 
-use dutydesk::client::store::{EntryState, Store};
+use dutydesk::client::store::{EntryState, LocalStore};
 
 use crate::loopback::{self, Reply, ok_created};
 use crate::support::{Home, dead_server, item};
@@ -26,7 +26,7 @@ fn lists() -> Vec<Reply> {
 }
 
 async fn outbox(home: &Home) -> Vec<dutydesk::client::store::OutboxEntry> {
-    let (store, _) = Store::open(&Store::path_for(&home.dirs().data, "default"))
+    let (store, _) = LocalStore::open(&LocalStore::path_for(&home.dirs().data, "default"))
         .await
         .unwrap();
     store.outbox().await.unwrap()
@@ -82,7 +82,7 @@ async fn killed_right_after_saved_the_entry_is_sent_on_the_next_run() {
     // mid-send when it is killed.
     let hang = loopback::start(vec![Reply::Hang]).await;
     use_server(&home, &hang.url);
-    let (store, _) = Store::open(&Store::path_for(&home.dirs().data, "default"))
+    let (store, _) = LocalStore::open(&LocalStore::path_for(&home.dirs().data, "default"))
         .await
         .unwrap();
     store

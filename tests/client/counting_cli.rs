@@ -4,7 +4,7 @@
 //! Against the real reference server (its campaigns, the signed-in role).
 
 use crate::support::Home;
-use crate::with_server::{login, open_consultation, run, spawn_server, text};
+use crate::with_server::{campaigns_running, login, open_consultation, run, spawn_server, text};
 
 async fn outbox_len(home: &Home) -> usize {
     let mut c = home.cmd();
@@ -22,12 +22,6 @@ async fn refused(home: &Home, args: &[&str]) -> String {
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{args:?}: {err}{}", text(&out.stdout));
     err
-}
-
-/// The shipped campaigns run through 2026; after that no row takes activities.
-fn campaigns_running() -> bool {
-    let tz = jiff::tz::TimeZone::get("Asia/Shanghai").unwrap();
-    tz.to_datetime(jiff::Timestamp::now()).date() <= jiff::civil::date(2026, 12, 31)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -10,6 +10,7 @@ use dutydesk::domain::{OutcomeCode, TimeActivity, Yuan};
 fn saved(e: NewEntry) -> OutboxEntry {
     OutboxEntry {
         id: "e1".into(),
+        kind: e.kind,
         method: e.method,
         path: e.path,
         body: e.body,

@@ -4,7 +4,7 @@
 //! sees nothing of the previous one's work.
 
 use dutydesk::api::{ItemList, WorkItem};
-use dutydesk::client::store::{Store, Writer};
+use dutydesk::client::store::{LocalStore, Writer};
 
 use crate::support::Home;
 use crate::with_server::{run, spawn_server, text};
@@ -162,8 +162,8 @@ async fn the_next_lawyer_on_a_profile_sees_only_their_own_items() {
 #[tokio::test]
 async fn drafts_and_the_timer_belong_to_their_signed_in_user() {
     let home = Home::new();
-    let path = Store::path_for(&home.dirs().data, "default");
-    let (store, _) = Store::open(&path).await.unwrap();
+    let path = LocalStore::path_for(&home.dirs().data, "default");
+    let (store, _) = LocalStore::open(&path).await.unwrap();
     let a = Writer {
         user: "lawyer".into(),
         server: "https://s".into(),

@@ -3,22 +3,11 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use dutydesk::client::credentials::Token;
-use dutydesk::client::http::{Api, Timeouts};
-use dutydesk::client::store::{EntryState, NewEntry, Store};
+use dutydesk::client::store::{EntryState, LocalStore};
 use dutydesk::client::sync::{Engine, RetryPolicy};
 
 use crate::loopback::{self, Reply, ok_created};
-use crate::support::{Home, dead_server};
-
-fn entry(n: i64) -> NewEntry {
-    NewEntry {
-        method: "POST".into(),
-        path: "/api/v1/activities".into(),
-        body: serde_json::json!({ "indicator": "trainings", "count": n }),
-        summary: format!("activity {n}"),
-    }
-}
+use crate::support::{Home, activity_entry, dead_server, loopback_engine_with};
 
 fn fast() -> RetryPolicy {
     RetryPolicy {
@@ -30,15 +19,7 @@ fn fast() -> RetryPolicy {
 }
 
 async fn engine(home: &Home, url: &str) -> Engine {
-    let path = Store::path_for(&home.dirs().data, "default");
-    let (store, _) = Store::open(&path).await.unwrap();
-    let timeouts = Timeouts {
-        connect: Duration::from_millis(500),
-        read: Duration::from_millis(300),
-        ..Timeouts::default()
-    };
-    let api = Api::new(url, Some(Token::new("tok-xyz")), None, timeouts).unwrap();
-    Engine::new(store, api).with_policy(fast())
+    loopback_engine_with(home, url, fast()).await
 }
 
 #[tokio::test]
@@ -56,7 +37,7 @@ async fn a_503_a_hang_and_a_dropped_answer_are_retried_with_the_same_key() {
     ])
     .await;
     let e = engine(&home, &peer.url).await;
-    let id = e.store().enqueue(entry(1)).await.unwrap();
+    let id = e.store().enqueue(activity_entry(1)).await.unwrap();
     let report = e.flush_once().await.unwrap();
     assert_eq!(report.sent.len(), 1, "{report:?}");
     assert_eq!(report.waiting, 0);
@@ -84,7 +65,7 @@ async fn retry_after_is_honoured() {
     ])
     .await;
     let e = engine(&home, &peer.url).await;
-    e.store().enqueue(entry(1)).await.unwrap();
+    e.store().enqueue(activity_entry(1)).await.unwrap();
     let started = Instant::now();
     let report = e.flush_once().await.unwrap();
     assert_eq!(report.sent.len(), 1);
@@ -101,8 +82,8 @@ async fn a_422_marks_the_entry_failed_with_the_servers_words_and_the_rest_go_on(
     let problem = r#"{"title":"validation failed","status":422,"code":"validation_failed","detail":"count must be at most 1000"}"#;
     let peer = loopback::start(vec![Reply::Json(422, vec![], problem.into()), ok_created()]).await;
     let e = engine(&home, &peer.url).await;
-    let bad = e.store().enqueue(entry(5000)).await.unwrap();
-    e.store().enqueue(entry(1)).await.unwrap();
+    let bad = e.store().enqueue(activity_entry(5000)).await.unwrap();
+    e.store().enqueue(activity_entry(1)).await.unwrap();
     let report = e.flush_once().await.unwrap();
     assert_eq!(report.failed.len(), 1);
     assert_eq!(report.failed[0].2, "count must be at most 1000");
@@ -123,8 +104,8 @@ async fn a_422_marks_the_entry_failed_with_the_servers_words_and_the_rest_go_on(
 async fn offline_keeps_the_entry_pending_and_says_why() {
     let home = Home::new();
     let e = engine(&home, &dead_server()).await;
-    e.store().enqueue(entry(1)).await.unwrap();
-    e.store().enqueue(entry(2)).await.unwrap();
+    e.store().enqueue(activity_entry(1)).await.unwrap();
+    e.store().enqueue(activity_entry(2)).await.unwrap();
     let report = e.flush_once().await.unwrap();
     assert_eq!(report.waiting, 2);
     let why = report.offline.unwrap();
@@ -142,7 +123,7 @@ async fn two_processes_flushing_the_same_store_send_each_entry_once() {
     let a = engine(&home, &peer.url).await;
     let b = engine(&home, &peer.url).await;
     for n in 0..20 {
-        a.store().enqueue(entry(n)).await.unwrap();
+        a.store().enqueue(activity_entry(n)).await.unwrap();
     }
     let (ra, rb) = tokio::join!(a.flush_once(), b.flush_once());
     let sent = ra.unwrap().sent.len() + rb.unwrap().sent.len();
@@ -180,62 +161,10 @@ async fn the_cli_exits_4_when_the_server_refuses() {
         !stderr.contains('\u{1b}'),
         "the server's escape sequence must not reach the terminal"
     );
-    let store = Store::open(&Store::path_for(&home.dirs().data, "default"))
+    let store = LocalStore::open(&LocalStore::path_for(&home.dirs().data, "default"))
         .await
         .unwrap()
         .0;
     let left = store.outbox().await.unwrap();
     assert_eq!(left[0].state, EntryState::Failed);
-}
-
-fn detail_assigned_to(user: i64) -> String {
-    let mut v = serde_json::to_value(crate::support::item(7, "consultation", "工资")).unwrap();
-    v["assignee"] = serde_json::json!({"id": user, "username": "u", "display_name": "U"});
-    v["history"] = serde_json::json!([]);
-    v["outcomes"] = serde_json::json!([]);
-    v["time_entries"] = serde_json::json!([]);
-    v.to_string()
-}
-
-const ME: &str = r#"{"id":3,"username":"zhang.wei","display_name":"张伟","role":"lawyer","profession":"lawyer","unit":{"id":1,"name":"所"}}"#;
-const TAKEN: &str = r#"{"title":"already claimed","status":409,"code":"already_claimed","detail":"张伟 claimed this item first"}"#;
-
-#[tokio::test]
-async fn a_claim_whose_answer_was_lost_is_done_not_failed() {
-    let home = Home::new();
-    let peer = loopback::start(vec![
-        Reply::DropMidBody,
-        Reply::Json(409, vec![], TAKEN.into()),
-        Reply::Json(200, vec![], ME.into()),
-        Reply::Json(200, vec![], detail_assigned_to(3)),
-    ])
-    .await;
-    let e = engine(&home, &peer.url).await;
-    e.store()
-        .enqueue(dutydesk::client::writes::claim(7))
-        .await
-        .unwrap();
-    let report = e.flush_once().await.unwrap();
-    assert_eq!((report.sent.len(), report.failed.len()), (1, 0), "{report:?}");
-    assert!(e.store().outbox().await.unwrap().is_empty());
-}
-
-#[tokio::test]
-async fn a_claim_someone_else_won_is_failed_with_the_servers_words() {
-    let home = Home::new();
-    let taken = TAKEN.replace("张伟", "李娜");
-    let peer = loopback::start(vec![
-        Reply::Json(409, vec![], taken),
-        Reply::Json(200, vec![], ME.into()),
-        Reply::Json(200, vec![], detail_assigned_to(8)),
-    ])
-    .await;
-    let e = engine(&home, &peer.url).await;
-    e.store()
-        .enqueue(dutydesk::client::writes::claim(7))
-        .await
-        .unwrap();
-    let report = e.flush_once().await.unwrap();
-    assert_eq!(report.failed.len(), 1, "{report:?}");
-    assert!(report.failed[0].2.contains("李娜"));
 }

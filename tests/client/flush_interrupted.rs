@@ -12,9 +12,9 @@ use std::time::Duration;
 use dutydesk::api::{ItemDetail, ItemList, paths};
 use dutydesk::client::credentials::Token;
 use dutydesk::client::http::{Api, Timeouts};
-use dutydesk::client::store::{NewEntry, Store};
+use dutydesk::client::store::{LocalStore, NewEntry};
 use dutydesk::client::sync::{Engine, RetryPolicy};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
 
 use crate::demo_server::{get_json, spawn_server, token};
@@ -37,35 +37,11 @@ async fn cut_link(upstream: String) -> (String, Arc<AtomicUsize>) {
         while let Ok((mut sock, _)) = listener.accept().await {
             let (count, client, upstream) = (count.clone(), client.clone(), upstream.clone());
             tokio::spawn(async move {
-                let mut buf = Vec::new();
-                let mut chunk = [0u8; 8192];
-                let head_end = loop {
-                    match sock.read(&mut chunk).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                    }
-                    if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                        break i + 4;
-                    }
+                let Some(request) = crate::loopback::read_request(&mut sock).await else {
+                    return;
                 };
-                let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
-                let headers: Vec<(String, String)> = head
-                    .lines()
-                    .skip(1)
-                    .filter_map(|l| l.split_once(':'))
-                    .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
-                    .collect();
-                let header = |n: &str| headers.iter().find(|(k, _)| k == n).map(|(_, v)| v.clone());
-                let len: usize = header("content-length").and_then(|v| v.parse().ok()).unwrap_or(0);
-                while buf.len() < head_end + len {
-                    match sock.read(&mut chunk).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                    }
-                }
-                let mut words = head.split_whitespace();
-                let method = words.next().unwrap_or("GET").to_string();
-                let path = words.next().unwrap_or("/").to_string();
+                let header = |n: &str| request.header(n);
+                let (method, path) = (request.method.clone(), request.path.clone());
                 let mut req = client.request(
                     reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
                     format!("{upstream}{path}"),
@@ -75,11 +51,7 @@ async fn cut_link(upstream: String) -> (String, Arc<AtomicUsize>) {
                         req = req.header(name, v);
                     }
                 }
-                let resp = req
-                    .body(buf[head_end..head_end + len].to_vec())
-                    .send()
-                    .await
-                    .unwrap();
+                let resp = req.body(request.body.clone()).send().await.unwrap();
                 let status = resp.status().as_u16();
                 let echoed = resp
                     .headers()
@@ -108,7 +80,7 @@ async fn cut_link(upstream: String) -> (String, Arc<AtomicUsize>) {
     (url, forwarded)
 }
 
-fn engine(store: &Store, url: &str, token: &str) -> Engine {
+fn engine(store: &LocalStore, url: &str, token: &str) -> Engine {
     let timeouts = Timeouts {
         connect: Duration::from_millis(500),
         read: Duration::from_secs(5),
@@ -132,13 +104,14 @@ async fn a_concurrent_flush_cut_half_way_delivers_every_note_once_afterwards() {
     assert!(items.len() >= 2, "the demo data gives the lawyer several items");
 
     let home = Home::new();
-    let (store, _) = Store::open(&Store::path_for(&home.dirs().data, "default"))
+    let (store, _) = LocalStore::open(&LocalStore::path_for(&home.dirs().data, "default"))
         .await
         .unwrap();
     for n in 0..NOTES {
         let item = items[n % items.len()];
         store
             .enqueue(NewEntry {
+                kind: dutydesk::client::store::WriteKind::Note,
                 method: "POST".into(),
                 path: paths::with_id(paths::ITEM_NOTES, item),
                 body: serde_json::json!({ "text": format!("cut-link note {n}") }),

@@ -7,7 +7,7 @@
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use dutydesk::client::store::{EntryState, Store};
+use dutydesk::client::store::{EntryState, LocalStore};
 use dutydesk::client::sync::{SyncEvent, run_events};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -223,7 +223,7 @@ async fn keyed_write_is_kept(home: &Home, env: &[(&str, &str)]) -> Measured {
     .await;
     let stderr = String::from_utf8_lossy(&m.out.stderr).to_string();
     assert_eq!(m.out.status.code(), Some(3), "saved offline: {stderr}");
-    let (store, _) = Store::open(&Store::path_for(&home.dirs().data, "default"))
+    let (store, _) = LocalStore::open(&LocalStore::path_for(&home.dirs().data, "default"))
         .await
         .unwrap();
     let left = store.outbox().await.unwrap();

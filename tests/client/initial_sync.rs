@@ -3,7 +3,7 @@
 
 use dutydesk::client::credentials::Token;
 use dutydesk::client::http::{Api, Timeouts};
-use dutydesk::client::store::{CachedKey, Store};
+use dutydesk::client::store::{CachedKey, LocalStore};
 use dutydesk::client::sync::Engine;
 use dutydesk::domain::{ItemKind, ItemStatus};
 
@@ -18,7 +18,7 @@ async fn a_first_sync_lands_every_item_with_its_sort_keys() {
     let server = spawn_server().await;
     let first = seed_items(&server.db_path(), SEEDED).await;
     let home = Home::new();
-    let (store, _) = Store::open(&Store::path_for(&home.dirs().data, "default"))
+    let (store, _) = LocalStore::open(&LocalStore::path_for(&home.dirs().data, "default"))
         .await
         .unwrap();
     let api = Api::new(

@@ -3,7 +3,7 @@
 //! as a `\uXXXX` escape, as `report --format json` writes them (one shared
 //! function). The sanitizer drops what would shift columns.
 
-use dutydesk::client::store::Store;
+use dutydesk::client::store::LocalStore;
 
 use crate::support::{Home, dead_server, item};
 
@@ -16,7 +16,7 @@ const RAW: [char; 9] = [
 
 async fn home_with_hostile_item() -> Home {
     let home = Home::new();
-    let (store, _) = Store::open(&Store::path_for(&home.dirs().data, "default"))
+    let (store, _) = LocalStore::open(&LocalStore::path_for(&home.dirs().data, "default"))
         .await
         .unwrap();
     store

@@ -76,6 +76,68 @@ impl Peer {
 }
 
 /// Answers requests with `script` in order; the last reply repeats.
+/// One HTTP/1.1 request as read off a socket.
+pub struct RawRequest {
+    pub method: String,
+    pub path: String,
+    /// Names lower-cased.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl RawRequest {
+    pub fn header(&self, name: &str) -> Option<String> {
+        let name = name.to_ascii_lowercase();
+        self.headers
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.clone())
+    }
+}
+
+/// Reads one request (head and `Content-Length` body); `None` when the
+/// peer goes away before the head is whole. A body cut short is kept as
+/// far as it came.
+pub async fn read_request(sock: &mut tokio::net::TcpStream) -> Option<RawRequest> {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 8192];
+    let head_end = loop {
+        match sock.read(&mut chunk).await {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
+    let headers: Vec<(String, String)> = head
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    let mut words = head.split_whitespace();
+    let mut request = RawRequest {
+        method: words.next().unwrap_or("GET").to_string(),
+        path: words.next().unwrap_or("/").to_string(),
+        headers,
+        body: Vec::new(),
+    };
+    let len: usize = request
+        .header("content-length")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    while buf.len() < head_end + len {
+        match sock.read(&mut chunk).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    }
+    request.body = buf[head_end..(head_end + len).min(buf.len())].to_vec();
+    Some(request)
+}
+
 pub async fn start(script: Vec<Reply>) -> Peer {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
@@ -90,40 +152,11 @@ pub async fn start(script: Vec<Reply>) -> Peer {
             let log = log.clone();
             let script = script.clone();
             tokio::spawn(async move {
-                let mut buf = Vec::new();
-                let mut chunk = [0u8; 4096];
-                let head_end = loop {
-                    let Ok(n) = sock.read(&mut chunk).await else {
-                        return;
-                    };
-                    if n == 0 {
-                        return;
-                    }
-                    buf.extend_from_slice(&chunk[..n]);
-                    if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                        break i + 4;
-                    }
+                let Some(request) = read_request(&mut sock).await else {
+                    return;
                 };
-                let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
-                let header = |name: &str| {
-                    head.lines()
-                        .find(|l| {
-                            l.to_ascii_lowercase()
-                                .starts_with(&format!("{}:", name.to_ascii_lowercase()))
-                        })
-                        .map(|l| l.split_once(':').unwrap().1.trim().to_string())
-                };
-                let len: usize = header("content-length").and_then(|v| v.parse().ok()).unwrap_or(0);
-                while buf.len() < head_end + len {
-                    let Ok(n) = sock.read(&mut chunk).await else {
-                        return;
-                    };
-                    if n == 0 {
-                        break;
-                    }
-                    buf.extend_from_slice(&chunk[..n]);
-                }
-                let path = head.split_whitespace().nth(1).unwrap_or("").to_string();
+                let header = |name: &str| request.header(name);
+                let path = request.path.clone();
                 let key = header("idempotency-key");
                 log.lock().unwrap().push(Seen {
                     path: path.clone(),

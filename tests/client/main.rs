@@ -15,24 +15,28 @@ mod flush;
 #[cfg(feature = "server")]
 mod flush_interrupted;
 mod fullwidth;
-mod hardening;
-mod hardening_flush;
+#[path = "../common/home.rs"]
+mod home;
 mod hostile;
 #[cfg(feature = "server")]
 mod initial_sync;
 mod json_escape;
 mod loopback;
 mod manpage;
+mod not_the_answer;
+mod outbox_kind;
+mod outbox_leases;
 mod pull;
 mod queue_rows;
 mod report;
+mod resent_writes;
 #[cfg(feature = "server")]
 #[path = "../../benches/support/seed_items.rs"]
 mod seed_items;
 mod store;
 mod support;
+mod terminal_text;
 mod text;
-mod typical_flush;
 // Against the real reference server.
 #[cfg(feature = "server")]
 mod assign_cli;
@@ -58,5 +62,7 @@ mod server_writes;
 mod with_server;
 #[cfg(feature = "server")]
 mod words;
+#[path = "../common/work_item.rs"]
+mod work_item;
 #[cfg(feature = "server")]
 mod writers;

@@ -5,7 +5,7 @@ use std::time::Duration;
 use dutydesk::api::ChangeKind;
 use dutydesk::client::credentials::Token;
 use dutydesk::client::http::{Api, Timeouts};
-use dutydesk::client::store::Store;
+use dutydesk::client::store::LocalStore;
 use dutydesk::client::sync::{Engine, SyncEvent, run_events};
 
 use crate::loopback::{self, Reply};
@@ -33,7 +33,7 @@ async fn pull_sends_the_cursor_and_etag_and_drops_items_that_left_me() {
         Reply::Json(200, vec![], r#"{"shifts":[]}"#.into()),
     ])
     .await;
-    let (store, _) = Store::open(&Store::path_for(&home.dirs().data, "default"))
+    let (store, _) = LocalStore::open(&LocalStore::path_for(&home.dirs().data, "default"))
         .await
         .unwrap();
     store.put_doc("me", ME, None).await.unwrap();
@@ -114,7 +114,7 @@ async fn items_back_in_the_pool_leave_mine_even_when_me_was_never_cached() {
         Reply::Json(200, vec![], r#"{"shifts":[]}"#.into()),
     ])
     .await;
-    let (store, _) = Store::open(&Store::path_for(&home.dirs().data, "default"))
+    let (store, _) = LocalStore::open(&LocalStore::path_for(&home.dirs().data, "default"))
         .await
         .unwrap();
     store

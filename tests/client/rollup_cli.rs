@@ -8,17 +8,9 @@ use calamine::{Data, Reader, Xlsx};
 use dutydesk::api::StatsForm;
 
 use crate::support::Home;
-use crate::with_server::{login, run, spawn_server, text};
+use crate::with_server::{campaigns_running, login, ok, run, spawn_server, text};
 
 const FORM1: &str = "form1-enterprise-service";
-
-async fn ok(home: &Home, args: &[&str]) -> std::process::Output {
-    let mut c = home.cmd();
-    c.args(args);
-    let out = run(c).await;
-    assert_eq!(out.status.code(), Some(0), "{args:?}: {}", text(&out.stderr));
-    out
-}
 
 fn number(d: &Data) -> f64 {
     match d {
@@ -37,12 +29,6 @@ fn texts(range: &calamine::Range<Data>) -> Vec<String> {
             _ => None,
         })
         .collect()
-}
-
-/// The shipped campaigns run through 2026; after that no period is open.
-fn campaigns_running() -> bool {
-    let tz = jiff::tz::TimeZone::get("Asia/Shanghai").unwrap();
-    tz.to_datetime(jiff::Timestamp::now()).date() <= jiff::civil::date(2026, 12, 31)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -8,23 +8,9 @@ use calamine::{Data, Reader, Xlsx};
 use dutydesk::api::StatsForm;
 
 use crate::support::Home;
-use crate::with_server::{login, open_consultation, run, spawn_server, text};
+use crate::with_server::{campaigns_running, login, ok, open_consultation, run, spawn_server, text};
 
 const FORM1: &str = "form1-enterprise-service";
-
-async fn ok(home: &Home, args: &[&str]) -> std::process::Output {
-    let mut c = home.cmd();
-    c.args(args);
-    let out = run(c).await;
-    assert_eq!(out.status.code(), Some(0), "{args:?}: {}", text(&out.stderr));
-    out
-}
-
-/// The shipped campaigns run through 2026; after that no period is open.
-fn campaigns_running() -> bool {
-    let tz = jiff::tz::TimeZone::get("Asia/Shanghai").unwrap();
-    tz.to_datetime(jiff::Timestamp::now()).date() <= jiff::civil::date(2026, 12, 31)
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_units_coordinator_reports_per_person() {
@@ -146,7 +132,7 @@ async fn the_bureau_corrects_an_outcome_until_the_form_is_handed_in() {
     let out = ok(&lawyer, &["show", &id, "--json"]).await;
     let detail: dutydesk::api::ItemDetail = serde_json::from_slice(&out.stdout).unwrap();
     let last = detail.history.last().unwrap();
-    assert_eq!(last.action, "outcome_corrected");
+    assert_eq!(last.action, dutydesk::api::HistoryAction::OutcomeCorrected);
     assert!(last.note.contains("已委托代理"), "{}", last.note);
 
     // A lawyer may not correct: refused, not a usage error.

@@ -5,10 +5,10 @@
 use std::sync::{Arc, Mutex};
 
 use dutydesk::api::{ItemDetail, ItemList, NewOutcome};
-use dutydesk::client::store::Store;
+use dutydesk::client::store::LocalStore;
 use dutydesk::client::writes;
 use dutydesk::domain::OutcomeCode;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
 
 use crate::support::Home;
@@ -44,35 +44,11 @@ async fn crashing_proxy(upstream: String) -> (String, Arc<Mutex<Vec<Forwarded>>>
             };
             let (log, client, upstream) = (log.clone(), client.clone(), upstream.clone());
             tokio::spawn(async move {
-                let mut buf = Vec::new();
-                let mut chunk = [0u8; 8192];
-                let head_end = loop {
-                    match sock.read(&mut chunk).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                    }
-                    if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                        break i + 4;
-                    }
+                let Some(request) = crate::loopback::read_request(&mut sock).await else {
+                    return;
                 };
-                let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
-                let headers: Vec<(String, String)> = head
-                    .lines()
-                    .skip(1)
-                    .filter_map(|l| l.split_once(':'))
-                    .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
-                    .collect();
-                let header = |n: &str| headers.iter().find(|(k, _)| k == n).map(|(_, v)| v.clone());
-                let len: usize = header("content-length").and_then(|v| v.parse().ok()).unwrap_or(0);
-                while buf.len() < head_end + len {
-                    match sock.read(&mut chunk).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                    }
-                }
-                let mut words = head.split_whitespace();
-                let method = words.next().unwrap_or("GET").to_string();
-                let path = words.next().unwrap_or("/").to_string();
+                let header = |n: &str| request.header(n);
+                let (method, path) = (request.method.clone(), request.path.clone());
                 let mut req = client.request(
                     reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
                     format!("{upstream}{path}"),
@@ -87,11 +63,7 @@ async fn crashing_proxy(upstream: String) -> (String, Arc<Mutex<Vec<Forwarded>>>
                         req = req.header(name, v);
                     }
                 }
-                let resp = req
-                    .body(buf[head_end..head_end + len].to_vec())
-                    .send()
-                    .await
-                    .unwrap();
+                let resp = req.body(request.body.clone()).send().await.unwrap();
                 let status = resp.status().as_u16();
                 let ctype = resp
                     .headers()
@@ -194,7 +166,7 @@ async fn a_refused_outcome_edited_and_retried_is_recorded_once() {
     // An outcome the server refuses (a mediation code on a consultation),
     // saved as an older client might have saved it.
     {
-        let (store, _) = Store::open(&Store::path_for(&home.dirs().data, "default"))
+        let (store, _) = LocalStore::open(&LocalStore::path_for(&home.dirs().data, "default"))
             .await
             .unwrap();
         let body = NewOutcome {

@@ -1,22 +1,13 @@
 use std::collections::HashSet;
 use std::os::unix::fs::PermissionsExt;
 
-use dutydesk::client::store::{EntryState, NewEntry, OpenNotice, Store};
+use dutydesk::client::store::{EntryState, LocalStore, OpenNotice};
 
-use crate::support::{Home, item};
+use crate::support::{Home, activity_entry, item};
 
-fn entry(n: i64) -> NewEntry {
-    NewEntry {
-        method: "POST".into(),
-        path: "/api/v1/activities".into(),
-        body: serde_json::json!({ "indicator": "trainings", "count": n }),
-        summary: format!("activity {n}"),
-    }
-}
-
-pub(crate) async fn open(home: &Home) -> Store {
-    let path = Store::path_for(&home.dirs().data, "default");
-    Store::open(&path).await.unwrap().0
+pub(crate) async fn open(home: &Home) -> LocalStore {
+    let path = LocalStore::path_for(&home.dirs().data, "default");
+    LocalStore::open(&path).await.unwrap().0
 }
 
 #[tokio::test]
@@ -39,7 +30,7 @@ async fn entries_are_claimed_in_the_order_they_were_saved() {
     let ids: Vec<String> = {
         let mut v = vec![];
         for n in 1..=3 {
-            v.push(store.enqueue(entry(n)).await.unwrap());
+            v.push(store.enqueue(activity_entry(n)).await.unwrap());
         }
         v
     };
@@ -57,7 +48,7 @@ async fn a_held_lease_keeps_others_out_until_it_expires() {
     let home = Home::new();
     let a = open(&home).await;
     let b = open(&home).await;
-    a.enqueue(entry(1)).await.unwrap();
+    a.enqueue(activity_entry(1)).await.unwrap();
     let held = a.claim_next("a", 60_000).await.unwrap().unwrap();
     assert!(b.claim_next("b", 60_000).await.unwrap().is_none(), "a holds it");
     // A crashed holder's lease runs out; then another may send it (the
@@ -77,7 +68,7 @@ async fn two_processes_flushing_at_once_never_take_the_same_entry() {
     let home = Home::new();
     let setup = open(&home).await;
     for n in 0..40 {
-        setup.enqueue(entry(n)).await.unwrap();
+        setup.enqueue(activity_entry(n)).await.unwrap();
     }
     let mut tasks = vec![];
     for owner in ["ssh-1", "ssh-2"] {
@@ -116,7 +107,7 @@ async fn two_processes_flushing_at_once_never_take_the_same_entry() {
 async fn failed_entries_stay_until_retried_or_discarded() {
     let home = Home::new();
     let store = open(&home).await;
-    let id = store.enqueue(entry(1)).await.unwrap();
+    let id = store.enqueue(activity_entry(1)).await.unwrap();
     let c = store.claim_next("me", 60_000).await.unwrap().unwrap();
     store.mark_failed(&c, "count must be at most 1000").await.unwrap();
     assert!(
@@ -158,11 +149,11 @@ async fn failed_entries_stay_until_retried_or_discarded() {
 #[tokio::test]
 async fn a_corrupt_store_is_moved_aside_not_deleted() {
     let home = Home::new();
-    let path = Store::path_for(&home.dirs().data, "default");
+    let path = LocalStore::path_for(&home.dirs().data, "default");
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     let junk = "this is not a database ".repeat(200);
     std::fs::write(&path, &junk).unwrap();
-    let (store, notice) = Store::open(&path).await.unwrap();
+    let (store, notice) = LocalStore::open(&path).await.unwrap();
     let Some(OpenNotice::MovedAside(aside)) = notice else {
         panic!("expected a notice")
     };
@@ -172,14 +163,14 @@ async fn a_corrupt_store_is_moved_aside_not_deleted() {
         junk,
         "the old file is kept as it was"
     );
-    store.enqueue(entry(1)).await.unwrap();
+    store.enqueue(activity_entry(1)).await.unwrap();
     assert_eq!(store.pending_count().await.unwrap(), 1);
     store.close().await;
 
     // A second corrupt store within the same second keeps its own copy.
     let again = "still not a database ".repeat(200);
     std::fs::write(&path, &again).unwrap();
-    let (_, notice) = Store::open(&path).await.unwrap();
+    let (_, notice) = LocalStore::open(&path).await.unwrap();
     let Some(OpenNotice::MovedAside(second)) = notice else {
         panic!("expected a notice")
     };
@@ -196,7 +187,10 @@ async fn a_corrupt_store_is_moved_aside_not_deleted() {
 async fn the_timer_and_drafts_survive_a_restart() {
     let home = Home::new();
     let store = open(&home).await;
-    let replaced = store.start_timer_logged(7, 1_000, |_| entry(0)).await.unwrap();
+    let replaced = store
+        .start_timer_logged(7, 1_000, |_| activity_entry(0))
+        .await
+        .unwrap();
     assert!(replaced.is_none());
     store
         .save_draft("outcome:7", r#"{"note":"调解中"}"#)
@@ -211,7 +205,7 @@ async fn the_timer_and_drafts_survive_a_restart() {
         Some(r#"{"note":"调解中"}"#)
     );
     // Stopping enqueues the time and clears the timer together.
-    store.stop_timer_logged(|_| entry(5)).await.unwrap();
+    store.stop_timer_logged(|_| activity_entry(5)).await.unwrap();
     assert_eq!(store.timer().await.unwrap(), None);
     assert_eq!(store.pending_count().await.unwrap(), 1);
     store.delete_draft("outcome:7").await.unwrap();
@@ -251,7 +245,7 @@ async fn the_cache_keeps_items_by_list() {
 async fn a_lease_of_a_dead_process_on_this_host_is_free_at_once() {
     let home = Home::new();
     let store = open(&home).await;
-    store.enqueue(entry(1)).await.unwrap();
+    store.enqueue(activity_entry(1)).await.unwrap();
     let host = dutydesk::client::store::host_name();
     // A pid far above any pid_max in use: that process does not run.
     let dead = format!("{host}:4194999:x");
@@ -266,7 +260,7 @@ async fn a_lease_of_a_dead_process_on_this_host_is_free_at_once() {
     // A live process's lease (ours) keeps others out.
     let alive = format!("{host}:{}:z", std::process::id());
     let store2 = open(&home).await;
-    store2.enqueue(entry(2)).await.unwrap();
+    store2.enqueue(activity_entry(2)).await.unwrap();
     let c = store2
         .claim_next("other-host:1:y", 600_000)
         .await
@@ -287,26 +281,10 @@ async fn a_lease_of_a_dead_process_on_this_host_is_free_at_once() {
 async fn a_store_of_the_first_version_is_upgraded_and_keeps_its_outbox() {
     use sqlx::sqlite::{SqliteConnectOptions, SqlitePool};
     let home = Home::new();
-    let path = Store::path_for(&home.dirs().data, "default");
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let path = LocalStore::path_for(&home.dirs().data, "default");
     // The store as the first release made it: migration 0001 alone.
-    let first_release = tempfile::tempdir().unwrap();
-    let migrations = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/client");
-    std::fs::copy(
-        migrations.join("0001_initial.sql"),
-        first_release.path().join("0001_initial.sql"),
-    )
-    .unwrap();
-    let options = SqliteConnectOptions::new()
-        .filename(&path)
-        .create_if_missing(true);
-    let pool = SqlitePool::connect_with(options.clone()).await.unwrap();
-    sqlx::migrate::Migrator::new(first_release.path())
-        .await
-        .unwrap()
-        .run(&pool)
-        .await
-        .unwrap();
+    let pool = crate::support::store_before(&path, "0002").await;
+    let options = SqliteConnectOptions::new().filename(&path);
     sqlx::query(
         "INSERT INTO outbox (id, method, path, body, summary, state, last_error, created_at) \
          VALUES ('old-1', 'POST', '/api/v1/activities', '{\"indicator\":\"trainings\",\"count\":3}', \
@@ -321,7 +299,7 @@ async fn a_store_of_the_first_version_is_upgraded_and_keeps_its_outbox() {
         .unwrap();
     pool.close().await;
 
-    let (store, notice) = Store::open(&path).await.unwrap();
+    let (store, notice) = LocalStore::open(&path).await.unwrap();
     assert_eq!(notice, None, "upgraded in place, not moved aside");
     // The running timer survives, and the next to sign in gets it (0005).
     let signed_in = store.clone().with_writer(dutydesk::client::store::Writer {
@@ -337,7 +315,7 @@ async fn a_store_of_the_first_version_is_upgraded_and_keeps_its_outbox() {
         ("old-1", EntryState::Failed, "activity 3")
     );
     // New writes still go in after it.
-    store.enqueue(entry(4)).await.unwrap();
+    store.enqueue(activity_entry(4)).await.unwrap();
     store.retry_entry("old-1", None).await.unwrap();
     assert_eq!(
         store.claim_next("me", 60_000).await.unwrap().unwrap().entry.id,
@@ -350,7 +328,7 @@ async fn a_store_of_the_first_version_is_upgraded_and_keeps_its_outbox() {
         .fetch_all(&pool)
         .await
         .unwrap();
-    assert_eq!(versions, vec![1, 2, 3, 4, 5]);
+    assert_eq!(versions, vec![1, 2, 3, 4, 5, 6]);
     let index: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'outbox_state_seq'",
     )

@@ -1,69 +1,15 @@
-//! Temp XDG dirs and a command builder pointed at them.
+//! What the client tests share: a home (tests/common), a server that is
+//! down, a loopback engine, plain items.
 
-use std::path::PathBuf;
+use std::time::Duration;
 
-use dutydesk::client::config::Dirs;
-use tempfile::TempDir;
+use dutydesk::client::credentials::Token;
+use dutydesk::client::http::{Api, Timeouts};
+use dutydesk::client::store::LocalStore;
+use dutydesk::client::sync::{Engine, RetryPolicy};
 
-/// A home of its own: config, data and state dirs under one temp dir.
-pub struct Home {
-    pub tmp: TempDir,
-}
-
-impl Home {
-    pub fn new() -> Home {
-        Home {
-            tmp: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn xdg(&self, name: &str) -> PathBuf {
-        self.tmp.path().join(name)
-    }
-
-    /// The dirs `dutydesk` itself computes from these XDG variables.
-    pub fn dirs(&self) -> Dirs {
-        Dirs {
-            config: self.xdg("config").join("dutydesk"),
-            data: self.xdg("data").join("dutydesk"),
-            state: self.xdg("state").join("dutydesk").join("logs"),
-        }
-    }
-
-    pub fn write_config(&self, text: &str) -> PathBuf {
-        let dir = self.dirs().config;
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("config.toml");
-        std::fs::write(&path, text).unwrap();
-        path
-    }
-
-    /// The binary, with only this home's dirs and English messages.
-    pub fn cmd(&self) -> assert_cmd::Command {
-        let mut c = assert_cmd::Command::cargo_bin("dutydesk").unwrap();
-        c.env_clear()
-            .env("HOME", self.tmp.path())
-            .env("XDG_CONFIG_HOME", self.xdg("config"))
-            .env("XDG_DATA_HOME", self.xdg("data"))
-            .env("XDG_STATE_HOME", self.xdg("state"))
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("DUTYDESK_LANG", "en")
-            // No session bus: the keyring must fail fast and fall back.
-            .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus");
-        c
-    }
-
-    /// Every log file's text, to check nothing secret was written.
-    pub fn all_logs(&self) -> String {
-        let mut out = String::new();
-        if let Ok(rd) = std::fs::read_dir(self.dirs().state) {
-            for e in rd.flatten() {
-                out.push_str(&std::fs::read_to_string(e.path()).unwrap_or_default());
-            }
-        }
-        out
-    }
-}
+pub use crate::home::Home;
+pub use crate::work_item::item;
 
 /// A loopback address where nothing listens: the server is "down".
 pub fn dead_server() -> String {
@@ -76,12 +22,85 @@ pub fn dead_server() -> String {
 // The reference server on 127.0.0.1:0 (`spawn_server`) is in with_server.rs,
 // declared once issue 2 is merged; until then `loopback.rs` stands in.
 
-pub fn item(id: i64, kind: &str, title: &str) -> dutydesk::api::WorkItem {
-    serde_json::from_value(serde_json::json!({
-        "id": id, "kind": kind, "title": title, "channel": "hotline", "category": "labour_contract",
-        "green_channel": false, "fee_waiver_eligible": false, "status": "in_progress",
-        "unit_id": 1, "due_at": 1_790_000_000_000i64, "created_at": 1_780_000_000_000i64,
-        "updated_at": 1_780_000_000_000i64, "version": 1
-    }))
-    .unwrap()
+/// A home whose profile names a server that is down.
+pub fn offline_home() -> Home {
+    let home = Home::new();
+    home.write_config(&format!(
+        "[profiles.default]\nserver = \"{}\"\ncredential_store = \"file\"\n",
+        dead_server()
+    ));
+    home
+}
+
+/// The home's local store (the default profile's).
+pub async fn open_store(home: &Home) -> LocalStore {
+    let path = LocalStore::path_for(&home.dirs().data, "default");
+    LocalStore::open(&path).await.unwrap().0
+}
+
+/// An engine on a fresh store in `home`, sending to `url` (a loopback peer)
+/// with a short backoff.
+pub async fn loopback_engine(home: &Home, url: &str) -> Engine {
+    loopback_engine_with(
+        home,
+        url,
+        RetryPolicy {
+            min_delay: Duration::from_millis(10),
+            max_delay: Duration::from_millis(50),
+            max_times: 3,
+            max_retry_after: Duration::from_secs(1),
+        },
+    )
+    .await
+}
+
+/// [`loopback_engine`] with its own retry policy.
+pub async fn loopback_engine_with(home: &Home, url: &str, policy: RetryPolicy) -> Engine {
+    let path = LocalStore::path_for(&home.dirs().data, "default");
+    let (store, _) = LocalStore::open(&path).await.unwrap();
+    let timeouts = Timeouts {
+        connect: Duration::from_millis(500),
+        read: Duration::from_millis(300),
+        ..Timeouts::default()
+    };
+    let api = Api::new(url, Some(Token::new("tok-xyz")), None, timeouts).unwrap();
+    Engine::new(store, api).with_policy(policy)
+}
+
+/// The local store at `path` as an older version left it: only the client
+/// migrations whose file names sort before `first_missing` (e.g. "0004"),
+/// for a test to fill with old rows before the store opens it.
+pub async fn store_before(path: &std::path::Path, first_missing: &str) -> sqlx::SqlitePool {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let old = tempfile::tempdir().unwrap();
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/client");
+    for file in std::fs::read_dir(&src).unwrap() {
+        let file = file.unwrap();
+        let name = file.file_name().into_string().unwrap();
+        if name.as_str() < first_missing {
+            std::fs::copy(file.path(), old.path().join(&name)).unwrap();
+        }
+    }
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(path)
+        .create_if_missing(true);
+    let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+    sqlx::migrate::Migrator::new(old.path())
+        .await
+        .unwrap()
+        .run(&pool)
+        .await
+        .unwrap();
+    pool
+}
+
+/// An activity entry (`count` trainings), the plainest write to queue.
+pub fn activity_entry(count: i64) -> dutydesk::client::store::NewEntry {
+    dutydesk::client::store::NewEntry {
+        kind: dutydesk::client::store::WriteKind::Activity,
+        method: "POST".into(),
+        path: dutydesk::api::paths::ACTIVITIES.into(),
+        body: serde_json::json!({ "indicator": "trainings", "count": count }),
+        summary: format!("activity {count}"),
+    }
 }

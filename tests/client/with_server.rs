@@ -26,6 +26,22 @@ pub async fn login(home: &Home, url: &str, user: &str) {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
 }
 
+/// `dutydesk ARGS` as this home's user, which must succeed.
+pub async fn ok(home: &Home, args: &[&str]) -> std::process::Output {
+    let mut c = home.cmd();
+    c.args(args);
+    let out = run(c).await;
+    assert_eq!(out.status.code(), Some(0), "{args:?}: {}", text(&out.stderr));
+    out
+}
+
+/// The shipped campaigns run through 2026; after that no period is open
+/// and no row takes activities.
+pub fn campaigns_running() -> bool {
+    let tz = jiff::tz::TimeZone::get("Asia/Shanghai").unwrap();
+    tz.to_datetime(jiff::Timestamp::now()).date() <= jiff::civil::date(2026, 12, 31)
+}
+
 /// An open consultation of the signed-in lawyer, from `list --json`.
 pub async fn open_consultation(home: &Home) -> i64 {
     let mut c = home.cmd();

@@ -2,7 +2,7 @@
 //! sign-in, against the real server.
 
 use dutydesk::api::NewActivity;
-use dutydesk::client::store::{Store, Writer};
+use dutydesk::client::store::{LocalStore, Writer};
 use dutydesk::client::writes;
 
 use crate::support::Home;
@@ -20,8 +20,8 @@ async fn work_queued_by_one_lawyer_is_not_sent_with_the_next_ones_token() {
     let home = Home::new();
     login(&home, &server.url, "lawyer").await;
     // Lawyer A logged this while offline; it is still in the outbox.
-    let path = Store::path_for(&home.dirs().data, "default");
-    let (store, _) = Store::open(&path).await.unwrap();
+    let path = LocalStore::path_for(&home.dirs().data, "default");
+    let (store, _) = LocalStore::open(&path).await.unwrap();
     let store = store.with_writer(Writer {
         user: "lawyer".into(),
         server: server.url.clone(),
@@ -77,10 +77,13 @@ async fn work_queued_by_one_lawyer_is_not_sent_with_the_next_ones_token() {
 #[test]
 fn profile_names_never_share_a_store_file() {
     let dir = std::path::Path::new("/data");
-    assert_eq!(Store::path_for(dir, "default"), dir.join("default.sqlite"));
-    assert_eq!(Store::path_for(dir, "zhang-wei2"), dir.join("zhang-wei2.sqlite"));
+    assert_eq!(LocalStore::path_for(dir, "default"), dir.join("default.sqlite"));
+    assert_eq!(
+        LocalStore::path_for(dir, "zhang-wei2"),
+        dir.join("zhang-wei2.sqlite")
+    );
     let names = ["a.b", "a_b", "a b", "a/b", "张伟", "李娜"];
-    let paths: std::collections::HashSet<_> = names.iter().map(|n| Store::path_for(dir, n)).collect();
+    let paths: std::collections::HashSet<_> = names.iter().map(|n| LocalStore::path_for(dir, n)).collect();
     assert_eq!(paths.len(), names.len(), "{paths:?}");
     assert!(paths.iter().all(|p| p.parent() == Some(dir)));
 }

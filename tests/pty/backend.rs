@@ -340,7 +340,7 @@ async fn the_stats_screen_gets_the_form_what_waits_to_be_sent_and_an_export() {
     let (tx, mut rx) = mpsc::channel(256);
     online.run(
         Command::ExportStats {
-            format: dutydesk::cli::ReportFormat::Csv,
+            format: dutydesk::report::Format::Csv,
             form: form.clone(),
         },
         tx,
@@ -367,7 +367,7 @@ async fn the_stats_screen_gets_the_form_what_waits_to_be_sent_and_an_export() {
     let (tx, mut rx) = mpsc::channel(256);
     online.run(
         Command::ExportStats {
-            format: dutydesk::cli::ReportFormat::Json,
+            format: dutydesk::report::Format::Json,
             form: hostile,
         },
         tx,

@@ -69,7 +69,11 @@ async fn a_note_and_the_typical_flag_reach_the_server_once() {
 
     let check = token(&server.url, "lawyer").await;
     let detail: ItemDetail = get_json(&server.url, &check, &format!("/api/v1/items/{}", item.id)).await;
-    let notes: Vec<_> = detail.history.iter().filter(|h| h.action == "note").collect();
+    let notes: Vec<_> = detail
+        .history
+        .iter()
+        .filter(|h| h.action == dutydesk::api::HistoryAction::Note)
+        .collect();
     assert_eq!(notes.len(), 1, "the note is on the server once: {notes:?}");
     assert_eq!(notes[0].note, note);
     assert!(detail.item.typical_case, "the flag is set on the server");

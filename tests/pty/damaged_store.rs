@@ -3,7 +3,7 @@
 //! is then moved aside, never deleted, and the app goes on with a fresh
 //! one, saying where the old one went.
 
-use dutydesk::client::store::{MINE, Store};
+use dutydesk::client::store::{LocalStore, MINE};
 
 use super::support::{Home, Pty};
 
@@ -29,10 +29,10 @@ fn items(n: i64) -> Vec<dutydesk::api::WorkItem> {
 fn a_store_damaged_past_the_first_screen_is_moved_aside_after_the_first_frame() {
     let home = Home::new();
     let data = home.tmp.path().join("data").join("dutydesk");
-    let path = Store::path_for(&data, "default");
+    let path = LocalStore::path_for(&data, "default");
     let rt = tokio::runtime::Runtime::new().unwrap();
     let last_leaf: i64 = rt.block_on(async {
-        let (store, _) = Store::open(&path).await.unwrap();
+        let (store, _) = LocalStore::open(&path).await.unwrap();
         store.upsert_items(MINE, &items(2_000)).await.unwrap();
         store.close().await;
         // The table's last leaf page holds the items due last: nothing the

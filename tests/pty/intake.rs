@@ -134,7 +134,7 @@ async fn intake_flow(w: &'static Words) {
     let ack = detail
         .history
         .iter()
-        .find(|h| h.action == "conflict_acknowledged")
+        .find(|h| h.action == dutydesk::api::HistoryAction::ConflictAcknowledged)
         .unwrap_or_else(|| panic!("the ack in the history: {:?}", detail.history));
     assert_eq!(ack.actor.as_ref().map(|a| a.username.as_str()), Some("intake"));
     assert!(ack.note.contains('#'), "names the earlier items: {}", ack.note);
@@ -261,7 +261,10 @@ async fn a_claim_from_the_pool_warns_and_the_ack_reaches_the_history() {
     let mut acked = false;
     for _ in 0..100 {
         let d: ItemDetail = get_json(&server.url, &lawyer3, &format!("/api/v1/items/{}", claimed.id)).await;
-        if d.history.iter().any(|h| h.action == "conflict_acknowledged") {
+        if d.history
+            .iter()
+            .any(|h| h.action == dutydesk::api::HistoryAction::ConflictAcknowledged)
+        {
             acked = true;
             break;
         }

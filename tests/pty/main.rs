@@ -12,6 +12,8 @@ mod dispatch;
 mod first_password;
 mod flow;
 mod hangup;
+#[path = "../common/home.rs"]
+mod home;
 mod intake;
 mod overdue;
 mod readme;

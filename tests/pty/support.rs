@@ -1,7 +1,6 @@
 //! A pty running `dutydesk`, a throwaway home, and the server.
 
 use std::io::{Read, Write};
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -13,66 +12,7 @@ pub const WAIT: Duration = Duration::from_secs(20);
 
 pub use super::demo_server::{get_json, spawn_server, token};
 
-/// A home of its own: config, data, state and temp dirs.
-pub struct Home {
-    pub tmp: tempfile::TempDir,
-}
-
-impl Home {
-    pub fn new() -> Home {
-        let home = Home {
-            tmp: tempfile::tempdir().unwrap(),
-        };
-        std::fs::create_dir_all(home.temp_dir()).unwrap();
-        home
-    }
-
-    pub fn temp_dir(&self) -> PathBuf {
-        self.tmp.path().join("tmp")
-    }
-
-    /// Only this home's dirs, English, no session bus (the keyring falls
-    /// back to the token file at once).
-    pub fn env(&self, term: &str) -> Vec<(String, String)> {
-        let p = |n: &str| self.tmp.path().join(n).to_string_lossy().into_owned();
-        vec![
-            ("HOME".into(), p("")),
-            ("XDG_CONFIG_HOME".into(), p("config")),
-            ("XDG_DATA_HOME".into(), p("data")),
-            ("XDG_STATE_HOME".into(), p("state")),
-            ("TMPDIR".into(), p("tmp")),
-            ("PATH".into(), std::env::var("PATH").unwrap_or_default()),
-            ("DUTYDESK_LANG".into(), "en".into()),
-            (
-                "DBUS_SESSION_BUS_ADDRESS".into(),
-                "unix:path=/nonexistent/bus".into(),
-            ),
-            ("TERM".into(), term.into()),
-        ]
-    }
-
-    /// `dutydesk login --password-stdin` as `user` against `url`.
-    pub fn login(&self, url: &str, user: &str) {
-        let dir = self.tmp.path().join("config").join("dutydesk");
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(
-            dir.join("config.toml"),
-            format!("[profiles.default]\nserver = \"{url}\"\nuser = \"{user}\"\n"),
-        )
-        .unwrap();
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_dutydesk"));
-        cmd.env_clear()
-            .envs(self.env("dumb"))
-            .args(["login", "--password-stdin"]);
-        cmd.stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped());
-        let mut child = cmd.spawn().unwrap();
-        child.stdin.take().unwrap().write_all(b"demo\n").unwrap();
-        let out = child.wait_with_output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    }
-}
+pub use super::home::Home;
 
 /// What the terminal got: the parsed screen and every raw byte.
 struct Seen {

@@ -4,7 +4,7 @@
 //! a screen refused to the role is said as such, not as an error.
 
 use dutydesk::api::{CampaignList, ItemList, StatsScope, WorkItem};
-use dutydesk::client::store::Store;
+use dutydesk::client::store::LocalStore;
 use dutydesk::domain::{ItemKind, ItemStatus};
 use dutydesk::tui::run::Backend;
 use dutydesk::tui::{Command, Message, Screen};
@@ -77,8 +77,8 @@ async fn a_timer_stopped_by_another_session_on_the_store_reaches_the_app() {
     until(&mut rx, |m| matches!(m, Message::TimerChanged(Some(_)))).await;
     // `dutydesk stop` in another shell: its own handle on the same file,
     // before the app's watch first looks (the app was told "running").
-    let path = Store::path_for(&home.path().join("data"), "default");
-    let (other, _) = Store::open(&path).await.unwrap();
+    let path = LocalStore::path_for(&home.path().join("data"), "default");
+    let (other, _) = LocalStore::open(&path).await.unwrap();
     let stopped = dutydesk::client::workflow::stop(&other).await.unwrap();
     assert!(stopped.is_some(), "the other session logged the time");
     b.start(tx);

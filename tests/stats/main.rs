@@ -3,6 +3,8 @@
 
 mod bureau_forms;
 mod definitions;
+#[path = "../common/period_totals.rs"]
+mod period_totals;
 mod periods;
 mod reports;
 mod rules;

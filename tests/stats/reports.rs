@@ -216,20 +216,20 @@ fn server_text_with_escape_sequences_never_reaches_the_terminal() {
 
 #[test]
 fn every_format_renders_through_one_entry_point() {
-    use dutydesk::cli::ReportFormat;
+    use dutydesk::report::Format;
     use dutydesk::report::render;
     let form = sample_form();
-    let table = render(&form, ReportFormat::Table, Language::En, "2026-04-16").unwrap();
+    let table = render(&form, Format::Table, Language::En, "2026-04-16").unwrap();
     assert!(
         String::from_utf8(table)
             .unwrap()
             .contains("Reporting date: 2026-04-16")
     );
-    let csv = render(&form, ReportFormat::Csv, Language::ZhCn, "2026-04-16").unwrap();
+    let csv = render(&form, Format::Csv, Language::ZhCn, "2026-04-16").unwrap();
     assert!(csv.starts_with(b"\xEF\xBB\xBF"));
-    let xlsx = render(&form, ReportFormat::Xlsx, Language::ZhCn, "2026-04-16").unwrap();
+    let xlsx = render(&form, Format::Xlsx, Language::ZhCn, "2026-04-16").unwrap();
     assert!(xlsx.starts_with(b"PK"), "an XLSX is a zip file");
-    let json = render(&form, ReportFormat::Json, Language::ZhCn, "2026-04-16").unwrap();
+    let json = render(&form, Format::Json, Language::ZhCn, "2026-04-16").unwrap();
     let back: StatsForm = serde_json::from_slice(&json).unwrap();
     assert_eq!(back.rows.len(), 16);
 }
@@ -282,7 +282,7 @@ fn the_api_document_describes_the_stats_form() {
 
 #[test]
 fn recorded_facts_become_a_unit_form_through_recompute() {
-    use dutydesk::api::stats::period_totals;
+    use crate::period_totals::period_totals;
     use dutydesk::domain::campaign::{RecordFact, RecordKind, SHIPPED, parse_definition, recompute};
     use dutydesk::domain::{Category, ItemKind, OutcomeCode};
 
@@ -355,7 +355,7 @@ fn recorded_facts_become_a_unit_form_through_recompute() {
 #[test]
 fn the_stats_query_reads_as_the_url_writes_it() {
     use dutydesk::api::StatsQuery;
-    use dutydesk::api::stats::{CAMPAIGN_PERIODS, CAMPAIGN_STATS};
+    use dutydesk::api::paths::{CAMPAIGN_PERIODS, CAMPAIGN_STATS};
     let q: StatsQuery =
         serde_json::from_value(serde_json::json!({"period": "2026-04-01..2026-04-15", "scope": "unit"}))
             .unwrap();
@@ -371,13 +371,13 @@ fn the_stats_query_reads_as_the_url_writes_it() {
 
 #[test]
 fn write_replaces_the_output_file_whole() {
-    use dutydesk::cli::ReportFormat;
+    use dutydesk::report::Format;
     use dutydesk::report::write;
     let form = sample_form();
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("form1.csv");
     std::fs::write(&out, "an older, longer report that must not survive in part").unwrap();
-    write(&form, ReportFormat::Csv, Language::ZhCn, Some(&out)).unwrap();
+    write(&form, Format::Csv, Language::ZhCn, Some(&out)).unwrap();
     assert_eq!(
         std::fs::read(&out).unwrap(),
         render_csv(&form, Language::ZhCn).unwrap()
@@ -390,14 +390,14 @@ fn write_replaces_the_output_file_whole() {
 
     // An XLSX that opens as a workbook with the form's title.
     let xlsx = dir.path().join("form1.xlsx");
-    write(&form, ReportFormat::Xlsx, Language::ZhCn, Some(&xlsx)).unwrap();
+    write(&form, Format::Xlsx, Language::ZhCn, Some(&xlsx)).unwrap();
     let mut book: Xlsx<_> = calamine::open_workbook(&xlsx).unwrap();
     let range = book.worksheet_range("2026-04-01").unwrap();
     assert_eq!(cell(&range, 0, 0), s(&form.campaign_name_zh));
 
     // A folder that does not exist: a message naming the file, nothing written.
     let missing = dir.path().join("no-such-dir").join("form1.csv");
-    let err = write(&form, ReportFormat::Csv, Language::En, Some(&missing))
+    let err = write(&form, Format::Csv, Language::En, Some(&missing))
         .unwrap_err()
         .to_string();
     assert!(

@@ -327,15 +327,5 @@ const CASES: &[(&str, Setup)] = &[
 
 #[test]
 fn dispatch_and_picker_in_both_languages_and_sizes() {
-    for (name, setup) in CASES {
-        for code in ["zh-CN", "en"] {
-            let _l = lang(code);
-            for (w, h) in [(80, 24), (120, 40)] {
-                let mut m = fixtures::model();
-                setup(&mut m);
-                let screen = render(&mut m, w, h);
-                insta::assert_snapshot!(format!("{name}_{code}_{w}x{h}"), screen);
-            }
-        }
-    }
+    crate::snapshots::each_case_in_both_languages_and_sizes!(CASES, fixtures::model, lang, render);
 }

@@ -2,7 +2,7 @@
 //! first screen from the cache: that screen must be exactly the one the
 //! whole cache would give.
 
-use dutydesk::client::store::{CachedKey, MINE, POOL, Store};
+use dutydesk::client::store::{CachedKey, LocalStore, MINE, POOL};
 use dutydesk::domain::{ItemKind, ItemStatus};
 use dutydesk::tui::app::startup_messages;
 use dutydesk::tui::model::{QueueTab, SortOrder};
@@ -80,9 +80,11 @@ fn the_first_screen_is_the_top_of_the_whole_queue_in_every_tab() {
 async fn store_with(
     items: &[dutydesk::api::WorkItem],
     pool: &[dutydesk::api::WorkItem],
-) -> (tempfile::TempDir, Store) {
+) -> (tempfile::TempDir, LocalStore) {
     let dir = tempfile::tempdir().unwrap();
-    let (store, _) = Store::open(&dir.path().join("default.sqlite")).await.unwrap();
+    let (store, _) = LocalStore::open(&dir.path().join("default.sqlite"))
+        .await
+        .unwrap();
     store.upsert_items(MINE, items).await.unwrap();
     store.upsert_items(POOL, pool).await.unwrap();
     (dir, store)

@@ -49,10 +49,6 @@ pub struct ItemSpec {
 
 pub fn item(s: ItemSpec) -> WorkItem {
     WorkItem {
-        id: s.id,
-        kind: s.kind,
-        title: s.title.into(),
-        description: String::new(),
         channel: s.channel,
         category: s.category,
         green_channel: s.group.is_some(),
@@ -60,7 +56,6 @@ pub fn item(s: ItemSpec) -> WorkItem {
         fee_waiver_eligible: s.group.is_some(),
         status: s.status,
         assignee: Some(user(7, "王律师")),
-        unit_id: 1,
         parties: vec![Party {
             name: s.party.into(),
             role: "申请人".into(),
@@ -71,7 +66,6 @@ pub fn item(s: ItemSpec) -> WorkItem {
         due_at: NOW + s.due_in,
         created_at: NOW - 2 * HOUR - s.id * MIN,
         updated_at: NOW - HOUR,
-        typical_case: false,
         mediation: (s.kind == ItemKind::Mediation).then(|| MediationInfo {
             scheduled_start: NOW + s.due_in,
             scheduled_end: NOW + s.due_in + HOUR,
@@ -84,6 +78,7 @@ pub fn item(s: ItemSpec) -> WorkItem {
             join_link: Some(format!("https://meet.example.cn/r/{}", s.id)),
         }),
         version: 3,
+        ..crate::work_item::item(s.id, s.kind.as_str(), s.title)
     }
 }
 
@@ -249,7 +244,7 @@ pub fn detail_of(item: &WorkItem) -> ItemDetail {
             HistoryEntry {
                 at: NOW - 2 * HOUR,
                 actor: Some(user(1, "值班台")),
-                action: "assigned".into(),
+                action: dutydesk::api::HistoryAction::Assigned,
                 from_status: None,
                 to_status: Some(New),
                 note: "热线转入".into(),
@@ -257,7 +252,7 @@ pub fn detail_of(item: &WorkItem) -> ItemDetail {
             HistoryEntry {
                 at: NOW - HOUR,
                 actor: Some(user(7, "王律师")),
-                action: "status".into(),
+                action: dutydesk::api::HistoryAction::Status,
                 from_status: Some(New),
                 to_status: Some(Accepted),
                 note: String::new(),

@@ -328,7 +328,7 @@ fn history_entries_read_in_the_users_language() {
     let entry = |action: &str, note: &str| dutydesk::api::HistoryEntry {
         at: NOW - 60_000,
         actor: None,
-        action: action.into(),
+        action: dutydesk::api::HistoryAction::named(action),
         from_status: None,
         to_status: None,
         note: note.into(),

@@ -19,11 +19,15 @@ mod roles;
 mod sanitize;
 mod session;
 mod slim_rows;
+#[path = "../common/snapshots.rs"]
+mod snapshots;
 mod stats;
 mod stats_fixtures;
 mod stats_tree;
 mod style;
 mod svg;
+#[path = "../common/work_item.rs"]
+mod work_item;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use dutydesk::tui::{Command, Message, Model, update, view};

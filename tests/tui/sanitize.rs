@@ -1,6 +1,6 @@
 //! Hostile server text never reaches the terminal as control sequences.
 
-use dutydesk::tui::sanitize::{clean, fit, truncate, width};
+use dutydesk::text::{clean, fit, truncate, width};
 
 #[test]
 fn strips_escape_sequences_and_controls() {

@@ -10,7 +10,7 @@ use dutydesk::tui::{Command, Message, Screen, update};
 use crate::fixtures::{self, lang};
 use crate::{press, render};
 
-/// As `Store::queue_items` reads them.
+/// As `LocalStore::queue_items` reads them.
 fn slim(items: &[WorkItem]) -> Vec<WorkItem> {
     items
         .iter()

@@ -42,17 +42,7 @@ const CASES: &[(&str, Setup)] = &[
 
 #[test]
 fn stats_screen_in_both_languages_and_sizes() {
-    for (name, setup) in CASES {
-        for code in ["zh-CN", "en"] {
-            let _l = lang(code);
-            for (w, h) in [(80, 24), (120, 40)] {
-                let mut m = fixtures::model();
-                setup(&mut m);
-                let screen = render(&mut m, w, h);
-                insta::assert_snapshot!(format!("{name}_{code}_{w}x{h}"), screen);
-            }
-        }
-    }
+    crate::snapshots::each_case_in_both_languages_and_sizes!(CASES, fixtures::model, lang, render);
 }
 
 fn fetched(cmd: Option<Command>) -> (String, Option<(String, String)>, StatsScope) {
@@ -164,7 +154,7 @@ fn export_asks_for_a_format_then_emits_the_shown_form_and_reports_the_result() {
     assert!(render(&mut m, 80, 24).contains("Export as: c CSV"));
     match press(&mut m, KeyCode::Char('c')) {
         Some(Command::ExportStats { format, form }) => {
-            assert_eq!(format, dutydesk::cli::ReportFormat::Csv);
+            assert_eq!(format, dutydesk::report::Format::Csv);
             assert_eq!(Some(&*form), m.stats.form.as_ref());
         }
         other => panic!("expected ExportStats, got {other:?}"),

@@ -67,7 +67,7 @@ pub async fn login(ctx: &Ctx, args: LoginArgs) -> Result<Exit, CliError> {
         let change = serde_json::to_value(&change).map_err(|e| CliError::new(e.to_string()))?;
         let _: serde_json::Value = ctx
             .api(Some(Token::new(limited)))?
-            .post(crate::api::intake::paths::ME_PASSWORD, &change)
+            .post(crate::api::paths::ME_PASSWORD, &change)
             .await?;
         eprintln!("{}", t!("intake.cli.first_password_set"));
         let request = LoginRequest {

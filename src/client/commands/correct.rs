@@ -8,7 +8,8 @@ use rust_i18n::t;
 
 use super::record::{parse_money, parse_outcome};
 use super::{CliError, Ctx, Exit};
-use crate::api::corrections::{CorrectedOutcome, OUTCOME_CORRECTIONS, OutcomeCorrection};
+use crate::api::corrections::{CorrectedOutcome, OutcomeCorrection};
+use crate::api::paths::OUTCOME_CORRECTIONS;
 use crate::api::{ItemDetail, ProblemCode, paths};
 use crate::client::http::{Fetched, HttpError};
 

@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 use super::{CliError, Ctx, Exit, print_json, when};
 use crate::api::intake::{
     AssignRequest, CancelRequest, ConflictEntry, ItemWithConflicts, NewItem, NewParty, PartySide,
-    PasswordChange, RevealedParties, ScheduleRequest, paths as ipaths,
+    PasswordChange, RevealedParties, ScheduleRequest,
 };
 use crate::api::{ItemDetail, WorkItem, paths};
 use crate::cli::ScheduleArgs;
@@ -213,7 +213,7 @@ async fn assign_to(
         version: item.version,
         reason,
     };
-    let answer: ItemWithConflicts = post(&api, &paths::with_id(ipaths::ITEM_ASSIGN, id), &req, None).await?;
+    let answer: ItemWithConflicts = post(&api, &paths::with_id(paths::ITEM_ASSIGN, id), &req, None).await?;
     if json {
         print_json(&answer)?;
     } else {
@@ -250,7 +250,7 @@ pub async fn cancel(ctx: &Ctx, a: CancelArgs) -> Result<Exit, CliError> {
         reason: a.reason,
         version: version(&api, a.id).await?,
     };
-    let item: WorkItem = post(&api, &paths::with_id(ipaths::ITEM_CANCEL, a.id), &req, None).await?;
+    let item: WorkItem = post(&api, &paths::with_id(paths::ITEM_CANCEL, a.id), &req, None).await?;
     if a.json {
         print_json(&item)?;
     } else {
@@ -284,7 +284,7 @@ pub async fn book(ctx: &Ctx, id: i64, a: ScheduleArgs) -> Result<Exit, CliError>
         join_link: a.join_link,
     };
     let api = api(ctx).await?;
-    let item: WorkItem = post(&api, &paths::with_id(ipaths::ITEM_SCHEDULE, id), &req, None).await?;
+    let item: WorkItem = post(&api, &paths::with_id(paths::ITEM_SCHEDULE, id), &req, None).await?;
     if a.json {
         print_json(&item)?;
     } else if let Some(m) = &item.mediation {
@@ -306,7 +306,7 @@ pub async fn reveal(ctx: &Ctx, a: RevealArgs) -> Result<Exit, CliError> {
     let api = api(ctx).await?;
     let shown: RevealedParties = post(
         &api,
-        &paths::with_id(ipaths::ITEM_REVEAL, a.id),
+        &paths::with_id(paths::ITEM_REVEAL, a.id),
         &serde_json::json!({}),
         None,
     )
@@ -353,8 +353,7 @@ pub async fn passwd(ctx: &Ctx, a: PasswdArgs) -> Result<Exit, CliError> {
         (current, new)
     };
     let api = api(ctx).await?;
-    let _: serde_json::Value =
-        post(&api, ipaths::ME_PASSWORD, &PasswordChange { current, new }, None).await?;
+    let _: serde_json::Value = post(&api, paths::ME_PASSWORD, &PasswordChange { current, new }, None).await?;
     println!("{}", t!("intake.cli.password_changed"));
     Ok(Exit::Ok)
 }

@@ -4,7 +4,8 @@
 use rust_i18n::t;
 
 use super::{CliError, Ctx, Exit};
-use crate::api::rollup::{SUBMISSIONS, SubmissionList};
+use crate::api::paths::SUBMISSIONS;
+use crate::api::rollup::SubmissionList;
 use crate::client::http::Fetched;
 use crate::domain::rollup::{HandIn, time_left};
 

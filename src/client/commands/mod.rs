@@ -24,7 +24,7 @@ use super::config::{Config, ConfigError};
 use super::credentials::{CredError, Credentials, StoreKind, Token};
 use super::http::{Api, HttpError, Timeouts};
 use super::session::{self, SessionError};
-use super::store::{Store, StoreError};
+use super::store::{LocalStore, StoreError};
 use super::sync::{Engine, FlushReport};
 use crate::cli::{Command, GlobalArgs};
 
@@ -123,7 +123,7 @@ impl From<super::sync::PullError> for CliError {
     fn from(e: super::sync::PullError) -> Self {
         match e {
             super::sync::PullError::Http(h) => h.into(),
-            super::sync::PullError::Store(s) => s.into(),
+            super::sync::PullError::LocalStore(s) => s.into(),
         }
     }
 }
@@ -243,7 +243,7 @@ impl Ctx {
     }
 
     /// Opens this profile's store, telling the user if a corrupt one was moved aside.
-    pub async fn store(&self) -> Result<Store, CliError> {
+    pub async fn store(&self) -> Result<LocalStore, CliError> {
         let (store, notices) = session::open_store(&self.config).await?;
         for n in notices {
             eprintln!("{n}");

@@ -8,7 +8,7 @@ use super::{CliError, Ctx, Exit, print_json, report_flush, short, when};
 use crate::api::NewOutcome;
 use crate::cli::{EntryEdits, OutboxAction, OutboxArgs};
 use crate::client::edit::{self, Edits};
-use crate::client::store::{EntryState, NewEntry, Store};
+use crate::client::store::{EntryState, LocalStore, NewEntry};
 use crate::client::text::{sanitize, table, truncate};
 use crate::domain::OutcomeFields;
 
@@ -129,7 +129,7 @@ fn parse_edits(e: &EntryEdits) -> Result<Edits, CliError> {
 
 /// An edited outcome is checked against its item's kind, as `log` checks a
 /// new one, when the item is in the cache (the server checks it anyway).
-async fn check_outcome(store: &Store, edited: &NewEntry) -> Result<(), CliError> {
+async fn check_outcome(store: &LocalStore, edited: &NewEntry) -> Result<(), CliError> {
     let Some(item_id) = edit::outcome_item(&edited.path) else {
         return Ok(());
     };

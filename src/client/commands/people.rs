@@ -4,7 +4,7 @@
 use rust_i18n::t;
 
 use super::CliError;
-use crate::api::dispatch::{UnitPeople, paths as dpaths};
+use crate::api::dispatch::UnitPeople;
 use crate::api::paths;
 use crate::client::http::{Api, Fetched};
 use crate::client::text::sanitize;
@@ -12,7 +12,7 @@ use crate::client::text::sanitize;
 /// The people of a unit who take work, with their open load.
 pub async fn unit_people(api: &Api, unit: i64) -> Result<UnitPeople, CliError> {
     match api
-        .get::<UnitPeople>(&paths::with_id(dpaths::UNIT_PEOPLE, unit), None)
+        .get::<UnitPeople>(&paths::with_id(paths::UNIT_PEOPLE, unit), None)
         .await?
     {
         Fetched::Fresh { value, .. } => Ok(value),

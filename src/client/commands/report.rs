@@ -5,9 +5,10 @@ use rust_i18n::t;
 
 use super::{CliError, Ctx, Exit, when};
 use crate::api::{StatsQuery, StatsScope};
-use crate::cli::{ReportArgs, ReportFormat, ReportScope};
+use crate::cli::{ReportArgs, ReportScope};
 use crate::client::sync::{PeriodChoice, Stale, pick_period};
 use crate::i18n::Language;
+use crate::report::Format;
 
 /// Campaign ids are short codes (`tianjin-2026`); anything else is a typo,
 /// and must not reach a URL path unchecked.
@@ -61,7 +62,8 @@ pub async fn report(ctx: &Ctx, args: ReportArgs) -> Result<Exit, CliError> {
             value = crate::client::text::sanitize(&campaign)
         )));
     }
-    if args.format == ReportFormat::Xlsx && args.output.is_none() {
+    let format = Format::from(args.format);
+    if format == Format::Xlsx && args.output.is_none() {
         return Err(CliError::usage(t!("cli.report.xlsx_needs_output")));
     }
     let engine = ctx.engine().await?;
@@ -106,7 +108,7 @@ pub async fn report(ctx: &Ctx, args: ReportArgs) -> Result<Exit, CliError> {
     let form = engine.stats(&campaign, &query).await?;
     say_stale(&form.stale);
     let lang = form_language(&form.value.language, lang_flag_given(std::env::args_os()));
-    crate::report::write(&form.value, args.format, lang, args.output.as_deref()).map_err(|e| match e {
+    crate::report::write(&form.value, format, lang, args.output.as_deref()).map_err(|e| match e {
         crate::report::WriteError::Refused(m) => CliError::usage(m),
         other => CliError::new(other.to_string()),
     })?;

@@ -5,9 +5,8 @@
 use rust_i18n::t;
 
 use super::{CliError, Ctx, Exit};
-use crate::api::rollup::{
-    NewSubmission, SUBMISSION_STEP, SUBMISSIONS, Submission, SubmissionList, SubmissionStep,
-};
+use crate::api::paths::{SUBMISSION_STEP, SUBMISSIONS};
+use crate::api::rollup::{NewSubmission, Submission, SubmissionList, SubmissionStep};
 use crate::cli::{SubmissionCommand, SubmissionPeriod};
 use crate::client::http::Fetched;
 use crate::client::sync::{Engine, PeriodChoice, pick_period};

@@ -5,7 +5,7 @@ use serde::Serialize;
 use sqlx::Row;
 
 use super::cache_write::{CacheRow, upsert_in};
-use super::{Store, StoreError};
+use super::{LocalStore, StoreError};
 use crate::api::WorkItem;
 use crate::domain::clock::now_ms;
 use crate::domain::{EpochMs, ItemKind, ItemStatus};
@@ -37,7 +37,7 @@ pub struct CachedKey {
 pub const MINE: &str = "mine";
 pub const POOL: &str = "pool";
 
-impl Store {
+impl LocalStore {
     /// Replaces or adds items of one list (a delta from `?since=`).
     pub async fn upsert_items(&self, list: &str, items: &[WorkItem]) -> Result<(), StoreError> {
         let rows = items
@@ -307,7 +307,7 @@ impl Store {
         .await?)
     }
 
-    /// Like [`Store::drafts`], only those whose form key is `prefix`
+    /// Like [`LocalStore::drafts`], only those whose form key is `prefix`
     /// followed by the id of an item still cached: one query, without
     /// reading the cached items.
     pub async fn drafts_of_cached_items(&self, prefix: &str) -> Result<Vec<(String, String)>, StoreError> {

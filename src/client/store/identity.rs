@@ -4,9 +4,9 @@
 //! their drafts and timer wait for them, and their unsent outbox entries
 //! stay theirs (sent only with their token).
 
-use super::{Store, StoreError, Writer};
+use super::{LocalStore, StoreError, Writer};
 
-impl Store {
+impl LocalStore {
     /// The owner that drafts and the timer are read and written under:
     /// `("", "")` while nobody is known.
     pub(super) fn owner(&self) -> (&str, &str) {
@@ -35,7 +35,7 @@ impl Store {
     /// Becomes `writer`'s store. When someone else's reads are cached they
     /// go first, so nothing of theirs is shown to `writer`; drafts and a
     /// timer kept from before owners were recorded become `writer`'s.
-    pub async fn switch_to(self, writer: Writer) -> Result<Store, StoreError> {
+    pub async fn switch_to(self, writer: Writer) -> Result<LocalStore, StoreError> {
         if self.writer.as_ref() != Some(&writer) {
             self.forget_reads().await?;
         }

@@ -9,6 +9,7 @@ mod outbox;
 mod outbox_batch;
 mod queue_rows;
 mod timer;
+mod write_kind;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -23,6 +24,7 @@ pub use cache::{CachedDoc, CachedKey, MINE, POOL, Timer};
 pub use cache_write::CacheRow;
 pub use outbox::{Claim, EntryState, NewEntry, OutboxEntry, host_name};
 pub use queue_rows::TabRows;
+pub use write_kind::WriteKind;
 
 use super::fsutil;
 
@@ -44,7 +46,7 @@ pub enum StoreError {
 
 /// An open store. Cheap to clone (a pool handle).
 #[derive(Debug, Clone)]
-pub struct Store {
+pub struct LocalStore {
     pool: SqlitePool,
     path: PathBuf,
     /// Who is signed in on this profile: recorded on every entry queued,
@@ -66,7 +68,7 @@ pub enum OpenNotice {
     MovedAside(PathBuf),
 }
 
-impl Store {
+impl LocalStore {
     /// The file of one profile's store inside `data_dir`. A simple name
     /// (`[A-Za-z0-9-]+`) is the file name as it always was; any other gets
     /// a hash of the exact name too, so `a.b` and `a_b` never share a file.
@@ -94,19 +96,19 @@ impl Store {
 
     /// Opens (creating, upgrading) the store at `path`. A corrupt file is
     /// moved aside, never deleted, and a fresh store made.
-    pub async fn open(path: &Path) -> Result<(Store, Option<OpenNotice>), StoreError> {
+    pub async fn open(path: &Path) -> Result<(LocalStore, Option<OpenNotice>), StoreError> {
         Self::open_with(path, true).await
     }
 
-    /// Like [`Store::open`] without the integrity check, which reads the
-    /// whole file: the terminal app runs it ([`Store::integrity_problem`])
+    /// Like [`LocalStore::open`] without the integrity check, which reads the
+    /// whole file: the terminal app runs it ([`LocalStore::integrity_problem`])
     /// right after its first frame. A file SQLite cannot open or upgrade is
     /// still moved aside here.
-    pub async fn open_unchecked(path: &Path) -> Result<(Store, Option<OpenNotice>), StoreError> {
+    pub async fn open_unchecked(path: &Path) -> Result<(LocalStore, Option<OpenNotice>), StoreError> {
         Self::open_with(path, false).await
     }
 
-    async fn open_with(path: &Path, check: bool) -> Result<(Store, Option<OpenNotice>), StoreError> {
+    async fn open_with(path: &Path, check: bool) -> Result<(LocalStore, Option<OpenNotice>), StoreError> {
         let io = |source| StoreError::Io {
             path: path.to_path_buf(),
             source,
@@ -126,7 +128,7 @@ impl Store {
         }
     }
 
-    async fn open_checked(path: &Path, check: bool) -> Result<Store, StoreError> {
+    async fn open_checked(path: &Path, check: bool) -> Result<LocalStore, StoreError> {
         fsutil::touch_private(path).map_err(|source| StoreError::Io {
             path: path.to_path_buf(),
             source,
@@ -143,7 +145,7 @@ impl Store {
             .max_connections(2)
             .connect_with(options)
             .await?;
-        let store = Store {
+        let store = LocalStore {
             pool,
             path: path.to_path_buf(),
             writer: None,
@@ -180,7 +182,7 @@ impl Store {
     }
 
     /// Closes this store (every handle of it) and moves its file aside as
-    /// [`Store::open`] does with a corrupt one; returns where it went.
+    /// [`LocalStore::open`] does with a corrupt one; returns where it went.
     pub async fn close_and_move_aside(self) -> Result<PathBuf, StoreError> {
         self.pool.close().await;
         let aside = move_aside_with_journal(&self.path).map_err(|source| StoreError::Io {
@@ -192,7 +194,7 @@ impl Store {
     }
 
     /// This handle queues and sends as `writer`.
-    pub fn with_writer(mut self, writer: Writer) -> Store {
+    pub fn with_writer(mut self, writer: Writer) -> LocalStore {
         self.writer = Some(writer);
         self
     }

@@ -5,7 +5,7 @@
 use serde::Serialize;
 use sqlx::Row;
 
-use super::{Store, StoreError, Writer};
+use super::{LocalStore, StoreError, WriteKind, Writer};
 use crate::domain::EpochMs;
 use crate::domain::clock::now_ms;
 
@@ -19,6 +19,7 @@ pub enum EntryState {
 /// A write to be sent.
 #[derive(Debug, Clone)]
 pub struct NewEntry {
+    pub kind: WriteKind,
     pub method: String,
     pub path: String,
     pub body: serde_json::Value,
@@ -29,6 +30,9 @@ pub struct NewEntry {
 pub struct OutboxEntry {
     /// The UUIDv7 that is also the `Idempotency-Key`.
     pub id: String,
+    /// Not in the CLI's JSON (`path` says it there, as before).
+    #[serde(skip)]
+    pub kind: WriteKind,
     pub method: String,
     pub path: String,
     pub body: serde_json::Value,
@@ -67,8 +71,10 @@ pub struct Claim {
 pub(super) fn entry_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<OutboxEntry, StoreError> {
     let body: String = row.try_get("body")?;
     let state: String = row.try_get("state")?;
+    let kind: String = row.try_get("kind")?;
     Ok(OutboxEntry {
         id: row.try_get("id")?,
+        kind: WriteKind::named(&kind),
         method: row.try_get("method")?,
         path: row.try_get("path")?,
         body: serde_json::from_str(&body)?,
@@ -118,10 +124,11 @@ pub(super) async fn insert_entry(
 ) -> Result<String, StoreError> {
     let id = uuid::Uuid::now_v7().to_string();
     sqlx::query(
-        "INSERT INTO outbox (id, method, path, body, summary, created_at, writer_user, writer_server) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO outbox (id, kind, method, path, body, summary, created_at, writer_user, writer_server) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(&id)
+    .bind(entry.kind.as_str())
     .bind(&entry.method)
     .bind(&entry.path)
     .bind(entry.body.to_string())
@@ -134,10 +141,9 @@ pub(super) async fn insert_entry(
     Ok(id)
 }
 
-pub(super) const COLUMNS: &str =
-    "id, method, path, body, summary, state, attempts, last_error, created_at, writer_user, writer_server";
+pub(super) const COLUMNS: &str = "id, kind, method, path, body, summary, state, attempts, last_error, created_at, writer_user, writer_server";
 
-impl Store {
+impl LocalStore {
     /// Stores a write durably and returns its id. When this returns, the
     /// entry is on disk (`synchronous=FULL`) and may be reported as saved.
     pub async fn enqueue(&self, entry: NewEntry) -> Result<String, StoreError> {

@@ -5,10 +5,10 @@
 use sqlx::Row;
 
 use super::outbox::{COLUMNS, Claim, entry_from_row, owner_is_gone};
-use super::{Store, StoreError};
+use super::{LocalStore, StoreError};
 use crate::domain::clock::now_ms;
 
-impl Store {
+impl LocalStore {
     /// Takes the lease on up to `limit` of the oldest pending entries of
     /// the signed-in writer, in order. It stops before the first one
     /// another live process holds (it is flushing; going past it could

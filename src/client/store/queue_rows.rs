@@ -2,9 +2,9 @@
 //! and filters by, without the description and the parties' contacts and
 //! ID numbers. With 10,000 cached items those were most of the app's
 //! memory; the detail screen reads the whole item back on demand
-//! ([`Store::cached_item`]).
+//! ([`LocalStore::cached_item`]).
 
-use super::{Store, StoreError};
+use super::{LocalStore, StoreError};
 use crate::api::WorkItem;
 use crate::domain::{EpochMs, ItemKind, ItemStatus};
 
@@ -15,7 +15,7 @@ const QUEUE_JSON: &str = "json_set(json_remove(json, '$.description'), '$.partie
      json((SELECT json_group_array(json_remove(p.value, '$.contact', '$.id_number')) \
            FROM json_each(cached_items.json, '$.parties') p)))";
 
-impl Store {
+impl LocalStore {
     /// Every item of `list`, as the queue keeps it.
     pub async fn queue_items(&self, list: &str) -> Result<Vec<WorkItem>, StoreError> {
         self.read_items(list, QUEUE_JSON).await
@@ -38,13 +38,13 @@ pub enum TabRows {
     All,
 }
 
-impl Store {
+impl LocalStore {
     /// The first `rows` items of `list` that `tab` shows in the queue's due
     /// order (open work first, then the due band, green channel first in a
     /// band, then due time and id: `tui::queue_index`), as the queue keeps
     /// them. The order is computed by SQLite from the queue keys' index;
     /// only the rows returned are read whole. Items whose kind or status
-    /// this version does not know are left out, as [`Store::cached_keys`]
+    /// this version does not know are left out, as [`LocalStore::cached_keys`]
     /// does.
     pub async fn first_queue_items(
         &self,

@@ -4,10 +4,10 @@
 use sqlx::Row;
 
 use super::outbox::insert_entry;
-use super::{NewEntry, Store, StoreError, Timer};
+use super::{LocalStore, NewEntry, StoreError, Timer};
 use crate::domain::EpochMs;
 
-impl Store {
+impl LocalStore {
     /// Stops the running timer: reads it, queues the time entry
     /// `entry_for` makes of it and clears it, all in one IMMEDIATE
     /// transaction, so two sessions stopping at once log the time once and a

@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::{Engine, answer};
 use crate::api::{DutyList, ItemDetail, User, paths};
 use crate::client::http::{Fetched, HttpError, Reply};
-use crate::client::store::{Claim, OutboxEntry, StoreError};
+use crate::client::store::{Claim, OutboxEntry, StoreError, WriteKind};
 
 /// The lease must outlast one entry's retries, so nobody else picks it up
 /// while this process is still trying.
@@ -41,6 +41,10 @@ pub struct FlushReport {
     /// The problem code of each entry in `failed`, by entry id, so a caller
     /// can tell e.g. a lost claim race (`already_claimed`) from an error.
     pub refused_codes: Vec<(String, crate::api::ProblemCode)>,
+    /// Who holds the item, by entry id, for each claim in `failed` that
+    /// lost the race (the problem's `claimed_by`, when the server said).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub holders: Vec<(String, String)>,
     /// Still pending afterwards.
     pub waiting: i64,
     /// Why the flush stopped early (offline), as a message for people.
@@ -57,6 +61,7 @@ enum Verdict {
         summary: String,
         message: String,
         code: crate::api::ProblemCode,
+        holder: Option<String>,
     },
     /// Offline or signed out: the flush stops.
     Stopped {
@@ -112,8 +117,12 @@ impl Engine {
                     summary,
                     message,
                     code,
+                    holder,
                 } => {
                     report.refused_codes.push((id.clone(), code));
+                    if let Some(holder) = holder {
+                        report.holders.push((id.clone(), holder));
+                    }
                     report.failed.push((id, summary, message));
                 }
                 Verdict::Stopped {
@@ -152,7 +161,7 @@ impl Engine {
                     serde_json::from_slice(&reply.body).unwrap_or(serde_json::Value::Null)
                 }
                 Err(HttpError::Refused { problem })
-                    if problem.status == 409 && self.intent_already_met(&entry.path, &entry.body).await =>
+                    if problem.status == 409 && self.intent_already_met(entry).await =>
                 {
                     // The first send got through but its answer was lost
                     // (crash, dropped connection); the resend finds the work done.
@@ -172,6 +181,7 @@ impl Engine {
                             summary: entry.summary.clone(),
                             message,
                             code: problem.code,
+                            holder: problem.holder,
                         },
                     ));
                     continue;
@@ -213,7 +223,7 @@ impl Engine {
                     response,
                 }),
             ));
-            let now = changes_state(&entry.path);
+            let now = entry.kind.changes_state();
             let batch = {
                 let mut waiting = lock(&shared.to_settle);
                 waiting.push(claim);
@@ -267,15 +277,18 @@ impl Engine {
     /// Claims, moves and duty stamps are not records with an idempotency key on
     /// the server: a resend of one that already went through answers 409.
     /// Then the state the entry asked for is checked; if it holds, the
-    /// entry is done rather than failed.
-    async fn intent_already_met(&self, path: &str, body: &serde_json::Value) -> bool {
-        let mut parts = path.trim_end_matches('/').rsplitn(3, '/');
-        let (Some(action), Some(id)) = (parts.next(), parts.next().and_then(|i| i.parse::<i64>().ok()))
-        else {
+    /// entry is done rather than failed. Which check is the entry's stored
+    /// kind; the path gives only the item's or shift's id.
+    async fn intent_already_met(&self, entry: &OutboxEntry) -> bool {
+        if !entry.kind.changes_state() {
+            return false;
+        }
+        let body = &entry.body;
+        let Some(id) = target_id(&entry.path) else {
             return false;
         };
-        match action {
-            "claim" => {
+        match entry.kind {
+            WriteKind::Claim => {
                 let me = self.api.get::<User>(paths::ME, None).await;
                 let item = self
                     .api
@@ -288,7 +301,7 @@ impl Engine {
                     _ => false,
                 }
             }
-            "transition" => {
+            WriteKind::Transition => {
                 // A resent move answers 409 version_conflict when the first
                 // went through: done if the item already is where it asked.
                 let Some(to) = body.get("to").and_then(|t| t.as_str()) else {
@@ -303,7 +316,7 @@ impl Engine {
                     _ => false,
                 }
             }
-            "typical" => {
+            WriteKind::Typical => {
                 // Like a transition: a resent flag answers 409 when the
                 // first went through; done if the item already has it.
                 let Some(typical) = body.get("typical").and_then(|t| t.as_bool()) else {
@@ -318,17 +331,19 @@ impl Engine {
                     _ => false,
                 }
             }
-            "check-in" | "check-out" => match self.api.get::<DutyList>(paths::DUTY, None).await {
-                Ok(Fetched::Fresh { value, .. }) => value.shifts.iter().any(|s| {
-                    s.id == id
-                        && if action == "check-in" {
-                            s.checked_in_at.is_some()
-                        } else {
-                            s.checked_out_at.is_some()
-                        }
-                }),
-                _ => false,
-            },
+            WriteKind::CheckIn | WriteKind::CheckOut => {
+                match self.api.get::<DutyList>(paths::DUTY, None).await {
+                    Ok(Fetched::Fresh { value, .. }) => value.shifts.iter().any(|s| {
+                        s.id == id
+                            && if entry.kind == WriteKind::CheckIn {
+                                s.checked_in_at.is_some()
+                            } else {
+                                s.checked_out_at.is_some()
+                            }
+                    }),
+                    _ => false,
+                }
+            }
             _ => false,
         }
     }
@@ -365,21 +380,13 @@ fn item_of(entry: &OutboxEntry) -> Option<i64> {
     entry.body.get("item_id").and_then(|id| id.as_i64())
 }
 
-/// Claims, moves, flags and duty stamps are settled before the next entry
-/// of their queue goes: their resend is recognised only while the state
-/// they asked for still holds (see `intent_already_met`).
-fn changes_state(path: &str) -> bool {
-    let last = path
-        .split('?')
-        .next()
-        .unwrap_or(path)
-        .trim_end_matches('/')
-        .rsplit('/')
-        .next();
-    matches!(
-        last,
-        Some("claim" | "transition" | "typical" | "check-in" | "check-out")
-    )
+/// The id a state-changing entry's path names: `/api/v1/items/{id}/claim`,
+/// `/api/v1/duty/{id}/check-in`, ...
+fn target_id(path: &str) -> Option<i64> {
+    let path = path.split('?').next().unwrap_or(path).trim_end_matches('/');
+    let mut parts = path.rsplitn(3, '/');
+    parts.next()?;
+    parts.next()?.parse().ok()
 }
 
 /// The lock of a list no code panics while holding; a poisoned one is

@@ -17,7 +17,7 @@ pub use pull::{ME_KEY, ME_SERVER_KEY, PullError, PullReport};
 pub use stats::{Fetch, PeriodChoice, Stale, pick_period, scope_text};
 
 use super::http::Api;
-use super::store::Store;
+use super::store::LocalStore;
 
 /// How hard to try before calling it offline.
 #[derive(Debug, Clone, Copy)]
@@ -43,7 +43,7 @@ impl Default for RetryPolicy {
 
 #[derive(Debug, Clone)]
 pub struct Engine {
-    store: Store,
+    store: LocalStore,
     api: Api,
     /// Who holds outbox leases: unique per process (and per engine).
     owner: String,
@@ -51,7 +51,7 @@ pub struct Engine {
 }
 
 impl Engine {
-    pub fn new(store: Store, api: Api) -> Self {
+    pub fn new(store: LocalStore, api: Api) -> Self {
         Engine {
             store,
             api,
@@ -70,7 +70,7 @@ impl Engine {
         self
     }
 
-    pub fn store(&self) -> &Store {
+    pub fn store(&self) -> &LocalStore {
         &self.store
     }
 

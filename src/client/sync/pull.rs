@@ -24,7 +24,7 @@ pub enum PullError {
     #[error(transparent)]
     Http(#[from] HttpError),
     #[error(transparent)]
-    Store(#[from] StoreError),
+    LocalStore(#[from] StoreError),
 }
 
 /// `GET /items` ([`crate::api::ItemList`]) with each item left as its JSON.

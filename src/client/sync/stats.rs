@@ -4,7 +4,7 @@
 
 use super::Engine;
 use super::pull::{PullError, encode};
-use crate::api::stats::{CAMPAIGN_PERIODS, CAMPAIGN_STATS};
+use crate::api::paths::{CAMPAIGN_PERIODS, CAMPAIGN_STATS};
 use crate::api::{PeriodInfo, PeriodList, StatsForm, StatsQuery, StatsScope, paths};
 use crate::domain::EpochMs;
 

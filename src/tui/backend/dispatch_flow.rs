@@ -7,8 +7,8 @@ use tokio::sync::mpsc;
 
 use super::screens_flow::not_for_role;
 use super::{ClientBackend, send};
-use crate::api::dispatch::{UnitPeople, paths as dpaths};
-use crate::api::intake::{AssignRequest, ItemWithConflicts, UnitItemPage, paths as ipaths};
+use crate::api::dispatch::UnitPeople;
+use crate::api::intake::{AssignRequest, ItemWithConflicts, UnitItemPage};
 use crate::api::{ProblemCode, User, WorkItem, paths};
 use crate::client::http::{Api, Fetched, HttpError};
 use crate::client::sync::{ME_KEY, PullError};
@@ -36,7 +36,7 @@ impl ClientBackend {
         };
         let api = self.engine.api();
         let unit = me;
-        let people_path = paths::with_id(dpaths::UNIT_PEOPLE, unit);
+        let people_path = paths::with_id(paths::UNIT_PEOPLE, unit);
         let (people, items) = tokio::join!(api.get::<UnitPeople>(&people_path, None), open_items(api, unit));
         let fetched = people.and_then(|p| match p {
             Fetched::Fresh { value, .. } => Ok(value),
@@ -89,7 +89,7 @@ impl ClientBackend {
             reason,
         };
         let body = serde_json::to_value(&req).map_err(|e| e.to_string())?;
-        let path = paths::with_id(ipaths::ITEM_ASSIGN, item_id);
+        let path = paths::with_id(paths::ITEM_ASSIGN, item_id);
         match self.engine.api().post::<ItemWithConflicts>(&path, &body).await {
             Ok(answer) => {
                 send(
@@ -113,7 +113,7 @@ impl ClientBackend {
 
 /// Every page of the unit's open work, up to [`MAX_PAGES`].
 async fn open_items(api: &Api, unit: i64) -> Result<Vec<WorkItem>, HttpError> {
-    let base = paths::with_id(ipaths::UNIT_ITEMS, unit);
+    let base = paths::with_id(paths::UNIT_ITEMS, unit);
     let mut items = Vec::new();
     let mut offset = 0;
     for _ in 0..MAX_PAGES {

@@ -7,7 +7,8 @@ use tokio::sync::mpsc;
 
 use super::{ClientBackend, send};
 use crate::api::intake::{ItemWithConflicts, NewItem};
-use crate::api::intake_units::{INTAKE_UNITS, IntakeUnits};
+use crate::api::intake_units::IntakeUnits;
+use crate::api::paths::INTAKE_UNITS;
 use crate::client::intake_queue::{self, is_new_item, warning_in};
 use crate::client::store::EntryState;
 use crate::client::sync::SentEntry;

@@ -18,7 +18,7 @@ use tokio::sync::mpsc;
 
 use super::model::{Command, Draft, Message, OutboxEntry, OutboxState, OutboxSummary, RunningTimer, Screen};
 use super::run::Backend;
-use crate::client::store::{EntryState, MINE, POOL, Store};
+use crate::client::store::{EntryState, LocalStore, MINE, POOL};
 use crate::client::sync::{Engine, Fetch, ME_KEY, PullError};
 use crate::client::workflow;
 use screens_flow::not_for_role;
@@ -101,7 +101,7 @@ impl ClientBackend {
         }
     }
 
-    fn store(&self) -> &Store {
+    fn store(&self) -> &LocalStore {
         self.engine.store()
     }
 
@@ -428,7 +428,7 @@ impl Backend for ClientBackend {
 }
 
 /// The outbox as the outbox screen shows it.
-pub async fn outbox_summary(store: &Store) -> Result<OutboxSummary, String> {
+pub async fn outbox_summary(store: &LocalStore) -> Result<OutboxSummary, String> {
     let entries = store.outbox().await.map_err(|e| e.to_string())?;
     Ok(OutboxSummary {
         entries: entries

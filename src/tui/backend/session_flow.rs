@@ -6,7 +6,7 @@
 use tokio::sync::mpsc;
 
 use super::{ClientBackend, send};
-use crate::api::intake::{CancelRequest, ScheduleRequest, paths as ipaths};
+use crate::api::intake::{CancelRequest, ScheduleRequest};
 use crate::api::{ProblemCode, WorkItem, paths};
 use crate::client::http::HttpError;
 use crate::tui::model::{Clash, Message, SessionRefusal};
@@ -18,7 +18,7 @@ impl ClientBackend {
         request: &ScheduleRequest,
         tx: &mpsc::Sender<Message>,
     ) {
-        let path = paths::with_id(ipaths::ITEM_SCHEDULE, item_id);
+        let path = paths::with_id(paths::ITEM_SCHEDULE, item_id);
         let result = self.post_session(&path, request, tx).await;
         send(tx, Message::SessionAnswered { item_id, result }).await;
     }
@@ -29,7 +29,7 @@ impl ClientBackend {
         request: &CancelRequest,
         tx: &mpsc::Sender<Message>,
     ) {
-        let path = paths::with_id(ipaths::ITEM_CANCEL, item_id);
+        let path = paths::with_id(paths::ITEM_CANCEL, item_id);
         let result = self.post_session(&path, request, tx).await;
         send(tx, Message::SessionAnswered { item_id, result }).await;
     }

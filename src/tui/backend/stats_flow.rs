@@ -6,11 +6,11 @@ use tokio::sync::mpsc;
 use super::{ClientBackend, send};
 use crate::api::stats::StatsQuery;
 use crate::api::{NewActivity, NewOutcome, StatsForm, StatsScope, paths};
-use crate::cli::ReportFormat;
 use crate::domain::campaign::{
     CampaignDef, FactItem, FactOwner, OutcomeFigures, RecordFact, SHIPPED, parse_definition,
 };
 use crate::domain::{Profession, Role};
+use crate::report::Format;
 use crate::tui::model::{Message, Screen, StatsPending};
 
 /// Whose form the Stats screen asks for.
@@ -86,10 +86,7 @@ impl ClientBackend {
         if let Some(me) = me
             && matches!(me.role, Role::Coordinator)
         {
-            let path = format!(
-                "{}?status=overdue",
-                paths::with_id(crate::api::intake::paths::UNIT_ITEMS, me.unit.id)
-            );
+            let path = format!("{}?status=overdue", paths::with_id(paths::UNIT_ITEMS, me.unit.id));
             let unit = self
                 .engine
                 .fetch_or_cached::<crate::api::intake::UnitItemPage>(&path, "unit-overdue")
@@ -178,7 +175,7 @@ impl ClientBackend {
                         nobody(),
                     ));
                 }
-            } else if let Some(item_id) = outcome_item(&entry.path)
+            } else if let Some(item_id) = crate::client::edit::outcome_item(&entry.path)
                 && let Ok(o) = serde_json::from_value::<NewOutcome>(entry.body.clone())
                 && let Ok(Some(item)) = self.store().cached_item(item_id).await
             {
@@ -206,16 +203,16 @@ impl ClientBackend {
 
     pub(super) async fn export_stats(
         &self,
-        format: ReportFormat,
+        format: Format,
         form: &StatsForm,
         tx: &mpsc::Sender<Message>,
     ) -> Result<(), String> {
         let lang = crate::i18n::Language::parse(&rust_i18n::locale()).unwrap_or_default();
         let ext = match format {
-            ReportFormat::Csv => "csv",
-            ReportFormat::Xlsx => "xlsx",
-            ReportFormat::Json => "json",
-            ReportFormat::Table => "txt",
+            Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
+            Format::Json => "json",
+            Format::Table => "txt",
         };
         // From the server: only what is safe in a file name, never a path.
         let part = |s: &str| -> String {
@@ -260,14 +257,6 @@ fn shipped(campaign_id: &str) -> Option<CampaignDef> {
         .iter()
         .filter_map(|(_, text)| parse_definition(text).ok())
         .find(|d| d.id == campaign_id)
-}
-
-/// `/api/v1/items/{id}/outcomes` → the id.
-fn outcome_item(path: &str) -> Option<i64> {
-    path.strip_prefix("/api/v1/items/")?
-        .strip_suffix("/outcomes")?
-        .parse()
-        .ok()
 }
 
 /// Whose and when do not matter for what is pending: only the counts.

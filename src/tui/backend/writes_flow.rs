@@ -10,18 +10,6 @@ use crate::client::store::StoreError;
 use crate::client::workflow::{self, Queued};
 use crate::tui::model::Message;
 
-/// The holder's name from the server's `already_claimed` detail ("NAME
-/// claimed this item first; ..."): a lawyer may not read another's item,
-/// so the refusal is the one place that says who took it.
-fn holder_named_in(detail: &str) -> String {
-    detail
-        .split_once(" claimed this item first")
-        .map(|(who, _)| who.trim())
-        .filter(|who| !who.is_empty())
-        .map(str::to_string)
-        .unwrap_or_else(|| t!("app.someone_else").into_owned())
-}
-
 /// Locks a map even if a task panicked while holding it: the maps only
 /// pair ids, a half-done insert cannot leave them inconsistent.
 fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -127,7 +115,14 @@ impl ClientBackend {
             if let (Some(item_id), true) = (claimed, lost_race) {
                 // Someone else was quicker; the entry has no use any more.
                 let _ = self.store().discard_entry(id).await;
-                let taken_by = holder_named_in(message);
+                // The refusal's `claimed_by` (a lawyer may not read another's
+                // item, so it is the one place that says who took it).
+                let taken_by = report
+                    .holders
+                    .iter()
+                    .find(|(e, _)| e == id)
+                    .map(|(_, holder)| holder.clone())
+                    .unwrap_or_else(|| t!("app.someone_else").into_owned());
                 send(tx, Message::ClaimConflict { item_id, taken_by }).await;
                 continue;
             }

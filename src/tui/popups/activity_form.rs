@@ -16,8 +16,8 @@ use crate::api::{CampaignList, NewActivity};
 use crate::client::counting::{refusal_text, target_name};
 use crate::domain::EpochMs;
 use crate::domain::records::{ActivityInput, ActivityTarget, check_activity};
+use crate::text as sanitize;
 use crate::tui::model::{Command, Model};
-use crate::tui::sanitize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {

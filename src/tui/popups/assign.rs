@@ -12,8 +12,8 @@ use rust_i18n::t;
 use super::{KeyResult, centered, frame_popup};
 use crate::api::WorkItem;
 use crate::api::dispatch::UnitPerson;
+use crate::text as sanitize;
 use crate::tui::model::Command;
-use crate::tui::sanitize;
 use crate::tui::theme::Theme;
 
 /// The longest reason kept (the server's history note has room for it).

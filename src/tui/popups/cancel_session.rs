@@ -12,8 +12,9 @@ use super::session_form::SessionRefusal;
 use super::{KeyResult, centered, frame_popup};
 use crate::api::WorkItem;
 use crate::api::intake::CancelRequest;
+use crate::text as sanitize;
 use crate::tui::model::{Command, Model};
-use crate::tui::{sanitize, time};
+use crate::tui::time;
 
 /// The longest reason the dialog takes (a sentence or two).
 pub const MAX_REASON_CHARS: usize = 500;

@@ -8,8 +8,8 @@ use ratatui::widgets::{Paragraph, Wrap};
 use rust_i18n::t;
 
 use super::{KeyResult, centered, frame_popup};
+use crate::text as sanitize;
 use crate::tui::model::Command;
-use crate::tui::sanitize;
 use crate::tui::theme::Theme;
 
 pub struct Confirm {

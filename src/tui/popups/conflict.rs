@@ -15,9 +15,10 @@ use rust_i18n::t;
 use super::{KeyResult, centered, frame_popup};
 use crate::api::intake::ConflictEntry;
 use crate::client::intake_queue::Warning;
+use crate::text as sanitize;
 use crate::tui::keymap::Action;
 use crate::tui::model::{Command, Model};
-use crate::tui::{sanitize, time};
+use crate::tui::time;
 
 pub struct ConflictPopup {
     pub warning: Warning,

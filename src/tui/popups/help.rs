@@ -10,8 +10,9 @@ use rust_i18n::t;
 
 use super::{KeyResult, centered, frame_popup};
 use crate::domain::FrontlineGroup;
+use crate::text as sanitize;
+use crate::tui::labels;
 use crate::tui::model::Model;
-use crate::tui::{labels, sanitize};
 
 pub fn handle_key(key: KeyEvent) -> KeyResult {
     match key.code {

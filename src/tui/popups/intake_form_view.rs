@@ -10,8 +10,9 @@ use rust_i18n::t;
 use super::intake_form::{Field, FormState, IntakeForm};
 use super::{centered, frame_popup};
 use crate::domain::privacy::{mask_id_number, mask_phone};
+use crate::text as sanitize;
+use crate::tui::labels;
 use crate::tui::model::Model;
-use crate::tui::{labels, sanitize};
 
 fn yes_no(b: bool) -> String {
     t!(if b {

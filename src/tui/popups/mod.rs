@@ -24,8 +24,8 @@ use ratatui::layout::Rect;
 use ratatui::widgets::{Block, Borders, Clear};
 
 use super::model::{Command, Model};
-use super::sanitize;
 use super::theme::Theme;
+use crate::text as sanitize;
 
 /// What a dialog did with a key.
 #[derive(Debug, PartialEq)]

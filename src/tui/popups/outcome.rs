@@ -15,8 +15,9 @@ use rust_i18n::t;
 use super::{KeyResult, centered, frame_popup};
 use crate::api::NewOutcome;
 use crate::domain::{ItemKind, OutcomeCode, OutcomeFields, OutcomeRuleError, Yuan};
+use crate::text as sanitize;
+use crate::tui::labels;
 use crate::tui::model::{Command, Draft, Model};
-use crate::tui::{labels, sanitize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {

@@ -9,10 +9,10 @@ use ratatui::widgets::Paragraph;
 use rust_i18n::t;
 
 use super::{KeyResult, centered, frame_popup};
+use crate::text as sanitize;
 use crate::tui::keymap::Action;
 use crate::tui::labels;
 use crate::tui::model::Model;
-use crate::tui::sanitize;
 use crate::tui::theme::Theme;
 
 /// Actions that make no sense from a list of names.

@@ -17,8 +17,9 @@ use super::{KeyResult, centered, frame_popup};
 use crate::api::intake::ScheduleRequest;
 use crate::api::{UserRef, WorkItem};
 use crate::domain::slot;
+use crate::text as sanitize;
 use crate::tui::model::{Command, Model};
-use crate::tui::{sanitize, time};
+use crate::tui::time;
 
 /// The session a booking clashed with, as the server named it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,8 +8,9 @@ use super::session_form::Clash;
 use crate::api::UserRef;
 use crate::domain::ItemKind;
 use crate::domain::slot::{self, SlotError, SlotField};
+use crate::text as sanitize;
 use crate::tui::model::Model;
-use crate::tui::{sanitize, time};
+use crate::tui::time;
 
 /// "Room 第一调解室 is taken 10:00–11:00 by #23 物业费纠纷 (王芳): pick another
 /// time or room."

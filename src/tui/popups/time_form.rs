@@ -11,8 +11,9 @@ use super::{KeyResult, centered, frame_popup};
 use crate::api::NewTimeEntry;
 use crate::domain::TimeActivity;
 use crate::domain::outcome::check_minutes;
+use crate::text as sanitize;
+use crate::tui::labels;
 use crate::tui::model::{Command, Model};
-use crate::tui::{labels, sanitize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {

@@ -7,9 +7,10 @@ use ratatui::widgets::Paragraph;
 use rust_i18n::t;
 
 use crate::api::WorkItem;
+use crate::text as sanitize;
 use crate::tui::model::Model;
 use crate::tui::theme::Theme;
-use crate::tui::{labels, sanitize, time};
+use crate::tui::{labels, time};
 
 fn field(theme: &Theme, key: &str, value: String) -> Line<'static> {
     Line::from(vec![

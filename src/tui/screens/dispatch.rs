@@ -10,10 +10,11 @@ use ratatui::widgets::Paragraph;
 use rust_i18n::t;
 
 use crate::api::WorkItem;
+use crate::text as sanitize;
 use crate::tui::dispatch_actions::DispatchView;
 use crate::tui::keymap::Action;
 use crate::tui::model::{Model, Screen};
-use crate::tui::{labels, sanitize, time};
+use crate::tui::{labels, time};
 
 const MARK: usize = 4;
 const KIND: usize = 7;

@@ -6,8 +6,9 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 use rust_i18n::t;
 
+use crate::text as sanitize;
 use crate::tui::model::Model;
-use crate::tui::{sanitize, time};
+use crate::tui::time;
 
 pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
     let theme = &model.theme;

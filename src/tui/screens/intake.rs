@@ -12,9 +12,10 @@ use rust_i18n::t;
 use crate::api::intake_units::IntakeUnit;
 use crate::client::intake_queue::{Registered, Warning};
 use crate::domain::{EpochMs, ItemKind};
+use crate::text as sanitize;
 use crate::tui::keymap::Action;
 use crate::tui::model::Model;
-use crate::tui::{labels, sanitize, time};
+use crate::tui::{labels, time};
 
 /// A registration still in the outbox.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,8 +7,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use rust_i18n::t;
 
+use crate::text as sanitize;
 use crate::tui::model::{Model, OutboxState};
-use crate::tui::{sanitize, time};
+use crate::tui::time;
 
 pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
     let theme = &model.theme;

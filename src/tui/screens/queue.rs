@@ -9,8 +9,9 @@ use ratatui::widgets::Paragraph;
 use rust_i18n::t;
 
 use crate::api::WorkItem;
+use crate::text as sanitize;
 use crate::tui::model::{Model, QueueTab};
-use crate::tui::{labels, sanitize, time};
+use crate::tui::{labels, time};
 
 /// Fixed column widths (display columns); the title takes the rest.
 const MARK: usize = 4;

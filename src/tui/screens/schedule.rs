@@ -7,8 +7,9 @@ use ratatui::widgets::Paragraph;
 use rust_i18n::t;
 
 use crate::api::WorkItem;
+use crate::text as sanitize;
 use crate::tui::model::{Model, Screen};
-use crate::tui::{labels, sanitize, time};
+use crate::tui::{labels, time};
 
 /// The sessions of the day in display order (room by room), for selection.
 pub fn sessions(model: &Model) -> Vec<&WorkItem> {

@@ -21,10 +21,11 @@ pub use state::{ExportState, StatsPending, StatsState};
 use crate::api::StatsScope;
 use crate::i18n::Language;
 use crate::report::hours_text;
+use crate::text as sanitize;
 use crate::tui::keymap::Action;
 use crate::tui::model::Model;
 use crate::tui::theme::Borders;
-use crate::tui::{sanitize, time};
+use crate::tui::time;
 
 /// The countdown turns to the warning style this close to a deadline.
 pub const NEAR_DEADLINE_MS: i64 = 2 * 24 * 60 * 60 * 1000;

@@ -131,7 +131,7 @@ impl ConflictStore for SqlStorage {
                 item_id: id,
                 at: now,
                 actor_id: Some(me.id),
-                action: "conflict_acknowledged",
+                action: crate::api::HistoryAction::ConflictAcknowledged,
                 from: None,
                 to: None,
                 note: &note,

@@ -222,7 +222,7 @@ impl CorrectionStore for SqlStorage {
             item_id,
             at: now,
             actor_id: Some(me.id),
-            action: "outcome_corrected",
+            action: crate::api::HistoryAction::OutcomeCorrected,
             from: None,
             to: None,
             note: &note,

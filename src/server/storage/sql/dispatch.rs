@@ -171,9 +171,9 @@ impl DispatchStore for SqlStorage {
             .map(|m| m.room_name.clone())
             .unwrap_or_default();
         let action = if row.item.mediation.is_some() {
-            "rescheduled"
+            crate::api::HistoryAction::Rescheduled
         } else {
-            "scheduled"
+            crate::api::HistoryAction::Scheduled
         };
         add_history(
             &mut w.tx,

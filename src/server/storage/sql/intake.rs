@@ -257,8 +257,8 @@ impl IntakeStore for SqlStorage {
         let reason = req.reason.as_deref().map(str::trim).unwrap_or("");
         let (action, note) = match &to {
             // Plain data, shown by the client in its user's language.
-            Some((_, _, u)) => ("assigned", u.display_name.clone()),
-            None => ("released", reason.to_string()),
+            Some((_, _, u)) => (crate::api::HistoryAction::Assigned, u.display_name.clone()),
+            None => (crate::api::HistoryAction::Released, reason.to_string()),
         };
         add_history(
             &mut w.tx,
@@ -337,7 +337,7 @@ impl IntakeStore for SqlStorage {
                 item_id: id,
                 at: now,
                 actor_id: Some(me.id),
-                action: "status",
+                action: crate::api::HistoryAction::Status,
                 from: Some(row.item.status),
                 to: Some(ItemStatus::Cancelled),
                 note: reason,
@@ -422,7 +422,7 @@ pub async fn insert_item(
             item_id: id,
             at: now,
             actor_id: actor,
-            action: "created",
+            action: crate::api::HistoryAction::Created,
             from: None,
             to: Some(ItemStatus::New),
             note: req.channel.as_str(),

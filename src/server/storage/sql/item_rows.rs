@@ -200,7 +200,7 @@ pub struct NewHistory<'a> {
     pub item_id: i64,
     pub at: EpochMs,
     pub actor_id: Option<i64>,
-    pub action: &'a str,
+    pub action: crate::api::HistoryAction,
     pub from: Option<ItemStatus>,
     pub to: Option<ItemStatus>,
     pub note: &'a str,
@@ -216,7 +216,7 @@ pub async fn add_history(tx: &mut Transaction<'static, Any>, h: NewHistory<'_>) 
     .bind(h.item_id)
     .bind(h.at)
     .bind(h.actor_id)
-    .bind(h.action)
+    .bind(h.action.as_str())
     .bind(h.from.map(|s| s.as_str()))
     .bind(h.to.map(|s| s.as_str()))
     .bind(h.note)
@@ -254,7 +254,7 @@ where
                     username: r.2.clone().unwrap_or_default(),
                     display_name: r.3.clone().unwrap_or_default(),
                 }),
-                action: r.4,
+                action: crate::api::HistoryAction::named(&r.4),
                 from_status: r.5.as_deref().map(parse_enum).transpose()?,
                 to_status: r.6.as_deref().map(parse_enum).transpose()?,
                 note: r.7,

@@ -6,11 +6,11 @@ use rust_i18n::t;
 
 use super::state::ExportState;
 use crate::api::StatsScope;
-use crate::cli::ReportFormat;
 use crate::domain::Role;
+use crate::report::Format;
+use crate::text as sanitize;
 use crate::tui::keymap::Action;
 use crate::tui::model::{Command, Message, Model, Screen};
-use crate::tui::sanitize;
 
 /// To the Stats screen: the campaigns first if they are not known yet.
 pub fn go(model: &mut Model) -> Option<Command> {
@@ -101,8 +101,8 @@ pub fn apply(model: &mut Model, action: Action) -> Option<Command> {
 pub fn export_key(model: &mut Model, key: KeyEvent) -> Option<Command> {
     let st = &mut model.stats;
     let format = match key.code {
-        KeyCode::Char('c' | 'C') => ReportFormat::Csv,
-        KeyCode::Char('x' | 'X') => ReportFormat::Xlsx,
+        KeyCode::Char('c' | 'C') => Format::Csv,
+        KeyCode::Char('x' | 'X') => Format::Xlsx,
         _ => {
             st.export = ExportState::Idle;
             return None;

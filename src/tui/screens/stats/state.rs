@@ -4,9 +4,9 @@
 use std::collections::BTreeMap;
 
 use crate::api::{Campaign, PeriodInfo, PeriodList, StatsCell, StatsForm, StatsScope, UnitRef};
-use crate::cli::ReportFormat;
 use crate::domain::EpochMs;
 use crate::domain::campaign::{CampaignDef, RecordFact, contributions};
+use crate::report::Format;
 
 /// Records in the local outbox that will count once sent, per indicator
 /// code, computed by the backend with the campaign's rules. Shown apart
@@ -53,7 +53,7 @@ pub enum ExportState {
     Idle,
     /// `e` was pressed: the next key picks CSV or XLSX.
     Choosing,
-    Running(ReportFormat),
+    Running(Format),
     Done(String),
     Failed(String),
 }

@@ -10,8 +10,8 @@ use rust_i18n::t;
 
 use crate::api::{StatsCell, StatsForm, StatsRow};
 use crate::report::{cell_text, profession_label, row_label};
+use crate::text as sanitize;
 use crate::tui::model::Model;
-use crate::tui::sanitize;
 
 /// Narrowest the indicator column may get before headers are abbreviated.
 const MIN_LABEL: usize = 30;

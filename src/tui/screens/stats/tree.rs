@@ -13,9 +13,9 @@ use super::state::StatsState;
 use crate::api::StatsForm;
 use crate::api::rollup::UnitRows;
 use crate::report::hours_text;
+use crate::text as sanitize;
 use crate::tui::keymap::Action;
 use crate::tui::model::{Command, Model, Screen};
-use crate::tui::sanitize;
 
 /// The form's per-unit row sets, when it was asked by unit and has some.
 fn units(st: &StatsState) -> &[UnitRows] {

@@ -1,4 +1,6 @@
-//! Scheduling clashes, password reset, CSV import, on every backend.
+//! The desk's scheduling clashes and paged unit lists, and the admin's tools
+//! (password reset, CSV import, disabling a user, roles that must decode),
+//! on every backend.
 
 use std::process::Command;
 
