@@ -15,7 +15,7 @@ use super::model::{Draft, Identity, Message, Model, QueueTab, RunningTimer, Sort
 use super::queue_index::tab_rows;
 use super::theme::{Borders, Theme};
 use crate::cli::GlobalArgs;
-use crate::client::config::{self, Config};
+use crate::client::config::Config;
 use crate::client::session;
 use crate::client::startup;
 use crate::client::store::{MINE, POOL, Store};
@@ -155,7 +155,7 @@ async fn build_model(
         _ => ("default", None),
     };
     let mut theme = Theme::from_env(name, overrides).map_err(|e| t!("app.bad_config", error = e))?;
-    if config.borders == config::Borders::Ascii {
+    if config.borders == Borders::Ascii {
         theme.borders = Borders::Ascii;
     }
     let me = engine.cached_doc::<crate::api::User>(ME_KEY).await.ok().flatten();

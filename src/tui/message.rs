@@ -4,14 +4,17 @@
 
 use crossterm::event::KeyEvent;
 
-use super::model::{Draft, OutboxSummary, RunningTimer, Screen, SessionMark};
-use super::model::{SessionRefusal, StatsPending};
+use super::deadlines::Deadline;
+use super::keymap::Action;
+use super::screens::stats::pending::StatsPending;
+use super::shared::{Draft, OutboxSummary, RunningTimer, Screen};
 use crate::api::intake::{CancelRequest, ScheduleRequest};
 use crate::api::{
     CampaignList, ChangeEvent, DutyShift, ItemDetail, NewActivity, NewOutcome, NewTimeEntry, PeriodList,
     Schedule, StatsForm, StatsScope, WorkItem,
 };
 use crate::cli::ReportFormat;
+use crate::client::workflow::SessionMark;
 use crate::domain::{EpochMs, ItemStatus, Role};
 
 /// What comes in: keys, sizes, time, and the results of commands.
@@ -20,7 +23,7 @@ pub enum Message {
     Key(KeyEvent),
     /// At start: the screen this user's role works on (room operators the
     /// schedule, coordinators the statistics), as the action that opens it.
-    Home(super::keymap::Action),
+    Home(Action),
     /// Who is signed in, from `/me` (cached): the role decides the screens.
     SignedIn {
         role: Role,
@@ -76,7 +79,7 @@ pub enum Message {
     /// The campaigns the user may see statistics of.
     CampaignsLoaded(CampaignList),
     /// Each campaign's next deadline (the status bar shows one under 48 h).
-    DeadlinesLoaded(Vec<crate::tui::deadlines::Deadline>),
+    DeadlinesLoaded(Vec<Deadline>),
     /// At start: the open items past their due time that are the user's,
     /// and for a coordinator also the unit's.
     OverdueLoaded(Vec<WorkItem>),
@@ -255,4 +258,24 @@ pub enum Command {
         item_id: i64,
         version: i64,
     },
+}
+
+/// The session a booking clashed with, as the server named it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Clash {
+    pub item_id: i64,
+    pub title: String,
+    /// The room was booked (else the mediator).
+    pub room_taken: bool,
+    pub start: i64,
+    pub end: i64,
+    pub room: String,
+    pub mediator: String,
+}
+
+/// Why the server did not book, cancel or move a session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRefusal {
+    pub message: String,
+    pub clash: Option<Clash>,
 }

@@ -25,6 +25,7 @@ pub mod run;
 pub mod sanitize;
 pub(crate) mod schedule_actions;
 pub mod screens;
+pub mod shared;
 pub mod state;
 pub mod theme;
 pub mod time;
@@ -32,7 +33,7 @@ pub mod update;
 pub mod view;
 
 pub use model::{
-    Command, Draft, Identity, Message, Model, OutboxEntry, OutboxState, OutboxSummary, RunningTimer, Screen,
+    Command, Draft, Identity, Message, Model, OutboxRow, OutboxState, OutboxSummary, RunningTimer, Screen,
 };
 pub use update::update;
 pub use view::view;

@@ -18,10 +18,10 @@ pub fn apply(model: &mut Model, action: Action) -> Option<Command> {
         return book(model);
     }
     let session = schedule::selected_session(model)?.clone();
-    let (mark, to) = match action {
-        Action::MarkStarted => (SessionMark::Started, ItemStatus::InProgress),
-        Action::MarkEnded => (SessionMark::Ended, ItemStatus::Waiting),
-        Action::MarkNoShow => (SessionMark::NoShow, ItemStatus::NoShow),
+    let mark = match action {
+        Action::MarkStarted => SessionMark::Started,
+        Action::MarkEnded => SessionMark::Ended,
+        Action::MarkNoShow => SessionMark::NoShow,
         Action::CopyLink => {
             let Some(link) = session.mediation.as_ref().and_then(|m| m.join_link.clone()) else {
                 model.warn(t!("tui.schedule.no_link"));
@@ -37,6 +37,8 @@ pub fn apply(model: &mut Model, action: Action) -> Option<Command> {
         Action::MoveSession | Action::CancelSession => return change(model, action, &session),
         _ => return None,
     };
+    // The status a mark moves to is the client core's one mapping.
+    let to = mark.status();
     if let Err(_e) = session.status.check_transition(session.kind, to) {
         model.warn(t!(
             "tui.notice.cannot_mark",

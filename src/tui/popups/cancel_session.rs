@@ -8,10 +8,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use rust_i18n::t;
 
-use super::session_form::SessionRefusal;
 use super::{KeyResult, centered, frame_popup};
 use crate::api::WorkItem;
 use crate::api::intake::CancelRequest;
+use crate::tui::message::SessionRefusal;
 use crate::tui::model::{Command, Model};
 use crate::tui::{sanitize, time};
 

@@ -17,28 +17,9 @@ use super::{KeyResult, centered, frame_popup};
 use crate::api::intake::ScheduleRequest;
 use crate::api::{UserRef, WorkItem};
 use crate::domain::slot;
-use crate::tui::model::{Command, Model};
+use crate::tui::message::{Clash, Command, SessionRefusal};
+use crate::tui::model::Model;
 use crate::tui::{sanitize, time};
-
-/// The session a booking clashed with, as the server named it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Clash {
-    pub item_id: i64,
-    pub title: String,
-    /// The room was booked (else the mediator).
-    pub room_taken: bool,
-    pub start: i64,
-    pub end: i64,
-    pub room: String,
-    pub mediator: String,
-}
-
-/// Why the server did not book, cancel or move a session.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SessionRefusal {
-    pub message: String,
-    pub clash: Option<Clash>,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {

@@ -4,10 +4,10 @@
 
 use rust_i18n::t;
 
-use super::session_form::Clash;
 use crate::api::UserRef;
 use crate::domain::ItemKind;
 use crate::domain::slot::{self, SlotError, SlotField};
+use crate::tui::message::Clash;
 use crate::tui::model::Model;
 use crate::tui::{sanitize, time};
 

@@ -4,6 +4,7 @@
 //! confirmed ones, and export to CSV/XLSX.
 
 mod actions;
+pub mod pending;
 mod state;
 mod table;
 pub mod tree;
@@ -16,7 +17,8 @@ use ratatui::widgets::{Paragraph, Sparkline};
 use rust_i18n::t;
 
 pub use actions::{apply, export_key, fetch, go, on_message, scroll};
-pub use state::{ExportState, StatsPending, StatsState};
+pub use pending::StatsPending;
+pub use state::{ExportState, StatsState};
 
 use crate::api::StatsScope;
 use crate::i18n::Language;
