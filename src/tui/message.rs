@@ -14,6 +14,7 @@ use crate::api::{
     Schedule, StatsForm, StatsScope, WorkItem,
 };
 use crate::cli::ReportFormat;
+use crate::client::intake_queue::Warning;
 use crate::client::workflow::SessionMark;
 use crate::domain::{EpochMs, ItemStatus, Role};
 
@@ -24,6 +25,14 @@ pub enum Message {
     /// At start: the screen this user's role works on (room operators the
     /// schedule, coordinators the statistics), as the action that opens it.
     Home(Action),
+    /// An action picked in the palette, run as if its key was pressed.
+    Run(Action),
+    /// The conflict dialog was answered: acknowledged (Enter) or put off
+    /// for later (Esc).
+    ConflictReviewed {
+        warning: Warning,
+        later: bool,
+    },
     /// Who is signed in, from `/me` (cached): the role decides the screens.
     SignedIn {
         role: Role,

@@ -1,6 +1,7 @@
 //! All the TUI's state (the messages that change it and the commands it
 //! asks for are in `message`). Nothing here does I/O or reads a clock.
 
+use super::context::{Context, RequestIds};
 use super::keymap::Keymap;
 use super::popups::Popup;
 use super::queue_index::QueueIndex;
@@ -18,6 +19,31 @@ pub use super::shared::{
 pub use crate::client::workflow::SessionMark;
 
 pub use super::message::{Clash, Command, Message, SessionRefusal};
+
+/// The read-only [`Context`] from a model's fields, written out field by
+/// field so the borrow checker sees them apart from the screen states a
+/// handler changes at the same time.
+macro_rules! context {
+    ($model:expr) => {
+        $crate::tui::context::Context {
+            theme: &$model.theme,
+            keymap: &$model.keymap,
+            now: $model.now,
+            role: $model.role,
+            me_id: $model.me_id,
+            language: $crate::tui::context::language(),
+            screen: $model.screen,
+            width: $model.width,
+            height: $model.height,
+            refused: &$model.refused,
+            items: &$model.items,
+            pool: &$model.pool,
+            intake_units: $model.intake.units.as_deref(),
+            requests: &$model.requests,
+        }
+    };
+}
+pub(crate) use context;
 
 pub struct Model {
     pub now: EpochMs,
@@ -56,7 +82,7 @@ pub struct Model {
     pub online: bool,
     pub last_sync: Option<EpochMs>,
     pub notice: Option<Notice>,
-    pub next_request: u64,
+    pub requests: RequestIds,
     pub quitting: bool,
     /// The draft last handed out for saving, so an unchanged form is not
     /// saved again every second.
@@ -102,7 +128,7 @@ impl Model {
             online: false,
             last_sync: None,
             notice: None,
-            next_request: 1,
+            requests: RequestIds::default(),
             quitting: false,
             saved_draft: None,
             intake: Default::default(),
@@ -146,10 +172,14 @@ impl Model {
         self.items.iter().chain(self.pool.iter()).find(|i| i.id == id)
     }
 
-    pub fn take_request(&mut self) -> u64 {
-        let r = self.next_request;
-        self.next_request += 1;
-        r
+    pub fn take_request(&self) -> u64 {
+        self.requests.take()
+    }
+
+    /// What screens and dialogs may read; see `context!` to borrow a
+    /// screen's state mutably beside it.
+    pub fn context(&self) -> Context<'_> {
+        context!(self)
     }
 
     pub fn notify(&mut self, text: impl Into<String>) {

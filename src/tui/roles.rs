@@ -107,6 +107,17 @@ pub fn counts_work(model: &Model) -> bool {
 
 /// Whether `action` is offered on the current screen to this role, for
 /// what the screen shows.
+/// What the help and the palette offer where the user is: the screen's
+/// own actions and the global ones this role may take here.
+pub fn offered(model: &Model) -> Vec<Action> {
+    model
+        .keymap
+        .for_screen(model.screen)
+        .into_iter()
+        .filter(|a| may(model, *a))
+        .collect()
+}
+
 pub fn may(model: &Model, action: Action) -> bool {
     let role = model.role;
     if let Some(screen) = screen_of(action) {

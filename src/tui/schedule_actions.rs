@@ -87,7 +87,7 @@ pub fn may_book(role: Option<Role>) -> bool {
 }
 
 fn book(model: &mut Model) -> Option<Command> {
-    let form = SessionForm::book(model);
+    let form = SessionForm::book(&model.context(), &model.schedule);
     if form.rooms.is_empty() {
         model.warn(t!("schedule_tui.no_rooms"));
         return None;
@@ -107,7 +107,11 @@ fn change(model: &mut Model, action: Action, session: &WorkItem) -> Option<Comma
         return None;
     }
     model.popup = Some(if action == Action::MoveSession {
-        Popup::Session(Box::new(SessionForm::move_session(model, session)))
+        Popup::Session(Box::new(SessionForm::move_session(
+            &model.context(),
+            &model.schedule,
+            session,
+        )))
     } else {
         Popup::CancelSession(Box::new(CancelForm::new(session)))
     });

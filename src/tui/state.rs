@@ -78,6 +78,16 @@ pub struct ScheduleState {
     pub shown_link: Option<String>,
 }
 
+impl ScheduleState {
+    /// The day's sessions, room by room, in the order the screen lists them.
+    pub fn sessions(&self) -> Vec<&crate::api::WorkItem> {
+        self.schedule
+            .as_ref()
+            .map(|s| s.rooms.iter().flat_map(|r| r.sessions.iter()).collect())
+            .unwrap_or_default()
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct ListState {
     pub selected: usize,

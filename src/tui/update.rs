@@ -6,10 +6,10 @@ use rust_i18n::t;
 
 use super::keymap::Action;
 use super::model::{Command, Message, Model, QueueTab, Screen};
-use super::popups::outcome::{FormState, OutcomeForm};
-use super::popups::{Popup, confirm, message, palette};
+use super::popups::outcome::OutcomeForm;
+use super::popups::{Popup, confirm, help, message, palette};
 use super::screens::{self, schedule};
-use super::{dispatch_actions, sanitize, time};
+use super::{dialog_update, dispatch_actions, sanitize, time};
 use crate::api::ChangeKind;
 
 pub fn update(model: &mut Model, msg: Message) -> Option<Command> {
@@ -38,7 +38,7 @@ fn step(model: &mut Model, msg: Message) -> Option<Command> {
             model.now = now;
             autosave(model)
         }
-        Message::Home(action) => apply_action(model, action),
+        Message::Home(action) | Message::Run(action) => apply_action(model, action),
         Message::SignedIn { role, user_id } => super::roles::on_signed_in(model, role, user_id),
         Message::NotForRole(screen) => {
             super::roles::on_not_for_role(model, screen);
@@ -103,37 +103,13 @@ fn step(model: &mut Model, msg: Message) -> Option<Command> {
             }
             None
         }
-        Message::Saved { request } => on_saved(model, request),
+        Message::Saved { request } => dialog_update::on_saved(model, request),
         Message::Sent { request } => {
-            super::intake_actions::on_sent(model, request);
-            if let Some(Popup::Outcome(form)) = &mut model.popup
-                && form.state == FormState::Saved(request)
-            {
-                form.state = FormState::Sent;
-            }
-            model.notify(t!("tui.notice.sent"));
+            dialog_update::on_sent(model, request);
             None
         }
         Message::Failed { request, message } => {
-            super::intake_actions::on_failed(model, request, &message);
-            match &mut model.popup {
-                Some(Popup::Outcome(form)) if form.state == FormState::Saving(request) => {
-                    form.state = FormState::Failed(message.clone());
-                }
-                Some(Popup::Outcome(form)) if form.state == FormState::Saved(request) => {
-                    form.state = FormState::Refused(message.clone());
-                }
-                Some(Popup::Time(form)) if form.saving == Some(request) => {
-                    form.saving = None;
-                    form.error = Some(sanitize::clean(&message));
-                }
-                Some(Popup::Activity(form)) if form.saving == Some(request) => {
-                    form.saving = None;
-                    form.error = Some(sanitize::clean(&message));
-                }
-                _ => {}
-            }
-            model.warn(t!("tui.notice.failed", message = sanitize::clean(&message)));
+            dialog_update::on_failed(model, request, message);
             None
         }
         Message::ClaimConflict { item_id, taken_by } => {
@@ -207,6 +183,7 @@ fn step(model: &mut Model, msg: Message) -> Option<Command> {
         Message::IntakeUnitsLoaded(_)
         | Message::IntakeLoaded(_)
         | Message::ConflictsFound(_)
+        | Message::ConflictReviewed { .. }
         | Message::SignInRefused { .. }
         | Message::ConflictAcked(_) => super::intake_actions::on_message(model, msg),
         Message::CachedItem(whole) => {
@@ -218,24 +195,6 @@ fn step(model: &mut Model, msg: Message) -> Option<Command> {
             Some(Command::Quit)
         }
     }
-}
-
-fn on_saved(model: &mut Model, request: u64) -> Option<Command> {
-    super::intake_actions::on_saved(model, request);
-    match &mut model.popup {
-        Some(Popup::Outcome(form)) if form.state == FormState::Saving(request) => {
-            form.state = FormState::Saved(request);
-            let item_id = form.item_id;
-            model.notify(t!("tui.notice.saved"));
-            // The outcome is in the outbox now; a draft of it is stale.
-            return Some(Command::DiscardDraft(item_id));
-        }
-        Some(Popup::Time(form)) if form.saving == Some(request) => model.popup = None,
-        Some(Popup::Activity(form)) if form.saving == Some(request) => model.popup = None,
-        _ => {}
-    }
-    model.notify(t!("tui.notice.saved"));
-    None
 }
 
 fn on_push(model: &mut Model, kind: ChangeKind, item_id: Option<i64>) -> Option<Command> {
@@ -264,7 +223,10 @@ fn on_push(model: &mut Model, kind: ChangeKind, item_id: Option<i64>) -> Option<
 
 fn on_key(model: &mut Model, key: KeyEvent) -> Option<Command> {
     if model.popup.is_some() {
-        return super::popups::handle_key(model, key);
+        return match dialog_update::on_key(model, key) {
+            Ok(cmd) => cmd,
+            Err(next) => step(model, next),
+        };
     }
     if model.screen == Screen::Queue && model.queue.filtering {
         return filter_key(model, key);
@@ -315,11 +277,13 @@ pub fn apply_action(model: &mut Model, action: Action) -> Option<Command> {
             Some(Command::Quit)
         }
         Action::Help => {
-            model.popup = Some(Popup::Help);
+            let actions = super::roles::offered(model);
+            model.popup = Some(Popup::Help(help::Help { actions }));
             None
         }
         Action::Palette => {
-            model.popup = Some(Popup::Palette(palette::Palette::for_screen(model)));
+            let offered = super::roles::offered(model);
+            model.popup = Some(Popup::Palette(palette::Palette::offering(offered)));
             None
         }
         // Back on a unit opened below one's own goes up the tree first.

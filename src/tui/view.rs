@@ -9,7 +9,7 @@ use rust_i18n::t;
 use super::keymap::Action;
 use super::model::{Model, OutboxState, QueueTab, Screen};
 use super::theme::Borders;
-use super::{popups, sanitize, screens, time};
+use super::{sanitize, screens, time};
 
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
@@ -25,7 +25,9 @@ pub fn view(model: &Model, frame: &mut Frame) {
         screens::draw(model, frame, body);
         help_bar(model, frame, help);
         status_bar(model, frame, status);
-        popups::draw(model, frame, area);
+        if let Some(popup) = &model.popup {
+            popup.dialog().draw(&model.context(), frame, area);
+        }
     }
     if model.theme.borders == Borders::Ascii {
         super::ascii::narrow_ambiguous(frame.buffer_mut());

@@ -10,7 +10,7 @@ use rust_i18n::t;
 use super::intake_form::{Field, FormState, IntakeForm};
 use super::{centered, frame_popup};
 use crate::domain::privacy::{mask_id_number, mask_phone};
-use crate::tui::model::Model;
+use crate::tui::context::Context;
 use crate::tui::{labels, sanitize};
 
 fn yes_no(b: bool) -> String {
@@ -33,7 +33,7 @@ fn party_kind(enterprise: bool) -> String {
 
 impl IntakeForm {
     /// What a field shows.
-    fn shown(&self, f: Field, model: &Model) -> String {
+    fn shown(&self, f: Field, cx: &Context) -> String {
         let typing = self.focus == f;
         let secret = |v: &str, mask: fn(&str) -> String| {
             if typing || v.is_empty() {
@@ -42,7 +42,7 @@ impl IntakeForm {
                 mask(v)
             }
         };
-        let units = model.intake.units.as_deref();
+        let units = cx.intake_units;
         match f {
             Field::Kind => labels::kind(self.item_kind()),
             Field::Title => self.title.clone(),
@@ -81,8 +81,9 @@ impl IntakeForm {
         }
     }
 
-    pub fn draw(&self, model: &Model, frame: &mut Frame, area: Rect) {
-        let theme = &model.theme;
+    /// The form over the screen (the `Dialog` draw).
+    pub(super) fn render(&self, cx: &Context, frame: &mut Frame, area: Rect) {
+        let theme = cx.theme;
         let inner = frame_popup(
             frame,
             centered(area, 76, 22),
@@ -99,7 +100,7 @@ impl IntakeForm {
         let start = at.saturating_sub(room.saturating_sub(1));
         for f in Field::ALL.iter().copied().skip(start).take(room) {
             let focused = self.focus == f;
-            let value = sanitize::clean(&self.shown(f, model));
+            let value = sanitize::clean(&self.shown(f, cx));
             let value = if f.is_choice() && focused {
                 format!("◀ {value} ▶")
             } else if focused {
