@@ -12,7 +12,7 @@ use rust_i18n::t;
 use super::backend::{ClientBackend, draft_key_prefix, outbox_summary};
 use super::keymap::{Action, Keymap};
 use super::model::{Draft, Identity, Message, Model, QueueTab, RunningTimer, SortOrder};
-use super::queue_index::tab_rows;
+use super::screens::queue::index::tab_rows;
 use super::theme::{Borders, Theme};
 use crate::cli::GlobalArgs;
 use crate::client::config::Config;

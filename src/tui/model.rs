@@ -4,10 +4,14 @@
 use super::context::{Context, RequestIds};
 use super::keymap::Keymap;
 use super::popups::Popup;
-use super::queue_index::QueueIndex;
+pub use super::screens::ListState;
+use super::screens::detail::DetailView;
+pub use super::screens::dispatch::{DispatchState, DispatchView};
+pub use super::screens::intake::IntakeState;
+pub use super::screens::queue::{QueueState, QueueTab, SortOrder};
+pub use super::screens::schedule::ScheduleState;
 pub use super::screens::stats::pending::StatsPending;
 pub use super::screens::stats::{ExportState, StatsState};
-pub use super::state::{ListState, QueueState, QueueTab, ScheduleState, SortOrder};
 use super::theme::Theme;
 use crate::api::{DutyShift, ItemDetail, WorkItem};
 use crate::domain::{EpochMs, Role};
@@ -75,7 +79,7 @@ pub struct Model {
     pub outbox: OutboxSummary,
     pub outbox_state: ListState,
     pub stats: StatsState,
-    pub dispatch: super::dispatch_actions::DispatchState,
+    pub dispatch: DispatchState,
     /// Each campaign's next deadline, for the status bar.
     pub deadlines: Vec<crate::tui::deadlines::Deadline>,
     pub timer: Option<RunningTimer>,
@@ -88,7 +92,7 @@ pub struct Model {
     /// saved again every second.
     pub saved_draft: Option<Draft>,
     /// The intake desk's screen, and conflict warnings left for later.
-    pub intake: super::screens::intake::IntakeState,
+    pub intake: IntakeState,
 }
 
 impl Model {
@@ -137,29 +141,16 @@ impl Model {
 
     /// The items the current queue tab draws from.
     pub fn tab_source(&self) -> &[WorkItem] {
-        if self.queue.tab() == QueueTab::Pool {
-            &self.pool
-        } else {
-            &self.items
-        }
+        self.queue.source(&self.items, &self.pool)
     }
 
-    /// Rebuilds the visible rows; the cursor stays on the item it was on
-    /// (a refresh or another sort must not slide another item under a
-    /// claim or an Enter), or at the same row when that item is gone.
+    /// Rebuilds the queue's visible rows (see `QueueState::rebuild`).
     pub fn rebuild_queue(&mut self) {
-        let selected_id = self.selected_item().map(|i| i.id);
-        let (tab, source) = (self.queue.tab(), self.tab_source());
-        let index = QueueIndex::build(source, tab, &self.queue.filter, self.queue.sort, self.now);
-        let found = selected_id.and_then(|id| index.rows.iter().position(|&r| source[r].id == id));
-        let len = index.rows.len();
-        self.queue.index = index;
-        self.queue.selected = found.unwrap_or(self.queue.selected).min(len.saturating_sub(1));
+        self.queue.rebuild(&self.items, &self.pool, self.now);
     }
 
     pub fn selected_item(&self) -> Option<&WorkItem> {
-        let row = *self.queue.index.rows.get(self.queue.selected)?;
-        self.tab_source().get(row)
+        self.queue.selected_row(self.tab_source())
     }
 
     /// The item the detail screen shows: the full detail once loaded, the
@@ -170,6 +161,15 @@ impl Model {
             return Some(&d.item);
         }
         self.items.iter().chain(self.pool.iter()).find(|i| i.id == id)
+    }
+
+    /// What the detail screen draws.
+    pub fn detail_view(&self) -> DetailView<'_> {
+        DetailView {
+            item: self.detail_item(),
+            detail: self.detail.as_ref(),
+            scroll: self.detail_scroll,
+        }
     }
 
     pub fn take_request(&self) -> u64 {

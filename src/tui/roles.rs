@@ -14,25 +14,7 @@ use super::popups::message::MessageBox;
 use crate::api::WorkItem;
 use crate::domain::Role;
 
-/// The screens a role works on; everything while the role is not known
-/// yet (the first start before `/me` answered).
-pub fn screens(role: Option<Role>) -> &'static [Screen] {
-    use Screen::*;
-    match role {
-        // Room operators keep the rooms' day; they have no work of their own.
-        Some(Role::Operator) => &[Schedule, Duty, Outbox],
-        // Coordinators read the unit's forms, dispatch its work and keep the
-        // rooms' day.
-        Some(Role::Coordinator) => &[Stats, Dispatch, Schedule, Duty, Outbox],
-        // The intake desk registers work and sees what it registered, and
-        // what waits to be sent.
-        Some(Role::Intake) => &[Intake, Outbox],
-        // Those who take work register and dispatch none.
-        Some(Role::Lawyer | Role::Mediator) => &[Queue, Detail, Schedule, Duty, Outbox, Stats],
-        // Admins oversee every unit: every screen.
-        Some(Role::Admin) | None => &Screen::ALL,
-    }
-}
+pub use super::role_screens::{go_action, role_label, screens, what_role_may_do};
 
 pub fn has_screen(model: &Model, screen: Screen) -> bool {
     // The detail is reached from the queue; it goes with it.
@@ -42,20 +24,6 @@ pub fn has_screen(model: &Model, screen: Screen) -> bool {
         screen
     };
     screens(model.role).contains(&screen)
-}
-
-/// The action that opens a screen.
-pub fn go_action(screen: Screen) -> Option<Action> {
-    match screen {
-        Screen::Queue => Some(Action::GoQueue),
-        Screen::Schedule => Some(Action::GoSchedule),
-        Screen::Duty => Some(Action::GoDuty),
-        Screen::Outbox => Some(Action::GoOutbox),
-        Screen::Stats => Some(Action::GoStats),
-        Screen::Dispatch => Some(Action::GoDispatch),
-        Screen::Intake => Some(Action::GoIntake),
-        Screen::Detail => None,
-    }
 }
 
 fn screen_of(action: Action) -> Option<Screen> {
@@ -168,34 +136,12 @@ pub fn may(model: &Model, action: Action) -> bool {
     }
 }
 
-/// The role's name in the user's language.
-pub fn role_label(role: Role) -> String {
-    let key = format!("roles.role.{}", role.as_str());
-    t!(&key).into_owned()
-}
-
-/// "As a room operator you work on: Schedule (2) · Duty (3) · Outbox (4)".
-pub fn what_role_may_do(model: &Model) -> String {
-    let screens: Vec<String> = screens(model.role)
-        .iter()
-        .filter_map(|s| {
-            let key = model.keymap.keys(go_action(*s)?).first()?.display();
-            Some(format!("{} ({key})", s.label()))
-        })
-        .collect();
-    let list = screens.join(&t!("roles.list_separator"));
-    match model.role {
-        Some(role) => t!("roles.may_do", role = role_label(role), screens = list).into_owned(),
-        None => t!("roles.may_do_unknown", screens = list).into_owned(),
-    }
-}
-
 /// Says what the role may do, once, in a dialog (not in the status bar,
 /// where it would stay).
 fn explain(model: &mut Model) {
     model.popup = Some(Popup::Message(MessageBox {
         title: t!("roles.title").into_owned(),
-        text: what_role_may_do(model),
+        text: what_role_may_do(&model.context()),
     }));
 }
 
@@ -232,7 +178,7 @@ pub fn refuse(model: &mut Model, action: Action) -> Option<Command> {
                     role = role_label(role)
                 )
                 .into_owned(),
-                None => what_role_may_do(model),
+                None => what_role_may_do(&model.context()),
             };
             model.warn(text);
         }

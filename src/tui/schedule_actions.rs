@@ -8,7 +8,6 @@ use super::popups::Popup;
 use super::popups::cancel_session::CancelForm;
 use super::popups::confirm::Confirm;
 use super::popups::session_form::SessionForm;
-use super::screens::schedule;
 use super::{labels, sanitize};
 use crate::api::WorkItem;
 use crate::domain::{ItemStatus, Role};
@@ -17,7 +16,7 @@ pub fn apply(model: &mut Model, action: Action) -> Option<Command> {
     if action == Action::BookSession {
         return book(model);
     }
-    let session = schedule::selected_session(model)?.clone();
+    let session = model.schedule.selected_session()?.clone();
     let mark = match action {
         Action::MarkStarted => SessionMark::Started,
         Action::MarkEnded => SessionMark::Ended,

@@ -1,14 +1,15 @@
 //! `update`: a message in, the model changed, maybe a command out. No
 //! I/O and no clock: time arrives as `Message::Tick`.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{KeyEvent, KeyEventKind};
 use rust_i18n::t;
 
 use super::keymap::Action;
-use super::model::{Command, Message, Model, QueueTab, Screen};
+use super::model::{Command, Message, Model, QueueTab, Screen, context};
 use super::popups::outcome::OutcomeForm;
-use super::popups::{Popup, confirm, help, message, palette};
-use super::screens::{self, schedule};
+use super::popups::{Popup, help, message, palette};
+use super::reply::Reply;
+use super::screens::{self, detail, duty, outbox, queue, stats};
 use super::{dialog_update, dispatch_actions, sanitize, time};
 use crate::api::ChangeKind;
 
@@ -75,7 +76,7 @@ fn step(model: &mut Model, msg: Message) -> Option<Command> {
         Message::ScheduleLoaded(s) => {
             if s.date == model.schedule.date {
                 model.schedule.schedule = Some(s);
-                let n = schedule::sessions(model).len();
+                let n = model.schedule.sessions().len();
                 model.schedule.selected = model.schedule.selected.min(n.saturating_sub(1));
             }
             None
@@ -160,12 +161,12 @@ fn step(model: &mut Model, msg: Message) -> Option<Command> {
             if let Some(Popup::Activity(form)) = &mut model.popup {
                 form.set_campaigns(&list, model.now);
             }
-            screens::stats::on_message(model, Message::CampaignsLoaded(list))
+            stats::actions::on_message(model, Message::CampaignsLoaded(list))
         }
         Message::StatsLoaded { .. }
         | Message::StatsPending(_)
         | Message::ExportDone { .. }
-        | Message::ExportFailed { .. } => screens::stats::on_message(model, msg),
+        | Message::ExportFailed { .. } => stats::actions::on_message(model, msg),
         Message::DispatchLoaded {
             unit,
             items,
@@ -229,38 +230,14 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Option<Command> {
         };
     }
     if model.screen == Screen::Queue && model.queue.filtering {
-        return filter_key(model, key);
+        queue::keys::filter_key(&mut model.queue, &context!(model), key);
+        return None;
     }
-    if model.screen == Screen::Stats && model.stats.export == screens::stats::ExportState::Choosing {
-        return screens::stats::export_key(model, key);
+    if model.screen == Screen::Stats && model.stats.export == stats::ExportState::Choosing {
+        return stats::actions::export_key(model, key);
     }
     let action = model.keymap.action(model.screen, &key)?;
     apply_action(model, action)
-}
-
-/// Typing in the queue's filter: every key narrows the list at once.
-fn filter_key(model: &mut Model, key: KeyEvent) -> Option<Command> {
-    let q = &mut model.queue;
-    match key.code {
-        KeyCode::Esc => {
-            q.filter.clear();
-            q.filtering = false;
-        }
-        KeyCode::Enter => q.filtering = false,
-        KeyCode::Backspace => {
-            q.filter.pop();
-        }
-        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => q.filter.push(c),
-        KeyCode::Up | KeyCode::Down => {
-            q.filtering = false;
-            return None;
-        }
-        _ => return None,
-    }
-    // What was typed changed the rows: start from the top of them.
-    model.rebuild_queue();
-    model.queue.selected = 0;
-    None
 }
 
 /// What an action does where the user is. The palette runs actions here too.
@@ -288,7 +265,7 @@ pub fn apply_action(model: &mut Model, action: Action) -> Option<Command> {
         }
         // Back on a unit opened below one's own goes up the tree first.
         Action::Back if model.screen == Screen::Stats && !model.stats.unit_path.is_empty() => {
-            screens::stats::apply(model, Action::UnitUp)
+            stats::actions::apply(model, Action::UnitUp)
         }
         Action::Back => {
             if model.screen == Screen::Queue {
@@ -313,7 +290,7 @@ pub fn apply_action(model: &mut Model, action: Action) -> Option<Command> {
         }
         Action::GoDuty => go(model, Screen::Duty, Some(Command::FetchDuty)),
         Action::GoOutbox => go(model, Screen::Outbox, None),
-        Action::GoStats => screens::stats::go(model),
+        Action::GoStats => stats::actions::go(model),
         Action::GoDispatch => dispatch_actions::go(model),
         Action::Refresh if model.screen == Screen::Dispatch => dispatch_actions::go(model),
         Action::Refresh => Some(super::follow::refresh(model)),
@@ -324,23 +301,9 @@ pub fn apply_action(model: &mut Model, action: Action) -> Option<Command> {
         | Action::NextUnit => dispatch_actions::apply(model, action),
         Action::Release => dispatch_actions::release(model),
         Action::LogActivity => super::activity_actions::open(model),
-        Action::NextTab | Action::PrevTab => {
-            let n = QueueTab::ALL.len();
-            let step = if action == Action::NextTab { 1 } else { n - 1 };
-            model.queue.tab_index = (model.queue.tab_index + step) % n;
-            model.rebuild_queue();
-            model.queue.selected = 0;
-            None
-        }
-        Action::Filter => {
-            model.screen = Screen::Queue;
-            model.queue.filtering = true;
-            None
-        }
-        Action::Sort => {
-            model.queue.sort = model.queue.sort.next();
-            model.rebuild_queue();
-            None
+        Action::NextTab | Action::PrevTab | Action::Filter | Action::Sort => {
+            let reply = queue::keys::apply(&mut model.queue, &context!(model), action);
+            apply_reply(model, reply)
         }
         Action::Claim => super::roles::claim(model),
         Action::Open => {
@@ -371,25 +334,10 @@ pub fn apply_action(model: &mut Model, action: Action) -> Option<Command> {
             model.schedule.shown_link = None;
             Some(Command::FetchSchedule(model.schedule.date.clone()))
         }
-        Action::CheckIn | Action::CheckOut => {
-            let shift = model.duty.get(model.duty_state.selected)?;
-            Some(if action == Action::CheckIn {
-                Command::CheckIn(shift.id)
-            } else {
-                Command::CheckOut(shift.id)
-            })
-        }
-        Action::Retry => {
-            let entry = model.outbox.entries.get(model.outbox_state.selected)?;
-            Some(Command::RetryOutbox(entry.id.clone()))
-        }
-        Action::Discard => {
-            let entry = model.outbox.entries.get(model.outbox_state.selected)?;
-            model.popup = Some(Popup::Confirm(confirm::Confirm {
-                question: t!("tui.outbox.discard_question", what = sanitize::clean(&entry.what)).into_owned(),
-                command: Command::DiscardOutbox(entry.id.clone()),
-            }));
-            None
+        Action::CheckIn | Action::CheckOut => duty::keys::apply(&model.duty, &model.duty_state, action),
+        Action::Retry | Action::Discard => {
+            let reply = outbox::keys::apply(&model.outbox, &model.outbox_state, action);
+            apply_reply(model, reply)
         }
         Action::PrevPeriod
         | Action::NextPeriod
@@ -398,11 +346,25 @@ pub fn apply_action(model: &mut Model, action: Action) -> Option<Command> {
         | Action::ScopeUnit
         | Action::Export
         | Action::OpenUnit
-        | Action::UnitUp => screens::stats::apply(model, action),
+        | Action::UnitUp => stats::actions::apply(model, action),
         Action::GoIntake | Action::NewIntake | Action::ReviewConflicts => {
             super::intake_actions::apply(model, action)
         }
     }
+}
+
+/// Applies what a screen's key asked for beyond its own state.
+pub fn apply_reply(model: &mut Model, reply: Reply) -> Option<Command> {
+    if let Some(screen) = reply.go {
+        model.screen = screen;
+    }
+    if let Some(popup) = reply.popup {
+        model.popup = Some(popup);
+    }
+    if let Some(notice) = reply.notice {
+        model.notice = Some(notice);
+    }
+    reply.command
 }
 
 fn go(model: &mut Model, screen: Screen, cmd: Option<Command>) -> Option<Command> {
@@ -412,25 +374,18 @@ fn go(model: &mut Model, screen: Screen, cmd: Option<Command>) -> Option<Command
 
 fn move_selection(model: &mut Model, by: isize) -> Option<Command> {
     match model.screen {
-        Screen::Queue => {
-            model.queue.selected = screens::step(model.queue.selected, model.queue.index.rows.len(), by)
-        }
+        Screen::Queue => queue::keys::move_selection(&mut model.queue, by),
         Screen::Schedule => {
-            let n = schedule::sessions(model).len();
+            let n = model.schedule.sessions().len();
             model.schedule.selected = screens::step(model.schedule.selected, n, by);
         }
-        Screen::Duty => {
-            model.duty_state.selected = screens::step(model.duty_state.selected, model.duty.len(), by)
-        }
-        Screen::Outbox => {
-            let n = model.outbox.entries.len();
-            model.outbox_state.selected = screens::step(model.outbox_state.selected, n, by)
-        }
-        Screen::Stats => screens::stats::scroll(model, by),
+        Screen::Duty => duty::keys::move_selection(&model.duty, &mut model.duty_state, by),
+        Screen::Outbox => outbox::keys::move_selection(&model.outbox, &mut model.outbox_state, by),
+        Screen::Stats => stats::actions::scroll(model, by),
         Screen::Dispatch => dispatch_actions::move_selection(model, by),
         Screen::Intake => super::intake_actions::move_selection(model, by),
         Screen::Detail => {
-            let max = screens::detail::max_scroll(model) as isize;
+            let max = detail::view::max_scroll(&context!(model), &model.detail_view()) as isize;
             model.detail_scroll = (model.detail_scroll as isize + by).clamp(0, max) as u16
         }
     }

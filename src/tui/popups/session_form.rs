@@ -19,7 +19,7 @@ use crate::api::{UserRef, WorkItem};
 use crate::domain::slot;
 use crate::tui::context::Context;
 use crate::tui::message::{Clash, Command, SessionRefusal};
-use crate::tui::state::ScheduleState;
+use crate::tui::screens::schedule::ScheduleState;
 use crate::tui::{sanitize, time};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

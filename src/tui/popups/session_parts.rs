@@ -9,7 +9,7 @@ use crate::domain::ItemKind;
 use crate::domain::slot::{self, SlotError, SlotField};
 use crate::tui::context::Context;
 use crate::tui::message::Clash;
-use crate::tui::state::ScheduleState;
+use crate::tui::screens::schedule::ScheduleState;
 use crate::tui::{sanitize, time};
 
 /// "Room 第一调解室 is taken 10:00–11:00 by #23 物业费纠纷 (王芳): pick another

@@ -4,7 +4,7 @@
 use crossterm::event::{KeyCode, KeyEvent};
 use rust_i18n::t;
 
-use super::state::ExportState;
+use super::ExportState;
 use crate::api::StatsScope;
 use crate::cli::ReportFormat;
 use crate::domain::Role;
@@ -121,7 +121,7 @@ pub fn scroll(model: &mut Model, by: isize) {
     }
     let rows = model.stats.form.as_ref().map_or(0, |f| f.rows.len());
     // The body is the terminal less the help and status bars.
-    let room = super::table_room(model.height.saturating_sub(2));
+    let room = super::view::table_room(model.height.saturating_sub(2));
     let lines = room.saturating_sub(super::tree::list_rows(&model.stats, room)) as usize;
     let (last_start, _) = super::table::window(rows, lines, usize::MAX);
     model.stats.scroll = crate::tui::screens::step(model.stats.scroll, last_start + 1, by);

@@ -9,10 +9,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use rust_i18n::t;
 
-use super::state::StatsState;
+use super::StatsState;
 use crate::api::StatsForm;
 use crate::api::rollup::UnitRows;
 use crate::report::hours_text;
+use crate::tui::context::Context;
 use crate::tui::keymap::Action;
 use crate::tui::model::{Command, Model, Screen};
 use crate::tui::sanitize;
@@ -66,7 +67,7 @@ pub fn apply(model: &mut Model, action: Action) -> Option<Command> {
     }
     st.unit_cursor = 0;
     st.scroll = 0;
-    super::fetch(model)
+    super::actions::fetch(model)
 }
 
 /// Moves the chosen unit by one; false when there is no unit list.
@@ -97,16 +98,15 @@ pub fn path_text(st: &StatsState) -> String {
 }
 
 /// The units below, one a line with their hours, the chosen one marked.
-pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
-    let theme = &model.theme;
-    let st = &model.stats;
+pub fn draw(cx: &Context, st: &StatsState, frame: &mut Frame, area: Rect) {
+    let theme = cx.theme;
     let Some(form) = &st.form else {
         return;
     };
     if area.height == 0 || form.units.is_empty() {
         return;
     }
-    let key = model.keymap.keys_text(Action::OpenUnit);
+    let key = cx.keymap.keys_text(Action::OpenUnit);
     let mut lines = vec![Line::styled(
         sanitize::truncate(&t!("tree.units_heading", key = key), area.width as usize),
         theme.header(),

@@ -1,7 +1,13 @@
 //! What the Stats screen holds: the campaigns, the chosen campaign, period
 //! and scope, the form last loaded, and the export in progress.
 
-use super::pending::StatsPending;
+pub mod actions;
+pub mod pending;
+mod table;
+pub mod tree;
+pub mod view;
+
+use self::pending::StatsPending;
 use crate::api::{Campaign, PeriodInfo, PeriodList, StatsForm, StatsScope, UnitRef};
 use crate::cli::ReportFormat;
 use crate::domain::EpochMs;
