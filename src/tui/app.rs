@@ -10,8 +10,9 @@ use std::sync::Arc;
 use rust_i18n::t;
 
 use super::backend::{ClientBackend, draft_key_prefix, outbox_summary};
-use super::keymap::{Action, Keymap};
+use super::keymap::Keymap;
 use super::model::{Draft, Identity, Message, Model, QueueTab, RunningTimer, SortOrder};
+use super::role_screens::home_action;
 use super::screens::queue::index::tab_rows;
 use super::theme::{Borders, Theme};
 use crate::cli::GlobalArgs;
@@ -129,17 +130,6 @@ async fn open_once(
     result
         .map(|()| Ended::Quit)
         .map_err(|e| t!("app.terminal_failed", error = e).into_owned())
-}
-
-/// Where a role starts when it is not the queue: room operators keep the
-/// day's sessions running, coordinators read and file the forms.
-pub fn home_action(role: Role) -> Option<Action> {
-    match role {
-        Role::Operator => Some(Action::GoSchedule),
-        Role::Coordinator => Some(Action::GoStats),
-        Role::Intake => Some(Action::GoIntake),
-        Role::Lawyer | Role::Mediator | Role::Admin => None,
-    }
 }
 
 /// The model from the config, and the role of whoever is signed in (from

@@ -64,3 +64,19 @@ pub fn what_role_may_do(cx: &Context) -> String {
         None => t!("roles.may_do_unknown", screens = list).into_owned(),
     }
 }
+
+/// Where a role starts when it is not the queue: room operators keep the
+/// day's sessions running, coordinators read and file the forms.
+pub fn home_action(role: Role) -> Option<Action> {
+    match role {
+        Role::Operator => Some(Action::GoSchedule),
+        Role::Coordinator => Some(Action::GoStats),
+        Role::Intake => Some(Action::GoIntake),
+        Role::Lawyer | Role::Mediator | Role::Admin => None,
+    }
+}
+
+/// answered it is offered).
+pub fn may_book(role: Option<Role>) -> bool {
+    role.is_none_or(|r| matches!(r, Role::Operator | Role::Coordinator | Role::Admin))
+}

@@ -14,7 +14,7 @@ use super::popups::message::MessageBox;
 use crate::api::WorkItem;
 use crate::domain::Role;
 
-pub use super::role_screens::{go_action, role_label, screens, what_role_may_do};
+pub use super::role_screens::{go_action, home_action, may_book, role_label, screens, what_role_may_do};
 
 pub fn has_screen(model: &Model, screen: Screen) -> bool {
     // The detail is reached from the queue; it goes with it.
@@ -129,7 +129,7 @@ pub fn may(model: &Model, action: Action) -> bool {
                 && subject(model).is_some_and(|i| is_mine(model, i) && !i.status.is_finished())
         }
         Action::BookSession | Action::MoveSession | Action::CancelSession => {
-            crate::tui::schedule_actions::may_book(role)
+            super::role_screens::may_book(role)
         }
         Action::NewIntake => has_screen(model, Screen::Intake),
         _ => true,
@@ -148,10 +148,6 @@ fn explain(model: &mut Model) {
 /// An action not offered here: a screen of another role says what this
 /// role works on; an item action on a pool item says to claim it first.
 pub fn refuse(model: &mut Model, action: Action) -> Option<Command> {
-    if action == Action::LogActivity {
-        // The activity form says why this role logs no work of its own.
-        return super::activity_actions::open(model);
-    }
     if screen_of(action).is_some() || !has_screen(model, model.screen) {
         explain(model);
         return None;
@@ -188,16 +184,15 @@ pub fn refuse(model: &mut Model, action: Action) -> Option<Command> {
 
 /// Who is signed in, from `/me`: a role seen for the first time (or a
 /// different one) moves off a screen it does not use, to where it works.
-pub fn on_signed_in(model: &mut Model, role: Role, user_id: i64) -> Option<Command> {
+/// Returns where to go, for `update` to apply.
+pub fn on_signed_in(model: &mut Model, role: Role, user_id: i64) -> Option<Action> {
     let changed = model.role != Some(role);
     model.role = Some(role);
     model.me_id = Some(user_id);
     if !changed || has_screen(model, model.screen) {
         return None;
     }
-    let home =
-        super::app::home_action(role).or_else(|| screens(Some(role)).first().copied().and_then(go_action))?;
-    super::update::apply_action(model, home)
+    home_action(role).or_else(|| screens(Some(role)).first().copied().and_then(go_action))
 }
 
 /// The server refused a screen's data to this role: the screen says so

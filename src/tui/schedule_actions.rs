@@ -10,7 +10,7 @@ use super::popups::confirm::Confirm;
 use super::popups::session_form::SessionForm;
 use super::{labels, sanitize};
 use crate::api::WorkItem;
-use crate::domain::{ItemStatus, Role};
+use crate::domain::ItemStatus;
 
 pub fn apply(model: &mut Model, action: Action) -> Option<Command> {
     if action == Action::BookSession {
@@ -80,10 +80,6 @@ pub fn is_final(to: ItemStatus) -> bool {
 
 /// Who books, moves and cancels sessions: the room's operator, the
 /// coordinator, an admin (the server decides per room; before `/me` has
-/// answered it is offered).
-pub fn may_book(role: Option<Role>) -> bool {
-    role.is_none_or(|r| matches!(r, Role::Operator | Role::Coordinator | Role::Admin))
-}
 
 fn book(model: &mut Model) -> Option<Command> {
     let form = SessionForm::book(&model.context(), &model.schedule);

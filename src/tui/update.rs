@@ -40,7 +40,10 @@ fn step(model: &mut Model, msg: Message) -> Option<Command> {
             autosave(model)
         }
         Message::Home(action) | Message::Run(action) => apply_action(model, action),
-        Message::SignedIn { role, user_id } => super::roles::on_signed_in(model, role, user_id),
+        Message::SignedIn { role, user_id } => {
+            let home = super::roles::on_signed_in(model, role, user_id)?;
+            apply_action(model, home)
+        }
         Message::NotForRole(screen) => {
             super::roles::on_not_for_role(model, screen);
             None
@@ -245,7 +248,8 @@ pub fn apply_action(model: &mut Model, action: Action) -> Option<Command> {
     let page = (model.height as isize - 6).max(1);
     // Offered only where it makes sense for this role and what the screen
     // shows; otherwise say what would.
-    if !super::roles::may(model, action) {
+    // The activity form says itself why this role logs no work of its own.
+    if !super::roles::may(model, action) && action != Action::LogActivity {
         return super::roles::refuse(model, action);
     }
     match action {
