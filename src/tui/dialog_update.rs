@@ -5,7 +5,7 @@
 use crossterm::event::KeyEvent;
 use rust_i18n::t;
 
-use super::model::{Command, Message, Model, context};
+use super::model::{Command, Draft, Message, Model, context};
 use super::popups::outcome::FormState;
 use super::popups::{KeyResult, Popup};
 use super::sanitize;
@@ -96,4 +96,22 @@ pub fn on_failed(model: &mut Model, request: u64, message: String) {
         _ => {}
     }
     model.warn(t!("tui.notice.failed", message = sanitize::clean(&message)));
+}
+
+/// A changed open form is handed out to be kept as a draft.
+pub fn autosave(model: &mut Model) -> Option<Command> {
+    let draft = open_draft(model)?;
+    if model.saved_draft.as_ref() == Some(&draft) {
+        return None;
+    }
+    model.saved_draft = Some(draft.clone());
+    Some(Command::SaveDraft(draft))
+}
+
+/// The draft to save when the app is stopped with a form open.
+pub fn open_draft(model: &Model) -> Option<Draft> {
+    match &model.popup {
+        Some(Popup::Outcome(form)) => form.draft(),
+        _ => None,
+    }
 }

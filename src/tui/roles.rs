@@ -114,7 +114,7 @@ pub fn may(model: &Model, action: Action) -> bool {
         }
         Action::ScopeMe => has_screen(model, Screen::Stats) && works_items(role),
         Action::ScopeUnit => has_screen(model, Screen::Stats),
-        Action::OpenUnit => crate::tui::screens::stats::tree::can_open(model),
+        Action::OpenUnit => crate::tui::screens::stats::tree::can_open(&model.stats, model.screen),
         Action::UnitUp => !model.stats.unit_path.is_empty(),
         Action::LogActivity => counts_work(model),
         Action::Assign | Action::ToPool | Action::DispatchNextTab | Action::DispatchPrevTab => {

@@ -37,7 +37,7 @@ fn step(model: &mut Model, msg: Message) -> Option<Command> {
         }
         Message::Tick(now) => {
             model.now = now;
-            autosave(model)
+            dialog_update::autosave(model)
         }
         Message::Home(action) | Message::Run(action) => apply_action(model, action),
         Message::SignedIn { role, user_id } => {
@@ -148,7 +148,7 @@ fn step(model: &mut Model, msg: Message) -> Option<Command> {
         {
             Some(dispatch_actions::fetch(model))
         }
-        Message::Pushed(event) => on_push(model, event.kind, event.item_id),
+        Message::Pushed(event) => super::follow::on_push(model, event.kind, event.item_id),
         Message::DeadlinesLoaded(list) => {
             model.deadlines = list;
             None
@@ -164,12 +164,20 @@ fn step(model: &mut Model, msg: Message) -> Option<Command> {
             if let Some(Popup::Activity(form)) = &mut model.popup {
                 form.set_campaigns(&list, model.now);
             }
-            stats::actions::on_message(model, Message::CampaignsLoaded(list))
+            let reply = stats::actions::on_message(
+                &mut model.stats,
+                &context!(model),
+                Message::CampaignsLoaded(list),
+            );
+            apply_reply(model, reply)
         }
         Message::StatsLoaded { .. }
         | Message::StatsPending(_)
         | Message::ExportDone { .. }
-        | Message::ExportFailed { .. } => stats::actions::on_message(model, msg),
+        | Message::ExportFailed { .. } => {
+            let reply = stats::actions::on_message(&mut model.stats, &context!(model), msg);
+            apply_reply(model, reply)
+        }
         Message::DispatchLoaded {
             unit,
             items,
@@ -201,30 +209,6 @@ fn step(model: &mut Model, msg: Message) -> Option<Command> {
     }
 }
 
-fn on_push(model: &mut Model, kind: ChangeKind, item_id: Option<i64>) -> Option<Command> {
-    let bell = model.bell;
-    match kind {
-        ChangeKind::Assigned => {
-            let id = item_id.map(|i| format!("#{i}")).unwrap_or_default();
-            model.notify(t!("tui.notice.assigned", id = id));
-        }
-        ChangeKind::ScheduleChanged => model.notify(t!("tui.notice.schedule_changed")),
-        ChangeKind::Heartbeat | ChangeKind::Unknown => return None,
-        _ => return Some(Command::Refresh),
-    }
-    // A new assignment or schedule change rings when the user asked for it;
-    // the refresh that follows brings the data.
-    if bell {
-        Some(Command::Bell)
-    } else if model.screen == Screen::Schedule {
-        // The day on screen is read again: a session moved in or out of
-        // one of its rooms shows at once.
-        Some(super::follow::reload(model, None))
-    } else {
-        Some(Command::Refresh)
-    }
-}
-
 fn on_key(model: &mut Model, key: KeyEvent) -> Option<Command> {
     if model.popup.is_some() {
         return match dialog_update::on_key(model, key) {
@@ -237,7 +221,7 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Option<Command> {
         return None;
     }
     if model.screen == Screen::Stats && model.stats.export == stats::ExportState::Choosing {
-        return stats::actions::export_key(model, key);
+        return stats::actions::export_key(&mut model.stats, key);
     }
     let action = model.keymap.action(model.screen, &key)?;
     apply_action(model, action)
@@ -269,7 +253,8 @@ pub fn apply_action(model: &mut Model, action: Action) -> Option<Command> {
         }
         // Back on a unit opened below one's own goes up the tree first.
         Action::Back if model.screen == Screen::Stats && !model.stats.unit_path.is_empty() => {
-            stats::actions::apply(model, Action::UnitUp)
+            let reply = stats::actions::apply(&mut model.stats, &context!(model), Action::UnitUp);
+            apply_reply(model, reply)
         }
         Action::Back => {
             if model.screen == Screen::Queue {
@@ -294,7 +279,10 @@ pub fn apply_action(model: &mut Model, action: Action) -> Option<Command> {
         }
         Action::GoDuty => go(model, Screen::Duty, Some(Command::FetchDuty)),
         Action::GoOutbox => go(model, Screen::Outbox, None),
-        Action::GoStats => stats::actions::go(model),
+        Action::GoStats => {
+            let reply = stats::actions::go(&mut model.stats, &context!(model));
+            apply_reply(model, reply)
+        }
         Action::GoDispatch => dispatch_actions::go(model),
         Action::Refresh if model.screen == Screen::Dispatch => dispatch_actions::go(model),
         Action::Refresh => Some(super::follow::refresh(model)),
@@ -350,7 +338,10 @@ pub fn apply_action(model: &mut Model, action: Action) -> Option<Command> {
         | Action::ScopeUnit
         | Action::Export
         | Action::OpenUnit
-        | Action::UnitUp => stats::actions::apply(model, action),
+        | Action::UnitUp => {
+            let reply = stats::actions::apply(&mut model.stats, &context!(model), action);
+            apply_reply(model, reply)
+        }
         Action::GoIntake | Action::NewIntake | Action::ReviewConflicts => {
             super::intake_actions::apply(model, action)
         }
@@ -385,7 +376,7 @@ fn move_selection(model: &mut Model, by: isize) -> Option<Command> {
         }
         Screen::Duty => duty::keys::move_selection(&model.duty, &mut model.duty_state, by),
         Screen::Outbox => outbox::keys::move_selection(&model.outbox, &mut model.outbox_state, by),
-        Screen::Stats => stats::actions::scroll(model, by),
+        Screen::Stats => stats::actions::scroll(&mut model.stats, &context!(model), by),
         Screen::Dispatch => dispatch_actions::move_selection(model, by),
         Screen::Intake => super::intake_actions::move_selection(model, by),
         Screen::Detail => {
@@ -396,20 +387,4 @@ fn move_selection(model: &mut Model, by: isize) -> Option<Command> {
     None
 }
 
-/// A changed open form is handed out to be kept as a draft.
-fn autosave(model: &mut Model) -> Option<Command> {
-    let draft = open_draft(model)?;
-    if model.saved_draft.as_ref() == Some(&draft) {
-        return None;
-    }
-    model.saved_draft = Some(draft.clone());
-    Some(Command::SaveDraft(draft))
-}
-
-/// The draft to save when the app is stopped with a form open.
-pub fn open_draft(model: &Model) -> Option<super::model::Draft> {
-    match &model.popup {
-        Some(Popup::Outcome(form)) => form.draft(),
-        _ => None,
-    }
-}
+pub use super::dialog_update::open_draft;

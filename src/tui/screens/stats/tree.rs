@@ -15,8 +15,9 @@ use crate::api::rollup::UnitRows;
 use crate::report::hours_text;
 use crate::tui::context::Context;
 use crate::tui::keymap::Action;
-use crate::tui::model::{Command, Model, Screen};
+use crate::tui::message::Command;
 use crate::tui::sanitize;
+use crate::tui::shared::Screen;
 
 /// The form's per-unit row sets, when it was asked by unit and has some.
 fn units(st: &StatsState) -> &[UnitRows] {
@@ -30,9 +31,8 @@ fn below(form: &StatsForm, rows: &UnitRows) -> bool {
 }
 
 /// Enter opens the chosen unit: offered when one below is chosen.
-pub fn can_open(model: &Model) -> bool {
-    let st = &model.stats;
-    model.screen == Screen::Stats
+pub fn can_open(st: &StatsState, screen: Screen) -> bool {
+    screen == Screen::Stats
         && st
             .form
             .as_ref()
@@ -48,8 +48,7 @@ pub fn wanted_unit(st: &StatsState, form: &StatsForm) -> bool {
     }
 }
 
-pub fn apply(model: &mut Model, action: Action) -> Option<Command> {
-    let st = &mut model.stats;
+pub fn apply(st: &mut StatsState, cx: &Context, action: Action) -> Option<Command> {
     match action {
         Action::OpenUnit => {
             // While a form is on its way the list on screen is the old one.
@@ -67,16 +66,16 @@ pub fn apply(model: &mut Model, action: Action) -> Option<Command> {
     }
     st.unit_cursor = 0;
     st.scroll = 0;
-    super::actions::fetch(model)
+    super::actions::fetch(st, cx)
 }
 
 /// Moves the chosen unit by one; false when there is no unit list.
-pub fn move_cursor(model: &mut Model, by: isize) -> bool {
-    let n = units(&model.stats).len();
+pub fn move_cursor(st: &mut StatsState, by: isize) -> bool {
+    let n = units(st).len();
     if n == 0 {
         return false;
     }
-    model.stats.unit_cursor = crate::tui::screens::step(model.stats.unit_cursor, n, by);
+    st.unit_cursor = crate::tui::screens::step(st.unit_cursor, n, by);
     true
 }
 
