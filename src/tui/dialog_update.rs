@@ -9,6 +9,7 @@ use super::model::{Command, Draft, Message, Model, context};
 use super::popups::outcome::FormState;
 use super::popups::{KeyResult, Popup};
 use super::sanitize;
+use super::screens::schedule;
 
 /// Gives the open dialog a key; `Some(message)` is for `update` to take
 /// next (a palette's action, a conflict put off).
@@ -30,11 +31,11 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Result<Option<Command>, Messa
         KeyResult::CloseWith(msg) => Err(msg),
         // Cancelling or a no-show cannot be undone: asked first.
         KeyResult::Close(Some(cmd @ Command::Transition { id, to, .. }))
-            if picked_status && super::schedule_actions::is_final(to) =>
+            if picked_status && schedule::keys::is_final(to) =>
         {
             match model.detail_item().filter(|i| i.id == id).cloned() {
                 Some(item) => {
-                    model.popup = Some(super::schedule_actions::final_move_question(&item, to, cmd));
+                    model.popup = Some(schedule::keys::final_move_question(&item, to, cmd));
                     Ok(None)
                 }
                 None => Ok(Some(cmd)),

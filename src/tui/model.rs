@@ -4,6 +4,7 @@
 use super::context::{Context, RequestIds};
 use super::keymap::Keymap;
 use super::popups::Popup;
+use super::reply::Reply;
 pub use super::screens::ListState;
 use super::screens::detail::DetailView;
 pub use super::screens::dispatch::{DispatchState, DispatchView};
@@ -170,6 +171,21 @@ impl Model {
             detail: self.detail.as_ref(),
             scroll: self.detail_scroll,
         }
+    }
+
+    /// Applies what a screen's key asked for beyond its own state; the
+    /// command is for `update` to hand out.
+    pub fn apply(&mut self, reply: Reply) -> Option<Command> {
+        if let Some(screen) = reply.go {
+            self.screen = screen;
+        }
+        if let Some(popup) = reply.popup {
+            self.popup = Some(popup);
+        }
+        if let Some(notice) = reply.notice {
+            self.notice = Some(notice);
+        }
+        reply.command
     }
 
     pub fn take_request(&self) -> u64 {

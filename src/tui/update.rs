@@ -8,9 +8,8 @@ use super::keymap::Action;
 use super::model::{Command, Message, Model, QueueTab, Screen, context};
 use super::popups::outcome::OutcomeForm;
 use super::popups::{Popup, help, message, palette};
-use super::reply::Reply;
-use super::screens::{self, detail, duty, outbox, queue, stats};
-use super::{dialog_update, dispatch_actions, sanitize, time};
+use super::screens::{self, detail, duty, outbox, queue, schedule, stats};
+use super::{dialog_update, dispatch_actions, sanitize};
 use crate::api::ChangeKind;
 
 pub fn update(model: &mut Model, msg: Message) -> Option<Command> {
@@ -169,14 +168,14 @@ fn step(model: &mut Model, msg: Message) -> Option<Command> {
                 &context!(model),
                 Message::CampaignsLoaded(list),
             );
-            apply_reply(model, reply)
+            model.apply(reply)
         }
         Message::StatsLoaded { .. }
         | Message::StatsPending(_)
         | Message::ExportDone { .. }
         | Message::ExportFailed { .. } => {
             let reply = stats::actions::on_message(&mut model.stats, &context!(model), msg);
-            apply_reply(model, reply)
+            model.apply(reply)
         }
         Message::DispatchLoaded {
             unit,
@@ -254,7 +253,7 @@ pub fn apply_action(model: &mut Model, action: Action) -> Option<Command> {
         // Back on a unit opened below one's own goes up the tree first.
         Action::Back if model.screen == Screen::Stats && !model.stats.unit_path.is_empty() => {
             let reply = stats::actions::apply(&mut model.stats, &context!(model), Action::UnitUp);
-            apply_reply(model, reply)
+            model.apply(reply)
         }
         Action::Back => {
             if model.screen == Screen::Queue {
@@ -281,7 +280,7 @@ pub fn apply_action(model: &mut Model, action: Action) -> Option<Command> {
         Action::GoOutbox => go(model, Screen::Outbox, None),
         Action::GoStats => {
             let reply = stats::actions::go(&mut model.stats, &context!(model));
-            apply_reply(model, reply)
+            model.apply(reply)
         }
         Action::GoDispatch => dispatch_actions::go(model),
         Action::Refresh if model.screen == Screen::Dispatch => dispatch_actions::go(model),
@@ -295,7 +294,7 @@ pub fn apply_action(model: &mut Model, action: Action) -> Option<Command> {
         Action::LogActivity => super::activity_actions::open(model),
         Action::NextTab | Action::PrevTab | Action::Filter | Action::Sort => {
             let reply = queue::keys::apply(&mut model.queue, &context!(model), action);
-            apply_reply(model, reply)
+            model.apply(reply)
         }
         Action::Claim => super::roles::claim(model),
         Action::Open => {
@@ -318,18 +317,16 @@ pub fn apply_action(model: &mut Model, action: Action) -> Option<Command> {
         | Action::CopyLink
         | Action::BookSession
         | Action::MoveSession
-        | Action::CancelSession => super::schedule_actions::apply(model, action),
-        Action::PrevDay | Action::NextDay => {
-            let step = if action == Action::NextDay { 1 } else { -1 };
-            model.schedule.date = time::shift_day(&model.schedule.date, step);
-            model.schedule.selected = 0;
-            model.schedule.shown_link = None;
-            Some(Command::FetchSchedule(model.schedule.date.clone()))
+        | Action::CancelSession
+        | Action::PrevDay
+        | Action::NextDay => {
+            let reply = schedule::keys::apply(&mut model.schedule, &context!(model), action);
+            model.apply(reply)
         }
         Action::CheckIn | Action::CheckOut => duty::keys::apply(&model.duty, &model.duty_state, action),
         Action::Retry | Action::Discard => {
             let reply = outbox::keys::apply(&model.outbox, &model.outbox_state, action);
-            apply_reply(model, reply)
+            model.apply(reply)
         }
         Action::PrevPeriod
         | Action::NextPeriod
@@ -340,26 +337,12 @@ pub fn apply_action(model: &mut Model, action: Action) -> Option<Command> {
         | Action::OpenUnit
         | Action::UnitUp => {
             let reply = stats::actions::apply(&mut model.stats, &context!(model), action);
-            apply_reply(model, reply)
+            model.apply(reply)
         }
         Action::GoIntake | Action::NewIntake | Action::ReviewConflicts => {
             super::intake_actions::apply(model, action)
         }
     }
-}
-
-/// Applies what a screen's key asked for beyond its own state.
-pub fn apply_reply(model: &mut Model, reply: Reply) -> Option<Command> {
-    if let Some(screen) = reply.go {
-        model.screen = screen;
-    }
-    if let Some(popup) = reply.popup {
-        model.popup = Some(popup);
-    }
-    if let Some(notice) = reply.notice {
-        model.notice = Some(notice);
-    }
-    reply.command
 }
 
 fn go(model: &mut Model, screen: Screen, cmd: Option<Command>) -> Option<Command> {

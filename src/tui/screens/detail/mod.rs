@@ -1,7 +1,8 @@
 //! One item in full: its fields, outcomes, time and history. Its state
 //! stays on the model (`detail_id`, `detail`, `detail_scroll`) and reaches
-//! the drawing as a [`DetailView`]; its keys are in `detail_actions` (model level).
+//! the drawing as a [`DetailView`]; its keys are in `keys`.
 
+pub mod keys;
 pub mod view;
 
 use crate::api::{ItemDetail, WorkItem};

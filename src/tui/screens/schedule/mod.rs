@@ -1,6 +1,7 @@
 //! The rooms' day: each room's sessions on a timeline. Its state here, its
-//! drawing in `view`; its keys in `schedule_actions` (model level).
+//! keys in `keys`, its drawing in `view`.
 
+pub mod keys;
 pub mod view;
 
 use crate::api::{Schedule, WorkItem};
