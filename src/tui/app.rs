@@ -10,12 +10,13 @@ use std::sync::Arc;
 use rust_i18n::t;
 
 use super::backend::{ClientBackend, draft_key_prefix, outbox_summary};
-use super::keymap::{Action, Keymap};
+use super::keymap::Keymap;
 use super::model::{Draft, Identity, Message, Model, QueueTab, RunningTimer, SortOrder};
-use super::queue_index::tab_rows;
+use super::role_screens::home_action;
+use super::screens::queue::index::tab_rows;
 use super::theme::{Borders, Theme};
 use crate::cli::GlobalArgs;
-use crate::client::config::{self, Config};
+use crate::client::config::Config;
 use crate::client::session;
 use crate::client::startup;
 use crate::client::store::{LocalStore, MINE, POOL};
@@ -131,17 +132,6 @@ async fn open_once(
         .map_err(|e| t!("app.terminal_failed", error = e).into_owned())
 }
 
-/// Where a role starts when it is not the queue: room operators keep the
-/// day's sessions running, coordinators read and file the forms.
-pub fn home_action(role: Role) -> Option<Action> {
-    match role {
-        Role::Operator => Some(Action::GoSchedule),
-        Role::Coordinator => Some(Action::GoStats),
-        Role::Intake => Some(Action::GoIntake),
-        Role::Lawyer | Role::Mediator | Role::Admin => None,
-    }
-}
-
 /// The model from the config, and the role of whoever is signed in (from
 /// the cache), if known.
 async fn build_model(
@@ -155,7 +145,7 @@ async fn build_model(
         _ => ("default", None),
     };
     let mut theme = Theme::from_env(name, overrides).map_err(|e| t!("app.bad_config", error = e))?;
-    if config.borders == config::Borders::Ascii {
+    if config.borders == Borders::Ascii {
         theme.borders = Borders::Ascii;
     }
     let me = engine.cached_doc::<crate::api::User>(ME_KEY).await.ok().flatten();

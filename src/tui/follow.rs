@@ -4,7 +4,7 @@
 //! (`ItemWritten` reloads what shows the item). Pure, like `update`.
 
 use super::model::{Command, Model, Screen};
-use crate::api::{HistoryEntry, Outcome, TimeEntry, UserRef, WorkItem};
+use crate::api::{ChangeKind, HistoryEntry, Outcome, TimeEntry, UserRef, WorkItem};
 use crate::domain::ItemStatus;
 
 /// Applies a command's write to the model, as the local store now has it.
@@ -225,4 +225,29 @@ fn edit_item(model: &mut Model, id: i64, mut f: impl FnMut(&mut WorkItem)) {
         f(item);
     }
     model.rebuild_queue();
+}
+
+/// A change the server pushed: a notice, maybe the bell, and a refresh.
+pub fn on_push(model: &mut Model, kind: ChangeKind, item_id: Option<i64>) -> Option<Command> {
+    let bell = model.bell;
+    match kind {
+        ChangeKind::Assigned => {
+            let id = item_id.map(|i| format!("#{i}")).unwrap_or_default();
+            model.notify(rust_i18n::t!("tui.notice.assigned", id = id));
+        }
+        ChangeKind::ScheduleChanged => model.notify(rust_i18n::t!("tui.notice.schedule_changed")),
+        ChangeKind::Heartbeat | ChangeKind::Unknown => return None,
+        _ => return Some(Command::Refresh),
+    }
+    // A new assignment or schedule change rings when the user asked for it;
+    // the refresh that follows brings the data.
+    if bell {
+        Some(Command::Bell)
+    } else if model.screen == Screen::Schedule {
+        // The day on screen is read again: a session moved in or out of
+        // one of its rooms shows at once.
+        Some(reload(model, None))
+    } else {
+        Some(Command::Refresh)
+    }
 }

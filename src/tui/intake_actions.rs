@@ -28,6 +28,7 @@ pub fn on_message(model: &mut Model, msg: Message) -> Option<Command> {
             model.intake.selected = model.intake.selected.min(n.saturating_sub(1));
         }
         Message::ConflictsFound(warning) => show(model, warning),
+        Message::ConflictReviewed { warning, later } => return reviewed(model, warning, later),
         Message::ConflictAcked(id) => model.notify(t!("intake_tui.conflict.acked", id = id)),
         // Said once, in a dialog: the status bar would cut the command.
         Message::SignInRefused { password_change } if !model.intake.signin_said => {
@@ -47,6 +48,35 @@ pub fn on_message(model: &mut Model, msg: Message) -> Option<Command> {
         }
         _ => {}
     }
+    None
+}
+
+/// The conflict dialog's answer: acknowledged now (sent), or kept on the
+/// list the review key opens again.
+fn reviewed(model: &mut Model, warning: Warning, later: bool) -> Option<Command> {
+    let id = warning.item_id;
+    if !later {
+        model.intake.later.retain(|w| w.item_id != id);
+        model.notify(t!("intake_tui.conflict.acking", id = id));
+        return Some(Command::AckConflicts {
+            item_id: id,
+            version: warning.version,
+        });
+    }
+    if !model.intake.later.iter().any(|w| w.item_id == id) {
+        model.intake.later.push(warning);
+    }
+    let key = model
+        .keymap
+        .keys(Action::ReviewConflicts)
+        .first()
+        .map(|k| k.display())
+        .unwrap_or_default();
+    model.remind(t!(
+        "intake_tui.conflict.later",
+        n = model.intake.later.len(),
+        key = key
+    ));
     None
 }
 

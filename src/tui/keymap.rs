@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::model::Screen;
+use super::shared::Screen;
 
 macro_rules! actions {
     ($($variant:ident = $name:literal, [$($key:literal),*], $scope:expr;)*) => {

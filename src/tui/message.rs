@@ -4,13 +4,17 @@
 
 use crossterm::event::KeyEvent;
 
-use super::model::{Draft, OutboxSummary, RunningTimer, Screen, SessionMark};
-use super::model::{SessionRefusal, StatsPending};
+use super::deadlines::Deadline;
+use super::keymap::Action;
+use super::screens::stats::pending::StatsPending;
+use super::shared::{Draft, OutboxSummary, RunningTimer, Screen};
 use crate::api::intake::{CancelRequest, ScheduleRequest};
 use crate::api::{
     CampaignList, ChangeEvent, DutyShift, ItemDetail, NewActivity, NewOutcome, NewTimeEntry, PeriodList,
     Schedule, StatsForm, StatsScope, WorkItem,
 };
+use crate::client::intake_queue::Warning;
+use crate::client::workflow::SessionMark;
 use crate::domain::{EpochMs, ItemStatus, Role};
 use crate::report::Format;
 
@@ -20,7 +24,15 @@ pub enum Message {
     Key(KeyEvent),
     /// At start: the screen this user's role works on (room operators the
     /// schedule, coordinators the statistics), as the action that opens it.
-    Home(super::keymap::Action),
+    Home(Action),
+    /// An action picked in the palette, run as if its key was pressed.
+    Run(Action),
+    /// The conflict dialog was answered: acknowledged (Enter) or put off
+    /// for later (Esc).
+    ConflictReviewed {
+        warning: Warning,
+        later: bool,
+    },
     /// Who is signed in, from `/me` (cached): the role decides the screens.
     SignedIn {
         role: Role,
@@ -76,7 +88,7 @@ pub enum Message {
     /// The campaigns the user may see statistics of.
     CampaignsLoaded(CampaignList),
     /// Each campaign's next deadline (the status bar shows one under 48 h).
-    DeadlinesLoaded(Vec<crate::tui::deadlines::Deadline>),
+    DeadlinesLoaded(Vec<Deadline>),
     /// At start: the open items past their due time that are the user's,
     /// and for a coordinator also the unit's.
     OverdueLoaded(Vec<WorkItem>),
@@ -255,4 +267,24 @@ pub enum Command {
         item_id: i64,
         version: i64,
     },
+}
+
+/// The session a booking clashed with, as the server named it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Clash {
+    pub item_id: i64,
+    pub title: String,
+    /// The room was booked (else the mediator).
+    pub room_taken: bool,
+    pub start: i64,
+    pub end: i64,
+    pub room: String,
+    pub mediator: String,
+}
+
+/// Why the server did not book, cancel or move a session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRefusal {
+    pub message: String,
+    pub clash: Option<Clash>,
 }

@@ -7,8 +7,10 @@ mod activity_actions;
 pub mod app;
 mod ascii;
 pub mod backend;
+pub mod context;
 pub mod deadlines;
 mod detail_actions;
+mod dialog_update;
 pub mod dispatch_actions;
 mod follow;
 mod hydrate;
@@ -19,19 +21,20 @@ pub mod message;
 pub mod model;
 pub mod overdue;
 pub mod popups;
-pub mod queue_index;
+pub mod reply;
+pub mod role_screens;
 pub mod roles;
 pub mod run;
 pub(crate) mod schedule_actions;
 pub mod screens;
-pub mod state;
+pub mod shared;
 pub mod theme;
 pub mod time;
 pub mod update;
 pub mod view;
 
 pub use model::{
-    Command, Draft, Identity, Message, Model, OutboxEntry, OutboxState, OutboxSummary, RunningTimer, Screen,
+    Command, Draft, Identity, Message, Model, OutboxRow, OutboxState, OutboxSummary, RunningTimer, Screen,
 };
 pub use update::update;
 pub use view::view;

@@ -1,132 +1,54 @@
 //! All the TUI's state (the messages that change it and the commands it
 //! asks for are in `message`). Nothing here does I/O or reads a clock.
 
-use serde::{Deserialize, Serialize};
-
+use super::context::{Context, RequestIds};
 use super::keymap::Keymap;
 use super::popups::Popup;
-pub use super::popups::session_form::{Clash, SessionRefusal};
-use super::queue_index::QueueIndex;
-pub use super::screens::stats::{ExportState, StatsPending, StatsState};
-pub use super::state::{ListState, QueueState, QueueTab, ScheduleState, SortOrder};
+use super::reply::Reply;
+pub use super::screens::ListState;
+use super::screens::detail::DetailView;
+pub use super::screens::dispatch::{DispatchState, DispatchView};
+pub use super::screens::intake::IntakeState;
+pub use super::screens::queue::{QueueState, QueueTab, SortOrder};
+pub use super::screens::schedule::ScheduleState;
+pub use super::screens::stats::pending::StatsPending;
+pub use super::screens::stats::{ExportState, StatsState};
 use super::theme::Theme;
 use crate::api::{DutyShift, ItemDetail, WorkItem};
 use crate::domain::{EpochMs, Role};
 
+pub use super::shared::{
+    Draft, Identity, Notice, OutboxRow, OutboxState, OutboxSummary, RunningTimer, Screen,
+};
+
 pub use crate::client::workflow::SessionMark;
 
-/// The screens. A new screen is a variant here, a module in `screens/`
-/// and a line in `screens::draw`/`screens::handle_key`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Screen {
-    Queue,
-    Detail,
-    Schedule,
-    Duty,
-    Outbox,
-    Stats,
-    /// The unit's open work and who holds it (coordinators).
-    Dispatch,
-    /// The intake desk's registrations and its form.
-    Intake,
-}
+pub use super::message::{Clash, Command, Message, SessionRefusal};
 
-impl Screen {
-    pub const ALL: [Screen; 8] = [
-        Self::Queue,
-        Self::Detail,
-        Self::Schedule,
-        Self::Duty,
-        Self::Outbox,
-        Self::Stats,
-        Self::Dispatch,
-        Self::Intake,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Queue => "queue",
-            Self::Detail => "detail",
-            Self::Schedule => "schedule",
-            Self::Duty => "duty",
-            Self::Outbox => "outbox",
-            Self::Stats => "stats",
-            Self::Dispatch => "dispatch",
-            Self::Intake => "intake",
+/// The read-only [`Context`] from a model's fields, written out field by
+/// field so the borrow checker sees them apart from the screen states a
+/// handler changes at the same time.
+macro_rules! context {
+    ($model:expr) => {
+        $crate::tui::context::Context {
+            theme: &$model.theme,
+            keymap: &$model.keymap,
+            now: $model.now,
+            role: $model.role,
+            me_id: $model.me_id,
+            language: $crate::tui::context::language(),
+            screen: $model.screen,
+            width: $model.width,
+            height: $model.height,
+            refused: &$model.refused,
+            items: &$model.items,
+            pool: &$model.pool,
+            intake_units: $model.intake.units.as_deref(),
+            requests: &$model.requests,
         }
-    }
-
-    pub fn label(self) -> String {
-        let key = format!("tui.screen.{}", self.name());
-        rust_i18n::t!(&key).into_owned()
-    }
+    };
 }
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OutboxState {
-    Pending,
-    Failed,
-}
-
-/// One unsent record as the client core's outbox reports it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutboxEntry {
-    pub id: String,
-    /// What it is, already in words ("outcome for #12").
-    pub what: String,
-    pub state: OutboxState,
-    /// The server's message for a failed entry.
-    pub message: Option<String>,
-    pub created_at: EpochMs,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct OutboxSummary {
-    pub entries: Vec<OutboxEntry>,
-}
-
-impl OutboxSummary {
-    pub fn count(&self, state: OutboxState) -> usize {
-        self.entries.iter().filter(|e| e.state == state).count()
-    }
-}
-
-/// The running timer, stored locally by the client core.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RunningTimer {
-    pub item_id: i64,
-    pub started_at: EpochMs,
-}
-
-/// An unsent form, saved when the app is killed and offered back on start.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Draft {
-    pub item_id: i64,
-    pub code: Option<String>,
-    pub minutes: String,
-    pub settled_amount: String,
-    pub fee_waived: String,
-    pub note: String,
-}
-
-pub use super::message::{Command, Message};
-
-/// Who is at the keyboard, for the status bar.
-#[derive(Debug, Clone, Default)]
-pub struct Identity {
-    pub user: String,
-    pub profile: String,
-}
-
-/// A short line in the status bar: the result of the last action.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Notice {
-    pub text: String,
-    pub error: bool,
-    /// A reminder that leaves the time of the last sync in view (it is cut
-    /// to fit beside it instead).
-    pub beside_sync: bool,
-}
+pub(crate) use context;
 
 pub struct Model {
     pub now: EpochMs,
@@ -158,20 +80,20 @@ pub struct Model {
     pub outbox: OutboxSummary,
     pub outbox_state: ListState,
     pub stats: StatsState,
-    pub dispatch: super::dispatch_actions::DispatchState,
+    pub dispatch: DispatchState,
     /// Each campaign's next deadline, for the status bar.
     pub deadlines: Vec<crate::tui::deadlines::Deadline>,
     pub timer: Option<RunningTimer>,
     pub online: bool,
     pub last_sync: Option<EpochMs>,
     pub notice: Option<Notice>,
-    pub next_request: u64,
+    pub requests: RequestIds,
     pub quitting: bool,
     /// The draft last handed out for saving, so an unchanged form is not
     /// saved again every second.
     pub saved_draft: Option<Draft>,
     /// The intake desk's screen, and conflict warnings left for later.
-    pub intake: super::screens::intake::IntakeState,
+    pub intake: IntakeState,
 }
 
 impl Model {
@@ -211,7 +133,7 @@ impl Model {
             online: false,
             last_sync: None,
             notice: None,
-            next_request: 1,
+            requests: RequestIds::default(),
             quitting: false,
             saved_draft: None,
             intake: Default::default(),
@@ -220,29 +142,16 @@ impl Model {
 
     /// The items the current queue tab draws from.
     pub fn tab_source(&self) -> &[WorkItem] {
-        if self.queue.tab() == QueueTab::Pool {
-            &self.pool
-        } else {
-            &self.items
-        }
+        self.queue.source(&self.items, &self.pool)
     }
 
-    /// Rebuilds the visible rows; the cursor stays on the item it was on
-    /// (a refresh or another sort must not slide another item under a
-    /// claim or an Enter), or at the same row when that item is gone.
+    /// Rebuilds the queue's visible rows (see `QueueState::rebuild`).
     pub fn rebuild_queue(&mut self) {
-        let selected_id = self.selected_item().map(|i| i.id);
-        let (tab, source) = (self.queue.tab(), self.tab_source());
-        let index = QueueIndex::build(source, tab, &self.queue.filter, self.queue.sort, self.now);
-        let found = selected_id.and_then(|id| index.rows.iter().position(|&r| source[r].id == id));
-        let len = index.rows.len();
-        self.queue.index = index;
-        self.queue.selected = found.unwrap_or(self.queue.selected).min(len.saturating_sub(1));
+        self.queue.rebuild(&self.items, &self.pool, self.now);
     }
 
     pub fn selected_item(&self) -> Option<&WorkItem> {
-        let row = *self.queue.index.rows.get(self.queue.selected)?;
-        self.tab_source().get(row)
+        self.queue.selected_row(self.tab_source())
     }
 
     /// The item the detail screen shows: the full detail once loaded, the
@@ -255,10 +164,38 @@ impl Model {
         self.items.iter().chain(self.pool.iter()).find(|i| i.id == id)
     }
 
-    pub fn take_request(&mut self) -> u64 {
-        let r = self.next_request;
-        self.next_request += 1;
-        r
+    /// What the detail screen draws.
+    pub fn detail_view(&self) -> DetailView<'_> {
+        DetailView {
+            item: self.detail_item(),
+            detail: self.detail.as_ref(),
+            scroll: self.detail_scroll,
+        }
+    }
+
+    /// Applies what a screen's key asked for beyond its own state; the
+    /// command is for `update` to hand out.
+    pub fn apply(&mut self, reply: Reply) -> Option<Command> {
+        if let Some(screen) = reply.go {
+            self.screen = screen;
+        }
+        if let Some(popup) = reply.popup {
+            self.popup = Some(popup);
+        }
+        if let Some(notice) = reply.notice {
+            self.notice = Some(notice);
+        }
+        reply.command
+    }
+
+    pub fn take_request(&self) -> u64 {
+        self.requests.take()
+    }
+
+    /// What screens and dialogs may read; see `context!` to borrow a
+    /// screen's state mutably beside it.
+    pub fn context(&self) -> Context<'_> {
+        context!(self)
     }
 
     pub fn notify(&mut self, text: impl Into<String>) {

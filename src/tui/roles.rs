@@ -14,25 +14,7 @@ use super::popups::message::MessageBox;
 use crate::api::WorkItem;
 use crate::domain::Role;
 
-/// The screens a role works on; everything while the role is not known
-/// yet (the first start before `/me` answered).
-pub fn screens(role: Option<Role>) -> &'static [Screen] {
-    use Screen::*;
-    match role {
-        // Room operators keep the rooms' day; they have no work of their own.
-        Some(Role::Operator) => &[Schedule, Duty, Outbox],
-        // Coordinators read the unit's forms, dispatch its work and keep the
-        // rooms' day.
-        Some(Role::Coordinator) => &[Stats, Dispatch, Schedule, Duty, Outbox],
-        // The intake desk registers work and sees what it registered, and
-        // what waits to be sent.
-        Some(Role::Intake) => &[Intake, Outbox],
-        // Those who take work register and dispatch none.
-        Some(Role::Lawyer | Role::Mediator) => &[Queue, Detail, Schedule, Duty, Outbox, Stats],
-        // Admins oversee every unit: every screen.
-        Some(Role::Admin) | None => &Screen::ALL,
-    }
-}
+pub use super::role_screens::{go_action, home_action, may_book, role_label, screens, what_role_may_do};
 
 pub fn has_screen(model: &Model, screen: Screen) -> bool {
     // The detail is reached from the queue; it goes with it.
@@ -42,20 +24,6 @@ pub fn has_screen(model: &Model, screen: Screen) -> bool {
         screen
     };
     screens(model.role).contains(&screen)
-}
-
-/// The action that opens a screen.
-pub fn go_action(screen: Screen) -> Option<Action> {
-    match screen {
-        Screen::Queue => Some(Action::GoQueue),
-        Screen::Schedule => Some(Action::GoSchedule),
-        Screen::Duty => Some(Action::GoDuty),
-        Screen::Outbox => Some(Action::GoOutbox),
-        Screen::Stats => Some(Action::GoStats),
-        Screen::Dispatch => Some(Action::GoDispatch),
-        Screen::Intake => Some(Action::GoIntake),
-        Screen::Detail => None,
-    }
 }
 
 fn screen_of(action: Action) -> Option<Screen> {
@@ -107,6 +75,17 @@ pub fn counts_work(model: &Model) -> bool {
 
 /// Whether `action` is offered on the current screen to this role, for
 /// what the screen shows.
+/// What the help and the palette offer where the user is: the screen's
+/// own actions and the global ones this role may take here.
+pub fn offered(model: &Model) -> Vec<Action> {
+    model
+        .keymap
+        .for_screen(model.screen)
+        .into_iter()
+        .filter(|a| may(model, *a))
+        .collect()
+}
+
 pub fn may(model: &Model, action: Action) -> bool {
     let role = model.role;
     if let Some(screen) = screen_of(action) {
@@ -135,7 +114,7 @@ pub fn may(model: &Model, action: Action) -> bool {
         }
         Action::ScopeMe => has_screen(model, Screen::Stats) && works_items(role),
         Action::ScopeUnit => has_screen(model, Screen::Stats),
-        Action::OpenUnit => crate::tui::screens::stats::tree::can_open(model),
+        Action::OpenUnit => crate::tui::screens::stats::tree::can_open(&model.stats, model.screen),
         Action::UnitUp => !model.stats.unit_path.is_empty(),
         Action::LogActivity => counts_work(model),
         Action::Assign | Action::ToPool | Action::DispatchNextTab | Action::DispatchPrevTab => {
@@ -150,32 +129,10 @@ pub fn may(model: &Model, action: Action) -> bool {
                 && subject(model).is_some_and(|i| is_mine(model, i) && !i.status.is_finished())
         }
         Action::BookSession | Action::MoveSession | Action::CancelSession => {
-            crate::tui::schedule_actions::may_book(role)
+            super::role_screens::may_book(role)
         }
         Action::NewIntake => has_screen(model, Screen::Intake),
         _ => true,
-    }
-}
-
-/// The role's name in the user's language.
-pub fn role_label(role: Role) -> String {
-    let key = format!("roles.role.{}", role.as_str());
-    t!(&key).into_owned()
-}
-
-/// "As a room operator you work on: Schedule (2) · Duty (3) · Outbox (4)".
-pub fn what_role_may_do(model: &Model) -> String {
-    let screens: Vec<String> = screens(model.role)
-        .iter()
-        .filter_map(|s| {
-            let key = model.keymap.keys(go_action(*s)?).first()?.display();
-            Some(format!("{} ({key})", s.label()))
-        })
-        .collect();
-    let list = screens.join(&t!("roles.list_separator"));
-    match model.role {
-        Some(role) => t!("roles.may_do", role = role_label(role), screens = list).into_owned(),
-        None => t!("roles.may_do_unknown", screens = list).into_owned(),
     }
 }
 
@@ -184,17 +141,13 @@ pub fn what_role_may_do(model: &Model) -> String {
 fn explain(model: &mut Model) {
     model.popup = Some(Popup::Message(MessageBox {
         title: t!("roles.title").into_owned(),
-        text: what_role_may_do(model),
+        text: what_role_may_do(&model.context()),
     }));
 }
 
 /// An action not offered here: a screen of another role says what this
 /// role works on; an item action on a pool item says to claim it first.
 pub fn refuse(model: &mut Model, action: Action) -> Option<Command> {
-    if action == Action::LogActivity {
-        // The activity form says why this role logs no work of its own.
-        return super::activity_actions::open(model);
-    }
     if screen_of(action).is_some() || !has_screen(model, model.screen) {
         explain(model);
         return None;
@@ -221,7 +174,7 @@ pub fn refuse(model: &mut Model, action: Action) -> Option<Command> {
                     role = role_label(role)
                 )
                 .into_owned(),
-                None => what_role_may_do(model),
+                None => what_role_may_do(&model.context()),
             };
             model.warn(text);
         }
@@ -231,16 +184,15 @@ pub fn refuse(model: &mut Model, action: Action) -> Option<Command> {
 
 /// Who is signed in, from `/me`: a role seen for the first time (or a
 /// different one) moves off a screen it does not use, to where it works.
-pub fn on_signed_in(model: &mut Model, role: Role, user_id: i64) -> Option<Command> {
+/// Returns where to go, for `update` to apply.
+pub fn on_signed_in(model: &mut Model, role: Role, user_id: i64) -> Option<Action> {
     let changed = model.role != Some(role);
     model.role = Some(role);
     model.me_id = Some(user_id);
     if !changed || has_screen(model, model.screen) {
         return None;
     }
-    let home =
-        super::app::home_action(role).or_else(|| screens(Some(role)).first().copied().and_then(go_action))?;
-    super::update::apply_action(model, home)
+    home_action(role).or_else(|| screens(Some(role)).first().copied().and_then(go_action))
 }
 
 /// The server refused a screen's data to this role: the screen says so

@@ -1,117 +1,15 @@
-//! The room operator's actions on the selected session of the day.
+//! The answers to booking, moving and cancelling a session: the model's
+//! part (the dialog that asked, the day shown, the item everywhere). The
+//! schedule's keys are in `screens::schedule::keys`.
 
+use crate::text as sanitize;
 use rust_i18n::t;
 
-use super::keymap::Action;
-use super::labels;
-use super::model::{Command, Model, SessionMark, SessionRefusal};
+use super::model::{Command, Model, SessionRefusal};
 use super::popups::Popup;
-use super::popups::cancel_session::CancelForm;
-use super::popups::confirm::Confirm;
-use super::popups::session_form::SessionForm;
-use super::screens::schedule;
+
 use crate::api::WorkItem;
-use crate::domain::{ItemStatus, Role};
-use crate::text as sanitize;
-
-pub fn apply(model: &mut Model, action: Action) -> Option<Command> {
-    if action == Action::BookSession {
-        return book(model);
-    }
-    let session = schedule::selected_session(model)?.clone();
-    let (mark, to) = match action {
-        Action::MarkStarted => (SessionMark::Started, ItemStatus::InProgress),
-        Action::MarkEnded => (SessionMark::Ended, ItemStatus::Waiting),
-        Action::MarkNoShow => (SessionMark::NoShow, ItemStatus::NoShow),
-        Action::CopyLink => {
-            let Some(link) = session.mediation.as_ref().and_then(|m| m.join_link.clone()) else {
-                model.warn(t!("tui.schedule.no_link"));
-                return None;
-            };
-            let link = sanitize::clean(&link);
-            // OSC 52 may be refused by the terminal or tmux; the link is
-            // shown too so it can be selected by hand.
-            model.schedule.shown_link = Some(link.clone());
-            model.notify(t!("tui.schedule.copied"));
-            return Some(Command::CopyToClipboard(link));
-        }
-        Action::MoveSession | Action::CancelSession => return change(model, action, &session),
-        _ => return None,
-    };
-    if let Err(_e) = session.status.check_transition(session.kind, to) {
-        model.warn(t!(
-            "tui.notice.cannot_mark",
-            status = labels::status(session.status)
-        ));
-        return None;
-    }
-    let command = Command::MarkSession {
-        item_id: session.id,
-        mark,
-        version: session.version,
-    };
-    if mark == SessionMark::NoShow {
-        // A no-show ends the session for good: asked first.
-        model.popup = Some(final_move_question(&session, ItemStatus::NoShow, command));
-        return None;
-    }
-    Some(command)
-}
-
-/// "Mark #4 物业费纠纷… as no-show? It cannot be undone." before a move
-/// that ends an item for good (no-show, cancelled).
-pub fn final_move_question(item: &crate::api::WorkItem, to: ItemStatus, command: Command) -> Popup {
-    Popup::Confirm(Confirm {
-        question: t!(
-            "roles.final_move_question",
-            id = item.id,
-            title = sanitize::clean(&item.title),
-            status = labels::status(to)
-        )
-        .into_owned(),
-        command,
-    })
-}
-
-/// Whether a move ends the item for good (nothing moves it back).
-pub fn is_final(to: ItemStatus) -> bool {
-    matches!(to, ItemStatus::NoShow | ItemStatus::Cancelled)
-}
-
-/// Who books, moves and cancels sessions: the room's operator, the
-/// coordinator, an admin (the server decides per room; before `/me` has
-/// answered it is offered).
-pub fn may_book(role: Option<Role>) -> bool {
-    role.is_none_or(|r| matches!(r, Role::Operator | Role::Coordinator | Role::Admin))
-}
-
-fn book(model: &mut Model) -> Option<Command> {
-    let form = SessionForm::book(model);
-    if form.rooms.is_empty() {
-        model.warn(t!("schedule_tui.no_rooms"));
-        return None;
-    }
-    model.popup = Some(Popup::Session(Box::new(form)));
-    None
-}
-
-/// Move or cancel the selected session; a finished one is not changed.
-fn change(model: &mut Model, action: Action, session: &WorkItem) -> Option<Command> {
-    if session.status.is_finished() {
-        model.warn(t!(
-            "schedule_tui.finished",
-            id = session.id,
-            status = labels::status(session.status)
-        ));
-        return None;
-    }
-    model.popup = Some(if action == Action::MoveSession {
-        Popup::Session(Box::new(SessionForm::move_session(model, session)))
-    } else {
-        Popup::CancelSession(Box::new(CancelForm::new(session)))
-    });
-    None
-}
+use crate::domain::ItemStatus;
 
 /// The server answered a booking, move or cancel: done closes the dialog
 /// and reloads the day; a refusal stays on the dialog that sent it.

@@ -58,11 +58,8 @@ pub enum ThemeError {
     Toml(String, String),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Borders {
-    Unicode,
-    Ascii,
-}
+/// Box-drawing or plain ASCII frames: the config's choice, one enum for both.
+pub use crate::client::config::Borders;
 
 #[derive(Debug, Clone)]
 pub struct Theme {

@@ -1,15 +1,15 @@
 //! `update`: a message in, the model changed, maybe a command out. No
 //! I/O and no clock: time arrives as `Message::Tick`.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{KeyEvent, KeyEventKind};
 use rust_i18n::t;
 
 use super::keymap::Action;
-use super::model::{Command, Message, Model, QueueTab, Screen};
-use super::popups::outcome::{FormState, OutcomeForm};
-use super::popups::{Popup, confirm, message, palette};
-use super::screens::{self, schedule};
-use super::{dispatch_actions, time};
+use super::model::{Command, Message, Model, QueueTab, Screen, context};
+use super::popups::outcome::OutcomeForm;
+use super::popups::{Popup, help, message, palette};
+use super::screens::{self, detail, duty, outbox, queue, schedule, stats};
+use super::{dialog_update, dispatch_actions};
 use crate::api::ChangeKind;
 use crate::text as sanitize;
 
@@ -37,10 +37,13 @@ fn step(model: &mut Model, msg: Message) -> Option<Command> {
         }
         Message::Tick(now) => {
             model.now = now;
-            autosave(model)
+            dialog_update::autosave(model)
         }
-        Message::Home(action) => apply_action(model, action),
-        Message::SignedIn { role, user_id } => super::roles::on_signed_in(model, role, user_id),
+        Message::Home(action) | Message::Run(action) => apply_action(model, action),
+        Message::SignedIn { role, user_id } => {
+            let home = super::roles::on_signed_in(model, role, user_id)?;
+            apply_action(model, home)
+        }
         Message::NotForRole(screen) => {
             super::roles::on_not_for_role(model, screen);
             None
@@ -76,7 +79,7 @@ fn step(model: &mut Model, msg: Message) -> Option<Command> {
         Message::ScheduleLoaded(s) => {
             if s.date == model.schedule.date {
                 model.schedule.schedule = Some(s);
-                let n = schedule::sessions(model).len();
+                let n = model.schedule.sessions().len();
                 model.schedule.selected = model.schedule.selected.min(n.saturating_sub(1));
             }
             None
@@ -104,37 +107,13 @@ fn step(model: &mut Model, msg: Message) -> Option<Command> {
             }
             None
         }
-        Message::Saved { request } => on_saved(model, request),
+        Message::Saved { request } => dialog_update::on_saved(model, request),
         Message::Sent { request } => {
-            super::intake_actions::on_sent(model, request);
-            if let Some(Popup::Outcome(form)) = &mut model.popup
-                && form.state == FormState::Saved(request)
-            {
-                form.state = FormState::Sent;
-            }
-            model.notify(t!("tui.notice.sent"));
+            dialog_update::on_sent(model, request);
             None
         }
         Message::Failed { request, message } => {
-            super::intake_actions::on_failed(model, request, &message);
-            match &mut model.popup {
-                Some(Popup::Outcome(form)) if form.state == FormState::Saving(request) => {
-                    form.state = FormState::Failed(message.clone());
-                }
-                Some(Popup::Outcome(form)) if form.state == FormState::Saved(request) => {
-                    form.state = FormState::Refused(message.clone());
-                }
-                Some(Popup::Time(form)) if form.saving == Some(request) => {
-                    form.saving = None;
-                    form.error = Some(sanitize::clean(&message));
-                }
-                Some(Popup::Activity(form)) if form.saving == Some(request) => {
-                    form.saving = None;
-                    form.error = Some(sanitize::clean(&message));
-                }
-                _ => {}
-            }
-            model.warn(t!("tui.notice.failed", message = sanitize::clean(&message)));
+            dialog_update::on_failed(model, request, message);
             None
         }
         Message::ClaimConflict { item_id, taken_by } => {
@@ -169,7 +148,7 @@ fn step(model: &mut Model, msg: Message) -> Option<Command> {
         {
             Some(dispatch_actions::fetch(model))
         }
-        Message::Pushed(event) => on_push(model, event.kind, event.item_id),
+        Message::Pushed(event) => super::follow::on_push(model, event.kind, event.item_id),
         Message::DeadlinesLoaded(list) => {
             model.deadlines = list;
             None
@@ -185,12 +164,20 @@ fn step(model: &mut Model, msg: Message) -> Option<Command> {
             if let Some(Popup::Activity(form)) = &mut model.popup {
                 form.set_campaigns(&list, model.now);
             }
-            screens::stats::on_message(model, Message::CampaignsLoaded(list))
+            let reply = stats::actions::on_message(
+                &mut model.stats,
+                &context!(model),
+                Message::CampaignsLoaded(list),
+            );
+            model.apply(reply)
         }
         Message::StatsLoaded { .. }
         | Message::StatsPending(_)
         | Message::ExportDone { .. }
-        | Message::ExportFailed { .. } => screens::stats::on_message(model, msg),
+        | Message::ExportFailed { .. } => {
+            let reply = stats::actions::on_message(&mut model.stats, &context!(model), msg);
+            model.apply(reply)
+        }
         Message::DispatchLoaded {
             unit,
             items,
@@ -208,6 +195,7 @@ fn step(model: &mut Model, msg: Message) -> Option<Command> {
         Message::IntakeUnitsLoaded(_)
         | Message::IntakeLoaded(_)
         | Message::ConflictsFound(_)
+        | Message::ConflictReviewed { .. }
         | Message::SignInRefused { .. }
         | Message::ConflictAcked(_) => super::intake_actions::on_message(model, msg),
         Message::CachedItem(whole) => {
@@ -221,85 +209,22 @@ fn step(model: &mut Model, msg: Message) -> Option<Command> {
     }
 }
 
-fn on_saved(model: &mut Model, request: u64) -> Option<Command> {
-    super::intake_actions::on_saved(model, request);
-    match &mut model.popup {
-        Some(Popup::Outcome(form)) if form.state == FormState::Saving(request) => {
-            form.state = FormState::Saved(request);
-            let item_id = form.item_id;
-            model.notify(t!("tui.notice.saved"));
-            // The outcome is in the outbox now; a draft of it is stale.
-            return Some(Command::DiscardDraft(item_id));
-        }
-        Some(Popup::Time(form)) if form.saving == Some(request) => model.popup = None,
-        Some(Popup::Activity(form)) if form.saving == Some(request) => model.popup = None,
-        _ => {}
-    }
-    model.notify(t!("tui.notice.saved"));
-    None
-}
-
-fn on_push(model: &mut Model, kind: ChangeKind, item_id: Option<i64>) -> Option<Command> {
-    let bell = model.bell;
-    match kind {
-        ChangeKind::Assigned => {
-            let id = item_id.map(|i| format!("#{i}")).unwrap_or_default();
-            model.notify(t!("tui.notice.assigned", id = id));
-        }
-        ChangeKind::ScheduleChanged => model.notify(t!("tui.notice.schedule_changed")),
-        ChangeKind::Heartbeat | ChangeKind::Unknown => return None,
-        _ => return Some(Command::Refresh),
-    }
-    // A new assignment or schedule change rings when the user asked for it;
-    // the refresh that follows brings the data.
-    if bell {
-        Some(Command::Bell)
-    } else if model.screen == Screen::Schedule {
-        // The day on screen is read again: a session moved in or out of
-        // one of its rooms shows at once.
-        Some(super::follow::reload(model, None))
-    } else {
-        Some(Command::Refresh)
-    }
-}
-
 fn on_key(model: &mut Model, key: KeyEvent) -> Option<Command> {
     if model.popup.is_some() {
-        return super::popups::handle_key(model, key);
+        return match dialog_update::on_key(model, key) {
+            Ok(cmd) => cmd,
+            Err(next) => step(model, next),
+        };
     }
     if model.screen == Screen::Queue && model.queue.filtering {
-        return filter_key(model, key);
+        queue::keys::filter_key(&mut model.queue, &context!(model), key);
+        return None;
     }
-    if model.screen == Screen::Stats && model.stats.export == screens::stats::ExportState::Choosing {
-        return screens::stats::export_key(model, key);
+    if model.screen == Screen::Stats && model.stats.export == stats::ExportState::Choosing {
+        return stats::actions::export_key(&mut model.stats, key);
     }
     let action = model.keymap.action(model.screen, &key)?;
     apply_action(model, action)
-}
-
-/// Typing in the queue's filter: every key narrows the list at once.
-fn filter_key(model: &mut Model, key: KeyEvent) -> Option<Command> {
-    let q = &mut model.queue;
-    match key.code {
-        KeyCode::Esc => {
-            q.filter.clear();
-            q.filtering = false;
-        }
-        KeyCode::Enter => q.filtering = false,
-        KeyCode::Backspace => {
-            q.filter.pop();
-        }
-        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => q.filter.push(c),
-        KeyCode::Up | KeyCode::Down => {
-            q.filtering = false;
-            return None;
-        }
-        _ => return None,
-    }
-    // What was typed changed the rows: start from the top of them.
-    model.rebuild_queue();
-    model.queue.selected = 0;
-    None
 }
 
 /// What an action does where the user is. The palette runs actions here too.
@@ -307,7 +232,8 @@ pub fn apply_action(model: &mut Model, action: Action) -> Option<Command> {
     let page = (model.height as isize - 6).max(1);
     // Offered only where it makes sense for this role and what the screen
     // shows; otherwise say what would.
-    if !super::roles::may(model, action) {
+    // The activity form says itself why this role logs no work of its own.
+    if !super::roles::may(model, action) && action != Action::LogActivity {
         return super::roles::refuse(model, action);
     }
     match action {
@@ -316,16 +242,19 @@ pub fn apply_action(model: &mut Model, action: Action) -> Option<Command> {
             Some(Command::Quit)
         }
         Action::Help => {
-            model.popup = Some(Popup::Help);
+            let actions = super::roles::offered(model);
+            model.popup = Some(Popup::Help(help::Help { actions }));
             None
         }
         Action::Palette => {
-            model.popup = Some(Popup::Palette(palette::Palette::for_screen(model)));
+            let offered = super::roles::offered(model);
+            model.popup = Some(Popup::Palette(palette::Palette::offering(offered)));
             None
         }
         // Back on a unit opened below one's own goes up the tree first.
         Action::Back if model.screen == Screen::Stats && !model.stats.unit_path.is_empty() => {
-            screens::stats::apply(model, Action::UnitUp)
+            let reply = stats::actions::apply(&mut model.stats, &context!(model), Action::UnitUp);
+            model.apply(reply)
         }
         Action::Back => {
             if model.screen == Screen::Queue {
@@ -350,7 +279,10 @@ pub fn apply_action(model: &mut Model, action: Action) -> Option<Command> {
         }
         Action::GoDuty => go(model, Screen::Duty, Some(Command::FetchDuty)),
         Action::GoOutbox => go(model, Screen::Outbox, None),
-        Action::GoStats => screens::stats::go(model),
+        Action::GoStats => {
+            let reply = stats::actions::go(&mut model.stats, &context!(model));
+            model.apply(reply)
+        }
         Action::GoDispatch => dispatch_actions::go(model),
         Action::Refresh if model.screen == Screen::Dispatch => dispatch_actions::go(model),
         Action::Refresh => Some(super::follow::refresh(model)),
@@ -361,23 +293,9 @@ pub fn apply_action(model: &mut Model, action: Action) -> Option<Command> {
         | Action::NextUnit => dispatch_actions::apply(model, action),
         Action::Release => dispatch_actions::release(model),
         Action::LogActivity => super::activity_actions::open(model),
-        Action::NextTab | Action::PrevTab => {
-            let n = QueueTab::ALL.len();
-            let step = if action == Action::NextTab { 1 } else { n - 1 };
-            model.queue.tab_index = (model.queue.tab_index + step) % n;
-            model.rebuild_queue();
-            model.queue.selected = 0;
-            None
-        }
-        Action::Filter => {
-            model.screen = Screen::Queue;
-            model.queue.filtering = true;
-            None
-        }
-        Action::Sort => {
-            model.queue.sort = model.queue.sort.next();
-            model.rebuild_queue();
-            None
+        Action::NextTab | Action::PrevTab | Action::Filter | Action::Sort => {
+            let reply = queue::keys::apply(&mut model.queue, &context!(model), action);
+            model.apply(reply)
         }
         Action::Claim => super::roles::claim(model),
         Action::Open => {
@@ -400,33 +318,16 @@ pub fn apply_action(model: &mut Model, action: Action) -> Option<Command> {
         | Action::CopyLink
         | Action::BookSession
         | Action::MoveSession
-        | Action::CancelSession => super::schedule_actions::apply(model, action),
-        Action::PrevDay | Action::NextDay => {
-            let step = if action == Action::NextDay { 1 } else { -1 };
-            model.schedule.date = time::shift_day(&model.schedule.date, step);
-            model.schedule.selected = 0;
-            model.schedule.shown_link = None;
-            Some(Command::FetchSchedule(model.schedule.date.clone()))
+        | Action::CancelSession
+        | Action::PrevDay
+        | Action::NextDay => {
+            let reply = schedule::keys::apply(&mut model.schedule, &context!(model), action);
+            model.apply(reply)
         }
-        Action::CheckIn | Action::CheckOut => {
-            let shift = model.duty.get(model.duty_state.selected)?;
-            Some(if action == Action::CheckIn {
-                Command::CheckIn(shift.id)
-            } else {
-                Command::CheckOut(shift.id)
-            })
-        }
-        Action::Retry => {
-            let entry = model.outbox.entries.get(model.outbox_state.selected)?;
-            Some(Command::RetryOutbox(entry.id.clone()))
-        }
-        Action::Discard => {
-            let entry = model.outbox.entries.get(model.outbox_state.selected)?;
-            model.popup = Some(Popup::Confirm(confirm::Confirm {
-                question: t!("tui.outbox.discard_question", what = sanitize::clean(&entry.what)).into_owned(),
-                command: Command::DiscardOutbox(entry.id.clone()),
-            }));
-            None
+        Action::CheckIn | Action::CheckOut => duty::keys::apply(&model.duty, &model.duty_state, action),
+        Action::Retry | Action::Discard => {
+            let reply = outbox::keys::apply(&model.outbox, &model.outbox_state, action);
+            model.apply(reply)
         }
         Action::PrevPeriod
         | Action::NextPeriod
@@ -435,7 +336,10 @@ pub fn apply_action(model: &mut Model, action: Action) -> Option<Command> {
         | Action::ScopeUnit
         | Action::Export
         | Action::OpenUnit
-        | Action::UnitUp => screens::stats::apply(model, action),
+        | Action::UnitUp => {
+            let reply = stats::actions::apply(&mut model.stats, &context!(model), action);
+            model.apply(reply)
+        }
         Action::GoIntake | Action::NewIntake | Action::ReviewConflicts => {
             super::intake_actions::apply(model, action)
         }
@@ -449,45 +353,22 @@ fn go(model: &mut Model, screen: Screen, cmd: Option<Command>) -> Option<Command
 
 fn move_selection(model: &mut Model, by: isize) -> Option<Command> {
     match model.screen {
-        Screen::Queue => {
-            model.queue.selected = screens::step(model.queue.selected, model.queue.index.rows.len(), by)
-        }
+        Screen::Queue => queue::keys::move_selection(&mut model.queue, by),
         Screen::Schedule => {
-            let n = schedule::sessions(model).len();
+            let n = model.schedule.sessions().len();
             model.schedule.selected = screens::step(model.schedule.selected, n, by);
         }
-        Screen::Duty => {
-            model.duty_state.selected = screens::step(model.duty_state.selected, model.duty.len(), by)
-        }
-        Screen::Outbox => {
-            let n = model.outbox.entries.len();
-            model.outbox_state.selected = screens::step(model.outbox_state.selected, n, by)
-        }
-        Screen::Stats => screens::stats::scroll(model, by),
+        Screen::Duty => duty::keys::move_selection(&model.duty, &mut model.duty_state, by),
+        Screen::Outbox => outbox::keys::move_selection(&model.outbox, &mut model.outbox_state, by),
+        Screen::Stats => stats::actions::scroll(&mut model.stats, &context!(model), by),
         Screen::Dispatch => dispatch_actions::move_selection(model, by),
         Screen::Intake => super::intake_actions::move_selection(model, by),
         Screen::Detail => {
-            let max = screens::detail::max_scroll(model) as isize;
+            let max = detail::view::max_scroll(&context!(model), &model.detail_view()) as isize;
             model.detail_scroll = (model.detail_scroll as isize + by).clamp(0, max) as u16
         }
     }
     None
 }
 
-/// A changed open form is handed out to be kept as a draft.
-fn autosave(model: &mut Model) -> Option<Command> {
-    let draft = open_draft(model)?;
-    if model.saved_draft.as_ref() == Some(&draft) {
-        return None;
-    }
-    model.saved_draft = Some(draft.clone());
-    Some(Command::SaveDraft(draft))
-}
-
-/// The draft to save when the app is stopped with a form open.
-pub fn open_draft(model: &Model) -> Option<super::model::Draft> {
-    match &model.popup {
-        Some(Popup::Outcome(form)) => form.draft(),
-        _ => None,
-    }
-}
+pub use super::dialog_update::open_draft;

@@ -1,5 +1,6 @@
 //! `view`: draws the model, nothing else. Never sorts, filters or waits.
 
+use crate::text as sanitize;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -9,8 +10,7 @@ use rust_i18n::t;
 use super::keymap::Action;
 use super::model::{Model, OutboxState, QueueTab, Screen};
 use super::theme::Borders;
-use super::{popups, screens, time};
-use crate::text as sanitize;
+use super::{screens, time};
 
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
@@ -23,13 +23,30 @@ pub fn view(model: &Model, frame: &mut Frame) {
         let body = Rect::new(area.x, area.y, area.width, area.height - 2);
         let help = Rect::new(area.x, area.bottom() - 2, area.width, 1);
         let status = Rect::new(area.x, area.bottom() - 1, area.width, 1);
-        screens::draw(model, frame, body);
+        draw_screen(model, frame, body);
         help_bar(model, frame, help);
         status_bar(model, frame, status);
-        popups::draw(model, frame, area);
+        if let Some(popup) = &model.popup {
+            popup.dialog().draw(&model.context(), frame, area);
+        }
     }
     if model.theme.borders == Borders::Ascii {
         super::ascii::narrow_ambiguous(frame.buffer_mut());
+    }
+}
+
+/// The screen in front, each drawn from its own state and the context.
+fn draw_screen(model: &Model, frame: &mut Frame, area: Rect) {
+    let cx = model.context();
+    match model.screen {
+        Screen::Queue => screens::queue::view::draw(&cx, &model.queue, frame, area),
+        Screen::Detail => screens::detail::view::draw(&cx, &model.detail_view(), frame, area),
+        Screen::Schedule => screens::schedule::view::draw(&cx, &model.schedule, frame, area),
+        Screen::Duty => screens::duty::view::draw(&model.duty, &model.duty_state, &cx, frame, area),
+        Screen::Outbox => screens::outbox::view::draw(&model.outbox, &model.outbox_state, &cx, frame, area),
+        Screen::Stats => screens::stats::view::draw(&cx, &model.stats, frame, area),
+        Screen::Dispatch => screens::dispatch::view::draw(&cx, &model.dispatch, frame, area),
+        Screen::Intake => screens::intake::view::draw(&cx, &model.intake, frame, area),
     }
 }
 

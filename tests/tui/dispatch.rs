@@ -7,8 +7,8 @@
 use crossterm::event::KeyCode;
 use dutydesk::api::{ChangeEvent, ChangeKind, WorkItem};
 use dutydesk::domain::Role;
-use dutydesk::tui::dispatch_actions::DispatchView;
 use dutydesk::tui::popups::Popup;
+use dutydesk::tui::screens::dispatch::DispatchView;
 use dutydesk::tui::{Command, Message, Model, Screen, update};
 
 use crate::dispatch_fixtures::{conflict, coordinator_on_dispatch, loaded, people, unit_items};

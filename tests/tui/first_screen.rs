@@ -6,7 +6,7 @@ use dutydesk::client::store::{CachedKey, LocalStore, MINE, POOL};
 use dutydesk::domain::{ItemKind, ItemStatus};
 use dutydesk::tui::app::startup_messages;
 use dutydesk::tui::model::{QueueTab, SortOrder};
-use dutydesk::tui::queue_index::{QueueIndex, first_screen};
+use dutydesk::tui::screens::queue::index::{QueueIndex, first_screen};
 use dutydesk::tui::{Message, update};
 
 use super::fixtures::{self, HOUR, MIN, NOW, my_items, pool_items};

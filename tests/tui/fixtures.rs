@@ -9,7 +9,7 @@ use dutydesk::api::{
 };
 use dutydesk::domain::{Category, Channel, FrontlineGroup, ItemKind, ItemStatus, OutcomeCode, TimeActivity};
 use dutydesk::tui::keymap::Keymap;
-use dutydesk::tui::model::{Identity, Model, OutboxEntry, OutboxState, OutboxSummary};
+use dutydesk::tui::model::{Identity, Model, OutboxRow, OutboxState, OutboxSummary};
 use dutydesk::tui::theme::Theme;
 use dutydesk::tui::{Message, update};
 
@@ -334,14 +334,14 @@ pub fn shifts() -> Vec<DutyShift> {
 pub fn outbox() -> OutboxSummary {
     OutboxSummary {
         entries: vec![
-            OutboxEntry {
+            OutboxRow {
                 id: "a1".into(),
                 what: "#1 办理结果：已解答".into(),
                 state: OutboxState::Pending,
                 message: None,
                 created_at: NOW - 5 * MIN,
             },
-            OutboxEntry {
+            OutboxRow {
                 id: "a2".into(),
                 what: "#3 工时 45 分钟".into(),
                 state: OutboxState::Failed,

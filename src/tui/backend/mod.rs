@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 use tokio::runtime::Handle;
 use tokio::sync::mpsc;
 
-use super::model::{Command, Draft, Message, OutboxEntry, OutboxState, OutboxSummary, RunningTimer, Screen};
+use super::model::{Command, Draft, Message, OutboxRow, OutboxState, OutboxSummary, RunningTimer, Screen};
 use super::run::Backend;
 use crate::client::store::{EntryState, LocalStore, MINE, POOL};
 use crate::client::sync::{Engine, Fetch, ME_KEY, PullError};
@@ -433,7 +433,7 @@ pub async fn outbox_summary(store: &LocalStore) -> Result<OutboxSummary, String>
     Ok(OutboxSummary {
         entries: entries
             .into_iter()
-            .map(|e| OutboxEntry {
+            .map(|e| OutboxRow {
                 id: e.id,
                 what: e.summary,
                 state: match e.state {

@@ -4,6 +4,7 @@
 //! second value on two-valued rows), a note. Checked by the domain's record
 //! rules before it is saved.
 
+use crate::text as sanitize;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -11,13 +12,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use rust_i18n::t;
 
-use super::{KeyResult, centered, frame_popup};
+use super::{Dialog, KeyResult, centered, frame_popup};
 use crate::api::{CampaignList, NewActivity};
 use crate::client::counting::{refusal_text, target_name};
 use crate::domain::EpochMs;
 use crate::domain::records::{ActivityInput, ActivityTarget, check_activity};
-use crate::text as sanitize;
-use crate::tui::model::{Command, Model};
+use crate::tui::context::Context;
+use crate::tui::message::Command;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
@@ -118,8 +119,10 @@ impl ActivityForm {
             occurred_at: Some(now),
         })
     }
+}
 
-    pub fn handle_key(&mut self, key: KeyEvent, model: &mut Model) -> KeyResult {
+impl Dialog for ActivityForm {
+    fn handle_key(&mut self, key: KeyEvent, cx: &Context) -> KeyResult {
         if self.saving.is_some() {
             return match key.code {
                 KeyCode::Esc | KeyCode::Enter => KeyResult::Close(None),
@@ -145,9 +148,9 @@ impl ActivityForm {
             KeyCode::Down if self.focus == Field::Indicator && n > 0 => {
                 self.selected = (self.selected + 1) % n
             }
-            KeyCode::Enter => match self.validate(model.now) {
+            KeyCode::Enter => match self.validate(cx.now) {
                 Ok(activity) => {
-                    let request = model.take_request();
+                    let request = cx.requests.take();
                     self.saving = Some(request);
                     self.error = None;
                     return KeyResult::Consumed(Some(Command::SaveActivity { request, activity }));
@@ -173,8 +176,8 @@ impl ActivityForm {
         KeyResult::Consumed(None)
     }
 
-    pub fn draw(&self, model: &Model, frame: &mut Frame, area: Rect) {
-        let theme = &model.theme;
+    fn draw(&self, cx: &Context, frame: &mut Frame, area: Rect) {
+        let theme = cx.theme;
         let height = area.height.clamp(8, 16);
         let inner = frame_popup(
             frame,

@@ -2,6 +2,7 @@
 //! the on-duty pool; a reason line (needed to send work back to the pool).
 //! A lawyer's release is the same dialog with the reason only.
 
+use crate::text as sanitize;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -9,11 +10,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use rust_i18n::t;
 
-use super::{KeyResult, centered, frame_popup};
+use super::{Dialog, KeyResult, centered, frame_popup};
 use crate::api::WorkItem;
 use crate::api::dispatch::UnitPerson;
-use crate::text as sanitize;
-use crate::tui::model::Command;
+use crate::tui::context::Context;
+use crate::tui::message::Command;
+
 use crate::tui::theme::Theme;
 
 /// The longest reason kept (the server's history note has room for it).
@@ -75,27 +77,6 @@ impl AssignPicker {
             .map(|p| p.id)
     }
 
-    pub fn handle_key(&mut self, key: KeyEvent) -> KeyResult {
-        let rows = self.people.len() + 1;
-        match key.code {
-            KeyCode::Esc => return KeyResult::Close(None),
-            KeyCode::Up if !self.release_only => self.selected = self.selected.saturating_sub(1),
-            KeyCode::Down if !self.release_only => self.selected = (self.selected + 1).min(rows - 1),
-            KeyCode::Backspace => {
-                self.reason.pop();
-            }
-            KeyCode::Enter => return self.confirm(),
-            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-                if self.reason.chars().count() < MAX_REASON {
-                    self.reason.push(c);
-                }
-            }
-            _ => return KeyResult::Consumed(None),
-        }
-        self.error = None;
-        KeyResult::Consumed(None)
-    }
-
     fn confirm(&mut self) -> KeyResult {
         let to = self.target();
         let reason = self.reason.trim().to_string();
@@ -116,55 +97,6 @@ impl AssignPicker {
             version: self.version,
             reason: (!reason.is_empty()).then_some(reason),
         }))
-    }
-
-    pub fn draw(&self, theme: &Theme, frame: &mut Frame, area: Rect) {
-        let list_rows = if self.release_only {
-            0
-        } else {
-            self.people.len() + 1
-        };
-        // The frame, the item line, a gap, the reason and the hint around the list.
-        let room = (area.height as usize).saturating_sub(8).max(1);
-        let shown = list_rows.min(room);
-        let h = (shown + 6) as u16;
-        let w = area.width.saturating_sub(4).min(66);
-        let key = if self.release_only {
-            "dispatch.picker.release_title"
-        } else {
-            "dispatch.picker.title"
-        };
-        let title = t!(key, id = self.item_id);
-        let inner = frame_popup(frame, centered(area, w, h), &title, theme);
-        let cols = inner.width as usize;
-        let mut lines = vec![Line::styled(sanitize::fit(&self.title, cols), theme.muted())];
-        let start = crate::tui::screens::window_start(self.selected, shown);
-        for row in (0..list_rows).skip(start).take(shown) {
-            lines.push(self.row_line(theme, row, cols));
-        }
-        lines.push(Line::raw(""));
-        let label = t!("dispatch.picker.reason");
-        let cursor = "▏";
-        let room = cols.saturating_sub(sanitize::width(&label) + 2);
-        let text = sanitize::clean(&self.reason);
-        // The end of a long reason stays in view as it is typed.
-        let tail = tail_fit(&text, room);
-        lines.push(Line::from(vec![
-            Span::styled(format!("{label} "), theme.header()),
-            Span::styled(format!("{tail}{cursor}"), theme.base()),
-        ]));
-        lines.push(match &self.error {
-            Some(e) => Line::styled(sanitize::fit(e, cols), theme.error()),
-            None => {
-                let hint = if self.release_only {
-                    t!("dispatch.picker.release_hint")
-                } else {
-                    t!("dispatch.picker.hint")
-                };
-                Line::styled(sanitize::fit(&hint, cols), theme.muted())
-            }
-        });
-        frame.render_widget(Paragraph::new(lines).style(theme.popup()), inner);
     }
 
     /// The role and load of a person, as the picker's right columns show them.
@@ -239,4 +171,77 @@ fn tail_fit(text: &str, cols: usize) -> String {
     }
     out.reverse();
     format!("…{}", out.into_iter().collect::<String>())
+}
+
+impl Dialog for AssignPicker {
+    fn handle_key(&mut self, key: KeyEvent, _cx: &Context) -> KeyResult {
+        let rows = self.people.len() + 1;
+        match key.code {
+            KeyCode::Esc => return KeyResult::Close(None),
+            KeyCode::Up if !self.release_only => self.selected = self.selected.saturating_sub(1),
+            KeyCode::Down if !self.release_only => self.selected = (self.selected + 1).min(rows - 1),
+            KeyCode::Backspace => {
+                self.reason.pop();
+            }
+            KeyCode::Enter => return self.confirm(),
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                if self.reason.chars().count() < MAX_REASON {
+                    self.reason.push(c);
+                }
+            }
+            _ => return KeyResult::Consumed(None),
+        }
+        self.error = None;
+        KeyResult::Consumed(None)
+    }
+
+    fn draw(&self, cx: &Context, frame: &mut Frame, area: Rect) {
+        let theme = cx.theme;
+        let list_rows = if self.release_only {
+            0
+        } else {
+            self.people.len() + 1
+        };
+        // The frame, the item line, a gap, the reason and the hint around the list.
+        let room = (area.height as usize).saturating_sub(8).max(1);
+        let shown = list_rows.min(room);
+        let h = (shown + 6) as u16;
+        let w = area.width.saturating_sub(4).min(66);
+        let key = if self.release_only {
+            "dispatch.picker.release_title"
+        } else {
+            "dispatch.picker.title"
+        };
+        let title = t!(key, id = self.item_id);
+        let inner = frame_popup(frame, centered(area, w, h), &title, theme);
+        let cols = inner.width as usize;
+        let mut lines = vec![Line::styled(sanitize::fit(&self.title, cols), theme.muted())];
+        let start = crate::tui::screens::window_start(self.selected, shown);
+        for row in (0..list_rows).skip(start).take(shown) {
+            lines.push(self.row_line(theme, row, cols));
+        }
+        lines.push(Line::raw(""));
+        let label = t!("dispatch.picker.reason");
+        let cursor = "▏";
+        let room = cols.saturating_sub(sanitize::width(&label) + 2);
+        let text = sanitize::clean(&self.reason);
+        // The end of a long reason stays in view as it is typed.
+        let tail = tail_fit(&text, room);
+        lines.push(Line::from(vec![
+            Span::styled(format!("{label} "), theme.header()),
+            Span::styled(format!("{tail}{cursor}"), theme.base()),
+        ]));
+        lines.push(match &self.error {
+            Some(e) => Line::styled(sanitize::fit(e, cols), theme.error()),
+            None => {
+                let hint = if self.release_only {
+                    t!("dispatch.picker.release_hint")
+                } else {
+                    t!("dispatch.picker.hint")
+                };
+                Line::styled(sanitize::fit(&hint, cols), theme.muted())
+            }
+        });
+        frame.render_widget(Paragraph::new(lines).style(theme.popup()), inner);
+    }
 }

@@ -1,6 +1,7 @@
 //! Cancelling a session, with the reason the parties will be told. Sent at
 //! once; the reason stays on the dialog until the server answered.
 
+use crate::text as sanitize;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -8,12 +9,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use rust_i18n::t;
 
-use super::session_form::SessionRefusal;
-use super::{KeyResult, centered, frame_popup};
+use super::{Dialog, KeyResult, centered, frame_popup};
 use crate::api::WorkItem;
 use crate::api::intake::CancelRequest;
-use crate::text as sanitize;
-use crate::tui::model::{Command, Model};
+use crate::tui::context::Context;
+use crate::tui::message::Command;
+use crate::tui::message::SessionRefusal;
 use crate::tui::time;
 
 /// The longest reason the dialog takes (a sentence or two).
@@ -68,7 +69,14 @@ impl CancelForm {
         })
     }
 
-    pub fn handle_key(&mut self, key: KeyEvent) -> KeyResult {
+    pub fn refused(&mut self, refusal: SessionRefusal) {
+        self.sending = false;
+        self.error = Some(sanitize::clean(&refusal.message));
+    }
+}
+
+impl Dialog for CancelForm {
+    fn handle_key(&mut self, key: KeyEvent, _cx: &Context) -> KeyResult {
         if key.code == KeyCode::Esc {
             return KeyResult::Close(None);
         }
@@ -94,13 +102,8 @@ impl CancelForm {
         KeyResult::Consumed(None)
     }
 
-    pub fn refused(&mut self, refusal: SessionRefusal) {
-        self.sending = false;
-        self.error = Some(sanitize::clean(&refusal.message));
-    }
-
-    pub fn draw(&self, model: &Model, frame: &mut Frame, area: Rect) {
-        let theme = &model.theme;
+    fn draw(&self, cx: &Context, frame: &mut Frame, area: Rect) {
+        let theme = cx.theme;
         let inner = frame_popup(
             frame,
             centered(area, 64, 10),

@@ -1,5 +1,6 @@
 //! "Are you sure?" before something that cannot be undone.
 
+use crate::text as sanitize;
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -7,10 +8,9 @@ use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 use rust_i18n::t;
 
-use super::{KeyResult, centered, frame_popup};
-use crate::text as sanitize;
-use crate::tui::model::Command;
-use crate::tui::theme::Theme;
+use super::{Dialog, KeyResult, centered, frame_popup};
+use crate::tui::context::Context;
+use crate::tui::message::Command;
 
 pub struct Confirm {
     pub question: String,
@@ -18,8 +18,8 @@ pub struct Confirm {
     pub command: Command,
 }
 
-impl Confirm {
-    pub fn handle_key(&mut self, key: KeyEvent) -> KeyResult {
+impl Dialog for Confirm {
+    fn handle_key(&mut self, key: KeyEvent, _cx: &Context) -> KeyResult {
         match key.code {
             KeyCode::Char('y') | KeyCode::Char('Y') => KeyResult::Close(Some(self.command.clone())),
             KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => KeyResult::Close(None),
@@ -27,7 +27,8 @@ impl Confirm {
         }
     }
 
-    pub fn draw(&self, theme: &Theme, frame: &mut Frame, area: Rect) {
+    fn draw(&self, cx: &Context, frame: &mut Frame, area: Rect) {
+        let theme = cx.theme;
         let inner = frame_popup(frame, centered(area, 50, 7), &t!("tui.confirm.title"), theme);
         let lines = vec![
             Line::raw(sanitize::clean(&self.question)),

@@ -5,6 +5,7 @@
 //! on the desk's screen, and the review key shows it again. Names only:
 //! the warning carries no phone or ID number.
 
+use crate::text as sanitize;
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -12,12 +13,11 @@ use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 use rust_i18n::t;
 
-use super::{KeyResult, centered, frame_popup};
+use super::{Dialog, KeyResult, centered, frame_popup};
 use crate::api::intake::ConflictEntry;
 use crate::client::intake_queue::Warning;
-use crate::text as sanitize;
-use crate::tui::keymap::Action;
-use crate::tui::model::{Command, Model};
+use crate::tui::context::Context;
+use crate::tui::message::Message;
 use crate::tui::time;
 
 pub struct ConflictPopup {
@@ -52,35 +52,17 @@ impl ConflictPopup {
     pub fn new(warning: Warning) -> Self {
         ConflictPopup { warning, scroll: 0 }
     }
+}
 
-    pub fn handle_key(&mut self, key: KeyEvent, model: &mut Model) -> KeyResult {
-        let id = self.warning.item_id;
+impl Dialog for ConflictPopup {
+    fn handle_key(&mut self, key: KeyEvent, _cx: &Context) -> KeyResult {
         match key.code {
-            KeyCode::Enter => {
-                model.intake.later.retain(|w| w.item_id != id);
-                model.notify(t!("intake_tui.conflict.acking", id = id));
-                KeyResult::Close(Some(Command::AckConflicts {
-                    item_id: id,
-                    version: self.warning.version,
-                }))
-            }
-            KeyCode::Esc => {
-                if !model.intake.later.iter().any(|w| w.item_id == id) {
-                    model.intake.later.push(self.warning.clone());
-                }
-                let key = model
-                    .keymap
-                    .keys(Action::ReviewConflicts)
-                    .first()
-                    .map(|k| k.display())
-                    .unwrap_or_default();
-                model.remind(t!(
-                    "intake_tui.conflict.later",
-                    n = model.intake.later.len(),
-                    key = key
-                ));
-                KeyResult::Close(None)
-            }
+            // What follows changes the intake screen's list and the notice:
+            // the model's part, through `update`.
+            KeyCode::Enter | KeyCode::Esc => KeyResult::CloseWith(Message::ConflictReviewed {
+                warning: self.warning.clone(),
+                later: key.code == KeyCode::Esc,
+            }),
             KeyCode::Down | KeyCode::Char('j') => {
                 self.scroll = (self.scroll + 1).min(self.warning.conflicts.len().saturating_sub(1));
                 KeyResult::Consumed(None)
@@ -93,8 +75,8 @@ impl ConflictPopup {
         }
     }
 
-    pub fn draw(&self, model: &Model, frame: &mut Frame, area: Rect) {
-        let theme = &model.theme;
+    fn draw(&self, cx: &Context, frame: &mut Frame, area: Rect) {
+        let theme = cx.theme;
         let inner = frame_popup(
             frame,
             centered(area, 76, 16),

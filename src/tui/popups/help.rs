@@ -1,6 +1,7 @@
 //! `?`: every key of the current screen and the global ones, read from
 //! the live keymap, so an override in config.toml shows here at once.
 
+use crate::text as sanitize;
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -8,37 +9,43 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use rust_i18n::t;
 
-use super::{KeyResult, centered, frame_popup};
+use super::{Dialog, KeyResult, centered, frame_popup};
 use crate::domain::FrontlineGroup;
-use crate::text as sanitize;
+use crate::tui::context::Context;
+use crate::tui::keymap::Action;
 use crate::tui::labels;
-use crate::tui::model::Model;
 
-pub fn handle_key(key: KeyEvent) -> KeyResult {
-    match key.code {
-        KeyCode::Esc | KeyCode::Enter | KeyCode::Char('?') | KeyCode::Char('q') => KeyResult::Close(None),
-        _ => KeyResult::Consumed(None),
+/// The keys of what the user may do where the help was opened (the model
+/// picks them for the screen and role: `roles::offered`).
+pub struct Help {
+    pub actions: Vec<Action>,
+}
+
+impl Dialog for Help {
+    fn handle_key(&mut self, key: KeyEvent, _cx: &Context) -> KeyResult {
+        match key.code {
+            KeyCode::Esc | KeyCode::Enter | KeyCode::Char('?') | KeyCode::Char('q') => KeyResult::Close(None),
+            _ => KeyResult::Consumed(None),
+        }
+    }
+
+    fn draw(&self, cx: &Context, frame: &mut Frame, area: Rect) {
+        draw(&self.actions, cx, frame, area)
     }
 }
 
-pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
-    let theme = &model.theme;
-    let actions: Vec<_> = model
-        .keymap
-        .for_screen(model.screen)
-        .into_iter()
-        .filter(|a| crate::tui::roles::may(model, *a))
-        .collect();
+fn draw(actions: &[Action], cx: &Context, frame: &mut Frame, area: Rect) {
+    let theme = cx.theme;
     let rows = actions.len().div_ceil(2) as u16;
-    let legend = legend(model);
+    let legend = legend(cx);
     let rect = centered(area, 76, rows + 2 + legend.len() as u16);
-    let title = t!("tui.help.title", screen = model.screen.label());
+    let title = t!("tui.help.title", screen = cx.screen.label());
     let inner = frame_popup(frame, rect, &title, theme);
     let col = (inner.width / 2) as usize;
     let cell = |i: usize| -> Vec<Span<'static>> {
         match actions.get(i) {
             Some(a) => vec![
-                Span::styled(sanitize::fit(&model.keymap.keys_text(*a), 12), theme.header()),
+                Span::styled(sanitize::fit(&cx.keymap.keys_text(*a), 12), theme.header()),
                 Span::raw(sanitize::fit(&a.label(), col.saturating_sub(12))),
             ],
             None => vec![],
@@ -58,8 +65,8 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
 
 /// What the queue's green-channel markers (●军, ●社, ●志 …) stand for, as
 /// many to a line as fit the dialog.
-fn legend(model: &Model) -> Vec<Line<'static>> {
-    let theme = &model.theme;
+fn legend(cx: &Context) -> Vec<Line<'static>> {
+    let theme = cx.theme;
     let mut lines = vec![Line::styled(
         t!("roles.legend.title", mark = theme.mark()).into_owned(),
         theme.header(),

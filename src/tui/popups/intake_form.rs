@@ -8,12 +8,16 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use rust_i18n::t;
 
-use super::KeyResult;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+use super::{Dialog, KeyResult};
 use crate::api::intake::{NewItem, NewParty, PartySide};
 use crate::api::intake_units::IntakeUnit;
 use crate::domain::intake::{PartyInput, check_new_item};
 use crate::domain::{Category, Channel, FrontlineGroup, ItemKind, PartyKind};
-use crate::tui::model::{Command, Model};
+use crate::tui::context::Context;
+use crate::tui::message::Command;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
@@ -295,8 +299,10 @@ impl IntakeForm {
         let at = Field::ALL.iter().position(|f| *f == self.focus).unwrap_or(0);
         self.focus = Field::ALL[cycle(at, Field::ALL.len(), forward)];
     }
+}
 
-    pub fn handle_key(&mut self, key: KeyEvent, model: &mut Model) -> KeyResult {
+impl Dialog for IntakeForm {
+    fn handle_key(&mut self, key: KeyEvent, cx: &Context) -> KeyResult {
         if self.state != FormState::Editing {
             // Stored already: closing loses nothing, the outbox sends it.
             return match key.code {
@@ -304,7 +310,7 @@ impl IntakeForm {
                 _ => KeyResult::Consumed(None),
             };
         }
-        let units = model.intake.units.clone().unwrap_or_default();
+        let units = cx.intake_units.map(<[_]>::to_vec).unwrap_or_default();
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         match key.code {
             KeyCode::Esc => return KeyResult::Close(None),
@@ -314,9 +320,9 @@ impl IntakeForm {
                 self.change(key.code == KeyCode::Right, &units)
             }
             KeyCode::Char(' ') if self.focus.is_choice() => self.change(true, &units),
-            KeyCode::Enter => match self.validate(model.intake.units.as_deref()) {
+            KeyCode::Enter => match self.validate(cx.intake_units) {
                 Ok(item) => {
-                    let request = model.take_request();
+                    let request = cx.requests.take();
                     self.state = FormState::Saving(request);
                     self.error = None;
                     return KeyResult::Consumed(Some(Command::RegisterItem {
@@ -339,5 +345,9 @@ impl IntakeForm {
             _ => {}
         }
         KeyResult::Consumed(None)
+    }
+
+    fn draw(&self, cx: &Context, frame: &mut Frame, area: Rect) {
+        self.render(cx, frame, area)
     }
 }

@@ -1,6 +1,7 @@
 //! Drawing the intake form: one line per field, the focused one marked;
 //! a party's phone and ID number show masked unless being typed.
 
+use crate::text as sanitize;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -10,9 +11,8 @@ use rust_i18n::t;
 use super::intake_form::{Field, FormState, IntakeForm};
 use super::{centered, frame_popup};
 use crate::domain::privacy::{mask_id_number, mask_phone};
-use crate::text as sanitize;
+use crate::tui::context::Context;
 use crate::tui::labels;
-use crate::tui::model::Model;
 
 fn yes_no(b: bool) -> String {
     t!(if b {
@@ -34,7 +34,7 @@ fn party_kind(enterprise: bool) -> String {
 
 impl IntakeForm {
     /// What a field shows.
-    fn shown(&self, f: Field, model: &Model) -> String {
+    fn shown(&self, f: Field, cx: &Context) -> String {
         let typing = self.focus == f;
         let secret = |v: &str, mask: fn(&str) -> String| {
             if typing || v.is_empty() {
@@ -43,7 +43,7 @@ impl IntakeForm {
                 mask(v)
             }
         };
-        let units = model.intake.units.as_deref();
+        let units = cx.intake_units;
         match f {
             Field::Kind => labels::kind(self.item_kind()),
             Field::Title => self.title.clone(),
@@ -82,8 +82,9 @@ impl IntakeForm {
         }
     }
 
-    pub fn draw(&self, model: &Model, frame: &mut Frame, area: Rect) {
-        let theme = &model.theme;
+    /// The form over the screen (the `Dialog` draw).
+    pub(super) fn render(&self, cx: &Context, frame: &mut Frame, area: Rect) {
+        let theme = cx.theme;
         let inner = frame_popup(
             frame,
             centered(area, 76, 22),
@@ -100,7 +101,7 @@ impl IntakeForm {
         let start = at.saturating_sub(room.saturating_sub(1));
         for f in Field::ALL.iter().copied().skip(start).take(room) {
             let focused = self.focus == f;
-            let value = sanitize::clean(&self.shown(f, model));
+            let value = sanitize::clean(&self.shown(f, cx));
             let value = if f.is_choice() && focused {
                 format!("◀ {value} ▶")
             } else if focused {

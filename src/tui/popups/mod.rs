@@ -1,5 +1,7 @@
-//! Dialogs drawn over a screen. Each has `draw` and `handle_key`; the one
-//! open dialog gets every key first.
+//! Dialogs drawn over a screen. Each is a type implementing [`Dialog`]
+//! (a key in, what it did out; a draw) on its own state and the read-only
+//! [`Context`]; the one open dialog gets every key first. A new dialog is
+//! a file here and its line in [`Popup`] (and in `Popup::dialog`).
 
 pub mod activity_form;
 pub mod assign;
@@ -23,20 +25,34 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::widgets::{Block, Borders, Clear};
 
-use super::model::{Command, Model};
+use super::context::Context;
+use super::message::{Command, Message};
+
 use super::theme::Theme;
 use crate::text as sanitize;
 
 /// What a dialog did with a key.
-#[derive(Debug, PartialEq)]
+#[derive(Debug)]
 pub enum KeyResult {
     /// Handled; maybe with work to do.
     Consumed(Option<Command>),
     /// Handled, and the dialog is finished: close it.
     Close(Option<Command>),
+    /// Finished, and what follows changes more than the dialog (a palette's
+    /// action, a conflict put off): `update` takes this message next.
+    CloseWith(Message),
     NotConsumed,
 }
 
+/// The contract of a dialog: its keys and its drawing, on its own state
+/// plus what the context lets it read.
+pub trait Dialog {
+    fn handle_key(&mut self, key: KeyEvent, cx: &Context) -> KeyResult;
+    fn draw(&self, cx: &Context, frame: &mut Frame, area: Rect);
+}
+
+/// The open dialog. The list of dialogs: a new one is a variant here and
+/// an arm in `dialog`/`dialog_mut`.
 pub enum Popup {
     Outcome(Box<outcome::OutcomeForm>),
     Time(Box<time_form::TimeForm>),
@@ -45,13 +61,53 @@ pub enum Popup {
     Palette(palette::Palette),
     Message(message::MessageBox),
     Note(Box<note::NoteForm>),
-    Help,
+    Help(help::Help),
     Transition(transition::TransitionPicker),
     Assign(Box<assign::AssignPicker>),
     Session(Box<session_form::SessionForm>),
     CancelSession(Box<cancel_session::CancelForm>),
     IntakeForm(Box<intake_form::IntakeForm>),
     Conflict(Box<conflict::ConflictPopup>),
+}
+
+impl Popup {
+    pub fn dialog(&self) -> &dyn Dialog {
+        match self {
+            Popup::Outcome(d) => d.as_ref(),
+            Popup::Time(d) => d.as_ref(),
+            Popup::Activity(d) => d.as_ref(),
+            Popup::Confirm(d) => d,
+            Popup::Palette(d) => d,
+            Popup::Message(d) => d,
+            Popup::Note(d) => d.as_ref(),
+            Popup::Help(d) => d,
+            Popup::Transition(d) => d,
+            Popup::Assign(d) => d.as_ref(),
+            Popup::Session(d) => d.as_ref(),
+            Popup::CancelSession(d) => d.as_ref(),
+            Popup::IntakeForm(d) => d.as_ref(),
+            Popup::Conflict(d) => d.as_ref(),
+        }
+    }
+
+    pub fn dialog_mut(&mut self) -> &mut dyn Dialog {
+        match self {
+            Popup::Outcome(d) => d.as_mut(),
+            Popup::Time(d) => d.as_mut(),
+            Popup::Activity(d) => d.as_mut(),
+            Popup::Confirm(d) => d,
+            Popup::Palette(d) => d,
+            Popup::Message(d) => d,
+            Popup::Note(d) => d.as_mut(),
+            Popup::Help(d) => d,
+            Popup::Transition(d) => d,
+            Popup::Assign(d) => d.as_mut(),
+            Popup::Session(d) => d.as_mut(),
+            Popup::CancelSession(d) => d.as_mut(),
+            Popup::IntakeForm(d) => d.as_mut(),
+            Popup::Conflict(d) => d.as_mut(),
+        }
+    }
 }
 
 impl std::fmt::Debug for Popup {
@@ -64,7 +120,7 @@ impl std::fmt::Debug for Popup {
             Popup::Palette(_) => "Palette",
             Popup::Message(_) => "Message",
             Popup::Note(_) => "Note",
-            Popup::Help => "Help",
+            Popup::Help(_) => "Help",
             Popup::Transition(_) => "Transition",
             Popup::Assign(_) => "Assign",
             Popup::Session(_) => "Session",
@@ -73,80 +129,6 @@ impl std::fmt::Debug for Popup {
             Popup::Conflict(_) => "Conflict",
         };
         f.write_str(name)
-    }
-}
-
-/// Gives the open dialog a key. Dialogs that need the model (the palette
-/// runs actions, help reads the keymap) take it from here.
-pub fn handle_key(model: &mut Model, key: KeyEvent) -> Option<Command> {
-    let mut popup = model.popup.take()?;
-    let result = match &mut popup {
-        Popup::Outcome(form) => form.handle_key(key, model),
-        Popup::Time(form) => form.handle_key(key, model),
-        Popup::Activity(form) => form.handle_key(key, model),
-        Popup::Confirm(c) => c.handle_key(key),
-        Popup::Palette(p) => p.handle_key(key),
-        Popup::Message(m) => m.handle_key(key),
-        Popup::Note(n) => n.handle_key(key, model),
-        Popup::Help => help::handle_key(key),
-        Popup::Transition(t) => t.handle_key(key),
-        Popup::Assign(a) => a.handle_key(key),
-        Popup::Session(f) => f.handle_key(key),
-        Popup::CancelSession(f) => f.handle_key(key),
-        Popup::IntakeForm(form) => form.handle_key(key, model),
-        Popup::Conflict(c) => c.handle_key(key, model),
-    };
-    // The palette's choice is an action on the model, run after it closes.
-    let chosen = match &popup {
-        Popup::Palette(p) => p.chosen,
-        _ => None,
-    };
-    let picked_status = matches!(popup, Popup::Transition(_));
-    match result {
-        KeyResult::Consumed(cmd) => {
-            model.popup = Some(popup);
-            cmd
-        }
-        KeyResult::NotConsumed => {
-            model.popup = Some(popup);
-            None
-        }
-        KeyResult::Close(cmd) => match (chosen, cmd) {
-            (Some(action), _) => super::update::apply_action(model, action),
-            // Cancelling or a no-show cannot be undone: asked first.
-            (None, Some(cmd @ Command::Transition { id, to, .. }))
-                if picked_status && super::schedule_actions::is_final(to) =>
-            {
-                match model.detail_item().filter(|i| i.id == id).cloned() {
-                    Some(item) => {
-                        model.popup = Some(super::schedule_actions::final_move_question(&item, to, cmd));
-                        None
-                    }
-                    None => Some(cmd),
-                }
-            }
-            (None, cmd) => cmd,
-        },
-    }
-}
-
-pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
-    let Some(popup) = &model.popup else { return };
-    match popup {
-        Popup::Outcome(form) => form.draw(model, frame, area),
-        Popup::Time(form) => form.draw(model, frame, area),
-        Popup::Activity(form) => form.draw(model, frame, area),
-        Popup::Confirm(c) => c.draw(&model.theme, frame, area),
-        Popup::Palette(p) => p.draw(&model.theme, frame, area),
-        Popup::Message(m) => m.draw(&model.theme, frame, area),
-        Popup::Note(n) => n.draw(model, frame, area),
-        Popup::Help => help::draw(model, frame, area),
-        Popup::Transition(t) => t.draw(&model.theme, frame, area),
-        Popup::Assign(a) => a.draw(&model.theme, frame, area),
-        Popup::Session(f) => f.draw(model, frame, area),
-        Popup::CancelSession(f) => f.draw(model, frame, area),
-        Popup::IntakeForm(form) => form.draw(model, frame, area),
-        Popup::Conflict(c) => c.draw(model, frame, area),
     }
 }
 

@@ -8,8 +8,9 @@ use ratatui::widgets::Paragraph;
 use ratatui_textarea::TextArea;
 use rust_i18n::t;
 
-use super::{KeyResult, centered, frame_popup};
-use crate::tui::model::{Command, Model};
+use super::{Dialog, KeyResult, centered, frame_popup};
+use crate::tui::context::Context;
+use crate::tui::message::Command;
 
 pub struct NoteForm {
     pub item_id: i64,
@@ -23,8 +24,10 @@ impl NoteForm {
             text: TextArea::default(),
         }
     }
+}
 
-    pub fn handle_key(&mut self, key: KeyEvent, model: &mut Model) -> KeyResult {
+impl Dialog for NoteForm {
+    fn handle_key(&mut self, key: KeyEvent, cx: &Context) -> KeyResult {
         match key.code {
             KeyCode::Esc => KeyResult::Close(None),
             KeyCode::Enter => {
@@ -33,7 +36,7 @@ impl NoteForm {
                     return KeyResult::Close(None);
                 }
                 KeyResult::Close(Some(Command::AddNote {
-                    request: model.take_request(),
+                    request: cx.requests.take(),
                     item_id: self.item_id,
                     note,
                 }))
@@ -45,8 +48,8 @@ impl NoteForm {
         }
     }
 
-    pub fn draw(&self, model: &Model, frame: &mut Frame, area: Rect) {
-        let theme = &model.theme;
+    fn draw(&self, cx: &Context, frame: &mut Frame, area: Rect) {
+        let theme = cx.theme;
         let inner = frame_popup(frame, centered(area, 60, 7), &t!("tui.note.title"), theme);
         let text_area = Rect::new(inner.x, inner.y, inner.width, inner.height.saturating_sub(1));
         frame.render_widget(&self.text, text_area);

@@ -4,6 +4,7 @@
 //! saved; says "saved" only when the outbox has it, "sent" when the server
 //! confirmed.
 
+use crate::text as sanitize;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -12,12 +13,13 @@ use ratatui::widgets::Paragraph;
 use ratatui_textarea::TextArea;
 use rust_i18n::t;
 
-use super::{KeyResult, centered, frame_popup};
+use super::{Dialog, KeyResult, centered, frame_popup};
 use crate::api::NewOutcome;
 use crate::domain::{ItemKind, OutcomeCode, OutcomeFields, OutcomeRuleError, Yuan};
-use crate::text as sanitize;
+use crate::tui::context::Context;
 use crate::tui::labels;
-use crate::tui::model::{Command, Draft, Model};
+use crate::tui::message::Command;
+use crate::tui::shared::Draft;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
@@ -181,30 +183,10 @@ impl OutcomeForm {
         })
     }
 
-    pub fn handle_key(&mut self, key: KeyEvent, model: &mut Model) -> KeyResult {
-        if !matches!(self.state, FormState::Editing | FormState::Failed(_)) {
-            // Saving or saved: only closing is left to do.
-            return match key.code {
-                KeyCode::Esc | KeyCode::Enter => KeyResult::Close(None),
-                _ => KeyResult::Consumed(None),
-            };
-        }
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        match key.code {
-            KeyCode::Esc => return KeyResult::Close(Some(Command::DiscardDraft(self.item_id))),
-            KeyCode::Char('s') if ctrl => return self.submit(model),
-            KeyCode::Tab => self.move_focus(1),
-            KeyCode::BackTab => self.move_focus(-1),
-            KeyCode::Enter if self.focus != Field::Note => return self.submit(model),
-            _ => self.edit(key),
-        }
-        KeyResult::Consumed(None)
-    }
-
-    fn submit(&mut self, model: &mut Model) -> KeyResult {
+    fn submit(&mut self, cx: &Context) -> KeyResult {
         match self.validate() {
             Ok(outcome) => {
-                let request = model.take_request();
+                let request = cx.requests.take();
                 self.error = None;
                 self.state = FormState::Saving(request);
                 KeyResult::Consumed(Some(Command::SaveOutcome {
@@ -249,9 +231,47 @@ impl OutcomeForm {
             _ => {}
         }
     }
+}
 
-    pub fn draw(&self, model: &Model, frame: &mut Frame, area: Rect) {
-        let theme = &model.theme;
+/// The domain's rule errors in the user's language.
+pub fn rule_message(e: &OutcomeRuleError) -> String {
+    match e {
+        OutcomeRuleError::WrongKind { .. } => t!("tui.rule.wrong_kind").into_owned(),
+        OutcomeRuleError::SettledAmountNotAllowed => t!("tui.rule.settled_not_allowed").into_owned(),
+        OutcomeRuleError::FeeWaivedNotAllowed => t!("tui.rule.fee_not_allowed").into_owned(),
+        OutcomeRuleError::FeeWaivedRequired => t!("tui.rule.fee_required").into_owned(),
+        OutcomeRuleError::MinutesOutOfRange(m) => t!(
+            "tui.rule.minutes_range",
+            minutes = m,
+            max = crate::domain::outcome::MAX_MINUTES_PER_ENTRY
+        )
+        .into_owned(),
+    }
+}
+
+impl Dialog for OutcomeForm {
+    fn handle_key(&mut self, key: KeyEvent, cx: &Context) -> KeyResult {
+        if !matches!(self.state, FormState::Editing | FormState::Failed(_)) {
+            // Saving or saved: only closing is left to do.
+            return match key.code {
+                KeyCode::Esc | KeyCode::Enter => KeyResult::Close(None),
+                _ => KeyResult::Consumed(None),
+            };
+        }
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Esc => return KeyResult::Close(Some(Command::DiscardDraft(self.item_id))),
+            KeyCode::Char('s') if ctrl => return self.submit(cx),
+            KeyCode::Tab => self.move_focus(1),
+            KeyCode::BackTab => self.move_focus(-1),
+            KeyCode::Enter if self.focus != Field::Note => return self.submit(cx),
+            _ => self.edit(key),
+        }
+        KeyResult::Consumed(None)
+    }
+
+    fn draw(&self, cx: &Context, frame: &mut Frame, area: Rect) {
+        let theme = cx.theme;
         let rect = centered(area, 64, 18);
         let title = t!("tui.form.outcome_title", title = self.title.as_str());
         let inner = frame_popup(frame, rect, &title, theme);
@@ -337,21 +357,5 @@ impl OutcomeForm {
             )),
             status_area,
         );
-    }
-}
-
-/// The domain's rule errors in the user's language.
-pub fn rule_message(e: &OutcomeRuleError) -> String {
-    match e {
-        OutcomeRuleError::WrongKind { .. } => t!("tui.rule.wrong_kind").into_owned(),
-        OutcomeRuleError::SettledAmountNotAllowed => t!("tui.rule.settled_not_allowed").into_owned(),
-        OutcomeRuleError::FeeWaivedNotAllowed => t!("tui.rule.fee_not_allowed").into_owned(),
-        OutcomeRuleError::FeeWaivedRequired => t!("tui.rule.fee_required").into_owned(),
-        OutcomeRuleError::MinutesOutOfRange(m) => t!(
-            "tui.rule.minutes_range",
-            minutes = m,
-            max = crate::domain::outcome::MAX_MINUTES_PER_ENTRY
-        )
-        .into_owned(),
     }
 }

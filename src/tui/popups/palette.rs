@@ -1,6 +1,7 @@
 //! `:`: type part of a screen's or an action's name, in either language,
 //! and Enter runs it.
 
+use crate::text as sanitize;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -8,12 +9,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use rust_i18n::t;
 
-use super::{KeyResult, centered, frame_popup};
-use crate::text as sanitize;
+use super::{Dialog, KeyResult, centered, frame_popup};
+use crate::tui::context::Context;
 use crate::tui::keymap::Action;
 use crate::tui::labels;
-use crate::tui::model::Model;
-use crate::tui::theme::Theme;
+use crate::tui::message::Message;
 
 /// Actions that make no sense from a list of names.
 const HIDDEN: [Action; 7] = [
@@ -29,7 +29,6 @@ const HIDDEN: [Action; 7] = [
 pub struct Palette {
     pub query: String,
     pub selected: usize,
-    pub chosen: Option<Action>,
     /// What it offers: the current screen's own actions and the global
     /// ones, those that make sense for the role and what the screen shows.
     /// An action runs on what the screen shows (Claim on the detail takes
@@ -42,21 +41,15 @@ impl Default for Palette {
         Palette {
             query: String::new(),
             selected: 0,
-            chosen: None,
             offered: Action::ALL.to_vec(),
         }
     }
 }
 
 impl Palette {
-    /// The palette for where the user is.
-    pub fn for_screen(model: &Model) -> Self {
-        let offered = model
-            .keymap
-            .for_screen(model.screen)
-            .into_iter()
-            .filter(|a| crate::tui::roles::may(model, *a))
-            .collect();
+    /// The palette offering these actions (the model picks them for the
+    /// screen and role: `roles::offered`).
+    pub fn offering(offered: Vec<Action>) -> Self {
         Palette {
             offered,
             ..Palette::default()
@@ -76,13 +69,18 @@ impl Palette {
             })
             .collect()
     }
+}
 
-    pub fn handle_key(&mut self, key: KeyEvent) -> KeyResult {
+impl Dialog for Palette {
+    fn handle_key(&mut self, key: KeyEvent, _cx: &Context) -> KeyResult {
         match key.code {
             KeyCode::Esc => return KeyResult::Close(None),
             KeyCode::Enter => {
-                self.chosen = self.matches().get(self.selected).copied();
-                return KeyResult::Close(None);
+                // The action runs on the model once the palette is closed.
+                return match self.matches().get(self.selected).copied() {
+                    Some(action) => KeyResult::CloseWith(Message::Run(action)),
+                    None => KeyResult::Close(None),
+                };
             }
             KeyCode::Up => self.selected = self.selected.saturating_sub(1),
             KeyCode::Down => self.selected = (self.selected + 1).min(self.matches().len().saturating_sub(1)),
@@ -99,7 +97,8 @@ impl Palette {
         KeyResult::Consumed(None)
     }
 
-    pub fn draw(&self, theme: &Theme, frame: &mut Frame, area: Rect) {
+    fn draw(&self, cx: &Context, frame: &mut Frame, area: Rect) {
+        let theme = cx.theme;
         let inner = frame_popup(frame, centered(area, 50, 14), &t!("tui.palette.title"), theme);
         let mut lines = vec![Line::from(vec![
             Span::styled(": ", theme.header()),

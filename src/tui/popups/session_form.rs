@@ -5,6 +5,7 @@
 //! (409 `schedule_conflict`) stays on it, named, so another slot can be
 //! picked.
 
+use crate::text as sanitize;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -12,34 +13,15 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use rust_i18n::t;
 
-use super::session_parts::{clash_text, known_title, mediators, rooms, slot_message, unbooked};
-use super::{KeyResult, centered, frame_popup};
+use super::session_parts::{clash_text, day_titles, known_title, mediators, rooms, slot_message, unbooked};
+use super::{Dialog, KeyResult, centered, frame_popup};
 use crate::api::intake::ScheduleRequest;
 use crate::api::{UserRef, WorkItem};
 use crate::domain::slot;
-use crate::text as sanitize;
-use crate::tui::model::{Command, Model};
+use crate::tui::context::Context;
+use crate::tui::message::{Clash, Command, SessionRefusal};
+use crate::tui::screens::schedule::ScheduleState;
 use crate::tui::time;
-
-/// The session a booking clashed with, as the server named it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Clash {
-    pub item_id: i64,
-    pub title: String,
-    /// The room was booked (else the mediator).
-    pub room_taken: bool,
-    pub start: i64,
-    pub end: i64,
-    pub room: String,
-    pub mediator: String,
-}
-
-/// Why the server did not book, cancel or move a session.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SessionRefusal {
-    pub message: String,
-    pub clash: Option<Clash>,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
@@ -75,6 +57,9 @@ pub struct SessionForm {
     /// Mediation requests without a session that this user has cached,
     /// offered with ←/→ on the request field (a number may be typed too).
     pub requests: Vec<i64>,
+    /// The titles of the day's sessions as the form opened, to name a
+    /// typed request (the items on hand come from the context).
+    pub day_titles: Vec<(i64, String)>,
     pub link: String,
     pub focus: Field,
     /// The day the times are on unless the start names another.
@@ -87,20 +72,21 @@ pub struct SessionForm {
 
 impl SessionForm {
     /// A new session, on the day the schedule shows.
-    pub fn book(model: &Model) -> Self {
+    pub fn book(cx: &Context, schedule: &ScheduleState) -> Self {
         SessionForm {
             moving: None,
             item: String::new(),
-            rooms: rooms(model),
+            rooms: rooms(schedule),
             room: 0,
             start: String::new(),
             end: String::new(),
-            mediators: mediators(model),
+            mediators: mediators(schedule),
             mediator: 0,
-            requests: unbooked(model),
+            requests: unbooked(cx),
+            day_titles: day_titles(schedule),
             link: String::new(),
             focus: Field::Item,
-            date: model.schedule.date.clone(),
+            date: schedule.date.clone(),
             error: None,
             clash: None,
             sending: None,
@@ -108,8 +94,8 @@ impl SessionForm {
     }
 
     /// The selected session, its room and times filled in.
-    pub fn move_session(model: &Model, session: &WorkItem) -> Self {
-        let mut form = Self::book(model);
+    pub fn move_session(cx: &Context, schedule: &ScheduleState, session: &WorkItem) -> Self {
+        let mut form = Self::book(cx, schedule);
         form.moving = Some(session.id);
         form.item = session.id.to_string();
         if let Some(m) = &session.mediation {
@@ -158,49 +144,6 @@ impl SessionForm {
                 join_link: (!link.is_empty()).then(|| link.to_string()),
             },
         ))
-    }
-
-    pub fn handle_key(&mut self, key: KeyEvent) -> KeyResult {
-        if key.code == KeyCode::Esc {
-            return KeyResult::Close(None);
-        }
-        if self.sending.is_some() {
-            // What was typed stays until the server answered.
-            return KeyResult::Consumed(None);
-        }
-        let at = FIELDS.iter().position(|f| *f == self.focus).unwrap_or(0);
-        let first = if self.moving.is_some() { 1 } else { 0 };
-        let step = |by: usize| {
-            let n = FIELDS.len() - first;
-            FIELDS[first + (at.saturating_sub(first) + by) % n]
-        };
-        match key.code {
-            KeyCode::Tab | KeyCode::Down => self.focus = step(1),
-            KeyCode::BackTab | KeyCode::Up => self.focus = step(FIELDS.len() - first - 1),
-            KeyCode::Left | KeyCode::Right => self.cycle(key.code == KeyCode::Right),
-            KeyCode::Enter => match self.validate() {
-                Ok((item_id, request)) => {
-                    self.error = None;
-                    self.sending = Some(item_id);
-                    return KeyResult::Consumed(Some(Command::BookSession { item_id, request }));
-                }
-                Err(e) => self.error = Some(e),
-            },
-            KeyCode::Backspace => {
-                if let Some(text) = self.text_mut() {
-                    text.pop();
-                }
-            }
-            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-                if matches!(self.focus, Field::Room | Field::Mediator) && c == ' ' {
-                    self.cycle(true);
-                } else if let Some(text) = self.text_mut() {
-                    text.push(c);
-                }
-            }
-            _ => {}
-        }
-        KeyResult::Consumed(None)
     }
 
     fn cycle(&mut self, forward: bool) {
@@ -254,9 +197,54 @@ impl SessionForm {
             self.focus = Field::Start;
         }
     }
+}
 
-    pub fn draw(&self, model: &Model, frame: &mut Frame, area: Rect) {
-        let theme = &model.theme;
+impl Dialog for SessionForm {
+    fn handle_key(&mut self, key: KeyEvent, _cx: &Context) -> KeyResult {
+        if key.code == KeyCode::Esc {
+            return KeyResult::Close(None);
+        }
+        if self.sending.is_some() {
+            // What was typed stays until the server answered.
+            return KeyResult::Consumed(None);
+        }
+        let at = FIELDS.iter().position(|f| *f == self.focus).unwrap_or(0);
+        let first = if self.moving.is_some() { 1 } else { 0 };
+        let step = |by: usize| {
+            let n = FIELDS.len() - first;
+            FIELDS[first + (at.saturating_sub(first) + by) % n]
+        };
+        match key.code {
+            KeyCode::Tab | KeyCode::Down => self.focus = step(1),
+            KeyCode::BackTab | KeyCode::Up => self.focus = step(FIELDS.len() - first - 1),
+            KeyCode::Left | KeyCode::Right => self.cycle(key.code == KeyCode::Right),
+            KeyCode::Enter => match self.validate() {
+                Ok((item_id, request)) => {
+                    self.error = None;
+                    self.sending = Some(item_id);
+                    return KeyResult::Consumed(Some(Command::BookSession { item_id, request }));
+                }
+                Err(e) => self.error = Some(e),
+            },
+            KeyCode::Backspace => {
+                if let Some(text) = self.text_mut() {
+                    text.pop();
+                }
+            }
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                if matches!(self.focus, Field::Room | Field::Mediator) && c == ' ' {
+                    self.cycle(true);
+                } else if let Some(text) = self.text_mut() {
+                    text.push(c);
+                }
+            }
+            _ => {}
+        }
+        KeyResult::Consumed(None)
+    }
+
+    fn draw(&self, cx: &Context, frame: &mut Frame, area: Rect) {
+        let theme = cx.theme;
         let title = match self.moving {
             Some(id) => t!("schedule_tui.move_title", id = id),
             None => t!("schedule_tui.book_title"),
@@ -278,7 +266,7 @@ impl SessionForm {
             ])
         };
         let item = match self.item.trim().trim_start_matches('#').parse::<i64>() {
-            Ok(id) => match known_title(model, id) {
+            Ok(id) => match known_title(&self.day_titles, cx, id) {
                 Some(title) => format!("#{id} {}", sanitize::clean(&title)),
                 None => format!("#{id}"),
             },

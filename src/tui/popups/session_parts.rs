@@ -2,14 +2,15 @@
 //! in the user's language, the rooms, mediators and unbooked requests the
 //! dialog offers.
 
+use crate::text as sanitize;
 use rust_i18n::t;
 
-use super::session_form::Clash;
 use crate::api::UserRef;
 use crate::domain::ItemKind;
 use crate::domain::slot::{self, SlotError, SlotField};
-use crate::text as sanitize;
-use crate::tui::model::Model;
+use crate::tui::context::Context;
+use crate::tui::message::Clash;
+use crate::tui::screens::schedule::ScheduleState;
 use crate::tui::time;
 
 /// "Room 第一调解室 is taken 10:00–11:00 by #23 物业费纠纷 (王芳): pick another
@@ -68,9 +69,8 @@ pub fn slot_message(e: &SlotError) -> String {
     }
 }
 
-pub fn rooms(model: &Model) -> Vec<(i64, String)> {
-    model
-        .schedule
+pub fn rooms(schedule: &ScheduleState) -> Vec<(i64, String)> {
+    schedule
         .schedule
         .as_ref()
         .map(|s| s.rooms.iter().map(|r| (r.room.id, r.room.name.clone())).collect())
@@ -78,9 +78,9 @@ pub fn rooms(model: &Model) -> Vec<(i64, String)> {
 }
 
 /// The mediators of the day's sessions, each once, by name.
-pub fn mediators(model: &Model) -> Vec<UserRef> {
+pub fn mediators(schedule: &ScheduleState) -> Vec<UserRef> {
     let mut out: Vec<UserRef> = Vec::new();
-    for s in crate::tui::screens::schedule::sessions(model) {
+    for s in schedule.sessions() {
         if let Some(a) = &s.assignee
             && !out.iter().any(|u| u.id == a.id)
         {
@@ -92,11 +92,11 @@ pub fn mediators(model: &Model) -> Vec<UserRef> {
 }
 
 /// Cached mediation requests with no session yet, open, by id.
-pub fn unbooked(model: &Model) -> Vec<i64> {
-    let mut ids: Vec<i64> = model
+pub fn unbooked(cx: &Context) -> Vec<i64> {
+    let mut ids: Vec<i64> = cx
         .items
         .iter()
-        .chain(model.pool.iter())
+        .chain(cx.pool.iter())
         .filter(|i| i.kind == ItemKind::Mediation && i.mediation.is_none() && !i.status.is_finished())
         .map(|i| i.id)
         .collect();
@@ -105,11 +105,19 @@ pub fn unbooked(model: &Model) -> Vec<i64> {
     ids
 }
 
-pub fn known_title(model: &Model, id: i64) -> Option<String> {
-    crate::tui::screens::schedule::sessions(model)
+/// The day's sessions by id and title.
+pub fn day_titles(schedule: &ScheduleState) -> Vec<(i64, String)> {
+    schedule
+        .sessions()
         .into_iter()
-        .chain(model.items.iter())
-        .chain(model.pool.iter())
-        .find(|i| i.id == id)
-        .map(|i| i.title.clone())
+        .map(|i| (i.id, i.title.clone()))
+        .collect()
+}
+
+/// The title of an item: a session of the day first, then the items on hand.
+pub fn known_title(day: &[(i64, String)], cx: &Context, id: i64) -> Option<String> {
+    day.iter()
+        .find(|(i, _)| *i == id)
+        .map(|(_, t)| t.clone())
+        .or_else(|| cx.known_item(id).map(|i| i.title.clone()))
 }

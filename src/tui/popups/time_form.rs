@@ -1,5 +1,6 @@
 //! Adding time to an item: minutes, what the time was spent on, a note.
 
+use crate::text as sanitize;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -7,13 +8,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use rust_i18n::t;
 
-use super::{KeyResult, centered, frame_popup};
+use super::{Dialog, KeyResult, centered, frame_popup};
 use crate::api::NewTimeEntry;
 use crate::domain::TimeActivity;
 use crate::domain::outcome::check_minutes;
-use crate::text as sanitize;
+use crate::tui::context::Context;
 use crate::tui::labels;
-use crate::tui::model::{Command, Model};
+use crate::tui::message::Command;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
@@ -60,8 +61,10 @@ impl TimeForm {
             occurred_at: None,
         })
     }
+}
 
-    pub fn handle_key(&mut self, key: KeyEvent, model: &mut Model) -> KeyResult {
+impl Dialog for TimeForm {
+    fn handle_key(&mut self, key: KeyEvent, cx: &Context) -> KeyResult {
         if self.saving.is_some() {
             return match key.code {
                 KeyCode::Esc | KeyCode::Enter => KeyResult::Close(None),
@@ -80,7 +83,7 @@ impl TimeForm {
             }
             KeyCode::Enter => match self.validate() {
                 Ok(entry) => {
-                    let request = model.take_request();
+                    let request = cx.requests.take();
                     self.saving = Some(request);
                     return KeyResult::Consumed(Some(Command::SaveTime { request, entry }));
                 }
@@ -109,8 +112,8 @@ impl TimeForm {
         KeyResult::Consumed(None)
     }
 
-    pub fn draw(&self, model: &Model, frame: &mut Frame, area: Rect) {
-        let theme = &model.theme;
+    fn draw(&self, cx: &Context, frame: &mut Frame, area: Rect) {
+        let theme = cx.theme;
         let inner = frame_popup(frame, centered(area, 56, 9), &t!("tui.form.time_title"), theme);
         let style = |f: Field| {
             if self.focus == f {

@@ -7,11 +7,11 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 use rust_i18n::t;
 
-use super::{KeyResult, centered, frame_popup};
+use super::{Dialog, KeyResult, centered, frame_popup};
 use crate::domain::{ItemKind, ItemStatus};
+use crate::tui::context::Context;
 use crate::tui::labels;
-use crate::tui::model::Command;
-use crate::tui::theme::Theme;
+use crate::tui::message::Command;
 
 pub struct TransitionPicker {
     pub item_id: i64,
@@ -36,8 +36,10 @@ impl TransitionPicker {
             selected: 0,
         }
     }
+}
 
-    pub fn handle_key(&mut self, key: KeyEvent) -> KeyResult {
+impl Dialog for TransitionPicker {
+    fn handle_key(&mut self, key: KeyEvent, _cx: &Context) -> KeyResult {
         let n = self.choices.len().max(1);
         match key.code {
             KeyCode::Esc => return KeyResult::Close(None),
@@ -55,7 +57,8 @@ impl TransitionPicker {
         KeyResult::Consumed(None)
     }
 
-    pub fn draw(&self, theme: &Theme, frame: &mut Frame, area: Rect) {
+    fn draw(&self, cx: &Context, frame: &mut Frame, area: Rect) {
+        let theme = cx.theme;
         let h = self.choices.len().max(1) as u16 + 2;
         let inner = frame_popup(frame, centered(area, 36, h), &t!("tui.transition.title"), theme);
         let lines: Vec<Line> = if self.choices.is_empty() {

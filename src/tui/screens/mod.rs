@@ -1,6 +1,8 @@
-//! One module per screen, each with a `draw`. Keys reach a screen as
-//! keymap actions through `update::apply_action`. Adding a screen: a
-//! variant of `model::Screen`, a module here, a line in `draw`.
+//! One folder per screen: its state in `mod.rs`, its keys in `keys.rs`
+//! (`actions.rs` for Stats), its drawing in `view.rs`. A screen works on
+//! its own state and the read-only `Context`; it never sees the `Model`.
+//! Adding a screen: a variant of `shared::Screen`, a folder here, its
+//! line in `view::draw_screen` and in `update`'s key routing.
 
 pub mod detail;
 pub mod dispatch;
@@ -11,22 +13,10 @@ pub mod queue;
 pub mod schedule;
 pub mod stats;
 
-use ratatui::Frame;
-use ratatui::layout::Rect;
-
-use super::model::{Model, Screen};
-
-pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
-    match model.screen {
-        Screen::Queue => queue::draw(model, frame, area),
-        Screen::Detail => detail::draw(model, frame, area),
-        Screen::Schedule => schedule::draw(model, frame, area),
-        Screen::Duty => duty::draw(model, frame, area),
-        Screen::Outbox => outbox::draw(model, frame, area),
-        Screen::Stats => stats::draw(model, frame, area),
-        Screen::Dispatch => dispatch::draw(model, frame, area),
-        Screen::Intake => intake::draw(model, frame, area),
-    }
+/// The cursor of a plain list screen (duty, outbox).
+#[derive(Debug, Default)]
+pub struct ListState {
+    pub selected: usize,
 }
 
 /// The first row of a window of `rows` lines that keeps `selected` in view.

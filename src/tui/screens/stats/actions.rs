@@ -1,33 +1,41 @@
-//! The Stats screen's part of `update`: its keys and the answers to its
-//! commands. Pure, like the rest of `update`.
+//! The Stats screen's keys and the answers to its commands, on its own
+//! state and the read-only context; what goes beyond the screen (going to
+//! it, a warning) is returned as a `Reply` for `update` to apply.
 
+use crate::text as sanitize;
 use crossterm::event::{KeyCode, KeyEvent};
 use rust_i18n::t;
 
-use super::state::ExportState;
+use super::ExportState;
+use super::StatsState;
 use crate::api::StatsScope;
 use crate::domain::Role;
 use crate::report::Format;
-use crate::text as sanitize;
+use crate::tui::context::Context;
 use crate::tui::keymap::Action;
-use crate::tui::model::{Command, Message, Model, Screen};
+use crate::tui::message::{Command, Message};
+use crate::tui::reply::Reply;
+
+use crate::tui::shared::{Notice, Screen};
 
 /// To the Stats screen: the campaigns first if they are not known yet.
-pub fn go(model: &mut Model) -> Option<Command> {
-    model.screen = Screen::Stats;
-    if model.stats.campaigns_loaded {
-        fetch(model)
+pub fn go(st: &mut StatsState, cx: &Context) -> Reply {
+    let command = if st.campaigns_loaded {
+        fetch(st, cx)
     } else {
-        model.stats.loading = true;
+        st.loading = true;
         Some(Command::FetchCampaigns)
+    };
+    Reply {
+        go: Some(Screen::Stats),
+        ..Reply::from(command)
     }
 }
 
 /// Asks for the form of the chosen campaign, period and scope.
-pub fn fetch(model: &mut Model) -> Option<Command> {
+pub fn fetch(st: &mut StatsState, cx: &Context) -> Option<Command> {
     // Only those who read units below their own break a form down by unit.
-    let reads_tree = matches!(model.role, Some(Role::Coordinator | Role::Admin));
-    let st = &mut model.stats;
+    let reads_tree = matches!(cx.role, Some(Role::Coordinator | Role::Admin));
     let campaign_id = st.campaign_id()?.to_string();
     st.loading = true;
     let by_unit = reads_tree && st.scope == StatsScope::Unit;
@@ -44,12 +52,15 @@ pub fn fetch(model: &mut Model) -> Option<Command> {
     })
 }
 
-pub fn apply(model: &mut Model, action: Action) -> Option<Command> {
+pub fn apply(st: &mut StatsState, cx: &Context, action: Action) -> Reply {
     // From the palette elsewhere: the screen first, where the keys mean something.
-    if model.screen != Screen::Stats {
-        return go(model);
+    if cx.screen != Screen::Stats {
+        return go(st, cx);
     }
-    let st = &mut model.stats;
+    Reply::from(keys(st, cx, action))
+}
+
+fn keys(st: &mut StatsState, cx: &Context, action: Action) -> Option<Command> {
     match action {
         Action::PrevPeriod | Action::NextPeriod => {
             let step = if action == Action::NextPeriod { 1 } else { -1 };
@@ -82,7 +93,7 @@ pub fn apply(model: &mut Model, action: Action) -> Option<Command> {
             st.unit_path.clear();
             st.unit_cursor = 0;
         }
-        Action::OpenUnit | Action::UnitUp => return super::tree::apply(model, action),
+        Action::OpenUnit | Action::UnitUp => return super::tree::apply(st, cx, action),
         Action::Export => {
             // Nothing to write until a form is on screen, and one at a time.
             st.form.as_ref()?;
@@ -94,12 +105,11 @@ pub fn apply(model: &mut Model, action: Action) -> Option<Command> {
         }
         _ => return None,
     }
-    fetch(model)
+    fetch(st, cx)
 }
 
 /// The key after `e`: `c` for CSV, `x` for XLSX, anything else cancels.
-pub fn export_key(model: &mut Model, key: KeyEvent) -> Option<Command> {
-    let st = &mut model.stats;
+pub fn export_key(st: &mut StatsState, key: KeyEvent) -> Option<Command> {
     let format = match key.code {
         KeyCode::Char('c' | 'C') => Format::Csv,
         KeyCode::Char('x' | 'X') => Format::Xlsx,
@@ -114,21 +124,20 @@ pub fn export_key(model: &mut Model, key: KeyEvent) -> Option<Command> {
 }
 
 /// Scrolls the table, never past the point where its last row shows.
-pub fn scroll(model: &mut Model, by: isize) {
+pub fn scroll(st: &mut StatsState, cx: &Context, by: isize) {
     // One step chooses among the units below; pages scroll the table.
-    if by.abs() == 1 && super::tree::move_cursor(model, by) {
+    if by.abs() == 1 && super::tree::move_cursor(st, by) {
         return;
     }
-    let rows = model.stats.form.as_ref().map_or(0, |f| f.rows.len());
+    let rows = st.form.as_ref().map_or(0, |f| f.rows.len());
     // The body is the terminal less the help and status bars.
-    let room = super::table_room(model.height.saturating_sub(2));
-    let lines = room.saturating_sub(super::tree::list_rows(&model.stats, room)) as usize;
+    let room = super::view::table_room(cx.height.saturating_sub(2));
+    let lines = room.saturating_sub(super::tree::list_rows(st, room)) as usize;
     let (last_start, _) = super::table::window(rows, lines, usize::MAX);
-    model.stats.scroll = crate::tui::screens::step(model.stats.scroll, last_start + 1, by);
+    st.scroll = crate::tui::screens::step(st.scroll, last_start + 1, by);
 }
 
-pub fn on_message(model: &mut Model, msg: Message) -> Option<Command> {
-    let st = &mut model.stats;
+pub fn on_message(st: &mut StatsState, cx: &Context, msg: Message) -> Reply {
     match msg {
         Message::CampaignsLoaded(list) => {
             // Keep the chosen campaign if it is still there.
@@ -139,8 +148,8 @@ pub fn on_message(model: &mut Model, msg: Message) -> Option<Command> {
                 .and_then(|id| st.campaigns.iter().position(|c| c.id == id))
                 .unwrap_or(0);
             st.loading = false;
-            if model.screen == Screen::Stats {
-                return fetch(model);
+            if cx.screen == Screen::Stats {
+                return Reply::from(fetch(st, cx));
             }
         }
         Message::StatsLoaded {
@@ -159,7 +168,7 @@ pub fn on_message(model: &mut Model, msg: Message) -> Option<Command> {
                 || !wanted_period
                 || !super::tree::wanted_unit(st, &form)
             {
-                return None;
+                return Reply::default();
             }
             st.unit_cursor = st.unit_cursor.min(form.units.len().saturating_sub(1));
             st.scroll = st.scroll.min(form.rows.len().saturating_sub(1));
@@ -173,9 +182,16 @@ pub fn on_message(model: &mut Model, msg: Message) -> Option<Command> {
         Message::ExportFailed { message } => {
             let message = sanitize::clean(&message);
             st.export = ExportState::Failed(message.clone());
-            model.warn(t!("stats_screen.export_failed", message = message));
+            return Reply {
+                notice: Some(Notice {
+                    text: t!("stats_screen.export_failed", message = message).into_owned(),
+                    error: true,
+                    beside_sync: false,
+                }),
+                ..Reply::default()
+            };
         }
         _ => {}
     }
-    None
+    Reply::default()
 }

@@ -2,16 +2,17 @@
 //! profession and the total (abbreviated when the terminal is narrow), the
 //! unsent contributions in a column of their own, and a bar of each total.
 
+use crate::text as sanitize;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use rust_i18n::t;
 
+use super::StatsState;
 use crate::api::{StatsCell, StatsForm, StatsRow};
 use crate::report::{cell_text, profession_label, row_label};
-use crate::text as sanitize;
-use crate::tui::model::Model;
+use crate::tui::context::Context;
 
 /// Narrowest the indicator column may get before headers are abbreviated.
 const MIN_LABEL: usize = 30;
@@ -21,7 +22,7 @@ const MAX_BAR: usize = 40;
 /// Column headers: full names, or short ones when those would squeeze the
 /// indicator names.
 fn headers(form: &StatsForm, width: usize, widest_label: usize) -> Vec<String> {
-    let lang = super::language();
+    let lang = crate::tui::context::language();
     let full: Vec<String> = form
         .columns
         .iter()
@@ -58,9 +59,9 @@ fn pending_text(row: &StatsRow, cell: Option<&StatsCell>) -> String {
     }
 }
 
-pub fn draw(model: &Model, form: &StatsForm, frame: &mut Frame, area: Rect) {
-    let theme = &model.theme;
-    let st = &model.stats;
+pub fn draw(cx: &Context, st: &StatsState, form: &StatsForm, frame: &mut Frame, area: Rect) {
+    let theme = &cx.theme;
+    let st = st;
     let w = area.width as usize;
     let rows: Vec<(String, Vec<String>, String)> = form
         .rows
@@ -69,11 +70,7 @@ pub fn draw(model: &Model, form: &StatsForm, frame: &mut Frame, area: Rect) {
             let mut cells: Vec<String> = row.cells.iter().map(|c| cell_text(row, c)).collect();
             cells.push(cell_text(row, &row.total));
             let pending = pending_text(row, st.pending.by_indicator.get(&row.indicator));
-            (
-                sanitize::clean(&row_label(row, super::language())),
-                cells,
-                pending,
-            )
+            (sanitize::clean(&row_label(row, cx.language)), cells, pending)
         })
         .collect();
     let widest_label = rows.iter().map(|(l, _, _)| sanitize::width(l)).max().unwrap_or(0);

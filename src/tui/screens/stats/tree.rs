@@ -3,19 +3,22 @@
 //! with Enter (its form, and its own children) and goes back up with
 //! Esc/Backspace. Pure, like the rest of `update`; fetches are Commands.
 
+use crate::text as sanitize;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use rust_i18n::t;
 
-use super::state::StatsState;
+use super::StatsState;
 use crate::api::StatsForm;
 use crate::api::rollup::UnitRows;
 use crate::report::hours_text;
-use crate::text as sanitize;
+use crate::tui::context::Context;
 use crate::tui::keymap::Action;
-use crate::tui::model::{Command, Model, Screen};
+use crate::tui::message::Command;
+
+use crate::tui::shared::Screen;
 
 /// The form's per-unit row sets, when it was asked by unit and has some.
 fn units(st: &StatsState) -> &[UnitRows] {
@@ -29,9 +32,8 @@ fn below(form: &StatsForm, rows: &UnitRows) -> bool {
 }
 
 /// Enter opens the chosen unit: offered when one below is chosen.
-pub fn can_open(model: &Model) -> bool {
-    let st = &model.stats;
-    model.screen == Screen::Stats
+pub fn can_open(st: &StatsState, screen: Screen) -> bool {
+    screen == Screen::Stats
         && st
             .form
             .as_ref()
@@ -47,8 +49,7 @@ pub fn wanted_unit(st: &StatsState, form: &StatsForm) -> bool {
     }
 }
 
-pub fn apply(model: &mut Model, action: Action) -> Option<Command> {
-    let st = &mut model.stats;
+pub fn apply(st: &mut StatsState, cx: &Context, action: Action) -> Option<Command> {
     match action {
         Action::OpenUnit => {
             // While a form is on its way the list on screen is the old one.
@@ -66,16 +67,16 @@ pub fn apply(model: &mut Model, action: Action) -> Option<Command> {
     }
     st.unit_cursor = 0;
     st.scroll = 0;
-    super::fetch(model)
+    super::actions::fetch(st, cx)
 }
 
 /// Moves the chosen unit by one; false when there is no unit list.
-pub fn move_cursor(model: &mut Model, by: isize) -> bool {
-    let n = units(&model.stats).len();
+pub fn move_cursor(st: &mut StatsState, by: isize) -> bool {
+    let n = units(st).len();
     if n == 0 {
         return false;
     }
-    model.stats.unit_cursor = crate::tui::screens::step(model.stats.unit_cursor, n, by);
+    st.unit_cursor = crate::tui::screens::step(st.unit_cursor, n, by);
     true
 }
 
@@ -97,16 +98,15 @@ pub fn path_text(st: &StatsState) -> String {
 }
 
 /// The units below, one a line with their hours, the chosen one marked.
-pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
-    let theme = &model.theme;
-    let st = &model.stats;
+pub fn draw(cx: &Context, st: &StatsState, frame: &mut Frame, area: Rect) {
+    let theme = cx.theme;
     let Some(form) = &st.form else {
         return;
     };
     if area.height == 0 || form.units.is_empty() {
         return;
     }
-    let key = model.keymap.keys_text(Action::OpenUnit);
+    let key = cx.keymap.keys_text(Action::OpenUnit);
     let mut lines = vec![Line::styled(
         sanitize::truncate(&t!("tree.units_heading", key = key), area.width as usize),
         theme.header(),

@@ -1,14 +1,15 @@
 //! One item: who, what, when, and what was done on it.
 
+use crate::text as sanitize;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use rust_i18n::t;
 
+use super::DetailView;
 use crate::api::WorkItem;
-use crate::text as sanitize;
-use crate::tui::model::Model;
+use crate::tui::context::Context;
 use crate::tui::theme::Theme;
 use crate::tui::{labels, time};
 
@@ -19,32 +20,30 @@ fn field(theme: &Theme, key: &str, value: String) -> Line<'static> {
     ])
 }
 
-pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
-    let lines = lines(model, area.width as usize);
+pub fn draw(cx: &Context, st: &DetailView, frame: &mut Frame, area: Rect) {
+    let lines = lines(cx, st, area.width as usize);
     // Never scroll the last line above the bottom: at most one screenful.
     let max = (lines.len() as u16).saturating_sub(area.height);
-    let scroll = model.detail_scroll.min(max);
+    let scroll = st.scroll.min(max);
     frame.render_widget(
-        Paragraph::new(lines)
-            .style(model.theme.base())
-            .scroll((scroll, 0)),
+        Paragraph::new(lines).style(cx.theme.base()).scroll((scroll, 0)),
         area,
     );
 }
 
-/// How far the detail screen can scroll at the model's terminal size.
-pub fn max_scroll(model: &Model) -> u16 {
-    let body = model.height.saturating_sub(2);
-    (lines(model, model.width as usize).len() as u16).saturating_sub(body)
+/// How far the detail screen can scroll at the terminal's size.
+pub fn max_scroll(cx: &Context, st: &DetailView) -> u16 {
+    let body = cx.height.saturating_sub(2);
+    (lines(cx, st, cx.width as usize).len() as u16).saturating_sub(body)
 }
 
-fn lines(model: &Model, w: usize) -> Vec<Line<'static>> {
-    let theme = &model.theme;
-    let Some(item) = model.detail_item() else {
+fn lines(cx: &Context, st: &DetailView, w: usize) -> Vec<Line<'static>> {
+    let theme = &cx.theme;
+    let Some(item) = st.item else {
         return vec![Line::styled(t!("tui.detail.loading").into_owned(), theme.muted())];
     };
-    let mut lines = head_lines(model, item);
-    let detail = model.detail.as_ref().filter(|d| d.item.id == item.id);
+    let mut lines = head_lines(cx, item);
+    let detail = st.detail.filter(|d| d.item.id == item.id);
     if let Some(d) = detail {
         lines.push(Line::styled(
             t!("tui.detail.outcomes").into_owned(),
@@ -106,9 +105,9 @@ fn lines(model: &Model, w: usize) -> Vec<Line<'static>> {
     lines
 }
 
-fn head_lines(model: &Model, item: &WorkItem) -> Vec<Line<'static>> {
-    let theme = &model.theme;
-    let w = model.width as usize;
+fn head_lines(cx: &Context, item: &WorkItem) -> Vec<Line<'static>> {
+    let theme = &cx.theme;
+    let w = cx.width as usize;
     let mut title = format!("#{} {}", item.id, item.title);
     if item.typical_case {
         title.push_str(&format!(" [{}]", t!("tui.detail.typical")));
@@ -116,7 +115,7 @@ fn head_lines(model: &Model, item: &WorkItem) -> Vec<Line<'static>> {
     let mut lines = vec![Line::styled(sanitize::cell(&title, w), theme.title())];
     if item.assignee.is_none() {
         // Nobody's yet: what can be done with it is taking it.
-        let key = model
+        let key = cx
             .keymap
             .keys(crate::tui::keymap::Action::Claim)
             .first()
@@ -160,7 +159,7 @@ fn head_lines(model: &Model, item: &WorkItem) -> Vec<Line<'static>> {
     let (due, overdue) = if item.status.is_finished() {
         (time::md_hm(item.due_at), false)
     } else {
-        let (left, overdue) = time::countdown(item.due_at, model.now);
+        let (left, overdue) = time::countdown(item.due_at, cx.now);
         (format!("{} ({left})", time::md_hm(item.due_at)), overdue)
     };
     lines.push(Line::from(vec![

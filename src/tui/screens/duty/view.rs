@@ -1,25 +1,27 @@
 //! My duty shifts this week; check in when I arrive, out when I leave.
 
+use crate::text as sanitize;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 use rust_i18n::t;
 
-use crate::text as sanitize;
-use crate::tui::model::Model;
+use crate::api::DutyShift;
+use crate::tui::context::Context;
+use crate::tui::screens::ListState;
 use crate::tui::time;
 
-pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
-    let theme = &model.theme;
+pub fn draw(shifts: &[DutyShift], st: &ListState, cx: &Context, frame: &mut Frame, area: Rect) {
+    let theme = &cx.theme;
     let w = area.width as usize;
     let mut lines = vec![Line::styled(t!("tui.duty.title").into_owned(), theme.title())];
-    if model.duty.is_empty() {
+    if shifts.is_empty() {
         lines.push(Line::styled(t!("tui.duty.empty").into_owned(), theme.muted()));
     }
     let rows = (area.height as usize).saturating_sub(1);
-    let start = super::window_start(model.duty_state.selected, rows);
-    for (i, s) in model.duty.iter().enumerate().skip(start).take(rows) {
+    let start = crate::tui::screens::window_start(st.selected, rows);
+    for (i, s) in shifts.iter().enumerate().skip(start).take(rows) {
         let state = match (s.checked_in_at, s.checked_out_at) {
             (_, Some(out)) => t!("tui.duty.checked_out", at = time::hm(out)).into_owned(),
             (Some(at), None) => t!("tui.duty.checked_in", at = time::hm(at)).into_owned(),
@@ -33,7 +35,7 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
             sanitize::cell(&s.place, place_w),
             state
         );
-        let style = if i == model.duty_state.selected {
+        let style = if i == st.selected {
             theme.selected()
         } else {
             theme.base()

@@ -1,7 +1,14 @@
-//! Each screen's own state: tabs, sort, filter, selection.
+//! The queue: my items by tab (mediation, consultations, pro bono, the
+//! pool), sorted and filtered. Its state here, its keys in `keys`, its
+//! drawing in `view`, the derived rows in `index`.
 
-use super::queue_index::QueueIndex;
-use crate::api::Schedule;
+pub mod index;
+pub mod keys;
+pub mod view;
+
+use self::index::QueueIndex;
+use crate::api::WorkItem;
+use crate::domain::EpochMs;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum QueueTab {
@@ -67,18 +74,28 @@ impl QueueState {
     pub fn tab(&self) -> QueueTab {
         QueueTab::ALL[self.tab_index % QueueTab::ALL.len()]
     }
-}
 
-#[derive(Debug, Default)]
-pub struct ScheduleState {
-    pub date: String,
-    pub schedule: Option<Schedule>,
-    pub selected: usize,
-    /// A join link shown for selection when the clipboard is not reachable.
-    pub shown_link: Option<String>,
-}
+    /// The items the current tab draws from: the pool, or my items.
+    pub fn source<'a>(&self, items: &'a [WorkItem], pool: &'a [WorkItem]) -> &'a [WorkItem] {
+        if self.tab() == QueueTab::Pool { pool } else { items }
+    }
 
-#[derive(Debug, Default)]
-pub struct ListState {
-    pub selected: usize,
+    /// Rebuilds the visible rows; the cursor stays on the item it was on
+    /// (a refresh or another sort must not slide another item under a
+    /// claim or an Enter), or at the same row when that item is gone.
+    pub fn rebuild(&mut self, items: &[WorkItem], pool: &[WorkItem], now: EpochMs) {
+        let source = self.source(items, pool);
+        let selected_id = self.selected_row(source).map(|i| i.id);
+        let index = QueueIndex::build(source, self.tab(), &self.filter, self.sort, now);
+        let found = selected_id.and_then(|id| index.rows.iter().position(|&r| source[r].id == id));
+        let len = index.rows.len();
+        self.index = index;
+        self.selected = found.unwrap_or(self.selected).min(len.saturating_sub(1));
+    }
+
+    /// The item under the cursor, from the tab's `source`.
+    pub fn selected_row<'a>(&self, source: &'a [WorkItem]) -> Option<&'a WorkItem> {
+        let row = *self.index.rows.get(self.selected)?;
+        source.get(row)
+    }
 }

@@ -3,11 +3,7 @@
 //! countdown to the next deadline, unsent contributions apart from the
 //! confirmed ones, and export to CSV/XLSX.
 
-mod actions;
-mod state;
-mod table;
-pub mod tree;
-
+use crate::text as sanitize;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::symbols::bar;
@@ -15,15 +11,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Sparkline};
 use rust_i18n::t;
 
-pub use actions::{apply, export_key, fetch, go, on_message, scroll};
-pub use state::{ExportState, StatsPending, StatsState};
-
+use super::{ExportState, StatsState, table, tree};
 use crate::api::StatsScope;
 use crate::i18n::Language;
 use crate::report::hours_text;
-use crate::text as sanitize;
+use crate::tui::context::Context;
 use crate::tui::keymap::Action;
-use crate::tui::model::Model;
 use crate::tui::theme::Borders;
 use crate::tui::time;
 
@@ -55,23 +48,18 @@ fn spark_rows(height: u16) -> (u16, u16) {
 
 /// Lines the table (header included) may take in a body `height` tall:
 /// what the three head lines, the sparkline and the export line leave.
-fn table_room(height: u16) -> u16 {
+pub(super) fn table_room(height: u16) -> u16 {
     let (spark_h, gap) = spark_rows(height);
     height.saturating_sub(3 + gap + spark_h + 1)
 }
 
-pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
+pub fn draw(cx: &Context, st: &StatsState, frame: &mut Frame, area: Rect) {
     let (spark_h, gap) = spark_rows(area.height);
     // The table as tall as its rows and header where there is room, the
     // sparkline under it, the export line at the bottom.
-    let units_h = tree::list_rows(&model.stats, table_room(area.height));
+    let units_h = tree::list_rows(st, table_room(area.height));
     let room = table_room(area.height).saturating_sub(units_h);
-    let table_h = model
-        .stats
-        .form
-        .as_ref()
-        .map_or(1, |f| f.rows.len() as u16 + 1)
-        .min(room);
+    let table_h = st.form.as_ref().map_or(1, |f| f.rows.len() as u16 + 1).min(room);
     let [head, body, units, _, spark, _, foot] = Layout::vertical([
         Constraint::Length(3),
         Constraint::Length(table_h),
@@ -82,18 +70,18 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
         Constraint::Length(1),
     ])
     .areas(area);
-    tree::draw(model, frame, units);
-    let theme = &model.theme;
+    tree::draw(cx, st, frame, units);
+    let theme = &cx.theme;
     frame.render_widget(
-        Paragraph::new(head_lines(model, head.width as usize)).style(theme.base()),
+        Paragraph::new(head_lines(cx, st, head.width as usize)).style(theme.base()),
         head,
     );
-    let st = &model.stats;
+    let st = st;
     match &st.form {
-        Some(form) => table::draw(model, form, frame, body),
+        Some(form) => table::draw(cx, st, form, frame, body),
         None => {
-            let text = if model.refused.contains(&crate::tui::model::Screen::Stats) {
-                crate::tui::roles::what_role_may_do(model)
+            let text = if cx.refused.contains(&crate::tui::shared::Screen::Stats) {
+                crate::tui::role_screens::what_role_may_do(cx)
             } else if st.campaigns_loaded && st.campaigns.is_empty() {
                 t!("stats_screen.no_campaigns").into_owned()
             } else {
@@ -106,15 +94,15 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
         }
     }
     if st.form.is_some() {
-        hours(model, frame, spark);
+        hours(cx, st, frame, spark);
     }
-    frame.render_widget(Paragraph::new(export_line(model, foot.width as usize)), foot);
+    frame.render_widget(Paragraph::new(export_line(cx, st, foot.width as usize)), foot);
 }
 
 /// Title, period with scope and countdown, and the unsent records.
-fn head_lines(model: &Model, width: usize) -> Vec<Line<'static>> {
-    let theme = &model.theme;
-    let st = &model.stats;
+fn head_lines(cx: &Context, st: &StatsState, width: usize) -> Vec<Line<'static>> {
+    let theme = &cx.theme;
+    let st = st;
     let zh = language() == Language::ZhCn;
     let name = match st.campaigns.get(st.campaign) {
         Some(c) if zh => c.name_zh.clone(),
@@ -145,7 +133,7 @@ fn head_lines(model: &Model, width: usize) -> Vec<Line<'static>> {
     if let Some(form) = &st.form {
         let p = &form.period;
         let (start, end) = (sanitize::clean(&p.start), sanitize::clean(&p.end));
-        let period = if p.due_by > model.now {
+        let period = if p.due_by > cx.now {
             t!("stats_screen.period_open", start = start, end = end)
         } else {
             t!("stats_screen.period_closed", start = start, end = end)
@@ -162,7 +150,7 @@ fn head_lines(model: &Model, width: usize) -> Vec<Line<'static>> {
         theme.header(),
     ));
     second.push(Span::raw(theme.separator()));
-    second.push(countdown(model));
+    second.push(countdown(cx, st));
     lines.push(Line::from(second));
 
     let pending = &st.pending;
@@ -178,19 +166,19 @@ fn head_lines(model: &Model, width: usize) -> Vec<Line<'static>> {
 }
 
 /// `Next deadline 12-01: 6d13h left`, in the warning style in the last two days.
-pub fn countdown(model: &Model) -> Span<'static> {
-    let theme = &model.theme;
-    let Some(next) = model.stats.next_deadline(model.now) else {
-        let text = if model.stats.periods.is_some() {
+pub fn countdown(cx: &Context, st: &StatsState) -> Span<'static> {
+    let theme = &cx.theme;
+    let Some(next) = st.next_deadline(cx.now) else {
+        let text = if st.periods.is_some() {
             t!("stats_screen.no_deadline")
         } else {
             "".into()
         };
         return Span::styled(text.into_owned(), theme.muted());
     };
-    let (left, _) = time::countdown(next.due_by, model.now);
+    let (left, _) = time::countdown(next.due_by, cx.now);
     let day = sanitize::clean(next.deadline.get(5..).unwrap_or(&next.deadline));
-    if next.due_by - model.now <= NEAR_DEADLINE_MS {
+    if next.due_by - cx.now <= NEAR_DEADLINE_MS {
         let text = t!("stats_screen.deadline_near", date = day, left = left);
         Span::styled(text.into_owned(), theme.deadline_near())
     } else {
@@ -200,9 +188,9 @@ pub fn countdown(model: &Model) -> Span<'static> {
 }
 
 /// My hours per day of the period as a sparkline, with the period's totals.
-fn hours(model: &Model, frame: &mut Frame, area: Rect) {
-    let theme = &model.theme;
-    let st = &model.stats;
+fn hours(cx: &Context, st: &StatsState, frame: &mut Frame, area: Rect) {
+    let theme = &cx.theme;
+    let st = st;
     let Some(form) = &st.form else {
         return;
     };
@@ -251,11 +239,11 @@ fn hours(model: &Model, frame: &mut Frame, area: Rect) {
 }
 
 /// The export's progress or result, or how to start one.
-fn export_line(model: &Model, w: usize) -> Line<'static> {
-    let theme = &model.theme;
-    let (text, style) = match &model.stats.export {
+fn export_line(cx: &Context, st: &StatsState, w: usize) -> Line<'static> {
+    let theme = &cx.theme;
+    let (text, style) = match &st.export {
         ExportState::Idle => {
-            let key = model.keymap.keys_text(Action::Export);
+            let key = cx.keymap.keys_text(Action::Export);
             (t!("stats_screen.export_hint", key = key), theme.muted())
         }
         ExportState::Choosing => (t!("stats_screen.export_choose"), theme.header()),

@@ -2,11 +2,11 @@
 //! Built when the items, tab, filter or sort change, so drawing a frame
 //! only reads a window of it, whatever the number of items.
 
-use super::labels;
-use super::model::{QueueTab, SortOrder};
+use super::{QueueTab, SortOrder};
 use crate::api::WorkItem;
 use crate::client::store::{CachedKey, TabRows};
 use crate::domain::{Category, EpochMs, ItemKind};
+use crate::tui::labels;
 
 #[derive(Debug, Default, Clone)]
 pub struct QueueIndex {

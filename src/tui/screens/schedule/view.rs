@@ -1,33 +1,22 @@
 //! A day of mediation sessions, room by room, for operators and mediators.
 
+use crate::text as sanitize;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use rust_i18n::t;
 
+use super::ScheduleState;
 use crate::api::WorkItem;
-use crate::text as sanitize;
-use crate::tui::model::{Model, Screen};
+use crate::tui::context::Context;
+use crate::tui::shared::Screen;
 use crate::tui::{labels, time};
 
 /// The sessions of the day in display order (room by room), for selection.
-pub fn sessions(model: &Model) -> Vec<&WorkItem> {
-    model
-        .schedule
-        .schedule
-        .as_ref()
-        .map(|s| s.rooms.iter().flat_map(|r| r.sessions.iter()).collect())
-        .unwrap_or_default()
-}
-
-pub fn selected_session(model: &Model) -> Option<&WorkItem> {
-    sessions(model).get(model.schedule.selected).copied()
-}
-
-pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
-    let theme = &model.theme;
-    let st = &model.schedule;
+pub fn draw(cx: &Context, st: &ScheduleState, frame: &mut Frame, area: Rect) {
+    let theme = &cx.theme;
+    let st = st;
     let w = area.width as usize;
     let mut lines = vec![Line::styled(
         t!("tui.schedule.day", date = st.date.as_str()).into_owned(),
@@ -41,8 +30,8 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
     }
     let Some(schedule) = st.schedule.as_ref().filter(|s| s.date == st.date) else {
         // Refused to this role: say what it may do, never "loading" for ever.
-        let text = if model.refused.contains(&Screen::Schedule) {
-            crate::tui::roles::what_role_may_do(model)
+        let text = if cx.refused.contains(&Screen::Schedule) {
+            crate::tui::role_screens::what_role_may_do(cx)
         } else {
             t!("tui.schedule.loading").into_owned()
         };
@@ -67,7 +56,7 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
         let head = format!("{} {} {}", theme.room_mark(), room.room.name, operator);
         lines.push(Line::styled(sanitize::cell(&head, w), theme.header()));
         if let Some(start) = day_start {
-            lines.push(timeline(model, &room.sessions, start, w));
+            lines.push(timeline(cx, &room.sessions, start, w));
         }
         for s in &room.sessions {
             let selected = index == st.selected;
@@ -92,17 +81,17 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
         }
     }
     let rows = area.height as usize;
-    let start = super::window_start(selected_line, rows);
+    let start = crate::tui::screens::window_start(selected_line, rows);
     let lines: Vec<Line> = lines.into_iter().skip(start).collect();
     frame.render_widget(Paragraph::new(lines).style(theme.base()), area);
 }
 
 /// The working day of 08:00–20:00 as a bar, sessions marked on it. Plain
 /// ASCII: block and dot characters are ambiguous-width in CJK terminals.
-fn timeline(model: &Model, sessions: &[WorkItem], day_start: i64, w: usize) -> Line<'static> {
+fn timeline(cx: &Context, sessions: &[WorkItem], day_start: i64, w: usize) -> Line<'static> {
     const FROM: i64 = 8;
     const TO: i64 = 20;
-    let theme = &model.theme;
+    let theme = &cx.theme;
     let cols = w.saturating_sub(10).max(12);
     let hour = 3_600_000;
     let col_of = |ms: i64| {
@@ -121,7 +110,7 @@ fn timeline(model: &Model, sessions: &[WorkItem], day_start: i64, w: usize) -> L
             }
         }
     }
-    let now = (model.now >= day_start && model.now < day_start + 24 * hour).then(|| col_of(model.now));
+    let now = (cx.now >= day_start && cx.now < day_start + 24 * hour).then(|| col_of(cx.now));
     let mut spans = vec![Span::styled(format!("  {FROM:02} "), theme.muted())];
     for (i, b) in busy.iter().enumerate() {
         let (ch, style) = match (b, now == Some(i)) {

@@ -2,6 +2,7 @@
 //! overdue, all, one person's — and everyone's load on the last line.
 //! Draws only the visible window of what the model holds.
 
+use crate::text as sanitize;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -9,11 +10,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use rust_i18n::t;
 
+use super::{DispatchState, DispatchView};
 use crate::api::WorkItem;
-use crate::text as sanitize;
-use crate::tui::dispatch_actions::DispatchView;
+use crate::tui::context::Context;
 use crate::tui::keymap::Action;
-use crate::tui::model::{Model, Screen};
+use crate::tui::shared::Screen;
 use crate::tui::{labels, time};
 
 const MARK: usize = 4;
@@ -24,9 +25,9 @@ const DUE: usize = 10;
 const FIXED: usize = MARK + KIND + ASSIGNEE + STATUS + DUE + 5;
 
 /// A view's name in the tab bar, with how many items it holds.
-pub fn view_label(model: &Model, view: DispatchView) -> String {
-    let d = &model.dispatch;
-    let n = d.count(view, model.now);
+pub fn view_label(cx: &Context, st: &DispatchState, view: DispatchView) -> String {
+    let d = st;
+    let n = d.count(view, cx.now);
     match view {
         DispatchView::Unassigned => t!("dispatch.view.unassigned", n = n),
         DispatchView::Overdue => t!("dispatch.view.overdue", n = n),
@@ -43,9 +44,9 @@ pub fn view_label(model: &Model, view: DispatchView) -> String {
     .into_owned()
 }
 
-pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
-    let theme = &model.theme;
-    let d = &model.dispatch;
+pub fn draw(cx: &Context, st: &DispatchState, frame: &mut Frame, area: Rect) {
+    let theme = &cx.theme;
+    let d = st;
     let w = area.width as usize;
     let mut tabs: Vec<Span> = Vec::new();
     let mut fixed = vec![
@@ -62,7 +63,7 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
         } else {
             theme.tab_inactive()
         };
-        tabs.push(Span::styled(format!(" {} ", view_label(model, view)), style));
+        tabs.push(Span::styled(format!(" {} ", view_label(cx, st, view)), style));
         tabs.push(Span::raw(" "));
     }
     if !matches!(d.view, DispatchView::Person(_)) && !d.people.is_empty() {
@@ -77,7 +78,7 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
         let room = w.saturating_sub(used);
         let mut text = sanitize::clean(name);
         // Units below to move to: which of them, and the key that moves.
-        if let (true, Some(key)) = (d.units.len() > 1, model.keymap.keys(Action::NextUnit).first()) {
+        if let (true, Some(key)) = (d.units.len() > 1, cx.keymap.keys(Action::NextUnit).first()) {
             let of = t!(
                 "dispatch.unit_of",
                 key = key.display(),
@@ -100,12 +101,12 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
     .join(" ");
     let mut lines = vec![Line::from(tabs), Line::styled(header, theme.header())];
     // The load line takes the last row when there is anyone to show.
-    let load = load_line(model, w);
+    let load = load_line(cx, st, w);
     let rows_h = (area.height as usize).saturating_sub(2 + usize::from(load.is_some()));
-    let rows = d.rows(model.now);
+    let rows = d.rows(cx.now);
     if rows.is_empty() {
-        let text = if model.refused.contains(&Screen::Dispatch) {
-            crate::tui::roles::what_role_may_do(model)
+        let text = if cx.refused.contains(&Screen::Dispatch) {
+            crate::tui::role_screens::what_role_may_do(cx)
         } else if d.unit.is_none() {
             t!("dispatch.loading").into_owned()
         } else {
@@ -113,9 +114,9 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
         };
         lines.push(Line::styled(sanitize::fit(&text, w), theme.muted()));
     }
-    let start = super::window_start(d.selected, rows_h);
+    let start = crate::tui::screens::window_start(d.selected, rows_h);
     for (pos, item) in rows.iter().enumerate().skip(start).take(rows_h) {
-        lines.push(item_line(model, item, title_w, pos == d.selected));
+        lines.push(item_line(cx, item, title_w, pos == d.selected));
     }
     let reserve = u16::from(load.is_some());
     let body = Rect::new(area.x, area.y, area.width, area.height.saturating_sub(reserve));
@@ -127,9 +128,9 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
 }
 
 /// "Load: 张明律师 12 (3 overdue) · 李华律师 4 · …", cut to the width.
-fn load_line(model: &Model, w: usize) -> Option<Line<'static>> {
-    let theme = &model.theme;
-    let people = &model.dispatch.people;
+fn load_line(cx: &Context, st: &DispatchState, w: usize) -> Option<Line<'static>> {
+    let theme = &cx.theme;
+    let people = &st.people;
     if people.is_empty() {
         return None;
     }
@@ -157,8 +158,8 @@ fn load_line(model: &Model, w: usize) -> Option<Line<'static>> {
     Some(Line::from(spans))
 }
 
-fn item_line(model: &Model, item: &WorkItem, title_w: usize, selected: bool) -> Line<'static> {
-    let theme = &model.theme;
+fn item_line(cx: &Context, item: &WorkItem, title_w: usize, selected: bool) -> Line<'static> {
+    let theme = &cx.theme;
     let pick = |s: Style| if selected { theme.selected() } else { s };
     let mark = if item.green_channel {
         let group = item.frontline_group.map(labels::group).unwrap_or_default();
@@ -166,10 +167,10 @@ fn item_line(model: &Model, item: &WorkItem, title_w: usize, selected: bool) -> 
     } else {
         String::new()
     };
-    let (due, overdue) = time::countdown(item.due_at, model.now);
+    let (due, overdue) = time::countdown(item.due_at, cx.now);
     let due_style = if overdue {
         theme.overdue()
-    } else if item.due_at.saturating_sub(model.now) < 3_600_000 {
+    } else if item.due_at.saturating_sub(cx.now) < 3_600_000 {
         theme.due_soon()
     } else {
         theme.base()

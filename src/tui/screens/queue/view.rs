@@ -1,6 +1,7 @@
 //! The home screen: my work and the on-duty pool, in tabs, soonest due
 //! first. Draws only the visible window of the prepared index.
 
+use crate::text as sanitize;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -8,9 +9,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use rust_i18n::t;
 
+use super::{QueueState, QueueTab};
 use crate::api::WorkItem;
-use crate::text as sanitize;
-use crate::tui::model::{Model, QueueTab};
+use crate::tui::context::Context;
 use crate::tui::{labels, time};
 
 /// Fixed column widths (display columns); the title takes the rest.
@@ -23,9 +24,9 @@ const STATUS: usize = 9;
 const DUE: usize = 10;
 const FIXED: usize = MARK + KIND + CHANNEL + CATEGORY + STATUS + DUE + 6;
 
-pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
-    let theme = &model.theme;
-    let q = &model.queue;
+pub fn draw(cx: &Context, st: &QueueState, frame: &mut Frame, area: Rect) {
+    let theme = &cx.theme;
+    let q = st;
     let mut tabs: Vec<Span> = Vec::new();
     for (i, tab) in QueueTab::ALL.iter().enumerate() {
         let style = if i == q.tab_index {
@@ -57,7 +58,7 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
     .join(" ");
     let mut lines = vec![Line::from(tabs), Line::styled(header, theme.header())];
     let rows = (area.height as usize).saturating_sub(2);
-    let source = model.tab_source();
+    let source = st.source(cx.items, cx.pool);
     if q.index.rows.is_empty() {
         let key = if source.is_empty() {
             "tui.queue.empty"
@@ -66,16 +67,16 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
         };
         lines.push(Line::styled(t!(key).into_owned(), theme.muted()));
     }
-    let start = super::window_start(q.selected, rows);
+    let start = crate::tui::screens::window_start(q.selected, rows);
     for (pos, &row) in q.index.rows.iter().enumerate().skip(start).take(rows) {
         let Some(item) = source.get(row) else { continue };
-        lines.push(item_line(model, item, title_w, pos == q.selected));
+        lines.push(item_line(cx, item, title_w, pos == q.selected));
     }
     frame.render_widget(Paragraph::new(lines).style(theme.base()), area);
 }
 
-fn item_line(model: &Model, item: &WorkItem, title_w: usize, selected: bool) -> Line<'static> {
-    let theme = &model.theme;
+fn item_line(cx: &Context, item: &WorkItem, title_w: usize, selected: bool) -> Line<'static> {
+    let theme = &cx.theme;
     let pick = |s: Style| if selected { theme.selected() } else { s };
     let mark = if item.green_channel {
         let group = item.frontline_group.map(labels::group).unwrap_or_default();
@@ -87,13 +88,13 @@ fn item_line(model: &Model, item: &WorkItem, title_w: usize, selected: bool) -> 
     let (due, overdue) = if item.status.is_finished() {
         ("-".to_string(), false)
     } else {
-        time::countdown(item.due_at, model.now)
+        time::countdown(item.due_at, cx.now)
     };
     let due_style = if item.status.is_finished() {
         theme.muted()
     } else if overdue {
         theme.overdue()
-    } else if item.due_at.saturating_sub(model.now) < 3_600_000 {
+    } else if item.due_at.saturating_sub(cx.now) < 3_600_000 {
         theme.due_soon()
     } else {
         theme.base()
