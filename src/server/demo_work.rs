@@ -6,8 +6,7 @@
 
 use super::AppState;
 use super::error::ApiError;
-use super::storage::IdemRequest;
-use super::storage::Storage;
+use super::storage::{IdemRequest, Storage};
 use crate::api::{NewActivity, NewOutcome, NewTimeEntry, User, WorkItem};
 use crate::domain::{EpochMs, ItemKind, ItemStatus, OutcomeCode, TimeActivity, Yuan};
 

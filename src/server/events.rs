@@ -15,8 +15,7 @@ use super::Shared;
 use super::auth::AuthUser;
 use super::bus::{Announced, Change, Delivery};
 use super::hub::{Listener, Subscription};
-use super::storage::Storage;
-use super::storage::may_see;
+use super::storage::{Storage, may_see};
 use crate::api::{ChangeEvent, ChangeKind};
 use crate::domain::clock::now_ms;
 
