@@ -14,7 +14,7 @@ use super::screens::schedule;
 
 /// Gives the open dialog a key; `Some(message)` is for `update` to take
 /// next (a palette's action, a conflict put off).
-pub fn on_key(model: &mut Model, key: KeyEvent) -> Result<Option<Command>, Message> {
+pub fn on_key(model: &mut Model, key: KeyEvent) -> Result<Option<Command>, Box<Message>> {
     let Some(mut popup) = model.popup.take() else {
         return Ok(None);
     };
@@ -29,7 +29,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Result<Option<Command>, Messa
             model.popup = Some(popup);
             Ok(None)
         }
-        KeyResult::CloseWith(msg) => Err(msg),
+        KeyResult::CloseWith(msg) => Err(Box::new(msg)),
         // Cancelling or a no-show cannot be undone: asked first.
         KeyResult::Close(Some(cmd @ Command::Transition { id, to, .. }))
             if picked_status && schedule::keys::is_final(to) =>

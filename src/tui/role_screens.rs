@@ -76,6 +76,8 @@ pub fn home_action(role: Role) -> Option<Action> {
     }
 }
 
+/// Who books, moves and cancels sessions: the room's operator, the
+/// coordinator, an admin (the server decides per room; before `/me` has
 /// answered it is offered).
 pub fn may_book(role: Option<Role>) -> bool {
     role.is_none_or(|r| matches!(r, Role::Operator | Role::Coordinator | Role::Admin))

@@ -213,7 +213,7 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Option<Command> {
     if model.popup.is_some() {
         return match dialog_update::on_key(model, key) {
             Ok(cmd) => cmd,
-            Err(next) => step(model, next),
+            Err(next) => step(model, *next),
         };
     }
     if model.screen == Screen::Queue && model.queue.filtering {

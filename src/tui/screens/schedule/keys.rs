@@ -91,9 +91,6 @@ pub fn is_final(to: ItemStatus) -> bool {
     matches!(to, ItemStatus::NoShow | ItemStatus::Cancelled)
 }
 
-/// Who books, moves and cancels sessions: the room's operator, the
-/// coordinator, an admin (the server decides per room; before `/me` has
-
 fn book(st: &ScheduleState, cx: &Context) -> Reply {
     let form = SessionForm::book(cx, st);
     if form.rooms.is_empty() {

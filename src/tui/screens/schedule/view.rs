@@ -16,7 +16,6 @@ use crate::tui::{labels, time};
 /// The sessions of the day in display order (room by room), for selection.
 pub fn draw(cx: &Context, st: &ScheduleState, frame: &mut Frame, area: Rect) {
     let theme = &cx.theme;
-    let st = st;
     let w = area.width as usize;
     let mut lines = vec![Line::styled(
         t!("tui.schedule.day", date = st.date.as_str()).into_owned(),

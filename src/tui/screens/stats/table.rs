@@ -61,7 +61,6 @@ fn pending_text(row: &StatsRow, cell: Option<&StatsCell>) -> String {
 
 pub fn draw(cx: &Context, st: &StatsState, form: &StatsForm, frame: &mut Frame, area: Rect) {
     let theme = &cx.theme;
-    let st = st;
     let w = area.width as usize;
     let rows: Vec<(String, Vec<String>, String)> = form
         .rows

@@ -76,7 +76,6 @@ pub fn draw(cx: &Context, st: &StatsState, frame: &mut Frame, area: Rect) {
         Paragraph::new(head_lines(cx, st, head.width as usize)).style(theme.base()),
         head,
     );
-    let st = st;
     match &st.form {
         Some(form) => table::draw(cx, st, form, frame, body),
         None => {
@@ -102,7 +101,6 @@ pub fn draw(cx: &Context, st: &StatsState, frame: &mut Frame, area: Rect) {
 /// Title, period with scope and countdown, and the unsent records.
 fn head_lines(cx: &Context, st: &StatsState, width: usize) -> Vec<Line<'static>> {
     let theme = &cx.theme;
-    let st = st;
     let zh = language() == Language::ZhCn;
     let name = match st.campaigns.get(st.campaign) {
         Some(c) if zh => c.name_zh.clone(),
@@ -190,7 +188,6 @@ pub fn countdown(cx: &Context, st: &StatsState) -> Span<'static> {
 /// My hours per day of the period as a sparkline, with the period's totals.
 fn hours(cx: &Context, st: &StatsState, frame: &mut Frame, area: Rect) {
     let theme = &cx.theme;
-    let st = st;
     let Some(form) = &st.form else {
         return;
     };
