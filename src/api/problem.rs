@@ -213,8 +213,10 @@ pub struct FieldError {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Problem {
     /// A URI naming the problem type; `about:blank` plus `code` here.
+    // A boxed `str` (as `holder`): errors travel in `Result`s and stay small.
     #[serde(rename = "type", default = "about_blank")]
-    pub type_uri: String,
+    #[schema(value_type = String)]
+    pub type_uri: Box<str>,
     pub title: String,
     pub status: u16,
     pub code: ProblemCode,
@@ -226,8 +228,10 @@ pub struct Problem {
     /// `already_claimed`: who holds the item now. A lawyer may not read
     /// another's item, so the refusal is the one place that says who took
     /// it; the client names the holder from this, never from the `detail`.
+    // A boxed `str`, like `type_uri`.
     #[serde(rename = "claimed_by", default, skip_serializing_if = "Option::is_none")]
-    pub holder: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub holder: Option<Box<str>>,
     /// Further members a problem may carry (RFC 9457 extension members,
     /// e.g. a window or a limit): the client fills its own wording of the
     /// `code` (catalog key `problem.<code>`) from them.
@@ -241,8 +245,8 @@ fn no_members(extra: &serde_json::Map<String, serde_json::Value>) -> bool {
     extra.is_empty()
 }
 
-fn about_blank() -> String {
-    "about:blank".to_string()
+fn about_blank() -> Box<str> {
+    "about:blank".into()
 }
 
 impl Problem {
@@ -262,7 +266,7 @@ impl Problem {
 
     /// An `already_claimed` refusal naming who holds the item now.
     pub fn with_holder(mut self, holder: impl Into<String>) -> Self {
-        self.holder = Some(holder.into());
+        self.holder = Some(holder.into().into_boxed_str());
         self
     }
 
@@ -300,7 +304,7 @@ mod tests {
             serde_json::from_str(r#"{"title":"x","status":418,"code":"teapot","detail":"short and stout"}"#)
                 .unwrap();
         assert_eq!(p.code, ProblemCode::Unknown);
-        assert_eq!(p.type_uri, "about:blank");
+        assert_eq!(&*p.type_uri, "about:blank");
     }
 
     #[test]

@@ -181,7 +181,7 @@ impl Engine {
                             summary: entry.summary.clone(),
                             message,
                             code: problem.code,
-                            holder: problem.holder,
+                            holder: problem.holder.map(String::from),
                         },
                     ));
                     continue;
