@@ -1,8 +1,10 @@
 //! dutydesk: a terminal client for on-duty lawyers, mediators and mediation
 //! room operators, and the reference server it talks to.
 //!
-//! The arrows point one way: `tui` and `cli` use `client`; `client` and
-//! `server` use `api` and `domain`; `domain` uses nothing of the project.
+//! The arrows point one way: `tui` uses `client`; `client`, `server` and
+//! `report` use `api` and `domain`; `api` uses only `domain`, and `domain`
+//! nothing of the project. `client` and `server` never import each other.
+//! ARCHITECTURE.md has the map and where a change goes.
 
 // Catalogs in locales/*.toml; English where a key is somehow missing.
 rust_i18n::i18n!("locales", fallback = "en");

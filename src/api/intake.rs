@@ -38,6 +38,17 @@ pub struct NewParty {
     pub id_number: Option<String>,
 }
 
+impl<'a> From<&'a NewParty> for crate::domain::intake::PartyInput<'a> {
+    /// What `domain::intake` checks of a party, the same on both sides.
+    fn from(p: &'a NewParty) -> Self {
+        crate::domain::intake::PartyInput {
+            name: &p.name,
+            phone: p.phone.as_deref(),
+            id_number: p.id_number.as_deref(),
+        }
+    }
+}
+
 /// `POST /api/v1/items`: a consultation ticket, a pro bono request through
 /// the green channel, or a mediation request. `Idempotency-Key` required.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

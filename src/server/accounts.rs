@@ -2,7 +2,7 @@
 //! pass at sign-in: a disabled user is refused, a one-time password gets
 //! a token that may only change the password.
 
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 use super::Shared;
@@ -48,13 +48,7 @@ pub async fn change_password<S: Storage>(
     headers: axum::http::HeaderMap,
     ApiJson(req): ApiJson<PasswordChange>,
 ) -> ApiResult<Response> {
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .ok_or_else(ApiError::unauthorized)?;
+    let token = super::auth::bearer_token(&headers).ok_or_else(ApiError::unauthorized)?;
     let (token_id, me, password_only) = state
         .storage
         .authenticate_for_password(&token_hash(token))

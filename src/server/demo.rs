@@ -1,7 +1,7 @@
 //! Demo data: a district bureau (钟楼区司法局) over two law firms, a
 //! grassroots office, the legal aid centre and a notary office; twelve users
 //! (password `demo`), about 70 work items in Chinese, two mediation rooms with sessions today and
-//! tomorrow, this week's duty roster and the two campaigns of DOMAIN.md.
+//! tomorrow, this week's duty roster and the two shipped campaigns (`campaigns/*.toml`).
 //! Times are relative to `now`, so the demo always looks alive; the same
 //! `now` gives the same data.
 

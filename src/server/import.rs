@@ -113,15 +113,7 @@ fn to_item(line: Line, unit: i64) -> Result<NewItem, String> {
         assignee_id: None,
         external_ref: opt(&line.external_ref),
     };
-    let inputs: Vec<PartyInput<'_>> = item
-        .parties
-        .iter()
-        .map(|p| PartyInput {
-            name: &p.name,
-            phone: p.phone.as_deref(),
-            id_number: p.id_number.as_deref(),
-        })
-        .collect();
+    let inputs: Vec<PartyInput<'_>> = item.parties.iter().map(PartyInput::from).collect();
     check_new_item(kind, &item.title, green_channel, frontline_group, &inputs)
         .map_err(|r| format!("{}: {}", r.field, crate::i18n::intake_refusal(&r)))?;
     Ok(item)

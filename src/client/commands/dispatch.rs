@@ -163,14 +163,7 @@ fn new_item(
         });
     }
     // The same checks as the server's, before anything is sent.
-    let inputs: Vec<PartyInput<'_>> = parties
-        .iter()
-        .map(|p| PartyInput {
-            name: &p.name,
-            phone: p.phone.as_deref(),
-            id_number: p.id_number.as_deref(),
-        })
-        .collect();
+    let inputs: Vec<PartyInput<'_>> = parties.iter().map(PartyInput::from).collect();
     check_new_item(kind, &a.title, green, frontline_group, &inputs).map_err(|r| {
         CliError::usage(t!(
             "intake.cli.refused_field",

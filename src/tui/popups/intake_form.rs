@@ -219,14 +219,7 @@ impl IntakeForm {
         } else if !self.respondent.is_blank() {
             return Err(t!("intake.refusal.party_name").into_owned());
         }
-        let inputs: Vec<PartyInput<'_>> = parties
-            .iter()
-            .map(|p| PartyInput {
-                name: &p.name,
-                phone: p.phone.as_deref(),
-                id_number: p.id_number.as_deref(),
-            })
-            .collect();
+        let inputs: Vec<PartyInput<'_>> = parties.iter().map(PartyInput::from).collect();
         let (kind, group) = (self.item_kind(), self.group());
         check_new_item(kind, &self.title, self.green, group, &inputs)
             .map_err(|r| crate::i18n::intake_refusal(&r))?;

@@ -127,15 +127,13 @@ impl ConflictStore for SqlStorage {
         touch_item(&mut w.tx, id, now).await?;
         add_history(
             &mut w.tx,
-            NewHistory {
-                item_id: id,
-                at: now,
-                actor_id: Some(me.id),
-                action: crate::api::HistoryAction::ConflictAcknowledged,
-                from: None,
-                to: None,
-                note: &note,
-            },
+            NewHistory::of(
+                id,
+                now,
+                Some(me.id),
+                crate::api::HistoryAction::ConflictAcknowledged,
+                &note,
+            ),
         )
         .await?;
         let after = load_item(&mut *w.tx, id)

@@ -218,15 +218,13 @@ impl CorrectionStore for SqlStorage {
             outcome_text(&wrong),
             outcome_text(&corrected)
         );
-        let history = NewHistory {
+        let history = NewHistory::of(
             item_id,
-            at: now,
-            actor_id: Some(me.id),
-            action: crate::api::HistoryAction::OutcomeCorrected,
-            from: None,
-            to: None,
-            note: &note,
-        };
+            now,
+            Some(me.id),
+            crate::api::HistoryAction::OutcomeCorrected,
+            &note,
+        );
         add_history(&mut w.tx, history).await?;
         let after = load_item(&mut *w.tx, item_id)
             .await?

@@ -175,19 +175,7 @@ impl DispatchStore for SqlStorage {
         } else {
             crate::api::HistoryAction::Scheduled
         };
-        add_history(
-            &mut w.tx,
-            NewHistory {
-                item_id: id,
-                at: now,
-                actor_id: Some(me.id),
-                action,
-                from: None,
-                to: None,
-                note: &note,
-            },
-        )
-        .await?;
+        add_history(&mut w.tx, NewHistory::of(id, now, Some(me.id), action, &note)).await?;
         let mut changes = Vec::new();
         if row.item.assignee != after.item.assignee {
             changes.extend(moved(&row, &after));

@@ -53,13 +53,13 @@ pub async fn replay_committed(
     lookup(&store.pool, req).await
 }
 
-/// Stores the response inside `tx` (a group commit commits it).
-pub async fn store_answer(
+/// The key, what it asked and what it was answered.
+async fn insert_record(
     tx: &mut Transaction<'static, Any>,
     req: &IdemRequest,
     status: u16,
-    body: String,
-) -> Result<StoredResponse, StorageError> {
+    body: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO idempotency_records (user_id, idem_key, request_hash, status, body, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6)",
@@ -68,10 +68,21 @@ pub async fn store_answer(
     .bind(&req.key)
     .bind(&req.hash)
     .bind(i64::from(status))
-    .bind(&body)
+    .bind(body)
     .bind(now_ms())
     .execute(&mut **tx)
     .await?;
+    Ok(())
+}
+
+/// Stores the response inside `tx` (a group commit commits it).
+pub async fn store_answer(
+    tx: &mut Transaction<'static, Any>,
+    req: &IdemRequest,
+    status: u16,
+    body: String,
+) -> Result<StoredResponse, StorageError> {
+    insert_record(tx, req, status, &body).await?;
     Ok(StoredResponse { status, body })
 }
 
@@ -84,18 +95,7 @@ pub async fn commit_with(
     status: u16,
     body: String,
 ) -> Result<StoredResponse, StorageError> {
-    let inserted = sqlx::query(
-        "INSERT INTO idempotency_records (user_id, idem_key, request_hash, status, body, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(req.user_id)
-    .bind(&req.key)
-    .bind(&req.hash)
-    .bind(i64::from(status))
-    .bind(&body)
-    .bind(now_ms())
-    .execute(&mut *w.tx)
-    .await;
+    let inserted = insert_record(&mut w.tx, req, status, &body).await;
     let WriteTx { tx, guard } = w;
     let committed = match inserted {
         Ok(_) => tx.commit().await,

@@ -103,15 +103,7 @@ impl IntakeStore for SqlStorage {
         req: &NewItem,
         now: EpochMs,
     ) -> Result<Created, StorageError> {
-        let inputs: Vec<PartyInput<'_>> = req
-            .parties
-            .iter()
-            .map(|p| PartyInput {
-                name: &p.name,
-                phone: p.phone.as_deref(),
-                id_number: p.id_number.as_deref(),
-            })
-            .collect();
+        let inputs: Vec<PartyInput<'_>> = req.parties.iter().map(PartyInput::from).collect();
         check_new_item(
             req.kind,
             &req.title,
@@ -260,19 +252,7 @@ impl IntakeStore for SqlStorage {
             Some((_, _, u)) => (crate::api::HistoryAction::Assigned, u.display_name.clone()),
             None => (crate::api::HistoryAction::Released, reason.to_string()),
         };
-        add_history(
-            &mut w.tx,
-            NewHistory {
-                item_id: id,
-                at: now,
-                actor_id: Some(me.id),
-                action,
-                from: None,
-                to: None,
-                note: &note,
-            },
-        )
-        .await?;
+        add_history(&mut w.tx, NewHistory::of(id, now, Some(me.id), action, &note)).await?;
         let conflicts = match req.assignee_id {
             Some(a) => {
                 let parties = stored_parties(&mut w.tx, id).await?;
@@ -333,15 +313,8 @@ impl IntakeStore for SqlStorage {
         touch_item(&mut w.tx, id, now).await?;
         add_history(
             &mut w.tx,
-            NewHistory {
-                item_id: id,
-                at: now,
-                actor_id: Some(me.id),
-                action: crate::api::HistoryAction::Status,
-                from: Some(row.item.status),
-                to: Some(ItemStatus::Cancelled),
-                note: reason,
-            },
+            NewHistory::of(id, now, Some(me.id), crate::api::HistoryAction::Status, reason)
+                .moved(Some(row.item.status), Some(ItemStatus::Cancelled)),
         )
         .await?;
         let after = load_item(&mut *w.tx, id)
@@ -418,15 +391,14 @@ pub async fn insert_item(
     .await?;
     add_history(
         tx,
-        NewHistory {
-            item_id: id,
-            at: now,
-            actor_id: actor,
-            action: crate::api::HistoryAction::Created,
-            from: None,
-            to: Some(ItemStatus::New),
-            note: req.channel.as_str(),
-        },
+        NewHistory::of(
+            id,
+            now,
+            actor,
+            crate::api::HistoryAction::Created,
+            req.channel.as_str(),
+        )
+        .moved(None, Some(ItemStatus::New)),
     )
     .await?;
     Ok(id)

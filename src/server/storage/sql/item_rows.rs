@@ -206,6 +206,32 @@ pub struct NewHistory<'a> {
     pub note: &'a str,
 }
 
+impl<'a> NewHistory<'a> {
+    /// A history row that moves no status.
+    pub fn of(
+        item_id: i64,
+        at: EpochMs,
+        actor_id: Option<i64>,
+        action: crate::api::HistoryAction,
+        note: &'a str,
+    ) -> Self {
+        NewHistory {
+            item_id,
+            at,
+            actor_id,
+            action,
+            from: None,
+            to: None,
+            note,
+        }
+    }
+
+    /// The same row, recording a status move.
+    pub fn moved(self, from: Option<ItemStatus>, to: Option<ItemStatus>) -> Self {
+        NewHistory { from, to, ..self }
+    }
+}
+
 pub async fn add_history(tx: &mut Transaction<'static, Any>, h: NewHistory<'_>) -> Result<(), sqlx::Error> {
     let id = next_id(tx, "history").await?;
     sqlx::query(

@@ -134,15 +134,8 @@ impl ItemStore for SqlStorage {
         }
         touch_item(&mut w.tx, id, now).await?;
         let to = (row.item.status == ItemStatus::New).then_some(ItemStatus::Accepted);
-        let history = NewHistory {
-            item_id: id,
-            at: now,
-            actor_id: Some(me.id),
-            action: crate::api::HistoryAction::Claimed,
-            from: to.map(|_| row.item.status),
-            to,
-            note: "",
-        };
+        let history = NewHistory::of(id, now, Some(me.id), crate::api::HistoryAction::Claimed, "")
+            .moved(to.map(|_| row.item.status), to);
         add_history(&mut w.tx, history).await?;
         let after = load_item(&mut *w.tx, id)
             .await?
@@ -204,15 +197,8 @@ impl ItemStore for SqlStorage {
             ));
         }
         touch_item(&mut w.tx, id, now).await?;
-        let history = NewHistory {
-            item_id: id,
-            at: now,
-            actor_id: Some(me.id),
-            action: crate::api::HistoryAction::Status,
-            from: Some(row.item.status),
-            to: Some(req.to),
-            note: "",
-        };
+        let history = NewHistory::of(id, now, Some(me.id), crate::api::HistoryAction::Status, "")
+            .moved(Some(row.item.status), Some(req.to));
         add_history(&mut w.tx, history).await?;
         let after = load_item(&mut *w.tx, id)
             .await?
@@ -249,15 +235,7 @@ impl ItemStore for SqlStorage {
             .and_then(|a| a.item.assignee.as_ref())
             .map(|u| u.display_name.clone())
             .unwrap_or_default();
-        let history = NewHistory {
-            item_id,
-            at: now,
-            actor_id,
-            action: crate::api::HistoryAction::Assigned,
-            from: None,
-            to: None,
-            note: &note,
-        };
+        let history = NewHistory::of(item_id, now, actor_id, crate::api::HistoryAction::Assigned, &note);
         add_history(&mut w.tx, history).await?;
         let Some(after) = after else {
             w.tx.commit().await?;
@@ -317,15 +295,13 @@ impl ItemStore for SqlStorage {
             .and_then(|a| a.item.mediation.as_ref())
             .map(|m| m.room_name.clone())
             .unwrap_or_default();
-        let history = NewHistory {
+        let history = NewHistory::of(
             item_id,
-            at: now,
+            now,
             actor_id,
-            action: crate::api::HistoryAction::Rescheduled,
-            from: None,
-            to: None,
-            note: &note,
-        };
+            crate::api::HistoryAction::Rescheduled,
+            &note,
+        );
         add_history(&mut w.tx, history).await?;
         let Some(after) = after else {
             w.tx.commit().await?;

@@ -57,15 +57,13 @@ impl NoteStore for SqlStorage {
             return Err(stale());
         }
         touch_item(&mut w.tx, item_id, now).await?;
-        let history = NewHistory {
+        let history = NewHistory::of(
             item_id,
-            at: now,
-            actor_id: Some(me.id),
-            action: crate::api::HistoryAction::TypicalCase,
-            from: None,
-            to: None,
-            note: if req.typical { "flagged" } else { "unflagged" },
-        };
+            now,
+            Some(me.id),
+            crate::api::HistoryAction::TypicalCase,
+            if req.typical { "flagged" } else { "unflagged" },
+        );
         add_history(&mut w.tx, history).await?;
         let after = load_item(&mut *w.tx, item_id)
             .await?
@@ -94,15 +92,7 @@ impl SqlStorage {
         item_to_change(&mut w.tx, me, item_id, "add a note to this item").await?;
         // The change sequence moves so delta sync brings the note's item again.
         touch_item(&mut w.tx, item_id, now).await?;
-        let history = NewHistory {
-            item_id,
-            at: now,
-            actor_id: Some(me.id),
-            action: crate::api::HistoryAction::Note,
-            from: None,
-            to: None,
-            note: text,
-        };
+        let history = NewHistory::of(item_id, now, Some(me.id), crate::api::HistoryAction::Note, text);
         add_history(&mut w.tx, history).await?;
         let entry = HistoryEntry {
             at: now,

@@ -136,15 +136,13 @@ async fn time_entry_in(
     insert_time_entry(tx, &entry, now).await?;
     // Plain data (minutes), shown by the client in its user's language.
     let note = entry.minutes.to_string();
-    let history = NewHistory {
-        item_id: req.item_id,
-        at: now,
-        actor_id: Some(me.id),
-        action: crate::api::HistoryAction::Time,
-        from: None,
-        to: None,
-        note: &note,
-    };
+    let history = NewHistory::of(
+        req.item_id,
+        now,
+        Some(me.id),
+        crate::api::HistoryAction::Time,
+        &note,
+    );
     add_history(tx, history).await?;
     Ok(Prepared::New(to_json(&entry)))
 }
@@ -292,15 +290,14 @@ impl SqlStorage {
             ));
         }
         touch_item(&mut w.tx, item_id, now).await?;
-        let history = NewHistory {
+        let history = NewHistory::of(
             item_id,
-            at: now,
-            actor_id: Some(me.id),
-            action: crate::api::HistoryAction::Outcome,
-            from: Some(row.item.status),
-            to: Some(ItemStatus::Closed),
-            note: outcome.code.as_str(),
-        };
+            now,
+            Some(me.id),
+            crate::api::HistoryAction::Outcome,
+            outcome.code.as_str(),
+        )
+        .moved(Some(row.item.status), Some(ItemStatus::Closed));
         add_history(&mut w.tx, history).await?;
         if let Some(minutes) = outcome.minutes {
             let entry = TimeEntry {
