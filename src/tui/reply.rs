@@ -55,6 +55,19 @@ impl Reply {
         Reply::notice(text, true)
     }
 
+    /// A standing reminder: the warning style, cut to fit beside the
+    /// time of the last sync (as `Model::remind`).
+    pub fn remind(text: impl Into<String>) -> Self {
+        Reply {
+            notice: Some(Notice {
+                text: text.into(),
+                error: true,
+                beside_sync: true,
+            }),
+            ..Reply::default()
+        }
+    }
+
     pub fn and_run(mut self, command: Command) -> Self {
         self.command = Some(command);
         self

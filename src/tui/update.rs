@@ -8,7 +8,7 @@ use super::keymap::Action;
 use super::model::{Command, Message, Model, QueueTab, Screen, context};
 use super::popups::outcome::OutcomeForm;
 use super::popups::{Popup, help, message, palette};
-use super::screens::{self, detail, duty, outbox, queue, schedule, stats};
+use super::screens::{self, detail, dispatch, duty, intake, outbox, queue, schedule, stats};
 use super::{dialog_update, dispatch_actions};
 use crate::api::ChangeKind;
 use crate::text as sanitize;
@@ -146,7 +146,7 @@ fn step(model: &mut Model, msg: Message) -> Option<Command> {
             if model.screen == Screen::Dispatch
                 && !matches!(event.kind, ChangeKind::Heartbeat | ChangeKind::Unknown) =>
         {
-            Some(dispatch_actions::fetch(model))
+            Some(dispatch::keys::fetch(&model.dispatch))
         }
         Message::Pushed(event) => super::follow::on_push(model, event.kind, event.item_id),
         Message::DeadlinesLoaded(list) => {
@@ -184,7 +184,8 @@ fn step(model: &mut Model, msg: Message) -> Option<Command> {
             people,
             units_below,
         } => {
-            dispatch_actions::on_loaded(model, unit, items, people, units_below);
+            let cx = context!(model);
+            dispatch::keys::on_loaded(&mut model.dispatch, &cx, unit, items, people, units_below);
             None
         }
         Message::Assigned { item, conflicts } => dispatch_actions::on_assigned(model, *item, conflicts),
@@ -283,15 +284,24 @@ pub fn apply_action(model: &mut Model, action: Action) -> Option<Command> {
             let reply = stats::actions::go(&mut model.stats, &context!(model));
             model.apply(reply)
         }
-        Action::GoDispatch => dispatch_actions::go(model),
-        Action::Refresh if model.screen == Screen::Dispatch => dispatch_actions::go(model),
-        Action::Refresh => Some(super::follow::refresh(model)),
+        // Refreshing Dispatch fetches the unit again, as opening it does.
+        Action::Refresh if model.screen != Screen::Dispatch => Some(super::follow::refresh(model)),
+        Action::GoDispatch | Action::Refresh => {
+            let reply = dispatch::keys::go(&mut model.dispatch);
+            model.apply(reply)
+        }
         Action::Assign
         | Action::ToPool
         | Action::DispatchNextTab
         | Action::DispatchPrevTab
-        | Action::NextUnit => dispatch_actions::apply(model, action),
-        Action::Release => dispatch_actions::release(model),
+        | Action::NextUnit => {
+            let reply = dispatch::keys::apply(&mut model.dispatch, &context!(model), action);
+            model.apply(reply)
+        }
+        Action::Release => {
+            let reply = dispatch::keys::release(model.detail_item()?);
+            model.apply(reply)
+        }
         Action::LogActivity => super::activity_actions::open(model),
         Action::NextTab | Action::PrevTab | Action::Filter | Action::Sort => {
             let reply = queue::keys::apply(&mut model.queue, &context!(model), action);
@@ -341,7 +351,8 @@ pub fn apply_action(model: &mut Model, action: Action) -> Option<Command> {
             model.apply(reply)
         }
         Action::GoIntake | Action::NewIntake | Action::ReviewConflicts => {
-            super::intake_actions::apply(model, action)
+            let reply = intake::keys::apply(&model.intake, &context!(model), action);
+            model.apply(reply)
         }
     }
 }
@@ -361,8 +372,8 @@ fn move_selection(model: &mut Model, by: isize) -> Option<Command> {
         Screen::Duty => duty::keys::move_selection(&model.duty, &mut model.duty_state, by),
         Screen::Outbox => outbox::keys::move_selection(&model.outbox, &mut model.outbox_state, by),
         Screen::Stats => stats::actions::scroll(&mut model.stats, &context!(model), by),
-        Screen::Dispatch => dispatch_actions::move_selection(model, by),
-        Screen::Intake => super::intake_actions::move_selection(model, by),
+        Screen::Dispatch => dispatch::keys::move_selection(&mut model.dispatch, &context!(model), by),
+        Screen::Intake => intake::keys::move_selection(&mut model.intake, by),
         Screen::Detail => {
             let max = detail::view::max_scroll(&context!(model), &model.detail_view()) as isize;
             model.detail_scroll = (model.detail_scroll as isize + by).clamp(0, max) as u16

@@ -1,7 +1,8 @@
 //! The coordinator's Dispatch screen: the unit's open work in views
 //! (unassigned, overdue, all, one person's) and its people's load. Its
-//! state here, its drawing in `view`.
+//! state here, its keys in `keys`, its drawing in `view`.
 
+pub mod keys;
 pub mod view;
 
 use crate::api::WorkItem;

@@ -1,6 +1,7 @@
 //! The intake desk's screen: what it registered and the conflict warnings
-//! left for later. Its state here, its drawing in `view`.
+//! left for later. Its state here, its keys in `keys`, its drawing in `view`.
 
+pub mod keys;
 pub mod view;
 
 use crate::api::intake_units::IntakeUnit;
