@@ -104,7 +104,7 @@ pub fn host_name() -> String {
 /// A lease held by a process of this host that no longer runs (killed
 /// after printing "saved") is free at once, rather than when it expires.
 /// Leases of other hosts are left to expire.
-pub(super) fn owner_is_gone(owner: &str) -> bool {
+fn owner_is_gone(owner: &str) -> bool {
     let mut parts = owner.splitn(3, ':');
     let (Some(host), Some(pid)) = (parts.next(), parts.next()) else {
         return false;
@@ -115,6 +115,21 @@ pub(super) fn owner_is_gone(owner: &str) -> bool {
         && pid.parse::<u32>().is_ok()
         && std::path::Path::new("/proc/self").exists()
         && !std::path::Path::new(&format!("/proc/{pid}")).exists()
+}
+
+/// Whether another process, still running or not yet expired, holds the
+/// lease of this outbox row.
+pub(super) fn held_by_other(
+    row: &sqlx::sqlite::SqliteRow,
+    owner: &str,
+    now: EpochMs,
+) -> Result<bool, StoreError> {
+    let lease_owner: Option<String> = row.try_get("lease_owner")?;
+    let lease_until: Option<i64> = row.try_get("lease_until")?;
+    Ok(lease_owner
+        .as_deref()
+        .is_some_and(|o| o != owner && !owner_is_gone(o))
+        && lease_until.is_some_and(|u| u >= now))
 }
 
 pub(super) async fn insert_entry(
@@ -203,13 +218,7 @@ impl LocalStore {
             tx.commit().await?;
             return Ok(None);
         };
-        let lease_owner: Option<String> = row.try_get("lease_owner")?;
-        let lease_until: Option<i64> = row.try_get("lease_until")?;
-        let held_by_other = lease_owner
-            .as_deref()
-            .is_some_and(|o| o != owner && !owner_is_gone(o))
-            && lease_until.is_some_and(|u| u >= now);
-        if held_by_other {
+        if held_by_other(&row, owner, now)? {
             tx.commit().await?;
             return Ok(None);
         }

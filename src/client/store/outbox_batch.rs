@@ -2,9 +2,7 @@
 //! flush: one transaction takes the leases on a run of pending entries, and
 //! one settles a batch of sent ones.
 
-use sqlx::Row;
-
-use super::outbox::{COLUMNS, Claim, entry_from_row, owner_is_gone};
+use super::outbox::{COLUMNS, Claim, entry_from_row, held_by_other};
 use super::{LocalStore, StoreError};
 use crate::domain::clock::now_ms;
 
@@ -34,13 +32,7 @@ impl LocalStore {
         .await?;
         let mut claims = Vec::with_capacity(rows.len());
         for row in &rows {
-            let lease_owner: Option<String> = row.try_get("lease_owner")?;
-            let lease_until: Option<i64> = row.try_get("lease_until")?;
-            let held_by_other = lease_owner
-                .as_deref()
-                .is_some_and(|o| o != owner && !owner_is_gone(o))
-                && lease_until.is_some_and(|u| u >= now);
-            if held_by_other {
+            if held_by_other(row, owner, now)? {
                 break;
             }
             claims.push(Claim {

@@ -151,13 +151,41 @@ pub async fn audit(
     action: &str,
     detail: &str,
 ) -> Result<(), sqlx::Error> {
+    audit_row(
+        tx,
+        AuditRow {
+            at,
+            actor_id: None,
+            action,
+            detail,
+            item_id: None,
+        },
+    )
+    .await
+}
+
+/// One entry of the audit log: when, who (`None`: the admin command line),
+/// what, and about which item if any.
+pub struct AuditRow<'a> {
+    pub at: EpochMs,
+    pub actor_id: Option<i64>,
+    pub action: &'a str,
+    pub detail: &'a str,
+    pub item_id: Option<i64>,
+}
+
+pub async fn audit_row(tx: &mut Transaction<'static, Any>, row: AuditRow<'_>) -> Result<(), sqlx::Error> {
     let id = next_id(tx, "audit").await?;
-    sqlx::query("INSERT INTO audit_log (id, at, actor_id, action, detail) VALUES ($1, $2, NULL, $3, $4)")
-        .bind(id)
-        .bind(at)
-        .bind(action)
-        .bind(detail)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO audit_log (id, at, actor_id, action, detail, item_id) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(id)
+    .bind(row.at)
+    .bind(row.actor_id)
+    .bind(row.action)
+    .bind(row.detail)
+    .bind(row.item_id)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }

@@ -5,7 +5,7 @@ use super::SqlStorage;
 use super::users::{USER_COLUMNS, user_from_row};
 use crate::api::User;
 use crate::domain::EpochMs;
-use crate::server::db::next_id;
+use crate::server::db::{AuditRow, audit_row, next_id};
 use crate::server::storage::StorageError;
 use crate::server::storage::{LoginState, PasswordStore};
 
@@ -101,16 +101,14 @@ impl PasswordStore for SqlStorage {
         .bind(keep)
         .execute(&mut *w.tx)
         .await?;
-        let id = next_id(&mut w.tx, "audit").await?;
-        sqlx::query(
-            "INSERT INTO audit_log (id, at, actor_id, action, detail) VALUES ($1, $2, $3, 'user.password', $4)",
-        )
-        .bind(id)
-        .bind(now)
-        .bind(me.id)
-        .bind(&me.username)
-        .execute(&mut *w.tx)
-        .await?;
+        let row = AuditRow {
+            at: now,
+            actor_id: Some(me.id),
+            action: "user.password",
+            detail: &me.username,
+            item_id: None,
+        };
+        audit_row(&mut w.tx, row).await?;
         w.tx.commit().await?;
         // Every other session ends now, here too (the kept one is read again).
         self.bus.hub().cache.forget_user_tokens(me.id);

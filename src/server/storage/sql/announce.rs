@@ -4,10 +4,12 @@
 use sqlx::{Any, Transaction};
 
 use super::SqlStorage;
+use super::item_rows::load_item;
 use crate::api::ChangeKind;
 use crate::domain::EpochMs;
 use crate::server::bus::{Announcement, Change};
-use crate::server::storage::ItemRow;
+use crate::server::db::WriteTx;
+use crate::server::storage::{ItemRow, StorageError};
 
 impl SqlStorage {
     /// Announces `changes` to `after` (the item as the write leaves it)
@@ -28,6 +30,23 @@ impl SqlStorage {
         };
         self.bus.announce(tx, &a).await?;
         Ok(a)
+    }
+
+    /// The end of a write that changes one item in place: reads it back,
+    /// announces it `updated` inside the transaction, commits, publishes.
+    pub(super) async fn commit_updated(
+        &self,
+        mut w: WriteTx<'_>,
+        item_id: i64,
+        now: EpochMs,
+    ) -> Result<ItemRow, StorageError> {
+        let after = load_item(&mut *w.tx, item_id)
+            .await?
+            .ok_or_else(|| StorageError::not_found("item"))?;
+        let a = self.announce(&mut w.tx, updated(&after), &after, now).await?;
+        w.tx.commit().await?;
+        self.published(a, &after);
+        Ok(after)
     }
 
     pub(super) fn published(&self, a: Announcement, after: &ItemRow) {

@@ -6,7 +6,6 @@
 use sqlx::{Any, Transaction};
 
 use super::SqlStorage;
-use super::announce::updated;
 use super::intake::{actor_in_tree, stale, stored_parties, visible};
 use super::item_rows::facts;
 use super::item_rows::{NewHistory, add_history, load_item, raw_parties, touch_item};
@@ -136,12 +135,7 @@ impl ConflictStore for SqlStorage {
             ),
         )
         .await?;
-        let after = load_item(&mut *w.tx, id)
-            .await?
-            .ok_or_else(|| StorageError::not_found("item"))?;
-        let a = self.announce(&mut w.tx, updated(&after), &after, now).await?;
-        w.tx.commit().await?;
-        self.published(a, &after);
+        let after = self.commit_updated(w, id, now).await?;
         Ok(ItemChange { before: row, after })
     }
 }

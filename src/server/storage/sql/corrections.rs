@@ -10,7 +10,6 @@
 use sqlx::{Any, Transaction};
 
 use super::SqlStorage;
-use super::announce::updated;
 use super::intake::actor_in_tree;
 use super::item_rows::{NewHistory, add_history, facts, load_item, touch_item};
 use crate::api::corrections::{CorrectedOutcome, OutcomeCorrection};
@@ -155,13 +154,7 @@ impl CorrectionStore for SqlStorage {
         }
         check_note(Some(reason))?;
         if row.item.version != req.version {
-            return Err(StorageError::refused(
-                ProblemCode::VersionConflict,
-                format!(
-                    "the item changed since you loaded it (version {} now, you sent {}); reload and try again",
-                    row.item.version, req.version
-                ),
-            ));
+            return Err(super::intake::stale(row.item.version, req.version));
         }
         let wrong = standing_outcome(&mut w.tx, item_id, req.outcome_id.as_deref()).await?;
         OutcomeFields {
@@ -226,12 +219,7 @@ impl CorrectionStore for SqlStorage {
             &note,
         );
         add_history(&mut w.tx, history).await?;
-        let after = load_item(&mut *w.tx, item_id)
-            .await?
-            .ok_or_else(|| StorageError::not_found("item"))?;
-        let a = self.announce(&mut w.tx, updated(&after), &after, now).await?;
-        w.tx.commit().await?;
-        self.published(a, &after);
+        let after = self.commit_updated(w, item_id, now).await?;
         Ok(CorrectedOutcome {
             item: after.item,
             replaced: wrong,

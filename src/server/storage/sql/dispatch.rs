@@ -13,7 +13,7 @@ use crate::api::intake::{AuditEntry, ScheduleRequest, UnitItemFilter, UnitItemPa
 use crate::api::{Party, Problem, ProblemCode, User, UserRef};
 use crate::domain::policy;
 use crate::domain::{EpochMs, ItemKind, Role};
-use crate::server::db::next_id;
+use crate::server::db::{AuditRow, audit_row};
 use crate::server::storage::DispatchStore;
 use crate::server::storage::ItemChange;
 use crate::server::storage::StorageError;
@@ -28,18 +28,14 @@ pub async fn audit_item(
     item_id: i64,
     action: &str,
 ) -> Result<(), sqlx::Error> {
-    let id = next_id(tx, "audit").await?;
-    sqlx::query(
-        "INSERT INTO audit_log (id, at, actor_id, action, detail, item_id) VALUES ($1, $2, $3, $4, '', $5)",
-    )
-    .bind(id)
-    .bind(at)
-    .bind(actor)
-    .bind(action)
-    .bind(item_id)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    let row = AuditRow {
+        at,
+        actor_id: Some(actor),
+        action,
+        detail: "",
+        item_id: Some(item_id),
+    };
+    audit_row(tx, row).await
 }
 
 impl DispatchStore for SqlStorage {

@@ -172,13 +172,7 @@ impl ItemStore for SqlStorage {
             return Err(StorageError::forbidden(detail));
         }
         if row.item.version != req.version {
-            return Err(StorageError::refused(
-                ProblemCode::VersionConflict,
-                format!(
-                    "the item changed since you loaded it (version {} now, you sent {}); reload and try again",
-                    row.item.version, req.version
-                ),
-            ));
+            return Err(super::intake::stale(row.item.version, req.version));
         }
         row.item
             .status

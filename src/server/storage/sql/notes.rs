@@ -5,7 +5,7 @@ use super::SqlStorage;
 use super::announce::updated;
 use super::idempotency::{answer_as_duplicate, commit_with, replay};
 use super::item_rows::{NewHistory, add_history, item_to_change, load_item, touch_item};
-use crate::api::{HistoryEntry, ProblemCode, TypicalCaseRequest, User, UserRef};
+use crate::api::{HistoryEntry, TypicalCaseRequest, User, UserRef};
 use crate::domain::EpochMs;
 use crate::server::storage::StorageError;
 use crate::server::storage::{IdemRequest, ItemChange, StoredResponse};
@@ -35,15 +35,7 @@ impl NoteStore for SqlStorage {
     ) -> Result<ItemChange, StorageError> {
         let mut w = self.store.begin_write().await?;
         let row = item_to_change(&mut w.tx, me, item_id, "flag this item as a typical case").await?;
-        let stale = || {
-            StorageError::refused(
-                ProblemCode::VersionConflict,
-                format!(
-                    "the item changed since you loaded it (version {} now, you sent {}); reload and try again",
-                    row.item.version, req.version
-                ),
-            )
-        };
+        let stale = || super::intake::stale(row.item.version, req.version);
         if row.item.version != req.version {
             return Err(stale());
         }
@@ -65,12 +57,7 @@ impl NoteStore for SqlStorage {
             if req.typical { "flagged" } else { "unflagged" },
         );
         add_history(&mut w.tx, history).await?;
-        let after = load_item(&mut *w.tx, item_id)
-            .await?
-            .ok_or_else(|| StorageError::not_found("item"))?;
-        let a = self.announce(&mut w.tx, updated(&after), &after, now).await?;
-        w.tx.commit().await?;
-        self.published(a, &after);
+        let after = self.commit_updated(w, item_id, now).await?;
         Ok(ItemChange { before: row, after })
     }
 }

@@ -16,7 +16,7 @@ use crate::domain::campaign::{CampaignDef, Period};
 use crate::domain::rollup::{Actor, StepError, SubmissionAction, SubmissionStatus, check_step, hand_in};
 use crate::domain::units::overseen_units;
 use crate::server::aggregate::lock_aggregates;
-use crate::server::db::next_id;
+use crate::server::db::{AuditRow, audit_row};
 use crate::server::storage::{StorageError, StorageResult, SubmissionStore};
 
 type Row = (String, String, String, EpochMs, String, Option<String>);
@@ -95,16 +95,15 @@ async fn audit(
     action: SubmissionAction,
     detail: String,
 ) -> Result<(), sqlx::Error> {
-    let id = next_id(tx, "audit").await?;
-    sqlx::query("INSERT INTO audit_log (id, at, actor_id, action, detail) VALUES ($1, $2, $3, $4, $5)")
-        .bind(id)
-        .bind(at)
-        .bind(me.id)
-        .bind(format!("submission.{}", action.as_str()))
-        .bind(detail)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
+    let action = format!("submission.{}", action.as_str());
+    let row = AuditRow {
+        at,
+        actor_id: Some(me.id),
+        action: &action,
+        detail: &detail,
+        item_id: None,
+    };
+    audit_row(tx, row).await
 }
 
 impl SubmissionStore for SqlStorage {
