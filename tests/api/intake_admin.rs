@@ -397,5 +397,15 @@ async fn strict_roles_case(ctx: &Ctx) {
         .unwrap();
     assert_ne!(r.status(), 200);
     assert_eq!(r.headers()["content-type"], "application/problem+json");
+    // Nor quietly left off the desk's list of who takes work.
+    let desk = ctx.login("intake").await;
+    let r = ctx.get(&desk, "/api/v1/intake/units").await;
+    assert_ne!(
+        r.status(),
+        200,
+        "[{}] a person with an unknown stored role was left off the list without a word",
+        ctx.backend
+    );
+    assert_eq!(r.headers()["content-type"], "application/problem+json");
 }
 on_all_backends!(an_unknown_stored_role_is_an_error_not_a_lawyer, strict_roles_case);

@@ -97,6 +97,17 @@ impl PeopleStore for SqlStorage {
         .fetch_all(&mut *w.tx)
         .await?;
         drop(w);
+        // Who takes work; a stored role that does not decode is an error,
+        // not a person quietly left off the list.
+        let mut workers = Vec::with_capacity(people.len());
+        for p in &people {
+            let role = Role::parse(&p.3).ok_or_else(|| {
+                sqlx::Error::Decode(format!("user {} has an unknown role {:?}", p.0, p.3).into())
+            })?;
+            if role.takes_work() {
+                workers.push(p);
+            }
+        }
         // The desk's own unit first, then the tree's order.
         let mut units: Vec<IntakeUnit> = rows
             .iter()
@@ -106,9 +117,9 @@ impl PeopleStore for SqlStorage {
                     id: u.id,
                     name: u.name.clone(),
                 },
-                people: people
+                people: workers
                     .iter()
-                    .filter(|p| p.4 == u.id && Role::parse(&p.3).is_some_and(Role::takes_work))
+                    .filter(|p| p.4 == u.id)
                     .map(|p| UserRef {
                         id: p.0,
                         username: p.1.clone(),
