@@ -85,131 +85,46 @@ async fn seed(tx: &mut Transaction<'static, Any>, now: EpochMs, hash: &str) -> a
     }
     let firm2 = insert_unit(tx, "正衡律师事务所", UnitKind::LawFirm, Some(bureau)).await?;
     let notary_office = insert_unit(tx, "钟楼公证处", UnitKind::NotaryOffice, Some(bureau)).await?;
-    let lawyer = add_user(
-        tx,
+    // In id order: tests and scripts name some users by id, and the ones
+    // added with later features come last so the ids above stay.
+    #[rustfmt::skip]
+    let people: [(&str, &str, Role, Profession, i64); 12] = [
         ("lawyer", "张明律师", Role::Lawyer, Profession::Lawyer, firm),
-        hash,
-        now,
-    )
-    .await?;
-    let lawyer2 = add_user(
-        tx,
         ("lawyer2", "李华律师", Role::Lawyer, Profession::Lawyer, firm),
-        hash,
-        now,
-    )
-    .await?;
-    let mediator = add_user(
-        tx,
-        (
-            "mediator",
-            "王芳",
-            Role::Mediator,
-            Profession::GrassrootsWorker,
-            centre,
-        ),
-        hash,
-        now,
-    )
-    .await?;
-    let operator = add_user(
-        tx,
-        (
-            "operator",
-            "赵磊",
-            Role::Operator,
-            Profession::GrassrootsWorker,
-            centre,
-        ),
-        hash,
-        now,
-    )
-    .await?;
-    add_user(
-        tx,
-        (
-            "coordinator",
-            "陈静",
-            Role::Coordinator,
-            Profession::GrassrootsWorker,
-            office,
-        ),
-        hash,
-        now,
-    )
-    .await?;
-    add_user(
-        tx,
+        ("mediator", "王芳", Role::Mediator, Profession::GrassrootsWorker, centre),
+        ("operator", "赵磊", Role::Operator, Profession::GrassrootsWorker, centre),
+        ("coordinator", "陈静", Role::Coordinator, Profession::GrassrootsWorker, office),
         ("admin", "系统管理员", Role::Admin, Profession::Lawyer, centre),
-        hash,
-        now,
-    )
-    .await?;
-    // The grassroots office's own worker, who logs its outreach (the
-    // coordinator counts nothing of their own). Last, so the ids above stay.
-    add_user(
-        tx,
-        (
-            "worker",
-            "刘洋",
-            Role::Lawyer,
-            Profession::GrassrootsWorker,
-            office,
-        ),
-        hash,
-        now,
-    )
-    .await?;
-    // The units added with the tree, after the seven above so their ids stay.
-    let lawyer3 = add_user(
-        tx,
+        // The grassroots office's own worker, who logs its outreach (the
+        // coordinator counts nothing of their own).
+        ("worker", "刘洋", Role::Lawyer, Profession::GrassrootsWorker, office),
+        // Added with the unit tree.
         ("lawyer3", "孙伟律师", Role::Lawyer, Profession::Lawyer, firm2),
-        hash,
-        now,
-    )
-    .await?;
-    let notary = add_user(
-        tx,
         ("notary", "周敏", Role::Lawyer, Profession::Notary, notary_office),
-        hash,
-        now,
-    )
-    .await?;
-    add_user(
-        tx,
-        (
-            "bureau",
-            "吴刚",
-            Role::Coordinator,
-            Profession::GrassrootsWorker,
-            bureau,
-        ),
-        hash,
-        now,
-    )
-    .await?;
-    // The intake desk at the legal aid centre routes to the law firms; a
-    // third lawyer at the first firm, so work can pass through three hands.
-    add_user(
-        tx,
-        (
-            "intake",
-            "钱芳",
-            Role::Intake,
-            Profession::GrassrootsWorker,
-            centre,
-        ),
-        hash,
-        now,
-    )
-    .await?;
-    add_user(
-        tx,
+        ("bureau", "吴刚", Role::Coordinator, Profession::GrassrootsWorker, bureau),
+        // The intake desk at the legal aid centre routes to the law firms; a
+        // third lawyer at the first firm, so work can pass through three hands.
+        ("intake", "钱芳", Role::Intake, Profession::GrassrootsWorker, centre),
         ("lawyer4", "郑凯律师", Role::Lawyer, Profession::Lawyer, firm),
-        hash,
-        now,
-    )
-    .await?;
+    ];
+    let mut ids = [0; 12];
+    for (id, person) in ids.iter_mut().zip(people) {
+        *id = add_user(tx, person, hash, now).await?;
+    }
+    let [
+        lawyer,
+        lawyer2,
+        mediator,
+        operator,
+        _,
+        _,
+        _,
+        lawyer3,
+        notary,
+        _,
+        _,
+        _,
+    ] = ids;
 
     let mut rooms = Vec::new();
     for name in ["律师调解室一号", "律师调解室二号"] {
