@@ -53,6 +53,7 @@ fn main() {
         }
     }
     let scrolled_kb = ours.settled_rss();
+    let split = where_it_is(ours.child.process_id().expect("pid"));
     drop(ours);
 
     let mb = |kb: u64| kb as f64 / 1024.0;
@@ -71,6 +72,47 @@ fn main() {
         mb(scrolled_kb),
         scrolled_kb as f64 / floor_kb as f64
     );
+    println!("  of which (after scrolling): {split}");
+}
+
+/// Where the resident memory is: the heap and stacks (anonymous), the
+/// binary and libraries (file-backed), and the largest mappings by name,
+/// so the next change knows what to shrink.
+fn where_it_is(pid: u32) -> String {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .map(|v| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    let smaps = std::fs::read_to_string(format!("/proc/{pid}/smaps")).unwrap_or_default();
+    let mut by_name: std::collections::BTreeMap<String, u64> = Default::default();
+    let mut current = String::new();
+    for line in smaps.lines() {
+        if let Some(kb) = line.strip_prefix("Rss:") {
+            let kb: u64 = kb.trim().trim_end_matches("kB").trim().parse().unwrap_or(0);
+            *by_name.entry(current.clone()).or_default() += kb;
+        } else if line.split_whitespace().next().is_some_and(|f| f.contains('-')) {
+            let name = line.split_whitespace().nth(5).unwrap_or("[anonymous]");
+            current = name.rsplit('/').next().unwrap_or(name).to_string();
+        }
+    }
+    let mut top: Vec<(String, u64)> = by_name.into_iter().collect();
+    top.sort_by(|a, b| b.1.cmp(&a.1));
+    let top: Vec<String> = top
+        .iter()
+        .take(4)
+        .map(|(n, kb)| format!("{n} {:.1} MB", *kb as f64 / 1024.0))
+        .collect();
+    format!(
+        "anonymous {}, file-backed {}, {} threads; largest: {}",
+        field("RssAnon:"),
+        field("RssFile:"),
+        field("Threads:"),
+        top.join(", ")
+    )
 }
 
 /// A profile whose server is a closed port, a token in the environment, and
