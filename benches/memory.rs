@@ -100,7 +100,7 @@ fn where_it_is(pid: u32) -> String {
         }
     }
     let mut top: Vec<(String, u64)> = by_name.into_iter().collect();
-    top.sort_by(|a, b| b.1.cmp(&a.1));
+    top.sort_by_key(|t| std::cmp::Reverse(t.1));
     let top: Vec<String> = top
         .iter()
         .take(4)
