@@ -80,63 +80,54 @@ async fn a_flag_resent_after_its_answer_was_lost_is_done_not_failed() {
 const ME: &str = r#"{"id":3,"username":"zhang.wei","display_name":"张伟","role":"lawyer","profession":"lawyer","unit":{"id":1,"name":"所"}}"#;
 const TAKEN: &str = r#"{"title":"already claimed","status":409,"code":"already_claimed","detail":"张伟 claimed this item first"}"#;
 
+/// Item 7's claim, queued and flushed once against a server that answers
+/// `replies`: the entry's id, the flush's report, and whether the outbox
+/// is empty after it.
+async fn flush_claim(replies: Vec<Reply>) -> (String, dutydesk::client::sync::FlushReport, bool) {
+    let home = Home::new();
+    let peer = loopback::start(replies).await;
+    let e = loopback_engine(&home, &peer.url).await;
+    let id = e.store().enqueue(writes::claim(7)).await.unwrap();
+    let report = e.flush_once().await.unwrap();
+    let emptied = e.store().outbox().await.unwrap().is_empty();
+    (id, report, emptied)
+}
+
 #[tokio::test]
 async fn a_claim_whose_answer_was_lost_is_done_not_failed() {
-    let home = Home::new();
-    let peer = loopback::start(vec![
+    let (_, report, emptied) = flush_claim(vec![
         Reply::DropMidBody,
         Reply::Json(409, vec![], TAKEN.into()),
         Reply::Json(200, vec![], ME.into()),
         Reply::Json(200, vec![], detail_assigned_to(3)),
     ])
     .await;
-    let e = loopback_engine(&home, &peer.url).await;
-    e.store()
-        .enqueue(dutydesk::client::writes::claim(7))
-        .await
-        .unwrap();
-    let report = e.flush_once().await.unwrap();
     assert_eq!((report.sent.len(), report.failed.len()), (1, 0), "{report:?}");
-    assert!(e.store().outbox().await.unwrap().is_empty());
+    assert!(emptied);
 }
 
 #[tokio::test]
 async fn a_claim_someone_else_won_is_failed_with_the_servers_words() {
-    let home = Home::new();
     let taken = TAKEN.replace("张伟", "李娜");
-    let peer = loopback::start(vec![
+    let (_, report, _) = flush_claim(vec![
         Reply::Json(409, vec![], taken),
         Reply::Json(200, vec![], ME.into()),
         Reply::Json(200, vec![], detail_assigned_to(8)),
     ])
     .await;
-    let e = loopback_engine(&home, &peer.url).await;
-    e.store()
-        .enqueue(dutydesk::client::writes::claim(7))
-        .await
-        .unwrap();
-    let report = e.flush_once().await.unwrap();
     assert_eq!(report.failed.len(), 1, "{report:?}");
     assert!(report.failed[0].2.contains("李娜"));
 }
 
 #[tokio::test]
 async fn a_lost_claim_names_the_holder_from_the_problems_claimed_by_not_its_words() {
-    let home = Home::new();
     // The detail names nobody the client could parse; `claimed_by` does.
     let taken = r#"{"title":"already claimed","status":409,"code":"already_claimed","detail":"taken","claimed_by":"李娜"}"#;
-    let peer = loopback::start(vec![
+    let (id, report, _) = flush_claim(vec![
         Reply::Json(409, vec![], taken.into()),
         Reply::Json(200, vec![], ME.into()),
         Reply::Json(200, vec![], detail_assigned_to(8)),
     ])
     .await;
-    let e = loopback_engine(&home, &peer.url).await;
-    let id = e
-        .store()
-        .enqueue(dutydesk::client::writes::claim(7))
-        .await
-        .unwrap();
-    let report = e.flush_once().await.unwrap();
     assert_eq!(report.holders, vec![(id, "李娜".to_string())], "{report:?}");
 }
