@@ -246,6 +246,12 @@ async fn simulate(args: &RunArgs, url: &str) -> anyhow::Result<()> {
     let per = (args.streams + args.clients - 1) / args.clients;
     let mut clients = Vec::new();
     let (lines_tx, mut lines_rx) = tokio::sync::mpsc::unbounded_channel::<(usize, String)>();
+    let opening = Instant::now();
+    let mut settling = Duration::ZERO;
+    let mut held = vec![0i64; args.clients as usize];
+    // RSS per instance after each client process holds its streams: the
+    // cost of a stream is the slope, measured in this one run.
+    let mut steps: Vec<(i64, Vec<u64>)> = vec![(0, rss_before.clone())];
     for c in 0..args.clients {
         let (from, to) = (c * per, ((c + 1) * per).min(args.streams));
         let mut child = Command::new(&exe)
@@ -270,25 +276,25 @@ async fn simulate(args: &RunArgs, url: &str) -> anyhow::Result<()> {
             }
         });
         clients.push(child);
-    }
-    let opening = Instant::now();
-    let mut held = vec![0i64; clients.len()];
-    let mut ready = 0;
-    while ready < clients.len() {
-        let (i, line) = tokio::time::timeout(Duration::from_secs(300), lines_rx.recv())
-            .await
-            .context("clients did not open their streams within 300 s")?
-            .context("a client ended")?;
-        if let Some(n) = line.strip_prefix("HELD ") {
-            held[i] = n.trim().parse()?;
-            ready += 1;
+        loop {
+            let (i, line) = tokio::time::timeout(Duration::from_secs(300), lines_rx.recv())
+                .await
+                .context("a client did not open its streams within 300 s")?
+                .context("a client ended")?;
+            if let Some(n) = line.strip_prefix("HELD ") {
+                held[i] = n.trim().parse()?;
+                break;
+            }
         }
+        // Let the servers settle (allocators, task queues) before measuring.
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        settling += Duration::from_secs(2);
+        let rss: Vec<u64> = servers.children.iter().map(|c| rss_kb(c.id())).collect();
+        steps.push((held.iter().sum(), rss));
     }
-    let opened_in = opening.elapsed();
+    let opened_in = opening.elapsed().saturating_sub(settling);
     let held_total: i64 = held.iter().sum();
-    // Let the servers settle (allocators, task queues) before measuring.
-    tokio::time::sleep(Duration::from_secs(3)).await;
-    let rss_held: Vec<u64> = servers.children.iter().map(|c| rss_kb(c.id())).collect();
+    let rss_held = steps.last().map(|(_, rss)| rss.clone()).unwrap_or_default();
 
     // The writes: each lawyer at most once (no version races), through the
     // instance their stream is not on.
@@ -394,6 +400,21 @@ async fn simulate(args: &RunArgs, url: &str) -> anyhow::Result<()> {
             rss_end[i] / 1024,
             per_stream / 1024.0
         );
+    }
+    let total_mb = |rss: &[u64]| rss.iter().sum::<u64>() as f64 / 1024.0;
+    let series: Vec<String> = steps
+        .iter()
+        .map(|(n, rss)| format!("{n} → {:.1} MB", total_mb(rss)))
+        .collect();
+    println!(
+        "server RSS, all instances, by streams held: {}",
+        series.join(", ")
+    );
+    if let (Some((n0, r0)), Some((n1, r1))) = (steps.get(1), steps.last())
+        && n1 > n0
+    {
+        let slope = (total_mb(r1) - total_mb(r0)) * 1024.0 / (n1 - n0) as f64;
+        println!("per stream from {n0} to {n1} streams: {slope:.1} KB");
     }
     println!("streams lost: {lost}, unreadable events: {bad}");
     println!("errors: {errors}");

@@ -37,16 +37,11 @@ pub async fn bind_and_serve(
         .await
         .map_err(|e| anyhow::anyhow!(t!("ops.cannot_listen", addr = listen, error = e)))?;
     let addr = listener.local_addr()?;
-    let app = app.into_make_service_with_connect_info::<SocketAddr>();
     let task = match tls {
-        None => tokio::spawn(async move {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async move {
-                    let _ = stop.await;
-                })
-                .await
-        }),
+        // Event streams answered with small buffers (`plain_http.rs`).
+        None => tokio::spawn(super::plain_http::serve(listener, app, stop, DRAIN)),
         Some(config) => {
+            let app = app.into_make_service_with_connect_info::<SocketAddr>();
             let handle = axum_server::Handle::new();
             let server = axum_server::tls_rustls::from_tcp_rustls(listener.into_std()?, config)?
                 .handle(handle.clone());

@@ -29,6 +29,7 @@ pub mod login_guard;
 pub mod metrics;
 pub mod notes;
 pub mod people;
+mod plain_http;
 pub mod read_cache;
 pub mod rebuild;
 pub mod records;
