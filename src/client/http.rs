@@ -151,6 +151,12 @@ pub struct Api {
     /// system's root certificates takes milliseconds the terminal app's
     /// first frame does not need.
     client: Arc<OnceLock<Result<reqwest::Client, String>>>,
+    /// Plain HTTP only: the event stream's own client, keeping no idle
+    /// connection, so the stream always opens a connection of its own. The
+    /// server answers a connection opened for the stream with small buffers
+    /// (`server/plain_http.rs`), one reused from other requests with hyper's
+    /// ~24 KB. Over HTTPS the stream shares the client's HTTP/2 connection.
+    stream_client: Arc<OnceLock<Result<reqwest::Client, String>>>,
     /// The bureau's own CA (`ca_file`), read and checked up front.
     roots: Arc<Vec<reqwest::Certificate>>,
     timeouts: Timeouts,
@@ -190,6 +196,7 @@ impl Api {
         }
         Ok(Api {
             client: Arc::default(),
+            stream_client: Arc::default(),
             roots: Arc::new(roots),
             timeouts,
             base,
@@ -200,26 +207,45 @@ impl Api {
 
     /// The HTTP client, built the first time it is asked for.
     fn client(&self) -> Result<&reqwest::Client, HttpError> {
-        self.client
-            .get_or_init(|| {
-                let mut builder = reqwest::Client::builder()
-                    .connect_timeout(self.timeouts.connect)
-                    .read_timeout(self.timeouts.read)
-                    // A redirect is never the server's answer (a captive
-                    // portal's login page would come back as a 200): it is
-                    // reported instead.
-                    .redirect(reqwest::redirect::Policy::none())
-                    .user_agent(concat!("dutydesk/", env!("CARGO_PKG_VERSION")));
-                for cert in self.roots.iter() {
-                    builder = builder.add_root_certificate(cert.clone());
-                }
-                builder.build().map_err(|e| e.to_string())
-            })
-            .as_ref()
-            .map_err(|reason| HttpError::BadResponse {
-                url: self.base.clone(),
-                reason: reason.clone(),
-            })
+        self.built(&self.client, true)
+    }
+
+    /// The client for the event stream (see `stream_client`).
+    fn stream_client(&self) -> Result<&reqwest::Client, HttpError> {
+        if self.base.starts_with("http://") {
+            self.built(&self.stream_client, false)
+        } else {
+            self.client()
+        }
+    }
+
+    fn built<'a>(
+        &self,
+        cell: &'a OnceLock<Result<reqwest::Client, String>>,
+        pooled: bool,
+    ) -> Result<&'a reqwest::Client, HttpError> {
+        cell.get_or_init(|| {
+            let mut builder = reqwest::Client::builder()
+                .connect_timeout(self.timeouts.connect)
+                .read_timeout(self.timeouts.read)
+                // A redirect is never the server's answer (a captive
+                // portal's login page would come back as a 200): it is
+                // reported instead.
+                .redirect(reqwest::redirect::Policy::none())
+                .user_agent(concat!("dutydesk/", env!("CARGO_PKG_VERSION")));
+            if !pooled {
+                builder = builder.pool_max_idle_per_host(0);
+            }
+            for cert in self.roots.iter() {
+                builder = builder.add_root_certificate(cert.clone());
+            }
+            builder.build().map_err(|e| e.to_string())
+        })
+        .as_ref()
+        .map_err(|reason| HttpError::BadResponse {
+            url: self.base.clone(),
+            reason: reason.clone(),
+        })
     }
 
     pub fn base(&self) -> &str {
@@ -362,8 +388,11 @@ impl Api {
     /// Opens the server-sent event stream.
     pub async fn events(&self) -> Result<reqwest::Response, HttpError> {
         let url = format!("{}{}", self.base, crate::api::paths::EVENTS);
-        let resp = self
-            .request(Method::GET, crate::api::paths::EVENTS)?
+        let mut req = self.stream_client()?.get(&url);
+        if let Some(t) = &self.token {
+            req = req.bearer_auth(t.secret());
+        }
+        let resp = req
             .header(header::ACCEPT, "text/event-stream")
             .send()
             .await
