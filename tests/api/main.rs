@@ -39,4 +39,5 @@ mod stats_concurrency;
 mod stats_consistency;
 mod stats_golden;
 mod storage;
+mod stream_connections;
 mod units;
