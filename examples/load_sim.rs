@@ -6,7 +6,9 @@
 //! every push crosses instances. Reports streams held, push latency (from
 //! the change's server time stamp, taken inside the write transaction,
 //! before its commit, to the client reading it), server RSS per stream, and
-//! errors (failed writes, pushes that never came, streams lost).
+//! errors (failed writes, pushes that never came, streams lost). The client
+//! processes start one after another, the servers' RSS read after each: the
+//! cost of a stream is the slope between those steps, in one run.
 //!
 //! cargo build --release --all-features --bin dutydesk --example load_sim
 //! target/release/examples/load_sim run --pg postgres://postgres@127.0.0.1:5432/test \
