@@ -233,6 +233,15 @@ fn response_head(response: Response<Body>) -> (Vec<u8>, Option<Body>) {
         head.extend_from_slice(value.as_bytes());
         head.extend_from_slice(b"\r\n");
     }
+    // As hyper does: HTTP/1.1 wants a server's clock in every answer.
+    let printer = jiff::fmt::rfc2822::DateTimePrinter::new();
+    if !parts.headers.contains_key(header::DATE)
+        && let Ok(date) = printer.timestamp_to_rfc9110_string(&jiff::Timestamp::now())
+    {
+        head.extend_from_slice(b"date: ");
+        head.extend_from_slice(date.as_bytes());
+        head.extend_from_slice(b"\r\n");
+    }
     let bodiless = status.is_informational()
         || status == axum::http::StatusCode::NO_CONTENT
         || status == axum::http::StatusCode::NOT_MODIFIED;

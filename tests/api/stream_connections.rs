@@ -53,6 +53,10 @@ async fn a_stream_on_its_own_connection_is_chunked_and_ends_when_the_client_leav
     let lower = seen.to_ascii_lowercase();
     assert!(lower.contains("content-type: text/event-stream"), "{seen}");
     assert!(lower.contains("transfer-encoding: chunked"), "{seen}");
+    assert!(
+        lower.contains("\r\ndate: ") && lower.contains(" gmt\r\n"),
+        "{seen}"
+    );
     assert_eq!(open_streams(&ctx).await, 1);
     drop(tcp);
     for _ in 0..100 {
