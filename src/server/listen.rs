@@ -28,6 +28,7 @@ const DRAIN: Duration = Duration::from_secs(10);
 pub async fn bind_and_serve(
     listen: &str,
     tls: Option<&TlsFiles>,
+    head_deadline: Duration,
     app: Router,
     stop: oneshot::Receiver<()>,
 ) -> anyhow::Result<(SocketAddr, JoinHandle<std::io::Result<()>>)> {
@@ -39,7 +40,13 @@ pub async fn bind_and_serve(
     let addr = listener.local_addr()?;
     let task = match tls {
         // Event streams answered with small buffers (`plain_http.rs`).
-        None => tokio::spawn(super::plain_http::serve(listener, app, stop, DRAIN)),
+        None => tokio::spawn(super::plain_http::serve(
+            listener,
+            app,
+            stop,
+            DRAIN,
+            head_deadline,
+        )),
         Some(config) => {
             let app = app.into_make_service_with_connect_info::<SocketAddr>();
             let handle = axum_server::Handle::new();

@@ -144,6 +144,9 @@ pub struct ServerTuning {
     pub duty_grace: Duration,
     /// Rows the login guard keeps at most.
     pub login_guard_rows: i64,
+    /// How long a connection may take to send a request's head (30 s by
+    /// default): a client that never finishes one is cut off.
+    pub head_deadline: Duration,
 }
 
 impl Default for ServerTuning {
@@ -153,6 +156,7 @@ impl Default for ServerTuning {
             clock: clock::Clock::system(),
             duty_grace: Duration::from_secs(2 * 60 * 60),
             login_guard_rows: login_guard::DEFAULT_MAX_ROWS,
+            head_deadline: Duration::from_secs(30),
         }
     }
 }
@@ -294,7 +298,14 @@ pub async fn start_tuned(config: ServerConfig, tuning: ServerTuning) -> anyhow::
     );
     let shared = state.clone();
     let (tx, rx) = oneshot::channel::<()>();
-    let (addr, task) = listen::bind_and_serve(&config.listen, config.tls.as_ref(), router(state), rx).await?;
+    let (addr, task) = listen::bind_and_serve(
+        &config.listen,
+        config.tls.as_ref(),
+        tuning.head_deadline,
+        router(state),
+        rx,
+    )
+    .await?;
     Ok(RunningServer {
         addr,
         store,

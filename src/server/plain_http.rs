@@ -37,6 +37,7 @@ pub async fn serve(
     app: Router,
     stop: oneshot::Receiver<()>,
     drain: Duration,
+    head_deadline: Duration,
 ) -> std::io::Result<()> {
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
     // Each connection holds a receiver; `closed()` is all of them gone.
@@ -57,7 +58,7 @@ pub async fn serve(
         let _ = tcp.set_nodelay(true);
         let (app, shutdown, open) = (app.clone(), shutdown_rx.clone(), open_rx.clone());
         tokio::spawn(async move {
-            connection(tcp, peer, app, shutdown).await;
+            connection(tcp, peer, app, shutdown, head_deadline).await;
             drop(open);
         });
     }
@@ -79,10 +80,17 @@ async fn accept_failed(e: std::io::Error) {
     tokio::time::sleep(Duration::from_secs(1)).await;
 }
 
-async fn connection(mut tcp: TcpStream, peer: SocketAddr, app: Router, shutdown: watch::Receiver<bool>) {
-    let head = match first_head(&mut tcp).await {
-        Ok(Some(head)) => head,
-        Ok(None) | Err(_) => return,
+async fn connection(
+    mut tcp: TcpStream,
+    peer: SocketAddr,
+    app: Router,
+    shutdown: watch::Receiver<bool>,
+    head_deadline: Duration,
+) {
+    // A head that never ends would hold the task and its descriptor.
+    let head = match tokio::time::timeout(head_deadline, first_head(&mut tcp)).await {
+        Ok(Ok(Some(head))) => head,
+        Ok(Ok(None) | Err(_)) | Err(_) => return,
     };
     match event_request(&head, peer) {
         Some(request) => {
@@ -93,7 +101,10 @@ async fn connection(mut tcp: TcpStream, peer: SocketAddr, app: Router, shutdown:
         }
         // Boxed: hyper's connection state is kilobytes, and it would
         // otherwise be part of every event stream's task too.
-        None => Box::pin(hyper_connection(Prefixed::new(head, tcp), peer, app, shutdown)).await,
+        None => {
+            let io = Prefixed::new(head, tcp);
+            Box::pin(hyper_connection(io, peer, app, shutdown, head_deadline)).await
+        }
     }
 }
 
@@ -264,14 +275,25 @@ fn chunk(data: &[u8]) -> Vec<u8> {
 
 /// Everything else: hyper, as `axum::serve` runs it (HTTP/1, and HTTP/2
 /// with prior knowledge), with the peer's address for the login guard.
-async fn hyper_connection(io: Prefixed, peer: SocketAddr, app: Router, mut shutdown: watch::Receiver<bool>) {
+async fn hyper_connection(
+    io: Prefixed,
+    peer: SocketAddr,
+    app: Router,
+    mut shutdown: watch::Receiver<bool>,
+    head_deadline: Duration,
+) {
     let service = hyper::service::service_fn(move |request: Request<hyper::body::Incoming>| {
         let mut request = request.map(Body::new);
         request.extensions_mut().insert(ConnectInfo(peer));
         let mut app = app.clone();
         async move { app.call(request).await }
     });
-    let builder = hyper_util::server::conn::auto::Builder::new(hyper_util::rt::TokioExecutor::new());
+    let mut builder = hyper_util::server::conn::auto::Builder::new(hyper_util::rt::TokioExecutor::new());
+    // hyper enforces a head deadline on kept-alive connections only with a timer.
+    builder
+        .http1()
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(head_deadline);
     let conn = builder.serve_connection_with_upgrades(hyper_util::rt::TokioIo::new(io), service);
     tokio::pin!(conn);
     let mut draining = false;

@@ -134,3 +134,44 @@ async fn stopping_the_server_ends_a_stream_cleanly() {
         "the stream was cut, not ended: {rest:?}"
     );
 }
+
+/// Reads until the server closes the connection; panics if it stays open
+/// for `within`.
+async fn closed_within(tcp: &mut TcpStream, within: Duration) {
+    let mut buf = [0u8; 1024];
+    let closed = tokio::time::timeout(within, async {
+        loop {
+            match tcp.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+        }
+    })
+    .await;
+    assert!(closed.is_ok(), "the connection stayed open past {within:?}");
+}
+
+#[tokio::test]
+async fn a_request_head_that_never_ends_is_cut_off_on_either_path() {
+    let ctx = sqlite_tuned(dutydesk::server::ServerTuning {
+        head_deadline: Duration::from_millis(500),
+        ..Default::default()
+    })
+    .await;
+    let addr = ctx.server.as_ref().unwrap().addr;
+    // The first request's head, stalled: read by the small-buffer path.
+    let mut stalled = TcpStream::connect(addr).await.unwrap();
+    stalled.write_all(b"GET /api/v1/ev").await.unwrap();
+    closed_within(&mut stalled, Duration::from_secs(5)).await;
+    // A second request's head on a kept-alive connection: read by hyper.
+    let mut kept = TcpStream::connect(addr).await.unwrap();
+    kept.write_all(b"GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n")
+        .await
+        .unwrap();
+    let mut seen = String::new();
+    read_until(&mut kept, &mut seen, "\r\n\r\n").await;
+    kept.write_all(b"GET /api/v1/me HTTP/1.1\r\nHost: te")
+        .await
+        .unwrap();
+    closed_within(&mut kept, Duration::from_secs(5)).await;
+}
