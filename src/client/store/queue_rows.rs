@@ -21,6 +21,27 @@ impl LocalStore {
         self.read_items(list, QUEUE_JSON).await
     }
 
+    /// The open items of `list` past their due time at `now`, as the queue
+    /// keeps them: what the overdue notice at start names. Filtered by
+    /// SQLite from the queue keys, so the rest of the cache is never read.
+    pub async fn overdue_queue_items(&self, list: &str, now: EpochMs) -> Result<Vec<WorkItem>, StoreError> {
+        let finished = finished_statuses()?;
+        let sql = format!(
+            "SELECT '[' || group_concat({QUEUE_JSON}, ',') || ']' FROM cached_items \
+             WHERE list = ?1 AND due_at < ?2 AND status NOT IN (SELECT value FROM json_each(?3))"
+        );
+        let array: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            .bind(list)
+            .bind(now)
+            .bind(finished)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(match array {
+            Some(text) => serde_json::from_str(&text)?,
+            None => Vec::new(),
+        })
+    }
+
     /// The items with these ids, as the queue keeps them, in no particular order.
     pub async fn queue_items_by_id(&self, ids: &[i64]) -> Result<Vec<WorkItem>, StoreError> {
         self.items_by_id(ids, QUEUE_JSON).await
@@ -56,13 +77,7 @@ impl LocalStore {
         let names = |v: Vec<&str>| serde_json::to_string(&v);
         let kinds = names(ItemKind::ALL.iter().map(|k| k.as_str()).collect())?;
         let statuses = names(ItemStatus::ALL.iter().map(|s| s.as_str()).collect())?;
-        let finished = names(
-            ItemStatus::ALL
-                .iter()
-                .filter(|s| s.is_finished())
-                .map(|s| s.as_str())
-                .collect(),
-        )?;
+        let finished = finished_statuses()?;
         let (tab_kind, or_green, all) = match tab {
             TabRows::Kind(k) => (k.as_str(), false, false),
             TabRows::KindOrGreen(k) => (k.as_str(), true, false),
@@ -97,6 +112,16 @@ impl LocalStore {
             None => Vec::new(),
         })
     }
+}
+
+/// The statuses of finished work, as a JSON array for `json_each`.
+fn finished_statuses() -> Result<String, serde_json::Error> {
+    let finished: Vec<&str> = ItemStatus::ALL
+        .iter()
+        .filter(|s| s.is_finished())
+        .map(|s| s.as_str())
+        .collect();
+    serde_json::to_string(&finished)
 }
 
 const HOUR: EpochMs = 3_600_000;
