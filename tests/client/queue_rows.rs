@@ -80,3 +80,34 @@ async fn queue_rows_leave_out_descriptions_and_contacts_and_the_whole_item_reads
         "the whole item reads back"
     );
 }
+
+/// The overdue notice at start reads only open items past due, as slim as
+/// the queue's rows (it used to decode the whole cache, descriptions and
+/// all, for a count and three titles).
+#[tokio::test]
+async fn overdue_rows_are_the_open_items_past_due_and_slim() {
+    let home = Home::new();
+    let store = open(&home).await;
+    let now = 1_790_000_000_000;
+    let mut late = whole(1);
+    late.due_at = now - 1;
+    let mut late_but_closed = whole(2);
+    late_but_closed.due_at = now - 1;
+    late_but_closed.status = dutydesk::domain::ItemStatus::Closed;
+    let mut not_yet = whole(3);
+    not_yet.due_at = now + 1;
+    let mut late_in_pool = whole(4);
+    late_in_pool.due_at = now - 1;
+    store
+        .upsert_items("mine", &[late.clone(), late_but_closed, not_yet])
+        .await
+        .unwrap();
+    store.upsert_items("pool", &[late_in_pool]).await.unwrap();
+
+    let rows = store.overdue_queue_items("mine", now).await.unwrap();
+    assert_eq!(rows.iter().map(|r| r.id).collect::<Vec<_>>(), vec![1]);
+    assert_eq!(rows[0].title, late.title);
+    assert_eq!(rows[0].description, "", "no description kept");
+    assert!(rows[0].parties.iter().all(|p| p.contact.is_none()));
+    assert!(store.overdue_queue_items("pool", now - 10).await.unwrap().is_empty());
+}
