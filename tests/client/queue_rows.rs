@@ -109,5 +109,11 @@ async fn overdue_rows_are_the_open_items_past_due_and_slim() {
     assert_eq!(rows[0].title, late.title);
     assert_eq!(rows[0].description, "", "no description kept");
     assert!(rows[0].parties.iter().all(|p| p.contact.is_none()));
-    assert!(store.overdue_queue_items("pool", now - 10).await.unwrap().is_empty());
+    assert!(
+        store
+            .overdue_queue_items("pool", now - 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
