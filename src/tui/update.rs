@@ -63,6 +63,10 @@ fn step(model: &mut Model, msg: Message) -> Option<Command> {
             }
             None
         }
+        Message::PartyNames(names) => {
+            model.queue.add_party_names(names);
+            None
+        }
         Message::PoolLoaded(mut items) => {
             model.queue.keep_party_names(&mut items, &model.items);
             super::hydrate::carry_open(model.detail_id, &model.pool, &mut items);

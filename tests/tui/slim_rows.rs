@@ -80,7 +80,30 @@ fn rows_keep_no_parties_yet_the_filter_finds_a_party_by_name() {
     let _l = lang("en");
     let whole_items = fixtures::my_items();
     let mut m = fixtures::model();
-    update(&mut m, Message::ItemsLoaded(slim(&whole_items)));
+    // As the backend sends a cached list: the names, then rows without parties.
+    let names = whole_items
+        .iter()
+        .filter(|i| !i.parties.is_empty())
+        .map(|i| {
+            (
+                i.id,
+                i.parties
+                    .iter()
+                    .map(|p| p.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            )
+        })
+        .collect();
+    update(&mut m, Message::PartyNames(names));
+    let rows = slim(&whole_items)
+        .into_iter()
+        .map(|i| WorkItem {
+            parties: Vec::new(),
+            ..i
+        })
+        .collect();
+    update(&mut m, Message::ItemsLoaded(rows));
     assert!(m.items.iter().all(|i| i.parties.is_empty()), "no parties kept");
     let whole = whole_items
         .iter()

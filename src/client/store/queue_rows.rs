@@ -1,19 +1,17 @@
 //! The items as the terminal app's queue keeps them: what it draws, sorts
-//! and filters by, without the description and the parties' contacts and
-//! ID numbers. With 10,000 cached items those were most of the app's
-//! memory; the detail screen reads the whole item back on demand
-//! ([`LocalStore::cached_item`]).
+//! and filters by, without the description and the parties (their names,
+//! which the filter reads, come apart). With 10,000 cached items those
+//! were most of the app's memory; the detail screen reads the whole item
+//! back on demand ([`LocalStore::cached_item`]).
 
 use super::{LocalStore, StoreError};
 use crate::api::WorkItem;
 use crate::domain::{EpochMs, ItemKind, ItemStatus};
 
-/// The cached JSON with the description left out and each party cut to
-/// its name, role and kind (the queue's filter reads names). `json()`
-/// keeps the parties an array, not a string.
-const QUEUE_JSON: &str = "json_set(json_remove(json, '$.description'), '$.parties', \
-     json((SELECT json_group_array(json_remove(p.value, '$.contact', '$.id_number')) \
-           FROM json_each(cached_items.json, '$.parties') p)))";
+/// The cached JSON without the description and the parties: the queue's
+/// filter reads the parties' names, which come apart
+/// ([`LocalStore::party_names`]), and the detail reads the whole item.
+const QUEUE_JSON: &str = "json_remove(json, '$.description', '$.parties')";
 
 impl LocalStore {
     /// Every item of `list`, as the queue keeps it.
@@ -40,6 +38,21 @@ impl LocalStore {
             Some(text) => serde_json::from_str(&text)?,
             None => Vec::new(),
         })
+    }
+
+    /// The parties' names of each item of `list` that has parties: (item
+    /// id, names one a line).
+    pub async fn party_names(&self, list: &str) -> Result<Vec<(i64, String)>, StoreError> {
+        let array: String = sqlx::query_scalar(
+            "SELECT json_group_array(json_array(id, names)) FROM ( \
+               SELECT id, (SELECT group_concat(json_extract(p.value, '$.name'), char(10)) \
+                           FROM json_each(cached_items.json, '$.parties') p) AS names \
+               FROM cached_items WHERE list = ?) WHERE names IS NOT NULL",
+        )
+        .bind(list)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(serde_json::from_str(&array)?)
     }
 
     /// The items with these ids, as the queue keeps them, in no particular order.

@@ -99,6 +99,20 @@ impl QueueState {
         }
     }
 
+    /// Keeps the parties' names of a list about to arrive (item id, names
+    /// one a line), lower-cased for the filter.
+    pub fn add_party_names(&mut self, names: Vec<(i64, String)>) {
+        for (id, names) in names {
+            // Most names have no case: no second copy for those.
+            let names = if names.chars().any(char::is_uppercase) {
+                names.to_lowercase()
+            } else {
+                names
+            };
+            self.party_names.insert(id, names.into_boxed_str());
+        }
+    }
+
     /// The items the current tab draws from: the pool, or my items.
     pub fn source<'a>(&self, items: &'a [WorkItem], pool: &'a [WorkItem]) -> &'a [WorkItem] {
         if self.tab() == QueueTab::Pool { pool } else { items }
