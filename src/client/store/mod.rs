@@ -30,7 +30,7 @@ use super::fsutil;
 
 /// Who opens the store: a command, which checks the whole file first, or
 /// the terminal app, which checks it after its first frame and keeps less
-/// of it in memory.
+/// of it in memory (one connection, a small page cache).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Opening {
     Command,
@@ -161,12 +161,16 @@ impl LocalStore {
         // each connection's page cache (2 MB by default) would stay
         // resident. Its reads are one pass over an index or the rows of a
         // list; pages come back from the OS's cache.
-        let options = match opening {
-            Opening::Command => options,
-            Opening::App => options.pragma("cache_size", APP_PAGE_CACHE),
+        let (options, connections) = match opening {
+            Opening::Command => (options, 2),
+            // One connection: sqlx hands a connection back to the pool on a
+            // task of its own, so a second one was opened (a thread, the
+            // file, its pragmas) by the very next query before the first
+            // frame, and kept for the life of the app.
+            Opening::App => (options.pragma("cache_size", APP_PAGE_CACHE), 1),
         };
         let pool = SqlitePoolOptions::new()
-            .max_connections(2)
+            .max_connections(connections)
             .connect_with(options)
             .await?;
         let store = LocalStore {

@@ -88,7 +88,13 @@ impl LocalStore {
         rows: usize,
     ) -> Result<Vec<WorkItem>, StoreError> {
         let names = |v: Vec<&str>| serde_json::to_string(&v);
-        let kinds = names(ItemKind::ALL.iter().map(|k| k.as_str()).collect())?;
+        // A tab of one kind reads that kind's part of the index alone.
+        let kinds = match tab {
+            TabRows::Kind(k) => names(vec![k.as_str()])?,
+            TabRows::KindOrGreen(_) | TabRows::All => {
+                names(ItemKind::ALL.iter().map(|k| k.as_str()).collect())?
+            }
+        };
         let statuses = names(ItemStatus::ALL.iter().map(|s| s.as_str()).collect())?;
         let finished = finished_statuses()?;
         let (tab_kind, or_green, all) = match tab {
