@@ -8,6 +8,7 @@ mod identity;
 mod outbox;
 mod outbox_batch;
 mod queue_rows;
+mod schema;
 mod timer;
 mod write_kind;
 
@@ -186,7 +187,7 @@ impl LocalStore {
                 "quick_check: {problem}"
             ))));
         }
-        sqlx::migrate!("migrations/client").run(&store.pool).await?;
+        schema::bring_up_to_date(&store.pool).await?;
         Ok(store)
     }
 
