@@ -25,6 +25,8 @@ use crate::domain::Role;
 
 /// `dutydesk` with no subcommand: the TUI for the current profile.
 pub fn run(global: &GlobalArgs) -> ExitCode {
+    // Before the runtime starts its threads.
+    super::heap::tune_for_app();
     with_runtime(|| async {
         let config = startup::load_config(global).map_err(|e| e.to_string())?;
         open_tui(&config, std::env::var("DUTYDESK_TOKEN").ok()).await

@@ -1,7 +1,9 @@
-//! The queue keeps its rows slim (no description, no parties' contacts or
-//! ID numbers: `LocalStore::queue_items`); the detail screen gets the whole item
-//! from the store in the background when it opens, before the server's
-//! detail, and the row of the open item keeps it across list reloads.
+//! The queue keeps its rows slim (no description, no parties: the store
+//! leaves out their contacts and ID numbers, `LocalStore::queue_items`,
+//! and the queue keeps only their names, `QueueState::party_names`); the
+//! detail screen gets the whole item from the store in the background when
+//! it opens, before the server's detail, and the row of the open item
+//! keeps it across list reloads.
 
 use super::model::Model;
 use crate::api::WorkItem;
@@ -33,11 +35,15 @@ pub fn carry_open(open: Option<i64>, old: &[WorkItem], new: &mut [WorkItem]) {
 }
 
 /// What the queue leaves out, from `whole` into `row` where `row` lacks it.
-/// Parties are matched by name and place; a list that changed keeps the
-/// row's own.
+/// A row kept without its parties takes them all; else parties are
+/// matched by name and place, and a list that changed keeps the row's own.
 fn fill(row: &mut WorkItem, whole: &WorkItem) {
     if row.description.is_empty() {
         row.description.clone_from(&whole.description);
+    }
+    if row.parties.is_empty() {
+        row.parties.clone_from(&whole.parties);
+        return;
     }
     let same = row.parties.len() == whole.parties.len()
         && row

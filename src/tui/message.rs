@@ -51,6 +51,9 @@ pub enum Message {
     Tick(EpochMs),
     ItemsLoaded(Vec<WorkItem>),
     PoolLoaded(Vec<WorkItem>),
+    /// The parties' names of a list's items (item id, names one a line),
+    /// sent just before the list, whose rows come without their parties.
+    PartyNames(Vec<(i64, String)>),
     ItemDetailLoaded(Box<ItemDetail>),
     ScheduleLoaded(Schedule),
     DutyLoaded(Vec<DutyShift>),

@@ -13,6 +13,7 @@ mod detail_actions;
 mod dialog_update;
 pub mod dispatch_actions;
 mod follow;
+mod heap;
 mod hydrate;
 pub mod intake_actions;
 pub mod keymap;

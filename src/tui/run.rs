@@ -88,6 +88,7 @@ async fn event_loop(
             _ = term.recv() => return save_draft(model, &*backend),
             _ = hup.recv() => return save_draft(model, &*backend),
         };
+        let mut list_replaced = replaces_a_list(&msg);
         if let Some(cmd) = update::update(model, msg)
             && run_command(cmd, &*backend, &tx)?
         {
@@ -95,6 +96,7 @@ async fn event_loop(
         }
         // Draw once for everything that arrived meanwhile.
         while let Ok(msg) = rx.try_recv() {
+            list_replaced |= replaces_a_list(&msg);
             if let Some(cmd) = update::update(model, msg)
                 && run_command(cmd, &*backend, &tx)?
             {
@@ -102,7 +104,20 @@ async fn event_loop(
             }
         }
         terminal.draw(|f| view::view(model, f))?;
+        if list_replaced {
+            // The list it replaced is freed now: its pages go back.
+            super::heap::give_back_freed();
+        }
     }
+}
+
+/// A whole list of items arrives (thousands of them from the cache); the
+/// overdue ones are dropped once the notice is written.
+fn replaces_a_list(msg: &Message) -> bool {
+    matches!(
+        msg,
+        Message::ItemsLoaded(_) | Message::PoolLoaded(_) | Message::OverdueLoaded(_)
+    )
 }
 
 fn save_draft(model: &Model, backend: &dyn Backend) -> anyhow::Result<()> {

@@ -55,6 +55,7 @@ fn step(model: &mut Model, msg: Message) -> Option<Command> {
         Message::ItemWritten(id) => Some(super::follow::on_written(model, id)),
         // The rows are rebuilt only when the list on screen changed.
         Message::ItemsLoaded(mut items) => {
+            model.queue.keep_party_names(&mut items, &model.pool);
             super::hydrate::carry_open(model.detail_id, &model.items, &mut items);
             model.items = items;
             if model.queue.tab() != QueueTab::Pool {
@@ -62,7 +63,12 @@ fn step(model: &mut Model, msg: Message) -> Option<Command> {
             }
             None
         }
+        Message::PartyNames(names) => {
+            model.queue.add_party_names(names);
+            None
+        }
         Message::PoolLoaded(mut items) => {
+            model.queue.keep_party_names(&mut items, &model.items);
             super::hydrate::carry_open(model.detail_id, &model.pool, &mut items);
             model.pool = items;
             if model.queue.tab() == QueueTab::Pool {

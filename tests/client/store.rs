@@ -337,3 +337,31 @@ async fn a_store_of_the_first_version_is_upgraded_and_keeps_its_outbox() {
     .unwrap();
     assert_eq!(index, 1, "migration 0002 ran");
 }
+
+/// A store already up to date opens on one look at the migrations table;
+/// one whose applied migration differs from this version's (changed since,
+/// or failed half way) still goes through sqlx's checks and is refused.
+#[tokio::test]
+async fn a_changed_or_failed_migration_is_still_refused() {
+    use sqlx::sqlite::{SqliteConnectOptions, SqlitePool};
+    for tamper in [
+        "UPDATE _sqlx_migrations SET checksum = x'00' WHERE version = 1",
+        "UPDATE _sqlx_migrations SET success = 0 WHERE version = 6",
+    ] {
+        let home = Home::new();
+        let store = open(&home).await;
+        let path = store.path().to_path_buf();
+        store.close().await;
+        let pool = SqlitePool::connect_with(SqliteConnectOptions::new().filename(&path))
+            .await
+            .unwrap();
+        sqlx::query(tamper).execute(&pool).await.unwrap();
+        pool.close().await;
+        assert!(LocalStore::open(&path).await.is_err(), "{tamper}");
+        assert!(LocalStore::open_unchecked(&path).await.is_err(), "{tamper}");
+    }
+    // Untouched, it opens again and again.
+    let home = Home::new();
+    open(&home).await.close().await;
+    open(&home).await.close().await;
+}

@@ -237,6 +237,22 @@ pub fn pool_items() -> Vec<WorkItem> {
     .collect()
 }
 
+/// A queue row as the server's detail (or the store) has it: the queue
+/// keeps its rows without their parties, these come from the fixture
+/// item with the same id.
+pub fn with_parties(row: &WorkItem) -> WorkItem {
+    let mut whole = row.clone();
+    if let Some(fixture) = my_items()
+        .into_iter()
+        .chain(pool_items())
+        .find(|i| i.id == row.id)
+        && whole.parties.is_empty()
+    {
+        whole.parties = fixture.parties;
+    }
+    whole
+}
+
 pub fn detail_of(item: &WorkItem) -> ItemDetail {
     ItemDetail {
         item: item.clone(),

@@ -24,7 +24,10 @@ fn detail(m: &mut Model, id: i64) {
         .expect("fixture item");
     m.detail_id = Some(id);
     m.screen = Screen::Detail;
-    update(m, Message::ItemDetailLoaded(Box::new(fixtures::detail_of(&item))));
+    update(
+        m,
+        Message::ItemDetailLoaded(Box::new(fixtures::detail_of(&fixtures::with_parties(&item)))),
+    );
 }
 
 type Setup = fn(&mut Model);

@@ -29,7 +29,10 @@ const PICTURES: &[(&str, &str, Setup)] = &[
             .expect("fixture item 4");
         m.detail_id = Some(4);
         m.screen = Screen::Detail;
-        update(m, Message::ItemDetailLoaded(Box::new(fixtures::detail_of(&item))));
+        update(
+            m,
+            Message::ItemDetailLoaded(Box::new(fixtures::detail_of(&fixtures::with_parties(&item)))),
+        );
         press(m, KeyCode::Char('o'));
         press(m, KeyCode::Tab);
         typed(m, "60");

@@ -51,7 +51,10 @@ fn open(m: &mut Model, screen: Screen) {
             press(m, KeyCode::Char('1'));
             press(m, KeyCode::Enter);
             let item = m.detail_item().cloned().expect("a row to open");
-            update(m, Message::ItemDetailLoaded(Box::new(fixtures::detail_of(&item))));
+            update(
+                m,
+                Message::ItemDetailLoaded(Box::new(fixtures::detail_of(&fixtures::with_parties(&item)))),
+            );
         }
         Screen::Intake => {
             press(m, KeyCode::Char('8'));
@@ -169,7 +172,7 @@ fn a_pool_items_detail_in_both_languages() {
         let item = m.detail_item().cloned().expect("the pool row");
         update(
             &mut m,
-            Message::ItemDetailLoaded(Box::new(fixtures::detail_of(&item))),
+            Message::ItemDetailLoaded(Box::new(fixtures::detail_of(&fixtures::with_parties(&item)))),
         );
         let text = render(&mut m, 80, 24);
         assert_not_loading(&text, "a pool item's detail");

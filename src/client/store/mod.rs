@@ -8,6 +8,7 @@ mod identity;
 mod outbox;
 mod outbox_batch;
 mod queue_rows;
+mod schema;
 mod timer;
 mod write_kind;
 
@@ -27,6 +28,18 @@ pub use queue_rows::TabRows;
 pub use write_kind::WriteKind;
 
 use super::fsutil;
+
+/// Who opens the store: a command, which checks the whole file first, or
+/// the terminal app, which checks it after its first frame and keeps less
+/// of it in memory (one connection, a small page cache).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Opening {
+    Command,
+    App,
+}
+
+/// The terminal app's page cache per connection: 512 KiB (negative: KiB).
+const APP_PAGE_CACHE: &str = "-512";
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -97,18 +110,22 @@ impl LocalStore {
     /// Opens (creating, upgrading) the store at `path`. A corrupt file is
     /// moved aside, never deleted, and a fresh store made.
     pub async fn open(path: &Path) -> Result<(LocalStore, Option<OpenNotice>), StoreError> {
-        Self::open_with(path, true).await
+        Self::open_with(path, Opening::Command).await
     }
 
     /// Like [`LocalStore::open`] without the integrity check, which reads the
     /// whole file: the terminal app runs it ([`LocalStore::integrity_problem`])
     /// right after its first frame. A file SQLite cannot open or upgrade is
-    /// still moved aside here.
+    /// still moved aside here. The terminal app's store: each connection
+    /// keeps a small page cache.
     pub async fn open_unchecked(path: &Path) -> Result<(LocalStore, Option<OpenNotice>), StoreError> {
-        Self::open_with(path, false).await
+        Self::open_with(path, Opening::App).await
     }
 
-    async fn open_with(path: &Path, check: bool) -> Result<(LocalStore, Option<OpenNotice>), StoreError> {
+    async fn open_with(
+        path: &Path,
+        opening: Opening,
+    ) -> Result<(LocalStore, Option<OpenNotice>), StoreError> {
         let io = |source| StoreError::Io {
             path: path.to_path_buf(),
             source,
@@ -116,19 +133,19 @@ impl LocalStore {
         if let Some(dir) = path.parent() {
             fsutil::private_dir(dir).map_err(io)?;
         }
-        match Self::open_checked(path, check).await {
+        match Self::open_checked(path, opening).await {
             Ok(store) => Ok((store, None)),
             Err(e) if is_corrupt(&e) => {
                 let aside = move_aside_with_journal(path).map_err(io)?;
                 tracing::warn!(aside = %aside.display(), "local store was corrupt; moved aside");
-                let store = Self::open_checked(path, check).await?;
+                let store = Self::open_checked(path, opening).await?;
                 Ok((store, Some(OpenNotice::MovedAside(aside))))
             }
             Err(e) => Err(e),
         }
     }
 
-    async fn open_checked(path: &Path, check: bool) -> Result<LocalStore, StoreError> {
+    async fn open_checked(path: &Path, opening: Opening) -> Result<LocalStore, StoreError> {
         fsutil::touch_private(path).map_err(|source| StoreError::Io {
             path: path.to_path_buf(),
             source,
@@ -141,8 +158,20 @@ impl LocalStore {
             .foreign_keys(true)
             // Another SSH session may hold the write lock for a moment.
             .busy_timeout(Duration::from_secs(10));
+        // The app lives for hours beside the other programs of a laptop:
+        // each connection's page cache (2 MB by default) would stay
+        // resident. Its reads are one pass over an index or the rows of a
+        // list; pages come back from the OS's cache.
+        let (options, connections) = match opening {
+            Opening::Command => (options, 2),
+            // One connection: sqlx hands a connection back to the pool on a
+            // task of its own, so a second one was opened (a thread, the
+            // file, its pragmas) by the very next query before the first
+            // frame, and kept for the life of the app.
+            Opening::App => (options.pragma("cache_size", APP_PAGE_CACHE), 1),
+        };
         let pool = SqlitePoolOptions::new()
-            .max_connections(2)
+            .max_connections(connections)
             .connect_with(options)
             .await?;
         let store = LocalStore {
@@ -150,13 +179,15 @@ impl LocalStore {
             path: path.to_path_buf(),
             writer: None,
         };
-        if check && let Some(problem) = store.integrity_problem().await? {
+        if opening == Opening::Command
+            && let Some(problem) = store.integrity_problem().await?
+        {
             store.pool.close().await;
             return Err(StoreError::Db(sqlx::Error::Protocol(format!(
                 "quick_check: {problem}"
             ))));
         }
-        sqlx::migrate!("migrations/client").run(&store.pool).await?;
+        schema::bring_up_to_date(&store.pool).await?;
         Ok(store)
     }
 

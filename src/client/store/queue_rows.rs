@@ -1,24 +1,58 @@
 //! The items as the terminal app's queue keeps them: what it draws, sorts
-//! and filters by, without the description and the parties' contacts and
-//! ID numbers. With 10,000 cached items those were most of the app's
-//! memory; the detail screen reads the whole item back on demand
-//! ([`LocalStore::cached_item`]).
+//! and filters by, without the description and the parties (their names,
+//! which the filter reads, come apart). With 10,000 cached items those
+//! were most of the app's memory; the detail screen reads the whole item
+//! back on demand ([`LocalStore::cached_item`]).
 
 use super::{LocalStore, StoreError};
 use crate::api::WorkItem;
 use crate::domain::{EpochMs, ItemKind, ItemStatus};
 
-/// The cached JSON with the description left out and each party cut to
-/// its name, role and kind (the queue's filter reads names). `json()`
-/// keeps the parties an array, not a string.
-const QUEUE_JSON: &str = "json_set(json_remove(json, '$.description'), '$.parties', \
-     json((SELECT json_group_array(json_remove(p.value, '$.contact', '$.id_number')) \
-           FROM json_each(cached_items.json, '$.parties') p)))";
+/// The cached JSON without the description and the parties: the queue's
+/// filter reads the parties' names, which come apart
+/// ([`LocalStore::party_names`]), and the detail reads the whole item.
+const QUEUE_JSON: &str = "json_remove(json, '$.description', '$.parties')";
 
 impl LocalStore {
     /// Every item of `list`, as the queue keeps it.
     pub async fn queue_items(&self, list: &str) -> Result<Vec<WorkItem>, StoreError> {
         self.read_items(list, QUEUE_JSON).await
+    }
+
+    /// The open items of `list` past their due time at `now`, as the queue
+    /// keeps them: what the overdue notice at start names. Filtered by
+    /// SQLite from the queue keys, so the rest of the cache is never read.
+    pub async fn overdue_queue_items(&self, list: &str, now: EpochMs) -> Result<Vec<WorkItem>, StoreError> {
+        let finished = finished_statuses()?;
+        let sql = format!(
+            "SELECT '[' || group_concat({QUEUE_JSON}, ',') || ']' FROM cached_items \
+             WHERE list = ?1 AND due_at < ?2 AND status NOT IN (SELECT value FROM json_each(?3))"
+        );
+        let array: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            .bind(list)
+            .bind(now)
+            .bind(finished)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(match array {
+            Some(text) => serde_json::from_str(&text)?,
+            None => Vec::new(),
+        })
+    }
+
+    /// The parties' names of each item of `list` that has parties: (item
+    /// id, names one a line).
+    pub async fn party_names(&self, list: &str) -> Result<Vec<(i64, String)>, StoreError> {
+        let array: String = sqlx::query_scalar(
+            "SELECT json_group_array(json_array(id, names)) FROM ( \
+               SELECT id, (SELECT group_concat(json_extract(p.value, '$.name'), char(10)) \
+                           FROM json_each(cached_items.json, '$.parties') p) AS names \
+               FROM cached_items WHERE list = ?) WHERE names IS NOT NULL",
+        )
+        .bind(list)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(serde_json::from_str(&array)?)
     }
 
     /// The items with these ids, as the queue keeps them, in no particular order.
@@ -54,20 +88,22 @@ impl LocalStore {
         rows: usize,
     ) -> Result<Vec<WorkItem>, StoreError> {
         let names = |v: Vec<&str>| serde_json::to_string(&v);
-        let kinds = names(ItemKind::ALL.iter().map(|k| k.as_str()).collect())?;
+        // A tab of one kind reads that kind's part of the index alone.
+        let kinds = match tab {
+            TabRows::Kind(k) => names(vec![k.as_str()])?,
+            TabRows::KindOrGreen(_) | TabRows::All => {
+                names(ItemKind::ALL.iter().map(|k| k.as_str()).collect())?
+            }
+        };
         let statuses = names(ItemStatus::ALL.iter().map(|s| s.as_str()).collect())?;
-        let finished = names(
-            ItemStatus::ALL
-                .iter()
-                .filter(|s| s.is_finished())
-                .map(|s| s.as_str())
-                .collect(),
-        )?;
+        let finished = finished_statuses()?;
         let (tab_kind, or_green, all) = match tab {
             TabRows::Kind(k) => (k.as_str(), false, false),
             TabRows::KindOrGreen(k) => (k.as_str(), true, false),
             TabRows::All => ("", false, true),
         };
+        // `+list`: the rows are looked up by id; on the index of `list`
+        // SQLite would walk every item of the list (twice the time).
         let sql = format!(
             "SELECT '[' || group_concat({QUEUE_JSON}, ',') || ']' FROM cached_items WHERE id IN ( \
                SELECT id FROM cached_items \
@@ -78,7 +114,7 @@ impl LocalStore {
                  CASE WHEN due_at - ?5 < 0 THEN 0 WHEN due_at - ?5 < {HOUR} THEN 1 \
                       WHEN due_at - ?5 < {FOUR_HOURS} THEN 2 WHEN due_at - ?5 < {DAY} THEN 3 ELSE 4 END, \
                  green_channel DESC, due_at, id \
-               LIMIT ?9) AND list = ?1"
+               LIMIT ?9) AND +list = ?1"
         );
         let array: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
             .bind(list)
@@ -97,6 +133,16 @@ impl LocalStore {
             None => Vec::new(),
         })
     }
+}
+
+/// The statuses of finished work, as a JSON array for `json_each`.
+fn finished_statuses() -> Result<String, serde_json::Error> {
+    let finished: Vec<&str> = ItemStatus::ALL
+        .iter()
+        .filter(|s| s.is_finished())
+        .map(|s| s.as_str())
+        .collect();
+    serde_json::to_string(&finished)
 }
 
 const HOUR: EpochMs = 3_600_000;

@@ -276,21 +276,11 @@ impl ClientBackend {
         self.flush(tx).await;
         match self.engine.pull().await {
             Ok(report) => {
-                let store = self.store();
-                let err = |e: crate::client::store::StoreError| e.to_string();
                 if report.items_changed > 0 {
-                    send(
-                        tx,
-                        Message::ItemsLoaded(store.queue_items(MINE).await.map_err(err)?),
-                    )
-                    .await;
+                    self.send_list(MINE, tx).await?;
                 }
                 if report.pool_changed {
-                    send(
-                        tx,
-                        Message::PoolLoaded(store.queue_items(POOL).await.map_err(err)?),
-                    )
-                    .await;
+                    self.send_list(POOL, tx).await?;
                 }
                 // Who is signed in: `/me` was read (or fetched) by the pull.
                 if let Ok(Some(me)) = self.engine.cached_doc::<crate::api::User>(ME_KEY).await {
@@ -335,11 +325,23 @@ impl ClientBackend {
     }
 
     async fn send_cached_lists(&self, tx: &mpsc::Sender<Message>) -> Result<(), String> {
-        // As the queue keeps them: what it draws, sorts and filters by.
-        let mine = self.store().queue_items(MINE).await.map_err(|e| e.to_string())?;
-        let pool = self.store().queue_items(POOL).await.map_err(|e| e.to_string())?;
-        send(tx, Message::ItemsLoaded(mine)).await;
-        send(tx, Message::PoolLoaded(pool)).await;
+        self.send_list(MINE, tx).await?;
+        self.send_list(POOL, tx).await
+    }
+
+    /// A cached list as the queue keeps it (what it draws and sorts by),
+    /// after its parties' names (what its filter reads).
+    async fn send_list(&self, list: &str, tx: &mpsc::Sender<Message>) -> Result<(), String> {
+        let err = |e: crate::client::store::StoreError| e.to_string();
+        let names = self.store().party_names(list).await.map_err(err)?;
+        let rows = self.store().queue_items(list).await.map_err(err)?;
+        send(tx, Message::PartyNames(names)).await;
+        let loaded = if list == POOL {
+            Message::PoolLoaded(rows)
+        } else {
+            Message::ItemsLoaded(rows)
+        };
+        send(tx, loaded).await;
         Ok(())
     }
 

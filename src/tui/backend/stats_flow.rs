@@ -63,9 +63,11 @@ impl ClientBackend {
     /// cannot be had now is not said.
     pub(super) async fn fetch_overdue(&self, tx: &mpsc::Sender<Message>) {
         let now = crate::domain::clock::now_ms();
+        // Only the overdue ones, as slim as the queue's rows: the notice
+        // names them by id and title.
         let mut items = self
             .store()
-            .cached_items(crate::client::store::MINE)
+            .overdue_queue_items(crate::client::store::MINE, now)
             .await
             .unwrap_or_default();
         // Who is signed in: cached by `login`; a token from the environment

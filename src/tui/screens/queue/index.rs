@@ -2,7 +2,7 @@
 //! Built when the items, tab, filter or sort change, so drawing a frame
 //! only reads a window of it, whatever the number of items.
 
-use super::{QueueTab, SortOrder};
+use super::{PartyNames, QueueTab, SortOrder};
 use crate::api::WorkItem;
 use crate::client::store::{CachedKey, TabRows};
 use crate::domain::{Category, EpochMs, ItemKind};
@@ -79,11 +79,15 @@ pub fn first_screen(keys: &[CachedKey], tab: QueueTab, now: EpochMs, rows: usize
 
 /// Does the item match what was typed (already lower-cased): title, a
 /// party's name, or its category in either language, ignoring case.
-/// `category_hit` holds the categories whose names contain the text.
-fn matches(item: &WorkItem, needle: &str, category_hit: &[Category]) -> bool {
+/// `category_hit` holds the categories whose names contain the text; the
+/// names of a row kept without its parties are in `party_names`.
+fn matches(item: &WorkItem, needle: &str, category_hit: &[Category], party_names: &PartyNames) -> bool {
     needle.is_empty()
         || category_hit.contains(&item.category)
         || item.title.to_lowercase().contains(needle)
+        || party_names
+            .get(&item.id)
+            .is_some_and(|names| names.contains(needle))
         || item
             .parties
             .iter()
@@ -91,7 +95,21 @@ fn matches(item: &WorkItem, needle: &str, category_hit: &[Category]) -> bool {
 }
 
 impl QueueIndex {
+    /// The rows of `items` a tab shows, filtered by what was typed and sorted.
     pub fn build(items: &[WorkItem], tab: QueueTab, filter: &str, sort: SortOrder, now: EpochMs) -> Self {
+        Self::build_with_names(items, &PartyNames::default(), tab, filter, sort, now)
+    }
+
+    /// Like [`QueueIndex::build`], the filter also reading the parties'
+    /// names kept apart from the rows.
+    pub fn build_with_names(
+        items: &[WorkItem],
+        party_names: &PartyNames,
+        tab: QueueTab,
+        filter: &str,
+        sort: SortOrder,
+        now: EpochMs,
+    ) -> Self {
         let needle = filter.trim().to_lowercase();
         // The catalogs are asked once per category, not once per item.
         let category_hit: Vec<Category> = Category::ALL
@@ -101,7 +119,7 @@ impl QueueIndex {
         let mut rows: Vec<usize> = (0..items.len())
             .filter(|&i| {
                 in_tab(items[i].kind, items[i].green_channel, tab)
-                    && matches(&items[i], &needle, &category_hit)
+                    && matches(&items[i], &needle, &category_hit, party_names)
             })
             .collect();
         match sort {

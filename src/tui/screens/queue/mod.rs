@@ -6,6 +6,8 @@ pub mod index;
 pub mod keys;
 pub mod view;
 
+use std::collections::{HashMap, HashSet};
+
 use self::index::QueueIndex;
 use crate::api::WorkItem;
 use crate::domain::EpochMs;
@@ -68,11 +70,47 @@ pub struct QueueState {
     /// The visible rows, derived; rebuilt only when items, tab, filter or
     /// sort change, never while drawing.
     pub index: QueueIndex,
+    /// The parties' names of the rows, which are kept without their
+    /// parties, for the filter.
+    pub party_names: PartyNames,
 }
+
+/// Item id → its parties' names, lower-cased, one a line: what the filter
+/// reads of the parties. Each row's `Vec<Party>` (names, roles, empty
+/// contacts) took most of the queue's memory with 10,000 cached items; the
+/// detail screen reads the parties back from the store.
+pub type PartyNames = HashMap<i64, Box<str>>;
 
 impl QueueState {
     pub fn tab(&self) -> QueueTab {
         QueueTab::ALL[self.tab_index % QueueTab::ALL.len()]
+    }
+
+    /// Moves the parties of the rows of a list that just arrived into
+    /// [`QueueState::party_names`], and forgets the names of items in
+    /// neither `rows` nor `other` (the other list).
+    pub fn keep_party_names(&mut self, rows: &mut [WorkItem], other: &[WorkItem]) {
+        let listed: HashSet<i64> = rows.iter().chain(other).map(|r| r.id).collect();
+        self.party_names.retain(|id, _| listed.contains(id));
+        for row in rows.iter_mut().filter(|r| !r.parties.is_empty()) {
+            let names: Vec<String> = row.parties.iter().map(|p| p.name.to_lowercase()).collect();
+            self.party_names.insert(row.id, names.join("\n").into_boxed_str());
+            row.parties = Vec::new();
+        }
+    }
+
+    /// Keeps the parties' names of a list about to arrive (item id, names
+    /// one a line), lower-cased for the filter.
+    pub fn add_party_names(&mut self, names: Vec<(i64, String)>) {
+        for (id, names) in names {
+            // Most names have no case: no second copy for those.
+            let names = if names.chars().any(char::is_uppercase) {
+                names.to_lowercase()
+            } else {
+                names
+            };
+            self.party_names.insert(id, names.into_boxed_str());
+        }
     }
 
     /// The items the current tab draws from: the pool, or my items.
@@ -86,7 +124,14 @@ impl QueueState {
     pub fn rebuild(&mut self, items: &[WorkItem], pool: &[WorkItem], now: EpochMs) {
         let source = self.source(items, pool);
         let selected_id = self.selected_row(source).map(|i| i.id);
-        let index = QueueIndex::build(source, self.tab(), &self.filter, self.sort, now);
+        let index = QueueIndex::build_with_names(
+            source,
+            &self.party_names,
+            self.tab(),
+            &self.filter,
+            self.sort,
+            now,
+        );
         let found = selected_id.and_then(|id| index.rows.iter().position(|&r| source[r].id == id));
         let len = index.rows.len();
         self.index = index;
