@@ -97,3 +97,44 @@ pub(super) async fn upsert_in(
     }
     Ok(())
 }
+
+/// What one `GET /items` answer changes in the cache, written in one
+/// transaction: a crash leaves either the old list with its old cursor or
+/// the new list with the new cursor, and the whole sync pays for one
+/// commit (one set of fsyncs), not one per step.
+#[derive(Debug)]
+pub struct ListDelta<'a> {
+    /// The cached list the rows belong to.
+    pub list: &'a str,
+    pub rows: &'a [CacheRow<'a>],
+    /// Ids to drop (items that left the list).
+    pub gone: &'a [i64],
+    /// The sync-state key the cursor and ETag are kept under.
+    pub sync_key: &'a str,
+    pub cursor: Option<&'a str>,
+    pub etag: Option<&'a str>,
+}
+
+impl super::LocalStore {
+    pub async fn apply_delta(&self, delta: ListDelta<'_>) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        upsert_in(&mut tx, delta.list, delta.rows).await?;
+        if !delta.gone.is_empty() {
+            sqlx::query("DELETE FROM cached_items WHERE id IN (SELECT value FROM json_each(?))")
+                .bind(serde_json::to_string(delta.gone)?)
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query(
+            "INSERT INTO sync_state (key, cursor, etag) VALUES (?, ?, ?) \
+             ON CONFLICT(key) DO UPDATE SET cursor = excluded.cursor, etag = excluded.etag",
+        )
+        .bind(delta.sync_key)
+        .bind(delta.cursor)
+        .bind(delta.etag)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -9,7 +9,7 @@ use serde_json::value::RawValue;
 use super::{Engine, Fetch, Stale};
 use crate::api::{DutyList, ItemDetail, PoolList, Schedule, WorkItem, paths};
 use crate::client::http::{Fetched, HttpError};
-use crate::client::store::{CacheRow, StoreError};
+use crate::client::store::{CacheRow, ListDelta, StoreError};
 
 #[derive(Debug, Default, Serialize)]
 pub struct PullReport {
@@ -76,12 +76,17 @@ impl Engine {
                 }
                 rows.push(CacheRow::new(&item, Cow::Borrowed(json.get())));
             }
-            self.store.upsert_rows(crate::client::store::MINE, &rows).await?;
-            self.store.forget_items(&gone).await?;
             // Items that left this user since the cursor come as ids only.
-            self.store.forget_items(&list.removed).await?;
+            gone.extend_from_slice(&list.removed);
             self.store
-                .set_sync_state(ITEMS_KEY, Some(&list.cursor), etag.as_deref())
+                .apply_delta(ListDelta {
+                    list: crate::client::store::MINE,
+                    rows: &rows,
+                    gone: &gone,
+                    sync_key: ITEMS_KEY,
+                    cursor: Some(&list.cursor),
+                    etag: etag.as_deref(),
+                })
                 .await?;
         }
         // Not every role may see the pool or has duty: a refusal there is
