@@ -20,7 +20,12 @@ async fn same_as_detail(ctx: &Ctx, token: &str, items: &[Value]) {
     for item in items {
         let r = ctx.get(token, &format!("/api/v1/items/{}", item["id"])).await;
         let detail: dutydesk::api::ItemDetail = serde_json::from_value(json(r, 200).await).unwrap();
-        assert_eq!(serde_json::to_value(&detail.item).unwrap(), *item, "[{}]", ctx.backend);
+        assert_eq!(
+            serde_json::to_value(&detail.item).unwrap(),
+            *item,
+            "[{}]",
+            ctx.backend
+        );
     }
 }
 
@@ -35,14 +40,20 @@ async fn list_encoding_case(ctx: &Ctx) {
         "[{}] the list's bytes are ItemList's",
         ctx.backend
     );
-    assert!(list.items.iter().any(|i| i.mediation.is_some()), "a session with its room");
+    assert!(
+        list.items.iter().any(|i| i.mediation.is_some()),
+        "a session with its room"
+    );
     let masked = list
         .items
         .iter()
         .flat_map(|i| &i.parties)
         .filter_map(|p| p.contact.as_deref())
         .collect::<Vec<_>>();
-    assert!(!masked.is_empty() && masked.iter().all(|c| c.contains('*')), "{masked:?}");
+    assert!(
+        !masked.is_empty() && masked.iter().all(|c| c.contains('*')),
+        "{masked:?}"
+    );
     let listed: Value = serde_json::from_slice(&raw).unwrap();
     let items = listed["items"].as_array().unwrap();
     same_as_detail(ctx, &token, items).await;

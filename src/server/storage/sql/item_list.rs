@@ -6,6 +6,8 @@
 //! `serde_json::to_vec(&ItemList { .. })` gives for the same rows (a test
 //! below compares them), so clients see no difference.
 
+use std::sync::LazyLock;
+
 use futures_util::TryStreamExt;
 use serde::Serialize;
 use serde_json::value::RawValue;
@@ -14,6 +16,7 @@ use sqlx::any::AnyRow;
 
 use super::item_rows::{mask_parties, parse_enum, raw_parties};
 use crate::domain::{Category, Channel, EpochMs, FrontlineGroup, ItemKind, ItemStatus};
+use crate::server::db::Store;
 use crate::server::storage::{ListJson, StorageError};
 
 /// The columns in the order [`encode_row`] reads them by index (a name
@@ -152,13 +155,121 @@ fn encode_row(r: &AnyRow, out: &mut Vec<u8>) -> Result<i64, StorageError> {
 }
 
 /// `{"items":[...],"cursor":"N"` and, with a cursor, `"removed":[...]`:
-/// the caller's items changed after `since`, each encoded as its row
-/// arrives (the database steps on its own thread meanwhile).
-pub async fn list_json(
+/// the caller's items changed after `since`. The database writes the
+/// items' JSON itself ([`items_json_sql`]): one value crosses from it, not
+/// a row per item. Where it cannot (a row without `parties_shown`), each
+/// row is encoded here as it arrives.
+pub async fn list_json(store: &Store, user_id: i64, since: i64) -> Result<ListJson, StorageError> {
+    let pool = &store.pool;
+    let sql = if store.is_postgres() {
+        &*PG_ITEMS_JSON
+    } else {
+        &*SQLITE_ITEMS_JSON
+    };
+    let (rows, written, last, items): (i64, i64, Option<i64>, Option<String>) =
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(user_id)
+            .bind(since)
+            .fetch_one(pool)
+            .await?;
+    if written != rows {
+        return list_json_by_rows(pool, user_id, since).await;
+    }
+    let mut cursor = since.max(last.unwrap_or(since));
+    let mut body = Vec::with_capacity(items.as_ref().map_or(0, String::len) + 64);
+    body.extend_from_slice(b"{\"items\":[");
+    body.extend_from_slice(items.unwrap_or_default().as_bytes());
+    body.push(b']');
+    finish(pool, user_id, since, &mut cursor, body, rows as usize).await
+}
+
+/// `cursor` and `removed` after the items, and the closing brace.
+async fn finish(
     pool: &sqlx::AnyPool,
     user_id: i64,
     since: i64,
+    cursor: &mut i64,
+    mut body: Vec<u8>,
+    items: usize,
 ) -> Result<ListJson, StorageError> {
+    let removed = if since > 0 {
+        removed_since(pool, user_id, since, cursor).await?
+    } else {
+        Vec::new()
+    };
+    body.extend_from_slice(b",\"cursor\":");
+    serde_json::to_writer(&mut body, &cursor.to_string()).map_err(undecodable)?;
+    if !removed.is_empty() {
+        body.extend_from_slice(b",\"removed\":");
+        serde_json::to_writer(&mut body, &removed).map_err(undecodable)?;
+    }
+    body.push(b'}');
+    Ok(ListJson {
+        body,
+        cursor: *cursor,
+        items,
+    })
+}
+
+static SQLITE_ITEMS_JSON: LazyLock<String> = LazyLock::new(|| items_json_sql(|x| format!("json_quote({x})")));
+static PG_ITEMS_JSON: LazyLock<String> = LazyLock::new(|| items_json_sql(|x| format!("to_json({x})::text")));
+
+/// The caller's rows as `WorkItem` JSON written by the database: fields
+/// in `WorkItem`'s order, `None`s left out as serde leaves them out, text
+/// quoted by `quote` (SQLite's `json_quote`, PostgreSQL's `to_json`). A row
+/// without `parties_shown` gives NULL, which the aggregate skips: the
+/// count of written items then differs from the count of rows.
+fn items_json_sql(quote: fn(&str) -> String) -> String {
+    let q = quote;
+    let flag = |c: &str| format!("CASE WHEN {c} <> 0 THEN 'true' ELSE 'false' END");
+    let item = [
+        "'{\"id\":' || i.id".to_string(),
+        format!("',\"kind\":' || {}", q("i.kind")),
+        format!("',\"title\":' || {}", q("i.title")),
+        format!("',\"description\":' || {}", q("i.description")),
+        format!("',\"channel\":' || {}", q("i.channel")),
+        format!("',\"category\":' || {}", q("i.category")),
+        format!("',\"green_channel\":' || {}", flag("i.green_channel")),
+        format!(
+            "CASE WHEN i.frontline_group IS NULL THEN '' ELSE ',\"frontline_group\":' || {} END",
+            q("i.frontline_group")
+        ),
+        format!("',\"fee_waiver_eligible\":' || {}", flag("i.fee_waiver_eligible")),
+        format!("',\"status\":' || {}", q("i.status")),
+        format!(
+            "CASE WHEN i.assignee_id IS NULL THEN '' ELSE ',\"assignee\":{{\"id\":' || i.assignee_id || \
+             ',\"username\":' || {} || ',\"display_name\":' || {} || '}}' END",
+            q("a.username"),
+            q("a.display_name")
+        ),
+        "',\"unit_id\":' || i.unit_id".to_string(),
+        "',\"parties\":' || i.parties_shown".to_string(),
+        "',\"due_at\":' || i.due_at || ',\"created_at\":' || i.created_at || ',\"updated_at\":' || i.updated_at"
+            .to_string(),
+        format!("',\"typical_case\":' || {}", flag("i.typical_case")),
+        format!(
+            "CASE WHEN i.scheduled_start IS NULL OR i.room_id IS NULL THEN '' ELSE \
+             ',\"mediation\":{{\"scheduled_start\":' || i.scheduled_start || \
+             ',\"scheduled_end\":' || COALESCE(i.scheduled_end, i.scheduled_start) || \
+             ',\"room_id\":' || i.room_id || ',\"room_name\":' || {} || \
+             CASE WHEN i.join_link IS NULL THEN '' ELSE ',\"join_link\":' || {} END || '}}' END",
+            q("COALESCE(r.name, '')"),
+            q("i.join_link")
+        ),
+        "',\"version\":' || i.version || '}'".to_string(),
+    ]
+    .join(" || ");
+    format!(
+        "SELECT CAST(COUNT(*) AS BIGINT), CAST(COUNT(t.j) AS BIGINT), CAST(MAX(t.s) AS BIGINT), \
+         string_agg(t.j, ',' ORDER BY t.s) FROM (SELECT i.change_seq AS s, {item} AS j \
+         FROM items i LEFT JOIN users a ON a.id = i.assignee_id LEFT JOIN rooms r ON r.id = i.room_id \
+         WHERE i.assignee_id = $1 AND i.change_seq > $2) t"
+    )
+}
+
+/// [`list_json`] a row at a time: each row encoded as it arrives (the
+/// database steps on its own thread meanwhile).
+async fn list_json_by_rows(pool: &sqlx::AnyPool, user_id: i64, since: i64) -> Result<ListJson, StorageError> {
     let mut body = Vec::with_capacity(64 * 1024);
     body.extend_from_slice(b"{\"items\":[");
     let mut cursor = since;
@@ -174,19 +285,7 @@ pub async fn list_json(
         }
     }
     body.push(b']');
-    let removed = if since > 0 {
-        removed_since(pool, user_id, since, &mut cursor).await?
-    } else {
-        Vec::new()
-    };
-    body.extend_from_slice(b",\"cursor\":");
-    serde_json::to_writer(&mut body, &cursor.to_string()).map_err(undecodable)?;
-    if !removed.is_empty() {
-        body.extend_from_slice(b",\"removed\":");
-        serde_json::to_writer(&mut body, &removed).map_err(undecodable)?;
-    }
-    body.push(b'}');
-    Ok(ListJson { body, cursor, items })
+    finish(pool, user_id, since, &mut cursor, body, items).await
 }
 
 /// The ids of items that left the caller after `since` (a departure per

@@ -47,7 +47,7 @@ impl ItemStore for SqlStorage {
     }
 
     async fn items_list_json(&self, user_id: i64, since: i64) -> Result<ListJson, StorageError> {
-        super::item_list::list_json(&self.store.pool, user_id, since).await
+        super::item_list::list_json(&self.store, user_id, since).await
     }
 
     async fn item_detail(&self, me: &User, id: i64) -> Result<Option<ItemDetail>, StorageError> {
