@@ -70,16 +70,34 @@ impl Engine {
             Some(c) => format!("{}?since={}", paths::ITEMS, encode(c)),
             None => paths::ITEMS.to_string(),
         };
-        // In the order a server (or a scripted test peer) has always seen.
-        let items = self.api.get_text(&path, etag.as_deref()).await;
-        let needs_me = matches!(&items, Ok(Fetched::Fresh { .. }));
+        // In the order a server (or a scripted test peer) has always seen:
+        // the items, who I am (only to sort a non-empty delta, and only when
+        // not cached), the pool, duty.
+        let fresh_items = match self.api.get_text(&path, etag.as_deref()).await? {
+            Fetched::Fresh { etag, raw, .. } => Some((etag, raw)),
+            Fetched::NotModified => None,
+        };
+        let url = format!("{}{}", self.api.base(), path);
+        let bad = |e: serde_json::Error| HttpError::BadResponse {
+            url: url.clone(),
+            reason: e.to_string(),
+        };
+        let list = match &fresh_items {
+            Some((_, raw)) => Some(serde_json::from_str::<RawItemList<'_>>(raw).map_err(bad)?),
+            None => None,
+        };
+        let needs_me = list.as_ref().is_some_and(|l| !l.items.is_empty());
         let cached_me = match needs_me {
             true => self.cached_doc::<crate::api::User>(ME_KEY).await?,
             false => None,
         };
-        let fetched_me = match (needs_me, &cached_me) {
-            (true, None) => self.fetch_fresh::<crate::api::User>(paths::ME, ME_KEY).await,
-            _ => Ok(None),
+        let (me, me_doc) = match (needs_me, cached_me) {
+            (false, _) => (None, None),
+            (true, Some(me)) => (Some(me.id), None),
+            (true, None) => {
+                let fresh = self.fetch_fresh::<crate::api::User>(paths::ME, ME_KEY).await?;
+                (fresh.as_ref().map(|f| f.value.id), fresh)
+            }
         };
         let pool = self.fetch_fresh::<PoolList>(paths::POOL, "pool").await;
         // Fetched to be cached for the Duty screen and `dutydesk duty`.
@@ -97,40 +115,14 @@ impl Engine {
             keep(e);
             None
         });
-        let (me_id, me_doc) = match (cached_me, fetched_me) {
-            (Some(me), _) => (Ok(Some(me.id)), None),
-            (None, Ok(fresh)) => (Ok(fresh.as_ref().map(|f| f.value.id)), fresh),
-            (None, Err(e)) => (Err(e), None),
-        };
-        let fresh_items = match items {
-            Ok(Fetched::Fresh { etag, raw, .. }) => Some((etag, raw)),
-            Ok(Fetched::NotModified) => None,
-            Err(e) => {
-                keep(e.into());
-                None
-            }
-        };
-        let url = format!("{}{}", self.api.base(), path);
-        let bad = |e: serde_json::Error| HttpError::BadResponse {
-            url: url.clone(),
-            reason: e.to_string(),
-        };
-        let list = match &fresh_items {
-            Some((_, raw)) => Some(serde_json::from_str::<RawItemList<'_>>(raw).map_err(bad)?),
-            None => None,
-        };
         let mut rows = Vec::new();
         let mut gone = Vec::new();
         if let Some(list) = &list {
             report.items_changed = list.items.len() + list.removed.len();
-            // An item reassigned to someone else, or back in the pool with
-            // no assignee, arrives in the delta: it leaves "mine".
-            let me = match list.items.is_empty() {
-                true => None,
-                false => me_id?,
-            };
             // Each item is decoded once, to check it and read its keys, and
-            // cached as the server sent it: no encoding it back to JSON.
+            // cached as the server sent it: no encoding it back to JSON. An
+            // item reassigned to someone else, or back in the pool with no
+            // assignee, arrives in the delta: it leaves "mine".
             rows.reserve(list.items.len());
             for json in &list.items {
                 let item: WorkItem = serde_json::from_str(json.get()).map_err(bad)?;

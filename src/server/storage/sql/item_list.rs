@@ -315,3 +315,40 @@ pub async fn removed_since(
     }
     Ok(removed)
 }
+
+/// Fills `parties_shown` for rows stored before it existed (or by other
+/// tools), a batch per transaction, so their lists are written by the
+/// database too. Run at start; two instances doing it at once write the
+/// same values. A row whose parties do not read stays as it is (its list
+/// read reports it, as before).
+pub async fn fill_parties_shown(store: &Store) -> Result<usize, StorageError> {
+    const BATCH: i64 = 1_000;
+    let (mut filled, mut after) = (0, i64::MIN);
+    loop {
+        let rows: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT id, parties FROM items WHERE parties_shown IS NULL AND id > $1 ORDER BY id LIMIT $2",
+        )
+        .bind(after)
+        .bind(BATCH)
+        .fetch_all(&store.pool)
+        .await?;
+        let Some(&(last, _)) = rows.last() else {
+            return Ok(filled);
+        };
+        after = last;
+        let mut w = store.begin_write().await?;
+        for (id, parties) in &rows {
+            let Ok(shown) = shown_parties(parties) else {
+                tracing::warn!(item = id, "stored parties do not read; left as they are");
+                continue;
+            };
+            sqlx::query("UPDATE items SET parties_shown = $1 WHERE id = $2 AND parties_shown IS NULL")
+                .bind(shown)
+                .bind(id)
+                .execute(&mut *w.tx)
+                .await?;
+            filled += 1;
+        }
+        w.tx.commit().await?;
+    }
+}
