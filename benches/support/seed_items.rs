@@ -37,14 +37,14 @@ pub async fn seed_items(server_db: &Path, n: i64) -> i64 {
         "WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < ?1) \
          INSERT INTO items (id, kind, title, description, channel, category, green_channel, frontline_group, \
            fee_waiver_eligible, status, assignee_id, unit_id, parties, due_at, created_at, updated_at, \
-           typical_case, version, change_seq, enterprise_party) \
+           typical_case, version, change_seq, enterprise_party, parties_shown) \
          SELECT ?2 + k - 1, \
            CASE k % 3 WHEN 0 THEN 'mediation' WHEN 1 THEN 'consultation' ELSE 'pro_bono' END, \
            t.title || ' #' || k, t.description, t.channel, t.category, k % 5 = 0, t.frontline_group, \
            t.fee_waiver_eligible, \
            CASE k % 7 % 3 WHEN 0 THEN 'accepted' WHEN 1 THEN 'in_progress' ELSE 'waiting' END, \
            t.assignee_id, t.unit_id, t.parties, ?3 + (k % 97) * 3600000, t.created_at, t.updated_at, \
-           0, 1, (SELECT max(change_seq) FROM items) + k, t.enterprise_party \
+           0, 1, (SELECT max(change_seq) FROM items) + k, t.enterprise_party, t.parties_shown \
          FROM n, (SELECT * FROM items WHERE assignee_id = (SELECT id FROM users WHERE username = 'lawyer') \
                   AND scheduled_start IS NULL ORDER BY id LIMIT 1) t",
     )

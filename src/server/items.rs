@@ -11,7 +11,7 @@ use super::Shared;
 use super::auth::AuthUser;
 use super::error::{ApiError, ApiJson, ApiPath, ApiQuery, ApiResult};
 use super::storage::{ClaimResult, Storage};
-use crate::api::{ItemDetail, ItemList, PoolList, ProblemCode, TransitionRequest};
+use crate::api::{ItemDetail, PoolList, ProblemCode, TransitionRequest};
 use crate::domain::Role;
 use crate::domain::clock::now_ms;
 
@@ -52,17 +52,10 @@ pub async fn list<S: Storage>(
         return Ok(json_bytes(&etag, body));
     }
     let read_at = std::time::Instant::now();
-    let changed = state.storage.items_changed_since(me.id(), since).await?;
-    let list = ItemList {
-        items: changed.items,
-        cursor: changed.cursor.to_string(),
-        removed: changed.removed,
-    };
-    let Ok(body) = serde_json::to_vec(&list) else {
-        // Plain derived data: encoding cannot fail; answer as before if it did.
-        return Ok(with_etag(&etag, list));
-    };
-    let body = axum::body::Bytes::from(body);
+    // Encoded from the rows as they arrive: no item is built and no
+    // party list parsed again (`storage::sql::item_list`).
+    let list = state.storage.items_list_json(me.id(), since).await?;
+    let body = axum::body::Bytes::from(list.body);
     cache.keep_body(&etag, body.clone(), read_at);
     Ok(json_bytes(&etag, body))
 }

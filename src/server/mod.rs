@@ -270,6 +270,8 @@ pub async fn start_tuned(config: ServerConfig, tuning: ServerTuning) -> anyhow::
     if config.demo {
         demo::seed_if_empty(&store, tuning.clock.now()).await?;
     }
+    // Rows from before the lists were written by the database (migration 0012).
+    storage::sql::item_list::fill_parties_shown(&store).await?;
     let closing = tokio::sync::watch::Sender::new(false);
     let bus = bus::start(&url, &store, closing.subscribe()).await?;
     let metrics = metrics::Metrics::new()?;

@@ -17,6 +17,7 @@ mod intake_admin;
 mod intake_authz;
 mod intake_units;
 mod items;
+mod list_encoding;
 mod live;
 mod login_guard;
 mod notes;

@@ -97,3 +97,83 @@ pub(super) async fn upsert_in(
     }
     Ok(())
 }
+
+/// What one `GET /items` answer changes in the cache.
+#[derive(Debug)]
+pub struct ListDelta<'a> {
+    /// The cached list the rows belong to.
+    pub list: &'a str,
+    pub rows: &'a [CacheRow<'a>],
+    /// Ids to drop (items that left the list).
+    pub gone: &'a [i64],
+    /// The sync-state key the cursor and ETag are kept under.
+    pub sync_key: &'a str,
+    pub cursor: Option<&'a str>,
+    pub etag: Option<&'a str>,
+}
+
+/// A document fetched whole, cached as received.
+#[derive(Debug)]
+pub struct DocWrite<'a> {
+    pub key: &'a str,
+    pub json: &'a str,
+    pub etag: Option<&'a str>,
+}
+
+/// Everything one sync fetched, written in one transaction: a crash leaves
+/// either the old list with its old cursor or the new list with the new
+/// cursor, and the sync pays for one commit (one set of fsyncs), not one
+/// per list or document.
+#[derive(Debug, Default)]
+pub struct SyncWrite<'a> {
+    pub delta: Option<ListDelta<'a>>,
+    /// A list fetched whole (the pool): these rows become the whole list.
+    pub whole: Option<(&'a str, &'a [CacheRow<'a>])>,
+    pub docs: Vec<DocWrite<'a>>,
+}
+
+impl super::LocalStore {
+    pub async fn apply_sync(&self, write: SyncWrite<'_>) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        if let Some(delta) = write.delta {
+            upsert_in(&mut tx, delta.list, delta.rows).await?;
+            if !delta.gone.is_empty() {
+                sqlx::query("DELETE FROM cached_items WHERE id IN (SELECT value FROM json_each(?))")
+                    .bind(serde_json::to_string(delta.gone)?)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            sqlx::query(
+                "INSERT INTO sync_state (key, cursor, etag) VALUES (?, ?, ?) \
+                 ON CONFLICT(key) DO UPDATE SET cursor = excluded.cursor, etag = excluded.etag",
+            )
+            .bind(delta.sync_key)
+            .bind(delta.cursor)
+            .bind(delta.etag)
+            .execute(&mut *tx)
+            .await?;
+        }
+        if let Some((list, rows)) = write.whole {
+            sqlx::query("DELETE FROM cached_items WHERE list = ?")
+                .bind(list)
+                .execute(&mut *tx)
+                .await?;
+            upsert_in(&mut tx, list, rows).await?;
+        }
+        for doc in write.docs {
+            sqlx::query(
+                "INSERT INTO cached_docs (key, json, etag, fetched_at) VALUES (?, ?, ?, ?) \
+                 ON CONFLICT(key) DO UPDATE SET json = excluded.json, etag = excluded.etag, \
+                 fetched_at = excluded.fetched_at",
+            )
+            .bind(doc.key)
+            .bind(doc.json)
+            .bind(doc.etag)
+            .bind(crate::domain::clock::now_ms())
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}

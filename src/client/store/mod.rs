@@ -22,7 +22,7 @@ use sqlx::sqlite::{
 };
 
 pub use cache::{CachedDoc, CachedKey, MINE, POOL, Timer};
-pub use cache_write::CacheRow;
+pub use cache_write::{CacheRow, DocWrite, ListDelta, SyncWrite};
 pub use outbox::{Claim, EntryState, NewEntry, OutboxEntry, host_name};
 pub use queue_rows::TabRows;
 pub use write_kind::WriteKind;

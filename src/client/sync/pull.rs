@@ -9,7 +9,7 @@ use serde_json::value::RawValue;
 use super::{Engine, Fetch, Stale};
 use crate::api::{DutyList, ItemDetail, PoolList, Schedule, WorkItem, paths};
 use crate::client::http::{Fetched, HttpError};
-use crate::client::store::{CacheRow, StoreError};
+use crate::client::store::{CacheRow, DocWrite, ListDelta, StoreError, SyncWrite};
 
 #[derive(Debug, Default, Serialize)]
 pub struct PullReport {
@@ -43,7 +43,26 @@ pub const ME_KEY: &str = "me";
 /// The server `login` signed in to, as a JSON string.
 pub const ME_SERVER_KEY: &str = "me_server";
 
+/// A document that came back changed: decoded, and as received.
+pub struct FreshDoc<T> {
+    pub value: T,
+    pub raw: String,
+    pub etag: Option<String>,
+}
+
+/// A fetch whose refusal (the role may not see it) is not a failed pull.
+fn unless_refused<T>(r: Result<Option<T>, PullError>) -> Result<Option<T>, PullError> {
+    match r {
+        Err(PullError::Http(HttpError::Refused { .. })) => Ok(None),
+        other => other,
+    }
+}
+
 impl Engine {
+    /// Items by cursor (and who is signed in, when not cached), the pool
+    /// and duty; everything that came back is written in one transaction.
+    /// What arrived is kept even when another part failed; the first
+    /// failure is then returned.
     pub async fn pull(&self) -> Result<PullReport, PullError> {
         let mut report = PullReport::default();
         let (cursor, etag) = self.store.sync_state(ITEMS_KEY).await?;
@@ -51,24 +70,60 @@ impl Engine {
             Some(c) => format!("{}?since={}", paths::ITEMS, encode(c)),
             None => paths::ITEMS.to_string(),
         };
-        if let Fetched::Fresh { etag, raw, .. } = self.api.get_text(&path, etag.as_deref()).await? {
-            let url = format!("{}{}", self.api.base(), path);
-            let bad = |e: serde_json::Error| HttpError::BadResponse {
-                url: url.clone(),
-                reason: e.to_string(),
-            };
-            let list: RawItemList<'_> = serde_json::from_str(&raw).map_err(bad)?;
+        // In the order a server (or a scripted test peer) has always seen:
+        // the items, who I am (only to sort a non-empty delta, and only when
+        // not cached), the pool, duty.
+        let fresh_items = match self.api.get_text(&path, etag.as_deref()).await? {
+            Fetched::Fresh { etag, raw, .. } => Some((etag, raw)),
+            Fetched::NotModified => None,
+        };
+        let url = format!("{}{}", self.api.base(), path);
+        let bad = |e: serde_json::Error| HttpError::BadResponse {
+            url: url.clone(),
+            reason: e.to_string(),
+        };
+        let list = match &fresh_items {
+            Some((_, raw)) => Some(serde_json::from_str::<RawItemList<'_>>(raw).map_err(bad)?),
+            None => None,
+        };
+        let needs_me = list.as_ref().is_some_and(|l| !l.items.is_empty());
+        let cached_me = match needs_me {
+            true => self.cached_doc::<crate::api::User>(ME_KEY).await?,
+            false => None,
+        };
+        let (me, me_doc) = match (needs_me, cached_me) {
+            (false, _) => (None, None),
+            (true, Some(me)) => (Some(me.id), None),
+            (true, None) => {
+                let fresh = self.fetch_fresh::<crate::api::User>(paths::ME, ME_KEY).await?;
+                (fresh.as_ref().map(|f| f.value.id), fresh)
+            }
+        };
+        let pool = self.fetch_fresh::<PoolList>(paths::POOL, "pool").await;
+        // Fetched to be cached for the Duty screen and `dutydesk duty`.
+        let duty = self.fetch_fresh::<DutyList>(paths::DUTY, "duty").await;
+        let mut failed: Option<PullError> = None;
+        let mut keep = |e: PullError| {
+            failed.get_or_insert(e);
+        };
+        let (pool, duty) = (unless_refused(pool), unless_refused(duty));
+        let pool = pool.unwrap_or_else(|e| {
+            keep(e);
+            None
+        });
+        let duty = duty.unwrap_or_else(|e| {
+            keep(e);
+            None
+        });
+        let mut rows = Vec::new();
+        let mut gone = Vec::new();
+        if let Some(list) = &list {
             report.items_changed = list.items.len() + list.removed.len();
-            // An item reassigned to someone else, or back in the pool with
-            // no assignee, arrives in the delta: it leaves "mine".
-            let me = match list.items.is_empty() {
-                true => None,
-                false => self.own_user().await?.map(|me| me.id),
-            };
             // Each item is decoded once, to check it and read its keys, and
-            // cached as the server sent it: no encoding it back to JSON.
-            let mut rows = Vec::with_capacity(list.items.len());
-            let mut gone = Vec::new();
+            // cached as the server sent it: no encoding it back to JSON. An
+            // item reassigned to someone else, or back in the pool with no
+            // assignee, arrives in the delta: it leaves "mine".
+            rows.reserve(list.items.len());
             for json in &list.items {
                 let item: WorkItem = serde_json::from_str(json.get()).map_err(bad)?;
                 if me.is_some_and(|me| item.assignee.as_ref().is_none_or(|a| a.id != me)) {
@@ -76,41 +131,64 @@ impl Engine {
                 }
                 rows.push(CacheRow::new(&item, Cow::Borrowed(json.get())));
             }
-            self.store.upsert_rows(crate::client::store::MINE, &rows).await?;
-            self.store.forget_items(&gone).await?;
             // Items that left this user since the cursor come as ids only.
-            self.store.forget_items(&list.removed).await?;
-            self.store
-                .set_sync_state(ITEMS_KEY, Some(&list.cursor), etag.as_deref())
-                .await?;
+            gone.extend_from_slice(&list.removed);
         }
-        // Not every role may see the pool or has duty: a refusal there is
-        // not a failed pull.
-        match self.fetch_doc::<PoolList>(paths::POOL, "pool").await {
-            Ok(Some(pool)) => {
-                self.store
-                    .replace_list(crate::client::store::POOL, &pool.items)
-                    .await?;
-                report.pool_changed = true;
-            }
-            Ok(None) | Err(PullError::Http(HttpError::Refused { .. })) => {}
-            Err(e) => return Err(e),
+        let pool_rows = match &pool {
+            Some(pool) => pool
+                .value
+                .items
+                .iter()
+                .map(CacheRow::encoded)
+                .collect::<Result<Vec<_>, _>>()?,
+            None => Vec::new(),
+        };
+        let mut write = SyncWrite {
+            delta: list
+                .as_ref()
+                .zip(fresh_items.as_ref())
+                .map(|(list, (etag, _))| ListDelta {
+                    list: crate::client::store::MINE,
+                    rows: &rows,
+                    gone: &gone,
+                    sync_key: ITEMS_KEY,
+                    cursor: Some(&list.cursor),
+                    etag: etag.as_deref(),
+                }),
+            whole: pool
+                .as_ref()
+                .map(|_| (crate::client::store::POOL, pool_rows.as_slice())),
+            docs: Vec::new(),
+        };
+        if let Some(pool) = &pool {
+            write.docs.push(doc_write("pool", pool));
         }
-        match self.fetch_doc::<DutyList>(paths::DUTY, "duty").await {
-            // Fetched to be cached for the Duty screen and `dutydesk duty`.
-            Ok(_) | Err(PullError::Http(HttpError::Refused { .. })) => {}
-            Err(e) => return Err(e),
+        if let Some(duty) = &duty {
+            write.docs.push(doc_write("duty", duty));
         }
-        Ok(report)
+        if let Some(me) = &me_doc {
+            write.docs.push(doc_write(ME_KEY, me));
+        }
+        self.store.apply_sync(write).await?;
+        report.pool_changed = pool.is_some();
+        match failed {
+            Some(e) => Err(e),
+            None => Ok(report),
+        }
     }
 
-    /// The signed-in user: cached by `login`, fetched when it is not (a
-    /// token from `DUTYDESK_TOKEN` never went through `login`).
-    async fn own_user(&self) -> Result<Option<crate::api::User>, PullError> {
-        if let Some(me) = self.cached_doc::<crate::api::User>(ME_KEY).await? {
-            return Ok(Some(me));
+    /// GETs a whole document with its cached ETag, without caching it.
+    /// `None` when the server says it has not changed.
+    async fn fetch_fresh<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        key: &str,
+    ) -> Result<Option<FreshDoc<T>>, PullError> {
+        let etag = self.store.doc(key).await?.and_then(|d| d.etag);
+        match self.api.get::<T>(path, etag.as_deref()).await? {
+            Fetched::NotModified => Ok(None),
+            Fetched::Fresh { value, etag, raw } => Ok(Some(FreshDoc { value, raw, etag })),
         }
-        self.fetch_doc::<crate::api::User>(paths::ME, ME_KEY).await
     }
 
     /// GETs a whole document with its cached ETag, caching it under `key`.
@@ -201,4 +279,12 @@ pub(super) fn encode(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+fn doc_write<'a, T>(key: &'a str, doc: &'a FreshDoc<T>) -> DocWrite<'a> {
+    DocWrite {
+        key,
+        json: &doc.raw,
+        etag: doc.etag.as_deref(),
+    }
 }

@@ -83,11 +83,15 @@ pub struct SeedItem<'a> {
 
 /// Stores a generated item (version 1) and its `created` history line.
 pub async fn insert_item(tx: &mut Transaction<'static, Any>, item: &SeedItem<'_>) -> Result<(), sqlx::Error> {
+    // As every list sends them (`sql::item_list`).
+    let mut parties = crate::server::storage::sql::item_rows::raw_parties(&item.parties)?;
+    crate::server::storage::sql::item_rows::mask_parties(&mut parties);
+    let shown = serde_json::to_string(&parties).map_err(|e| sqlx::Error::Decode(e.into()))?;
     sqlx::query(
         "INSERT INTO items (id, kind, title, description, channel, category, green_channel, frontline_group, \
          fee_waiver_eligible, status, assignee_id, unit_id, parties, due_at, created_at, updated_at, typical_case, \
-         scheduled_start, scheduled_end, room_id, join_link, version, change_seq, enterprise_party) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, 1, $22, $23)",
+         scheduled_start, scheduled_end, room_id, join_link, version, change_seq, enterprise_party, parties_shown) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, 1, $22, $23, $24)",
     )
     .bind(item.id)
     .bind(item.kind)
@@ -112,6 +116,7 @@ pub async fn insert_item(tx: &mut Transaction<'static, Any>, item: &SeedItem<'_>
     .bind(item.join_link.as_deref())
     .bind(item.seq)
     .bind(i64::from(item.enterprise_party))
+    .bind(shown)
     .execute(&mut **tx)
     .await?;
     sqlx::query(

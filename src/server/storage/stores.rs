@@ -6,8 +6,8 @@
 use std::future::Future;
 
 use super::{
-    ClaimResult, Created, IdemRequest, ItemChange, ItemRow, ItemsSince, LoginState, NewSlot, OutcomeLogged,
-    RevokeTarget, StorageResult, StoredResponse,
+    ClaimResult, Created, IdemRequest, ItemChange, ItemRow, ItemsSince, ListJson, LoginState, NewSlot,
+    OutcomeLogged, RevokeTarget, StorageResult, StoredResponse,
 };
 use crate::api::Party;
 use crate::api::corrections::{CorrectedOutcome, OutcomeCorrection};
@@ -88,6 +88,13 @@ pub trait ItemStore {
         user_id: i64,
         since: i64,
     ) -> impl Future<Output = StorageResult<ItemsSince>> + Send;
+    /// The same list as `GET /items` sends it: `ItemList` as JSON bytes,
+    /// encoded from the rows without building the items.
+    fn items_list_json(
+        &self,
+        user_id: i64,
+        since: i64,
+    ) -> impl Future<Output = StorageResult<ListJson>> + Send;
     /// The item with history, outcomes and time, when `me` may see it.
     fn item_detail(
         &self,

@@ -76,6 +76,16 @@ pub struct ItemsSince {
     pub cursor: i64,
 }
 
+/// `GET /items`'s answer for a cursor, encoded already: the body is
+/// `ItemList` as JSON.
+#[derive(Debug, Clone)]
+pub struct ListJson {
+    pub body: Vec<u8>,
+    pub cursor: i64,
+    /// How many items the body holds.
+    pub items: usize,
+}
+
 #[derive(Debug, Clone)]
 pub enum ClaimResult {
     /// The caller holds the item now.

@@ -364,11 +364,13 @@ pub async fn insert_item(
     let fee_waiver = req.fee_waiver_eligible || (req.green_channel && req.kind == ItemKind::ProBono);
     // Parties are plain derive(Serialize) data: serializing cannot fail.
     let parties_json = serde_json::to_string(parties).unwrap_or_else(|_| "[]".into());
+    // NULL (masked at read) in the impossible case it does not encode.
+    let shown_json = super::item_list::parties_shown(parties).ok();
     sqlx::query(
         "INSERT INTO items (id, kind, title, description, channel, category, green_channel, frontline_group, \
          fee_waiver_eligible, status, assignee_id, unit_id, parties, due_at, created_at, updated_at, typical_case, \
-         version, change_seq, enterprise_party, external_ref) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'new', $10, $11, $12, $13, $14, $14, 0, 1, $15, $16, $17)",
+         version, change_seq, enterprise_party, external_ref, parties_shown) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'new', $10, $11, $12, $13, $14, $14, 0, 1, $15, $16, $17, $18)",
     )
     .bind(id)
     .bind(req.kind.as_str())
@@ -387,6 +389,7 @@ pub async fn insert_item(
     .bind(seq)
     .bind(i64::from(enterprise))
     .bind(req.external_ref.as_deref())
+    .bind(shown_json)
     .execute(&mut **tx)
     .await?;
     add_history(

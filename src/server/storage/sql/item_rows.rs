@@ -19,7 +19,7 @@ pub const ITEM_SELECT: &str = "SELECT i.id, i.kind, i.title, i.description, i.ch
     FROM items i LEFT JOIN users a ON a.id = i.assignee_id LEFT JOIN rooms r ON r.id = i.room_id";
 
 /// A stored enum value, read straight from the column's text (no JSON).
-fn parse_enum<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, sqlx::Error> {
+pub(super) fn parse_enum<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, sqlx::Error> {
     use serde::de::IntoDeserializer;
     T::deserialize(s.into_deserializer())
         .map_err(|e: serde::de::value::Error| sqlx::Error::Decode(format!("stored value {s:?}: {e}").into()))

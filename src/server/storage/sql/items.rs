@@ -13,7 +13,7 @@ use crate::domain::{EpochMs, ItemStatus, Role};
 use crate::server::bus::Change;
 use crate::server::storage::ItemStore;
 use crate::server::storage::StorageError;
-use crate::server::storage::{ClaimResult, ItemChange, ItemRow, ItemsSince, NewSlot};
+use crate::server::storage::{ClaimResult, ItemChange, ItemRow, ItemsSince, ListJson, NewSlot};
 
 impl ItemStore for SqlStorage {
     async fn items_changed_since(&self, user_id: i64, since: i64) -> Result<ItemsSince, StorageError> {
@@ -34,29 +34,20 @@ impl ItemStore for SqlStorage {
             cursor = cursor.max(sqlx::Row::try_get::<i64, _>(r, "change_seq")?);
             items.push(row.item);
         }
-        let mut removed = Vec::new();
-        if since > 0 {
-            let left: Vec<(i64, i64)> = sqlx::query_as(
-                "SELECT d.item_id, d.change_seq FROM item_departures d JOIN items i ON i.id = d.item_id \
-                 WHERE d.user_id = $1 AND d.change_seq > $2 \
-                 AND (i.assignee_id IS NULL OR i.assignee_id <> $1) ORDER BY d.change_seq",
-            )
-            .bind(user_id)
-            .bind(since)
-            .fetch_all(&self.store.pool)
-            .await?;
-            for (item_id, seq) in left {
-                cursor = cursor.max(seq);
-                if !removed.contains(&item_id) {
-                    removed.push(item_id);
-                }
-            }
-        }
+        let removed = if since > 0 {
+            super::item_list::removed_since(&self.store.pool, user_id, since, &mut cursor).await?
+        } else {
+            Vec::new()
+        };
         Ok(ItemsSince {
             items,
             removed,
             cursor,
         })
+    }
+
+    async fn items_list_json(&self, user_id: i64, since: i64) -> Result<ListJson, StorageError> {
+        super::item_list::list_json(&self.store, user_id, since).await
     }
 
     async fn item_detail(&self, me: &User, id: i64) -> Result<Option<ItemDetail>, StorageError> {

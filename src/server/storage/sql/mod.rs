@@ -11,6 +11,7 @@ mod dispatch;
 pub mod group_commit;
 pub mod idempotency;
 pub mod intake;
+pub mod item_list;
 pub mod item_rows;
 mod items;
 mod login_guard;
