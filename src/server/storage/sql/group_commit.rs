@@ -16,6 +16,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::api::{NewTimeEntry, ProblemCode, User};
 use crate::domain::EpochMs;
+use crate::server::aggregate::TxReads;
 use crate::server::db::Store;
 use crate::server::storage::StorageError;
 use crate::server::storage::{IdemRequest, StoredResponse};
@@ -26,7 +27,10 @@ const MAX_BATCH: usize = 64;
 const QUEUE: usize = 1024;
 
 /// One request's keyed write, as data: the writer task runs it inside the
-/// batch's transaction (data, not a closure, so nothing is boxed).
+/// batch's transaction (data, not a closure, so nothing is boxed). What the
+/// statistics read is read once per batch (`TxReads`): a kind of write
+/// added here must not change campaigns, items' counted columns, users or
+/// submissions.
 pub enum Work {
     TimeEntry {
         me: User,
@@ -37,10 +41,14 @@ pub enum Work {
 }
 
 impl Work {
-    async fn run(self, tx: &mut Transaction<'static, Any>) -> Result<StoredResponse, StorageError> {
+    async fn run(
+        self,
+        tx: &mut Transaction<'static, Any>,
+        reads: &mut TxReads,
+    ) -> Result<StoredResponse, StorageError> {
         match self {
             Work::TimeEntry { me, idem, req, now } => {
-                super::records::keyed_time_entry(tx, &me, &idem, &req, now).await
+                super::records::keyed_time_entry(tx, reads, &me, &idem, &req, now).await
             }
         }
     }
@@ -119,6 +127,7 @@ async fn run_batch(store: &Store, jobs: Vec<Job>, metrics: Option<&BatchMetrics>
     };
     let mut done = Vec::with_capacity(jobs.len());
     let mut broken = false;
+    let mut reads = TxReads::default();
     for job in jobs {
         if broken {
             done.push((job.answer, Err(not_stored())));
@@ -134,7 +143,7 @@ async fn run_batch(store: &Store, jobs: Vec<Job>, metrics: Option<&BatchMetrics>
             done.push((job.answer, Err(not_stored())));
             continue;
         }
-        let result = job.work.run(&mut w.tx).await;
+        let result = job.work.run(&mut w.tx, &mut reads).await;
         if result.is_err() {
             // Undoes this write only; the others in the batch stand.
             if let Err(e) = savepoint(&mut w.tx, "ROLLBACK TO dd_write").await {

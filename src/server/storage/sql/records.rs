@@ -16,7 +16,9 @@ use crate::domain::records::{
     check_note, check_occurred_at, may_count,
 };
 use crate::domain::{EpochMs, ItemStatus, OutcomeFields, TimeActivity, Yuan};
-use crate::server::aggregate::{StatRecord, apply as apply_statistics, campaigns_with_rules};
+use crate::server::aggregate::{
+    StatRecord, TxReads, apply as apply_statistics, apply_in, campaigns_with_rules,
+};
 use crate::server::schedule::{day_bounds, today_shanghai};
 use crate::server::storage::StorageError;
 use crate::server::storage::{IdemRequest, OutcomeLogged, StoredResponse};
@@ -79,6 +81,7 @@ async fn check_day(
 
 async fn insert_time_entry(
     tx: &mut Transaction<'static, Any>,
+    reads: &mut TxReads,
     e: &TimeEntry,
     now: EpochMs,
 ) -> Result<(), StorageError> {
@@ -97,7 +100,7 @@ async fn insert_time_entry(
     .bind(e.created_at)
     .execute(&mut **tx)
     .await?;
-    apply_statistics(tx, StatRecord::TimeEntry(e), now).await
+    apply_in(tx, reads, StatRecord::TimeEntry(e), now).await
 }
 
 /// A keyed write's outcome before its answer is stored: the answer stored
@@ -110,6 +113,7 @@ enum Prepared {
 /// A time entry, checked and written inside `tx` (not committed).
 async fn time_entry_in(
     tx: &mut Transaction<'static, Any>,
+    reads: &mut TxReads,
     me: &User,
     idem: &IdemRequest,
     req: &NewTimeEntry,
@@ -133,7 +137,7 @@ async fn time_entry_in(
         occurred_at,
         created_at: now,
     };
-    insert_time_entry(tx, &entry, now).await?;
+    insert_time_entry(tx, reads, &entry, now).await?;
     // Plain data (minutes), shown by the client in its user's language.
     let note = entry.minutes.to_string();
     let history = NewHistory::of(
@@ -193,12 +197,13 @@ impl RecordStore for SqlStorage {
 /// A time entry and its stored answer, inside a group commit's batch.
 pub(super) async fn keyed_time_entry(
     tx: &mut Transaction<'static, Any>,
+    reads: &mut TxReads,
     me: &User,
     idem: &IdemRequest,
     req: &NewTimeEntry,
     now: EpochMs,
 ) -> StorageResult<StoredResponse> {
-    match time_entry_in(tx, me, idem, req, now).await? {
+    match time_entry_in(tx, reads, me, idem, req, now).await? {
         Prepared::Replay(stored) => Ok(stored),
         Prepared::New(body) => store_answer(tx, idem, CREATED, body).await,
     }
@@ -310,7 +315,7 @@ impl SqlStorage {
                 occurred_at: outcome.occurred_at,
                 created_at: now,
             };
-            insert_time_entry(&mut w.tx, &entry, now).await?;
+            insert_time_entry(&mut w.tx, &mut TxReads::default(), &entry, now).await?;
         }
         let record = StatRecord::Outcome {
             item_kind: row.item.kind,
@@ -343,7 +348,7 @@ impl SqlStorage {
             return batch.run(Work::TimeEntry { me, idem, req, now }).await;
         }
         let mut w = self.store.begin_write().await?;
-        match time_entry_in(&mut w.tx, me, idem, req, now).await? {
+        match time_entry_in(&mut w.tx, &mut TxReads::default(), me, idem, req, now).await? {
             Prepared::Replay(stored) => Ok(stored),
             Prepared::New(body) => commit_with(&self.store, w, idem, CREATED, body).await,
         }
