@@ -82,6 +82,25 @@ async fn group_case(ctx: &Ctx) {
         )
         .await;
     assert_eq!(again.status(), 201, "[{}]", ctx.backend);
+    // A stored key sent with another body is refused, and the write that
+    // follows it in the same group still stands.
+    let other = json!({"item_id": id, "minutes": 7, "activity": "follow_up", "note": "reused"});
+    let after = json!({"item_id": id, "minutes": 1, "activity": "follow_up", "note": "after"});
+    let (reused, next) = tokio::join!(
+        ctx.post_idem(token, path, "g-0", other),
+        ctx.post_idem(token, path, "after-reuse", after),
+    );
+    crate::support::problem(reused, 422, "idempotency_key_reused").await;
+    assert_eq!(next.status(), 201, "[{}]", ctx.backend);
+    let detail = json(ctx.get(token, &format!("/api/v1/items/{id}")).await, 200).await;
+    let notes: Vec<&str> = detail["time_entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["note"].as_str())
+        .collect();
+    assert!(!notes.contains(&"reused"), "[{}] {notes:?}", ctx.backend);
+    assert!(notes.contains(&"after"), "[{}] {notes:?}", ctx.backend);
 }
 on_all_backends!(group_commits_keep_every_key_exactly_once, group_case);
 

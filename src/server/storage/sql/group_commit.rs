@@ -14,6 +14,7 @@ use std::time::Instant;
 use sqlx::{Any, Transaction};
 use tokio::sync::{mpsc, oneshot};
 
+use super::idempotency::answer_for;
 use crate::api::{NewTimeEntry, ProblemCode, User};
 use crate::domain::EpochMs;
 use crate::server::aggregate::TxReads;
@@ -41,6 +42,18 @@ pub enum Work {
 }
 
 impl Work {
+    /// Opens the write's savepoint and looks its key up (one round trip).
+    async fn open(&self, tx: &mut Transaction<'static, Any>) -> Result<Opened, sqlx::Error> {
+        let Work::TimeEntry { idem, .. } = self;
+        let row = super::idempotency::savepoint_and_lookup(tx, idem).await?;
+        Ok(match answer_for(row, idem) {
+            Ok(None) => Opened::New,
+            // A replay, or a key reused for another request: nothing written.
+            Ok(Some(stored)) => Opened::Answered(Ok(stored)),
+            Err(refused) => Opened::Answered(Err(refused)),
+        })
+    }
+
     async fn run(
         self,
         tx: &mut Transaction<'static, Any>,
@@ -52,6 +65,14 @@ impl Work {
             }
         }
     }
+}
+
+/// A write whose savepoint is open and whose key was looked up.
+enum Opened {
+    /// A new key: run the write.
+    New,
+    /// Answered by what is stored for the key.
+    Answered(Result<StoredResponse, StorageError>),
 }
 
 struct Job {
@@ -135,13 +156,22 @@ async fn run_batch(store: &Store, jobs: Vec<Job>, metrics: Option<&BatchMetrics>
         }
         // One savepoint per write, never released: `ROLLBACK TO` goes back
         // to the newest savepoint of that name (this write's) and leaves
-        // the earlier writes alone, and COMMIT ends them all. One round
-        // trip per write instead of two (at most MAX_BATCH deep).
-        if let Err(e) = savepoint(&mut w.tx, "SAVEPOINT dd_write").await {
-            tracing::warn!(error = %e, "group commit: savepoint failed");
-            broken = true;
-            done.push((job.answer, Err(not_stored())));
-            continue;
+        // the earlier writes alone, and COMMIT ends them all. Opened with
+        // the key's lookup in one round trip; if that fails, whether the
+        // savepoint exists is unknown, and rolling back to the previous
+        // write's would undo it: the batch is refused whole.
+        match job.work.open(&mut w.tx).await {
+            Ok(Opened::New) => {}
+            Ok(Opened::Answered(answer)) => {
+                done.push((job.answer, answer));
+                continue;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "group commit: opening a write failed");
+                broken = true;
+                done.push((job.answer, Err(not_stored())));
+                continue;
+            }
         }
         let result = job.work.run(&mut w.tx, &mut reads).await;
         if result.is_err() {

@@ -103,25 +103,15 @@ async fn insert_time_entry(
     apply_in(tx, reads, StatRecord::TimeEntry(e), now).await
 }
 
-/// A keyed write's outcome before its answer is stored: the answer stored
-/// for this key before, or the new record's body.
-enum Prepared {
-    Replay(StoredResponse),
-    New(String),
-}
-
-/// A time entry, checked and written inside `tx` (not committed).
+/// A time entry, checked and written inside `tx` (not committed), after
+/// its key was looked up and found new; returns the new record's body.
 async fn time_entry_in(
     tx: &mut Transaction<'static, Any>,
     reads: &mut TxReads,
     me: &User,
-    idem: &IdemRequest,
     req: &NewTimeEntry,
     now: EpochMs,
-) -> Result<Prepared, StorageError> {
-    if let Some(stored) = replay(tx, idem).await? {
-        return Ok(Prepared::Replay(stored));
-    }
+) -> Result<String, StorageError> {
     let row = item_to_change(tx, me, req.item_id, "log time on this item").await?;
     let occurred_at = req.occurred_at.unwrap_or(now);
     check_common(me, req.note.as_deref(), occurred_at, now)?;
@@ -148,7 +138,7 @@ async fn time_entry_in(
         &note,
     );
     add_history(tx, history).await?;
-    Ok(Prepared::New(to_json(&entry)))
+    Ok(to_json(&entry))
 }
 
 /// Each record is checked by `domain::records` inside its transaction. A
@@ -194,7 +184,8 @@ impl RecordStore for SqlStorage {
     }
 }
 
-/// A time entry and its stored answer, inside a group commit's batch.
+/// A time entry and its stored answer, inside a group commit's batch, once
+/// the batch found its key new (`idempotency::savepoint_and_replay`).
 pub(super) async fn keyed_time_entry(
     tx: &mut Transaction<'static, Any>,
     reads: &mut TxReads,
@@ -203,10 +194,8 @@ pub(super) async fn keyed_time_entry(
     req: &NewTimeEntry,
     now: EpochMs,
 ) -> StorageResult<StoredResponse> {
-    match time_entry_in(tx, reads, me, idem, req, now).await? {
-        Prepared::Replay(stored) => Ok(stored),
-        Prepared::New(body) => store_answer(tx, idem, CREATED, body).await,
-    }
+    let body = time_entry_in(tx, reads, me, req, now).await?;
+    store_answer(tx, idem, CREATED, body).await
 }
 
 impl SqlStorage {
@@ -348,10 +337,11 @@ impl SqlStorage {
             return batch.run(Work::TimeEntry { me, idem, req, now }).await;
         }
         let mut w = self.store.begin_write().await?;
-        match time_entry_in(&mut w.tx, &mut TxReads::default(), me, idem, req, now).await? {
-            Prepared::Replay(stored) => Ok(stored),
-            Prepared::New(body) => commit_with(&self.store, w, idem, CREATED, body).await,
+        if let Some(stored) = replay(&mut w.tx, idem).await? {
+            return Ok(stored);
         }
+        let body = time_entry_in(&mut w.tx, &mut TxReads::default(), me, req, now).await?;
+        commit_with(&self.store, w, idem, CREATED, body).await
     }
 
     async fn log_activity_once(
