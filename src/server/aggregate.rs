@@ -8,7 +8,7 @@
 //! nothing unless a definition changed — including when `dutydesk admin
 //! campaign import` changed it from another process while the server runs.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, LazyLock, RwLock};
 
 use sha2::{Digest, Sha256};
@@ -22,7 +22,7 @@ use super::storage::aggregates::{
 pub(crate) use super::storage::aggregates::lock_aggregates;
 use crate::api::{Activity, Campaign, Outcome, TimeEntry};
 use crate::domain::campaign::{
-    CampaignDef, FactItem, OutcomeFigures, RecordFact, contributions, parse_definition,
+    CampaignDef, FactItem, FactOwner, OutcomeFigures, RecordFact, contributions, parse_definition, period_of,
 };
 use crate::domain::records::check_periods_open;
 use crate::domain::{EpochMs, ItemKind, Yuan};
@@ -104,11 +104,12 @@ pub async fn store_campaign(
 
 async fn fact_of(
     tx: &mut Transaction<'static, Any>,
+    reads: &mut TxReads,
     record: &StatRecord<'_>,
 ) -> Result<RecordFact, sqlx::Error> {
     Ok(match record {
         StatRecord::Outcome { item_kind, outcome } | StatRecord::OutcomeWithdrawal { item_kind, outcome } => {
-            let (item, owner) = item_and_owner(tx, outcome.item_id, outcome.user_id).await?;
+            let (item, owner) = reads.item_and_owner(tx, outcome.item_id, outcome.user_id).await?;
             let figures = OutcomeFigures {
                 code: Some(outcome.code),
                 settled_fen: outcome.settled_amount.map(Yuan::fen).unwrap_or(0),
@@ -127,7 +128,7 @@ async fn fact_of(
             )
         }
         StatRecord::TimeEntry(e) => {
-            let (item, owner) = item_and_owner(tx, e.item_id, e.user_id).await?;
+            let (item, owner) = reads.item_and_owner(tx, e.item_id, e.user_id).await?;
             RecordFact::time_entry(item, e.minutes, Some(e.activity), e.occurred_at, owner)
         }
         StatRecord::Activity(a) => RecordFact::activity(
@@ -155,6 +156,73 @@ pub enum StatRecord<'a> {
     },
 }
 
+/// What the statistics read once per write transaction instead of once
+/// per record: the rules, each item's and user's counted columns, and the
+/// (campaign, period, unit) cells found not handed in. A group commit runs
+/// many records in one transaction; one snapshot, so what was read for one
+/// record holds for the next — the records a batch runs (time entries)
+/// change none of these tables, and a refused one rolled back to its
+/// savepoint leaves them as read. Never kept past its transaction.
+#[derive(Default)]
+pub struct TxReads {
+    defs: Option<Vec<Arc<CampaignDef>>>,
+    facts: HashMap<(i64, i64), (FactItem, FactOwner)>,
+    open: HashSet<(String, String, i64)>,
+}
+
+impl TxReads {
+    async fn defs(
+        &mut self,
+        tx: &mut Transaction<'static, Any>,
+    ) -> Result<Vec<Arc<CampaignDef>>, sqlx::Error> {
+        if let Some(defs) = &self.defs {
+            return Ok(defs.clone());
+        }
+        let defs = campaigns_with_rules(tx).await?;
+        self.defs = Some(defs.clone());
+        Ok(defs)
+    }
+
+    async fn item_and_owner(
+        &mut self,
+        tx: &mut Transaction<'static, Any>,
+        item_id: i64,
+        user_id: i64,
+    ) -> Result<(FactItem, FactOwner), sqlx::Error> {
+        if let Some(known) = self.facts.get(&(item_id, user_id)) {
+            return Ok(*known);
+        }
+        let read = item_and_owner(tx, item_id, user_id).await?;
+        self.facts.insert((item_id, user_id), read);
+        Ok(read)
+    }
+
+    /// Refuses a record whose unit handed in a form it adds to, asking the
+    /// database only about cells not already found open.
+    async fn check_unlocked(
+        &mut self,
+        tx: &mut Transaction<'static, Any>,
+        defs: &[Arc<CampaignDef>],
+        fact: &RecordFact,
+    ) -> Result<(), StorageError> {
+        let cell = |d: &CampaignDef| {
+            let start = period_of(d, fact.occurred_at).start.to_string();
+            (d.id.clone(), start, fact.unit_id)
+        };
+        let unknown: Vec<Arc<CampaignDef>> = defs
+            .iter()
+            .filter(|d| !self.open.contains(&cell(d)))
+            .cloned()
+            .collect();
+        if unknown.is_empty() {
+            return Ok(());
+        }
+        super::storage::sql::rollup::check_unlocked(tx, &unknown, fact).await?;
+        self.open.extend(unknown.iter().map(|d| cell(d)));
+        Ok(())
+    }
+}
+
 /// What one record adds to every campaign with rules, in the record's own
 /// transaction. A record that would add to a closed period (its form due
 /// already) is refused and the caller's transaction rolls back: a filed
@@ -164,14 +232,25 @@ pub async fn apply(
     record: StatRecord<'_>,
     now: EpochMs,
 ) -> Result<(), StorageError> {
+    apply_in(tx, &mut TxReads::default(), record, now).await
+}
+
+/// [`apply`] for one of several records in one transaction, reading what
+/// the earlier ones read only once (`reads` belongs to `tx`).
+pub async fn apply_in(
+    tx: &mut Transaction<'static, Any>,
+    reads: &mut TxReads,
+    record: StatRecord<'_>,
+    now: EpochMs,
+) -> Result<(), StorageError> {
     lock_aggregates(tx, false).await?;
-    let defs = campaigns_with_rules(tx).await?;
+    let defs = reads.defs(tx).await?;
     if defs.is_empty() {
         return Ok(());
     }
-    let fact = fact_of(tx, &record).await?;
+    let fact = fact_of(tx, reads, &record).await?;
     check_periods_open(defs.iter().map(|d| d.as_ref()), &fact, now)?;
-    super::storage::sql::rollup::check_unlocked(tx, &defs, &fact).await?;
+    reads.check_unlocked(tx, &defs, &fact).await?;
     for def in defs {
         for inc in contributions(&def, &fact) {
             add_increment(tx, &fact, &inc).await?;

@@ -11,7 +11,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Opts, Registry, TextEncoder,
+    Encoder, Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Opts, Registry,
+    TextEncoder,
 };
 
 use super::Shared;
@@ -28,6 +29,7 @@ pub struct Metrics {
     events_published: IntCounter,
     events_delivered: IntCounter,
     login_refusals: IntCounterVec,
+    write_batches: super::storage::sql::group_commit::BatchMetrics,
 }
 
 impl Metrics {
@@ -67,6 +69,32 @@ impl Metrics {
         registry.register(Box::new(events_published.clone()))?;
         registry.register(Box::new(events_delivered.clone()))?;
         registry.register(Box::new(login_refusals.clone()))?;
+        let write_batches = super::storage::sql::group_commit::BatchMetrics {
+            writes: Histogram::with_opts(
+                HistogramOpts::new(
+                    "write_batch_writes",
+                    "Keyed writes per group commit (SQLite): one fsync for each batch",
+                )
+                .buckets(vec![1.0, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 16.0, 32.0, 64.0]),
+            )?,
+            statements: Histogram::with_opts(
+                HistogramOpts::new(
+                    "write_batch_statements_seconds",
+                    "Time a group commit spends running its writes' statements, before the commit",
+                )
+                .buckets(prometheus::exponential_buckets(0.000_05, 2.0, 14)?),
+            )?,
+            commit: Histogram::with_opts(
+                HistogramOpts::new(
+                    "write_batch_commit_seconds",
+                    "Time a group commit's COMMIT takes (the fsync with synchronous=FULL)",
+                )
+                .buckets(prometheus::exponential_buckets(0.000_05, 2.0, 14)?),
+            )?,
+        };
+        registry.register(Box::new(write_batches.writes.clone()))?;
+        registry.register(Box::new(write_batches.statements.clone()))?;
+        registry.register(Box::new(write_batches.commit.clone()))?;
         Ok(Metrics {
             registry,
             requests,
@@ -75,7 +103,13 @@ impl Metrics {
             events_published,
             events_delivered,
             login_refusals,
+            write_batches,
         })
+    }
+
+    /// What the group commit reports into (batch sizes and times).
+    pub fn write_batches(&self) -> super::storage::sql::group_commit::BatchMetrics {
+        self.write_batches.clone()
     }
 
     /// The counter of announced changes, for the instance's hub.

@@ -277,7 +277,9 @@ pub async fn start_tuned(config: ServerConfig, tuning: ServerTuning) -> anyhow::
     let metrics = metrics::Metrics::new()?;
     bus.hub().count_published(metrics.published_counter());
     // The one place the storage is chosen.
-    let storage = Arc::new(SqlStorage::with_bus(store.clone(), bus.clone()));
+    let storage = SqlStorage::with_bus(store.clone(), bus.clone());
+    storage.count_write_batches(metrics.write_batches());
+    let storage = Arc::new(storage);
     let state = Arc::new(AppState {
         login_guard: login_guard::LoginGuard::new(
             storage.clone(),

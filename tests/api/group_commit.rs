@@ -1,11 +1,14 @@
 //! Keyed writes committed in groups (SQLite) stay exactly-once, and a
-//! refused write in a group undoes only itself.
+//! refused write in a group undoes only itself, also when it is refused
+//! after its first rows were written.
 
 use futures_util::future::join_all;
 use serde_json::json;
 
-use crate::on_all_backends;
-use crate::support::{Ctx, json, my_item};
+use dutydesk::server::stats_admin::rebuild_all;
+
+use crate::support::{APRIL_12, Ctx, json, my_item};
+use crate::{on_all_backends, on_all_backends_at};
 
 async fn group_case(ctx: &Ctx) {
     let token = ctx.login("lawyer").await;
@@ -79,5 +82,96 @@ async fn group_case(ctx: &Ctx) {
         )
         .await;
     assert_eq!(again.status(), 201, "[{}]", ctx.backend);
+    // A stored key sent with another body is refused, and the write that
+    // follows it in the same group still stands.
+    let other = json!({"item_id": id, "minutes": 7, "activity": "follow_up", "note": "reused"});
+    let after = json!({"item_id": id, "minutes": 1, "activity": "follow_up", "note": "after"});
+    let (reused, next) = tokio::join!(
+        ctx.post_idem(token, path, "g-0", other),
+        ctx.post_idem(token, path, "after-reuse", after),
+    );
+    crate::support::problem(reused, 422, "idempotency_key_reused").await;
+    assert_eq!(next.status(), 201, "[{}]", ctx.backend);
+    let detail = json(ctx.get(token, &format!("/api/v1/items/{id}")).await, 200).await;
+    let notes: Vec<&str> = detail["time_entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["note"].as_str())
+        .collect();
+    assert!(!notes.contains(&"reused"), "[{}] {notes:?}", ctx.backend);
+    assert!(notes.contains(&"after"), "[{}] {notes:?}", ctx.backend);
 }
 on_all_backends!(group_commits_keep_every_key_exactly_once, group_case);
+
+/// Refusals that come after the write began (the time entry is inserted,
+/// then its statistics find form 1's first half of March closed) mixed
+/// with good writes in the same groups: each refused one undoes its own
+/// rows and increments, every good one stands, and a rebuild of the
+/// statistics changes nothing.
+async fn late_refusal_case(ctx: &Ctx) {
+    let token = ctx.login("lawyer").await;
+    let item = my_item(ctx, &token, |i| {
+        i["kind"] == "pro_bono" && i["status"] == "in_progress"
+    })
+    .await;
+    let id = item["id"].as_i64().unwrap();
+    let hour = 3_600_000;
+    // 2026-03-10 in Beijing: form 1's 1–15 March was due on 16 March.
+    let march_10 = APRIL_12 - 33 * 24 * hour;
+    let mut posts = Vec::new();
+    for n in 0..20_i64 {
+        posts.push((
+            format!("ok-{n}"),
+            json!({"item_id": id, "minutes": 3, "activity": "follow_up", "note": format!("ok{n}"),
+                   "occurred_at": APRIL_12 - hour - n * 60_000}),
+        ));
+        posts.push((
+            format!("closed-{n}"),
+            json!({"item_id": id, "minutes": 5, "activity": "session", "note": format!("closed{n}"),
+                   "occurred_at": march_10 + n * 60_000}),
+        ));
+    }
+    let token = token.as_str();
+    let answers = join_all(posts.iter().map(|(key, body)| async move {
+        let r = ctx
+            .post_idem(token, "/api/v1/time-entries", key, body.clone())
+            .await;
+        (key.clone(), r.status().as_u16(), r.text().await.unwrap())
+    }))
+    .await;
+    for (key, status, text) in &answers {
+        let want = if key.starts_with("ok-") { 201 } else { 409 };
+        assert_eq!(*status, want, "[{}] {key}: {text}", ctx.backend);
+    }
+    let detail = json(ctx.get(token, &format!("/api/v1/items/{id}")).await, 200).await;
+    let notes: Vec<&str> = detail["time_entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["note"].as_str())
+        .collect();
+    assert_eq!(
+        notes.iter().filter(|n| n.starts_with("ok")).count(),
+        20,
+        "[{}] every good write stands: {notes:?}",
+        ctx.backend
+    );
+    assert!(
+        !notes.iter().any(|n| n.starts_with("closed")),
+        "[{}] no refused write left a row: {notes:?}",
+        ctx.backend
+    );
+    let report = rebuild_all(&ctx.server.as_ref().unwrap().store).await.unwrap();
+    assert!(
+        report.changes.is_empty(),
+        "[{}] the aggregates are a rebuild's: {:?}",
+        ctx.backend,
+        report.changes
+    );
+}
+on_all_backends_at!(
+    late_refusals_in_a_group_undo_only_themselves,
+    late_refusal_case,
+    APRIL_12
+);

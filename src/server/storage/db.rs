@@ -94,6 +94,11 @@ impl Store {
         let options: AnyConnectOptions = url.parse()?;
         let pool = AnyPoolOptions::new()
             .max_connections(if sqlite { 4 } else { 8 })
+            // A SQLite connection is a file in this process: it cannot go
+            // stale the way a network connection can, and the ping before
+            // each use cost a round trip to its worker thread (one per
+            // group commit, one per request).
+            .test_before_acquire(!sqlite)
             .after_connect(|conn, _meta| {
                 Box::pin(async move {
                     if conn.backend_name().eq_ignore_ascii_case("sqlite") {

@@ -9,11 +9,15 @@
 //! PostgreSQL commits concurrent transactions in parallel (and groups
 //! their WAL flushes itself), so it keeps one transaction per request.
 
+use std::time::Instant;
+
 use sqlx::{Any, Transaction};
 use tokio::sync::{mpsc, oneshot};
 
+use super::idempotency::answer_for;
 use crate::api::{NewTimeEntry, ProblemCode, User};
 use crate::domain::EpochMs;
+use crate::server::aggregate::TxReads;
 use crate::server::db::Store;
 use crate::server::storage::StorageError;
 use crate::server::storage::{IdemRequest, StoredResponse};
@@ -24,7 +28,10 @@ const MAX_BATCH: usize = 64;
 const QUEUE: usize = 1024;
 
 /// One request's keyed write, as data: the writer task runs it inside the
-/// batch's transaction (data, not a closure, so nothing is boxed).
+/// batch's transaction (data, not a closure, so nothing is boxed). What the
+/// statistics read is read once per batch (`TxReads`): a kind of write
+/// added here must not change campaigns, items' counted columns, users or
+/// submissions.
 pub enum Work {
     TimeEntry {
         me: User,
@@ -35,13 +42,37 @@ pub enum Work {
 }
 
 impl Work {
-    async fn run(self, tx: &mut Transaction<'static, Any>) -> Result<StoredResponse, StorageError> {
+    /// Opens the write's savepoint and looks its key up (one round trip).
+    async fn open(&self, tx: &mut Transaction<'static, Any>) -> Result<Opened, sqlx::Error> {
+        let Work::TimeEntry { idem, .. } = self;
+        let row = super::idempotency::savepoint_and_lookup(tx, idem).await?;
+        Ok(match answer_for(row, idem) {
+            Ok(None) => Opened::New,
+            // A replay, or a key reused for another request: nothing written.
+            Ok(Some(stored)) => Opened::Answered(Ok(stored)),
+            Err(refused) => Opened::Answered(Err(refused)),
+        })
+    }
+
+    async fn run(
+        self,
+        tx: &mut Transaction<'static, Any>,
+        reads: &mut TxReads,
+    ) -> Result<StoredResponse, StorageError> {
         match self {
             Work::TimeEntry { me, idem, req, now } => {
-                super::records::keyed_time_entry(tx, &me, &idem, &req, now).await
+                super::records::keyed_time_entry(tx, reads, &me, &idem, &req, now).await
             }
         }
     }
+}
+
+/// A write whose savepoint is open and whose key was looked up.
+enum Opened {
+    /// A new key: run the write.
+    New,
+    /// Answered by what is stored for the key.
+    Answered(Result<StoredResponse, StorageError>),
 }
 
 struct Job {
@@ -53,6 +84,15 @@ pub struct GroupCommit {
     jobs: mpsc::Sender<Job>,
 }
 
+/// What `/metrics` shows of the batches: how many writes share a commit,
+/// and how a batch's time splits between its statements and its commit.
+#[derive(Clone)]
+pub struct BatchMetrics {
+    pub writes: prometheus::Histogram,
+    pub statements: prometheus::Histogram,
+    pub commit: prometheus::Histogram,
+}
+
 fn not_stored() -> StorageError {
     StorageError::refused(
         ProblemCode::Internal,
@@ -62,9 +102,9 @@ fn not_stored() -> StorageError {
 
 impl GroupCommit {
     /// Starts the writer task; it ends when the last handle is dropped.
-    pub fn start(store: Store) -> GroupCommit {
+    pub fn start(store: Store, metrics: Option<BatchMetrics>) -> GroupCommit {
         let (jobs, rx) = mpsc::channel(QUEUE);
-        tokio::spawn(writer(store, rx));
+        tokio::spawn(writer(store, rx, metrics));
         GroupCommit { jobs }
     }
 
@@ -79,11 +119,11 @@ impl GroupCommit {
     }
 }
 
-async fn writer(store: Store, mut rx: mpsc::Receiver<Job>) {
+async fn writer(store: Store, mut rx: mpsc::Receiver<Job>, metrics: Option<BatchMetrics>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     // Waits for the first write, then takes whatever else is waiting.
     while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        run_batch(&store, std::mem::take(&mut batch)).await;
+        run_batch(&store, std::mem::take(&mut batch), metrics.as_ref()).await;
     }
 }
 
@@ -91,7 +131,11 @@ async fn savepoint(tx: &mut Transaction<'static, Any>, sql: &'static str) -> Res
     sqlx::query(sql).execute(&mut **tx).await.map(|_| ())
 }
 
-async fn run_batch(store: &Store, jobs: Vec<Job>) {
+async fn run_batch(store: &Store, jobs: Vec<Job>, metrics: Option<&BatchMetrics>) {
+    let started = Instant::now();
+    if let Some(m) = metrics {
+        m.writes.observe(jobs.len() as f64);
+    }
     let mut w = match store.begin_write().await {
         Ok(w) => w,
         Err(e) => {
@@ -104,33 +148,43 @@ async fn run_batch(store: &Store, jobs: Vec<Job>) {
     };
     let mut done = Vec::with_capacity(jobs.len());
     let mut broken = false;
+    let mut reads = TxReads::default();
     for job in jobs {
         if broken {
             done.push((job.answer, Err(not_stored())));
             continue;
         }
-        if let Err(e) = savepoint(&mut w.tx, "SAVEPOINT dd_write").await {
-            tracing::warn!(error = %e, "group commit: savepoint failed");
-            broken = true;
-            done.push((job.answer, Err(not_stored())));
-            continue;
+        // One savepoint per write, never released: `ROLLBACK TO` goes back
+        // to the newest savepoint of that name (this write's) and leaves
+        // the earlier writes alone, and COMMIT ends them all. Opened with
+        // the key's lookup in one round trip; if that fails, whether the
+        // savepoint exists is unknown, and rolling back to the previous
+        // write's would undo it: the batch is refused whole.
+        match job.work.open(&mut w.tx).await {
+            Ok(Opened::New) => {}
+            Ok(Opened::Answered(answer)) => {
+                done.push((job.answer, answer));
+                continue;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "group commit: opening a write failed");
+                broken = true;
+                done.push((job.answer, Err(not_stored())));
+                continue;
+            }
         }
-        let result = job.work.run(&mut w.tx).await;
-        let end = match &result {
-            Ok(_) => savepoint(&mut w.tx, "RELEASE dd_write").await,
+        let result = job.work.run(&mut w.tx, &mut reads).await;
+        if result.is_err() {
             // Undoes this write only; the others in the batch stand.
-            Err(_) => match savepoint(&mut w.tx, "ROLLBACK TO dd_write").await {
-                Ok(()) => savepoint(&mut w.tx, "RELEASE dd_write").await,
-                Err(e) => Err(e),
-            },
-        };
-        if let Err(e) = end {
-            tracing::warn!(error = %e, "group commit: ending a savepoint failed");
-            broken = true;
+            if let Err(e) = savepoint(&mut w.tx, "ROLLBACK TO dd_write").await {
+                tracing::warn!(error = %e, "group commit: undoing a refused write failed");
+                broken = true;
+            }
         }
         done.push((job.answer, result));
     }
     let crate::server::db::WriteTx { tx, guard } = w;
+    let committing = Instant::now();
     let committed = if broken {
         drop(tx);
         Err(not_stored())
@@ -140,6 +194,11 @@ async fn run_batch(store: &Store, jobs: Vec<Job>) {
             not_stored()
         })
     };
+    if let Some(m) = metrics {
+        m.statements
+            .observe(committing.duration_since(started).as_secs_f64());
+        m.commit.observe(committing.elapsed().as_secs_f64());
+    }
     drop(guard);
     for (answer, result) in done {
         let result = match &committed {

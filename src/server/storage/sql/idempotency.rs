@@ -14,13 +14,42 @@ async fn lookup<'e, E>(exec: E, req: &IdemRequest) -> Result<Option<StoredRespon
 where
     E: sqlx::Executor<'e, Database = Any>,
 {
-    let row: Option<(String, i64, String)> = sqlx::query_as(
+    let row: Option<StoredRow> = sqlx::query_as(
         "SELECT request_hash, status, body FROM idempotency_records WHERE user_id = $1 AND idem_key = $2",
     )
     .bind(req.user_id)
     .bind(&req.key)
     .fetch_optional(exec)
     .await?;
+    answer_for(row, req)
+}
+
+/// For one write of a group commit's batch (SQLite only): opens the
+/// write's savepoint (`SAVEPOINT dd_write`, see `group_commit`) and looks
+/// its key up, in one round trip to the database — two statements in one
+/// query, which SQLite runs in order. The stored row, if any, for
+/// [`answer_for`]. On an error it is not known whether the savepoint was
+/// opened: the caller must not roll back to it.
+pub async fn savepoint_and_lookup(
+    tx: &mut Transaction<'static, Any>,
+    req: &IdemRequest,
+) -> Result<Option<StoredRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SAVEPOINT dd_write; \
+         SELECT request_hash, status, body FROM idempotency_records WHERE user_id = $1 AND idem_key = $2",
+    )
+    .bind(req.user_id)
+    .bind(&req.key)
+    .fetch_optional(&mut **tx)
+    .await
+}
+
+/// A stored key: the request's hash, the status and body answered.
+pub type StoredRow = (String, i64, String);
+
+/// What a stored row for this key answers: its response, or a refusal when
+/// the key was used for another request.
+pub fn answer_for(row: Option<StoredRow>, req: &IdemRequest) -> Result<Option<StoredResponse>, StorageError> {
     match row {
         None => Ok(None),
         Some((hash, _, _)) if hash != req.hash => Err(StorageError::refused(

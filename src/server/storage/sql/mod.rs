@@ -40,6 +40,9 @@ pub struct SqlStorage {
     /// SQLite: the writer task that commits keyed records in groups,
     /// started on first use (inside the runtime).
     group_commit: Arc<std::sync::OnceLock<group_commit::GroupCommit>>,
+    /// Where the group commit reports its batches (`/metrics`), if set
+    /// before its first write.
+    batch_metrics: Arc<std::sync::OnceLock<group_commit::BatchMetrics>>,
 }
 
 impl SqlStorage {
@@ -53,7 +56,13 @@ impl SqlStorage {
             store,
             bus,
             group_commit: Arc::default(),
+            batch_metrics: Arc::default(),
         }
+    }
+
+    /// Reports the group commit's batch sizes and times into `metrics`.
+    pub fn count_write_batches(&self, metrics: group_commit::BatchMetrics) {
+        let _ = self.batch_metrics.set(metrics);
     }
 
     /// The group committer on SQLite; `None` on PostgreSQL.
@@ -61,10 +70,10 @@ impl SqlStorage {
         if self.store.is_postgres() {
             return None;
         }
-        Some(
-            self.group_commit
-                .get_or_init(|| group_commit::GroupCommit::start(self.store.clone())),
-        )
+        Some(self.group_commit.get_or_init(|| {
+            let metrics = self.batch_metrics.get().cloned();
+            group_commit::GroupCommit::start(self.store.clone(), metrics)
+        }))
     }
 }
 

@@ -16,7 +16,9 @@ use crate::domain::records::{
     check_note, check_occurred_at, may_count,
 };
 use crate::domain::{EpochMs, ItemStatus, OutcomeFields, TimeActivity, Yuan};
-use crate::server::aggregate::{StatRecord, apply as apply_statistics, campaigns_with_rules};
+use crate::server::aggregate::{
+    StatRecord, TxReads, apply as apply_statistics, apply_in, campaigns_with_rules,
+};
 use crate::server::schedule::{day_bounds, today_shanghai};
 use crate::server::storage::StorageError;
 use crate::server::storage::{IdemRequest, OutcomeLogged, StoredResponse};
@@ -79,6 +81,7 @@ async fn check_day(
 
 async fn insert_time_entry(
     tx: &mut Transaction<'static, Any>,
+    reads: &mut TxReads,
     e: &TimeEntry,
     now: EpochMs,
 ) -> Result<(), StorageError> {
@@ -97,27 +100,18 @@ async fn insert_time_entry(
     .bind(e.created_at)
     .execute(&mut **tx)
     .await?;
-    apply_statistics(tx, StatRecord::TimeEntry(e), now).await
+    apply_in(tx, reads, StatRecord::TimeEntry(e), now).await
 }
 
-/// A keyed write's outcome before its answer is stored: the answer stored
-/// for this key before, or the new record's body.
-enum Prepared {
-    Replay(StoredResponse),
-    New(String),
-}
-
-/// A time entry, checked and written inside `tx` (not committed).
+/// A time entry, checked and written inside `tx` (not committed), after
+/// its key was looked up and found new; returns the new record's body.
 async fn time_entry_in(
     tx: &mut Transaction<'static, Any>,
+    reads: &mut TxReads,
     me: &User,
-    idem: &IdemRequest,
     req: &NewTimeEntry,
     now: EpochMs,
-) -> Result<Prepared, StorageError> {
-    if let Some(stored) = replay(tx, idem).await? {
-        return Ok(Prepared::Replay(stored));
-    }
+) -> Result<String, StorageError> {
     let row = item_to_change(tx, me, req.item_id, "log time on this item").await?;
     let occurred_at = req.occurred_at.unwrap_or(now);
     check_common(me, req.note.as_deref(), occurred_at, now)?;
@@ -133,7 +127,7 @@ async fn time_entry_in(
         occurred_at,
         created_at: now,
     };
-    insert_time_entry(tx, &entry, now).await?;
+    insert_time_entry(tx, reads, &entry, now).await?;
     // Plain data (minutes), shown by the client in its user's language.
     let note = entry.minutes.to_string();
     let history = NewHistory::of(
@@ -144,7 +138,7 @@ async fn time_entry_in(
         &note,
     );
     add_history(tx, history).await?;
-    Ok(Prepared::New(to_json(&entry)))
+    Ok(to_json(&entry))
 }
 
 /// Each record is checked by `domain::records` inside its transaction. A
@@ -190,18 +184,18 @@ impl RecordStore for SqlStorage {
     }
 }
 
-/// A time entry and its stored answer, inside a group commit's batch.
+/// A time entry and its stored answer, inside a group commit's batch, once
+/// the batch found its key new (`idempotency::savepoint_and_replay`).
 pub(super) async fn keyed_time_entry(
     tx: &mut Transaction<'static, Any>,
+    reads: &mut TxReads,
     me: &User,
     idem: &IdemRequest,
     req: &NewTimeEntry,
     now: EpochMs,
 ) -> StorageResult<StoredResponse> {
-    match time_entry_in(tx, me, idem, req, now).await? {
-        Prepared::Replay(stored) => Ok(stored),
-        Prepared::New(body) => store_answer(tx, idem, CREATED, body).await,
-    }
+    let body = time_entry_in(tx, reads, me, req, now).await?;
+    store_answer(tx, idem, CREATED, body).await
 }
 
 impl SqlStorage {
@@ -310,7 +304,7 @@ impl SqlStorage {
                 occurred_at: outcome.occurred_at,
                 created_at: now,
             };
-            insert_time_entry(&mut w.tx, &entry, now).await?;
+            insert_time_entry(&mut w.tx, &mut TxReads::default(), &entry, now).await?;
         }
         let record = StatRecord::Outcome {
             item_kind: row.item.kind,
@@ -343,10 +337,11 @@ impl SqlStorage {
             return batch.run(Work::TimeEntry { me, idem, req, now }).await;
         }
         let mut w = self.store.begin_write().await?;
-        match time_entry_in(&mut w.tx, me, idem, req, now).await? {
-            Prepared::Replay(stored) => Ok(stored),
-            Prepared::New(body) => commit_with(&self.store, w, idem, CREATED, body).await,
+        if let Some(stored) = replay(&mut w.tx, idem).await? {
+            return Ok(stored);
         }
+        let body = time_entry_in(&mut w.tx, &mut TxReads::default(), me, req, now).await?;
+        commit_with(&self.store, w, idem, CREATED, body).await
     }
 
     async fn log_activity_once(
