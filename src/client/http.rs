@@ -253,7 +253,17 @@ impl Api {
     }
 
     fn request(&self, method: Method, path: &str) -> Result<reqwest::RequestBuilder, HttpError> {
-        let mut req = self.client()?.request(method, format!("{}{}", self.base, path));
+        self.request_on(self.client()?, method, path)
+    }
+
+    /// A request on `client` with the token, if signed in.
+    fn request_on(
+        &self,
+        client: &reqwest::Client,
+        method: Method,
+        path: &str,
+    ) -> Result<reqwest::RequestBuilder, HttpError> {
+        let mut req = client.request(method, format!("{}{}", self.base, path));
         if let Some(t) = &self.token {
             req = req.bearer_auth(t.secret());
         }
@@ -388,11 +398,8 @@ impl Api {
     /// Opens the server-sent event stream.
     pub async fn events(&self) -> Result<reqwest::Response, HttpError> {
         let url = format!("{}{}", self.base, crate::api::paths::EVENTS);
-        let mut req = self.stream_client()?.get(&url);
-        if let Some(t) = &self.token {
-            req = req.bearer_auth(t.secret());
-        }
-        let resp = req
+        let resp = self
+            .request_on(self.stream_client()?, Method::GET, crate::api::paths::EVENTS)?
             .header(header::ACCEPT, "text/event-stream")
             .send()
             .await
