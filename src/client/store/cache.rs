@@ -4,7 +4,7 @@
 use serde::Serialize;
 use sqlx::Row;
 
-use super::cache_write::{CacheRow, upsert_in};
+use super::cache_write::{CacheRow, DocWrite, clear_list_in, doc_in, forget_in, sync_state_in, upsert_in};
 use super::{LocalStore, StoreError};
 use crate::api::WorkItem;
 use crate::domain::clock::now_ms;
@@ -64,10 +64,7 @@ impl LocalStore {
             .map(CacheRow::encoded)
             .collect::<Result<Vec<_>, _>>()?;
         let mut tx = self.pool.begin().await?;
-        sqlx::query("DELETE FROM cached_items WHERE list = ?")
-            .bind(list)
-            .execute(&mut *tx)
-            .await?;
+        clear_list_in(&mut tx, list).await?;
         upsert_in(&mut tx, list, &rows).await?;
         tx.commit().await?;
         Ok(())
@@ -75,14 +72,7 @@ impl LocalStore {
 
     /// Drops items from the cache (they left the caller), in one statement.
     pub async fn forget_items(&self, ids: &[i64]) -> Result<(), StoreError> {
-        if ids.is_empty() {
-            return Ok(());
-        }
-        sqlx::query("DELETE FROM cached_items WHERE id IN (SELECT value FROM json_each(?))")
-            .bind(serde_json::to_string(ids)?)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+        forget_in(&mut *self.pool.acquire().await?, ids).await
     }
 
     pub async fn cached_items(&self, list: &str) -> Result<Vec<WorkItem>, StoreError> {
@@ -203,17 +193,8 @@ impl LocalStore {
     }
 
     pub async fn put_doc(&self, key: &str, json: &str, etag: Option<&str>) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO cached_docs (key, json, etag, fetched_at) VALUES (?, ?, ?, ?) \
-             ON CONFLICT(key) DO UPDATE SET json = excluded.json, etag = excluded.etag, fetched_at = excluded.fetched_at",
-        )
-        .bind(key)
-        .bind(json)
-        .bind(etag)
-        .bind(now_ms())
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        let doc = DocWrite { key, json, etag };
+        doc_in(&mut *self.pool.acquire().await?, &doc).await
     }
 
     pub async fn doc(&self, key: &str) -> Result<Option<CachedDoc>, StoreError> {
@@ -249,16 +230,7 @@ impl LocalStore {
         cursor: Option<&str>,
         etag: Option<&str>,
     ) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO sync_state (key, cursor, etag) VALUES (?, ?, ?) \
-             ON CONFLICT(key) DO UPDATE SET cursor = excluded.cursor, etag = excluded.etag",
-        )
-        .bind(key)
-        .bind(cursor)
-        .bind(etag)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        sync_state_in(&mut *self.pool.acquire().await?, key, cursor, etag).await
     }
 
     /// Keeps a half-filled form (JSON) under its form key, for the

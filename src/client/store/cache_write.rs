@@ -5,6 +5,8 @@
 use std::borrow::Cow;
 use std::sync::LazyLock;
 
+use sqlx::SqliteConnection;
+
 use super::StoreError;
 use crate::api::WorkItem;
 use crate::domain::{EpochMs, ItemKind, ItemStatus};
@@ -137,43 +139,73 @@ impl super::LocalStore {
         let mut tx = self.pool.begin().await?;
         if let Some(delta) = write.delta {
             upsert_in(&mut tx, delta.list, delta.rows).await?;
-            if !delta.gone.is_empty() {
-                sqlx::query("DELETE FROM cached_items WHERE id IN (SELECT value FROM json_each(?))")
-                    .bind(serde_json::to_string(delta.gone)?)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            sqlx::query(
-                "INSERT INTO sync_state (key, cursor, etag) VALUES (?, ?, ?) \
-                 ON CONFLICT(key) DO UPDATE SET cursor = excluded.cursor, etag = excluded.etag",
-            )
-            .bind(delta.sync_key)
-            .bind(delta.cursor)
-            .bind(delta.etag)
-            .execute(&mut *tx)
-            .await?;
+            forget_in(&mut tx, delta.gone).await?;
+            sync_state_in(&mut tx, delta.sync_key, delta.cursor, delta.etag).await?;
         }
         if let Some((list, rows)) = write.whole {
-            sqlx::query("DELETE FROM cached_items WHERE list = ?")
-                .bind(list)
-                .execute(&mut *tx)
-                .await?;
+            clear_list_in(&mut tx, list).await?;
             upsert_in(&mut tx, list, rows).await?;
         }
         for doc in write.docs {
-            sqlx::query(
-                "INSERT INTO cached_docs (key, json, etag, fetched_at) VALUES (?, ?, ?, ?) \
-                 ON CONFLICT(key) DO UPDATE SET json = excluded.json, etag = excluded.etag, \
-                 fetched_at = excluded.fetched_at",
-            )
-            .bind(doc.key)
-            .bind(doc.json)
-            .bind(doc.etag)
-            .bind(crate::domain::clock::now_ms())
-            .execute(&mut *tx)
-            .await?;
+            doc_in(&mut tx, &doc).await?;
         }
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// Drops items from the cache (they left the caller), in one statement.
+pub(super) async fn forget_in(conn: &mut SqliteConnection, ids: &[i64]) -> Result<(), StoreError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    sqlx::query("DELETE FROM cached_items WHERE id IN (SELECT value FROM json_each(?))")
+        .bind(serde_json::to_string(ids)?)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Empties one cached list.
+pub(super) async fn clear_list_in(conn: &mut SqliteConnection, list: &str) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM cached_items WHERE list = ?")
+        .bind(list)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Keeps a list's cursor and ETag.
+pub(super) async fn sync_state_in(
+    conn: &mut SqliteConnection,
+    key: &str,
+    cursor: Option<&str>,
+    etag: Option<&str>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO sync_state (key, cursor, etag) VALUES (?, ?, ?) \
+         ON CONFLICT(key) DO UPDATE SET cursor = excluded.cursor, etag = excluded.etag",
+    )
+    .bind(key)
+    .bind(cursor)
+    .bind(etag)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Caches a document as received.
+pub(super) async fn doc_in(conn: &mut SqliteConnection, doc: &DocWrite<'_>) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO cached_docs (key, json, etag, fetched_at) VALUES (?, ?, ?, ?) \
+         ON CONFLICT(key) DO UPDATE SET json = excluded.json, etag = excluded.etag, \
+         fetched_at = excluded.fetched_at",
+    )
+    .bind(doc.key)
+    .bind(doc.json)
+    .bind(doc.etag)
+    .bind(crate::domain::clock::now_ms())
+    .execute(conn)
+    .await?;
+    Ok(())
 }
