@@ -8,16 +8,18 @@
 //! nothing unless a definition changed — including when `dutydesk admin
 //! campaign import` changed it from another process while the server runs.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, RwLock};
 
 use sha2::{Digest, Sha256};
 use sqlx::{Any, AnyConnection, Transaction};
 
 use super::storage::aggregates::{
-    StoredCampaign, add_increment, campaign_revisions, campaign_source, item_and_owner, owner,
+    StoredCampaign, campaign_revisions, campaign_source, increment_into, item_and_owner, owner,
     upsert_campaign,
 };
+use super::storage::sql::rollup::{Cell, cell_refusal, read_cell};
+use super::storage::sql::script::Script;
 // Re-exported: records, submissions and campaign imports take it here.
 pub(crate) use super::storage::aggregates::lock_aggregates;
 use crate::api::{Activity, Campaign, Outcome, TimeEntry};
@@ -158,20 +160,35 @@ pub enum StatRecord<'a> {
 
 /// What the statistics read once per write transaction instead of once
 /// per record: the rules, each item's and user's counted columns, and the
-/// (campaign, period, unit) cells found not handed in. A group commit runs
-/// many records in one transaction; one snapshot, so what was read for one
+/// (campaign, period, unit) submission cells. A group commit runs many
+/// records in one transaction; one snapshot, so what was read for one
 /// record holds for the next — the records a batch runs (time entries)
 /// change none of these tables, and a refused one rolled back to its
-/// savepoint leaves them as read. Never kept past its transaction.
+/// savepoint leaves them as read. A group commit's write reads what is
+/// not known yet together with its own reads (`remember_*`). Never kept
+/// past its transaction.
 #[derive(Default)]
 pub struct TxReads {
     defs: Option<Vec<Arc<CampaignDef>>>,
     facts: HashMap<(i64, i64), (FactItem, FactOwner)>,
-    open: HashSet<(String, String, i64)>,
+    cells: HashMap<SubmissionKey, Cell>,
+}
+
+/// A unit's submission of a campaign's period: campaign, period start, unit.
+pub type SubmissionKey = (String, String, i64);
+
+/// The cell a record of `unit_id` at `occurred_at` adds to under `def`.
+pub fn submission_key(def: &CampaignDef, occurred_at: EpochMs, unit_id: i64) -> SubmissionKey {
+    (
+        def.id.clone(),
+        period_of(def, occurred_at).start.to_string(),
+        unit_id,
+    )
 }
 
 impl TxReads {
-    async fn defs(
+    /// The rules, read once per transaction.
+    pub async fn defs(
         &mut self,
         tx: &mut Transaction<'static, Any>,
     ) -> Result<Vec<Arc<CampaignDef>>, sqlx::Error> {
@@ -181,6 +198,27 @@ impl TxReads {
         let defs = campaigns_with_rules(tx).await?;
         self.defs = Some(defs.clone());
         Ok(defs)
+    }
+
+    /// The rules if this transaction read them already.
+    pub fn known_defs(&self) -> Option<&[Arc<CampaignDef>]> {
+        self.defs.as_deref()
+    }
+
+    pub fn known_fact(&self, item_id: i64, user_id: i64) -> Option<(FactItem, FactOwner)> {
+        self.facts.get(&(item_id, user_id)).copied()
+    }
+
+    pub fn remember_fact(&mut self, item_id: i64, user_id: i64, read: (FactItem, FactOwner)) {
+        self.facts.insert((item_id, user_id), read);
+    }
+
+    pub fn knows_cell(&self, key: &SubmissionKey) -> bool {
+        self.cells.contains_key(key)
+    }
+
+    pub fn remember_cell(&mut self, key: SubmissionKey, cell: Cell) {
+        self.cells.insert(key, cell);
     }
 
     async fn item_and_owner(
@@ -198,27 +236,28 @@ impl TxReads {
     }
 
     /// Refuses a record whose unit handed in a form it adds to, asking the
-    /// database only about cells not already found open.
+    /// database only about cells not read yet in this transaction.
     async fn check_unlocked(
         &mut self,
         tx: &mut Transaction<'static, Any>,
         defs: &[Arc<CampaignDef>],
         fact: &RecordFact,
     ) -> Result<(), StorageError> {
-        let cell = |d: &CampaignDef| {
-            let start = period_of(d, fact.occurred_at).start.to_string();
-            (d.id.clone(), start, fact.unit_id)
-        };
-        let unknown: Vec<Arc<CampaignDef>> = defs
-            .iter()
-            .filter(|d| !self.open.contains(&cell(d)))
-            .cloned()
-            .collect();
-        if unknown.is_empty() {
-            return Ok(());
+        for def in defs {
+            if contributions(def, fact).is_empty() {
+                continue;
+            }
+            let key = submission_key(def, fact.occurred_at, fact.unit_id);
+            let cell = match self.cells.get(&key) {
+                Some(cell) => cell.clone(),
+                None => {
+                    let cell = read_cell(tx, &key.0, &key.1, key.2).await?;
+                    self.cells.insert(key, cell.clone());
+                    cell
+                }
+            };
+            cell_refusal(def, fact, &cell)?;
         }
-        super::storage::sql::rollup::check_unlocked(tx, &unknown, fact).await?;
-        self.open.extend(unknown.iter().map(|d| cell(d)));
         Ok(())
     }
 }
@@ -243,6 +282,21 @@ pub async fn apply_in(
     record: StatRecord<'_>,
     now: EpochMs,
 ) -> Result<(), StorageError> {
+    let mut script = Script::new();
+    apply_into(tx, reads, record, now, &mut script).await?;
+    script.run(tx).await?;
+    Ok(())
+}
+
+/// [`apply_in`], its checks done now and its additions pushed onto
+/// `script` for the caller to run with the record's own statements.
+pub async fn apply_into(
+    tx: &mut Transaction<'static, Any>,
+    reads: &mut TxReads,
+    record: StatRecord<'_>,
+    now: EpochMs,
+    script: &mut Script,
+) -> Result<(), StorageError> {
     lock_aggregates(tx, false).await?;
     let defs = reads.defs(tx).await?;
     if defs.is_empty() {
@@ -253,7 +307,7 @@ pub async fn apply_in(
     reads.check_unlocked(tx, &defs, &fact).await?;
     for def in defs {
         for inc in contributions(&def, &fact) {
-            add_increment(tx, &fact, &inc).await?;
+            increment_into(script, &fact, &inc);
         }
     }
     Ok(())

@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 
 use sqlx::{Any, AnyConnection, Transaction};
 
+use super::sql::script::Script;
+
 use crate::domain::campaign::{FactItem, FactOwner, Increment, OutcomeFigures, RecordFact};
 use crate::domain::{Category, Channel, ItemKind, OutcomeCode, Profession, TimeActivity};
 
@@ -109,15 +111,24 @@ pub async fn item_and_owner(
     item_id: i64,
     user_id: i64,
 ) -> Result<(FactItem, FactOwner), sqlx::Error> {
-    let (category, green, channel, enterprise, profession, unit_id): (String, i64, String, i64, String, i64) =
-        sqlx::query_as(
-            "SELECT i.category, i.green_channel, i.channel, i.enterprise_party, u.profession, u.unit_id \
-             FROM items i, users u WHERE i.id = $1 AND u.id = $2",
-        )
+    let row: FactRow = sqlx::query_as(ITEM_AND_OWNER_SQL)
         .bind(item_id)
         .bind(user_id)
         .fetch_one(&mut **tx)
         .await?;
+    fact_of_row(row, user_id)
+}
+
+/// The item's counted columns and the user's profession and unit, by
+/// (item id, user id).
+pub const ITEM_AND_OWNER_SQL: &str = "SELECT i.category, i.green_channel, i.channel, i.enterprise_party, \
+     u.profession, u.unit_id FROM items i, users u WHERE i.id = $1 AND u.id = $2";
+
+/// A row of [`ITEM_AND_OWNER_SQL`].
+pub type FactRow = (String, i64, String, i64, String, i64);
+
+pub fn fact_of_row(row: FactRow, user_id: i64) -> Result<(FactItem, FactOwner), sqlx::Error> {
+    let (category, green, channel, enterprise, profession, unit_id) = row;
     Ok((
         fact_item(None, &category, green, &channel, enterprise),
         fact_owner(&profession, unit_id, user_id)?,
@@ -251,29 +262,25 @@ pub async fn replace_cells(tx: &mut Transaction<'static, Any>, cells: &Cells) ->
     Ok(())
 }
 
-/// Adds one increment to its cell; portable upsert (SQLite ≥ 3.24, PostgreSQL).
-pub async fn add_increment(
-    conn: &mut AnyConnection,
-    fact: &RecordFact,
-    inc: &Increment,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
+/// Adds one increment to its cell (created at zero if new), as a statement
+/// of the record's script; portable upsert (SQLite ≥ 3.24, PostgreSQL).
+pub fn increment_into(script: &mut Script, fact: &RecordFact, inc: &Increment) {
+    script.push(
         "INSERT INTO aggregates (campaign_id, period_start, unit_id, profession, user_id, indicator, value1, value2) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
          ON CONFLICT (campaign_id, period_start, unit_id, profession, user_id, indicator) DO UPDATE SET \
          value1 = aggregates.value1 + excluded.value1, value2 = aggregates.value2 + excluded.value2",
-    )
-    .bind(&inc.campaign_id)
-    .bind(inc.period_start.to_string())
-    .bind(fact.unit_id)
-    .bind(fact.profession.as_str())
-    .bind(fact.user_id)
-    .bind(&inc.indicator)
-    .bind(inc.value1)
-    .bind(inc.value2)
-    .execute(conn)
-    .await?;
-    Ok(())
+        crate::sql_values![
+            inc.campaign_id.as_str(),
+            inc.period_start.to_string(),
+            fact.unit_id,
+            fact.profession.as_str(),
+            fact.user_id,
+            inc.indicator.as_str(),
+            inc.value1,
+            inc.value2,
+        ],
+    );
 }
 
 /// Orders record transactions against a rebuild on PostgreSQL, where they

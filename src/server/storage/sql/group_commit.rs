@@ -15,6 +15,7 @@ use sqlx::{Any, Transaction};
 use tokio::sync::{mpsc, oneshot};
 
 use super::idempotency::answer_for;
+use super::time_entries::{EntryFound, keyed_time_entry, open_keyed};
 use crate::api::{NewTimeEntry, ProblemCode, User};
 use crate::domain::EpochMs;
 use crate::server::aggregate::TxReads;
@@ -42,26 +43,33 @@ pub enum Work {
 }
 
 impl Work {
-    /// Opens the write's savepoint and looks its key up (one round trip).
-    async fn open(&self, tx: &mut Transaction<'static, Any>) -> Result<Opened, sqlx::Error> {
-        let Work::TimeEntry { idem, .. } = self;
-        let row = super::idempotency::savepoint_and_lookup(tx, idem).await?;
+    /// Opens the write's savepoint, looks its key up and reads what the
+    /// write is checked against (one round trip).
+    async fn open(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        reads: &mut TxReads,
+    ) -> Result<Opened, sqlx::Error> {
+        let Work::TimeEntry { me, idem, req, now } = self;
+        let (row, found) = open_keyed(tx, reads, me, idem, req, *now).await?;
         Ok(match answer_for(row, idem) {
-            Ok(None) => Opened::New,
+            Ok(None) => Opened::New(found),
             // A replay, or a key reused for another request: nothing written.
             Ok(Some(stored)) => Opened::Answered(Ok(stored)),
             Err(refused) => Opened::Answered(Err(refused)),
         })
     }
 
+    /// Checks and writes it (one round trip more).
     async fn run(
         self,
         tx: &mut Transaction<'static, Any>,
         reads: &mut TxReads,
+        found: EntryFound,
     ) -> Result<StoredResponse, StorageError> {
         match self {
             Work::TimeEntry { me, idem, req, now } => {
-                super::records::keyed_time_entry(tx, reads, &me, &idem, &req, now).await
+                keyed_time_entry(tx, reads, &me, &idem, &req, now, found).await
             }
         }
     }
@@ -69,8 +77,8 @@ impl Work {
 
 /// A write whose savepoint is open and whose key was looked up.
 enum Opened {
-    /// A new key: run the write.
-    New,
+    /// A new key: run the write, checked against what was read.
+    New(EntryFound),
     /// Answered by what is stored for the key.
     Answered(Result<StoredResponse, StorageError>),
 }
@@ -160,8 +168,8 @@ async fn run_batch(store: &Store, jobs: Vec<Job>, metrics: Option<&BatchMetrics>
         // the key's lookup in one round trip; if that fails, whether the
         // savepoint exists is unknown, and rolling back to the previous
         // write's would undo it: the batch is refused whole.
-        match job.work.open(&mut w.tx).await {
-            Ok(Opened::New) => {}
+        let found = match job.work.open(&mut w.tx, &mut reads).await {
+            Ok(Opened::New(found)) => found,
             Ok(Opened::Answered(answer)) => {
                 done.push((job.answer, answer));
                 continue;
@@ -172,8 +180,8 @@ async fn run_batch(store: &Store, jobs: Vec<Job>, metrics: Option<&BatchMetrics>
                 done.push((job.answer, Err(not_stored())));
                 continue;
             }
-        }
-        let result = job.work.run(&mut w.tx, &mut reads).await;
+        };
+        let result = job.work.run(&mut w.tx, &mut reads, found).await;
         if result.is_err() {
             // Undoes this write only; the others in the batch stand.
             if let Err(e) = savepoint(&mut w.tx, "ROLLBACK TO dd_write").await {

@@ -4,6 +4,7 @@
 
 use sqlx::{Any, Transaction};
 
+use super::script::Script;
 use crate::api::ProblemCode;
 use crate::domain::clock::now_ms;
 use crate::server::db::{Store, WriteTx};
@@ -14,35 +15,17 @@ async fn lookup<'e, E>(exec: E, req: &IdemRequest) -> Result<Option<StoredRespon
 where
     E: sqlx::Executor<'e, Database = Any>,
 {
-    let row: Option<StoredRow> = sqlx::query_as(
-        "SELECT request_hash, status, body FROM idempotency_records WHERE user_id = $1 AND idem_key = $2",
-    )
-    .bind(req.user_id)
-    .bind(&req.key)
-    .fetch_optional(exec)
-    .await?;
+    let row: Option<StoredRow> = sqlx::query_as(IDEM_LOOKUP_SQL)
+        .bind(req.user_id)
+        .bind(&req.key)
+        .fetch_optional(exec)
+        .await?;
     answer_for(row, req)
 }
 
-/// For one write of a group commit's batch (SQLite only): opens the
-/// write's savepoint (`SAVEPOINT dd_write`, see `group_commit`) and looks
-/// its key up, in one round trip to the database — two statements in one
-/// query, which SQLite runs in order. The stored row, if any, for
-/// [`answer_for`]. On an error it is not known whether the savepoint was
-/// opened: the caller must not roll back to it.
-pub async fn savepoint_and_lookup(
-    tx: &mut Transaction<'static, Any>,
-    req: &IdemRequest,
-) -> Result<Option<StoredRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SAVEPOINT dd_write; \
-         SELECT request_hash, status, body FROM idempotency_records WHERE user_id = $1 AND idem_key = $2",
-    )
-    .bind(req.user_id)
-    .bind(&req.key)
-    .fetch_optional(&mut **tx)
-    .await
-}
+/// What is stored for a key: `$1` the user, `$2` the key.
+pub const IDEM_LOOKUP_SQL: &str =
+    "SELECT request_hash, status, body FROM idempotency_records WHERE user_id = $1 AND idem_key = $2";
 
 /// A stored key: the request's hash, the status and body answered.
 pub type StoredRow = (String, i64, String);
@@ -89,30 +72,26 @@ async fn insert_record(
     status: u16,
     body: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO idempotency_records (user_id, idem_key, request_hash, status, body, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(req.user_id)
-    .bind(&req.key)
-    .bind(&req.hash)
-    .bind(i64::from(status))
-    .bind(body)
-    .bind(now_ms())
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    let mut script = Script::new();
+    answer_into(&mut script, req, status, body);
+    script.run(tx).await
 }
 
-/// Stores the response inside `tx` (a group commit commits it).
-pub async fn store_answer(
-    tx: &mut Transaction<'static, Any>,
-    req: &IdemRequest,
-    status: u16,
-    body: String,
-) -> Result<StoredResponse, StorageError> {
-    insert_record(tx, req, status, &body).await?;
-    Ok(StoredResponse { status, body })
+/// The stored answer for `req`'s key, as the last statement of a script
+/// (a group commit's write sends it with the record's own statements).
+pub fn answer_into(script: &mut Script, req: &IdemRequest, status: u16, body: &str) {
+    script.push(
+        "INSERT INTO idempotency_records (user_id, idem_key, request_hash, status, body, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+        crate::sql_values![
+            req.user_id,
+            req.key.as_str(),
+            req.hash.as_str(),
+            i64::from(status),
+            body,
+            now_ms(),
+        ],
+    );
 }
 
 /// Stores the response and commits. When a concurrent duplicate committed

@@ -3,9 +3,12 @@
 
 use crate::server::storage::ItemRow;
 pub use crate::server::storage::{actor, facts, may_see};
+use std::sync::LazyLock;
+
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
+use super::script::Script;
 use crate::api::{HistoryEntry, MediationInfo, Party, User, UserRef, WorkItem};
 use crate::domain::policy;
 use crate::domain::{Category, Channel, EpochMs, FrontlineGroup, ItemKind, ItemStatus};
@@ -150,9 +153,17 @@ pub async fn item_to_change(
     item_id: i64,
     what: &str,
 ) -> Result<ItemRow, crate::server::storage::StorageError> {
+    changeable(me, load_item(&mut **tx, item_id).await?, what)
+}
+
+/// [`item_to_change`] on an item already read.
+pub fn changeable(
+    me: &User,
+    row: Option<ItemRow>,
+    what: &str,
+) -> Result<ItemRow, crate::server::storage::StorageError> {
     use crate::server::storage::StorageError;
-    let row = load_item(&mut **tx, item_id)
-        .await?
+    let row = row
         .filter(|r| may_see(me, r))
         .ok_or_else(|| StorageError::not_found("item"))?;
     if !may_change(me, &row) {
@@ -172,13 +183,15 @@ pub async fn load_item<'e, E>(exec: E, id: i64) -> Result<Option<ItemRow>, sqlx:
 where
     E: sqlx::Executor<'e, Database = Any>,
 {
-    let sql = format!("{ITEM_SELECT} WHERE i.id = $1");
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+    let row = sqlx::query(ITEM_BY_ID.as_str())
         .bind(id)
         .fetch_optional(exec)
         .await?;
     row.as_ref().map(item_from_row).transpose()
 }
+
+/// One item by id (`$1`), as [`item_from_row`] reads it.
+pub static ITEM_BY_ID: LazyLock<String> = LazyLock::new(|| format!("{ITEM_SELECT} WHERE i.id = $1"));
 
 /// Stamps the next change sequence on the item and bumps its version.
 pub async fn touch_item(
@@ -233,22 +246,33 @@ impl<'a> NewHistory<'a> {
 }
 
 pub async fn add_history(tx: &mut Transaction<'static, Any>, h: NewHistory<'_>) -> Result<(), sqlx::Error> {
-    let id = next_id(tx, "history").await?;
-    sqlx::query(
+    let mut script = Script::new();
+    history_into(&mut script, h);
+    script.run(tx).await
+}
+
+/// A history row, its id the next of the `history` counter: the counter
+/// moves and the row reads it in the same script, so no id travels back
+/// to Rust between the two (on PostgreSQL the counter's row stays locked
+/// by this transaction until it ends, so the read is its own value).
+pub fn history_into(script: &mut Script, h: NewHistory<'_>) {
+    script.push(
+        "UPDATE counters SET value = value + 1 WHERE name = 'history'",
+        Vec::new(),
+    );
+    script.push(
         "INSERT INTO item_history (id, item_id, at, actor_id, action, from_status, to_status, note) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(id)
-    .bind(h.item_id)
-    .bind(h.at)
-    .bind(h.actor_id)
-    .bind(h.action.as_str())
-    .bind(h.from.map(|s| s.as_str()))
-    .bind(h.to.map(|s| s.as_str()))
-    .bind(h.note)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+         SELECT value, $1, $2, $3, $4, $5, $6, $7 FROM counters WHERE name = 'history'",
+        crate::sql_values![
+            h.item_id,
+            h.at,
+            h.actor_id,
+            h.action.as_str(),
+            h.from.map(|s| s.as_str()),
+            h.to.map(|s| s.as_str()),
+            h.note,
+        ],
+    );
 }
 
 pub async fn load_history<'e, E>(exec: E, item_id: i64) -> Result<Vec<HistoryEntry>, sqlx::Error>

@@ -21,9 +21,11 @@ mod record_rows;
 pub mod records;
 pub mod rollup;
 pub mod schedule;
+pub mod script;
 mod stamps;
 pub mod stats;
 pub mod submissions;
+mod time_entries;
 pub mod users;
 
 use std::sync::Arc;

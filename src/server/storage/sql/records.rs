@@ -1,25 +1,20 @@
 //! Outcomes, time entries and activities, each stored once per
 //! `Idempotency-Key` in one transaction with the statistics it feeds.
 
-use sqlx::{Any, Transaction};
-
 use super::SqlStorage;
 use super::announce::updated;
 use super::group_commit::Work;
-use super::idempotency::{answer_as_duplicate, commit_with, replay, store_answer};
+use super::idempotency::{answer_as_duplicate, commit_with, replay};
+use super::time_entries::{insert_time_entry, time_entry_alone};
 use crate::server::storage::{RecordStore, StorageResult};
 
 use super::item_rows::{NewHistory, add_history, item_to_change, load_item, touch_item};
 use crate::api::{Activity, NewActivity, NewOutcome, NewTimeEntry, Outcome, ProblemCode, TimeEntry, User};
 use crate::domain::records::{
-    ActivityInput, activity_targets, check_activity, check_day_total, check_item_takes_time, check_minutes,
-    check_note, check_occurred_at, may_count,
+    ActivityInput, activity_targets, check_activity, check_minutes, check_note, check_occurred_at, may_count,
 };
 use crate::domain::{EpochMs, ItemStatus, OutcomeFields, TimeActivity, Yuan};
-use crate::server::aggregate::{
-    StatRecord, TxReads, apply as apply_statistics, apply_in, campaigns_with_rules,
-};
-use crate::server::schedule::{day_bounds, today_shanghai};
+use crate::server::aggregate::{StatRecord, TxReads, apply as apply_statistics, campaigns_with_rules};
 use crate::server::storage::StorageError;
 use crate::server::storage::{IdemRequest, OutcomeLogged, StoredResponse};
 
@@ -32,7 +27,7 @@ fn to_json<T: serde::Serialize>(v: &T) -> String {
 
 /// What every record checks before it touches the database: the caller
 /// counts work at all, the note fits, and the time is plausible.
-fn check_common(
+pub(super) fn check_common(
     me: &User,
     note: Option<&str>,
     occurred_at: EpochMs,
@@ -42,103 +37,6 @@ fn check_common(
     check_note(note)?;
     check_occurred_at(occurred_at, now)?;
     Ok(())
-}
-
-/// Refuses an entry that would take the user's day (in Beijing time) past
-/// 24 hours. On PostgreSQL the user's row is locked first, so two entries
-/// of one user racing cannot both pass; SQLite has one writer. `NO KEY`:
-/// the key-share locks that inserting a record referencing the user takes
-/// must not conflict with it (two duplicates would deadlock).
-async fn check_day(
-    tx: &mut Transaction<'static, Any>,
-    user_id: i64,
-    occurred_at: EpochMs,
-    minutes: i64,
-) -> Result<(), StorageError> {
-    if tx.backend_name().eq_ignore_ascii_case("postgresql") {
-        sqlx::query("SELECT id FROM users WHERE id = $1 FOR NO KEY UPDATE")
-            .bind(user_id)
-            .execute(&mut **tx)
-            .await?;
-    }
-    let day = today_shanghai(occurred_at);
-    // Only fails at the ends of the calendar, where occurred_at was refused.
-    let Some((start, end)) = day_bounds(day) else {
-        return Ok(());
-    };
-    let (logged,): (i64,) = sqlx::query_as(
-        "SELECT CAST(COALESCE(SUM(minutes), 0) AS BIGINT) FROM time_entries \
-         WHERE user_id = $1 AND occurred_at >= $2 AND occurred_at < $3",
-    )
-    .bind(user_id)
-    .bind(start)
-    .bind(end)
-    .fetch_one(&mut **tx)
-    .await?;
-    check_day_total(day, logged, minutes)?;
-    Ok(())
-}
-
-async fn insert_time_entry(
-    tx: &mut Transaction<'static, Any>,
-    reads: &mut TxReads,
-    e: &TimeEntry,
-    now: EpochMs,
-) -> Result<(), StorageError> {
-    check_day(tx, e.user_id, e.occurred_at, e.minutes).await?;
-    sqlx::query(
-        "INSERT INTO time_entries (id, item_id, user_id, minutes, activity, note, occurred_at, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(&e.id)
-    .bind(e.item_id)
-    .bind(e.user_id)
-    .bind(e.minutes)
-    .bind(e.activity.as_str())
-    .bind(&e.note)
-    .bind(e.occurred_at)
-    .bind(e.created_at)
-    .execute(&mut **tx)
-    .await?;
-    apply_in(tx, reads, StatRecord::TimeEntry(e), now).await
-}
-
-/// A time entry, checked and written inside `tx` (not committed), after
-/// its key was looked up and found new; returns the new record's body.
-async fn time_entry_in(
-    tx: &mut Transaction<'static, Any>,
-    reads: &mut TxReads,
-    me: &User,
-    req: &NewTimeEntry,
-    now: EpochMs,
-) -> Result<String, StorageError> {
-    let row = item_to_change(tx, me, req.item_id, "log time on this item").await?;
-    let occurred_at = req.occurred_at.unwrap_or(now);
-    check_common(me, req.note.as_deref(), occurred_at, now)?;
-    check_minutes(req.minutes, None)?;
-    check_item_takes_time(req.item_id, row.item.status)?;
-    let entry = TimeEntry {
-        id: uuid::Uuid::now_v7().to_string(),
-        item_id: req.item_id,
-        user_id: me.id,
-        minutes: req.minutes,
-        activity: req.activity,
-        note: req.note.clone().unwrap_or_default(),
-        occurred_at,
-        created_at: now,
-    };
-    insert_time_entry(tx, reads, &entry, now).await?;
-    // Plain data (minutes), shown by the client in its user's language.
-    let note = entry.minutes.to_string();
-    let history = NewHistory::of(
-        req.item_id,
-        now,
-        Some(me.id),
-        crate::api::HistoryAction::Time,
-        &note,
-    );
-    add_history(tx, history).await?;
-    Ok(to_json(&entry))
 }
 
 /// Each record is checked by `domain::records` inside its transaction. A
@@ -182,20 +80,6 @@ impl RecordStore for SqlStorage {
         let result = self.log_activity_once(me, idem, req, now).await;
         answer_as_duplicate(self, idem, result, |stored| stored).await
     }
-}
-
-/// A time entry and its stored answer, inside a group commit's batch, once
-/// the batch found its key new (`idempotency::savepoint_and_replay`).
-pub(super) async fn keyed_time_entry(
-    tx: &mut Transaction<'static, Any>,
-    reads: &mut TxReads,
-    me: &User,
-    idem: &IdemRequest,
-    req: &NewTimeEntry,
-    now: EpochMs,
-) -> StorageResult<StoredResponse> {
-    let body = time_entry_in(tx, reads, me, req, now).await?;
-    store_answer(tx, idem, CREATED, body).await
 }
 
 impl SqlStorage {
@@ -340,7 +224,7 @@ impl SqlStorage {
         if let Some(stored) = replay(&mut w.tx, idem).await? {
             return Ok(stored);
         }
-        let body = time_entry_in(&mut w.tx, &mut TxReads::default(), me, req, now).await?;
+        let body = time_entry_alone(&mut w.tx, me, req, now).await?;
         commit_with(&self.store, w, idem, CREATED, body).await
     }
 

@@ -13,7 +13,7 @@ use crate::api::{ProblemCode, StatsForm, StatsScope};
 use crate::api::{UnitRef, UserRef};
 use crate::domain::campaign::period::local_date;
 use crate::domain::campaign::rules::{HOURS_DUTY, HOURS_GREEN_CHANNEL, HOURS_TOTAL};
-use crate::domain::campaign::{CampaignDef, Period, RecordFact, contributions, period_of};
+use crate::domain::campaign::{CampaignDef, Period, RecordFact, period_of};
 use crate::domain::rollup::{SubmissionStatus, buckets, children};
 use crate::domain::units::UnitLink;
 use crate::domain::{EpochMs, Profession};
@@ -230,45 +230,50 @@ pub async fn subtree_form(
     Ok(form)
 }
 
+/// A unit's submission of one campaign's period, as a record checks it:
+/// its status and the name of the unit's parent (who can open it again).
+pub type Cell = Option<(String, Option<String>)>;
+
+/// The submission a record adds to, by (campaign, period start, unit).
+pub const CELL_SQL: &str = "SELECT s.status, p.name FROM submissions s JOIN units u ON u.id = s.unit_id \
+     LEFT JOIN units p ON p.id = u.parent_id \
+     WHERE s.campaign_id = $1 AND s.period_start = $2 AND s.unit_id = $3";
+
+pub async fn read_cell(
+    conn: &mut AnyConnection,
+    campaign_id: &str,
+    period_start: &str,
+    unit_id: i64,
+) -> Result<Cell, sqlx::Error> {
+    sqlx::query_as(CELL_SQL)
+        .bind(campaign_id)
+        .bind(period_start)
+        .bind(unit_id)
+        .fetch_optional(conn)
+        .await
+}
+
 /// Refuses a record whose unit has handed in the form of a period the
 /// record adds to (409 `period_locked`), naming who can open it again.
-pub async fn check_unlocked(
-    conn: &mut AnyConnection,
-    defs: &[std::sync::Arc<CampaignDef>],
-    fact: &RecordFact,
-) -> Result<(), StorageError> {
-    for def in defs {
-        if contributions(def, fact).is_empty() {
-            continue;
-        }
-        let period = period_of(def, fact.occurred_at);
-        let row: Option<(String, Option<String>)> = sqlx::query_as(
-            "SELECT s.status, p.name FROM submissions s JOIN units u ON u.id = s.unit_id \
-             LEFT JOIN units p ON p.id = u.parent_id \
-             WHERE s.campaign_id = $1 AND s.period_start = $2 AND s.unit_id = $3",
-        )
-        .bind(&def.id)
-        .bind(period.start.to_string())
-        .bind(fact.unit_id)
-        .fetch_optional(&mut *conn)
-        .await?;
-        let Some((status, parent)) = row else { continue };
-        if SubmissionStatus::parse(&status).is_some_and(SubmissionStatus::locks) {
-            let who = match parent {
-                Some(name) => format!("the coordinator of {name}"),
-                None => "an admin".to_string(),
-            };
-            return Err(StorageError::refused(
-                ProblemCode::PeriodLocked,
-                format!(
-                    "your unit handed in the {} form for {}, so it takes no new records; {who} can return or reopen it",
-                    def.id,
-                    period.label()
-                ),
-            ));
-        }
+pub fn cell_refusal(def: &CampaignDef, fact: &RecordFact, cell: &Cell) -> Result<(), StorageError> {
+    let Some((status, parent)) = cell else {
+        return Ok(());
+    };
+    if !SubmissionStatus::parse(status).is_some_and(SubmissionStatus::locks) {
+        return Ok(());
     }
-    Ok(())
+    let who = match parent {
+        Some(name) => format!("the coordinator of {name}"),
+        None => "an admin".to_string(),
+    };
+    Err(StorageError::refused(
+        ProblemCode::PeriodLocked,
+        format!(
+            "your unit handed in the {} form for {}, so it takes no new records; {who} can return or reopen it",
+            def.id,
+            period_of(def, fact.occurred_at).label()
+        ),
+    ))
 }
 
 /// One row set per person who logged records for `unit` itself in the
