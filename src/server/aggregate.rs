@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use sqlx::{Any, AnyConnection, Transaction};
 
 use super::storage::aggregates::{
-    StoredCampaign, campaign_revisions, campaign_source, increment_into, item_and_owner, owner,
+    Revision, StoredCampaign, campaign_revisions, campaign_source, increment_into, item_and_owner, owner,
     upsert_campaign,
 };
 use super::storage::sql::rollup::{Cell, cell_refusal, read_cell};
@@ -59,6 +59,15 @@ fn decode_error(id: &str, what: impl std::fmt::Display) -> sqlx::Error {
 /// source (before the statistics migration) are skipped: they count nothing.
 pub async fn campaigns_with_rules(conn: &mut AnyConnection) -> Result<Vec<Arc<CampaignDef>>, sqlx::Error> {
     let rows = campaign_revisions(conn).await?;
+    rules_of(conn, rows).await
+}
+
+/// The rules of campaigns read as (id, revision) rows (`REVISIONS_SQL`):
+/// parsed ones from the cache, others read and parsed.
+pub async fn rules_of(
+    conn: &mut AnyConnection,
+    rows: Vec<Revision>,
+) -> Result<Vec<Arc<CampaignDef>>, sqlx::Error> {
     let mut out = Vec::with_capacity(rows.len());
     for (id, revision) in rows {
         let Some(revision) = revision else { continue };
@@ -105,7 +114,7 @@ pub async fn store_campaign(
 }
 
 async fn fact_of(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut AnyConnection,
     reads: &mut TxReads,
     record: &StatRecord<'_>,
 ) -> Result<RecordFact, sqlx::Error> {
@@ -188,10 +197,7 @@ pub fn submission_key(def: &CampaignDef, occurred_at: EpochMs, unit_id: i64) -> 
 
 impl TxReads {
     /// The rules, read once per transaction.
-    pub async fn defs(
-        &mut self,
-        tx: &mut Transaction<'static, Any>,
-    ) -> Result<Vec<Arc<CampaignDef>>, sqlx::Error> {
+    pub async fn defs(&mut self, tx: &mut AnyConnection) -> Result<Vec<Arc<CampaignDef>>, sqlx::Error> {
         if let Some(defs) = &self.defs {
             return Ok(defs.clone());
         }
@@ -213,6 +219,11 @@ impl TxReads {
         self.facts.insert((item_id, user_id), read);
     }
 
+    /// The rules this transaction counts by, read by the caller.
+    pub fn set_defs(&mut self, defs: Vec<Arc<CampaignDef>>) {
+        self.defs = Some(defs);
+    }
+
     pub fn knows_cell(&self, key: &SubmissionKey) -> bool {
         self.cells.contains_key(key)
     }
@@ -223,7 +234,7 @@ impl TxReads {
 
     async fn item_and_owner(
         &mut self,
-        tx: &mut Transaction<'static, Any>,
+        tx: &mut AnyConnection,
         item_id: i64,
         user_id: i64,
     ) -> Result<(FactItem, FactOwner), sqlx::Error> {
@@ -239,7 +250,7 @@ impl TxReads {
     /// database only about cells not read yet in this transaction.
     async fn check_unlocked(
         &mut self,
-        tx: &mut Transaction<'static, Any>,
+        tx: &mut AnyConnection,
         defs: &[Arc<CampaignDef>],
         fact: &RecordFact,
     ) -> Result<(), StorageError> {
@@ -291,7 +302,7 @@ pub async fn apply_in(
 /// [`apply_in`], its checks done now and its additions pushed onto
 /// `script` for the caller to run with the record's own statements.
 pub async fn apply_into(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut AnyConnection,
     reads: &mut TxReads,
     record: StatRecord<'_>,
     now: EpochMs,

@@ -18,13 +18,14 @@ pub type Cells = BTreeMap<CellKey, (i64, i64)>;
 
 /// Every campaign's id and revision (`None`: stored before the statistics
 /// migration, without a source), by id.
-pub async fn campaign_revisions(
-    conn: &mut AnyConnection,
-) -> Result<Vec<(String, Option<String>)>, sqlx::Error> {
-    sqlx::query_as("SELECT id, revision FROM campaigns ORDER BY id")
-        .fetch_all(conn)
-        .await
+pub async fn campaign_revisions(conn: &mut AnyConnection) -> Result<Vec<Revision>, sqlx::Error> {
+    sqlx::query_as(REVISIONS_SQL).fetch_all(conn).await
 }
+
+pub const REVISIONS_SQL: &str = "SELECT id, revision FROM campaigns ORDER BY id";
+
+/// A campaign's id and revision.
+pub type Revision = (String, Option<String>);
 
 /// A campaign's TOML source.
 pub async fn campaign_source(conn: &mut AnyConnection, id: &str) -> Result<Option<String>, sqlx::Error> {
@@ -107,14 +108,14 @@ fn fact_item(kind: Option<&str>, category: &str, green: i64, channel: &str, ente
 /// who knows it) and whose the record is, by the user's current unit and
 /// profession.
 pub async fn item_and_owner(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut AnyConnection,
     item_id: i64,
     user_id: i64,
 ) -> Result<(FactItem, FactOwner), sqlx::Error> {
     let row: FactRow = sqlx::query_as(ITEM_AND_OWNER_SQL)
         .bind(item_id)
         .bind(user_id)
-        .fetch_one(&mut **tx)
+        .fetch_one(tx)
         .await?;
     fact_of_row(row, user_id)
 }
@@ -136,11 +137,11 @@ pub fn fact_of_row(row: FactRow, user_id: i64) -> Result<(FactItem, FactOwner), 
 }
 
 /// Whose a record is, by the user's current unit and profession.
-pub async fn owner(tx: &mut Transaction<'static, Any>, user_id: i64) -> Result<FactOwner, sqlx::Error> {
+pub async fn owner(tx: &mut AnyConnection, user_id: i64) -> Result<FactOwner, sqlx::Error> {
     let (profession, unit): (String, i64) =
         sqlx::query_as("SELECT profession, unit_id FROM users WHERE id = $1")
             .bind(user_id)
-            .fetch_one(&mut **tx)
+            .fetch_one(tx)
             .await?;
     fact_owner(&profession, unit, user_id)
 }

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{Any, AnyPool, Executor, Transaction};
+use sqlx::{Any, AnyConnection, AnyPool, Executor, Transaction};
 use tokio::sync::{Mutex, MutexGuard};
 
 use crate::domain::EpochMs;
@@ -106,6 +106,7 @@ impl Store {
                         conn.execute("PRAGMA synchronous=FULL").await?;
                         conn.execute("PRAGMA busy_timeout=10000").await?;
                         conn.execute("PRAGMA foreign_keys=ON").await?;
+                        conn.execute("PRAGMA temp_store=MEMORY").await?;
                     }
                     Ok(())
                 })
@@ -120,12 +121,25 @@ impl Store {
     }
 
     pub async fn begin_write(&self) -> Result<WriteTx<'_>, sqlx::Error> {
-        let guard = match &self.sqlite_writer {
-            Some(m) => Some(m.lock().await),
-            None => None,
-        };
+        let guard = self.write_lock().await;
         let tx = self.pool.begin().await?;
         Ok(WriteTx { tx, guard })
+    }
+
+    /// The SQLite writer lock (None on PostgreSQL), for a writer that runs
+    /// its transactions on a connection of its own.
+    pub async fn write_lock(&self) -> Option<MutexGuard<'_, ()>> {
+        match &self.sqlite_writer {
+            Some(m) => Some(m.lock().await),
+            None => None,
+        }
+    }
+
+    /// A connection of the pool's kind (pragmas set, migrated) that is no
+    /// longer the pool's: its owner begins and ends its transactions, and
+    /// when it is dropped it closes (rolling back whatever was open).
+    pub async fn own_connection(&self) -> Result<AnyConnection, sqlx::Error> {
+        Ok(self.pool.acquire().await?.detach())
     }
 
     /// PostgreSQL (several instances may share it) rather than SQLite.

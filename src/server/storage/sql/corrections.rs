@@ -12,6 +12,8 @@ use sqlx::{Any, Transaction};
 use super::SqlStorage;
 use super::intake::actor_in_tree;
 use super::item_rows::{NewHistory, add_history, facts, load_item, touch_item};
+use super::script::Script;
+use super::time_entries::day_minutes_into;
 use crate::api::corrections::{CorrectedOutcome, OutcomeCorrection};
 use crate::api::{Activity, Outcome, ProblemCode, TimeEntry, User};
 use crate::domain::records::check_note;
@@ -260,21 +262,24 @@ impl CorrectionStore for SqlStorage {
             occurred_at,
             created_at: now,
         };
-        sqlx::query(
+        let mut script = Script::new();
+        script.push(
             "INSERT INTO time_entries (id, item_id, user_id, minutes, activity, note, occurred_at, created_at, withdraws) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(&counter.id)
-        .bind(counter.item_id)
-        .bind(counter.user_id)
-        .bind(counter.minutes)
-        .bind(counter.activity.as_str())
-        .bind(&counter.note)
-        .bind(counter.occurred_at)
-        .bind(counter.created_at)
-        .bind(id)
-        .execute(&mut *w.tx)
-        .await?;
+            crate::sql_values![
+                counter.id.as_str(),
+                counter.item_id,
+                counter.user_id,
+                counter.minutes,
+                counter.activity.as_str(),
+                counter.note.as_str(),
+                counter.occurred_at,
+                counter.created_at,
+                id,
+            ],
+        );
+        day_minutes_into(&mut script, counter.user_id, counter.occurred_at, counter.minutes);
+        script.run(&mut w.tx).await?;
         // Refused (and rolled back) when the period is closed or handed in.
         apply_statistics(&mut w.tx, StatRecord::TimeEntry(&counter), now).await?;
         w.tx.commit().await?;

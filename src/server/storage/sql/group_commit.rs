@@ -1,26 +1,41 @@
 //! Group commit for keyed records on SQLite: one writer task runs the
-//! writes that arrive together in one transaction, each inside its own
-//! savepoint (a refused write undoes only itself), and commits once — one
+//! writes that arrive together in one transaction and commits once — one
 //! fsync (`synchronous=FULL`) for the whole batch. Every request is
 //! answered only after its batch's commit succeeded: nothing is
 //! acknowledged before it is durable, and when the commit fails every
 //! write of the batch is refused.
 //!
+//! A batch costs two calls to SQLite whatever its size (a call, not a
+//! statement, is what costs: `script`), on a connection the writer keeps
+//! for itself: one read call (BEGIN, the campaigns' revisions, and for
+//! every write its key, item, day and statistics), the checks in Rust, and
+//! one write call (every write that passed, each inside its own savepoint,
+//! then COMMIT). A refused write writes nothing; a write whose statements
+//! fail undoes only itself and the rest run in another call. A round holds
+//! one write per key: a repeat of a key in the same batch runs in a later
+//! round, after the first is written, and reads what it stored.
+//!
 //! PostgreSQL commits concurrent transactions in parallel (and groups
 //! their WAL flushes itself), so it keeps one transaction per request.
 
+use std::collections::HashSet;
+use std::sync::Arc;
 use std::time::Instant;
 
-use sqlx::{Any, Transaction};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Executor, FromRow};
 use tokio::sync::{mpsc, oneshot};
 
 use super::idempotency::answer_for;
-use super::time_entries::{EntryFound, keyed_time_entry, open_keyed};
+use super::script::Script;
+use super::time_entries::{self, Asked, DayTotals, EntryFound};
 use crate::api::{NewTimeEntry, ProblemCode, User};
 use crate::domain::EpochMs;
-use crate::server::aggregate::TxReads;
+use crate::domain::campaign::CampaignDef;
+use crate::server::aggregate::{TxReads, rules_of};
 use crate::server::db::Store;
 use crate::server::storage::StorageError;
+use crate::server::storage::aggregates::{REVISIONS_SQL, Revision};
 use crate::server::storage::{IdemRequest, StoredResponse};
 
 /// Writes in one batch at most (a batch holds the writer while it runs).
@@ -43,44 +58,55 @@ pub enum Work {
 }
 
 impl Work {
-    /// Opens the write's savepoint, looks its key up and reads what the
-    /// write is checked against (one round trip).
-    async fn open(
-        &self,
-        tx: &mut Transaction<'static, Any>,
-        reads: &mut TxReads,
-    ) -> Result<Opened, sqlx::Error> {
+    fn key(&self) -> (i64, &str) {
+        let Work::TimeEntry { idem, .. } = self;
+        (idem.user_id, idem.key.as_str())
+    }
+
+    /// Pushes what the write is checked against onto the round's reads.
+    fn ask(&self, script: &mut Script, reads: &TxReads) -> Asked {
         let Work::TimeEntry { me, idem, req, now } = self;
-        let (row, found) = open_keyed(tx, reads, me, idem, req, *now).await?;
-        Ok(match answer_for(row, idem) {
-            Ok(None) => Opened::New(found),
-            // A replay, or a key reused for another request: nothing written.
-            Ok(Some(stored)) => Opened::Answered(Ok(stored)),
-            Err(refused) => Opened::Answered(Err(refused)),
+        time_entries::ask(script, reads, me, idem, req, *now)
+    }
+
+    /// Takes its answers off the round's reads: what is stored for its key
+    /// (a replay, or a key reused for another request, writes nothing), or
+    /// what it is checked against.
+    fn found(
+        &self,
+        parts: &mut impl Iterator<Item = Vec<AnyRow>>,
+        asked: Asked,
+        reads: &mut TxReads,
+        rules_held: bool,
+    ) -> Result<Opened, StorageError> {
+        let Work::TimeEntry { me, idem, req, .. } = self;
+        let (row, found) = time_entries::found(parts, asked, reads, rules_held, me, req)?;
+        Ok(match answer_for(row, idem)? {
+            None => Opened::New(Box::new(found)),
+            Some(stored) => Opened::Answered(stored),
         })
     }
 
-    /// Checks and writes it (one round trip more).
-    async fn run(
-        self,
-        tx: &mut Transaction<'static, Any>,
+    /// Checks it and pushes its statements onto `script`.
+    async fn write_into(
+        &self,
+        tx: &mut AnyConnection,
         reads: &mut TxReads,
         found: EntryFound,
+        days: &mut DayTotals,
+        script: &mut Script,
     ) -> Result<StoredResponse, StorageError> {
-        match self {
-            Work::TimeEntry { me, idem, req, now } => {
-                keyed_time_entry(tx, reads, &me, &idem, &req, now, found).await
-            }
-        }
+        let Work::TimeEntry { me, idem, req, now } = self;
+        time_entries::keyed_into(tx, reads, me, idem, req, *now, found, days, script).await
     }
 }
 
-/// A write whose savepoint is open and whose key was looked up.
+/// A write whose key was looked up.
 enum Opened {
-    /// A new key: run the write, checked against what was read.
-    New(EntryFound),
+    /// A new key: write it, checked against what was read.
+    New(Box<EntryFound>),
     /// Answered by what is stored for the key.
-    Answered(Result<StoredResponse, StorageError>),
+    Answered(StoredResponse),
 }
 
 struct Job {
@@ -112,7 +138,13 @@ impl GroupCommit {
     /// Starts the writer task; it ends when the last handle is dropped.
     pub fn start(store: Store, metrics: Option<BatchMetrics>) -> GroupCommit {
         let (jobs, rx) = mpsc::channel(QUEUE);
-        tokio::spawn(writer(store, rx, metrics));
+        let writer = Writer {
+            store,
+            conn: None,
+            rules: None,
+            metrics,
+        };
+        tokio::spawn(writer.run(rx));
         GroupCommit { jobs }
     }
 
@@ -127,93 +159,293 @@ impl GroupCommit {
     }
 }
 
-async fn writer(store: Store, mut rx: mpsc::Receiver<Job>, metrics: Option<BatchMetrics>) {
-    let mut batch = Vec::with_capacity(MAX_BATCH);
-    // Waits for the first write, then takes whatever else is waiting.
-    while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        run_batch(&store, std::mem::take(&mut batch), metrics.as_ref()).await;
-    }
+type Answer = oneshot::Sender<Result<StoredResponse, StorageError>>;
+type Done = Vec<(Answer, Result<StoredResponse, StorageError>)>;
+
+/// The writer task's state between batches.
+struct Writer {
+    store: Store,
+    /// Its own connection (transactions begun and ended by hand, in the
+    /// same calls as the reads and writes); opened again after a failure.
+    conn: Option<AnyConnection>,
+    /// The campaigns' revisions and rules of the last batch: the next one
+    /// asks for the submissions under these rules, and keeps the answers
+    /// only if the revisions it reads are the same.
+    rules: Option<(Vec<Revision>, Vec<Arc<CampaignDef>>)>,
+    metrics: Option<BatchMetrics>,
 }
 
-async fn savepoint(tx: &mut Transaction<'static, Any>, sql: &'static str) -> Result<(), sqlx::Error> {
-    sqlx::query(sql).execute(&mut **tx).await.map(|_| ())
-}
+/// Where a batch stands: the transaction is open, or it can no longer be
+/// trusted (every write of the batch is refused).
+type Broken = ();
 
-async fn run_batch(store: &Store, jobs: Vec<Job>, metrics: Option<&BatchMetrics>) {
-    let started = Instant::now();
-    if let Some(m) = metrics {
-        m.writes.observe(jobs.len() as f64);
+impl Writer {
+    async fn run(mut self, mut rx: mpsc::Receiver<Job>) {
+        let mut batch = Vec::with_capacity(MAX_BATCH);
+        // Waits for the first write, then takes whatever else is waiting.
+        while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
+            self.run_batch(std::mem::take(&mut batch)).await;
+        }
     }
-    let mut w = match store.begin_write().await {
-        Ok(w) => w,
-        Err(e) => {
-            tracing::warn!(error = %e, "group commit: cannot begin a transaction");
-            for job in jobs {
-                let _ = job.answer.send(Err(not_stored()));
-            }
-            return;
+
+    async fn run_batch(&mut self, jobs: Vec<Job>) {
+        let started = Instant::now();
+        if let Some(m) = &self.metrics {
+            m.writes.observe(jobs.len() as f64);
         }
-    };
-    let mut done = Vec::with_capacity(jobs.len());
-    let mut broken = false;
-    let mut reads = TxReads::default();
-    for job in jobs {
-        if broken {
-            done.push((job.answer, Err(not_stored())));
-            continue;
-        }
-        // One savepoint per write, never released: `ROLLBACK TO` goes back
-        // to the newest savepoint of that name (this write's) and leaves
-        // the earlier writes alone, and COMMIT ends them all. Opened with
-        // the key's lookup in one round trip; if that fails, whether the
-        // savepoint exists is unknown, and rolling back to the previous
-        // write's would undo it: the batch is refused whole.
-        let found = match job.work.open(&mut w.tx, &mut reads).await {
-            Ok(Opened::New(found)) => found,
-            Ok(Opened::Answered(answer)) => {
-                done.push((job.answer, answer));
-                continue;
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "group commit: opening a write failed");
-                broken = true;
-                done.push((job.answer, Err(not_stored())));
-                continue;
-            }
-        };
-        let result = job.work.run(&mut w.tx, &mut reads, found).await;
+        let store = self.store.clone();
+        let guard = store.write_lock().await;
+        let mut done = Vec::with_capacity(jobs.len());
+        let mut last_call = started;
+        let result = self.run_rounds(jobs, &mut done, &mut last_call).await;
         if result.is_err() {
-            // Undoes this write only; the others in the batch stand.
-            if let Err(e) = savepoint(&mut w.tx, "ROLLBACK TO dd_write").await {
-                tracing::warn!(error = %e, "group commit: undoing a refused write failed");
-                broken = true;
+            self.roll_back().await;
+        }
+        drop(guard);
+        if let Some(m) = &self.metrics {
+            m.statements
+                .observe(last_call.duration_since(started).as_secs_f64());
+            m.commit.observe(last_call.elapsed().as_secs_f64());
+        }
+        for (answer, answered) in done {
+            let answered = match result {
+                Ok(()) => answered,
+                Err(()) => answered.and(Err(not_stored())),
+            };
+            // The request may have gone (client left): its write stands anyway.
+            let _ = answer.send(answered);
+        }
+    }
+
+    /// Every round of the batch; the last one's write call commits.
+    async fn run_rounds(
+        &mut self,
+        jobs: Vec<Job>,
+        done: &mut Done,
+        last_call: &mut Instant,
+    ) -> Result<(), Broken> {
+        let conn = match &mut self.conn {
+            Some(conn) => conn,
+            None => match self.store.own_connection().await {
+                Ok(conn) => self.conn.insert(conn),
+                Err(e) => {
+                    tracing::warn!(error = %e, "group commit: no connection to write on");
+                    done.extend(jobs.into_iter().map(|job| (job.answer, Err(not_stored()))));
+                    return Err(());
+                }
+            },
+        };
+        let mut reads = TxReads::default();
+        let mut first = Some(&mut self.rules);
+        let mut waiting = jobs;
+        while !waiting.is_empty() {
+            let (round, later) = one_per_key(waiting);
+            waiting = later;
+            let round = Round {
+                jobs: round,
+                first: first.take(),
+                last: waiting.is_empty(),
+            };
+            if let Err(()) = round.run(conn, &mut reads, done, last_call).await {
+                done.extend(waiting.into_iter().map(|job| (job.answer, Err(not_stored()))));
+                return Err(());
             }
         }
-        done.push((job.answer, result));
+        Ok(())
     }
-    let crate::server::db::WriteTx { tx, guard } = w;
-    let committing = Instant::now();
-    let committed = if broken {
-        drop(tx);
-        Err(not_stored())
-    } else {
-        tx.commit().await.map_err(|e| {
-            tracing::warn!(error = %e, "group commit: commit failed");
-            not_stored()
-        })
-    };
-    if let Some(m) = metrics {
-        m.statements
-            .observe(committing.duration_since(started).as_secs_f64());
-        m.commit.observe(committing.elapsed().as_secs_f64());
+
+    /// Ends a batch that can no longer be trusted; a connection that cannot
+    /// even roll back is closed (and opened again for the next batch).
+    async fn roll_back(&mut self) {
+        let Some(conn) = self.conn.as_mut() else { return };
+        if let Err(e) = conn.execute("ROLLBACK").await {
+            tracing::warn!(error = %e, "group commit: rolling back failed; reconnecting");
+            self.conn = None;
+        }
     }
-    drop(guard);
-    for (answer, result) in done {
-        let result = match &committed {
-            Ok(()) => result,
-            Err(_) => result.and(Err(not_stored())),
+}
+
+/// The first write of each key, in order, and the rest (for later rounds).
+fn one_per_key(jobs: Vec<Job>) -> (Vec<Job>, Vec<Job>) {
+    let mut seen = HashSet::new();
+    let (mut round, mut later) = (Vec::with_capacity(jobs.len()), Vec::new());
+    for job in jobs {
+        let (user, key) = job.work.key();
+        if seen.insert((user, key.to_string())) {
+            round.push(job);
+        } else {
+            later.push(job);
+        }
+    }
+    (round, later)
+}
+
+/// One round of a batch: one read call, the checks, one write call (more
+/// only when a write's statements fail).
+struct Round<'a> {
+    jobs: Vec<Job>,
+    /// The batch's first round begins the transaction and reads the
+    /// campaigns' revisions, asking under the last batch's rules.
+    first: Option<&'a mut Option<(Vec<Revision>, Vec<Arc<CampaignDef>>)>>,
+    /// The batch's last round commits.
+    last: bool,
+}
+
+impl Round<'_> {
+    async fn run(
+        self,
+        conn: &mut AnyConnection,
+        reads: &mut TxReads,
+        done: &mut Done,
+        last_call: &mut Instant,
+    ) -> Result<(), Broken> {
+        let Round { jobs, first, last } = self;
+        let mut script = Script::new();
+        if let Some(rules) = &first {
+            script.push("BEGIN IMMEDIATE", Vec::new());
+            script.push(REVISIONS_SQL, Vec::new());
+            reads.set_defs(rules.as_ref().map(|(_, defs)| defs.clone()).unwrap_or_default());
+        }
+        let asked: Vec<Asked> = jobs.iter().map(|job| job.work.ask(&mut script, reads)).collect();
+        let mut parts = match script.fetch(conn).await {
+            Ok(parts) => parts.into_iter(),
+            Err(e) => {
+                tracing::warn!(error = %e, "group commit: reading for a round failed");
+                done.extend(jobs.into_iter().map(|job| (job.answer, Err(not_stored()))));
+                return Err(());
+            }
         };
-        // The request may have gone (client left): its write stands anyway.
-        let _ = answer.send(result);
+        let mut rules_held = true;
+        if let Some(rules) = first {
+            let revisions = parts.nth(1).unwrap_or_default();
+            match held_rules(conn, rules, revisions).await {
+                Ok((defs, held)) => {
+                    reads.set_defs(defs);
+                    rules_held = held;
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "group commit: reading the rules failed");
+                    done.extend(jobs.into_iter().map(|job| (job.answer, Err(not_stored()))));
+                    return Err(());
+                }
+            }
+        }
+        let mut days = DayTotals::default();
+        let mut writes: Vec<(Answer, StoredResponse, Script)> = Vec::with_capacity(jobs.len());
+        let opened: Vec<_> = jobs
+            .into_iter()
+            .zip(asked)
+            .map(|(job, asked)| {
+                let opened = job.work.found(&mut parts, asked, reads, rules_held);
+                (job, opened)
+            })
+            .collect();
+        for (job, opened) in opened {
+            let found = match opened {
+                Ok(Opened::New(found)) => *found,
+                Ok(Opened::Answered(stored)) => {
+                    done.push((job.answer, Ok(stored)));
+                    continue;
+                }
+                Err(refused) => {
+                    done.push((job.answer, Err(refused)));
+                    continue;
+                }
+            };
+            let mut statements = Script::new();
+            statements.push("SAVEPOINT dd_write", Vec::new());
+            match job
+                .work
+                .write_into(conn, reads, found, &mut days, &mut statements)
+                .await
+            {
+                Ok(stored) => writes.push((job.answer, stored, statements)),
+                // Refused by its checks: it wrote nothing.
+                Err(refused) => done.push((job.answer, Err(refused))),
+            }
+        }
+        if last {
+            *last_call = Instant::now();
+        }
+        write_all(conn, writes, last, done).await
+    }
+}
+
+/// The rules this batch counts by, from the revisions it read, and whether
+/// they are the ones its submissions were asked under (the last batch's).
+async fn held_rules(
+    conn: &mut AnyConnection,
+    rules: &mut Option<(Vec<Revision>, Vec<Arc<CampaignDef>>)>,
+    rows: Vec<AnyRow>,
+) -> Result<(Vec<Arc<CampaignDef>>, bool), sqlx::Error> {
+    let revisions = rows
+        .iter()
+        .map(Revision::from_row)
+        .collect::<Result<Vec<Revision>, _>>()?;
+    if let Some((known, defs)) = rules.as_ref()
+        && *known == revisions
+    {
+        return Ok((defs.clone(), true));
+    }
+    let defs = rules_of(conn, revisions.clone()).await?;
+    *rules = Some((revisions, defs.clone()));
+    Ok((defs, false))
+}
+
+/// Runs the writes' statements in one call, then COMMIT when `commit`.
+/// When one write's statements fail, the writes before it stand, it is
+/// undone (back to its own savepoint, never released: `ROLLBACK TO` goes
+/// to the newest of that name, and COMMIT ends them all) and refused, and
+/// the ones after it run in the next call. A failed COMMIT breaks the batch.
+async fn write_all(
+    conn: &mut AnyConnection,
+    mut writes: Vec<(Answer, StoredResponse, Script)>,
+    commit: bool,
+    done: &mut Done,
+) -> Result<(), Broken> {
+    loop {
+        let mut all = Script::new();
+        for (_, _, statements) in &writes {
+            all.append(statements.clone());
+        }
+        let statements = all.len();
+        if commit {
+            all.push("COMMIT", Vec::new());
+        }
+        if all.is_empty() {
+            return Ok(());
+        }
+        let (mut ran, result) = all.run_until_failure(conn).await;
+        let Err(e) = result else {
+            done.extend(writes.into_iter().map(|(answer, stored, _)| (answer, Ok(stored))));
+            return Ok(());
+        };
+        if ran >= statements {
+            tracing::warn!(error = %e, "group commit: commit failed");
+            done.extend(
+                writes
+                    .into_iter()
+                    .map(|(answer, _, _)| (answer, Err(not_stored()))),
+            );
+            return Err(());
+        }
+        let mut rest = writes.into_iter();
+        for (answer, stored, statements) in rest.by_ref() {
+            if ran < statements.len() {
+                // This write's statements failed; those before it stand.
+                tracing::debug!(error = %e, "group commit: a write's statements failed");
+                if let Err(undo) = conn.execute("ROLLBACK TO dd_write").await {
+                    tracing::warn!(error = %undo, "group commit: undoing a failed write failed");
+                    done.push((answer, Err(not_stored())));
+                    done.extend(rest.map(|(answer, _, _)| (answer, Err(not_stored()))));
+                    return Err(());
+                }
+                done.push((answer, Err(StorageError::from(e))));
+                break;
+            }
+            ran -= statements.len();
+            done.push((answer, Ok(stored)));
+        }
+        writes = rest.collect();
     }
 }

@@ -66,6 +66,7 @@ impl Value {
     }
 }
 
+#[derive(Clone)]
 struct Part {
     sql: &'static str,
     values: Vec<Value>,
@@ -74,7 +75,7 @@ struct Part {
 /// Statements run in order, inside the caller's transaction. The SQL is
 /// static text numbering its own values from `$1`, with no `$` outside
 /// placeholders (they are renumbered when statements are joined).
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct Script {
     parts: Vec<Part>,
 }
@@ -93,40 +94,45 @@ impl Script {
         self.parts.is_empty()
     }
 
+    /// How many statements it holds.
+    pub fn len(&self) -> usize {
+        self.parts.len()
+    }
+
+    /// `other`'s statements after this one's.
+    pub fn append(&mut self, other: Script) {
+        self.parts.extend(other.parts);
+    }
+
     /// Runs every statement, discarding what they return.
     pub async fn run(self, conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
-        self.fetch(conn).await.map(|_| ())
+        self.run_until_failure(conn).await.1
+    }
+
+    /// Runs the statements in order until one fails: how many succeeded,
+    /// and the failure (its statement is the next one), if any.
+    pub async fn run_until_failure(self, conn: &mut AnyConnection) -> (usize, Result<(), sqlx::Error>) {
+        let mut ran = 0;
+        let result = self
+            .each(conn, |step| {
+                if step.is_left() {
+                    ran += 1;
+                }
+            })
+            .await;
+        (ran, result)
     }
 
     /// Runs every statement; each statement's rows, in order.
     pub async fn fetch(self, conn: &mut AnyConnection) -> Result<Vec<Vec<AnyRow>>, sqlx::Error> {
-        if self.parts.is_empty() {
-            return Ok(Vec::new());
-        }
-        if !together(conn) {
-            let mut out = Vec::with_capacity(self.parts.len());
-            for part in self.parts {
-                let mut args = AnyArguments::default();
-                for v in part.values {
-                    v.add_to(&mut args)?;
-                }
-                out.push(sqlx::query_with(part.sql, args).fetch_all(&mut *conn).await?);
-            }
-            return Ok(out);
-        }
         let count = self.parts.len();
-        let (sql, args) = self.joined()?;
-        // Each statement's rows end with its result: that is where one
-        // statement's rows stop and the next one's begin.
         let mut out: Vec<Vec<AnyRow>> = Vec::with_capacity(count);
         let mut rows = Vec::new();
-        let mut steps = conn.fetch_many(sqlx::query_with(sqlx::AssertSqlSafe(sql), args));
-        while let Some(step) = steps.try_next().await? {
-            match step {
-                Either::Right(row) => rows.push(row),
-                Either::Left(_) => out.push(std::mem::take(&mut rows)),
-            }
-        }
+        self.each(conn, |step| match step {
+            Either::Left(()) => out.push(std::mem::take(&mut rows)),
+            Either::Right(row) => rows.push(row),
+        })
+        .await?;
         if out.len() != count {
             return Err(sqlx::Error::Protocol(format!(
                 "a script of {count} statements answered for {}",
@@ -134,6 +140,39 @@ impl Script {
             )));
         }
         Ok(out)
+    }
+
+    /// Runs the statements, handing `step` each row and, after each
+    /// statement's rows, the statement's end.
+    async fn each(
+        self,
+        conn: &mut AnyConnection,
+        mut step: impl FnMut(Either<(), AnyRow>),
+    ) -> Result<(), sqlx::Error> {
+        if !together(conn) {
+            for part in self.parts {
+                let mut args = AnyArguments::default();
+                for v in part.values {
+                    v.add_to(&mut args)?;
+                }
+                for row in sqlx::query_with(part.sql, args).fetch_all(&mut *conn).await? {
+                    step(Either::Right(row));
+                }
+                step(Either::Left(()));
+            }
+            return Ok(());
+        }
+        if self.parts.is_empty() {
+            return Ok(());
+        }
+        let (sql, args) = self.joined()?;
+        // Each statement's rows end with its result: that is where one
+        // statement's rows stop and the next one's begin.
+        let mut steps = conn.fetch_many(sqlx::query_with(sqlx::AssertSqlSafe(sql), args));
+        while let Some(next) = steps.try_next().await? {
+            step(next.map_left(|_| ()));
+        }
+        Ok(())
     }
 
     /// One text of every statement, each one's `$N` moved past the values

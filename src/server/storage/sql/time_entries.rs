@@ -7,7 +7,7 @@
 //! a call at a time.
 
 use sqlx::any::AnyRow;
-use sqlx::{Any, FromRow, Row, Transaction};
+use sqlx::{Any, AnyConnection, FromRow, Row, Transaction};
 
 use super::idempotency::{IDEM_LOOKUP_SQL, StoredRow, answer_into};
 use super::item_rows::{ITEM_BY_ID, NewHistory, changeable, history_into, item_from_row, load_item};
@@ -18,29 +18,50 @@ use crate::api::{NewTimeEntry, TimeEntry, User};
 use crate::domain::EpochMs;
 use crate::domain::records::{check_day_total, check_item_takes_time, check_minutes};
 use crate::server::aggregate::{StatRecord, SubmissionKey, TxReads, apply_into, submission_key};
-use crate::server::schedule::{day_bounds, today_shanghai};
+use crate::server::schedule::today_shanghai;
 use crate::server::storage::aggregates::{FactRow, ITEM_AND_OWNER_SQL, fact_of_row};
-use crate::server::storage::{ItemRow, StorageError, StoredResponse};
+use crate::server::storage::{IdemRequest, ItemRow, StorageError, StoredResponse};
 use crate::sql_values;
 
 const CREATED: u16 = 201;
 
-/// Minutes a user logged in `[$2, $3)`: one day, in Beijing time.
-const DAY_LOGGED_SQL: &str = "SELECT CAST(COALESCE(SUM(minutes), 0) AS BIGINT) FROM time_entries \
-     WHERE user_id = $1 AND occurred_at >= $2 AND occurred_at < $3";
+/// Minutes user `$1` logged on Beijing day number `$2` (no row: none).
+const DAY_LOGGED_SQL: &str = "SELECT minutes FROM day_minutes WHERE user_id = $1 AND day = $2";
+
+/// Adds `$3` minutes to user `$1`'s Beijing day number `$2`.
+const DAY_ADD_SQL: &str = "INSERT INTO day_minutes (user_id, day, minutes) VALUES ($1, $2, $3) \
+     ON CONFLICT (user_id, day) DO UPDATE SET minutes = day_minutes.minutes + excluded.minutes";
 
 /// What a time entry is checked against, read inside its transaction.
 pub struct EntryFound {
     /// The item, if it exists (who may see and change it is checked on it).
     item: Option<ItemRow>,
-    /// The entry's day and the minutes its user logged on it already; None
-    /// only at the ends of the calendar, where the time was refused.
-    logged: Option<(jiff::civil::Date, i64)>,
+    /// The entry's Beijing day and the minutes its user logged on it already.
+    logged: (jiff::civil::Date, i64),
 }
 
-fn day_of(occurred_at: EpochMs) -> Option<(jiff::civil::Date, EpochMs, EpochMs)> {
-    let day = today_shanghai(occurred_at);
-    day_bounds(day).map(|(start, end)| (day, start, end))
+const HOUR_MS: EpochMs = 3_600_000;
+const DAY_MS: EpochMs = 24 * HOUR_MS;
+
+/// The Beijing day number of a time (days since 1970-01-01 in UTC+8), the
+/// key of `day_minutes` (migration 0014 computes the same in SQL). Beijing
+/// has had no summer time since 1991; records before 2000 are refused.
+pub fn day_number(at: EpochMs) -> i64 {
+    (at + 8 * HOUR_MS).div_euclid(DAY_MS)
+}
+
+/// A time's Beijing date (for messages) and day number.
+fn day_of(occurred_at: EpochMs) -> (jiff::civil::Date, i64) {
+    (today_shanghai(occurred_at), day_number(occurred_at))
+}
+
+/// Adds `minutes` (negative for a withdrawal's counter-entry) to the
+/// user's day, in the script that stores the entry.
+pub fn day_minutes_into(script: &mut Script, user_id: i64, occurred_at: EpochMs, minutes: i64) {
+    script.push(
+        DAY_ADD_SQL,
+        sql_values![user_id, day_number(occurred_at), minutes],
+    );
 }
 
 /// The minutes `user_id` logged on the day of `occurred_at`. On PostgreSQL
@@ -52,35 +73,30 @@ async fn logged_on_day(
     tx: &mut Transaction<'static, Any>,
     user_id: i64,
     occurred_at: EpochMs,
-) -> Result<Option<(jiff::civil::Date, i64)>, sqlx::Error> {
+) -> Result<(jiff::civil::Date, i64), sqlx::Error> {
     if tx.backend_name().eq_ignore_ascii_case("postgresql") {
         sqlx::query("SELECT id FROM users WHERE id = $1 FOR NO KEY UPDATE")
             .bind(user_id)
             .execute(&mut **tx)
             .await?;
     }
-    let Some((day, start, end)) = day_of(occurred_at) else {
-        return Ok(None);
-    };
-    let (logged,): (i64,) = sqlx::query_as(DAY_LOGGED_SQL)
+    let (day, number) = day_of(occurred_at);
+    let logged: Option<(i64,)> = sqlx::query_as(DAY_LOGGED_SQL)
         .bind(user_id)
-        .bind(start)
-        .bind(end)
-        .fetch_one(&mut **tx)
+        .bind(number)
+        .fetch_optional(&mut **tx)
         .await?;
-    Ok(Some((day, logged)))
+    Ok((day, logged.map_or(0, |(m,)| m)))
 }
 
-fn check_day(logged: Option<(jiff::civil::Date, i64)>, minutes: i64) -> Result<(), StorageError> {
-    if let Some((day, logged)) = logged {
-        check_day_total(day, logged, minutes)?;
-    }
+fn check_day((day, logged): (jiff::civil::Date, i64), minutes: i64) -> Result<(), StorageError> {
+    check_day_total(day, logged, minutes)?;
     Ok(())
 }
 
 /// The entry's own row and what it adds to the statistics, onto `script`.
 async fn entry_into(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut AnyConnection,
     reads: &mut TxReads,
     e: &TimeEntry,
     now: EpochMs,
@@ -100,6 +116,7 @@ async fn entry_into(
             e.created_at,
         ],
     );
+    day_minutes_into(script, e.user_id, e.occurred_at, e.minutes);
     apply_into(tx, reads, StatRecord::TimeEntry(e), now, script).await
 }
 
@@ -121,7 +138,7 @@ pub async fn insert_time_entry(
 /// A time entry checked against `found`, its statements pushed onto
 /// `script`; returns the new record's body.
 async fn time_entry_into(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut AnyConnection,
     reads: &mut TxReads,
     me: &User,
     req: &NewTimeEntry,
@@ -178,94 +195,140 @@ pub async fn time_entry_alone(
     Ok(body)
 }
 
-/// For a group commit's write: opens its savepoint (`SAVEPOINT dd_write`,
-/// see `group_commit`) and reads, in one call, its key's stored row and
-/// what the entry is checked against — the item, the user's day, and what
-/// the statistics have not read yet in this transaction (the item's counted
-/// columns and its owner, the submissions it may add to). On an error it
-/// is not known whether the savepoint was opened: the caller must not roll
-/// back to it.
-pub async fn open_keyed(
-    tx: &mut Transaction<'static, Any>,
-    reads: &mut TxReads,
+/// What a group commit's write asked for in its round's read call (see
+/// `group_commit`), so its answers can be taken back in order.
+pub struct Asked {
+    day: (jiff::civil::Date, i64),
+    fact: bool,
+    cells: Vec<SubmissionKey>,
+}
+
+impl Asked {
+    /// How many statements it pushed.
+    fn parts(&self) -> usize {
+        3 + usize::from(self.fact) + self.cells.len()
+    }
+}
+
+/// For a group commit's write: the reads it is checked against, pushed
+/// onto the round's read script — its key's stored row, the item, the
+/// user's day, and what the statistics have not read yet in this
+/// transaction (the item's counted columns and its owner, the submissions
+/// it may add to under each rule of `reads`, which must be read already).
+pub fn ask(
+    script: &mut Script,
+    reads: &TxReads,
     me: &User,
-    idem: &crate::server::storage::IdemRequest,
+    idem: &IdemRequest,
     req: &NewTimeEntry,
     now: EpochMs,
-) -> Result<(Option<StoredRow>, EntryFound), sqlx::Error> {
-    // Once per transaction: which submissions to read depends on the rules.
-    let defs = reads.defs(tx).await?;
+) -> Asked {
     let occurred_at = req.occurred_at.unwrap_or(now);
     let day = day_of(occurred_at);
-    let fact_known = reads.known_fact(req.item_id, me.id).is_some();
+    let fact = reads.known_fact(req.item_id, me.id).is_none();
     // By the unit the user had when signing in; kept only if the unit read
-    // below (this transaction's) is the same.
-    let cells: Vec<SubmissionKey> = defs
+    // with them (this transaction's) is the same.
+    let cells: Vec<SubmissionKey> = reads
+        .known_defs()
+        .unwrap_or_default()
         .iter()
         .map(|d| submission_key(d, occurred_at, me.unit.id))
         .filter(|k| !reads.knows_cell(k))
         .collect();
-    let mut script = Script::new();
-    script.push("SAVEPOINT dd_write", Vec::new());
     script.push(IDEM_LOOKUP_SQL, sql_values![idem.user_id, idem.key.as_str()]);
     script.push(ITEM_BY_ID.as_str(), sql_values![req.item_id]);
-    if let Some((_, start, end)) = day {
-        script.push(DAY_LOGGED_SQL, sql_values![me.id, start, end]);
-    }
-    if !fact_known {
+    script.push(DAY_LOGGED_SQL, sql_values![me.id, day.1]);
+    if fact {
         script.push(ITEM_AND_OWNER_SQL, sql_values![req.item_id, me.id]);
     }
     for (campaign, period, unit) in &cells {
         script.push(CELL_SQL, sql_values![campaign.as_str(), period.as_str(), *unit]);
     }
-    let mut parts = script.fetch(tx).await?.into_iter().skip(1);
-    let mut next = || parts.next().unwrap_or_default();
-    let stored = first(next()).map(|r| StoredRow::from_row(&r)).transpose()?;
-    let item = first(next()).map(|r| item_from_row(&r)).transpose()?;
-    let logged = match day {
-        Some((day, _, _)) => {
-            let logged = first(next()).map(|r| r.try_get::<i64, _>(0)).transpose()?;
-            Some((day, logged.unwrap_or(0)))
-        }
-        None => None,
-    };
-    if !fact_known && let Some(row) = first(next()) {
+    Asked { day, fact, cells }
+}
+
+/// Takes what [`ask`] asked for off `parts` (exactly its share, whatever
+/// fails): the key's stored row and what the entry is checked against.
+/// What the statistics read is kept in `reads` (the submissions only with
+/// `rules_held`: they were asked for under the rules `reads` holds now).
+pub fn found(
+    parts: &mut impl Iterator<Item = Vec<AnyRow>>,
+    asked: Asked,
+    reads: &mut TxReads,
+    rules_held: bool,
+    me: &User,
+    req: &NewTimeEntry,
+) -> Result<(Option<StoredRow>, EntryFound), sqlx::Error> {
+    let mut mine = parts.take(asked.parts()).collect::<Vec<_>>().into_iter();
+    let mut next = || mine.next().and_then(|rows| rows.into_iter().next());
+    let stored = next().map(|r| StoredRow::from_row(&r)).transpose()?;
+    let item = next().map(|r| item_from_row(&r)).transpose()?;
+    let logged = next().map(|r| r.try_get::<i64, _>(0)).transpose()?;
+    let logged = (asked.day.0, logged.unwrap_or(0));
+    if asked.fact
+        && let Some(row) = next()
+    {
         let fact = fact_of_row(FactRow::from_row(&row)?, me.id)?;
         reads.remember_fact(req.item_id, me.id, fact);
     }
     let same_unit = reads
         .known_fact(req.item_id, me.id)
         .is_some_and(|(_, owner)| owner.unit_id == me.unit.id);
-    for key in cells {
-        let cell: Cell = first(next()).map(|r| FromRow::from_row(&r)).transpose()?;
-        if same_unit {
+    for key in asked.cells {
+        let cell: Cell = next().map(|r| FromRow::from_row(&r)).transpose()?;
+        if same_unit && rules_held {
             reads.remember_cell(key, cell);
         }
     }
     Ok((stored, EntryFound { item, logged }))
 }
 
-fn first(rows: Vec<AnyRow>) -> Option<AnyRow> {
-    rows.into_iter().next()
-}
+/// Minutes accepted so far in a group commit's round, by user and day:
+/// its reads ran before any of its writes.
+pub type DayTotals = std::collections::HashMap<(i64, jiff::civil::Date), i64>;
 
-/// A group commit's time entry and its stored answer, written in one
-/// call, once `open_keyed` found its key new.
-pub async fn keyed_time_entry(
-    tx: &mut Transaction<'static, Any>,
+/// A group commit's time entry checked against `found` (and the entries
+/// accepted before it in its round, `days`), its statements and stored
+/// answer pushed onto `script`.
+#[allow(clippy::too_many_arguments)]
+pub async fn keyed_into(
+    tx: &mut AnyConnection,
     reads: &mut TxReads,
     me: &User,
-    idem: &crate::server::storage::IdemRequest,
+    idem: &IdemRequest,
     req: &NewTimeEntry,
     now: EpochMs,
-    found: EntryFound,
+    mut found: EntryFound,
+    days: &mut DayTotals,
+    script: &mut Script,
 ) -> Result<StoredResponse, StorageError> {
-    let mut script = Script::new();
-    let body = time_entry_into(tx, reads, me, req, now, found, &mut script).await?;
-    answer_into(&mut script, idem, CREATED, &body);
-    script.run(tx).await?;
+    let day = found.logged.0;
+    found.logged.1 += days.get(&(me.id, day)).copied().unwrap_or(0);
+    let body = time_entry_into(tx, reads, me, req, now, found, script).await?;
+    answer_into(script, idem, CREATED, &body);
+    *days.entry((me.id, day)).or_default() += req.minutes;
     Ok(StoredResponse {
         status: CREATED,
         body,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{DAY_MS, HOUR_MS, day_number};
+    use crate::domain::records::EARLIEST_MS;
+    use crate::server::schedule::{day_bounds, today_shanghai};
+
+    #[test]
+    fn the_day_number_is_the_beijing_date_at_every_midnight_from_2000_to_2100() {
+        let mut at = EARLIEST_MS;
+        while at < EARLIEST_MS + 100 * 366 * DAY_MS {
+            let (start, end) = day_bounds(today_shanghai(at)).expect("a day of this century");
+            assert_eq!(day_number(start), day_number(at), "{at}");
+            assert_eq!(day_number(start - 1) + 1, day_number(start), "{at}");
+            assert_eq!(day_number(end - 1), day_number(start), "{at}");
+            assert_eq!(day_number(end), day_number(start) + 1, "{at}");
+            at += DAY_MS + HOUR_MS;
+        }
+    }
 }
