@@ -175,3 +175,138 @@ on_all_backends_at!(
     late_refusal_case,
     APRIL_12
 );
+
+/// A Beijing day holds 24 hours also when one user's entries for it
+/// arrive together (on SQLite they share a group, whose reads all ran
+/// before any of its writes), and a withdrawn entry gives its minutes back
+/// to the day.
+async fn full_day_case(ctx: &Ctx) {
+    let token = ctx.login("lawyer").await;
+    let item = my_item(ctx, &token, |i| {
+        i["kind"] == "pro_bono" && i["status"] == "in_progress"
+    })
+    .await;
+    let id = item["id"].as_i64().unwrap();
+    let at = APRIL_12 - 3_600_000;
+    let half_day = json!({"item_id": id, "minutes": 720, "activity": "duty", "occurred_at": at});
+    let token = token.as_str();
+    let path = "/api/v1/time-entries";
+    let answers = join_all((0..6).map(|n| {
+        let body = half_day.clone();
+        async move {
+            let r = ctx.post_idem(token, path, &format!("half-{n}"), body).await;
+            (r.status().as_u16(), r.text().await.unwrap())
+        }
+    }))
+    .await;
+    let taken: Vec<&String> = answers
+        .iter()
+        .filter(|(s, _)| *s == 201)
+        .map(|(_, t)| t)
+        .collect();
+    assert_eq!(
+        taken.len(),
+        2,
+        "[{}] two halves fill the day: {answers:?}",
+        ctx.backend
+    );
+    for (status, text) in answers.iter().filter(|(s, _)| *s != 201) {
+        assert_eq!(*status, 422, "[{}] {text}", ctx.backend);
+        assert!(text.contains("day_overfull"), "[{}] {text}", ctx.backend);
+    }
+    let first: serde_json::Value = serde_json::from_str(taken[0]).unwrap();
+    let withdraw = format!("{path}/{}/withdraw", first["id"].as_str().unwrap());
+    assert_eq!(
+        ctx.post(token, &withdraw, json!({})).await.status(),
+        201,
+        "[{}]",
+        ctx.backend
+    );
+    let again = ctx.post_idem(token, path, "half-again", half_day.clone()).await;
+    assert_eq!(
+        again.status(),
+        201,
+        "[{}] the withdrawn half is free again",
+        ctx.backend
+    );
+    let over = ctx
+        .post_idem(
+            token,
+            path,
+            "one-more",
+            json!({"item_id": id, "minutes": 1, "activity": "duty", "occurred_at": at}),
+        )
+        .await;
+    crate::support::problem(over, 422, "day_overfull").await;
+}
+on_all_backends_at!(
+    a_day_holds_24_hours_when_its_entries_arrive_together,
+    full_day_case,
+    APRIL_12
+);
+
+/// Writes of a unit whose form for the period is handed in are refused
+/// (409 `period_locked`) also in a group shared with another unit's, whose
+/// writes stand; once the form is returned (status edited here), the same
+/// unit's next group takes its writes again — what a group read about the
+/// submissions is never kept past its transaction.
+async fn locked_in_group_case(ctx: &Ctx) {
+    let lawyer = ctx.login("lawyer").await;
+    let mediator = ctx.login("mediator").await;
+    let mine = my_item(ctx, &lawyer, |i| i["status"] == "in_progress").await;
+    let theirs = my_item(ctx, &mediator, |i| {
+        (i["status"] == "in_progress" || i["status"] == "scheduled")
+            && i["assignee"]["username"] == "mediator"
+    })
+    .await;
+    let me = json(ctx.get(&lawyer, "/api/v1/me").await, 200).await;
+    let unit = me["unit"]["id"].as_i64().unwrap();
+    let pool = &ctx.server.as_ref().expect("in-process server").store.pool;
+    sqlx::query(
+        "INSERT INTO submissions (campaign_id, period_start, unit_id, status, filled_by, phone, \
+         submitted_at, submitted_by, form) VALUES ('form1-enterprise-service', '2026-04-01', $1, \
+         'submitted', '陈静', '029-1', $2, $3, '{}')",
+    )
+    .bind(unit)
+    .bind(APRIL_12)
+    .bind(me["id"].as_i64().unwrap())
+    .execute(pool)
+    .await
+    .unwrap();
+    let at = APRIL_12 - 3_600_000;
+    let entry = |item: &serde_json::Value| json!({"item_id": item["id"], "minutes": 5, "activity": "session", "occurred_at": at});
+    let mut posts = Vec::new();
+    for n in 0..8 {
+        posts.push((lawyer.as_str(), format!("locked-{n}"), entry(&mine)));
+        posts.push((mediator.as_str(), format!("open-{n}"), entry(&theirs)));
+    }
+    let answers = join_all(posts.iter().map(|(token, key, body)| async move {
+        let r = ctx
+            .post_idem(token, "/api/v1/time-entries", key, body.clone())
+            .await;
+        (key.clone(), r.status().as_u16(), r.text().await.unwrap())
+    }))
+    .await;
+    for (key, status, text) in &answers {
+        if key.starts_with("locked-") {
+            assert_eq!(*status, 409, "[{}] {key}: {text}", ctx.backend);
+            assert!(text.contains("period_locked"), "[{}] {key}: {text}", ctx.backend);
+        } else {
+            assert_eq!(*status, 201, "[{}] {key}: {text}", ctx.backend);
+        }
+    }
+    sqlx::query("UPDATE submissions SET status = 'returned', reason = 'x' WHERE unit_id = $1")
+        .bind(unit)
+        .execute(pool)
+        .await
+        .unwrap();
+    let r = ctx
+        .post_idem(&lawyer, "/api/v1/time-entries", "reopened", entry(&mine))
+        .await;
+    assert_eq!(r.status(), 201, "[{}] {}", ctx.backend, r.text().await.unwrap());
+}
+on_all_backends_at!(
+    a_locked_unit_is_refused_in_a_shared_group,
+    locked_in_group_case,
+    APRIL_12
+);
