@@ -310,3 +310,30 @@ on_all_backends_at!(
     locked_in_group_case,
     APRIL_12
 );
+
+/// A time at either end of the 64-bit range is refused as a time (422),
+/// and the writer goes on: the next entry is stored.
+async fn extreme_time_case(ctx: &Ctx) {
+    let token = ctx.login("lawyer").await;
+    let item = my_item(ctx, &token, |i| i["status"] == "in_progress").await;
+    let path = "/api/v1/time-entries";
+    for (key, at) in [("max", i64::MAX), ("min", i64::MIN)] {
+        let body = json!({"item_id": item["id"], "minutes": 5, "activity": "session", "occurred_at": at});
+        let r = ctx.post_idem(&token, path, key, body).await;
+        let status = r.status().as_u16();
+        assert_eq!(
+            status,
+            422,
+            "[{}] {key}: {}",
+            ctx.backend,
+            r.text().await.unwrap()
+        );
+    }
+    let body = json!({"item_id": item["id"], "minutes": 5, "activity": "session"});
+    let r = ctx.post_idem(&token, path, "after", body).await;
+    assert_eq!(r.status(), 201, "[{}] {}", ctx.backend, r.text().await.unwrap());
+}
+on_all_backends!(
+    a_time_at_the_ends_of_the_range_is_refused_and_the_writer_goes_on,
+    extreme_time_case
+);

@@ -1,10 +1,11 @@
 //! Time entries: checked against what their transaction read, then written
-//! as one script (the entry, what it adds to the statistics, its history
-//! row). In a group commit (SQLite) a write reads everything it is checked
-//! against in one call (`open_keyed`) and writes in one more
-//! (`keyed_time_entry`): calls, not statements, are what a write costs
-//! there (`script`). Alone (PostgreSQL) the same checks and statements run
-//! a call at a time.
+//! as one script (the entry, its day's minutes, what it adds to the
+//! statistics, its history row). In a group commit (SQLite) the reads of
+//! every write of a round go in one call (`ask`, then `found`) and their
+//! writes in one more (`keyed_into`): calls, not statements, are what a
+//! write costs there (`script`). Alone (PostgreSQL: `time_entry_alone`;
+//! an outcome's minutes: `insert_time_entry`) the same checks and
+//! statements run a call at a time.
 
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, FromRow, Row, Transaction};
@@ -47,7 +48,8 @@ const DAY_MS: EpochMs = 24 * HOUR_MS;
 /// key of `day_minutes` (migration 0014 computes the same in SQL). Beijing
 /// has had no summer time since 1991; records before 2000 are refused.
 pub fn day_number(at: EpochMs) -> i64 {
-    (at + 8 * HOUR_MS).div_euclid(DAY_MS)
+    // Saturating: asked before the time is checked, any i64 may come.
+    at.saturating_add(8 * HOUR_MS).div_euclid(DAY_MS)
 }
 
 /// A time's Beijing date (for messages) and day number.
