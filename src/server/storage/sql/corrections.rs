@@ -13,7 +13,7 @@ use super::SqlStorage;
 use super::intake::actor_in_tree;
 use super::item_rows::{NewHistory, add_history, facts, load_item, touch_item};
 use super::script::Script;
-use super::time_entries::day_minutes_into;
+use super::time_entries::entry_row_into;
 use crate::api::corrections::{CorrectedOutcome, OutcomeCorrection};
 use crate::api::{Activity, Outcome, ProblemCode, TimeEntry, User};
 use crate::domain::records::check_note;
@@ -263,22 +263,7 @@ impl CorrectionStore for SqlStorage {
             created_at: now,
         };
         let mut script = Script::new();
-        script.push(
-            "INSERT INTO time_entries (id, item_id, user_id, minutes, activity, note, occurred_at, created_at, withdraws) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            crate::sql_values![
-                counter.id.as_str(),
-                counter.item_id,
-                counter.user_id,
-                counter.minutes,
-                counter.activity.as_str(),
-                counter.note.as_str(),
-                counter.occurred_at,
-                counter.created_at,
-                id,
-            ],
-        );
-        day_minutes_into(&mut script, counter.user_id, counter.occurred_at, counter.minutes);
+        entry_row_into(&mut script, &counter, Some(id));
         script.run(&mut w.tx).await?;
         // Refused (and rolled back) when the period is closed or handed in.
         apply_statistics(&mut w.tx, StatRecord::TimeEntry(&counter), now).await?;

@@ -57,15 +57,6 @@ fn day_of(occurred_at: EpochMs) -> (jiff::civil::Date, i64) {
     (today_shanghai(occurred_at), day_number(occurred_at))
 }
 
-/// Adds `minutes` (negative for a withdrawal's counter-entry) to the
-/// user's day, in the script that stores the entry.
-pub fn day_minutes_into(script: &mut Script, user_id: i64, occurred_at: EpochMs, minutes: i64) {
-    script.push(
-        DAY_ADD_SQL,
-        sql_values![user_id, day_number(occurred_at), minutes],
-    );
-}
-
 /// The minutes `user_id` logged on the day of `occurred_at`. On PostgreSQL
 /// the user's row is locked first, so two entries of one user racing
 /// cannot both pass; SQLite has one writer. `NO KEY`: the key-share locks
@@ -104,9 +95,18 @@ async fn entry_into(
     now: EpochMs,
     script: &mut Script,
 ) -> Result<(), StorageError> {
+    entry_row_into(script, e, None);
+    apply_into(tx, reads, StatRecord::TimeEntry(e), now, script).await
+}
+
+/// A time entry's row and its day's minutes, onto `script`: every time
+/// entry is stored this way (a withdrawal's counter-entry names the entry
+/// it withdraws and has its minutes negated), so `day_minutes` stays the
+/// sum of the rows.
+pub fn entry_row_into(script: &mut Script, e: &TimeEntry, withdraws: Option<&str>) {
     script.push(
-        "INSERT INTO time_entries (id, item_id, user_id, minutes, activity, note, occurred_at, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO time_entries (id, item_id, user_id, minutes, activity, note, occurred_at, created_at, withdraws) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         sql_values![
             e.id.as_str(),
             e.item_id,
@@ -116,10 +116,13 @@ async fn entry_into(
             e.note.as_str(),
             e.occurred_at,
             e.created_at,
+            withdraws,
         ],
     );
-    day_minutes_into(script, e.user_id, e.occurred_at, e.minutes);
-    apply_into(tx, reads, StatRecord::TimeEntry(e), now, script).await
+    script.push(
+        DAY_ADD_SQL,
+        sql_values![e.user_id, day_number(e.occurred_at), e.minutes],
+    );
 }
 
 /// A time entry that comes with another record (an outcome's minutes):
