@@ -282,25 +282,16 @@ pub async fn apply(
     record: StatRecord<'_>,
     now: EpochMs,
 ) -> Result<(), StorageError> {
-    apply_in(tx, &mut TxReads::default(), record, now).await
-}
-
-/// [`apply`] for one of several records in one transaction, reading what
-/// the earlier ones read only once (`reads` belongs to `tx`).
-pub async fn apply_in(
-    tx: &mut Transaction<'static, Any>,
-    reads: &mut TxReads,
-    record: StatRecord<'_>,
-    now: EpochMs,
-) -> Result<(), StorageError> {
     let mut script = Script::new();
-    apply_into(tx, reads, record, now, &mut script).await?;
+    apply_into(tx, &mut TxReads::default(), record, now, &mut script).await?;
     script.run(tx).await?;
     Ok(())
 }
 
-/// [`apply_in`], its checks done now and its additions pushed onto
-/// `script` for the caller to run with the record's own statements.
+/// [`apply`] for one of several records in one transaction (`reads`
+/// belongs to it, so what an earlier one read is not read again), its
+/// checks done now and its additions pushed onto `script` for the caller
+/// to run with the record's own statements.
 pub async fn apply_into(
     tx: &mut AnyConnection,
     reads: &mut TxReads,

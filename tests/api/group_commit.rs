@@ -3,12 +3,31 @@
 //! after its first rows were written.
 
 use futures_util::future::join_all;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use dutydesk::server::stats_admin::rebuild_all;
 
 use crate::support::{APRIL_12, Ctx, json, my_item};
 use crate::{on_all_backends, on_all_backends_at};
+
+/// Sends every (key, body) as `token` to `POST /time-entries` at once, so
+/// they land in the same groups; each key with the status and body it got.
+async fn entries_at_once(ctx: &Ctx, token: &str, posts: Vec<(String, Value)>) -> Vec<(String, u16, String)> {
+    entries_at_once_as(
+        ctx,
+        posts.into_iter().map(|(key, body)| (token, key, body)).collect(),
+    )
+    .await
+}
+
+/// [`entries_at_once`], each post with its own token.
+async fn entries_at_once_as(ctx: &Ctx, posts: Vec<(&str, String, Value)>) -> Vec<(String, u16, String)> {
+    join_all(posts.into_iter().map(|(token, key, body)| async move {
+        let r = ctx.post_idem(token, "/api/v1/time-entries", &key, body).await;
+        (key, r.status().as_u16(), r.text().await.unwrap())
+    }))
+    .await
+}
 
 async fn group_case(ctx: &Ctx) {
     let token = ctx.login("lawyer").await;
@@ -37,11 +56,7 @@ async fn group_case(ctx: &Ctx) {
         ));
     }
     let token = token.as_str();
-    let answers = join_all(posts.iter().map(|(key, body)| async move {
-        let r = ctx.post_idem(token, path, key, body.clone()).await;
-        (key.clone(), r.status().as_u16(), r.text().await.unwrap())
-    }))
-    .await;
+    let answers = entries_at_once(ctx, token, posts).await;
     let mut bodies = std::collections::HashMap::new();
     for (key, status, text) in &answers {
         if key.starts_with("g-") {
@@ -133,13 +148,7 @@ async fn late_refusal_case(ctx: &Ctx) {
         ));
     }
     let token = token.as_str();
-    let answers = join_all(posts.iter().map(|(key, body)| async move {
-        let r = ctx
-            .post_idem(token, "/api/v1/time-entries", key, body.clone())
-            .await;
-        (key.clone(), r.status().as_u16(), r.text().await.unwrap())
-    }))
-    .await;
+    let answers = entries_at_once(ctx, token, posts).await;
     for (key, status, text) in &answers {
         let want = if key.starts_with("ok-") { 201 } else { 409 };
         assert_eq!(*status, want, "[{}] {key}: {text}", ctx.backend);
@@ -191,14 +200,12 @@ async fn full_day_case(ctx: &Ctx) {
     let half_day = json!({"item_id": id, "minutes": 720, "activity": "duty", "occurred_at": at});
     let token = token.as_str();
     let path = "/api/v1/time-entries";
-    let answers = join_all((0..6).map(|n| {
-        let body = half_day.clone();
-        async move {
-            let r = ctx.post_idem(token, path, &format!("half-{n}"), body).await;
-            (r.status().as_u16(), r.text().await.unwrap())
-        }
-    }))
-    .await;
+    let halves = (0..6).map(|n| (format!("half-{n}"), half_day.clone())).collect();
+    let answers: Vec<(u16, String)> = entries_at_once(ctx, token, halves)
+        .await
+        .into_iter()
+        .map(|(_, status, text)| (status, text))
+        .collect();
     let taken: Vec<&String> = answers
         .iter()
         .filter(|(s, _)| *s == 201)
@@ -280,13 +287,7 @@ async fn locked_in_group_case(ctx: &Ctx) {
         posts.push((lawyer.as_str(), format!("locked-{n}"), entry(&mine)));
         posts.push((mediator.as_str(), format!("open-{n}"), entry(&theirs)));
     }
-    let answers = join_all(posts.iter().map(|(token, key, body)| async move {
-        let r = ctx
-            .post_idem(token, "/api/v1/time-entries", key, body.clone())
-            .await;
-        (key.clone(), r.status().as_u16(), r.text().await.unwrap())
-    }))
-    .await;
+    let answers = entries_at_once_as(ctx, posts).await;
     for (key, status, text) in &answers {
         if key.starts_with("locked-") {
             assert_eq!(*status, 409, "[{}] {key}: {text}", ctx.backend);
